@@ -1,0 +1,38 @@
+# swarmsim: two commands on a fresh machine (Python 3.11 + pip):
+#   make demo   creates .venv, installs swarmsim, replays the class notes
+#   make test   creates/updates .venv, then lint, type check and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/swarmsim shell --seed 7 --managers 1 --workers 2 < scenarios/class-notes.txt
+
+lint: $(STAMP)
+	$(BIN)/ruff check swarmsim tests benchmarks
+	$(BIN)/ruff format --check swarmsim tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -p no:cacheprovider
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py --quick
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

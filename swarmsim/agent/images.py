@@ -1,0 +1,90 @@
+"""How long images take to pull and start, and how their containers behave.
+
+The agent asks an :class:`ImageModel` for the :class:`ImageProfile` of a
+task's image.  A profile says how long a pull takes on a node that does not
+have the image yet, how long a container takes to be created, started and
+stopped, and how it misbehaves: exits after a while with an exit code, never
+becomes healthy, cannot be pulled.  A class stages a bad release by giving its
+image such a profile.
+
+This has no swarmkit counterpart: it stands in for the Docker Engine and the
+registry behind ``swarmkit: agent/exec/dockerapi``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ImageProfile:
+    """Timing and behaviour of one image's containers (virtual seconds).
+
+    Parameters
+    ----------
+    pull
+        Time to pull the image on a node that does not have it cached.
+    create
+        Time to create the container once the image is present.
+    start
+        Time from ``docker start`` until the process runs.
+    stop
+        Time the process takes to exit after SIGTERM (capped by the task's
+        stop grace period).
+    exits_after
+        If set, the container exits by itself this long after it started.
+    exit_code
+        The exit code used when the container exits by itself.
+    healthy_after
+        With a health check: time after start from which probes succeed.
+    never_healthy
+        With a health check: probes never succeed, so the task fails.
+    unhealthy_after
+        With a health check: a healthy container starts failing probes this
+        long after it started (the task then fails while running).
+    pull_error
+        The image cannot be pulled: the task is rejected with
+        ``No such image: <image>``.
+    """
+
+    pull: float = 2.0
+    create: float = 0.1
+    start: float = 0.5
+    stop: float = 0.3
+    exits_after: float | None = None
+    exit_code: int = 0
+    healthy_after: float = 0.0
+    never_healthy: bool = False
+    unhealthy_after: float | None = None
+    pull_error: bool = False
+
+
+class ImageModel:
+    """Profiles per image reference, with a default for every other image.
+
+    Examples
+    --------
+    >>> model = ImageModel()
+    >>> model.set("redis:3.0.7", exits_after=3.0, exit_code=1)
+    >>> model.profile("redis:3.0.7").exits_after
+    3.0
+    >>> model.profile("redis:3.0.6").exits_after is None
+    True
+    """
+
+    def __init__(self, default: ImageProfile | None = None) -> None:
+        self.default = default or ImageProfile()
+        self._profiles: dict[str, ImageProfile] = {}
+
+    def set(self, image: str, profile: ImageProfile | None = None, **changes: Any) -> None:
+        """Give ``image`` a profile, or change fields of its current one."""
+        base = profile or self._profiles.get(image, self.default)
+        self._profiles[image] = replace(base, **changes)
+
+    def profile(self, image: str) -> ImageProfile:
+        """The profile of ``image`` (exact reference first, then without ``:latest``)."""
+        found = self._profiles.get(image)
+        if found is None and ":" not in image.rsplit("/", 1)[-1]:
+            found = self._profiles.get(image + ":latest")
+        return found or self.default

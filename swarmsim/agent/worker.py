@@ -1,0 +1,168 @@
+"""The agent of one node: heartbeats, assignments, status reports.
+
+Mirrors ``swarmkit: agent/agent.go``, ``agent/session.go`` and
+``agent/worker.go``: the agent keeps a session with the dispatcher, sends a
+heartbeat every period the dispatcher hands back, runs one controller per
+assigned task (:class:`~swarmsim.agent.executor.TaskController`) and reports
+every status change.
+
+Differences
+-----------
+No gRPC streams: the dispatcher calls :meth:`Agent.assign` and
+:meth:`Agent.remove` after the network latency, and the agent calls
+:meth:`Dispatcher.report` after the same latency.  A node can *crash* (the
+agent and its containers stop at once; on recovery the containers are gone) or
+be *disconnected* (containers keep running, messages are lost both ways; on
+reconnection the agent re-reports the status of every task it runs).  A
+recovering node's tasks that the manager still wants running are reported
+FAILED with ``task: non-zero exit (137)``; the Engine's real behaviour after a
+power loss depends on its restart settings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from swarmsim.agent.executor import CRASH, ContainerExit, TaskController, exit_error
+from swarmsim.agent.images import ImageModel, ImageProfile
+from swarmsim.api.enums import TaskState
+from swarmsim.api.objects import Task, TaskStatus
+from swarmsim.sim import Process, Simulation
+
+if TYPE_CHECKING:
+    from swarmsim.manager.dispatcher import Dispatcher
+
+
+class Agent:
+    """The swarm agent of one node."""
+
+    def __init__(
+        self, sim: Simulation, node_id: str, dispatcher: Dispatcher, images: ImageModel
+    ) -> None:
+        self.sim = sim
+        self.node_id = node_id
+        self.dispatcher = dispatcher
+        self.images = images
+        self.image_cache: set[str] = set()
+        self.controllers: dict[str, TaskController] = {}
+        self.up = False  # the machine runs (agent and containers)
+        self.connected = False  # messages reach the managers
+        self._epoch = 0  # bumps on every crash/disconnect to stop old heartbeat loops
+        self._outbox: dict[str, TaskStatus] = {}
+
+    # ------------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        """Boot the node: register with the dispatcher and start heartbeating."""
+        self.up = True
+        self._connect()
+
+    def crash(self) -> None:
+        """The machine stops: containers die, heartbeats stop."""
+        if not self.up:
+            return
+        self.up = False
+        self.connected = False
+        self._epoch += 1
+        for controller in list(self.controllers.values()):
+            controller.interrupt(CRASH)
+        self.controllers.clear()
+        self._outbox.clear()
+
+    def recover(self) -> None:
+        """The machine boots again and re-registers; its old containers are gone."""
+        if self.up:
+            return
+        self.up = True
+        self._connect()
+
+    def disconnect(self) -> None:
+        """The network to the managers fails; containers keep running."""
+        if self.up and self.connected:
+            self.connected = False
+            self._epoch += 1
+
+    def reconnect(self) -> None:
+        """The network comes back: register again and re-report every task."""
+        if self.up and not self.connected:
+            self._outbox.update(
+                {
+                    tid: TaskStatus(c.state, self.sim.now, "", "")
+                    for tid, c in self.controllers.items()
+                    if tid not in self._outbox
+                }
+            )
+            self._connect()
+
+    def _connect(self) -> None:
+        self.connected = True
+        self._epoch += 1
+        self.sim.process(self._heartbeat_loop(self._epoch))
+        self.dispatcher.register(self)
+        outbox, self._outbox = self._outbox, {}
+        for task_id, status in outbox.items():
+            self.report(task_id, status)
+
+    def _heartbeat_loop(self, epoch: int) -> Process:
+        while self.connected and self._epoch == epoch:
+            period = self.dispatcher.heartbeat(self.node_id)
+            yield self.sim.timeout(period)
+
+    # ----------------------------------------------------------- assignments
+    def sync(self, tasks: list[Task]) -> None:
+        """Take the full list of tasks assigned to this node (after (re)registration)."""
+        for task in tasks:
+            if task.id in self.controllers:
+                self.controllers[task.id].set_desired(task.desired_state)
+            elif task.state < TaskState.COMPLETE and task.state > TaskState.ASSIGNED:
+                # the container of this task did not survive: report its end
+                if task.desired_state >= TaskState.SHUTDOWN:
+                    self.report(task.id, TaskStatus(TaskState.SHUTDOWN, self.sim.now, "shutdown"))
+                else:
+                    self.report(
+                        task.id,
+                        TaskStatus(TaskState.FAILED, self.sim.now, "started", exit_error(137), 137),
+                    )
+            else:
+                self.assign(task, task.desired_state)
+
+    def assign(self, task: Task, desired: TaskState) -> None:
+        """A task is assigned to this node, or its desired state changed."""
+        if not self.connected:
+            return
+        controller = self.controllers.get(task.id)
+        if controller is not None:
+            controller.set_desired(desired)
+        elif task.state < TaskState.COMPLETE:
+            self.controllers[task.id] = TaskController(self, task, desired)
+
+    def remove(self, task_id: str) -> None:
+        """The task left the store: stop its container without reporting."""
+        controller = self.controllers.pop(task_id, None)
+        if controller is not None:
+            controller.interrupt(CRASH)
+
+    def kill(self, task_id: str, exit_code: int) -> bool:
+        """Make a task's container exit with ``exit_code`` now (a fault)."""
+        controller = self.controllers.get(task_id)
+        if controller is None or controller.state not in (TaskState.STARTING, TaskState.RUNNING):
+            return False
+        controller.interrupt(ContainerExit(exit_code))
+        return True
+
+    # --------------------------------------------------------------- helpers
+    def prepare_time(self, image: str, profile: ImageProfile) -> float:
+        """Pull (if not cached) plus create time of ``image`` on this node."""
+        if image in self.image_cache or profile.pull_error:
+            return profile.create
+        return profile.pull + profile.create
+
+    def report(self, task_id: str, status: TaskStatus) -> None:
+        """Send a status change to the managers (kept for later while disconnected)."""
+        if status.state >= TaskState.COMPLETE:
+            self.controllers.pop(task_id, None)
+        if not self.up:
+            return
+        if not self.connected:
+            self._outbox[task_id] = status
+            return
+        self.dispatcher.report(self.node_id, task_id, status)

@@ -1,0 +1,146 @@
+"""Enumerations with swarmkit's names and numbers.
+
+Mirrors ``swarmkit: api/types.proto`` (``TaskState``, ``NodeStatus.State``,
+``NodeSpec.Availability``, ``NodeRole``, ``UpdateStatus.UpdateState``,
+``RestartPolicy.RestartCondition``, ``UpdateConfig.FailureAction``,
+``UpdateConfig.UpdateOrder``).  The numeric values are swarmkit's, so ordering
+comparisons (``state > TaskState.RUNNING``) mean what they mean there.
+
+``api_name`` gives the lower-case string of the Engine API; the CLI prints it
+through :func:`pretty` (first letter upper-case, the rest lower-case).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class _Named(IntEnum):
+    @property
+    def api_name(self) -> str:
+        """The Engine API string (``running``, ``rollback_started``...)."""
+        return self.name.lower()
+
+    @property
+    def pretty(self) -> str:
+        """The CLI's ``PrettyPrint`` of the API string (``Running``)."""
+        return pretty(self.api_name)
+
+
+def pretty(text: str) -> str:
+    """Upper-case the first character and lower-case the rest, as docker's ``PrettyPrint``.
+
+    Examples
+    --------
+    >>> pretty("rollback_started")
+    'Rollback_started'
+    """
+    return text[:1].upper() + text[1:].lower()
+
+
+class TaskState(_Named):
+    """Observed (and desired) state of a task; strictly ordered."""
+
+    NEW = 0
+    PENDING = 64
+    ALLOCATED = 128  # legacy: never produced by current managers
+    ASSIGNED = 192
+    ACCEPTED = 256
+    PREPARING = 320
+    READY = 384
+    STARTING = 448
+    RUNNING = 512
+    COMPLETE = 576
+    SHUTDOWN = 640
+    FAILED = 704
+    REJECTED = 768
+    REMOVE = 800
+    ORPHANED = 832
+
+    @property
+    def terminal(self) -> bool:
+        """Whether a task in this observed state will never run again."""
+        return self > TaskState.RUNNING
+
+
+class NodeStatus(_Named):
+    """What the dispatcher knows of a node's liveness."""
+
+    UNKNOWN = 0
+    DOWN = 1
+    READY = 2
+    DISCONNECTED = 3
+
+
+class Availability(_Named):
+    """Whether a node takes new tasks (``docker node update --availability``)."""
+
+    ACTIVE = 0
+    PAUSE = 1
+    DRAIN = 2
+
+
+class NodeRole(_Named):
+    """A node's role in the swarm."""
+
+    WORKER = 0
+    MANAGER = 1
+
+
+class UpdateState(_Named):
+    """State of a service's rolling update (``UpdateStatus.State``)."""
+
+    UNKNOWN = 0
+    UPDATING = 1
+    PAUSED = 2
+    COMPLETED = 3
+    ROLLBACK_STARTED = 4
+    ROLLBACK_PAUSED = 5
+    ROLLBACK_COMPLETED = 6
+
+
+class RestartCondition(_Named):
+    """When the restart supervisor replaces a stopped task."""
+
+    NONE = 0
+    ON_FAILURE = 1
+    ANY = 2
+
+    @property
+    def cli_name(self) -> str:
+        """The word used by ``--restart-condition`` (``on-failure``)."""
+        return self.api_name.replace("_", "-")
+
+
+class FailureAction(_Named):
+    """What a rolling update does when too many new tasks fail."""
+
+    PAUSE = 0
+    CONTINUE = 1
+    ROLLBACK = 2
+
+
+class UpdateOrder(_Named):
+    """Whether a slot's old task stops before or after its new task starts."""
+
+    STOP_FIRST = 0
+    START_FIRST = 1
+
+    @property
+    def cli_name(self) -> str:
+        """The word used by ``--update-order`` (``stop-first``)."""
+        return self.api_name.replace("_", "-")
+
+
+class ServiceMode(_Named):
+    """How a service decides its number of tasks."""
+
+    REPLICATED = 0
+    GLOBAL = 1
+
+
+class PublishMode(_Named):
+    """Where a published port is bound: every node (ingress) or the task's node (host)."""
+
+    INGRESS = 0
+    HOST = 1

@@ -1,0 +1,147 @@
+"""Objects kept in the store: nodes, services, tasks and networks.
+
+Mirrors ``swarmkit: api/objects.proto``.  Unlike specs these are mutable: the
+component that owns a field changes it and then commits the object through
+:class:`swarmsim.store.Store`, which keeps the indexes and notifies watchers.
+
+Differences
+-----------
+No versioned copy-on-write objects: the store holds the one live object and
+components never keep stale copies around.  Timestamps are virtual seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from swarmsim.api.enums import (
+    Availability,
+    NodeRole,
+    NodeStatus,
+    TaskState,
+    UpdateState,
+)
+from swarmsim.api.specs import EndpointSpec, Labels, PortConfig, ServiceSpec, TaskSpec
+
+
+@dataclass(slots=True)
+class Node:
+    """A machine in the swarm, as the managers see it."""
+
+    id: str
+    hostname: str
+    role: NodeRole = NodeRole.WORKER
+    availability: Availability = Availability.ACTIVE
+    labels: Labels = ()
+    status: NodeStatus = NodeStatus.READY
+    status_message: str = ""
+    addr: str = ""
+    nano_cpus: int = 0
+    memory_bytes: int = 0
+    engine_version: str = "28.2.2"
+    engine_labels: Labels = ()
+    os: str = "linux"
+    arch: str = "x86_64"
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+    def label(self, key: str) -> str:
+        """Value of node label ``key``, or ``""`` when it is missing."""
+        for k, v in self.labels:
+            if k == key:
+                return v
+        return ""
+
+    def engine_label(self, key: str) -> str:
+        """Value of engine label ``key``, or ``""`` when it is missing."""
+        for k, v in self.engine_labels:
+            if k == key:
+                return v
+        return ""
+
+
+@dataclass(slots=True)
+class UpdateStatus:
+    """Progress of a rolling update, as ``docker service inspect`` shows it."""
+
+    state: UpdateState
+    started_at: float
+    message: str = ""
+    completed_at: float | None = None
+
+
+@dataclass(slots=True)
+class Service:
+    """A service: its current spec, the spec before the last update, and its update status."""
+
+    id: str
+    spec: ServiceSpec
+    spec_version: int = 0
+    previous_spec: ServiceSpec | None = None
+    previous_spec_version: int | None = None
+    update_status: UpdateStatus | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    published_ports: tuple[PortConfig, ...] = ()  # ports after the allocator filled blanks
+    virtual_ips: tuple[tuple[str, str], ...] = ()  # (network id, address/prefix)
+
+    @property
+    def name(self) -> str:
+        """The service name."""
+        return self.spec.name
+
+
+@dataclass(slots=True)
+class TaskStatus:
+    """The observed state of a task and when it was reached."""
+
+    state: TaskState = TaskState.NEW
+    timestamp: float = 0.0
+    message: str = ""
+    err: str = ""
+    exit_code: int | None = None
+
+
+@dataclass(slots=True)
+class Task:
+    """One scheduled unit of a service: a slot's current task or part of its history."""
+
+    id: str
+    service_id: str
+    service_name: str
+    slot: int  # 0 for global tasks
+    spec: TaskSpec
+    spec_version: int
+    desired_state: TaskState = TaskState.RUNNING
+    node_id: str = ""
+    status: TaskStatus = field(default_factory=TaskStatus)
+    created_at: float = 0.0
+    applied_at: float = 0.0  # when the manager last committed a status change
+    endpoint: EndpointSpec = field(default_factory=EndpointSpec)
+    host_ports: tuple[PortConfig, ...] = ()  # the endpoint's host-mode ports
+    service_labels: Labels = ()
+
+    @property
+    def state(self) -> TaskState:
+        """The observed state."""
+        return self.status.state
+
+    @property
+    def runnable(self) -> bool:
+        """Whether the manager still wants this task to run (desired state <= RUNNING)."""
+        return self.desired_state <= TaskState.RUNNING
+
+
+@dataclass(slots=True)
+class Network:
+    """A swarm-scoped network (``ingress`` or a user overlay)."""
+
+    id: str
+    name: str
+    driver: str = "overlay"
+    subnet: str = ""
+    gateway: str = ""
+    ingress: bool = False
+    attachable: bool = False
+    labels: Labels = ()
+    created_at: float = 0.0

@@ -1,0 +1,161 @@
+"""Frozen specification dataclasses: what a user asks for.
+
+Mirrors ``swarmkit: api/specs.proto`` (``ServiceSpec``, ``TaskSpec``,
+``ContainerSpec``, ``RestartPolicy``, ``UpdateConfig``, ``Placement``,
+``EndpointSpec``) and the defaults of ``swarmkit: api/defaults/service.go``.
+Specs are immutable: change them with :func:`dataclasses.replace`.
+
+Differences
+-----------
+Only the fields the simulator models exist.  Durations are float seconds and
+CPU reservations are NanoCPUs (CPUs × 1e9) as in the API.  Labels and
+environment are stored as sorted tuples so that specs compare and hash by value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from swarmsim.api.enums import (
+    FailureAction,
+    PublishMode,
+    RestartCondition,
+    ServiceMode,
+    UpdateOrder,
+)
+
+Labels = tuple[tuple[str, str], ...]
+
+
+def make_labels(labels: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> Labels:
+    """Return labels as a sorted tuple of ``(key, value)`` pairs.
+
+    Examples
+    --------
+    >>> make_labels({"b": "2", "a": "1"})
+    (('a', '1'), ('b', '2'))
+    """
+    items = labels.items() if isinstance(labels, Mapping) else labels
+    return tuple(sorted(dict(items).items()))
+
+
+@dataclass(frozen=True, slots=True)
+class RestartPolicy:
+    """When and how often the restart supervisor replaces a stopped task."""
+
+    condition: RestartCondition = RestartCondition.ANY
+    delay: float = 5.0
+    max_attempts: int = 0
+    window: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateConfig:
+    """How a rolling update (or a rollback) proceeds; defaults are swarmkit's."""
+
+    parallelism: int = 1
+    delay: float = 0.0
+    failure_action: FailureAction = FailureAction.PAUSE
+    monitor: float = 5.0
+    max_failure_ratio: float = 0.0
+    order: UpdateOrder = UpdateOrder.STOP_FIRST
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Constraints, ``spread`` preferences and the per-node replica cap."""
+
+    constraints: tuple[str, ...] = ()
+    preferences: tuple[str, ...] = ()  # spread descriptors, e.g. "node.labels.zone"
+    max_replicas: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """CPU (NanoCPUs) and memory (bytes); zero means unset."""
+
+    nano_cpus: int = 0
+    memory_bytes: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.nano_cpus or self.memory_bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class HealthConfig:
+    """A container health check (``--health-*``); docker's defaults."""
+
+    test: tuple[str, ...] = ()
+    interval: float = 30.0
+    timeout: float = 30.0
+    retries: int = 3
+    start_period: float = 0.0
+
+    @property
+    def disabled(self) -> bool:
+        """``--no-healthcheck`` is the test ``["NONE"]``."""
+        return self.test == ("NONE",)
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerSpec:
+    """What runs in each task's container."""
+
+    image: str
+    args: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+    labels: Labels = ()
+    healthcheck: HealthConfig | None = None
+    stop_grace_period: float = 10.0
+    init: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PortConfig:
+    """A published port (``-p published:target/protocol``, ``mode=host|ingress``)."""
+
+    target_port: int
+    published_port: int = 0
+    protocol: str = "tcp"
+    publish_mode: PublishMode = PublishMode.INGRESS
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSpec:
+    """Endpoint mode (``vip`` or ``dnsrr``) and published ports."""
+
+    mode: str = "vip"
+    ports: tuple[PortConfig, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """The template every task of a service is made from; a change here makes tasks dirty."""
+
+    container: ContainerSpec
+    reservations: Resources = field(default_factory=Resources)
+    limits: Resources = field(default_factory=Resources)
+    restart: RestartPolicy = field(default_factory=RestartPolicy)
+    placement: Placement = field(default_factory=Placement)
+    networks: tuple[str, ...] = ()  # network ids
+    force_update: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    """A whole service as the user asked for it."""
+
+    name: str
+    task: TaskSpec
+    mode: ServiceMode = ServiceMode.REPLICATED
+    replicas: int = 1
+    labels: Labels = ()
+    update: UpdateConfig = field(default_factory=UpdateConfig)
+    rollback: UpdateConfig = field(default_factory=UpdateConfig)
+    endpoint: EndpointSpec = field(default_factory=EndpointSpec)
+
+    @property
+    def image(self) -> str:
+        """The container image of the task template."""
+        return self.task.container.image

@@ -1,0 +1,114 @@
+"""The ``docker`` command line, as far as swarm mode goes.
+
+``run_command_line(swarm, "docker service ls")`` splits the line like a shell,
+finds the handler registered for the command path (``service ls``), runs it
+and returns a :class:`~swarmsim.swarm.CommandResult`.  Handlers write to an
+:class:`Output` and raise :class:`~swarmsim.errors.DockerCLIError` with
+docker's wording; nothing else escapes as a traceback.  A failed command
+leaves the swarm unchanged: handlers validate everything before they write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from swarmsim.errors import DaemonError, DockerCLIError, SwarmSimError
+
+if TYPE_CHECKING:
+    from swarmsim.swarm import CommandResult, Swarm
+
+
+@dataclass
+class Output:
+    """What a command prints, split into standard output and standard error."""
+
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
+
+    def write(self, text: str) -> None:
+        """Append ``text`` to standard output (add the newline yourself)."""
+        self.stdout.append(text)
+
+    def line(self, text: str = "") -> None:
+        """Print one line on standard output."""
+        self.stdout.append(text + "\n")
+
+    def error(self, text: str) -> None:
+        """Print one line on standard error."""
+        self.stderr.append(text + "\n")
+
+
+Handler = Callable[["Swarm", list[str], Output], None]
+COMMANDS: dict[tuple[str, ...], Handler] = {}
+
+
+def command(*path: str) -> Callable[[Handler], Handler]:
+    """Register a handler for ``docker <path...>`` (e.g. ``command("service", "ls")``)."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS[path] = handler
+        return handler
+
+    return register
+
+
+def _load_commands() -> None:
+    # importing the modules registers their handlers
+    from swarmsim.cli.docker import network, node, service, swarm, system  # noqa: F401
+
+
+def run_argv(swarm: Swarm, argv: list[str]) -> CommandResult:
+    """Run ``docker`` with ``argv`` (the words after ``docker``)."""
+    from swarmsim.swarm import CommandResult
+
+    if not COMMANDS:
+        _load_commands()
+    out = Output()
+    code = 0
+    try:
+        handler, rest = _resolve(argv)
+        handler(swarm, rest, out)
+    except DockerCLIError as error:
+        out.error(str(error))
+        code = error.exit_code
+    except DaemonError as error:
+        out.error(f"Error response from daemon: {error}")
+        code = 1
+    except SwarmSimError as error:
+        out.error(str(error))
+        code = 1
+    return CommandResult("".join(out.stdout), "".join(out.stderr), code)
+
+
+def _resolve(argv: list[str]) -> tuple[Handler, list[str]]:
+    words: list[str] = []
+    for word in argv:
+        if word.startswith("-"):
+            break
+        words.append(word)
+        if tuple(words) in COMMANDS:
+            return COMMANDS[tuple(words)], argv[len(words) :]
+    if not argv:
+        raise DockerCLIError("docker: 'docker' requires a command", 1)
+    groups = {path[0] for path in COMMANDS}
+    if argv[0] not in groups:
+        raise DockerCLIError(f"docker: unknown command: docker {argv[0]}", 1)
+    if len(words) < 2:
+        raise DockerCLIError(f"docker: 'docker {argv[0]}' requires a subcommand", 1)
+    raise DockerCLIError(f"docker: unknown command: docker {words[0]} {words[1]}", 1)
+
+
+def run_command_line(swarm: Swarm, line: str) -> CommandResult:
+    """Split ``line`` like a shell and run it; the first word must be ``docker``."""
+    from swarmsim.cli.flags import split_command_line
+    from swarmsim.swarm import CommandResult
+
+    try:
+        words = split_command_line(line)
+    except ValueError as error:
+        return CommandResult("", f"{error}\n", 2)
+    if not words or words[0] != "docker":
+        return CommandResult("", f"not a docker command: {line.strip()}\n", 127)
+    return run_argv(swarm, words[1:])

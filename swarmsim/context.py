@@ -1,0 +1,123 @@
+"""What every component of a simulated swarm shares: clock, store, ids, settings.
+
+A :class:`Context` is built once per swarm and handed to each component
+(allocator, scheduler, dispatcher, orchestrators, agents...).  It replaces the
+process-wide singletons and the gRPC plumbing of swarmkit with plain objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import simpy
+
+from swarmsim.ids import IdGenerator
+from swarmsim.sim import Process, Simulation
+from swarmsim.store import Store
+from swarmsim.trace import Trace
+
+
+@dataclass(slots=True)
+class ClusterSettings:
+    """Cluster-wide settings (``docker swarm init/update`` flags and swarmkit constants)."""
+
+    task_history_limit: int = 5
+    heartbeat_period: float = 5.0
+    heartbeat_epsilon: float = 0.5
+    grace_multiplier: int = 3
+    dispatcher_batch: float = 0.1
+    scheduler_debounce: float = 0.05
+    scheduler_max_latency: float = 1.0
+    reaper_batch: float = 0.25
+    old_task_timeout: float = 60.0
+    node_down_orphan_period: float = 24 * 3600.0
+    network_latency: float = 0.001
+
+
+class Leadership:
+    """Whether a Raft leader exists; leader-only components follow it.
+
+    Mirrors the split in ``swarmkit: manager/manager.go`` where ``becomeLeader``
+    starts the dispatcher, allocator, scheduler and orchestrators and
+    ``becomeFollower`` stops them.
+    """
+
+    def __init__(self) -> None:
+        self.active = True
+        self._listeners: list[Callable[[bool], None]] = []
+
+    def subscribe(self, listener: Callable[[bool], None]) -> None:
+        """Call ``listener(active)`` whenever leadership is lost or regained."""
+        self._listeners.append(listener)
+
+    def set(self, active: bool) -> None:
+        """Announce a leader (``True``) or the loss of one (``False``)."""
+        if active == self.active:
+            return
+        self.active = active
+        for listener in self._listeners:
+            listener(active)
+
+
+@dataclass
+class Context:
+    """Shared plumbing of one simulated swarm."""
+
+    sim: Simulation
+    store: Store
+    trace: Trace
+    ids: IdGenerator
+    settings: ClusterSettings = field(default_factory=ClusterSettings)
+    leadership: Leadership = field(default_factory=Leadership)
+
+    @classmethod
+    def create(cls, seed: int = 0, settings: ClusterSettings | None = None) -> Context:
+        """A fresh context: new clock, empty store and trace, ids from the seed."""
+        sim = Simulation(seed)
+        trace = Trace()
+        store = Store(trace, lambda: sim.now)
+        return cls(sim, store, trace, IdGenerator(sim.rng("ids")), settings or ClusterSettings())
+
+    @property
+    def now(self) -> float:
+        """Current virtual time."""
+        return self.sim.now
+
+
+class Worker:
+    """A SimPy process that sleeps until :meth:`kick` says there is work.
+
+    Components that react to store events record what changed and call
+    :meth:`kick`; the process then runs :meth:`work` once for all the changes
+    gathered so far, after ``delay`` virtual seconds (0 = at the same instant,
+    after the committing code returns, like swarmkit's event loops).
+    """
+
+    def __init__(self, sim: Simulation, work: Callable[[], None], delay: float = 0.0) -> None:
+        self._sim = sim
+        self._work = work
+        self._delay = delay
+        self._wake: simpy.Event | None = None
+        self._pending = False
+        sim.process(self._loop())
+
+    def kick(self) -> None:
+        """Ask for :meth:`work` to run soon."""
+        self._pending = True
+        if self._wake is not None and not self._wake.triggered:
+            self._wake.succeed()
+
+    def _loop(self) -> Process:
+        while True:
+            if not self._pending:
+                self._wake = self._sim.env.event()
+                yield self._wake
+                self._wake = None
+            if self._delay:
+                yield self._sim.timeout(self._delay)
+            else:
+                # let the committing code finish before acting, as after a store commit
+                yield self._sim.timeout(0)
+            self._pending = False
+            self._work()

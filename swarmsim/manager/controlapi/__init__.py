@@ -1,0 +1,20 @@
+"""The control API: validated changes to services, nodes and networks.
+
+Mirrors ``swarmkit: manager/controlapi/`` (``service.go``, ``node.go``,
+``network.go``).  Every function validates its whole request first and raises
+:class:`~swarmsim.errors.DaemonError` with swarmkit's wording, so a refused
+request changes nothing; only then does it write to the store.  Like the
+real API, every request needs a Raft leader.
+"""
+
+from __future__ import annotations
+
+from swarmsim.context import Context
+from swarmsim.errors import DaemonError
+from swarmsim.manager.raft import NO_LEADER
+
+
+def require_leader(ctx: Context) -> None:
+    """Refuse a request while the swarm has no leader."""
+    if not ctx.leadership.active:
+        raise DaemonError(NO_LEADER)

@@ -1,0 +1,196 @@
+"""The dispatcher: node sessions, heartbeats, assignments and status batching.
+
+Mirrors ``swarmkit: manager/dispatcher/dispatcher.go`` (and ``nodes.go``,
+``period.go``): a node that registers becomes READY; each heartbeat answer
+hands the agent its next period, ``5 s ± 0.5 s``; a node whose last heartbeat
+is older than ``period × 3`` is marked DOWN (``heartbeat failure``); nodes
+inherited by a new leader are marked UNKNOWN with a doubled grace; after 24 h
+DOWN the node's tasks become ORPHANED.  Status reports from agents are
+batched and committed every 100 ms, only the latest status per task, and a
+report that would move a task backwards is dropped.  Task assignments and
+desired-state changes are pushed to the node's agent.
+
+Differences
+-----------
+Assignments and reports travel with a fixed network latency
+(``ClusterSettings.network_latency``) instead of over gRPC streams, and a
+node's whole task list is re-sent only when it registers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from swarmsim.api.enums import NodeStatus, TaskState
+from swarmsim.api.objects import Node, Task, TaskStatus
+from swarmsim.context import Context
+from swarmsim.store import Action, StoreEvent, TaskEvent
+
+if TYPE_CHECKING:
+    from swarmsim.agent.worker import Agent
+
+UNKNOWN_MESSAGE = 'Node moved to "unknown" state due to leadership change in cluster'
+
+
+class Dispatcher:
+    """Talks to every agent on behalf of the leader."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.agents: dict[str, Agent] = {}
+        self._rng = ctx.sim.rng("dispatcher")
+        self._deadline: dict[str, float] = {}
+        self._grace: dict[str, int] = {}
+        self._updates: dict[str, TaskStatus] = {}
+        self._flush_scheduled = False
+        self._down_since: dict[str, float] = {}
+        ctx.store.watch(self._on_event)
+        ctx.leadership.subscribe(self._on_leadership)
+
+    # -------------------------------------------------------------- sessions
+    def register(self, agent: Agent) -> None:
+        """An agent opens a session: its node becomes READY and gets its tasks."""
+        self.agents[agent.node_id] = agent
+        if not self.ctx.leadership.active:
+            return
+        node = self.ctx.store.nodes.get(agent.node_id)
+        if node is None:
+            return
+        self._down_since.pop(node.id, None)
+        self._grace[node.id] = self.ctx.settings.grace_multiplier
+        self._deadline.pop(node.id, None)
+        if node.status != NodeStatus.READY or node.status_message:
+            node.status = NodeStatus.READY
+            node.status_message = ""
+            self.ctx.store.update_node(node)
+        tasks = [t for t in self.ctx.store.tasks_on_node(node.id) if t.state >= TaskState.ASSIGNED]
+        self.ctx.sim.call_later(self.ctx.settings.network_latency, self._sync, agent, tasks)
+
+    def _sync(self, agent: Agent, tasks: list[Task]) -> None:
+        if agent.connected:
+            agent.sync(tasks)
+
+    def heartbeat(self, node_id: str) -> float:
+        """Record a heartbeat and return the period until the next one."""
+        settings = self.ctx.settings
+        eps = settings.heartbeat_epsilon
+        period = settings.heartbeat_period + self._rng.uniform(-eps, eps)
+        if not self.ctx.leadership.active:
+            return period
+        multiplier = self._grace.get(node_id, settings.grace_multiplier)
+        deadline = self.ctx.now + period * multiplier
+        self._deadline[node_id] = deadline
+        self.ctx.sim.call_later(deadline - self.ctx.now, self._check_deadline, node_id, deadline)
+        return period
+
+    def _check_deadline(self, node_id: str, deadline: float) -> None:
+        if self._deadline.get(node_id) != deadline or not self.ctx.leadership.active:
+            return
+        node = self.ctx.store.nodes.get(node_id)
+        if node is None or node.status == NodeStatus.DOWN:
+            return
+        self.mark_down(node)
+
+    def mark_down(self, node: Node) -> None:
+        """Declare a node DOWN after a missed heartbeat deadline."""
+        unknown = node.status == NodeStatus.UNKNOWN
+        node.status = NodeStatus.DOWN
+        node.status_message = (
+            'heartbeat failure for node in "unknown" state' if unknown else "heartbeat failure"
+        )
+        self._deadline.pop(node.id, None)
+        self.ctx.store.update_node(node)
+        since = self.ctx.now
+        self._down_since[node.id] = since
+        self.ctx.sim.call_later(
+            self.ctx.settings.node_down_orphan_period, self._orphan_tasks, node.id, since
+        )
+
+    def _orphan_tasks(self, node_id: str, since: float) -> None:
+        if self._down_since.get(node_id) != since or not self.ctx.leadership.active:
+            return
+        store = self.ctx.store
+        for task in list(store.tasks_on_node(node_id)):
+            if TaskState.ASSIGNED <= task.state <= TaskState.RUNNING:
+                task.status = TaskStatus(TaskState.ORPHANED, self.ctx.now, task.status.message)
+                store.update_task(task)
+
+    def _on_leadership(self, active: bool) -> None:
+        if not active:
+            self._deadline.clear()
+            return
+        # a new leader: every node not already down is UNKNOWN until it re-registers
+        settings = self.ctx.settings
+        for node in list(self.ctx.store.nodes.values()):
+            if node.status == NodeStatus.DOWN:
+                continue
+            node.status = NodeStatus.UNKNOWN
+            node.status_message = UNKNOWN_MESSAGE
+            self.ctx.store.update_node(node)
+            self._grace[node.id] = settings.grace_multiplier * 2
+            deadline = self.ctx.now + settings.heartbeat_period * self._grace[node.id]
+            self._deadline[node.id] = deadline
+            self.ctx.sim.call_later(deadline - self.ctx.now, self._check_deadline, node.id, deadline)
+        for agent in list(self.agents.values()):
+            if agent.connected:
+                self.ctx.sim.call_later(settings.heartbeat_period, self._reregister, agent)
+        if self._updates and not self._flush_scheduled:
+            self._schedule_flush()
+
+    def _reregister(self, agent: Agent) -> None:
+        if agent.connected and self.ctx.leadership.active:
+            self.register(agent)
+
+    # ---------------------------------------------------------- status flow
+    def report(self, node_id: str, task_id: str, status: TaskStatus) -> None:
+        """An agent reports a task status; it arrives after the network latency."""
+        self.ctx.sim.call_later(self.ctx.settings.network_latency, self._receive, task_id, status)
+
+    def _receive(self, task_id: str, status: TaskStatus) -> None:
+        self._updates[task_id] = status
+        if not self._flush_scheduled and self.ctx.leadership.active:
+            self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        self._flush_scheduled = True
+        self.ctx.sim.call_later(self.ctx.settings.dispatcher_batch, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if not self.ctx.leadership.active:
+            return
+        updates, self._updates = self._updates, {}
+        store = self.ctx.store
+        now = self.ctx.now
+        for task_id, status in updates.items():
+            task = store.tasks.get(task_id)
+            if task is None or status.state < task.status.state:
+                continue  # task deleted, or an invalid backwards transition
+            if status.state == task.status.state and not status.message:
+                continue  # a re-report of what the manager already knows
+            task.status = status
+            task.applied_at = now
+            store.update_task(task)
+
+    # ---------------------------------------------------------- assignments
+    def _on_event(self, event: StoreEvent) -> None:
+        if not isinstance(event, TaskEvent):
+            return
+        task = event.task
+        if event.action is Action.DELETE:
+            if event.prev_node and event.prev_state is not None:
+                agent = self.agents.get(event.prev_node)
+                if agent is not None and agent.connected:
+                    self.ctx.sim.call_later(
+                        self.ctx.settings.network_latency, agent.remove, task.id
+                    )
+            return
+        if not task.node_id or task.state < TaskState.ASSIGNED:
+            return
+        newly_assigned = event.prev_state is None or event.prev_state < TaskState.ASSIGNED
+        if newly_assigned or event.prev_desired != task.desired_state:
+            agent = self.agents.get(task.node_id)
+            if agent is not None and agent.connected:
+                self.ctx.sim.call_later(
+                    self.ctx.settings.network_latency, agent.assign, task, task.desired_state
+                )

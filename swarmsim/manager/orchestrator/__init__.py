@@ -1,0 +1,1 @@
+"""Orchestrators: replicated, global, restart supervisor, updater, reaper, enforcer."""

@@ -1,0 +1,262 @@
+"""The restart supervisor: replaces stopped tasks, delays their start.
+
+Mirrors ``swarmkit: manager/orchestrator/restart/restart.go``.  ``restart``
+sets the old task's desired state to SHUTDOWN, decides with the restart
+policy (condition, max attempts, window; history per slot, or per node for
+global services, reset when the spec version changes) whether to replace it,
+creates the replacement at once with desired state READY and then starts it
+(desired RUNNING) after the restart delay — 0 on a drained node — and, unless
+the old task is already dead or its node down, after the old task has left
+RUNNING (at most one minute).  The updater uses the same delayed start.
+
+Differences
+-----------
+Restart history lives in this object; on a leader change it is lost as in
+swarmkit, and replacements still waiting at READY are restarted with what is
+left of their delay (``swarmkit: manager/orchestrator/taskinit/init.go``
+recomputes it the same way from the task timestamps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import simpy
+
+from swarmsim.api.enums import Availability, NodeStatus, RestartCondition, ServiceMode, TaskState
+from swarmsim.api.objects import Service, Task
+from swarmsim.context import Context
+from swarmsim.manager.orchestrator.task import new_task
+from swarmsim.sim import Process
+from swarmsim.store import Action, NodeEvent, StoreEvent, TaskEvent
+
+_InstanceKey = tuple[str, int, str]  # service id, slot, node id (global)
+
+
+@dataclass(slots=True)
+class _RestartHistory:
+    spec_version: int
+    total: int = 0
+    times: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DelayedStart:
+    """A replacement task waiting for its delay and for the old task to stop."""
+
+    new_task_id: str
+    old_task_id: str
+    old_node_id: str
+    delay_done: bool = False
+    after_delay: list[Callable[[], None]] = field(default_factory=list)
+    stopped: simpy.Event | None = None
+    process: simpy.Process | None = None
+    started: simpy.Event | None = None
+
+
+class RestartSupervisor:
+    """Decides on and performs task restarts; owns delayed starts."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._history: dict[_InstanceKey, _RestartHistory] = {}
+        self._delayed: dict[str, DelayedStart] = {}  # by new task id
+        self._waiting_on: dict[str, list[DelayedStart]] = {}  # by old task id
+        ctx.store.watch(self._on_event)
+        ctx.leadership.subscribe(self._on_leadership)
+
+    # --------------------------------------------------------------- policy
+    @staticmethod
+    def _key(task: Task) -> _InstanceKey:
+        if task.slot == 0:
+            return (task.service_id, 0, task.node_id)
+        return (task.service_id, task.slot, "")
+
+    def should_restart(self, task: Task, service: Service) -> bool:
+        """Whether the restart policy allows replacing ``task`` (``shouldRestart``)."""
+        policy = task.spec.restart
+        condition = policy.condition
+        if condition == RestartCondition.NONE:
+            return False
+        if condition == RestartCondition.ON_FAILURE and task.state == TaskState.COMPLETE:
+            return False
+        if policy.max_attempts == 0:
+            return True
+        history = self._history.get(self._key(task))
+        if history is None or history.spec_version != task.spec_version:
+            return True
+        if policy.window == 0:
+            return history.total < policy.max_attempts
+        failed_at = task.applied_at or task.status.timestamp
+        lookback = failed_at - policy.window
+        history.times = [t for t in history.times if t >= lookback]
+        count = sum(1 for t in history.times if t < failed_at)
+        return count < policy.max_attempts
+
+    def _record(self, new: Task) -> None:
+        key = self._key(new)
+        history = self._history.get(key)
+        if history is None or history.spec_version != new.spec_version:
+            history = self._history[key] = _RestartHistory(new.spec_version)
+        history.total += 1
+        if new.spec.restart.window:
+            history.times.append(self.ctx.now)
+
+    def updatable_in_slot(self, slot: list[Task], service: Service) -> list[Task]:
+        """Tasks of a slot that count for reconciliation (``UpdatableTasksInSlot``).
+
+        The tasks the manager still wants running; or, when none, the slot's
+        most recent task if the policy says it must not be restarted (so the
+        slot is satisfied and not re-created) — except during a rollback.
+        """
+        runnable = [t for t in slot if t.desired_state <= TaskState.RUNNING]
+        if runnable or not slot:
+            return runnable
+        status = service.update_status
+        if status is not None and status.state.name == "ROLLBACK_STARTED":
+            return []
+        latest = max(slot, key=lambda t: (t.status.timestamp, t.created_at))
+        if not self.should_restart(latest, service):
+            return [latest]
+        return []
+
+    def forget_service(self, service_id: str) -> None:
+        """Drop the restart history of a removed service."""
+        for key in [k for k in self._history if k[0] == service_id]:
+            del self._history[key]
+
+    # -------------------------------------------------------------- restart
+    def restart(self, task: Task, service: Service) -> None:
+        """Shut ``task`` down and, if the policy allows, start a replacement."""
+        pending = self._delayed.get(task.id)
+        if pending is not None and not pending.delay_done:
+            # failed before its own delay expired: try again once the delay is over
+            pending.after_delay.append(lambda: self._restart_again(task.id))
+            return
+        store = self.ctx.store
+        if task.desired_state < TaskState.SHUTDOWN:
+            task.desired_state = TaskState.SHUTDOWN
+            store.update_task(task)
+        if not self.should_restart(task, service):
+            return
+        if service.spec.mode == ServiceMode.GLOBAL:
+            replacement = new_task(self.ctx, service, 0, task.node_id, TaskState.READY)
+        else:
+            replacement = new_task(self.ctx, service, task.slot, "", TaskState.READY)
+        self._record(replacement)
+        store.create_task(replacement)
+        node = store.nodes.get(task.node_id)
+        delay = task.spec.restart.delay
+        if node is not None and node.availability == Availability.DRAIN:
+            delay = 0.0
+        wait_stop = not (
+            (node is not None and node.status == NodeStatus.DOWN) or task.state > TaskState.RUNNING
+        )
+        self.delay_start(task, replacement, delay, wait_stop)
+
+    def _restart_again(self, task_id: str) -> None:
+        task = self.ctx.store.tasks.get(task_id)
+        if task is None or task.desired_state > TaskState.RUNNING:
+            return
+        service = self.ctx.store.services.get(task.service_id)
+        if service is not None:
+            self.restart(task, service)
+
+    # -------------------------------------------------------- delayed start
+    def delay_start(
+        self, old: Task | None, new: Task, delay: float, wait_stop: bool
+    ) -> simpy.Event:
+        """Set ``new`` to desired RUNNING after ``delay`` and (optionally) ``old`` stopping.
+
+        Returns an event that fires once the start was issued (or abandoned).
+        """
+        self.cancel(new.id)
+        waiting = DelayedStart(new.id, old.id if old else "", old.node_id if old else "")
+        waiting.started = self.ctx.sim.env.event()
+        if wait_stop and old is not None and old.state <= TaskState.RUNNING:
+            waiting.stopped = self.ctx.sim.env.event()
+            self._waiting_on.setdefault(old.id, []).append(waiting)
+        self._delayed[new.id] = waiting
+        waiting.process = self.ctx.sim.process(self._delayed_start(waiting, delay))
+        return waiting.started
+
+    def _delayed_start(self, waiting: DelayedStart, delay: float) -> Process:
+        sim = self.ctx.sim
+        try:
+            if delay > 0:
+                yield sim.timeout(delay)
+            waiting.delay_done = True
+            for callback in waiting.after_delay:
+                callback()
+            if waiting.stopped is not None and not waiting.stopped.triggered:
+                yield waiting.stopped | sim.timeout(self.ctx.settings.old_task_timeout)
+        except simpy.Interrupt:
+            self._finish(waiting)
+            return
+        self._finish(waiting)
+        self.start_now(waiting.new_task_id)
+
+    def _finish(self, waiting: DelayedStart) -> None:
+        if self._delayed.get(waiting.new_task_id) is waiting:
+            del self._delayed[waiting.new_task_id]
+        if waiting.old_task_id:
+            others = self._waiting_on.get(waiting.old_task_id, [])
+            if waiting in others:
+                others.remove(waiting)
+            if not others:
+                self._waiting_on.pop(waiting.old_task_id, None)
+        if waiting.started is not None and not waiting.started.triggered:
+            waiting.started.succeed()
+
+    def start_now(self, task_id: str) -> None:
+        """Move a task waiting at desired READY to desired RUNNING (``StartNow``)."""
+        task = self.ctx.store.tasks.get(task_id)
+        if task is not None and task.desired_state < TaskState.RUNNING:
+            task.desired_state = TaskState.RUNNING
+            self.ctx.store.update_task(task)
+
+    def cancel(self, task_id: str) -> None:
+        """Abandon a pending delayed start of ``task_id``."""
+        waiting = self._delayed.get(task_id)
+        if waiting is not None and waiting.process is not None and waiting.process.is_alive:
+            waiting.process.interrupt()
+
+    def is_delayed(self, task_id: str) -> bool:
+        """Whether ``task_id`` is waiting for a delayed start."""
+        return task_id in self._delayed
+
+    # --------------------------------------------------------------- events
+    def _release(self, old_task_id: str) -> None:
+        for waiting in self._waiting_on.pop(old_task_id, []):
+            if waiting.stopped is not None and not waiting.stopped.triggered:
+                waiting.stopped.succeed()
+
+    def _on_event(self, event: StoreEvent) -> None:
+        if isinstance(event, TaskEvent):
+            task = event.task
+            if event.action is Action.DELETE:
+                self.cancel(task.id)
+                self._release(task.id)
+            elif task.id in self._waiting_on and task.state > TaskState.RUNNING:
+                self._release(task.id)
+        elif isinstance(event, NodeEvent) and self._waiting_on:
+            node = event.node
+            if event.action is Action.DELETE or node.status == NodeStatus.DOWN:
+                olds = [
+                    old
+                    for old, items in self._waiting_on.items()
+                    if any(w.old_node_id == node.id for w in items)
+                ]
+                for old in olds:
+                    self._release(old)
+
+    def _on_leadership(self, active: bool) -> None:
+        if not active:
+            for task_id in list(self._delayed):
+                self.cancel(task_id)
+            self._history.clear()
+            return
+        for task in list(self.ctx.store.tasks_with_desired(TaskState.READY)):
+            elapsed = self.ctx.now - task.created_at
+            self.delay_start(None, task, max(0.0, task.spec.restart.delay - elapsed), False)

@@ -1,0 +1,89 @@
+"""Helpers shared by the orchestrators: making tasks, dirtiness, invalid nodes.
+
+Mirrors ``swarmkit: manager/orchestrator/task.go`` (``NewTask``,
+``IsTaskDirty``, ``InvalidNode``) and ``manager/orchestrator/slot.go``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from swarmsim.api.enums import Availability, NodeStatus, PublishMode, TaskState
+from swarmsim.api.objects import Node, Service, Task, TaskStatus
+from swarmsim.context import Context
+from swarmsim.manager.constraint import node_matches, parse_constraints
+
+Slot = list[Task]
+
+
+def new_task(
+    ctx: Context,
+    service: Service,
+    slot: int,
+    node_id: str = "",
+    desired: TaskState = TaskState.RUNNING,
+) -> Task:
+    """A NEW task of ``service`` built from its current spec (not yet in the store)."""
+    now = ctx.now
+    spec = service.spec
+    host_ports = tuple(p for p in spec.endpoint.ports if p.publish_mode == PublishMode.HOST)
+    return Task(
+        id=ctx.ids.new(),
+        service_id=service.id,
+        service_name=spec.name,
+        slot=slot,
+        spec=spec.task,
+        spec_version=service.spec_version,
+        desired_state=desired,
+        node_id=node_id,
+        status=TaskStatus(TaskState.NEW, now, "created"),
+        created_at=now,
+        applied_at=now,
+        endpoint=spec.endpoint,
+        host_ports=host_ports,
+        service_labels=spec.labels,
+    )
+
+
+def invalid_node(node: Node | None) -> bool:
+    """Whether tasks on ``node`` must be replaced: deleted, DOWN or DRAIN (not PAUSE)."""
+    return (
+        node is None
+        or node.status == NodeStatus.DOWN
+        or node.availability == Availability.DRAIN
+    )
+
+
+def is_task_dirty(service: Service, task: Task, node: Node | None) -> bool:
+    """Whether ``task`` no longer matches the service spec and must be replaced (3.8).
+
+    A task whose only difference is its placement stays clean while its node
+    still satisfies the new constraints.
+    """
+    if task.spec_version == service.spec_version:
+        return False
+    new = service.spec.task
+    if task.endpoint != service.spec.endpoint:
+        return True
+    if task.spec == new:
+        return False
+    if replace(task.spec, placement=new.placement) == new and node is not None:
+        try:
+            return not node_matches(parse_constraints(new.placement.constraints), node)
+        except ValueError:
+            return True
+    return True
+
+
+def group_slots(tasks: Iterable[Task]) -> dict[int, Slot]:
+    """Tasks grouped by slot number (global services: by node id)."""
+    slots: dict[int, Slot] = {}
+    for task in tasks:
+        slots.setdefault(task.slot, []).append(task)
+    return slots
+
+
+def is_terminal(task: Task) -> bool:
+    """Whether the task's observed state is past RUNNING."""
+    return task.status.state > TaskState.RUNNING

@@ -1,0 +1,203 @@
+"""The in-memory store: tables, indexes and watch notifications.
+
+Mirrors ``swarmkit: manager/state/store/`` (``memory.go`` and the per-table
+files with their indexes: tasks by service, by node, by slot, by desired
+state).  Components talk to each other only through it: they change an object
+and commit it; the store moves it between indexes, writes a trace record and
+notifies the watchers.
+
+Differences
+-----------
+Objects are shared, not copied: a component mutates the live object and then
+calls ``update_*``.  The store remembers the indexed fields of every task
+(service, node, slot, desired state, observed state) so that it can move the
+task between indexes and tell watchers what changed.  Raft is modelled
+separately (:mod:`swarmsim.manager.raft`): the store itself never refuses a
+write, the components that run only on the leader simply stop while there is
+none.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from swarmsim.api.enums import TaskState
+from swarmsim.api.objects import Network, Node, Service, Task
+from swarmsim.store.events import (
+    Action,
+    NetworkEvent,
+    NodeEvent,
+    ServiceEvent,
+    StoreEvent,
+    TaskEvent,
+)
+from swarmsim.trace import Trace
+
+Watcher = Callable[[StoreEvent], None]
+_TaskKey = tuple[str, int, TaskState, TaskState]  # node, slot, desired, observed
+
+
+class Store:
+    """Tables of nodes, services, tasks and networks with secondary indexes.
+
+    Parameters
+    ----------
+    trace
+        Receives one record per task, node and service change.
+    clock
+        Returns the current virtual time (for trace records).
+    """
+
+    def __init__(self, trace: Trace, clock: Callable[[], float]) -> None:
+        self.trace = trace
+        self._clock = clock
+        self.nodes: dict[str, Node] = {}
+        self.services: dict[str, Service] = {}
+        self.tasks: dict[str, Task] = {}
+        self.networks: dict[str, Network] = {}
+        self._by_service: defaultdict[str, dict[str, Task]] = defaultdict(dict)
+        self._by_node: defaultdict[str, dict[str, Task]] = defaultdict(dict)
+        self._by_slot: defaultdict[tuple[str, int], dict[str, Task]] = defaultdict(dict)
+        self._by_desired: defaultdict[TaskState, dict[str, Task]] = defaultdict(dict)
+        self._task_keys: dict[str, _TaskKey] = {}
+        self._watchers: list[Watcher] = []
+
+    # ------------------------------------------------------------------ watch
+    def watch(self, callback: Watcher) -> None:
+        """Call ``callback(event)`` after every committed change from now on."""
+        self._watchers.append(callback)
+
+    def _publish(self, event: StoreEvent) -> None:
+        for watcher in self._watchers:
+            watcher(event)
+
+    # ------------------------------------------------------------------ nodes
+    def create_node(self, node: Node) -> None:
+        """Add a node."""
+        self.nodes[node.id] = node
+        self.trace.node(self._clock(), node, "create")
+        self._publish(NodeEvent(Action.CREATE, node))
+
+    def update_node(self, node: Node) -> None:
+        """Commit changes made to ``node``."""
+        node.updated_at = self._clock()
+        self.trace.node(self._clock(), node, "update")
+        self._publish(NodeEvent(Action.UPDATE, node))
+
+    def delete_node(self, node_id: str) -> None:
+        """Remove a node (its tasks stay: the caller orphans them)."""
+        node = self.nodes.pop(node_id)
+        self.trace.node(self._clock(), node, "delete")
+        self._publish(NodeEvent(Action.DELETE, node))
+
+    def node_by_name(self, name: str) -> Node | None:
+        """The node whose hostname is ``name``."""
+        for node in self.nodes.values():
+            if node.hostname == name:
+                return node
+        return None
+
+    # --------------------------------------------------------------- services
+    def create_service(self, service: Service) -> None:
+        """Add a service."""
+        self.services[service.id] = service
+        self.trace.service(self._clock(), service, "create")
+        self._publish(ServiceEvent(Action.CREATE, service))
+
+    def update_service(self, service: Service) -> None:
+        """Commit changes made to ``service`` (spec or update status)."""
+        service.updated_at = self._clock()
+        self.trace.service(self._clock(), service, "update")
+        self._publish(ServiceEvent(Action.UPDATE, service))
+
+    def delete_service(self, service_id: str) -> None:
+        """Remove a service (its tasks are removed by the orchestrator and reaper)."""
+        service = self.services.pop(service_id)
+        self.trace.service(self._clock(), service, "delete")
+        self._publish(ServiceEvent(Action.DELETE, service))
+
+    def service_by_name(self, name: str) -> Service | None:
+        """The service called ``name``."""
+        for service in self.services.values():
+            if service.spec.name == name:
+                return service
+        return None
+
+    # --------------------------------------------------------------- networks
+    def create_network(self, network: Network) -> None:
+        """Add a network."""
+        self.networks[network.id] = network
+        self._publish(NetworkEvent(Action.CREATE, network))
+
+    def delete_network(self, network_id: str) -> None:
+        """Remove a network."""
+        network = self.networks.pop(network_id)
+        self._publish(NetworkEvent(Action.DELETE, network))
+
+    # ------------------------------------------------------------------ tasks
+    def create_task(self, task: Task) -> None:
+        """Add a task and index it."""
+        self.tasks[task.id] = task
+        self._by_service[task.service_id][task.id] = task
+        self._by_slot[task.service_id, task.slot][task.id] = task
+        self._by_desired[task.desired_state][task.id] = task
+        if task.node_id:
+            self._by_node[task.node_id][task.id] = task
+        self._task_keys[task.id] = (task.node_id, task.slot, task.desired_state, task.state)
+        self.trace.task(self._clock(), task, None, None)
+        self._publish(TaskEvent(Action.CREATE, task, None, None, ""))
+
+    def update_task(self, task: Task) -> None:
+        """Commit changes made to ``task``: re-index it and notify watchers."""
+        tid = task.id
+        old_node, old_slot, old_desired, old_state = self._task_keys[tid]
+        if old_node != task.node_id:
+            if old_node:
+                self._by_node[old_node].pop(tid, None)
+            if task.node_id:
+                self._by_node[task.node_id][tid] = task
+        if old_slot != task.slot:
+            self._by_slot[task.service_id, old_slot].pop(tid, None)
+            self._by_slot[task.service_id, task.slot][tid] = task
+        if old_desired != task.desired_state:
+            del self._by_desired[old_desired][tid]
+            self._by_desired[task.desired_state][tid] = task
+        self._task_keys[tid] = (task.node_id, task.slot, task.desired_state, task.state)
+        if old_state != task.state or old_desired != task.desired_state:
+            self.trace.task(self._clock(), task, old_state, old_desired)
+        self._publish(TaskEvent(Action.UPDATE, task, old_state, old_desired, old_node))
+
+    def delete_task(self, task_id: str) -> None:
+        """Remove a task from the store and every index."""
+        task = self.tasks.pop(task_id)
+        node, slot, desired, state = self._task_keys.pop(task_id)
+        by_service = self._by_service[task.service_id]
+        del by_service[task_id]
+        if not by_service:
+            del self._by_service[task.service_id]
+        by_slot = self._by_slot[task.service_id, slot]
+        del by_slot[task_id]
+        if not by_slot:
+            del self._by_slot[task.service_id, slot]
+        del self._by_desired[desired][task_id]
+        if node:
+            del self._by_node[node][task_id]
+        self.trace.task_deleted(self._clock(), task)
+        self._publish(TaskEvent(Action.DELETE, task, state, desired, node))
+
+    def tasks_of_service(self, service_id: str) -> Iterable[Task]:
+        """Every task of a service, history included (a live view: copy before mutating)."""
+        return self._by_service.get(service_id, {}).values()
+
+    def tasks_on_node(self, node_id: str) -> Iterable[Task]:
+        """Every task assigned to a node (a live view)."""
+        return self._by_node.get(node_id, {}).values()
+
+    def tasks_in_slot(self, service_id: str, slot: int) -> Iterable[Task]:
+        """Every task of one slot (global services: slot 0 holds all tasks)."""
+        return self._by_slot.get((service_id, slot), {}).values()
+
+    def tasks_with_desired(self, state: TaskState) -> Iterable[Task]:
+        """Every task whose desired state is ``state`` (a live view)."""
+        return self._by_desired.get(state, {}).values()

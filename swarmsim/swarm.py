@@ -1,0 +1,238 @@
+"""A whole simulated swarm: managers' components, nodes, agents and faults.
+
+:class:`Swarm` wires one :class:`~swarmsim.context.Context` to the leader's
+components (allocator, scheduler, dispatcher, replicated and global
+orchestrators with the restart and update supervisors, task reaper,
+constraint enforcer), a :class:`~swarmsim.manager.raft.Raft` view of the
+managers, and one :class:`~swarmsim.agent.worker.Agent` per node.  It is the
+Python entry point: run ``docker ...`` commands with :meth:`Swarm.docker`,
+move virtual time with :meth:`Swarm.advance`, inject faults, read the trace.
+
+Mirrors ``swarmkit: manager/manager.go`` (which components run on the leader)
+and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from swarmsim.agent.images import ImageModel
+from swarmsim.agent.worker import Agent
+from swarmsim.api.enums import Availability, NodeRole, NodeStatus
+from swarmsim.api.objects import Network, Node
+from swarmsim.api.specs import make_labels
+from swarmsim.context import ClusterSettings, Context
+from swarmsim.errors import SwarmSimError
+from swarmsim.manager.allocator import Allocator
+from swarmsim.manager.dispatcher import Dispatcher
+from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
+from swarmsim.manager.orchestrator.global_mode import GlobalOrchestrator
+from swarmsim.manager.orchestrator.replicated import ReplicatedOrchestrator
+from swarmsim.manager.orchestrator.restart import RestartSupervisor
+from swarmsim.manager.orchestrator.task_reaper import TaskReaper
+from swarmsim.manager.orchestrator.update import UpdateSupervisor
+from swarmsim.manager.raft import Raft
+from swarmsim.manager.scheduler import Scheduler
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from swarmsim.trace import Trace
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """What a ``docker ...`` command printed and its exit code."""
+
+    stdout: str
+    stderr: str
+    exit_code: int
+
+    @property
+    def output(self) -> str:
+        """Standard output followed by standard error."""
+        return self.stdout + self.stderr
+
+    @property
+    def ok(self) -> bool:
+        """Whether the command exited 0."""
+        return self.exit_code == 0
+
+
+class Swarm:
+    """A simulated Docker Swarm in virtual time.
+
+    Parameters
+    ----------
+    seed
+        Seed of every random stream (ids, scheduler ties, heartbeat jitter...).
+    managers, workers
+        Nodes created at time 0: ``manager1..M`` (the first one leads and is
+        the host the CLI talks to) and ``worker1..W``.
+    settings
+        Cluster settings (task history limit, heartbeat period...).
+    cpus, memory
+        Resources of each initial node (CPUs, bytes).
+
+    Examples
+    --------
+    >>> swarm = Swarm(seed=1, managers=1, workers=2)
+    >>> swarm.docker("docker service create -d --replicas 3 --name web nginx").exit_code
+    0
+    >>> swarm.advance(30)
+    >>> swarm.docker("docker service ls").stdout.splitlines()[1].split()[1:4]
+    ['web', 'replicated', '3/3']
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        managers: int = 1,
+        workers: int = 2,
+        *,
+        settings: ClusterSettings | None = None,
+        cpus: float = 4,
+        memory: int = 8 * GIB,
+    ) -> None:
+        self.ctx = Context.create(seed, settings)
+        self.images = ImageModel()
+        self.raft = Raft(self.ctx)
+        self.dispatcher = Dispatcher(self.ctx)
+        self.allocator = Allocator(self.ctx)
+        self.scheduler = Scheduler(self.ctx)
+        self.restarts = RestartSupervisor(self.ctx)
+        self.updates = UpdateSupervisor(self.ctx, self.restarts)
+        self.replicated = ReplicatedOrchestrator(self.ctx, self.restarts, self.updates)
+        self.global_orchestrator = GlobalOrchestrator(self.ctx, self.restarts, self.updates)
+        self.reaper = TaskReaper(self.ctx)
+        self.enforcer = ConstraintEnforcer(self.ctx)
+        self.agents: dict[str, Agent] = {}
+        self.current_node_id = ""
+        self._create_ingress()
+        for i in range(1, managers + 1):
+            self.add_node(f"manager{i}", role=NodeRole.MANAGER, cpus=cpus, memory=memory)
+        for i in range(1, workers + 1):
+            self.add_node(f"worker{i}", cpus=cpus, memory=memory)
+
+    # ----------------------------------------------------------------- nodes
+    def _create_ingress(self) -> None:
+        ingress = Network(self.ctx.ids.new(), "ingress", ingress=True, created_at=self.ctx.now)
+        self.allocator.allocate_network(ingress)
+        self.ctx.store.create_network(ingress)
+
+    def add_node(
+        self,
+        hostname: str,
+        *,
+        role: NodeRole = NodeRole.WORKER,
+        labels: Mapping[str, str] | None = None,
+        engine_labels: Mapping[str, str] | None = None,
+        cpus: float = 4,
+        memory: int = 8 * GIB,
+        availability: Availability = Availability.ACTIVE,
+    ) -> Node:
+        """Join a new node to the swarm now (it registers and becomes READY)."""
+        store = self.ctx.store
+        if store.node_by_name(hostname) is not None:
+            raise SwarmSimError(f"a node named {hostname!r} already exists")
+        index = len(store.nodes) + 2
+        node = Node(
+            id=self.ctx.ids.new(),
+            hostname=hostname,
+            role=role,
+            availability=availability,
+            labels=make_labels(labels or {}),
+            engine_labels=make_labels(engine_labels or {}),
+            status=NodeStatus.READY,
+            addr=f"192.168.65.{index}",
+            nano_cpus=int(cpus * 1e9),
+            memory_bytes=memory,
+            created_at=self.ctx.now,
+        )
+        store.create_node(node)
+        if role == NodeRole.MANAGER:
+            self.raft.add_member(node.id)
+            if not self.current_node_id:
+                self.current_node_id = node.id
+        agent = Agent(self.ctx.sim, node.id, self.dispatcher, self.images)
+        self.agents[node.id] = agent
+        agent.start()
+        return node
+
+    def node(self, name_or_id: str) -> Node:
+        """The node with this hostname or id."""
+        store = self.ctx.store
+        node = store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
+        if node is None:
+            raise SwarmSimError(f"no such node: {name_or_id}")
+        return node
+
+    # ---------------------------------------------------------------- faults
+    def crash_node(self, name: str) -> None:
+        """The machine loses power: containers stop, heartbeats stop."""
+        node = self.node(name)
+        self.agents[node.id].crash()
+        self.raft.set_reachable(node.id, False)
+
+    def recover_node(self, name: str) -> None:
+        """The machine boots again and rejoins (its containers are gone)."""
+        node = self.node(name)
+        self.agents[node.id].recover()
+        self.raft.set_reachable(node.id, True)
+
+    def disconnect_node(self, name: str) -> None:
+        """The node's network to the managers fails; its containers keep running."""
+        node = self.node(name)
+        self.agents[node.id].disconnect()
+        self.raft.set_reachable(node.id, False)
+
+    def reconnect_node(self, name: str) -> None:
+        """The node's network comes back."""
+        node = self.node(name)
+        self.agents[node.id].reconnect()
+        self.raft.set_reachable(node.id, True)
+
+    def kill_task(self, task_id: str, exit_code: int = 1) -> bool:
+        """Make a running task's container exit with ``exit_code``; False if not running."""
+        task = self.ctx.store.tasks.get(task_id)
+        if task is None or not task.node_id:
+            return False
+        return self.agents[task.node_id].kill(task_id, exit_code)
+
+    # ------------------------------------------------------------------ time
+    @property
+    def now(self) -> float:
+        """Current virtual time in seconds."""
+        return self.ctx.now
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of virtual time pass."""
+        if seconds < 0:
+            raise SwarmSimError("cannot advance by a negative time")
+        self.ctx.sim.env.run(until=self.ctx.now + seconds)
+
+    def run(self, until: float) -> None:
+        """Run until virtual time ``until``."""
+        if until > self.ctx.now:
+            self.ctx.sim.env.run(until=until)
+
+    # -------------------------------------------------------------- results
+    @property
+    def trace(self) -> Trace:
+        """Every recorded change."""
+        return self.ctx.trace
+
+    def dataframe(self) -> pd.DataFrame:
+        """The trace as a pandas DataFrame."""
+        return self.ctx.trace.to_dataframe()
+
+    # --------------------------------------------------------------- docker
+    def docker(self, command: str) -> CommandResult:
+        """Run one ``docker ...`` command line against this swarm."""
+        from swarmsim.cli.docker import run_command_line
+
+        return run_command_line(self, command)
