@@ -213,12 +213,12 @@ class Swarm:
         """Let ``seconds`` of virtual time pass."""
         if seconds < 0:
             raise SwarmSimError("cannot advance by a negative time")
-        self.ctx.sim.env.run(until=self.ctx.now + seconds)
+        self.ctx.sim.run(self.ctx.now + seconds)
 
     def run(self, until: float) -> None:
         """Run until virtual time ``until``."""
         if until > self.ctx.now:
-            self.ctx.sim.env.run(until=until)
+            self.ctx.sim.run(until)
 
     # -------------------------------------------------------------- results
     @property

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from swarmsim.api.enums import NodeStatus, TaskState
 from swarmsim.api.objects import Node, Task, TaskStatus
 from swarmsim.context import Context
+from swarmsim.sim import DelayLine
 from swarmsim.store import Action, StoreEvent, TaskEvent
 
 if TYPE_CHECKING:
@@ -44,7 +45,10 @@ class Dispatcher:
         self._updates: dict[str, TaskStatus] = {}
         self._flush_scheduled = False
         self._down_since: dict[str, float] = {}
-        ctx.store.watch(self._on_event)
+        latency = ctx.settings.network_latency
+        self._inbound = DelayLine(ctx.sim, latency, self._receive)
+        self._outbound = DelayLine(ctx.sim, latency, self._deliver)
+        ctx.store.watch(self._on_event, TaskEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     # -------------------------------------------------------------- sessions
@@ -144,9 +148,10 @@ class Dispatcher:
     # ---------------------------------------------------------- status flow
     def report(self, node_id: str, task_id: str, status: TaskStatus) -> None:
         """An agent reports a task status; it arrives after the network latency."""
-        self.ctx.sim.call_later(self.ctx.settings.network_latency, self._receive, task_id, status)
+        self._inbound.send((task_id, status))
 
-    def _receive(self, task_id: str, status: TaskStatus) -> None:
+    def _receive(self, item: tuple[str, TaskStatus]) -> None:
+        task_id, status = item
         self._updates[task_id] = status
         if not self._flush_scheduled and self.ctx.leadership.active:
             self._schedule_flush()
@@ -173,24 +178,26 @@ class Dispatcher:
             store.update_task(task)
 
     # ---------------------------------------------------------- assignments
-    def _on_event(self, event: StoreEvent) -> None:
-        if not isinstance(event, TaskEvent):
+    def _deliver(self, item: tuple[str, Task | str, TaskState | None]) -> None:
+        node_id, task, desired = item
+        agent = self.agents.get(node_id)
+        if agent is None or not agent.connected:
             return
+        if isinstance(task, str):
+            agent.remove(task)
+        else:
+            assert desired is not None
+            agent.assign(task, desired)
+
+    def _on_event(self, event: StoreEvent) -> None:
+        assert isinstance(event, TaskEvent)
         task = event.task
         if event.action is Action.DELETE:
             if event.prev_node and event.prev_state is not None:
-                agent = self.agents.get(event.prev_node)
-                if agent is not None and agent.connected:
-                    self.ctx.sim.call_later(
-                        self.ctx.settings.network_latency, agent.remove, task.id
-                    )
+                self._outbound.send((event.prev_node, task.id, None))
             return
         if not task.node_id or task.state < TaskState.ASSIGNED:
             return
         newly_assigned = event.prev_state is None or event.prev_state < TaskState.ASSIGNED
         if newly_assigned or event.prev_desired != task.desired_state:
-            agent = self.agents.get(task.node_id)
-            if agent is not None and agent.connected:
-                self.ctx.sim.call_later(
-                    self.ctx.settings.network_latency, agent.assign, task, task.desired_state
-                )
+            self._outbound.send((task.node_id, task, task.desired_state))

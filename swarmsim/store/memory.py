@@ -61,15 +61,25 @@ class Store:
         self._by_slot: defaultdict[tuple[str, int], dict[str, Task]] = defaultdict(dict)
         self._by_desired: defaultdict[TaskState, dict[str, Task]] = defaultdict(dict)
         self._task_keys: dict[str, _TaskKey] = {}
-        self._watchers: list[Watcher] = []
+        self._watchers: dict[type, list[Watcher]] = {
+            TaskEvent: [],
+            NodeEvent: [],
+            ServiceEvent: [],
+            NetworkEvent: [],
+        }
 
     # ------------------------------------------------------------------ watch
-    def watch(self, callback: Watcher) -> None:
-        """Call ``callback(event)`` after every committed change from now on."""
-        self._watchers.append(callback)
+    def watch(self, callback: Watcher, *kinds: type) -> None:
+        """Call ``callback(event)`` after every committed change from now on.
+
+        ``kinds`` restricts the calls to those event classes (``TaskEvent``,
+        ``NodeEvent``...); by default the callback sees every event.
+        """
+        for kind in kinds or tuple(self._watchers):
+            self._watchers[kind].append(callback)
 
     def _publish(self, event: StoreEvent) -> None:
-        for watcher in self._watchers:
+        for watcher in self._watchers[type(event)]:
             watcher(event)
 
     # ------------------------------------------------------------------ nodes

@@ -27,7 +27,7 @@ class ConstraintEnforcer:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        ctx.store.watch(self._on_event)
+        ctx.store.watch(self._on_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     def _on_event(self, event: StoreEvent) -> None:
