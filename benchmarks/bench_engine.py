@@ -1,0 +1,159 @@
+"""Engine benchmark: task throughput against plain SimPy, and scaling with cluster size.
+
+Run ``python benchmarks/bench_engine.py`` (full) or ``--quick`` (well under a
+minute on two cores).  The last line printed is one JSON object:
+
+- ``raw_simpy_events_per_s``: a plain SimPy loop of processes yielding
+  timeouts, measured in the same run, as the yardstick;
+- ``task_transitions_per_s``: task state changes (trace records of tasks) per
+  wall second while a large cluster converges;
+- ``ratio_vs_simpy``: their ratio;
+- ``us_per_task``: wall microseconds per task, for clusters of 100, 1,000 and
+  10,000 nodes with 10 tasks per node, from ``service create`` until every task
+  is RUNNING;
+- ``rolling_update``: a rolling update of 100 services × 100 replicas on 1,000
+  nodes (parallelism 10, delay 5 s): wall seconds, simulated seconds and
+  simulated seconds per wall second;
+- ``peak_rss_mb``: peak resident memory of the process.
+
+Only virtual time decides what happens; wall time is measured here and never
+feeds back into a simulation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from dataclasses import replace
+
+import simpy
+
+from swarmsim.api import ContainerSpec, Service, ServiceSpec, TaskSpec, TaskState, UpdateConfig
+from swarmsim.swarm import Swarm
+
+SERVICES = 100
+
+
+def raw_simpy_events_per_s(events: int) -> float:
+    """Events per second of a plain SimPy loop (1,000 processes yielding timeouts)."""
+    env = simpy.Environment()
+    per_process = events // 1000
+
+    def loop(env: simpy.Environment) -> simpy.events.ProcessGenerator:
+        for _ in range(per_process):
+            yield env.timeout(1)
+
+    for _ in range(1000):
+        env.process(loop(env))
+    start = time.perf_counter()
+    env.run()
+    return per_process * 1000 / (time.perf_counter() - start)
+
+
+def _create(swarm: Swarm, name: str, image: str, replicas: int) -> Service:
+    ctx = swarm.ctx
+    spec = ServiceSpec(name, TaskSpec(ContainerSpec(image)), replicas=replicas)
+    service = Service(ctx.ids.new(), spec, created_at=ctx.now)
+    ctx.store.create_service(service)
+    return service
+
+
+def _all_running(swarm: Swarm, expected: int) -> bool:
+    running = swarm.ctx.store.tasks_with_desired(TaskState.RUNNING)
+    return sum(1 for t in running if t.state == TaskState.RUNNING) >= expected
+
+
+def converge(nodes: int, tasks_per_node: int = 10) -> dict[str, float]:
+    """Create ``nodes × tasks_per_node`` tasks over 100 services and run until all run."""
+    swarm = Swarm(seed=1, managers=3, workers=nodes - 3)
+    swarm.advance(1)
+    total = nodes * tasks_per_node
+    records_before = len(swarm.trace)
+    start = time.perf_counter()
+    for i in range(SERVICES):
+        _create(swarm, f"svc{i}", "app:1", total // SERVICES)
+    while not _all_running(swarm, total):
+        swarm.advance(1)
+    wall = time.perf_counter() - start
+    transitions = sum(1 for r in swarm.trace[records_before:] if r.kind == "task")
+    return {
+        "wall_s": wall,
+        "us_per_task": wall / total * 1e6,
+        "transitions_per_s": transitions / wall,
+    }
+
+
+def rolling_update(nodes: int, services: int, replicas: int) -> dict[str, float]:
+    """Update every service's image at once; run until no update is in progress."""
+    swarm = Swarm(seed=2, managers=3, workers=nodes - 3)
+    swarm.advance(1)
+    created = [_create(swarm, f"svc{i}", "app:1", replicas) for i in range(services)]
+    while not _all_running(swarm, services * replicas):
+        swarm.advance(1)
+    config = UpdateConfig(parallelism=10, delay=5.0)
+    store = swarm.ctx.store
+    began = swarm.now
+    start = time.perf_counter()
+    for service in created:
+        container = replace(service.spec.task.container, image="app:2")
+        new_spec = replace(
+            service.spec, task=replace(service.spec.task, container=container), update=config
+        )
+        service.previous_spec = service.spec
+        service.spec = new_spec
+        service.spec_version += 1
+        service.update_status = None
+        store.update_service(service)
+    swarm.advance(1)
+    while any(
+        s.update_status is not None and s.update_status.state.name == "UPDATING"
+        for s in store.services.values()
+    ):
+        swarm.advance(5)
+    wall = time.perf_counter() - start
+    simulated = swarm.now - began
+    return {
+        "wall_s": round(wall, 3),
+        "simulated_s": round(simulated, 3),
+        "sim_s_per_wall_s": round(simulated / wall, 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller update benchmark")
+    args = parser.parse_args(argv)
+    raw = raw_simpy_events_per_s(200_000 if args.quick else 1_000_000)
+    sizes = [100, 1_000, 10_000]
+    results = {n: converge(n) for n in sizes}
+    for n, r in results.items():
+        print(f"{n:>6} nodes: {r['us_per_task']:.1f} us/task, {r['wall_s']:.2f} s", flush=True)
+    transitions = results[10_000]["transitions_per_s"]
+    if args.quick:
+        update = rolling_update(1_000, 20, 100)
+    else:
+        update = rolling_update(1_000, 100, 100)
+    print(f"rolling update: {update}", flush=True)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    summary = {
+        "raw_simpy_events_per_s": round(raw),
+        "task_transitions_per_s": round(transitions),
+        "ratio_vs_simpy": round(transitions / raw, 4),
+        "us_per_task": {str(n): round(r["us_per_task"], 1) for n, r in results.items()},
+        "us_per_task_ratio_10000_vs_100": round(
+            results[10_000]["us_per_task"] / results[100]["us_per_task"], 2
+        ),
+        "rolling_update": update,
+        "quick": args.quick,
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+    }
+    print(json.dumps(summary, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Dispatcher: heartbeats, DOWN detection, batching, orphaning (sections 1.4, 6.1, 6.3)."""
+
+from __future__ import annotations
+
+from engine_helpers import create, spec, tasks
+
+from swarmsim.api import NodeStatus, TaskState
+from swarmsim.swarm import Swarm
+
+
+def test_down_within_jittered_grace_for_many_seeds() -> None:
+    for seed in range(8):
+        swarm = Swarm(seed=seed, managers=1, workers=1)
+        swarm.advance(7.3)
+        swarm.crash_node("worker1")
+        crashed = swarm.now
+        swarm.advance(30)
+        (down,) = [r for r in swarm.trace if r.kind == "node" and r.state == "down"]
+        last_beat_gap = down.time - crashed
+        # the deadline is 3 jittered periods after the last heartbeat, which came
+        # at most one period (5.5 s) before the crash
+        assert 13.5 - 5.5 <= last_beat_gap <= 16.5
+        assert down.detail == "heartbeat failure"
+
+
+def test_status_reports_are_committed_in_100ms_batches() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    swarm.images.set("app:1", pull=1.0, create=0.0, start=0.0)
+    service = create(swarm, spec(image="app:1", replicas=1))
+    swarm.advance(3)
+    records = [r for r in swarm.trace if r.kind == "task" and r.id == tasks(swarm, service)[0].id]
+    times = {r.state: r.time for r in records}
+    # ASSIGNED at 0.05; the agent reports from 0.051, arriving at 0.052,
+    # committed one batch (0.1 s) later
+    assert round(times["assigned"], 3) == 0.05
+    assert round(times["preparing"], 3) == 0.152
+    # READY and STARTING and RUNNING happen in the same instant: only the
+    # latest status of a batch is committed
+    assert "starting" not in times
+    assert round(times["running"], 3) == round(0.051 + 1.0 + 0.001 + 0.1, 3)
+
+
+def test_tasks_of_a_long_down_node_become_orphaned() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    service = create(swarm, spec(image="app:1", replicas=2))
+    swarm.advance(5)
+    worker1 = swarm.node("worker1")
+    (on_worker,) = [t for t in tasks(swarm, service) if t.node_id == worker1.id]
+    swarm.crash_node("worker1")
+    swarm.advance(60)
+    assert worker1.status == NodeStatus.DOWN
+    assert on_worker.state == TaskState.RUNNING
+    swarm.advance(24 * 3600)
+    assert on_worker.state == TaskState.ORPHANED
+
+
+def test_disconnected_node_keeps_running_and_reports_on_reconnect() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    service = create(swarm, spec(image="app:1", replicas=2))
+    swarm.advance(5)
+    worker1 = swarm.node("worker1")
+    (old,) = [t for t in tasks(swarm, service) if t.node_id == worker1.id]
+    swarm.disconnect_node("worker1")
+    swarm.advance(30)
+    assert worker1.status == NodeStatus.DOWN
+    assert old.desired_state == TaskState.SHUTDOWN
+    assert old.state == TaskState.RUNNING
+    swarm.reconnect_node("worker1")
+    swarm.advance(5)
+    assert worker1.status == NodeStatus.READY
+    assert old.state == TaskState.SHUTDOWN
