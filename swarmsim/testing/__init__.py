@@ -1,0 +1,23 @@
+"""Tools for property-based testing of swarm behaviour with hypothesis.
+
+- :mod:`swarmsim.testing.strategies`: clusters, services, operations.
+- :mod:`swarmsim.testing.invariants`: checks that return violations.
+
+Example
+-------
+.. code-block:: python
+
+    from hypothesis import given
+    from swarmsim.testing import strategies as sst, invariants
+
+    @given(sst.clusters(), sst.services())
+    def test_converges(cluster, service):
+        swarm = sst.build_swarm(cluster)
+        sst.create_service(swarm, service)
+        swarm.advance(30)
+        assert invariants.check_converged(swarm) == []
+"""
+
+from swarmsim.testing import invariants, strategies
+
+__all__ = ["invariants", "strategies"]
