@@ -133,10 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     for n, r in results.items():
         print(f"{n:>6} nodes: {r['us_per_task']:.1f} us/task, {r['wall_s']:.2f} s", flush=True)
     transitions = results[10_000]["transitions_per_s"]
-    if args.quick:
-        update = rolling_update(1_000, 20, 100)
-    else:
-        update = rolling_update(1_000, 100, 100)
+    update = rolling_update(1_000, 20 if args.quick else 100, 100)
     print(f"rolling update: {update}", flush=True)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     summary = {

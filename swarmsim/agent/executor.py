@@ -110,11 +110,11 @@ class TaskController:
             self.process.interrupt(cause)
 
     # ------------------------------------------------------------ internals
-    def _report(self, state: TaskState, message: str, err: str = "", code: int | None = None):  # type: ignore[no-untyped-def]
+    def _report(
+        self, state: TaskState, message: str, err: str = "", code: int | None = None
+    ) -> None:
         self.state = state
-        self.agent.report(
-            self.task_id, TaskStatus(state, self.agent.sim.now, message, err, code)
-        )
+        self.agent.report(self.task_id, TaskStatus(state, self.agent.sim.now, message, err, code))
 
     def _run(self, task: Task) -> Process:
         try:

@@ -73,9 +73,7 @@ class Allocator:
 
     def _allocate_service(self, service: Service) -> None:
         used = self.ingress_ports_in_use(service.id)
-        previous = {
-            (p.protocol, p.target_port): p.published_port for p in service.published_ports
-        }
+        previous = {(p.protocol, p.target_port): p.published_port for p in service.published_ports}
         ports: list[PortConfig] = []
         for port in service.spec.endpoint.ports:
             if port.publish_mode == PublishMode.INGRESS and port.published_port == 0:

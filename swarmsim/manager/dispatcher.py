@@ -134,7 +134,9 @@ class Dispatcher:
             self._grace[node.id] = settings.grace_multiplier * 2
             deadline = self.ctx.now + settings.heartbeat_period * self._grace[node.id]
             self._deadline[node.id] = deadline
-            self.ctx.sim.call_later(deadline - self.ctx.now, self._check_deadline, node.id, deadline)
+            self.ctx.sim.call_later(
+                deadline - self.ctx.now, self._check_deadline, node.id, deadline
+            )
         for agent in list(self.agents.values()):
             if agent.connected:
                 self.ctx.sim.call_later(settings.heartbeat_period, self._reregister, agent)

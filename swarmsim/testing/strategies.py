@@ -70,9 +70,7 @@ def clusters(max_workers: int = 6) -> st.SearchStrategy[ClusterShape]:
     return st.builds(
         ClusterShape,
         managers=st.sampled_from((1, 3)),
-        zones=st.lists(st.sampled_from(("", *ZONES)), min_size=1, max_size=max_workers).map(
-            tuple
-        ),
+        zones=st.lists(st.sampled_from(("", *ZONES)), min_size=1, max_size=max_workers).map(tuple),
     )
 
 

@@ -11,7 +11,9 @@ from swarmsim.testing import strategies as sst
 
 
 @given(sst.clusters(), sst.services())
-def test_fresh_service_converges_balanced(cluster: sst.ClusterShape, shape: sst.ServiceShape) -> None:
+def test_fresh_service_converges_balanced(
+    cluster: sst.ClusterShape, shape: sst.ServiceShape
+) -> None:
     swarm = sst.build_swarm(cluster, seed=1)
     service = sst.create_service(swarm, shape)
     swarm.advance(20)
@@ -22,7 +24,9 @@ def test_fresh_service_converges_balanced(cluster: sst.ClusterShape, shape: sst.
 
 
 @st.composite
-def _scenarios(draw: st.DrawFn) -> tuple[sst.ClusterShape, list[sst.ServiceShape], list[sst.Operation]]:
+def _scenarios(
+    draw: st.DrawFn,
+) -> tuple[sst.ClusterShape, list[sst.ServiceShape], list[sst.Operation]]:
     cluster = draw(sst.clusters(max_workers=5))
     shapes = [draw(sst.services("svc0")), draw(sst.services("svc1"))]
     ops = draw(

@@ -52,10 +52,10 @@ class ReplicatedOrchestrator:
         if isinstance(event, TaskEvent):
             task = event.task
             if event.action is Action.DELETE:
-                if event.prev_desired is not None and event.prev_desired <= TaskState.RUNNING:
-                    if self._is_replicated(task.service_id):
-                        self._reconcile[task.service_id] = None
-                        self._worker.kick()
+                wanted = event.prev_desired is not None and event.prev_desired <= TaskState.RUNNING
+                if wanted and self._is_replicated(task.service_id):
+                    self._reconcile[task.service_id] = None
+                    self._worker.kick()
                 return
             if (
                 task.desired_state <= TaskState.RUNNING

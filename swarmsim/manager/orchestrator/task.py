@@ -48,11 +48,7 @@ def new_task(
 
 def invalid_node(node: Node | None) -> bool:
     """Whether tasks on ``node`` must be replaced: deleted, DOWN or DRAIN (not PAUSE)."""
-    return (
-        node is None
-        or node.status == NodeStatus.DOWN
-        or node.availability == Availability.DRAIN
-    )
+    return node is None or node.status == NodeStatus.DOWN or node.availability == Availability.DRAIN
 
 
 def is_task_dirty(service: Service, task: Task, node: Node | None) -> bool:

@@ -49,9 +49,9 @@ class TaskReaper:
                 return
             task = event.task
             if event.action is Action.CREATE:
-                self._dirty[(task.service_id, task.slot, task.node_id if task.slot == 0 else "")] = (
-                    None
-                )
+                self._dirty[
+                    (task.service_id, task.slot, task.node_id if task.slot == 0 else "")
+                ] = None
                 self._schedule(len(self._dirty) > MAX_DIRTY)
             if _removable(task):
                 self._cleanup[task.id] = None
