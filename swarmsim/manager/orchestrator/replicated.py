@@ -12,6 +12,9 @@ Differences
 -----------
 Go map iteration order (the order slots are handed to the updater) is replaced
 by a shuffle from the ``orchestrator`` random stream, so runs are reproducible.
+The scale-down order sorts stably where Go's ``sort.Sort`` is not stable for
+more than 12 slots; ties (same copy index on their nodes) therefore keep the
+running-first, lowest-slot-first order.
 """
 
 from __future__ import annotations
