@@ -1,0 +1,1 @@
+"""Leader-only manager components (``swarmkit: manager/``)."""

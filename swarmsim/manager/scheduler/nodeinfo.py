@@ -1,0 +1,235 @@
+"""What the scheduler remembers about each node.
+
+Mirrors ``swarmkit: manager/scheduler/nodeinfo.go`` (``NodeInfo``, ``addTask``,
+``removeTask``, ``taskFailed``, ``countRecentFailures``) and reference section 2.2:
+
+* ``tasks``: the tasks held on the node, from ASSIGNED until their observed
+  state passes RUNNING (preassigned global tasks once the scheduler confirmed
+  them).
+* ``active_tasks_count`` / ``active_tasks_count_by_service``: only held tasks
+  whose **desired** state is <= COMPLETE; a task whose desired state moves to
+  SHUTDOWN or REMOVE stops counting at once although it still runs.
+* ``available_nano_cpus`` / ``available_memory_bytes``: the node's reported
+  totals minus the reservations of **every** held task (limits are ignored).
+* ``used_host_ports``: ``(protocol, published port)`` of the host-mode ports of
+  held tasks.
+* ``recent_failures``: per ``(service ID, spec version)``, the times at which
+  tasks placed by the scheduler ended FAILED or REJECTED on this node.
+
+Differences
+-----------
+swarmkit keeps copies of the task objects and compares old and new copies;
+the simulator shares live task objects, so a :class:`HeldTask` records what
+was accounted for the task (service, reservations, host ports, whether it is
+counted as active) and later changes are applied against that record.  Generic
+resources and devices are not modelled.  ``used_host_ports`` is a set, as in
+swarmkit: releasing one of two tasks that somehow hold the same port frees it.
+"""
+
+from __future__ import annotations
+
+from swarmsim.api.enums import PublishMode, TaskState
+from swarmsim.api.objects import Node, Task
+
+__all__ = [
+    "ACTIVE_DESIRED_MAX",
+    "MAX_FAILURES",
+    "MONITOR_FAILURES",
+    "FailureKey",
+    "HeldTask",
+    "HostPort",
+    "NodeInfo",
+    "task_host_ports",
+]
+
+MONITOR_FAILURES = 5 * 60.0
+"""Look-back window (seconds) for counting a service's failures on a node."""
+
+MAX_FAILURES = 5
+"""Failures within :data:`MONITOR_FAILURES` that make a node the last choice."""
+
+ACTIVE_DESIRED_MAX = TaskState.COMPLETE
+"""A held task counts as active while its desired state is at most this."""
+
+HostPort = tuple[str, int]
+"""``(protocol, published port)`` of a host-mode published port."""
+
+FailureKey = tuple[str, int]
+"""``(service ID, spec version)``."""
+
+
+def task_host_ports(task: Task) -> tuple[HostPort, ...]:
+    """The host-mode ports with a non-zero published port that ``task`` binds."""
+    if not task.host_ports:
+        return ()
+    return tuple(
+        (port.protocol, port.published_port)
+        for port in task.host_ports
+        if port.publish_mode is PublishMode.HOST and port.published_port != 0
+    )
+
+
+class HeldTask:
+    """What a node holds for one task: resources, host ports and its active flag."""
+
+    __slots__ = ("active", "host_ports", "memory_bytes", "nano_cpus", "service_id")
+
+    def __init__(self, task: Task) -> None:
+        reservations = task.spec.reservations
+        self.service_id = task.service_id
+        self.nano_cpus = reservations.nano_cpus
+        self.memory_bytes = reservations.memory_bytes
+        self.host_ports = task_host_ports(task)
+        self.active = task.desired_state <= ACTIVE_DESIRED_MAX
+
+
+class NodeInfo:
+    """A node plus the scheduler's bookkeeping for it.
+
+    Parameters
+    ----------
+    node
+        The live node object (its status, availability and labels are read
+        directly by the filters).  ``labels`` and ``engine_labels`` are dict
+        copies taken at each node event, for the spread tree.
+    now
+        Current virtual time (start of the failure clean-up period).
+    """
+
+    __slots__ = (
+        "active_tasks_count",
+        "active_tasks_count_by_service",
+        "available_memory_bytes",
+        "available_nano_cpus",
+        "engine_labels",
+        "labels",
+        "last_cleanup",
+        "node",
+        "recent_failures",
+        "tasks",
+        "total_memory_bytes",
+        "total_nano_cpus",
+        "used_host_ports",
+    )
+
+    def __init__(self, node: Node, now: float = 0.0) -> None:
+        self.node = node
+        self.labels = dict(node.labels)
+        self.engine_labels = dict(node.engine_labels)
+        self.tasks: dict[str, HeldTask] = {}
+        self.active_tasks_count = 0
+        self.active_tasks_count_by_service: dict[str, int] = {}
+        self.total_nano_cpus = node.nano_cpus
+        self.total_memory_bytes = node.memory_bytes
+        self.available_nano_cpus = node.nano_cpus
+        self.available_memory_bytes = node.memory_bytes
+        self.used_host_ports: set[HostPort] = set()
+        self.recent_failures: dict[FailureKey, list[float]] = {}
+        self.last_cleanup = now
+
+    def __repr__(self) -> str:
+        return (
+            f"NodeInfo({self.node.hostname!r}, tasks={len(self.tasks)}, "
+            f"active={self.active_tasks_count})"
+        )
+
+    @property
+    def id(self) -> str:
+        """The node ID."""
+        return self.node.id
+
+    def update_node(self, node: Node) -> None:
+        """Take a node create/update event: new totals, minus every held reservation."""
+        self.node = node
+        self.labels = dict(node.labels)
+        self.engine_labels = dict(node.engine_labels)
+        self.total_nano_cpus = node.nano_cpus
+        self.total_memory_bytes = node.memory_bytes
+        cpus = node.nano_cpus
+        memory = node.memory_bytes
+        for held in self.tasks.values():
+            cpus -= held.nano_cpus
+            memory -= held.memory_bytes
+        self.available_nano_cpus = cpus
+        self.available_memory_bytes = memory
+
+    def service_count(self, service_id: str) -> int:
+        """Active tasks of ``service_id`` on the node."""
+        return self.active_tasks_count_by_service.get(service_id, 0)
+
+    def _count(self, service_id: str, delta: int) -> None:
+        self.active_tasks_count += delta
+        by_service = self.active_tasks_count_by_service
+        value = by_service.get(service_id, 0) + delta
+        if value:
+            by_service[service_id] = value
+        else:
+            del by_service[service_id]
+
+    def add_task(self, task: Task) -> bool:
+        """Hold ``task`` on this node, or refresh its active flag; True if anything changed.
+
+        A task already held only changes whether it counts as active (its
+        desired state crossed COMPLETE); its reservations stay held.
+        """
+        held = self.tasks.get(task.id)
+        active = task.desired_state <= ACTIVE_DESIRED_MAX
+        if held is not None:
+            if active == held.active:
+                return False
+            held.active = active
+            self._count(held.service_id, 1 if active else -1)
+            return True
+        held = HeldTask(task)
+        self.tasks[task.id] = held
+        self.available_nano_cpus -= held.nano_cpus
+        self.available_memory_bytes -= held.memory_bytes
+        self.used_host_ports.update(held.host_ports)
+        if held.active:
+            self._count(held.service_id, 1)
+        return True
+
+    def remove_task(self, task_id: str) -> bool:
+        """Release everything held for ``task_id``; True if it was held here."""
+        held = self.tasks.pop(task_id, None)
+        if held is None:
+            return False
+        if held.active:
+            self._count(held.service_id, -1)
+        self.used_host_ports.difference_update(held.host_ports)
+        self.available_nano_cpus += held.nano_cpus
+        self.available_memory_bytes += held.memory_bytes
+        return True
+
+    def _cleanup_failures(self, now: float) -> None:
+        stale = [
+            key
+            for key, times in self.recent_failures.items()
+            if all(now - t >= MONITOR_FAILURES for t in times)
+        ]
+        for key in stale:
+            del self.recent_failures[key]
+        self.last_cleanup = now
+
+    def task_failed(self, key: FailureKey, now: float) -> None:
+        """Record that a task of ``key`` (service, spec version) failed here at ``now``."""
+        if now - self.last_cleanup >= MONITOR_FAILURES:
+            self._cleanup_failures(now)
+        times = self.recent_failures.get(key, [])
+        expired = 0
+        for t in times:
+            if now - t < MONITOR_FAILURES:
+                break
+            expired += 1
+        self.recent_failures[key] = [*times[expired:], now]
+
+    def count_recent_failures(self, key: FailureKey, now: float) -> int:
+        """Failures of ``key`` on this node within the last :data:`MONITOR_FAILURES`."""
+        times = self.recent_failures.get(key)
+        if not times:
+            return 0
+        count = len(times)
+        for i in range(count - 1, -1, -1):
+            if now - times[i] > MONITOR_FAILURES:
+                return count - (i + 1)
+        return count
