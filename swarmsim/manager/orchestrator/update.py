@@ -1,21 +1,516 @@
-"""Placeholder update supervisor (replaced by the rolling-update implementation)."""
+"""Rolling updates: the update supervisor and one updater per service.
+
+Mirrors ``swarmkit: manager/orchestrator/update/updater.go`` (``Supervisor``,
+``Updater.Run``, ``worker``, ``updateTask``, ``useExistingTask``,
+``removeOldTasks``, ``startUpdate``, ``pauseUpdate``, ``rollbackUpdate``,
+``completeUpdate``) and reference sections 5, 3.2, 3.8, 11.3 B.
+
+The orchestrators call :meth:`UpdateSupervisor.update` at every reconcile with
+the service's runnable slots; an updater already working towards an identical
+spec is kept, otherwise it is cancelled and a new one starts.  Unless the
+update is PAUSED / ROLLBACK_PAUSED, the updater keeps the *dirty* slots (several
+tasks, or one out-of-date task; with none it only completes an UPDATING /
+ROLLBACK_STARTED status), marks a fresh update UPDATING, picks the rollback
+config during a rollback (else the update config) and starts ``parallelism``
+workers (all dirty slots when 0).  It hands them the slots one at a time — a
+sliding window, not lock-step batches.  A worker replaces its slot's task
+(stop-first: new task desired READY and old task desired SHUTDOWN together,
+started once the old one stopped; start-first: started at once, the old one
+stopped once the new one RUNS), waits without timeout for the new task to run
+or end, then sleeps ``delay``.  After the last slot and its delay the updater
+watches failures for one more monitor period (``delay + 1 s`` when
+``delay >= monitor``), then marks the update COMPLETED / ROLLBACK_COMPLETED.
+
+A failure is an update of a task created by this run to a state past RUNNING,
+before it reached RUNNING or within ``monitor`` after; once
+``failures / dirty slots > max_failure_ratio`` (float32, strictly greater) the
+failure action applies: ``pause`` (PAUSED, or ROLLBACK_PAUSED during a
+rollback), ``rollback`` (spec := previous spec, ROLLBACK_STARTED; during a
+rollback it pauses instead), ``continue`` (failures are not even watched).
+
+Like swarmkit, three oddities are kept:
+
+* failures that happen while the updater waits for its workers (after the
+  last slot was handed out) are read only once they are done, and judged
+  against the time elapsed by then, so some never count;
+* the ``rollback`` action during a rollback pauses (ROLLBACK_PAUSED,
+  ``rollback paused ...``) but does not stop the updater: it finishes its
+  in-flight slots, monitors, and then ``completeUpdate`` overwrites the
+  status with COMPLETED ``update completed``;
+* ``pauseUpdate`` does not set ``CompletedAt``.
+
+Differences
+-----------
+* Goroutines become SimPy processes: one for the updater, one per worker.
+  Cancellation sets a flag checked after every wait, in place of ``stopChan``;
+  a cancelled updater never writes again, as after ``Cancel`` returns.
+* The orchestrator's slot tasks are copied when an updater starts, as Go's
+  updater works on the copies it was handed (stale desired state, stale
+  observed state of the old task given to ``DelayStart``).
+* Go's ``select`` picks at random among ready cases; here, at one instant,
+  pending failure events are handled before a slot is handed to a worker and
+  before the monitor period ends.
+* A failed ``store.Batch`` (``removeOldTasks`` could shut nothing down) writes
+  nothing, as the aborted transaction does; there is no log.
+* A rollback gives the restored spec a new version (one more than the current
+  and previous ones, as the control API numbers updates) instead of restoring
+  ``PreviousSpecVersion``: versions here are small per-service counters, and
+  once ``PreviousSpecVersion`` is cleared a restored number could be reused by
+  the next update.  Tasks of the old spec stay clean by spec equality.
+"""
 
 from __future__ import annotations
 
-from swarmsim.api.objects import Service, Task
+import copy
+import struct
+from collections import deque
+from collections.abc import Callable
+from dataclasses import replace
+
+import simpy
+
+from swarmsim.api.enums import (
+    FailureAction,
+    ServiceMode,
+    TaskState,
+    UpdateOrder,
+    UpdateState,
+)
+from swarmsim.api.objects import Service, Task, UpdateStatus
+from swarmsim.api.specs import ServiceSpec, UpdateConfig
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
+from swarmsim.manager.orchestrator.task import Slot, is_task_dirty, new_task
+from swarmsim.sim import Process
+from swarmsim.store import Action, StoreEvent, TaskEvent
+
+_PAUSED_STATES = (UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED)
+_ACTIVE_STATES = (UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED)
+
+
+def _copy_task(task: Task) -> Task:
+    """A copy of ``task`` as it is now (the status too, which some writers mutate)."""
+    snapshot = copy.copy(task)
+    snapshot.status = copy.copy(task.status)
+    return snapshot
+
+
+def _float32(value: float) -> float:
+    """``value`` rounded to the nearest float32, as Go's ``float32(value)``."""
+    rounded: float = struct.unpack("f", struct.pack("f", value))[0]
+    return rounded
+
+
+def failure_ratio_exceeded(failures: int, slots: int, max_ratio: float) -> bool:
+    """``float32(failures) / float32(slots) > max_ratio`` as swarmkit computes it.
+
+    The quotient is computed in float64 and rounded once to float32, which gives
+    the float32 quotient exactly (53 >= 2 * 24 + 2 bits).
+
+    Examples
+    --------
+    >>> failure_ratio_exceeded(1, 4, 0.25), failure_ratio_exceeded(2, 4, 0.25)
+    (False, True)
+    >>> failure_ratio_exceeded(1, 3, 0.33333334)  # both sides are float32(1/3)
+    False
+    """
+    return _float32(failures / slots) > _float32(max_ratio)
+
+
+class Updater:
+    """One run of a rolling update of one service (``Updater``).
+
+    Parameters
+    ----------
+    ctx
+        The swarm's shared context.
+    restarts
+        The restart supervisor, whose delayed start the workers use.
+    service
+        The service as it was when the orchestrator asked for the update.
+    dirty
+        The dirty slots, in the order the orchestrator gave them.
+    on_done
+        Called once when the run returns (not after a cancel).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        restarts: RestartSupervisor,
+        service: Service,
+        dirty: list[Slot],
+        on_done: Callable[[Updater], None],
+    ) -> None:
+        self.ctx = ctx
+        self.restarts = restarts
+        status = service.update_status
+        # the copy Go's NewUpdater makes: the spec is immutable, the status is not
+        self.service = replace(service, update_status=copy.copy(status))
+        self.spec: ServiceSpec = service.spec
+        self.dirty = [[_copy_task(t) for t in slot] for slot in dirty]
+        self.rollback = status is not None and status.state == UpdateState.ROLLBACK_STARTED
+        self.config: UpdateConfig = self.spec.rollback if self.rollback else self.spec.update
+        self.monitor = self.config.monitor
+        self.stopped = False  # cancelled (Go's stopChan closed)
+        self.updated: dict[str, float | None] = {}  # created task id -> time it ran/ended
+        self._on_done = on_done
+        self._halted = False  # the failure action stopped this run
+        self._watch_failures = False
+        self._failures: deque[str] = deque()
+        self._failed: set[str] = set()
+        self._total_failures = 0
+        self._wake: simpy.Event | None = None
+        self._receivers: deque[simpy.Event] = deque()
+        self._closed = False
+        self._active_workers = 0
+        self._first_up: dict[str, TaskState] = {}  # watched task id -> first state >= RUNNING
+        self._waiters: dict[str, simpy.Event | None] = {}  # watched task id -> worker waiting
+
+    # ----------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        """Start the run as a SimPy process."""
+        self.ctx.sim.process(self._run())
+
+    def cancel(self) -> None:
+        """Stop at once: nothing more is written (``Cancel``)."""
+        self.stopped = True
+
+    def _cancelled(self) -> bool:
+        # a method, so that type checkers do not narrow the flag across yields
+        return self.stopped
+
+    # -------------------------------------------------------------- events
+    def on_task_update(self, task: Task) -> None:
+        """A task of this service was updated in the store."""
+        state = task.state
+        if state < TaskState.RUNNING:
+            return
+        if task.id in self._waiters and task.id not in self._first_up:
+            self._first_up[task.id] = state
+            waiter = self._waiters[task.id]
+            if waiter is not None and not waiter.triggered:
+                waiter.succeed(state)
+        if self._watch_failures and state > TaskState.RUNNING:
+            self._failures.append(task.id)
+            self._poke()
+
+    def _poke(self) -> None:
+        if self._wake is not None and not self._wake.triggered:
+            self._wake.succeed()
+
+    def _sleep(self) -> simpy.Event:
+        self._wake = self.ctx.sim.env.event()
+        return self._wake
+
+    # ----------------------------------------------------------------- run
+    def _run(self) -> Process:
+        if not self.dirty:
+            self._complete_update()
+            self._on_done(self)
+            return
+        if self.service.update_status is None:
+            self._start_update()
+        config = self.config
+        workers = config.parallelism or len(self.dirty)
+        self._active_workers = workers
+        for _ in range(workers):
+            self.ctx.sim.process(self._worker())
+        self._watch_failures = config.failure_action != FailureAction.CONTINUE
+        acted = False
+        for slot in self.dirty:
+            while not acted:
+                if self._cancelled():
+                    return
+                if self._process_failures():
+                    acted = True
+                elif self._receivers:
+                    self._receivers.popleft().succeed(slot)
+                    break
+                else:
+                    yield self._sleep()
+            if acted:
+                break
+        self._closed = True
+        while self._receivers:
+            self._receivers.popleft().succeed(None)
+        while self._active_workers:  # wg.Wait(): failure events stay queued meanwhile
+            yield self._sleep()
+            if self._cancelled():
+                return
+        if not self._halted:
+            if config.delay >= self.monitor:
+                self.monitor = config.delay + 1.0
+            done = self.ctx.sim.timeout(self.monitor)
+            done.callbacks.append(lambda _event: self._poke())
+            while not self._cancelled():
+                if self._process_failures() or done.processed:
+                    break
+                yield self._sleep()
+        if self._cancelled():
+            return
+        if not self._halted:
+            self._complete_update()
+        self._on_done(self)
+
+    def _process_failures(self) -> bool:
+        while self._failures:
+            if self._failure_triggers_action(self._failures.popleft()):
+                return True
+        return False
+
+    def _failure_triggers_action(self, task_id: str) -> bool:
+        """Count a failure of a task this run created (``failureTriggersAction``)."""
+        if task_id in self._failed or task_id not in self.updated:
+            return False
+        started = self.updated[task_id]
+        if started is not None and self.ctx.now - started > self.monitor:
+            return False
+        self._failed.add(task_id)
+        self._total_failures += 1
+        config = self.config
+        if not failure_ratio_exceeded(
+            self._total_failures, len(self.dirty), config.max_failure_ratio
+        ):
+            return False
+        if config.failure_action == FailureAction.PAUSE:
+            self._halted = True
+            self._pause_update(
+                f"update paused due to failure or early termination of task {task_id}"
+            )
+            return True
+        if config.failure_action == FailureAction.ROLLBACK:
+            if self.rollback:  # never roll back a rollback (and, as in swarmkit, keep going)
+                self._pause_update(
+                    f"rollback paused due to failure or early termination of task {task_id}"
+                )
+                return True
+            self._halted = True
+            self._rollback_update(
+                f"update rolled back due to failure or early termination of task {task_id}"
+            )
+            return True
+        return False
+
+    # -------------------------------------------------------------- worker
+    def _worker(self) -> Process:
+        delay = self.config.delay
+        while not self._closed:
+            receive = self.ctx.sim.env.event()
+            self._receivers.append(receive)
+            self._poke()
+            slot: Slot | None = yield receive
+            if self._cancelled():
+                return
+            if slot is None:
+                break
+            yield from self._update_slot(slot)
+            if self._cancelled():
+                return
+            if delay:
+                yield self.ctx.sim.timeout(delay)
+                if self._cancelled():
+                    return
+        self._active_workers -= 1
+        self._poke()
+
+    def _dirty_task(self, task: Task) -> bool:
+        return is_task_dirty(self.service, task, self.ctx.store.nodes.get(task.node_id))
+
+    def _update_slot(self, slot: Slot) -> Process:
+        existing: Task | None = None
+        for task in slot:
+            if not self._dirty_task(task):
+                if task.desired_state == TaskState.RUNNING:
+                    existing = task
+                    break
+                if task.desired_state < TaskState.RUNNING:
+                    existing = task
+        if existing is not None:
+            yield from self._use_existing_task(slot, existing)
+            return
+        node_id = slot[0].node_id if self.spec.mode == ServiceMode.GLOBAL else ""
+        updated = new_task(self.ctx, self.service, slot[0].slot, node_id, TaskState.READY)
+        yield from self._update_task(slot, updated)
+
+    def _update_task(self, slot: Slot, updated: Task) -> Process:
+        """Create ``updated`` and retire the slot's old tasks (``updateTask``)."""
+        store = self.ctx.store
+        self._waiters[updated.id] = None  # watch before creating (no event is missed)
+        self.updated[updated.id] = None
+        start_first = self.config.order == UpdateOrder.START_FIRST
+        try:
+            if updated.service_id not in store.services:
+                return  # "service was deleted": the batch is aborted
+            if start_first:
+                store.create_task(updated)
+                started = self.restarts.delay_start(None, updated, 0.0, False)
+            else:
+                shut, old, failed = self._old_tasks_to_remove(slot)
+                if failed:
+                    return  # the batch is aborted: nothing was written
+                store.create_task(updated)
+                self._shut_down(shut)
+                started = self.restarts.delay_start(old, updated, 0.0, True)
+            yield started
+            if self._cancelled():
+                return
+            state = self._first_up.get(updated.id)
+            if state is None:
+                waiter = self._waiters[updated.id] = self.ctx.sim.env.event()
+                state = yield waiter
+                if self._cancelled():
+                    return
+            self.updated[updated.id] = self.ctx.now
+            if start_first and state == TaskState.RUNNING:
+                shut, _old, _failed = self._old_tasks_to_remove(slot)
+                self._shut_down(shut)
+        finally:
+            self._waiters.pop(updated.id, None)
+            self._first_up.pop(updated.id, None)
+
+    def _use_existing_task(self, slot: Slot, existing: Task) -> Process:
+        """Keep a clean task of the slot, stop the others (``useExistingTask``)."""
+        remove = [t for t in slot if t.id != existing.id]
+        if not remove and existing.desired_state == TaskState.RUNNING:
+            return
+        old: Task | None = None
+        if remove:
+            shut, old, failed = self._old_tasks_to_remove(remove)
+            if failed:
+                return
+            self._shut_down(shut)
+        if existing.desired_state != TaskState.RUNNING:
+            yield self.restarts.delay_start(old, existing, 0.0, True)
+
+    def _old_tasks_to_remove(self, tasks: list[Task]) -> tuple[list[Task], Task | None, bool]:
+        """What ``removeOldTasks`` would do: (live tasks to shut down, copy of the
+        one reported as removed, whether it fails — nothing removed, some task gone)."""
+        shut: list[Task] = []
+        removed: Task | None = None
+        error = False
+        for original in tasks:
+            if original.desired_state > TaskState.RUNNING:
+                continue
+            live = self.ctx.store.tasks.get(original.id)
+            if live is None or live.desired_state > TaskState.RUNNING:
+                error = True
+                continue
+            shut.append(live)
+            removed = original
+        return shut, removed, removed is None and error
+
+    def _shut_down(self, tasks: list[Task]) -> None:
+        for task in tasks:
+            task.desired_state = TaskState.SHUTDOWN
+            self.ctx.store.update_task(task)
+
+    # -------------------------------------------------------- status writes
+    def _live(self) -> Service | None:
+        return self.ctx.store.services.get(self.service.id)
+
+    def _start_update(self) -> None:
+        live = self._live()
+        if live is None or live.update_status is not None:
+            return
+        live.update_status = UpdateStatus(UpdateState.UPDATING, self.ctx.now, "update in progress")
+        self.ctx.store.update_service(live)
+
+    def _pause_update(self, message: str) -> None:
+        live = self._live()
+        if live is None or live.update_status is None:
+            return  # the service was updated since this update started
+        paused = (
+            UpdateState.ROLLBACK_PAUSED
+            if live.update_status.state == UpdateState.ROLLBACK_STARTED
+            else UpdateState.PAUSED
+        )
+        live.update_status = replace(live.update_status, state=paused, message=message)
+        self.ctx.store.update_service(live)
+
+    def _rollback_update(self, message: str) -> None:
+        live = self._live()
+        if live is None or live.update_status is None or live.previous_spec is None:
+            return  # nothing to roll back to: the transaction fails
+        live.update_status = replace(
+            live.update_status, state=UpdateState.ROLLBACK_STARTED, message=message
+        )
+        live.spec = live.previous_spec
+        live.spec_version = max(live.spec_version, live.previous_spec_version or 0) + 1
+        live.previous_spec = None
+        live.previous_spec_version = None
+        self.ctx.store.update_service(live)
+
+    def _complete_update(self) -> None:
+        live = self._live()
+        if live is None or live.update_status is None:
+            return  # the service was changed since this update started
+        if live.update_status.state == UpdateState.ROLLBACK_STARTED:
+            state, message = UpdateState.ROLLBACK_COMPLETED, "rollback completed"
+        else:
+            state, message = UpdateState.COMPLETED, "update completed"
+        live.update_status = replace(
+            live.update_status, state=state, message=message, completed_at=self.ctx.now
+        )
+        self.ctx.store.update_service(live)
 
 
 class UpdateSupervisor:
-    """Runs one rolling update per service."""
+    """Runs one :class:`Updater` per service (``Supervisor``)."""
 
     def __init__(self, ctx: Context, restarts: RestartSupervisor) -> None:
         self.ctx = ctx
         self.restarts = restarts
+        self.updaters: dict[str, Updater] = {}
+        ctx.store.watch(self._on_event)
+        ctx.leadership.subscribe(self._on_leadership)
 
-    def update(self, service: Service, slots: list[list[Task]]) -> None:
-        """Bring ``slots`` to the service's current spec."""
+    def update(self, service: Service, slots: list[Slot]) -> None:
+        """Bring ``slots`` (the service's runnable slots) to the service's spec."""
+        current = self.updaters.get(service.id)
+        if current is not None:
+            if current.spec is service.spec or current.spec == service.spec:
+                return  # already working towards this goal
+            current.cancel()
+            del self.updaters[service.id]
+        status = service.update_status
+        if status is not None and status.state in _PAUSED_STATES:
+            return
+        nodes = self.ctx.store.nodes
+        dirty = [
+            slot
+            for slot in slots
+            if len(slot) > 1
+            or (len(slot) == 1 and is_task_dirty(service, slot[0], nodes.get(slot[0].node_id)))
+        ]
+        if not dirty and (status is None or status.state not in _ACTIVE_STATES):
+            return
+        updater = Updater(self.ctx, self.restarts, service, dirty, self._done)
+        self.updaters[service.id] = updater
+        updater.start()
 
     def cancel(self, service_id: str) -> None:
-        """Stop the update of a removed service."""
+        """Stop the update of a service that is being removed."""
+        updater = self.updaters.pop(service_id, None)
+        if updater is not None:
+            updater.cancel()
+
+    def cancel_all(self) -> None:
+        """Stop every update (``CancelAll``, when leadership is lost)."""
+        for updater in self.updaters.values():
+            updater.cancel()
+        self.updaters.clear()
+
+    def _done(self, updater: Updater) -> None:
+        if self.updaters.get(updater.service.id) is updater:
+            del self.updaters[updater.service.id]
+
+    def _on_event(self, event: StoreEvent) -> None:
+        if isinstance(event, TaskEvent) and event.action is Action.UPDATE:
+            updater = self.updaters.get(event.task.service_id)
+            if updater is not None:
+                updater.on_task_update(event.task)
+
+    def _on_leadership(self, active: bool) -> None:
+        if not active:
+            self.cancel_all()
