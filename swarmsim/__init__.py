@@ -13,7 +13,13 @@ The curated public API:
 
 from swarmsim.agent.images import ImageModel, ImageProfile
 from swarmsim.context import ClusterSettings
-from swarmsim.errors import DaemonError, DockerCLIError, InvalidArgument, ScenarioError, SwarmSimError
+from swarmsim.errors import (
+    DaemonError,
+    DockerCLIError,
+    InvalidArgument,
+    ScenarioError,
+    SwarmSimError,
+)
 from swarmsim.swarm import CommandResult, Swarm
 from swarmsim.trace import Trace, TraceRecord
 

@@ -62,7 +62,8 @@ class Dispatcher:
             return
         self._down_since.pop(node.id, None)
         self._grace[node.id] = self.ctx.settings.grace_multiplier
-        self._deadline.pop(node.id, None)
+        # the deadline runs from registration, before the first heartbeat
+        self._arm_deadline(node.id, self.ctx.settings.heartbeat_period)
         if node.status != NodeStatus.READY or node.status_message:
             node.status = NodeStatus.READY
             node.status_message = ""
@@ -81,11 +82,14 @@ class Dispatcher:
         period = settings.heartbeat_period + self._rng.uniform(-eps, eps)
         if not self.ctx.leadership.active:
             return period
-        multiplier = self._grace.get(node_id, settings.grace_multiplier)
+        self._arm_deadline(node_id, period)
+        return period
+
+    def _arm_deadline(self, node_id: str, period: float) -> None:
+        multiplier = self._grace.get(node_id, self.ctx.settings.grace_multiplier)
         deadline = self.ctx.now + period * multiplier
         self._deadline[node_id] = deadline
         self.ctx.sim.call_later(deadline - self.ctx.now, self._check_deadline, node_id, deadline)
-        return period
 
     def _check_deadline(self, node_id: str, deadline: float) -> None:
         if self._deadline.get(node_id) != deadline or not self.ctx.leadership.active:
@@ -132,11 +136,7 @@ class Dispatcher:
             node.status_message = UNKNOWN_MESSAGE
             self.ctx.store.update_node(node)
             self._grace[node.id] = settings.grace_multiplier * 2
-            deadline = self.ctx.now + settings.heartbeat_period * self._grace[node.id]
-            self._deadline[node.id] = deadline
-            self.ctx.sim.call_later(
-                deadline - self.ctx.now, self._check_deadline, node.id, deadline
-            )
+            self._arm_deadline(node.id, settings.heartbeat_period)
         for agent in list(self.agents.values()):
             if agent.connected:
                 self.ctx.sim.call_later(settings.heartbeat_period, self._reregister, agent)

@@ -69,3 +69,10 @@ def test_disconnected_node_keeps_running_and_reports_on_reconnect() -> None:
     swarm.advance(5)
     assert worker1.status == NodeStatus.READY
     assert old.state == TaskState.SHUTDOWN
+
+
+def test_node_crashing_before_its_first_heartbeat_goes_down() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    swarm.crash_node("worker1")
+    swarm.advance(16)
+    assert swarm.node("worker1").status == NodeStatus.DOWN

@@ -41,6 +41,11 @@ class Output:
 
 
 Handler = Callable[["Swarm", list[str], Output], None]
+MANAGER_ONLY = frozenset({"service", "node", "stack", "secret", "config"})
+NOT_A_MANAGER = (
+    "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster "
+    "state. Please run this command on a manager node or promote the current node to a manager."
+)
 COMMANDS: dict[tuple[str, ...], Handler] = {}
 
 
@@ -63,15 +68,17 @@ def run_argv(swarm: Swarm, argv: list[str]) -> CommandResult:
     """Run ``docker`` with ``argv`` (the words after ``docker``)."""
     from swarmsim.swarm import CommandResult
 
-    if not COMMANDS:
-        _load_commands()
+    _load_commands()
     out = Output()
     code = 0
     try:
         handler, rest = _resolve(argv)
+        if argv[0] in MANAGER_ONLY and "--help" not in rest:
+            _require_manager(swarm)
         handler(swarm, rest, out)
     except DockerCLIError as error:
-        out.error(str(error))
+        if str(error):
+            out.error(str(error))
         code = error.exit_code
     except DaemonError as error:
         out.error(f"Error response from daemon: {error}")
@@ -80,6 +87,14 @@ def run_argv(swarm: Swarm, argv: list[str]) -> CommandResult:
         out.error(str(error))
         code = 1
     return CommandResult("".join(out.stdout), "".join(out.stderr), code)
+
+
+def _require_manager(swarm: Swarm) -> None:
+    from swarmsim.api.enums import NodeRole
+
+    node = swarm.ctx.store.nodes.get(swarm.current_node_id)
+    if node is None or node.role != NodeRole.MANAGER:
+        raise DaemonError(NOT_A_MANAGER)
 
 
 def _resolve(argv: list[str]) -> tuple[Handler, list[str]]:

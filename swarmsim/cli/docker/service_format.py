@@ -1,0 +1,368 @@
+"""How ``docker service ls`` and ``docker service inspect`` print a service.
+
+Mirrors ``cli: cli/command/service/formatter.go`` (``serviceInspectPrettyTemplate``
+and its accessors, the ``ls`` columns, ``Replicas``, ``Image``, ``Ports`` with range
+merging; ``testdata/service-inspect-pretty.golden``) and the JSON of the Engine API's
+``swarm.Service`` (``cli: vendor/github.com/moby/moby/api/types/swarm/service.go``)
+that ``docker service inspect`` prints, with the defaults the CLI asks the daemon to
+insert (``InsertDefaults``).
+
+Differences
+-----------
+The JSON holds the fields the simulator models.  ``Version.Index`` is the service's
+spec version plus one, not a Raft index.  Times come from
+:mod:`swarmsim.cli.docker.timefmt` (virtual time 0 is 2026-01-01T00:00:00Z).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from swarmsim.api.enums import PublishMode, ServiceMode, UpdateState
+from swarmsim.api.objects import Service
+from swarmsim.api.specs import HealthConfig, PortConfig, Resources, ServiceSpec, UpdateConfig
+from swarmsim.cli.docker.tasks import display_image, truncate_id
+from swarmsim.cli.docker.timefmt import rfc3339nano
+from swarmsim.cli.humanize import since
+from swarmsim.manager.controlapi.service import service_status
+from swarmsim.units import (
+    format_bytes_binary,
+    format_cpus,
+    format_duration,
+    go_format_g,
+    seconds_to_ns,
+)
+
+if TYPE_CHECKING:
+    from swarmsim.swarm import Swarm
+
+__all__ = ["endpoint_ports", "format_ports", "ls_row", "pretty_service", "service_json"]
+
+JsonObject = dict[str, object]
+
+
+# ---------------------------------------------------------------------------------- ls
+
+
+def format_ports(ports: tuple[PortConfig, ...]) -> str:
+    """``serviceContext.Ports``: ingress ports, ranges merged (``*:80-81->80-81/tcp``).
+
+    Examples
+    --------
+    >>> format_ports((PortConfig(80, 8080), PortConfig(81, 8081), PortConfig(53, 53, "udp")))
+    '*:8080-8081->80-81/tcp, *:53->53/udp'
+    """
+    ranges: list[tuple[int, int, int, int, str]] = []  # published, target ranges, protocol
+    for port in sorted(ports, key=lambda p: (p.protocol, p.published_port)):
+        if port.publish_mode != PublishMode.INGRESS:
+            continue
+        pub, target = port.published_port, port.target_port
+        if ranges:
+            p_start, p_end, t_start, t_end, proto = ranges[-1]
+            if (
+                port.protocol == proto
+                and 0 <= pub - p_end <= 1
+                and 0 <= target - t_end <= 1
+                and not (t_end != t_start and target <= t_end)
+            ):
+                ranges[-1] = (p_start, pub, t_start, target, proto)
+                continue
+        ranges.append((pub, pub, target, target, port.protocol))
+    texts = []
+    for p_start, p_end, t_start, t_end, proto in ranges:
+        if not p_start:
+            continue
+        pub_text = f"{p_start}-{p_end}" if p_end != p_start else f"{p_start}"
+        target_text = f"{t_start}-{t_end}" if t_end != t_start else f"{t_start}"
+        texts.append(f"*:{pub_text}->{target_text}/{proto}")
+    return ", ".join(texts)
+
+
+def endpoint_ports(service: Service) -> tuple[PortConfig, ...]:
+    """The service's ports as the allocator published them (``Endpoint.Ports``).
+
+    Until the allocator has caught up with the current spec (same instant as a create
+    or update), the spec's ports stand in for them.
+    """
+
+    def shape(ports: tuple[PortConfig, ...]) -> list[tuple[str, int, PublishMode]]:
+        return [(p.protocol, p.target_port, p.publish_mode) for p in ports]
+
+    spec_ports = service.spec.endpoint.ports
+    if shape(service.published_ports) == shape(spec_ports):
+        return service.published_ports
+    return spec_ports
+
+
+def ls_row(swarm: Swarm, service: Service) -> list[str]:
+    """The ``ID NAME MODE REPLICAS IMAGE PORTS`` cells of one service."""
+    running, desired = service_status(swarm.ctx, service)
+    spec = service.spec
+    replicas = f"{running}/{desired}"
+    if spec.mode == ServiceMode.REPLICATED and spec.task.placement.max_replicas > 0:
+        replicas += f" (max {spec.task.placement.max_replicas} per node)"
+    return [
+        truncate_id(service.id),
+        spec.name,
+        spec.mode.api_name,
+        replicas,
+        display_image(spec.image),
+        format_ports(endpoint_ports(service)),
+    ]
+
+
+# -------------------------------------------------------------------------- --pretty
+
+
+def _go_slice(items: tuple[str, ...]) -> str:
+    return "[" + " ".join(items) + "]"
+
+
+def _config_lines(title: str, config: UpdateConfig, order_label: str) -> list[str]:
+    lines = [f"{title}:", f" Parallelism:\t{config.parallelism}"]
+    if config.delay > 0:
+        lines.append(f" Delay:\t\t{format_duration(config.delay)}")
+    lines.append(f" On failure:\t{config.failure_action.api_name}")
+    if config.monitor > 0:
+        lines.append(f" Monitoring Period: {format_duration(config.monitor)}")
+    lines.append(f" Max failure ratio: {go_format_g(config.max_failure_ratio)}")
+    lines.append(f" {order_label}{config.order.cli_name}")
+    return lines
+
+
+def _resource_lines(title: str, resources: Resources) -> list[str]:
+    if not resources:
+        return []
+    lines = [f" {title}:"]
+    if resources.nano_cpus > 0:
+        lines.append(f"  CPU:\t\t{format_cpus(resources.nano_cpus)}")
+    if resources.memory_bytes:
+        lines.append(f"  Memory:\t{format_bytes_binary(resources.memory_bytes)}")
+    return lines
+
+
+def _health_lines(health: HealthConfig) -> list[str]:
+    lines = [
+        " Healthcheck:",
+        f"  Interval = {format_duration(health.interval)}",
+        f"  Retries = {health.retries}",
+        f"  StartPeriod =\t{format_duration(health.start_period)}",
+        f"  Timeout =\t{format_duration(health.timeout)}",
+    ]
+    if health.test:
+        lines.append("  Tests:" + "".join(f"\n\t Test = {test}" for test in health.test) + " ")
+    return lines
+
+
+def _status_lines(swarm: Swarm, service: Service) -> list[str]:
+    status = service.update_status
+    if status is None:
+        return []
+    lines = ["UpdateStatus:", f" State:\t\t{status.state.api_name}"]
+    lines.append(f" Started:\t{since(swarm.now - status.started_at)}")
+    if status.state == UpdateState.COMPLETED and status.completed_at is not None:
+        lines.append(f" Completed:\t{since(swarm.now - status.completed_at)}")
+    lines.append(f" Message:\t{status.message}")
+    return lines
+
+
+def pretty_service(swarm: Swarm, service: Service) -> str:
+    """``docker service inspect --pretty`` of one service (``serviceInspectPrettyTemplate``).
+
+    The text starts with an empty line and ends with an empty line, as docker prints it.
+    """
+    spec = service.spec
+    task, container, placement = spec.task, spec.task.container, spec.task.placement
+    lines = ["", f"ID:\t\t{service.id}", f"Name:\t\t{spec.name}"]
+    if spec.labels:
+        lines.append("Labels:")
+        lines += [f" {k}={v}" if v else f" {k}" for k, v in spec.labels]
+    if spec.mode == ServiceMode.GLOBAL:
+        lines.append("Service Mode:\tGlobal")
+    else:
+        lines += ["Service Mode:\tReplicated", f" Replicas:\t{spec.replicas}"]
+    lines += _status_lines(swarm, service)
+    lines.append("Placement:")
+    if placement.constraints:
+        lines.append(f" Constraints:\t{_go_slice(placement.constraints)}")
+    if placement.preferences:
+        prefs = tuple(f"spread={p}" for p in placement.preferences)
+        lines.append(f" Preferences:   {_go_slice(prefs)}")
+    if placement.max_replicas:
+        lines.append(f" Max Replicas Per Node:   {placement.max_replicas}")
+    lines += _config_lines("UpdateConfig", spec.update, "Update order:      ")
+    lines += _config_lines("RollbackConfig", spec.rollback, "Rollback order:    ")
+    lines += ["ContainerSpec:", f" Image:\t\t{container.image}"]
+    if container.args:
+        lines.append(" Args:\t\t" + "".join(f"{arg} " for arg in container.args))
+    if container.env:
+        lines.append(" Env:\t\t" + "".join(f"{env} " for env in container.env))
+    lines.append(f" Init:\t\t{'true' if container.init else 'false'}")
+    lines.append("Resources:")
+    lines += _resource_lines("Reservations", task.reservations)
+    lines += _resource_lines("Limits", task.limits)
+    if task.networks:
+        networks = swarm.ctx.store.networks
+        names = [networks[n].name if n in networks else n for n in task.networks]
+        lines.append("Networks:" + "".join(f" {name}" for name in names) + " ")
+    lines.append(f"Endpoint Mode:\t{spec.endpoint.mode}")
+    ports = endpoint_ports(service)
+    if ports:
+        lines.append("Ports:")
+        for port in ports:
+            lines += [
+                f" PublishedPort = {port.published_port}",
+                f"  Protocol = {port.protocol}",
+                f"  TargetPort = {port.target_port}",
+                f"  PublishMode = {port.publish_mode.api_name}",
+            ]
+        lines[-1] += " "
+    if container.healthcheck is not None:
+        lines += _health_lines(container.healthcheck)
+    return "\n".join(lines) + "\n\n"
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def _ns(seconds: float) -> int:
+    return seconds_to_ns(seconds)
+
+
+def _update_json(config: UpdateConfig) -> JsonObject:
+    result: JsonObject = {"Parallelism": config.parallelism}
+    if config.delay:
+        result["Delay"] = _ns(config.delay)
+    result["FailureAction"] = config.failure_action.api_name
+    if config.monitor:
+        result["Monitor"] = _ns(config.monitor)
+    ratio = config.max_failure_ratio
+    result["MaxFailureRatio"] = int(ratio) if ratio.is_integer() else ratio
+    result["Order"] = config.order.cli_name
+    return result
+
+
+def _resources_json(resources: Resources) -> JsonObject:
+    result: JsonObject = {}
+    if resources.nano_cpus:
+        result["NanoCPUs"] = resources.nano_cpus
+    if resources.memory_bytes:
+        result["MemoryBytes"] = resources.memory_bytes
+    return result
+
+
+def _ports_json(ports: tuple[PortConfig, ...]) -> list[JsonObject]:
+    return [
+        {
+            "Protocol": p.protocol,
+            "TargetPort": p.target_port,
+            "PublishedPort": p.published_port,
+            "PublishMode": p.publish_mode.api_name,
+        }
+        for p in ports
+    ]
+
+
+def _container_json(spec: ServiceSpec) -> JsonObject:
+    container = spec.task.container
+    result: JsonObject = {"Image": container.image}
+    if container.labels:
+        result["Labels"] = dict(container.labels)
+    if container.args:
+        result["Args"] = list(container.args)
+    if container.env:
+        result["Env"] = list(container.env)
+    result["Init"] = container.init
+    result["StopGracePeriod"] = _ns(container.stop_grace_period)
+    health = container.healthcheck
+    if health is not None:
+        result["Healthcheck"] = {
+            "Test": list(health.test),
+            "Interval": _ns(health.interval),
+            "Timeout": _ns(health.timeout),
+            "StartPeriod": _ns(health.start_period),
+            "Retries": health.retries,
+        }
+    result["DNSConfig"] = {}
+    result["Isolation"] = "default"
+    return result
+
+
+def _spec_json(spec: ServiceSpec) -> JsonObject:
+    task = spec.task
+    restart: JsonObject = {
+        "Condition": task.restart.condition.cli_name,
+        "Delay": _ns(task.restart.delay),
+        "MaxAttempts": task.restart.max_attempts,
+    }
+    if task.restart.window:
+        restart["Window"] = _ns(task.restart.window)
+    placement: JsonObject = {}
+    if task.placement.constraints:
+        placement["Constraints"] = list(task.placement.constraints)
+    if task.placement.preferences:
+        placement["Preferences"] = [
+            {"Spread": {"SpreadDescriptor": p}} for p in task.placement.preferences
+        ]
+    if task.placement.max_replicas:
+        placement["MaxReplicas"] = task.placement.max_replicas
+    template: JsonObject = {
+        "ContainerSpec": _container_json(spec),
+        "Resources": {
+            "Limits": _resources_json(task.limits),
+            "Reservations": _resources_json(task.reservations),
+        },
+        "RestartPolicy": restart,
+        "Placement": placement,
+    }
+    if task.networks:
+        template["Networks"] = [{"Target": n} for n in task.networks]
+    template["ForceUpdate"] = task.force_update
+    template["Runtime"] = "container"
+    mode: JsonObject = (
+        {"Replicated": {"Replicas": spec.replicas}}
+        if spec.mode == ServiceMode.REPLICATED
+        else {"Global": {}}
+    )
+    endpoint: JsonObject = {"Mode": spec.endpoint.mode}
+    if spec.endpoint.ports:
+        endpoint["Ports"] = _ports_json(spec.endpoint.ports)
+    return {
+        "Name": spec.name,
+        "Labels": dict(spec.labels),
+        "TaskTemplate": template,
+        "Mode": mode,
+        "UpdateConfig": _update_json(spec.update),
+        "RollbackConfig": _update_json(spec.rollback),
+        "EndpointSpec": endpoint,
+    }
+
+
+def service_json(service: Service) -> JsonObject:
+    """The ``swarm.Service`` object ``docker service inspect`` prints (defaults inserted)."""
+    endpoint: JsonObject = {"Spec": _spec_json(service.spec)["EndpointSpec"]}
+    if service.published_ports:
+        endpoint["Ports"] = _ports_json(service.published_ports)
+    if service.virtual_ips:
+        endpoint["VirtualIPs"] = [{"NetworkID": n, "Addr": a} for n, a in service.virtual_ips]
+    result: JsonObject = {
+        "ID": service.id,
+        "Version": {"Index": service.spec_version + 1},
+        "CreatedAt": rfc3339nano(service.created_at),
+        "UpdatedAt": rfc3339nano(service.updated_at),
+        "Spec": _spec_json(service.spec),
+    }
+    if service.previous_spec is not None:
+        result["PreviousSpec"] = _spec_json(service.previous_spec)
+    result["Endpoint"] = endpoint
+    status = service.update_status
+    if status is not None:
+        update: JsonObject = {
+            "State": status.state.api_name,
+            "StartedAt": rfc3339nano(status.started_at),
+        }
+        if status.completed_at is not None:
+            update["CompletedAt"] = rfc3339nano(status.completed_at)
+        update["Message"] = status.message
+        result["UpdateStatus"] = update
+    return result

@@ -1,0 +1,393 @@
+"""Flags of ``docker service create`` / ``update`` and their values (ports, env, labels...).
+
+Mirrors ``cli: cli/command/service/opts.go`` (``addServiceFlags``, ``Uint64Opt``,
+``placementPrefOpts``, ``ShlexOpt``, ``healthCheckOptions``, flag names), the flag
+lists of ``create.go`` / ``update.go``, ``opts/swarmopts/port.go`` (``PortOpt``),
+``opts/network.go`` (``NetworkOpt``) and ``opts/opts.go`` (``ValidateEnv``,
+``ValidateLabel``), with go-connections' ``nat.ParsePortSpec`` for short port specs.
+Value errors are reported as pflag does for a failing ``Value.Set``:
+``invalid argument "<value>" for "<flag>" flag: <error>``.
+
+The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.service_spec`.
+
+Differences
+-----------
+Flags for features the simulator does not model (mounts, secrets, configs, DNS, users,
+capabilities, logging...) are accepted by the parser but refused with
+``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
+command line is parsed, so when several flags are wrong the first one reported may
+differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shlex
+from collections.abc import Iterable, Sequence
+
+from swarmsim.api.enums import PublishMode
+from swarmsim.api.specs import PortConfig
+from swarmsim.cli.docker.system import Command
+from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags, read_csv_record
+from swarmsim.errors import DockerCLIError
+from swarmsim.units import format_duration, go_quote
+
+__all__ = [
+    "CREATE_FLAGS",
+    "UPDATE_FLAGS",
+    "check_unsupported",
+    "parse_args_value",
+    "parse_network_flag",
+    "parse_placement_pref",
+    "parse_port_flag",
+    "validate_values",
+]
+
+_B, _S, _U, _D = FlagKind.BOOL, FlagKind.STRING, FlagKind.UINT64, FlagKind.DURATION
+_A, _C, _M, _F, _I = FlagKind.ARRAY, FlagKind.NANOCPUS, FlagKind.BYTES, FlagKind.FLOAT, FlagKind.INT
+
+
+def _flag(
+    name: str, kind: FlagKind, help: str, short: str | None = None, default: object = None
+) -> FlagSpec:
+    return FlagSpec(name, short, kind, default, help=help)
+
+
+def _update_config_flags(prefix: str, noun: str) -> tuple[FlagSpec, ...]:
+    """``--update-*`` or ``--rollback-*`` (``addServiceFlags``)."""
+    return (
+        _flag(f"{prefix}-parallelism", _U, f"Maximum number of tasks {noun} simultaneously"),
+        _flag(f"{prefix}-delay", _D, f"Delay between task {noun}s (ns|us|ms|s|m|h)"),
+        _flag(f"{prefix}-monitor", _D, f"Duration after each task {noun} to monitor for failure"),
+        _flag(f"{prefix}-failure-action", _S, f"Action on {noun} failure"),
+        _flag(f"{prefix}-max-failure-ratio", _F, f"Failure rate to tolerate during a {noun}"),
+        _flag(f"{prefix}-order", _S, f'{noun.capitalize()} order ("start-first", "stop-first")'),
+    )
+
+
+_COMMON: tuple[FlagSpec, ...] = (
+    _flag("detach", _B, "Exit immediately instead of waiting for the service to converge", "d"),
+    _flag("quiet", _B, "Suppress progress output", "q"),
+    _flag("limit-cpu", _C, "Limit CPUs"),
+    _flag("limit-memory", _M, "Limit Memory"),
+    _flag("reserve-cpu", _C, "Reserve CPUs"),
+    _flag("reserve-memory", _M, "Reserve Memory"),
+    _flag("stop-grace-period", _D, "Time to wait before force killing a container"),
+    _flag("replicas", _U, "Number of tasks"),
+    _flag("replicas-max-per-node", _U, "Maximum number of tasks per node (default 0 = unlimited)"),
+    _flag("restart-condition", _S, 'Restart when condition is met ("none", "on-failure", "any")'),
+    _flag("restart-delay", _D, "Delay between restart attempts (ns|us|ms|s|m|h)"),
+    _flag("restart-max-attempts", _U, "Maximum number of restarts before giving up"),
+    _flag("restart-window", _D, "Window used to evaluate the restart policy (ns|us|ms|s|m|h)"),
+    *_update_config_flags("update", "update"),
+    *_update_config_flags("rollback", "rollback"),
+    _flag("endpoint-mode", _S, "Endpoint mode (vip or dnsrr)", default="vip"),
+    _flag("with-registry-auth", _B, "Send registry authentication details to swarm agents"),
+    _flag("no-resolve-image", _B, "Do not query the registry to resolve image digest"),
+    _flag("health-cmd", _S, "Command to run to check health"),
+    _flag("health-interval", _D, "Time between running the check (ms|s|m|h)"),
+    _flag("health-timeout", _D, "Maximum time to allow one check to run (ms|s|m|h)"),
+    _flag("health-retries", _I, "Consecutive failures needed to report unhealthy"),
+    _flag("health-start-period", _D, "Start period for the container to initialize"),
+    _flag("no-healthcheck", _B, "Disable any container-specified HEALTHCHECK"),
+)
+
+# Accepted by docker but not simulated: (name, kind, shorthand).
+_UNSUPPORTED_COMMON = (
+    ("workdir", _S, "w"), ("user", _S, "u"), ("credential-spec", _S, None),
+    ("hostname", _S, None), ("entrypoint", _S, None), ("cap-add", _A, None),
+    ("cap-drop", _A, None), ("limit-pids", _I, None), ("max-concurrent", _U, None),
+    ("log-driver", _S, None), ("log-opt", _A, None), ("health-start-interval", _D, None),
+    ("tty", _B, "t"), ("read-only", _B, None), ("stop-signal", _S, None),
+    ("isolation", _S, None),
+)  # fmt: skip
+_UNSUPPORTED_CREATE = (
+    ("env-file", _A, None), ("mount", _A, None), ("secret", _A, None), ("config", _A, None),
+    ("group", _A, None), ("dns", _A, None), ("dns-option", _A, None), ("dns-search", _A, None),
+    ("host", _A, None), ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
+    ("generic-resource", _A, None),
+)  # fmt: skip
+_UPDATE_PAIRS = (
+    "group", "mount", "dns", "dns-option", "dns-search", "host", "secret", "config",
+    "sysctl", "ulimit", "generic-resource",
+)  # fmt: skip
+_UNSUPPORTED_UPDATE = (
+    *((f"{name}-{op}", _A, None) for name in _UPDATE_PAIRS for op in ("add", "rm")),
+    ("oom-score-adj", _I, None),
+)
+UNSUPPORTED = frozenset(
+    name for name, _, _ in (*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE, *_UNSUPPORTED_UPDATE)
+)
+
+
+def _unsupported(entries: Iterable[tuple[str, FlagKind, str | None]]) -> tuple[FlagSpec, ...]:
+    return tuple(_flag(name, kind, "(not simulated)", short) for name, kind, short in entries)
+
+
+CREATE_FLAGS: tuple[FlagSpec, ...] = (
+    _flag(
+        "mode",
+        _S,
+        'Service mode ("replicated", "global", "replicated-job", "global-job")',
+        default="replicated",
+    ),
+    _flag("name", _S, "Service name"),
+    *_COMMON,
+    _flag("label", _A, "Service labels", "l"),
+    _flag("container-label", _A, "Container labels"),
+    _flag("env", _A, "Set environment variables", "e"),
+    _flag("constraint", _A, "Placement constraints"),
+    _flag("placement-pref", _A, "Add a placement preference"),
+    _flag("network", _A, "Network attachments"),
+    _flag("publish", _A, "Publish a port as a node port", "p"),
+    _flag("init", _B, "Use an init inside each service container to forward signals"),
+    *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE)),
+)
+"""``docker service create`` (parsed with interspersed flags off: args follow IMAGE)."""
+
+UPDATE_FLAGS: tuple[FlagSpec, ...] = (
+    _flag("image", _S, "Service image tag"),
+    _flag("args", _S, "Service command args"),
+    _flag("rollback", _B, "Rollback to previous specification"),
+    _flag("force", _B, "Force update even if no changes require it"),
+    *_COMMON,
+    _flag("env-rm", _A, "Remove an environment variable"),
+    _flag("label-rm", _A, "Remove a label by its key"),
+    _flag("container-label-rm", _A, "Remove a container label by its key"),
+    _flag("publish-rm", _A, "Remove a published port by its target port"),
+    _flag("constraint-rm", _A, "Remove a constraint"),
+    _flag("label-add", _A, "Add or update a service label"),
+    _flag("container-label-add", _A, "Add or update a container label"),
+    _flag("env-add", _A, "Add or update an environment variable"),
+    _flag("constraint-add", _A, "Add or update a placement constraint"),
+    _flag("placement-pref-add", _A, "Add a placement preference"),
+    _flag("placement-pref-rm", _A, "Remove a placement preference"),
+    _flag("network-add", _A, "Add a network"),
+    _flag("network-rm", _A, "Remove a network"),
+    _flag("publish-add", _A, "Add or update a published port"),
+    _flag("init", _B, "Use an init inside each service container to forward signals"),
+    *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_UPDATE)),
+)
+"""``docker service update``."""
+
+
+def check_unsupported(parsed: ParsedFlags) -> None:
+    """Refuse flags docker accepts but the simulator does not model."""
+    for name in sorted(parsed.changed & UNSUPPORTED):
+        raise DockerCLIError(f"swarmsim: --{name} is not simulated", 1)
+
+
+# --------------------------------------------------------------------------------------
+# value parsers (each raises ValueError with docker's text)
+# --------------------------------------------------------------------------------------
+
+
+def _parse_uint16(text: str) -> int:
+    """``strconv.ParseUint(text, 10, 16)``; ValueError carries the bare reason."""
+    if not text or not text.isascii() or not text.isdigit():
+        raise ValueError("invalid syntax")
+    value = int(text)
+    if value > 0xFFFF:
+        raise ValueError("value out of range")
+    return value
+
+
+def _port_range(text: str) -> tuple[int, int]:
+    """go-connections ``ParsePortRange`` (``8000`` or ``8000-8010``); ValueError if invalid."""
+    parts = text.split("-")
+    start = _parse_uint16(parts[0])
+    end = _parse_uint16(parts[1]) if len(parts) > 1 else start
+    if end < start:
+        raise ValueError("invalid range specified for port: " + text)
+    return start, end
+
+
+_LONG_SYNTAX = re.compile(r"\w+=\w+(,\w+=\w+)*", re.ASCII)
+
+
+def _parse_long_port(value: str) -> PortConfig:
+    protocol, mode, target, published = "tcp", PublishMode.INGRESS, 0, 0
+    for field in read_csv_record(value):
+        key, found, val = field.lower().partition("=")
+        if not found or not key:
+            raise ValueError(f"invalid field: {field}")
+        if key == "protocol":
+            if val not in ("tcp", "udp", "sctp"):
+                raise ValueError(f"invalid protocol value '{val}'")
+            protocol = val
+        elif key == "mode":
+            if val not in ("ingress", "host"):
+                raise ValueError(
+                    f"invalid publish mode value ({val}): must be either 'ingress' or 'host'"
+                )
+            mode = PublishMode.INGRESS if val == "ingress" else PublishMode.HOST
+        elif key in ("target", "published"):
+            try:
+                number = _parse_uint16(val)
+            except ValueError as error:
+                what = "target" if key == "target" else "published"
+                raise ValueError(
+                    f"invalid {what} port ({val}): value must be an integer: {error}"
+                ) from None
+            target, published = (number, published) if key == "target" else (target, number)
+        else:
+            raise ValueError(f"invalid field key: {key}")
+    if not target:
+        raise ValueError("missing mandatory field 'target'")
+    return PortConfig(target, published, protocol, mode)
+
+
+def parse_port_flag(value: str) -> list[PortConfig]:
+    """Ports of one ``--publish`` value (``PortOpt.Set``): long or short syntax.
+
+    Examples
+    --------
+    >>> parse_port_flag("8080:80/udp")
+    [PortConfig(target_port=80, published_port=8080, protocol='udp', publish_mode=<PublishMode.INGRESS: 0>)]
+    >>> parse_port_flag("published=8080,target=80,mode=host")[0].publish_mode.api_name
+    'host'
+    """  # noqa: E501
+    if _LONG_SYNTAX.search(value):
+        return [_parse_long_port(value)]
+    parts = value.split(":")
+    ip, host, container = ":".join(parts[:-2]), "".join(parts[-2:-1]), parts[-1]
+    port, slash, proto = container.partition("/")
+    proto = "" if not port else (proto.lower() if slash and proto else "tcp")
+    if proto not in ("tcp", "udp", "sctp"):
+        raise ValueError("invalid proto: " + proto)
+    if ip:
+        try:
+            ipaddress.ip_address(ip[1:-1] if ip.startswith("[") and ip.endswith("]") else ip)
+        except ValueError:
+            raise ValueError("invalid IP address: " + ip) from None
+    try:
+        start, end = _port_range(port)
+    except ValueError:
+        raise ValueError("invalid containerPort: " + port) from None
+    host_start = host_end = 0
+    if host:
+        try:
+            host_start, host_end = _port_range(host)
+        except ValueError:
+            raise ValueError("invalid hostPort: " + host) from None
+        if end - start != host_end - host_start and end != start:
+            raise ValueError(
+                f"invalid ranges specified for container and host Ports: {port} and {host}"
+            )
+    if ip:
+        raise ValueError("hostip is not supported")
+    if end == start and host_end != host_start:
+        return [PortConfig(start, p, proto) for p in range(host_start, host_end + 1)]
+    return [
+        PortConfig(number, host_start + i if host else 0, proto)
+        for i, number in enumerate(range(start, end + 1))
+    ]
+
+
+def parse_placement_pref(value: str) -> str:
+    """The spread descriptor of a ``--placement-pref`` value (``placementPrefOpts.Set``)."""
+    strategy, found, arg = value.partition("=")
+    if not found or not strategy:
+        raise ValueError('placement preference must be of the format "<strategy>=<arg>"')
+    if strategy != "spread":
+        raise ValueError(f"unsupported placement preference {strategy} (only spread is supported)")
+    return arg
+
+
+def parse_network_flag(value: str) -> str:
+    """The network name or ID of a ``--network`` value (``NetworkOpt.Set``)."""
+    if not _LONG_SYNTAX.search(value):
+        return value
+    target = ""
+    for field in read_csv_record(value):
+        key, found, val = field.lower().partition("=")
+        if not found or not key:
+            raise ValueError(f"invalid field {field}")
+        key = key.strip()
+        if key == "name":
+            target = val
+        elif key not in ("alias", "driver-opt"):
+            raise ValueError("invalid field key " + key)
+    if not target:
+        raise ValueError("network name/id is not specified")
+    return target
+
+
+def parse_args_value(value: str) -> tuple[str, ...]:
+    """Shell words of ``--args`` (``ShlexOpt``)."""
+    try:
+        return tuple(shlex.split(value))
+    except ValueError as error:
+        if "quotation" in str(error):
+            raise ValueError("EOF found when expecting closing quote") from None
+        raise ValueError("EOF found after escape character") from None
+
+
+def _validate_env(value: str) -> None:
+    if not value.partition("=")[0]:
+        raise ValueError("invalid environment variable: " + value)
+
+
+def _validate_label(value: str) -> None:
+    key = value.partition("=")[0].strip()
+    if not key:
+        raise ValueError(f"invalid label '{value}': empty name")
+    if any(c in key for c in " \t\n\v\f\r"):
+        raise ValueError(f"label '{key}' contains whitespaces")
+
+
+def _validate_positive_duration(parsed: ParsedFlags, name: str) -> None:
+    value = parsed.get_float(name)
+    if value is not None and value < 0:
+        raise ValueError("duration cannot be negative")
+
+
+_VALIDATORS = {
+    "env": _validate_env,
+    "env-add": _validate_env,
+    "label": _validate_label,
+    "label-add": _validate_label,
+    "container-label": _validate_label,
+    "container-label-add": _validate_label,
+    "publish": parse_port_flag,
+    "publish-add": parse_port_flag,
+    "publish-rm": parse_port_flag,
+    "placement-pref": parse_placement_pref,
+    "placement-pref-add": parse_placement_pref,
+    "placement-pref-rm": parse_placement_pref,
+    "network": parse_network_flag,
+    "network-add": parse_network_flag,
+    "args": parse_args_value,
+}
+
+
+def validate_values(command: Command, parsed: ParsedFlags, specs: Sequence[FlagSpec]) -> None:
+    """Run the ``Value.Set`` checks docker's option types do while parsing.
+
+    Raises
+    ------
+    DockerCLIError
+        ``invalid argument "<value>" for "<flag>" flag: <error>``, framed as a flag error.
+    """
+    by_name = {spec.name: spec for spec in specs}
+
+    def fail(name: str, value: str, error: ValueError) -> DockerCLIError:
+        display = go_quote(by_name[name].display_name)
+        return command.flag_error(f"invalid argument {go_quote(value)} for {display} flag: {error}")
+
+    for name, check in _VALIDATORS.items():
+        if name not in by_name or name not in parsed.changed:
+            continue
+        raw = parsed.values[name]
+        for value in raw if isinstance(raw, list) else [str(raw)]:
+            try:
+                check(value)
+            except ValueError as error:
+                raise fail(name, value, error) from None
+    for name in ("health-interval", "health-timeout", "health-start-period"):
+        if name in parsed.changed:
+            try:
+                _validate_positive_duration(parsed, name)
+            except ValueError as error:
+                raise fail(name, format_duration(parsed.get_float(name) or 0.0), error) from None

@@ -1,0 +1,501 @@
+"""Service requests of the control API: look up, list, create, update, roll back, remove.
+
+Mirrors ``swarmkit: manager/controlapi/service.go`` (``validateServiceSpec``,
+``checkPortConflicts``, ``CreateService``, ``UpdateService``, ``RemoveService``,
+``ListServiceStatuses``) and ``manager/controlapi/common.go`` (name rules), together
+with the daemon side the docker CLI talks to (``moby: daemon/cluster/helpers.go``
+``getService``, ``daemon/cluster/services.go`` ``GetServices`` filters,
+``daemon/cluster/convert/service.go`` random names).  Every function needs a Raft
+leader, validates the whole request and raises :class:`~swarmsim.errors.DaemonError`
+before it writes anything.
+
+Errors produced by swarmkit travel through gRPC, so the daemon reports them as
+``rpc error: code = <Code> desc = <text>`` (for example ``Error response from daemon:
+rpc error: code = AlreadyExists desc = name conflicts with an existing object: service
+web already exists``); the daemon's own look-up errors (``service web not found``) have
+no such prefix.
+
+Differences
+-----------
+* Image references are checked against the grammar of ``distribution/reference``
+  (see :func:`parse_reference`) but never resolved against a registry, so a spec keeps
+  the image exactly as given (the daemon would pin ``nginx`` to
+  ``nginx:latest@sha256:…``).
+* Spec versions are small per-service counters that only grow: an update or a manual
+  rollback takes ``1 +`` the largest version the service has held, where swarmkit copies
+  the object's Raft version (update) or swaps in the previous spec's version (rollback).
+  Tasks of a restored spec are still up to date, by spec equality (``IsTaskDirty``).
+* Random names for unnamed services come from a short word list and the ``names``
+  random stream instead of moby's ``namesgenerator``.
+* The request's ``Meta.Version`` (``update out of sequence``) is not modelled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from swarmsim.api.enums import PublishMode, ServiceMode, TaskState, UpdateState
+from swarmsim.api.objects import Service, UpdateStatus
+from swarmsim.api.specs import PortConfig, Resources, ServiceSpec
+from swarmsim.context import Context
+from swarmsim.errors import DaemonError
+from swarmsim.manager.constraint import parse_constraints
+from swarmsim.manager.controlapi import require_leader
+from swarmsim.units import format_duration, go_format_g, go_quote
+
+__all__ = [
+    "MANUAL_ROLLBACK_MESSAGE",
+    "SERVICE_FILTERS",
+    "ImageReference",
+    "create_service",
+    "get_service",
+    "list_services",
+    "parse_reference",
+    "remove_service",
+    "rollback_service",
+    "rpc_error",
+    "service_status",
+    "update_service",
+]
+
+MANUAL_ROLLBACK_MESSAGE = "manually requested rollback"
+SERVICE_FILTERS = ("id", "label", "mode", "name", "runtime")
+_MIN_HEALTH_DURATION = 0.001  # swarmkit's minimumDuration (1ms)
+_NAME_RE = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")
+_INT64_LIMIT = 1 << 63
+
+
+def rpc_error(code: str, message: str) -> DaemonError:
+    """A swarmkit gRPC error as the daemon relays it (``rpc error: code = X desc = msg``)."""
+    return DaemonError(f"rpc error: code = {code} desc = {message}")
+
+
+# --------------------------------------------------------------------------------------
+# image references (distribution/reference)
+# --------------------------------------------------------------------------------------
+
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_REFERENCE_RE = re.compile(
+    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
+    r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
+    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?",
+    re.ASCII,
+)
+_HEX64_RE = re.compile(r"[a-f0-9]{64}")
+_DEFAULT_DOMAIN = "docker.io"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageReference:
+    """A parsed, normalised image reference (``docker.io/library/redis:3.0.6``)."""
+
+    domain: str
+    path: str
+    tag: str = ""
+    digest: str = ""
+
+    @property
+    def familiar_name(self) -> str:
+        """The repository as users write it (``redis``, ``user/app``, ``host:5000/app``)."""
+        if self.domain == _DEFAULT_DOMAIN:
+            return self.path.removeprefix("library/") if self.path.count("/") == 1 else self.path
+        return f"{self.domain}/{self.path}"
+
+
+def parse_reference(image: str) -> ImageReference | None:
+    """Parse ``image`` as ``reference.ParseNormalizedNamed`` does; ``None`` if invalid.
+
+    Examples
+    --------
+    >>> ref = parse_reference("redis:3.0.6")
+    >>> ref.domain, ref.path, ref.tag, ref.familiar_name
+    ('docker.io', 'library/redis', '3.0.6', 'redis')
+    >>> parse_reference("Redis") is None
+    True
+    """
+    if _HEX64_RE.fullmatch(image):
+        return None
+    head, slash, rest = image.partition("/")
+    if slash and (any(c in head for c in ".:") or head == "localhost" or head.lower() != head):
+        domain, remainder = head, rest
+    else:
+        domain, remainder = _DEFAULT_DOMAIN, image
+    if domain == "index.docker.io":
+        domain = _DEFAULT_DOMAIN
+    if domain == _DEFAULT_DOMAIN and "/" not in remainder.split("@")[0].split(":")[0]:
+        remainder = "library/" + remainder
+    match = _REFERENCE_RE.fullmatch(f"{domain}/{remainder}")
+    if match is None or len(match["name"]) > 255:
+        return None
+    path = match["name"][len(domain) + 1 :]
+    return ImageReference(domain, path, match["tag"] or "", match["digest"] or "")
+
+
+# --------------------------------------------------------------------------------------
+# look-ups
+# --------------------------------------------------------------------------------------
+
+
+def get_service(ctx: Context, ref: str) -> Service:
+    """Find a service by full ID, then exact name, then unique ID prefix (``getService``).
+
+    Raises
+    ------
+    DaemonError
+        ``service <ref> not found`` or ``service <ref> is ambiguous (<n> matches found)``.
+    """
+    require_leader(ctx)
+    services = ctx.store.services
+    if ref in services:
+        return services[ref]
+    matches = [s for s in services.values() if s.spec.name == ref]
+    if not matches and ref:
+        matches = [s for s in services.values() if s.id.startswith(ref)]
+    if not matches:
+        raise DaemonError(f"service {ref} not found")
+    if len(matches) > 1:
+        raise DaemonError(f"service {ref} is ambiguous ({len(matches)} matches found)")
+    return matches[0]
+
+
+def _labels_match(have: Mapping[str, str], want: Sequence[str]) -> bool:
+    """swarmkit's ``filterMatchLabels`` over ``key`` / ``key=value`` filter values."""
+    for item in want:
+        key, _, value = item.partition("=")
+        if key not in have or (value and have[key] != value):
+            return False
+    return True
+
+
+def list_services(
+    ctx: Context, filters: Mapping[str, Sequence[str]] | None = None
+) -> list[Service]:
+    """Services matching ``filters`` (``docker service ls --filter``), in store order.
+
+    ``name`` and ``id`` match prefixes, ``label`` service labels (``key`` or
+    ``key=value``), ``mode`` is ``replicated`` or ``global`` exactly, ``runtime``
+    ``container``.
+
+    Raises
+    ------
+    DaemonError
+        ``invalid filter '<name>'``.
+    """
+    require_leader(ctx)
+    filters = filters or {}
+    for name in sorted(filters):
+        if name not in SERVICE_FILTERS:
+            raise DaemonError(f"invalid filter '{name}'")
+    names, ids = filters.get("name", ()), filters.get("id", ())
+    modes, runtimes = filters.get("mode", ()), filters.get("runtime", ())
+    result = []
+    for service in ctx.store.services.values():
+        if names and not any(service.spec.name.startswith(p) for p in names):
+            continue
+        if ids and not any(service.id.startswith(p) for p in ids):
+            continue
+        if modes and service.spec.mode.api_name not in modes:
+            continue
+        if runtimes and "container" not in runtimes:
+            continue
+        if not _labels_match(dict(service.spec.labels), filters.get("label", ())):
+            continue
+        result.append(service)
+    return result
+
+
+def service_status(ctx: Context, service: Service) -> tuple[int, int]:
+    """Running and desired task counts, as ``ListServiceStatuses`` computes them.
+
+    Running counts every task of the service whose *observed* state is RUNNING
+    (whatever its node's status); desired is the replica count, or for a global
+    service the number of tasks whose desired state is RUNNING.
+    """
+    tasks = list(ctx.store.tasks_of_service(service.id))
+    running = sum(1 for t in tasks if t.state == TaskState.RUNNING)
+    if service.spec.mode == ServiceMode.REPLICATED:
+        return running, service.spec.replicas
+    return running, sum(1 for t in tasks if t.desired_state == TaskState.RUNNING)
+
+
+# --------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------
+
+
+def _validate_name(name: str) -> None:
+    if not name:
+        raise rpc_error("InvalidArgument", "meta: name must be provided")
+    if not _NAME_RE.fullmatch(name):
+        raise rpc_error("InvalidArgument", "name must be valid as a DNS name component")
+    if len(name) > 63:
+        raise rpc_error("InvalidArgument", "name must be 63 characters or fewer")
+
+
+def _validate_resources(resources: Resources) -> None:
+    if resources.nano_cpus and resources.nano_cpus < 1_000_000:
+        value = go_format_g(resources.nano_cpus / 1e9)
+        raise rpc_error("InvalidArgument", f"invalid cpu value {value}: Must be at least 0.001")
+    if resources.memory_bytes and resources.memory_bytes < 4 * 1024 * 1024:
+        raise rpc_error(
+            "InvalidArgument",
+            f"invalid memory value {resources.memory_bytes}: Must be at least 4MiB",
+        )
+
+
+def _validate_task(spec: ServiceSpec) -> None:
+    """``validateTaskSpec``: resources, restart policy, placement, image, health check."""
+    task = spec.task
+    _validate_resources(task.limits)
+    _validate_resources(task.reservations)
+    if task.restart.delay < 0:
+        raise rpc_error("InvalidArgument", "TaskSpec: restart-delay cannot be negative")
+    if task.restart.window < 0:
+        raise rpc_error("InvalidArgument", "TaskSpec: restart-window cannot be negative")
+    try:
+        parse_constraints(task.placement.constraints)
+    except ValueError as error:
+        raise rpc_error("InvalidArgument", str(error)) from None
+    image = task.container.image
+    if not image:
+        raise rpc_error("InvalidArgument", "ContainerSpec: image reference must be provided")
+    if parse_reference(image) is None:
+        raise rpc_error(
+            "InvalidArgument", f"ContainerSpec: {go_quote(image)} is not a valid repository/tag"
+        )
+    health = task.container.healthcheck
+    if health is not None:
+        minimum = format_duration(_MIN_HEALTH_DURATION)
+        for label, value in (
+            ("Interval", health.interval),
+            ("Timeout", health.timeout),
+            ("StartPeriod", health.start_period),
+        ):
+            if value and value < _MIN_HEALTH_DURATION:
+                raise rpc_error(
+                    "InvalidArgument",
+                    f"ContainerSpec: {label} in HealthConfig cannot be less than {minimum}",
+                )
+        if health.retries < 0:
+            raise rpc_error(
+                "InvalidArgument", "ContainerSpec: Retries in HealthConfig cannot be negative"
+            )
+
+
+def _validate_spec(spec: ServiceSpec) -> None:
+    """``validateServiceSpec``: name, task, mode, update config, endpoint (in that order)."""
+    _validate_name(spec.name)
+    _validate_task(spec)
+    if spec.mode == ServiceMode.REPLICATED and not 0 <= spec.replicas < _INT64_LIMIT:
+        raise rpc_error("InvalidArgument", "Number of replicas must be non-negative")
+    update = spec.update
+    if update.delay < 0:
+        raise rpc_error("InvalidArgument", "TaskSpec: update-delay cannot be negative")
+    if update.monitor < 0:
+        raise rpc_error("InvalidArgument", "TaskSpec: update-monitor cannot be negative")
+    if not 0 <= update.max_failure_ratio <= 1:
+        raise rpc_error(
+            "InvalidArgument",
+            "TaskSpec: update-maxfailureratio cannot be less than 0 or bigger than 1",
+        )
+    seen: set[tuple[int, str]] = set()
+    for port in spec.endpoint.ports:
+        if spec.endpoint.mode == "dnsrr" and port.publish_mode == PublishMode.INGRESS:
+            raise rpc_error(
+                "InvalidArgument",
+                "EndpointSpec: port published with ingress mode can't be used with dnsrr mode",
+            )
+        if not port.published_port:
+            continue
+        key = (port.published_port, port.protocol)
+        if key in seen:
+            raise rpc_error("InvalidArgument", "EndpointSpec: duplicate published ports provided")
+        seen.add(key)
+
+
+def _validate_networks(ctx: Context, spec: ServiceSpec) -> None:
+    for network_id in spec.task.networks:
+        network = ctx.store.networks.get(network_id)
+        if network is None:
+            raise DaemonError(f"network {network_id} not found")
+        if network.ingress:
+            raise rpc_error(
+                "InvalidArgument",
+                "Service cannot be explicitly attached to the ingress network "
+                + go_quote(network.name),
+            )
+
+
+def _check_port_conflicts(ctx: Context, spec: ServiceSpec, service_id: str = "") -> None:
+    """``checkPortConflicts`` against every other service's spec and allocated ports."""
+    ingress: set[tuple[str, int]] = set()
+    host: set[tuple[str, int]] = set()
+    for port in spec.endpoint.ports:
+        if port.published_port:
+            target = ingress if port.publish_mode == PublishMode.INGRESS else host
+            target.add((port.protocol, port.published_port))
+    if not ingress and not host:
+        return
+    for other in ctx.store.services.values():
+        if service_id and other.id == service_id:
+            continue
+        for port in (*other.spec.endpoint.ports, *other.published_ports):
+            key = (port.protocol, port.published_port)
+            if not port.published_port:
+                continue
+            if port.publish_mode == PublishMode.HOST and key in ingress:
+                kind = "a host-published port"
+            elif port.publish_mode == PublishMode.INGRESS and (key in ingress or key in host):
+                kind = "an ingress port"
+            else:
+                continue
+            raise rpc_error(
+                "InvalidArgument",
+                f"port '{port.published_port}' is already in use by service "
+                f"'{other.spec.name}' ({other.id}) as {kind}",
+            )
+
+
+def _check_ingress_present(ctx: Context, ports: Sequence[PortConfig]) -> None:
+    if any(p.publish_mode == PublishMode.INGRESS for p in ports) and not any(
+        n.ingress for n in ctx.store.networks.values()
+    ):
+        raise rpc_error(
+            "FailedPrecondition",
+            "service needs ingress network, but no ingress network is present",
+        )
+
+
+_ADJECTIVES = (
+    "admiring", "affectionate", "blissful", "bold", "brave", "clever", "compassionate",
+    "determined", "eager", "elegant", "epic", "focused", "friendly", "gallant", "happy",
+    "hopeful", "jolly", "keen", "loving", "modest", "nifty", "quirky", "serene", "vibrant",
+)  # fmt: skip
+_SURNAMES = (
+    "albattani", "babbage", "bohr", "curie", "darwin", "einstein", "euler", "fermi",
+    "galileo", "hopper", "hypatia", "kepler", "lamarr", "lovelace", "meitner", "newton",
+    "noether", "pasteur", "ritchie", "shannon", "tesla", "torvalds", "turing", "wozniak",
+)  # fmt: skip
+
+
+def _random_name(ctx: Context) -> str:
+    """An ``adjective_surname`` name not yet used by a service (``namesgenerator``)."""
+    rng = ctx.sim.rng("names")
+    while True:
+        name = f"{rng.choice(_ADJECTIVES)}_{rng.choice(_SURNAMES)}"
+        if name != "boring_wozniak" and ctx.store.service_by_name(name) is None:
+            return name
+
+
+# --------------------------------------------------------------------------------------
+# requests
+# --------------------------------------------------------------------------------------
+
+
+def create_service(ctx: Context, spec: ServiceSpec) -> Service:
+    """Validate ``spec`` and add a new service (``CreateService``).
+
+    An empty name is replaced by a random ``adjective_surname`` name, as the daemon does.
+
+    Raises
+    ------
+    DaemonError
+        Any of swarmkit's validation errors, a port conflict, or
+        ``name conflicts with an existing object: service <name> already exists``.
+    """
+    require_leader(ctx)
+    if not spec.name:
+        spec = replace(spec, name=_random_name(ctx))
+    _validate_spec(spec)
+    _validate_networks(ctx, spec)
+    _check_port_conflicts(ctx, spec)
+    _check_ingress_present(ctx, spec.endpoint.ports)
+    lowered = spec.name.lower()
+    if any(s.spec.name.lower() == lowered for s in ctx.store.services.values()):
+        raise rpc_error(
+            "AlreadyExists",
+            f"name conflicts with an existing object: service {spec.name} already exists",
+        )
+    service = Service(ctx.ids.new(), spec, created_at=ctx.now, updated_at=ctx.now)
+    ctx.store.create_service(service)
+    return service
+
+
+def _next_version(service: Service) -> int:
+    """A spec version larger than any the service has held."""
+    return max(service.spec_version, service.previous_spec_version or 0) + 1
+
+
+def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service:
+    """Replace a service's spec (``UpdateService``); the old spec becomes the previous one.
+
+    ``PreviousSpec := Spec``, ``Spec := spec``, a new spec version, ``UpdateStatus := None``
+    (every call does this, even without changes: reference 5.2).
+
+    Raises
+    ------
+    DaemonError
+        Unknown service, validation errors, port conflicts,
+        ``service mode change is not allowed``, ``renaming services is not supported``.
+    """
+    require_leader(ctx)
+    _validate_spec(spec)
+    _validate_networks(ctx, spec)
+    service = get_service(ctx, service_ref)
+    if spec.endpoint != service.spec.endpoint:
+        _check_port_conflicts(ctx, spec, service.id)
+    if spec.mode != service.spec.mode:
+        raise rpc_error("Unimplemented", "service mode change is not allowed")
+    if spec.name != service.spec.name:
+        raise rpc_error("Unimplemented", "renaming services is not supported")
+    _check_ingress_present(ctx, spec.endpoint.ports)
+    service.previous_spec, service.spec = service.spec, spec
+    service.previous_spec_version = service.spec_version
+    service.spec_version = _next_version(service)
+    service.update_status = None
+    ctx.store.update_service(service)
+    return service
+
+
+def rollback_service(ctx: Context, service_ref: str) -> Service:
+    """Swap a service's spec and previous spec (``UpdateService`` with ``Rollback``).
+
+    The spec gets a new version; the update status becomes ``rollback_started`` /
+    ``manually requested rollback``; rolling back twice goes forward again.
+
+    Raises
+    ------
+    DaemonError
+        Unknown service or ``service <id> does not have a previous spec``.
+    """
+    require_leader(ctx)
+    service = get_service(ctx, service_ref)
+    previous = service.previous_spec
+    if previous is None:
+        raise rpc_error("FailedPrecondition", f"service {service.id} does not have a previous spec")
+    _check_ingress_present(ctx, previous.endpoint.ports)
+    service.previous_spec, service.spec = service.spec, previous
+    service.previous_spec_version = service.spec_version
+    service.spec_version = _next_version(service)
+    service.update_status = UpdateStatus(
+        UpdateState.ROLLBACK_STARTED, ctx.now, MANUAL_ROLLBACK_MESSAGE
+    )
+    ctx.store.update_service(service)
+    return service
+
+
+def remove_service(ctx: Context, service_ref: str) -> Service:
+    """Delete a service (``RemoveService``); the orchestrator then removes its tasks.
+
+    Raises
+    ------
+    DaemonError
+        ``service <ref> not found``.
+    """
+    service = get_service(ctx, service_ref)
+    ctx.store.delete_service(service.id)
+    return service
