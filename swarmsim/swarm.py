@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
@@ -38,6 +38,7 @@ from swarmsim.manager.scheduler import Scheduler
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
 
     from swarmsim.trace import Trace
 
@@ -229,6 +230,18 @@ class Swarm:
     def dataframe(self) -> pd.DataFrame:
         """The trace as a pandas DataFrame."""
         return self.ctx.trace.to_dataframe()
+
+    def plot_tasks(self, service: str | None = None, **options: Any) -> Axes:
+        """Per-node timeline of the tasks (see :func:`swarmsim.viz.task_gantt`)."""
+        from swarmsim.viz import plot_tasks
+
+        return plot_tasks(self, service, **options)
+
+    def plot_replicas(self, service: str, **options: Any) -> Axes:
+        """Running replicas over time (see :func:`swarmsim.viz.replicas_over_time`)."""
+        from swarmsim.viz import plot_replicas
+
+        return plot_replicas(self, service, **options)
 
     # --------------------------------------------------------------- docker
     def docker(self, command: str) -> CommandResult:

@@ -51,6 +51,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
@@ -163,6 +164,12 @@ UPDATE_COLORS: dict[str, tuple[str, str]] = {
 }
 
 _NODE_DOWN = frozenset({"down", "disconnected"})
+# node row shading: colour, alpha, hatch, legend text
+_NODE_SHADES: dict[str, tuple[str, float, str | None, str]] = {
+    "down": ("#f4a3a3", 0.35, None, "node down"),
+    "drained": ("#c7c7c7", 0.45, "\\\\", "node drained"),
+    "paused": ("#fde68a", 0.45, None, "node paused"),
+}
 _LABEL_FONTSIZE = 7.5
 
 
@@ -590,7 +597,7 @@ def replica_series(
                 per_version[version] = per_version.get(version, 0) + sign
                 by_version = series.by_version.get(version)
                 if by_version is None:
-                    by_version = series.by_version[version] = StepSeries([t], [0])
+                    by_version = series.by_version[version] = StepSeries()
                 by_version.set(t, per_version[version])
         series.running.set(t, running)
         series.desired_running.set(t, desired)
@@ -744,7 +751,7 @@ def task_gantt(
         total += heights[node_id]
 
     if ax is None:
-        ax = _new_axes(11.0, max(2.6, 1.2 + 0.42 * total))
+        ax = _new_axes(11.0, min(14.0, max(2.6, 1.2 + 0.42 * total)))
     margin = 0.01 * end
     ax.set_xlim(-margin, end + margin)
     ax.set_ylim(total, 0)
@@ -760,21 +767,16 @@ def task_gantt(
                 shade[kind].append(_rect(x0, x1, y0, y1))
         marks["down"].extend([(x, y0), (x, y1)] for x in row.went_down)
         marks["up"].extend([(x, y0), (x, y1)] for x in row.came_back)
-    shade_style = {
-        "down": dict(facecolors="#f4a3a3", alpha=0.35, hatch=None, label="node down"),
-        "drained": dict(facecolors="#c7c7c7", alpha=0.45, hatch="\\\\", label="node drained"),
-        "paused": dict(facecolors="#fde68a", alpha=0.45, hatch=None, label="node paused"),
-    }
     handles: list[Artist] = []
     legend_shade: list[Artist] = []
     for kind, verts in shade.items():
-        style = shade_style[kind]
+        color, alpha, hatch, label = _NODE_SHADES[kind]
         coll = PolyCollection(
             verts,
-            facecolors=style["facecolors"],
+            facecolors=color,
             edgecolors="#ffffff00",
-            alpha=style["alpha"],
-            hatch=style["hatch"],
+            alpha=alpha,
+            hatch=hatch,
             linewidths=0,
             zorder=0.5,
             gid=f"node:{kind}",
@@ -783,12 +785,12 @@ def task_gantt(
         if verts:
             legend_shade.append(
                 Patch(
-                    facecolor=str(style["facecolors"]),
-                    alpha=float(str(style["alpha"])),
-                    hatch=style["hatch"],  # type: ignore[arg-type]
+                    facecolor=color,
+                    alpha=alpha,
+                    hatch=hatch,
                     edgecolor="#777777",
                     linewidth=0,
-                    label=str(style["label"]),
+                    label=label,
                 )
             )
 
@@ -859,8 +861,14 @@ def task_gantt(
                 label="asked to stop",
             )
         )
+    thin = px_y < 8  # many lanes: hairline outlines so the colours still show
     outline_coll = PolyCollection(
-        outlines, facecolors="none", edgecolors="#303030", linewidths=0.6, zorder=3, gid="tasks"
+        outlines,
+        facecolors="none",
+        edgecolors="#303030",
+        linewidths=0.15 if thin else 0.6,
+        zorder=3,
+        gid="tasks",
     )
     ax.add_collection(outline_coll, autolim=False)
 
@@ -1125,7 +1133,7 @@ def plot_tasks(
     ax
         The axes to draw into; a new figure when None.
     until
-        Draw up to this virtual time; the last record when None.
+        Draw up to this virtual time; the swarm's current time when None.
 
     Returns
     -------
@@ -1133,7 +1141,8 @@ def plot_tasks(
         The axes.
     """
     names = {node_id: node.hostname for node_id, node in swarm.ctx.store.nodes.items()}
-    return task_gantt(swarm.trace, service=service, node_names=names, ax=ax, until=until)
+    end = swarm.now if until is None else until
+    return task_gantt(swarm.trace, service=service, node_names=names, ax=ax, until=end)
 
 
 def plot_replicas(
@@ -1150,14 +1159,15 @@ def plot_replicas(
     ax
         The axes to draw into; a new figure when None.
     until
-        Draw up to this virtual time; the last record when None.
+        Draw up to this virtual time; the swarm's current time when None.
 
     Returns
     -------
     matplotlib.axes.Axes
         The axes.
     """
-    return replicas_over_time(swarm.trace, service, ax=ax, until=until)
+    end = swarm.now if until is None else until
+    return replicas_over_time(swarm.trace, service, ax=ax, until=end)
 
 
 _METADATA: dict[str, dict[str, str | None]] = {
@@ -1202,6 +1212,15 @@ def save(
     fig = fig_or_ax.get_figure(root=True) if isinstance(fig_or_ax, Axes | SubFigure) else fig_or_ax
     if not isinstance(fig, Figure):
         raise ValueError("the axes belong to no figure")
+    # constrained layout already makes room for the legends outside the axes; cropping
+    # to a tight box on top of it moves the layout between the first and later saves
+    constrained = isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     with mpl.rc_context({"svg.hashsalt": "swarmsim", "pdf.compression": 6}):
-        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt], bbox_inches="tight")
+        fig.savefig(
+            out,
+            format=fmt,
+            dpi=dpi,
+            metadata=_METADATA[fmt],
+            bbox_inches=None if constrained else "tight",
+        )
     return out

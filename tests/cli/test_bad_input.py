@@ -64,7 +64,7 @@ OTHER = [
     "docker service create --publish x:80 nginx",
     "docker service create --publish 80:80/ftp nginx",
     "docker service create --update-failure-action explode nginx",
-    "docker service create --rollback-failure-action rollback nginx",
+    "docker service create --rollback-failure-action explode nginx",
     "docker service create --update-order random nginx",
     "docker service create --update-max-failure-ratio 2 nginx",
     "docker service create --update-max-failure-ratio x nginx",
@@ -139,9 +139,7 @@ def _snapshot(swarm: Swarm) -> object:
         swarm.now,
         len(swarm.trace),
         sorted((s.id, repr(s.spec), s.spec_version) for s in store.services.values()),
-        sorted(
-            (n.id, n.availability, n.labels, n.role, n.status) for n in store.nodes.values()
-        ),
+        sorted((n.id, n.availability, n.labels, n.role, n.status) for n in store.nodes.values()),
         sorted(store.networks),
         len(store.tasks),
     )

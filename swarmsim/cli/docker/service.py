@@ -12,6 +12,8 @@ Differences
 -----------
 ``--format`` accepts only ``table`` (``ls``, ``ps``) and ``pretty`` (``inspect``);
 Go templates are refused with ``swarmsim: --format templates are not simulated``.
+Errors are one line: the ``See '... --help'`` and usage lines docker adds to an invalid
+``scale`` specifier are left out, as for every flag error (see ``system.Command``).
 """
 
 from __future__ import annotations
@@ -227,10 +229,7 @@ def service_scale(swarm: Swarm, argv: list[str], out: Output) -> None:
     for arg in parsed.args:
         name, found, value = arg.partition("=")
         if not found or not name or not value:
-            raise DockerCLIError(
-                f"Invalid scale specifier '{arg}'.\nSee '{_SCALE.path} --help'.\n\n"
-                f"Usage:  {_SCALE.use_line}\n\n{_SCALE.short}"
-            )
+            raise DockerCLIError(f"Invalid scale specifier '{arg}'.")
     errors: list[str] = []
     scaled: list[str] = []
     for arg in parsed.args:

@@ -276,13 +276,14 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
     result["StopGracePeriod"] = _ns(container.stop_grace_period)
     health = container.healthcheck
     if health is not None:
-        result["Healthcheck"] = {
+        fields: JsonObject = {
             "Test": list(health.test),
             "Interval": _ns(health.interval),
             "Timeout": _ns(health.timeout),
             "StartPeriod": _ns(health.start_period),
             "Retries": health.retries,
         }
+        result["Healthcheck"] = {k: v for k, v in fields.items() if v}  # all omitempty
     result["DNSConfig"] = {}
     result["Isolation"] = "default"
     return result

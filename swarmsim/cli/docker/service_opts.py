@@ -44,6 +44,7 @@ __all__ = [
     "validate_values",
 ]
 
+# Short names for the flag kinds of the tables below.
 _B, _S, _U, _D = FlagKind.BOOL, FlagKind.STRING, FlagKind.UINT64, FlagKind.DURATION
 _A, _C, _M, _F, _I = FlagKind.ARRAY, FlagKind.NANOCPUS, FlagKind.BYTES, FlagKind.FLOAT, FlagKind.INT
 
@@ -174,8 +175,9 @@ UPDATE_FLAGS: tuple[FlagSpec, ...] = (
 
 def check_unsupported(parsed: ParsedFlags) -> None:
     """Refuse flags docker accepts but the simulator does not model."""
-    for name in sorted(parsed.changed & UNSUPPORTED):
-        raise DockerCLIError(f"swarmsim: --{name} is not simulated", 1)
+    unsupported = sorted(parsed.changed & UNSUPPORTED)
+    if unsupported:
+        raise DockerCLIError(f"swarmsim: --{unsupported[0]} is not simulated", 1)
 
 
 # --------------------------------------------------------------------------------------

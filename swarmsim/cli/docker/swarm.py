@@ -27,8 +27,7 @@ from swarmsim.cli.docker.system import Command
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.ids import IdGenerator, to_base36
-from swarmsim.manager.controlapi import require_leader
-from swarmsim.manager.controlapi.service import rpc_error
+from swarmsim.manager.controlapi import require_leader, rpc_error
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

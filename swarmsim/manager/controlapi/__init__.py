@@ -14,7 +14,12 @@ from swarmsim.errors import DaemonError
 from swarmsim.manager.raft import NO_LEADER
 
 
+def rpc_error(code: str, message: str) -> DaemonError:
+    """A swarmkit gRPC error as the daemon relays it (``rpc error: code = X desc = msg``)."""
+    return DaemonError(f"rpc error: code = {code} desc = {message}")
+
+
 def require_leader(ctx: Context) -> None:
-    """Refuse a request while the swarm has no leader."""
+    """Refuse a request while the swarm has no leader (relayed as an ``Unknown`` gRPC error)."""
     if not ctx.leadership.active:
-        raise DaemonError(NO_LEADER)
+        raise rpc_error("Unknown", NO_LEADER)

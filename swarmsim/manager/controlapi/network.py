@@ -30,8 +30,7 @@ from swarmsim.api.specs import make_labels
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.manager.allocator import Allocator
-from swarmsim.manager.controlapi import require_leader
-from swarmsim.manager.controlapi.service import rpc_error
+from swarmsim.manager.controlapi import require_leader, rpc_error
 
 __all__ = [
     "PREDEFINED_NETWORKS",

@@ -33,8 +33,7 @@ from swarmsim.api.objects import Node, TaskStatus
 from swarmsim.api.specs import make_labels
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError, InvalidArgument
-from swarmsim.manager.controlapi import require_leader
-from swarmsim.manager.controlapi.service import rpc_error
+from swarmsim.manager.controlapi import require_leader, rpc_error
 from swarmsim.manager.raft import Raft
 from swarmsim.units import go_quote
 

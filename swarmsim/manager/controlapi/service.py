@@ -42,7 +42,7 @@ from swarmsim.api.specs import PortConfig, Resources, ServiceSpec
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.manager.constraint import parse_constraints
-from swarmsim.manager.controlapi import require_leader
+from swarmsim.manager.controlapi import require_leader, rpc_error
 from swarmsim.units import format_duration, go_format_g, go_quote
 
 __all__ = [
@@ -55,7 +55,6 @@ __all__ = [
     "parse_reference",
     "remove_service",
     "rollback_service",
-    "rpc_error",
     "service_status",
     "update_service",
 ]
@@ -65,11 +64,6 @@ SERVICE_FILTERS = ("id", "label", "mode", "name", "runtime")
 _MIN_HEALTH_DURATION = 0.001  # swarmkit's minimumDuration (1ms)
 _NAME_RE = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")
 _INT64_LIMIT = 1 << 63
-
-
-def rpc_error(code: str, message: str) -> DaemonError:
-    """A swarmkit gRPC error as the daemon relays it (``rpc error: code = X desc = msg``)."""
-    return DaemonError(f"rpc error: code = {code} desc = {message}")
 
 
 # --------------------------------------------------------------------------------------

@@ -285,7 +285,10 @@ def test_no_leader(swarm: Swarm) -> None:
     swarm.crash_node("manager1")
     out, err, code = run(swarm, "docker node ls")
     assert (out, code) == ("", 1)
-    assert err.startswith("Error response from daemon: The swarm does not have a leader.")
+    assert err.startswith(
+        "Error response from daemon: rpc error: code = Unknown desc = "
+        "The swarm does not have a leader."
+    )
 
 
 def test_commands_fail_once_the_cli_host_is_a_worker() -> None:

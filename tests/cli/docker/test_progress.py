@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import swarmsim.cli.docker as docker_cli
 from swarmsim.api import ContainerSpec, TaskSpec, TaskState, TaskStatus
 from swarmsim.api.objects import Task
 from swarmsim.cli.docker.progress import PROGRESS_TIMEOUT, Screen, _Replicated
 from swarmsim.manager.controlapi.service import get_service
 from swarmsim.swarm import Swarm
-
-docker_cli._load_commands()  # importing one command module must not hide the others
 
 FULL = "[" + "=" * 50 + ">] "
 DONE = f"running   {FULL}"

@@ -178,5 +178,5 @@ def test_info_counts_containers_and_reports_no_leader() -> None:
     swarm.advance(30)
     out = swarm.docker("docker info").stdout
     assert "  Is Manager: true\n" in out
-    assert "  Error: The swarm does not have a leader." in out
+    assert "  Error: rpc error: code = Unknown desc = The swarm does not have a leader." in out
     assert "ClusterID" not in out

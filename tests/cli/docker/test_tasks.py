@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import swarmsim.cli.docker as docker_cli
 from swarmsim.api import (
     ContainerSpec,
     PortConfig,
@@ -23,8 +22,6 @@ from swarmsim.cli.docker.tasks import (
 )
 from swarmsim.errors import DaemonError
 from swarmsim.swarm import Swarm
-
-docker_cli._load_commands()  # importing one command module must not hide the others
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_requests_need_a_leader(swarm: Swarm) -> None:
     swarm.crash_node("manager1")
     with pytest.raises(DaemonError) as raised:
         list_nodes(swarm.ctx)
-    assert str(raised.value) == NO_LEADER
+    assert str(raised.value) == f"rpc error: code = Unknown desc = {NO_LEADER}"
     with pytest.raises(DaemonError):
         update_node(swarm.ctx, swarm.raft, "worker1", availability="drain")
     assert swarm.node("worker1").availability == Availability.ACTIVE

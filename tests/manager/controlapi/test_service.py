@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -16,6 +17,7 @@ from swarmsim.api import (
     Resources,
     RestartPolicy,
     ServiceMode,
+    ServiceSpec,
     TaskState,
     UpdateConfig,
     UpdateState,
@@ -88,7 +90,7 @@ def test_name_conflicts_are_case_insensitive(swarm: Swarm) -> None:
     assert len(swarm.ctx.store.services) == 1
 
 
-BAD_SPECS = [
+BAD_SPECS: list[tuple[Callable[[ServiceSpec], ServiceSpec], str]] = [
     (
         lambda s: replace(s, task=replace(s.task, limits=Resources(nano_cpus=1000))),
         "invalid cpu value 1e-06: Must be at least 0.001",
@@ -159,7 +161,9 @@ BAD_SPECS = [
 
 
 @pytest.mark.parametrize(("change", "message"), BAD_SPECS)
-def test_invalid_specs_are_refused_with_swarmkit_texts(swarm: Swarm, change, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_specs_are_refused_with_swarmkit_texts(
+    swarm: Swarm, change: Callable[[ServiceSpec], ServiceSpec], message: str
+) -> None:
     with pytest.raises(DaemonError) as error:
         create_service(swarm.ctx, change(spec("web", "nginx")))
     assert str(error.value) == rpc("InvalidArgument", message)
@@ -244,7 +248,6 @@ def test_update_keeps_history_and_resets_the_status(swarm: Swarm) -> None:
     web = create_service(swarm.ctx, spec("web", "nginx:1", 2))
     swarm.advance(10)
     old = web.spec
-    web.update_status = None
     update_service(swarm.ctx, "web", replace(old, replicas=3))
     assert (web.spec.replicas, web.previous_spec, web.spec_version) == (3, old, 1)
     assert web.update_status is None
