@@ -71,12 +71,16 @@ class Simulation:
         return self.env.process(generator)
 
     def timeout(self, delay: float) -> simpy.Timeout:
-        """An event that fires ``delay`` virtual seconds from now."""
-        return self.env.timeout(delay)
+        """An event that fires ``delay`` virtual seconds from now.
+
+        A negative delay fires at once, as a negative Go timer does (docker
+        accepts e.g. ``--rollback-delay -1s``).
+        """
+        return self.env.timeout(max(delay, 0.0))
 
     def call_later(self, delay: float, callback: Any, *args: Any) -> None:
         """Run ``callback(*args)`` after ``delay`` virtual seconds (no process needed)."""
-        event = self.env.timeout(delay)
+        event = self.env.timeout(max(delay, 0.0))
         event.callbacks.append(lambda _event: callback(*args))
 
 

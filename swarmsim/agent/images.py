@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from swarmsim.errors import InvalidArgument
+
 
 @dataclass(frozen=True, slots=True)
 class ImageProfile:
@@ -80,7 +82,15 @@ class ImageModel:
     def set(self, image: str, profile: ImageProfile | None = None, **changes: Any) -> None:
         """Give ``image`` a profile, or change fields of its current one."""
         base = profile or self._profiles.get(image, self.default)
-        self._profiles[image] = replace(base, **changes)
+        try:
+            updated = replace(base, **changes)
+        except TypeError as error:
+            raise InvalidArgument(f"unknown image profile field: {error}") from None
+        for name in ("pull", "create", "start", "stop", "exits_after", "healthy_after"):
+            value = getattr(updated, name)
+            if value is not None and value < 0:
+                raise InvalidArgument(f"image profile {name} cannot be negative")
+        self._profiles[image] = updated
 
     def profile(self, image: str) -> ImageProfile:
         """The profile of ``image`` (exact reference first, then without ``:latest``)."""

@@ -112,3 +112,15 @@ def test_never_healthy_fails_with_unhealthy_container() -> None:
     first = tasks(swarm, service)[0]
     assert first.state == TaskState.FAILED
     assert first.status.err == "unhealthy container"
+
+
+def test_image_profiles_refuse_negative_times_and_unknown_fields() -> None:
+    from swarmsim.agent.images import ImageModel
+    from swarmsim.errors import InvalidArgument
+
+    model = ImageModel()
+    with pytest.raises(InvalidArgument, match="pull cannot be negative"):
+        model.set("x:1", pull=-1.0)
+    with pytest.raises(InvalidArgument, match="unknown image profile field"):
+        model.set("x:1", colour="red")
+    assert model.profile("x:1") == model.default

@@ -204,3 +204,22 @@ def test_port_conflict_on_update(swarm: Swarm) -> None:
         f"already in use by service 'web' ({web.id}) as an ingress port\n",
         1,
     )
+
+
+def test_negative_durations_act_like_zero() -> None:
+    swarm = Swarm(seed=4, managers=1, workers=1)
+    line = (
+        "docker service create -d --name neg --replicas 2 --stop-grace-period -1s "
+        "--rollback-delay -1s --rollback-monitor -2s nginx:1"
+    )
+    assert swarm.docker(line).ok
+    swarm.advance(10)
+    assert swarm.docker("docker service update -d --image nginx:2 neg").ok
+    swarm.advance(30)
+    assert swarm.docker("docker service rollback -d neg").ok
+    swarm.advance(30)
+    result = swarm.docker("docker service ls")
+    assert "2/2        nginx:1" in result.stdout
+    assert swarm.docker("docker service rm neg").ok
+    swarm.advance(5)
+    assert not list(swarm.ctx.store.tasks.values())
