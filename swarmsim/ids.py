@@ -1,14 +1,14 @@
 """Object identifiers: 25 lower-case base-36 characters drawn from a seeded stream.
 
-Mirrors ``swarmkit: identity/randomid.go`` (a random 128-bit number written in
-base 36 and left-padded to 25 characters).
+Mirrors ``swarmkit: identity/randomid.go``: 17 random bytes with the top bit
+set (so the number always has the same length), written in base 36, without
+the first digit, 25 characters.  Any character, digits included, can come
+first (``1bcef6utixb0l0ca7gxuivsj0`` in the class notes).
 
 Differences
 -----------
 The bits come from the simulation's ``ids`` random stream instead of
-``crypto/rand``, so the same seed gives the same identifiers.  swarmkit
-re-draws IDs whose first character is a digit to keep them valid hostnames;
-this is done here too.
+``crypto/rand``, so the same seed gives the same identifiers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from __future__ import annotations
 import random
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+_TRIPLETS = [a + b + c for a in _ALPHABET for b in _ALPHABET for c in _ALPHABET]
+_TRIPLET_BASE = 36**3
+_HIGH_BIT = 1 << 135  # the top bit of 17 bytes
 
 
 def to_base36(value: int, width: int) -> str:
@@ -26,11 +29,11 @@ def to_base36(value: int, width: int) -> str:
     >>> to_base36(35, 3)
     '00z'
     """
-    digits = []
+    chunks = []
     while value:
-        value, rem = divmod(value, 36)
-        digits.append(_ALPHABET[rem])
-    return "".join(reversed(digits)).rjust(width, "0")
+        value, rem = divmod(value, _TRIPLET_BASE)
+        chunks.append(_TRIPLETS[rem])
+    return "".join(reversed(chunks)).lstrip("0").rjust(width, "0")
 
 
 class IdGenerator:
@@ -41,10 +44,11 @@ class IdGenerator:
         self._issued: set[str] = set()
 
     def new(self) -> str:
-        """Return a fresh ID that starts with a letter and was never issued before."""
+        """Return a fresh ID that was never issued before."""
         while True:
-            candidate = to_base36(self._rng.getrandbits(128), 25)
-            if candidate[0].isalpha() and candidate not in self._issued:
+            number = self._rng.getrandbits(136) | _HIGH_BIT
+            candidate = to_base36(number, 0)[1:26]
+            if candidate not in self._issued:
                 self._issued.add(candidate)
                 return candidate
 

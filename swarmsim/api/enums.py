@@ -16,10 +16,12 @@ from enum import IntEnum
 
 
 class _Named(IntEnum):
+    _api: str
+
     @property
     def api_name(self) -> str:
         """The Engine API string (``running``, ``rollback_started``...)."""
-        return self.name.lower()
+        return self._api
 
     @property
     def pretty(self) -> str:
@@ -144,3 +146,20 @@ class PublishMode(_Named):
 
     INGRESS = 0
     HOST = 1
+
+
+
+for _enum in (
+    TaskState,
+    NodeStatus,
+    Availability,
+    NodeRole,
+    UpdateState,
+    RestartCondition,
+    FailureAction,
+    UpdateOrder,
+    ServiceMode,
+    PublishMode,
+):
+    for _member in _enum:
+        _member._api = _member.name.lower()  # computed once: the trace asks for it constantly

@@ -56,6 +56,7 @@ class Store:
         self.services: dict[str, Service] = {}
         self.tasks: dict[str, Task] = {}
         self.networks: dict[str, Network] = {}
+        self._hostnames: dict[str, str] = {}  # hostname -> node id, first node wins
         self._by_service: defaultdict[str, dict[str, Task]] = defaultdict(dict)
         self._by_node: defaultdict[str, dict[str, Task]] = defaultdict(dict)
         self._by_slot: defaultdict[tuple[str, int], dict[str, Task]] = defaultdict(dict)
@@ -86,6 +87,7 @@ class Store:
     def create_node(self, node: Node) -> None:
         """Add a node."""
         self.nodes[node.id] = node
+        self._hostnames.setdefault(node.hostname, node.id)
         self.trace.node(self._clock(), node, "create")
         self._publish(NodeEvent(Action.CREATE, node))
 
@@ -98,15 +100,19 @@ class Store:
     def delete_node(self, node_id: str) -> None:
         """Remove a node (its tasks stay: the caller orphans them)."""
         node = self.nodes.pop(node_id)
+        if self._hostnames.get(node.hostname) == node_id:
+            del self._hostnames[node.hostname]
+            for other in self.nodes.values():
+                if other.hostname == node.hostname:
+                    self._hostnames[node.hostname] = other.id
+                    break
         self.trace.node(self._clock(), node, "delete")
         self._publish(NodeEvent(Action.DELETE, node))
 
     def node_by_name(self, name: str) -> Node | None:
-        """The node whose hostname is ``name``."""
-        for node in self.nodes.values():
-            if node.hostname == name:
-                return node
-        return None
+        """The node whose hostname is ``name`` (the earliest one if several share it)."""
+        node_id = self._hostnames.get(name)
+        return None if node_id is None else self.nodes[node_id]
 
     # --------------------------------------------------------------- services
     def create_service(self, service: Service) -> None:
