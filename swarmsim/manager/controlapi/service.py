@@ -28,6 +28,10 @@ Differences
 * Random names for unnamed services come from a short word list and the ``names``
   random stream instead of moby's ``namesgenerator``.
 * The request's ``Meta.Version`` (``update out of sequence``) is not modelled.
+* Not a simplification but a correction of the reference (section 8.2, marked
+  *inferred* there): REPLICAS running counts follow ``ListServiceStatuses``, which
+  counts every task observed RUNNING, including stale ones on DOWN nodes (moby issue
+  45922 shows ``docker service ls`` doing so).
 """
 
 from __future__ import annotations

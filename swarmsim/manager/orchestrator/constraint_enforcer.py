@@ -8,6 +8,12 @@ reservations no longer fit the node's resources (counted cumulatively), is
 set to REJECTED with message ``task rejected by constraint enforcer`` and
 error ``assigned node no longer meets constraints``.  The orchestrators then
 restart it elsewhere according to the restart policy.
+
+Differences
+-----------
+Generic resources are not modelled, so only CPU and memory reservations are
+re-checked; the check runs one instant after the node commit instead of on the
+enforcer's own watch queue.
 """
 
 from __future__ import annotations

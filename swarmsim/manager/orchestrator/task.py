@@ -2,6 +2,12 @@
 
 Mirrors ``swarmkit: manager/orchestrator/task.go`` (``NewTask``,
 ``IsTaskDirty``, ``InvalidNode``) and ``manager/orchestrator/slot.go``.
+
+Differences
+-----------
+Tasks keep their endpoint spec and host-mode ports directly (swarmkit keeps the
+endpoint on the task's ``Endpoint`` after allocation); registry pull options are
+not modelled, so the rule that ignores them for running tasks has nothing to do.
 """
 
 from __future__ import annotations
