@@ -12,8 +12,8 @@ the CLI relies on:
 * :func:`parse_nanocpus` / :func:`format_cpus` follow docker/cli ``opts.ParseCPUs`` and the
   ``float64(nanoCPUs) / 1e9`` value that ``docker service inspect --pretty`` prints.
 
-A few helpers that reproduce Go formatting primitives (``strconv.Quote``, ``%g``) are public
-because the flag parser reuses them.
+The ``strconv`` and ``fmt`` behaviours these rely on (``ParseFloat``, ``%g``) come from
+:mod:`swarmsim.golang`.
 """
 
 from __future__ import annotations
@@ -23,15 +23,14 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+from swarmsim.golang import go_format_g, go_parse_float
+
 __all__ = [
     "NANOSECONDS_PER_SECOND",
     "format_bytes_binary",
     "format_cpus",
     "format_duration",
     "format_duration_ns",
-    "go_format_g",
-    "go_quote",
-    "go_quote_rune",
     "parse_bytes",
     "parse_duration",
     "parse_duration_ns",
@@ -66,7 +65,7 @@ _LOWERHEX = "0123456789abcdef"
 
 
 # ---------------------------------------------------------------------------------------------
-# Go quoting helpers
+# Durations
 # ---------------------------------------------------------------------------------------------
 
 
@@ -98,103 +97,6 @@ def _time_quote(text: str) -> str:
             out.append(ch)
     out.append('"')
     return "".join(out)
-
-
-_GO_SIMPLE_ESCAPES: dict[str, str] = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    "\\": "\\\\",
-}
-
-
-def _go_escape_char(ch: str, quote: str) -> str:
-    """Escape one character the way ``strconv.Quote``/``QuoteRune`` do.
-
-    Parameters
-    ----------
-    ch : str
-        A single character.
-    quote : str
-        The quote character in use (``"`` or ``'``); it is backslash-escaped.
-
-    Returns
-    -------
-    str
-        The escaped form of ``ch``.
-    """
-    if ch == quote:
-        return "\\" + ch
-    if ch in _GO_SIMPLE_ESCAPES:
-        return _GO_SIMPLE_ESCAPES[ch]
-    if ch == " " or ch.isprintable():
-        return ch
-    code = ord(ch)
-    if code < 0x80:
-        return f"\\x{code:02x}"
-    if 0xD800 <= code <= 0xDFFF:
-        # Lone surrogates cannot exist in Go strings; they would be invalid UTF-8 bytes.
-        return "\\ufffd"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
-
-
-def go_quote(text: str) -> str:
-    """Return ``text`` quoted as Go's ``strconv.Quote`` (and ``fmt``'s ``%q``) would.
-
-    Printable characters (Unicode letters, marks, numbers, punctuation, symbols and the ASCII
-    space) are kept; ``\\a \\b \\f \\n \\r \\t \\v``, backslash and ``"`` use their short
-    escapes; other characters use ``\\xNN``, ``\\uNNNN`` or ``\\UNNNNNNNN``.
-
-    Parameters
-    ----------
-    text : str
-        The text to quote.
-
-    Returns
-    -------
-    str
-        The double-quoted Go string literal.
-
-    Examples
-    --------
-    >>> go_quote('say "hi"\\n')
-    '"say \\\\"hi\\\\"\\\\n"'
-    """
-    return '"' + "".join(_go_escape_char(ch, '"') for ch in text) + '"'
-
-
-def go_quote_rune(ch: str) -> str:
-    """Return the single character ``ch`` quoted as Go's ``strconv.QuoteRune`` would.
-
-    Parameters
-    ----------
-    ch : str
-        A single character.
-
-    Returns
-    -------
-    str
-        The single-quoted Go rune literal, e.g. ``'x'``.
-
-    Raises
-    ------
-    ValueError
-        If ``ch`` is not exactly one character.
-    """
-    if len(ch) != 1:
-        raise ValueError(f"expected one character, got {ch!r}")
-    return "'" + _go_escape_char(ch, "'") + "'"
-
-
-# ---------------------------------------------------------------------------------------------
-# Durations
-# ---------------------------------------------------------------------------------------------
 
 
 def _invalid_duration(orig: str) -> ValueError:
@@ -504,11 +406,7 @@ def parse_bytes(text: str) -> int:
     if match is None:
         raise ValueError(f"invalid size: '{text}'")
     number, prefix = match.group(1), match.group(2)
-    if number.count(".") > 1:
-        raise ValueError(f"strconv.ParseFloat: parsing {go_quote(number)}: invalid syntax")
-    size = float(number)
-    if math.isinf(size):
-        raise ValueError(f"strconv.ParseFloat: parsing {go_quote(number)}: value out of range")
+    size = go_parse_float(number)
     if prefix:
         size *= float(_BINARY_MULTIPLIERS[prefix.lower()])
     if math.isinf(size) or size >= 2.0**63:
@@ -516,59 +414,6 @@ def parse_bytes(text: str) -> int:
         # on amd64 it yields the minimum int64.
         return _INT64_MIN
     return int(size)
-
-
-def go_format_g(value: float, precision: int | None = None) -> str:
-    """Format ``value`` as Go's ``fmt`` verb ``%g`` (``%.<precision>g`` when given).
-
-    With ``precision=None`` the shortest representation that round-trips is used (Go's
-    ``%g`` and ``%v`` for ``float64``); the exponent form is chosen when the decimal exponent
-    is below -4 or at least the precision (6 for the shortest form).  Exponents have at least
-    two digits, as in Go (``1e+06``).
-
-    Parameters
-    ----------
-    value : float
-        The number to format.
-    precision : int or None, optional
-        Number of significant digits, or ``None`` for the shortest form.
-
-    Returns
-    -------
-    str
-        The formatted number, e.g. ``"0.5"``, ``"1"``, ``"1.5"``, ``"1e+06"``, ``"+Inf"``.
-    """
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if precision is not None:
-        # Python's %g follows the same C rules as Go's strconv 'g' with an explicit precision:
-        # correctly rounded digits, trailing zeros removed, two-digit minimum exponent.
-        return f"%.{max(precision, 1)}g" % value
-    neg = math.copysign(1.0, value) < 0
-    parts = Decimal(repr(abs(value))).as_tuple()
-    if not isinstance(parts.exponent, int):  # pragma: no cover - finite values only
-        raise AssertionError("unexpected special value")
-    digits = "".join(str(d) for d in parts.digits)
-    exponent = parts.exponent
-    while len(digits) > 1 and digits.endswith("0"):
-        digits = digits[:-1]
-        exponent += 1
-    # `point` is the position of the decimal point relative to the first digit.
-    point = 1 if digits == "0" else len(digits) + exponent
-    exp10 = point - 1
-    if exp10 < -4 or exp10 >= 6:
-        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        exp_sign = "-" if exp10 < 0 else "+"
-        text = f"{mantissa}e{exp_sign}{abs(exp10):02d}"
-    elif point <= 0:
-        text = "0." + "0" * (-point) + digits
-    elif point >= len(digits):
-        text = digits + "0" * (point - len(digits))
-    else:
-        text = digits[:point] + "." + digits[point:]
-    return "-" + text if neg else text
 
 
 def format_bytes_binary(n: float) -> str:

@@ -15,9 +15,12 @@ from update_helpers import (
 
 from swarmsim.api import FailureAction, UpdateConfig, UpdateOrder
 from swarmsim.metrics import (
+    StepSeries,
     UpdateReport,
+    UpdateSpan,
     min_available,
     replica_series,
+    replica_timeline,
     time_to_converge,
     update_frame,
     update_reports,
@@ -182,3 +185,141 @@ def test_tasks_on_a_down_node_are_not_available() -> None:
     assert time_to_converge(records, "web", since=12.0) == 20.0
     assert time_to_converge(records, "web", since=2.0) == 2.0
     assert time_to_converge(records, "web", since=25.0) == 25.0
+
+
+# ------------------------------------------------------------ counts over time
+
+
+def test_rolling_update_counts_per_version_old_falling_new_rising() -> None:
+    swarm = make_swarm()
+    svc = redis(swarm)  # 3 replicas, stop-first, one at a time, 10 s delay
+    t0 = swarm.now
+    set_image(swarm, svc, NEW)
+    swarm.advance(120)
+    d = slot_time(swarm)
+    timeline = replica_timeline(swarm.trace, "redis")
+    old, new = timeline.by_version[0], timeline.by_version[1]
+    # slot k's new task runs at t0 + k*d + (k-1)*10; sample inside each delay
+    checks = [(t0 - 1, 3, 0), (t0 + d + 5, 2, 1), (t0 + 2 * d + 15, 1, 2), (swarm.now, 0, 3)]
+    for time, old_count, new_count in checks:
+        assert (old.at(time), new.at(time)) == (old_count, new_count), time
+        assert timeline.running.at(time) == 3
+        assert timeline.current.at(time) == (new_count if time >= t0 else old_count)
+    assert old.values == [3, 2, 1, 0] and new.values == [1, 2, 3]
+    assert all(old.at(t) + new.at(t) == timeline.running.at(t) for t in timeline.running.times)
+    assert (timeline.replicas.times, timeline.replicas.values) == ([0.0], [3])
+    assert timeline.desired_running.at(swarm.now) == 3
+    # the fewest available during the update is the report's min_running
+    (report,) = update_reports(swarm.trace)
+    assert report.ended_at is not None
+    during = [timeline.running.at(report.started_at)]
+    during += [
+        v
+        for t, v in zip(timeline.running.times, timeline.running.values, strict=True)
+        if report.started_at <= t <= report.ended_at
+    ]
+    assert min(during) == report.min_running == 2
+    assert timeline.updates == [UpdateSpan(t0, report.ended_at, "updating", "update in progress")]
+    assert not timeline.global_mode
+
+
+def test_a_rollback_has_an_updating_then_a_rolling_back_span() -> None:
+    swarm = make_swarm()
+    swarm.images.set(NEW, exits_after=3.0, exit_code=1)
+    svc = redis(swarm, update_config=UpdateConfig(failure_action=FailureAction.ROLLBACK))
+    t0 = swarm.now
+    set_image(swarm, svc, NEW)
+    swarm.advance(60)
+    timeline = replica_timeline(swarm.trace, "redis")
+    (report,) = update_reports(swarm.trace)
+    updating, rolling_back = timeline.updates
+    assert (updating.state, updating.start) == ("updating", t0)
+    assert rolling_back.state == "rollback_started"
+    assert updating.end == rolling_back.start < rolling_back.end == report.ended_at
+    # v1 came up once, then its task failed; v2 (the old spec again) replaced it
+    assert sorted(timeline.by_version) == [0, 1, 2]
+    assert timeline.by_version[1].values[-1] == 0
+    assert timeline.current.at(swarm.now) == timeline.running.at(swarm.now) == 3
+
+
+def test_update_spans_follow_the_service_records() -> None:
+    records = [
+        service(0.0, event="create"),
+        service(10.0, "", 1),
+        service(10.0, "updating", 1)._replace(detail="update in progress"),
+        service(15.0, "updating", 1)._replace(detail="still going"),  # same state: same span
+        service(20.0, "paused", 1)._replace(detail="update paused"),
+        service(30.0, "", 2),
+        service(30.0, "updating", 2),
+        service(30.0, "rollback_started", 3),  # no time in ``updating``: no span
+        service(45.0, "rollback_completed", 3),
+        service(50.0, "", 4),
+        service(50.0, "updating", 4),
+        service(60.0, "", 4, event="delete"),
+    ]
+    spans = [(s.start, s.end, s.state, s.message) for s in replica_timeline(records, "web").updates]
+    assert spans == [
+        (10.0, 20.0, "updating", "update in progress"),
+        (20.0, 30.0, "paused", "update paused"),
+        (30.0, 45.0, "rollback_started", ""),
+        (50.0, 60.0, "updating", ""),
+    ]
+    cut = replica_timeline(records, "web", until=55.0)
+    assert cut.end == 55.0 and cut.updates[-1] == UpdateSpan(50.0, 55.0, "updating", "")
+    timeline = replica_timeline(records, "web")
+    assert (timeline.replicas.times, timeline.replicas.values) == ([0.0, 60.0], [2, 0])
+
+
+def test_available_and_desired_running_differ_while_a_task_stops() -> None:
+    records = [
+        service(0.0, event="create", replicas=1),
+        task(1.0, "a", "running"),
+        task(5.0, "a", "running")._replace(desired="shutdown"),  # asked to stop
+        task(5.5, "b", "pending", node="n2", version=1),
+        task(6.0, "a", "shutdown")._replace(desired="shutdown"),
+        task(7.0, "b", "running", node="n2", version=1),
+        node(9.0, "n2", "down"),
+    ]
+    timeline = replica_timeline(records, "web")
+    running, desired = timeline.running, timeline.desired_running
+    assert (running.times, running.values) == ([0.0, 1.0, 6.0, 7.0, 9.0], [0, 1, 0, 1, 0])
+    # desired running drops as soon as a is asked to stop; a stays available until it stops
+    assert (desired.times, desired.values) == ([0.0, 1.0, 5.0, 5.5], [0, 1, 0, 1])
+    assert {v: (s.times, s.values) for v, s in timeline.by_version.items()} == {
+        0: ([1.0, 6.0], [1, 0]),
+        1: ([7.0, 9.0], [1, 0]),  # on a node that went down
+    }
+    frame = timeline.frame()
+    assert list(frame.columns) == ["time", "running", "current", "desired_running", "replicas"]
+    assert list(frame["time"]) == [0.0, 1.0, 5.0, 5.5, 6.0, 7.0, 9.0]
+    assert list(frame["desired_running"]) == [0, 1, 0, 1, 1, 1, 1]
+    assert list(frame["current"]) == [0, 1, 1, 1, 0, 0, 0]  # b holds version 1, not current
+    with pytest.raises(ValueError, match="unknown columns"):
+        timeline.frame(["available"])
+
+
+def test_replica_series_is_the_timeline_as_a_frame() -> None:
+    records = [
+        service(0.0, event="create"),
+        task(1.0, "a", "running"),
+        task(2.0, "a", "running")._replace(desired="shutdown"),  # no change of the 3 columns
+        task(3.0, "a", "shutdown"),
+        service(4.0, "", 0, event="delete"),
+    ]
+    assert list(replica_series(records, "web").itertuples(index=False, name=None)) == [
+        (0.0, 0, 0, 2),
+        (1.0, 1, 1, 2),
+        (3.0, 0, 0, 2),
+        (4.0, 0, 0, 0),  # no replicas wanted once removed
+    ]
+    assert replica_series(records, "api").empty
+    with pytest.raises(ValueError, match="no record of service 'api'"):
+        replica_timeline(records, "api")
+
+
+def test_step_series_merges_instants_and_equal_values() -> None:
+    steps = StepSeries()
+    for time, value in [(0.0, 0), (1.0, 2), (1.0, 3), (2.0, 3), (3.0, 1), (3.0, 3)]:
+        steps.set(time, value)
+    assert (steps.times, steps.values) == ([0.0, 1.0], [0, 3])
+    assert steps.at(-1) == 0 and steps.at(1.0) == 3 and steps.maximum() == 3

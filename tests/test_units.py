@@ -13,9 +13,6 @@ from swarmsim.units import (
     format_cpus,
     format_duration,
     format_duration_ns,
-    go_format_g,
-    go_quote,
-    go_quote_rune,
     parse_bytes,
     parse_duration,
     parse_duration_ns,
@@ -239,31 +236,6 @@ def test_format_bytes_binary(size: float, text: str) -> None:
     assert format_bytes_binary(size) == text
 
 
-@pytest.mark.parametrize(
-    ("value", "precision", "text"),
-    [
-        (0.5, None, "0.5"),
-        (1.0, None, "1"),
-        (0.0, None, "0"),
-        (-0.0, None, "-0"),
-        (100000.0, None, "100000"),
-        (1e6, None, "1e+06"),
-        (1.5e-5, None, "1.5e-05"),
-        (0.0001, None, "0.0001"),
-        (123.456, None, "123.456"),
-        (math.inf, None, "+Inf"),
-        (-math.inf, None, "-Inf"),
-        (math.nan, None, "NaN"),
-        (1023.0, 4, "1023"),
-        (1.5, 4, "1.5"),
-        (12345.0, 4, "1.234e+04"),
-        (10000.0, 4, "1e+04"),
-    ],
-)
-def test_go_format_g(value: float, precision: int | None, text: str) -> None:
-    assert go_format_g(value, precision) == text
-
-
 # --- CPUs -----------------------------------------------------------------------------------
 
 
@@ -317,34 +289,3 @@ def test_parse_nanocpus_errors(text: str, message: str) -> None:
 )
 def test_format_cpus(nanocpus: int, text: str) -> None:
     assert format_cpus(nanocpus) == text
-
-
-# --- quoting --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "quoted"),
-    [
-        ("x", '"x"'),
-        ("", '""'),
-        ('a"b', '"a\\"b"'),
-        ("a\\b", '"a\\\\b"'),
-        ("tab\there", '"tab\\there"'),
-        ("nl\n", '"nl\\n"'),
-        ("\x01", '"\\x01"'),
-        ("\x7f", '"\\x7f"'),
-        ("héllo", '"héllo"'),
-        ("\u00a0", '"\\u00a0"'),
-        ("µ", '"µ"'),
-    ],
-)
-def test_go_quote(text: str, quoted: str) -> None:
-    assert go_quote(text) == quoted
-
-
-def test_go_quote_rune() -> None:
-    assert go_quote_rune("x") == "'x'"
-    assert go_quote_rune("'") == "'\\''"
-    assert go_quote_rune('"') == "'\"'"
-    with pytest.raises(ValueError):
-        go_quote_rune("xy")

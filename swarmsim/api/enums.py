@@ -148,7 +148,6 @@ class PublishMode(_Named):
     HOST = 1
 
 
-
 for _enum in (
     TaskState,
     NodeStatus,

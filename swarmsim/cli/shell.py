@@ -25,7 +25,7 @@ class notes.
 Differences
 -----------
 Only a tiny part of a POSIX shell is understood: quoting and backslash
-continuation lines (:func:`~swarmsim.cli.flags.split_command_line`), command
+continuation lines (:func:`~swarmsim.cli.shellwords.split_command_line`), command
 substitution of a single command and a final ``| grep [-i] [-v] PATTERN``.
 Environment variables are not expanded.
 """
@@ -42,8 +42,9 @@ from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.api.objects import Task
 from swarmsim.cli.docker import run_argv
 from swarmsim.cli.docker.timefmt import go_time
-from swarmsim.cli.flags import go_parse_bool, go_parse_int, split_command_line
+from swarmsim.cli.shellwords import split_command_line
 from swarmsim.errors import SwarmSimError
+from swarmsim.golang import go_parse_bool, go_parse_int
 from swarmsim.swarm import Swarm
 from swarmsim.units import format_duration, parse_bytes, parse_duration
 

@@ -117,7 +117,7 @@ def _resolve(argv: list[str]) -> tuple[Handler, list[str]]:
 
 def run_command_line(swarm: Swarm, line: str) -> CommandResult:
     """Split ``line`` like a shell and run it; the first word must be ``docker``."""
-    from swarmsim.cli.flags import split_command_line
+    from swarmsim.cli.shellwords import split_command_line
     from swarmsim.swarm import CommandResult
 
     try:

@@ -39,6 +39,7 @@ from swarmsim.cli.docker.timefmt import rfc3339nano
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.cli.tabwriter import render_table
 from swarmsim.errors import DaemonError, DockerCLIError
+from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi import require_leader
 from swarmsim.manager.controlapi.network import (
     check_network_name,
@@ -47,7 +48,6 @@ from swarmsim.manager.controlapi.network import (
     list_networks,
     remove_network,
 )
-from swarmsim.units import go_quote
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

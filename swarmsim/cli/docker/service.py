@@ -38,6 +38,7 @@ from swarmsim.cli.docker.tasks import filter_tasks, render_tasks, truncate_id
 from swarmsim.cli.flags import FlagError, FlagKind, FlagSpec, ParsedFlags, parse_flags
 from swarmsim.cli.tabwriter import render_table
 from swarmsim.errors import DaemonError, DockerCLIError
+from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi import require_leader
 from swarmsim.manager.controlapi.service import (
     create_service,
@@ -47,7 +48,6 @@ from swarmsim.manager.controlapi.service import (
     rollback_service,
     update_service,
 )
-from swarmsim.units import go_quote
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

@@ -24,12 +24,12 @@ from swarmsim.api.specs import HealthConfig, PortConfig, Resources, ServiceSpec,
 from swarmsim.cli.docker.tasks import display_image, truncate_id
 from swarmsim.cli.docker.timefmt import rfc3339nano
 from swarmsim.cli.humanize import since
+from swarmsim.golang import go_format_g
 from swarmsim.manager.controlapi.service import service_status
 from swarmsim.units import (
     format_bytes_binary,
     format_cpus,
     format_duration,
-    go_format_g,
     seconds_to_ns,
 )
 

@@ -28,10 +28,12 @@ from collections.abc import Iterable, Sequence
 
 from swarmsim.api.enums import PublishMode
 from swarmsim.api.specs import PortConfig
+from swarmsim.cli.csvrecord import read_csv_record
 from swarmsim.cli.docker.system import Command
-from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags, read_csv_record
+from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.errors import DockerCLIError
-from swarmsim.units import format_duration, go_quote
+from swarmsim.golang import go_quote
+from swarmsim.units import format_duration
 
 __all__ = [
     "CREATE_FLAGS",

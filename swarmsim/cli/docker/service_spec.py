@@ -47,8 +47,8 @@ from swarmsim.cli.docker.service_opts import (
 from swarmsim.cli.flags import ParsedFlags
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError, DockerCLIError
+from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi.network import get_network
-from swarmsim.units import go_quote
 
 __all__ = ["apply_update", "build_spec"]
 

@@ -38,8 +38,9 @@ from swarmsim.cli.docker import Output, command
 from swarmsim.cli.flags import FlagError, FlagKind, FlagSpec, ParsedFlags, parse_flags
 from swarmsim.cli.humanize import human_duration
 from swarmsim.errors import DaemonError, DockerCLIError
+from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi import require_leader
-from swarmsim.units import format_bytes_binary, format_duration, go_quote
+from swarmsim.units import format_bytes_binary, format_duration
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

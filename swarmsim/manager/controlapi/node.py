@@ -33,9 +33,9 @@ from swarmsim.api.objects import Node, TaskStatus
 from swarmsim.api.specs import make_labels
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError, InvalidArgument
+from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi import require_leader, rpc_error
 from swarmsim.manager.raft import Raft
-from swarmsim.units import go_quote
 
 __all__ = [
     "ORPHANED_MESSAGE",

@@ -45,9 +45,10 @@ from swarmsim.api.objects import Service, UpdateStatus
 from swarmsim.api.specs import PortConfig, Resources, ServiceSpec
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError
+from swarmsim.golang import go_format_g, go_quote
 from swarmsim.manager.constraint import parse_constraints
 from swarmsim.manager.controlapi import require_leader, rpc_error
-from swarmsim.units import format_duration, go_format_g, go_quote
+from swarmsim.units import format_duration
 
 __all__ = [
     "MANUAL_ROLLBACK_MESSAGE",

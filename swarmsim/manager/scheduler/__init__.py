@@ -1,5 +1,10 @@
 """The scheduler (``swarmkit: manager/scheduler/``): filters, node ranking, spread, assignment."""
 
+from swarmsim.manager.scheduler.assign import (
+    ASSIGNED_MESSAGE,
+    NO_SUITABLE_NODE,
+    PREASSIGNED_MESSAGE,
+)
 from swarmsim.manager.scheduler.filters import (
     ConstraintFilter,
     Filter,
@@ -24,12 +29,7 @@ from swarmsim.manager.scheduler.nodeset import (
     parse_spread,
 )
 from swarmsim.manager.scheduler.pipeline import Pipeline
-from swarmsim.manager.scheduler.scheduler import (
-    ASSIGNED_MESSAGE,
-    NO_SUITABLE_NODE,
-    PREASSIGNED_MESSAGE,
-    Scheduler,
-)
+from swarmsim.manager.scheduler.scheduler import Scheduler
 
 __all__ = [
     "ASSIGNED_MESSAGE",

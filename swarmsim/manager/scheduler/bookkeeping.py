@@ -1,0 +1,224 @@
+"""What the scheduler knows: the tasks it tracks and the node set.
+
+Mirrors the bookkeeping of ``swarmkit: manager/scheduler/scheduler.go`` (the maps
+``allTasks``, ``unassignedTasks``, ``preassignedTasks`` and ``pendingPreassignedTasks``, the
+node set, ``setupTasksList``, ``buildNodeSet``, ``createTask``, ``updateTask``, ``deleteTask``
+and ``createOrUpdateNode``) and reference sections 2.1 and 2.2:
+
+* a task is known while PENDING <= state <= RUNNING;
+* a known task without a node waits in the unassigned queue, a PENDING task that already
+  carries a node (a global task) waits to be confirmed on it, any other known task is held by
+  its node's :class:`NodeInfo`;
+* a task leaving PENDING..RUNNING is forgotten, and a FAILED or REJECTED task that the
+  scheduler placed counts as a recent failure of its service on its node.
+
+The task and node changes report whether the scheduler needs a tick: when a task was queued,
+or a node released resources for a task.  Which events reach them, and when the scheduler
+runs, is :mod:`swarmsim.manager.scheduler.scheduler`'s business.
+
+Differences
+-----------
+* Objects are shared, not copied: the queues hold the live tasks, and an index from task ID to
+  the node whose :class:`NodeInfo` holds it replaces swarmkit's search through copies.
+* Active task counts use desired state <= COMPLETE (reference 2.2) where older swarmkit
+  releases used <= RUNNING.
+
+Cost: every change goes through indexes (node ID, task ID); a rebuild reads the store once.
+"""
+
+from __future__ import annotations
+
+from swarmsim.api.enums import TaskState
+from swarmsim.api.objects import Node, Task
+from swarmsim.context import Context
+from swarmsim.manager.scheduler.nodeinfo import ACTIVE_DESIRED_MAX, NodeInfo
+from swarmsim.store.events import TaskEvent
+
+__all__ = ["Bookkeeping"]
+
+_PENDING = TaskState.PENDING
+_RUNNING = TaskState.RUNNING
+_FAILURE_STATES = (TaskState.FAILED, TaskState.REJECTED)
+
+
+class Bookkeeping:
+    """The tasks and nodes one scheduler knows, kept in step with the store.
+
+    Parameters
+    ----------
+    ctx
+        The swarm's context: its store is read by :meth:`rebuild`, its clock stamps node
+        bookkeeping and recent failures.
+
+    Attributes
+    ----------
+    nodes : dict of str to NodeInfo
+        The node set, by node ID.
+    known : set of str
+        IDs of the tracked tasks (swarmkit's ``allTasks``, membership only).
+    holder : dict of str to str
+        Task ID to the ID of the node whose :class:`NodeInfo` holds the task.
+    unassigned : dict of str to Task
+        The unassigned queue, by task ID.
+    pending_preassigned : dict of str to Task
+        Preassigned tasks waiting for confirmation, by task ID.
+    preassigned : set of str
+        IDs of every tracked task that came with its node (their failures are not recorded).
+    """
+
+    __slots__ = (
+        "_ctx",
+        "holder",
+        "known",
+        "nodes",
+        "pending_preassigned",
+        "preassigned",
+        "unassigned",
+    )
+
+    nodes: dict[str, NodeInfo]
+    known: set[str]
+    holder: dict[str, str]
+    unassigned: dict[str, Task]
+    pending_preassigned: dict[str, Task]
+    preassigned: set[str]
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every task and node."""
+        self.nodes = {}
+        self.known = set()
+        self.holder = {}
+        self.unassigned = {}
+        self.pending_preassigned = {}
+        self.preassigned = set()
+
+    def rebuild(self) -> None:
+        """Load tasks and nodes from the store (``setupTasksList``, ``buildNodeSet``)."""
+        self.clear()
+        now = self._ctx.now
+        by_node: dict[str, list[Task]] = {}
+        for task in self._ctx.store.tasks.values():
+            state = task.status.state
+            if state < _PENDING or state > _RUNNING:
+                continue
+            if state == _PENDING and task.desired_state > ACTIVE_DESIRED_MAX:
+                continue
+            self.known.add(task.id)
+            if not task.node_id:
+                self.unassigned[task.id] = task
+            elif state == _PENDING:
+                self.preassigned.add(task.id)
+                self.pending_preassigned[task.id] = task
+            else:
+                by_node.setdefault(task.node_id, []).append(task)
+        for node in self._ctx.store.nodes.values():
+            info = NodeInfo(node, now)
+            self.nodes[node.id] = info
+            for task in by_node.get(node.id, ()):
+                info.add_task(task)
+                self.holder[task.id] = node.id
+
+    # ---------------------------------------------------------------- tasks
+    def create_task(self, task: Task) -> bool:
+        """Track a new task (``createTask``); True if it was queued."""
+        state = task.status.state
+        if state < _PENDING or state > _RUNNING:
+            return False
+        self.known.add(task.id)
+        if not task.node_id:
+            self.unassigned[task.id] = task
+            return True
+        if state == _PENDING:
+            # preassigned tasks do not contribute to running tasks count
+            self.preassigned.add(task.id)
+            self.pending_preassigned[task.id] = task
+            return False
+        self.hold(task, task.node_id)
+        return False
+
+    def update_task(self, event: TaskEvent) -> bool:
+        """Follow a task update (``updateTask``); True if a tick is needed."""
+        task = event.task
+        state = task.status.state
+        if state < _PENDING:
+            return False
+        known = task.id in self.known
+        if state > _RUNNING:
+            if not known:
+                return False
+            if (
+                event.prev_state != state
+                and state in _FAILURE_STATES
+                and task.id not in self.preassigned
+            ):
+                # remember failures so that a node failing this service in a loop is
+                # avoided; not for preassigned tasks, whose node the scheduler did not pick
+                info = self.nodes.get(task.node_id)
+                if info is not None:
+                    info.task_failed((task.service_id, task.spec_version), self._ctx.now)
+            self.delete_task(task.id)
+            return True
+        if not task.node_id:
+            if known:
+                self.delete_task(task.id)
+            self.known.add(task.id)
+            self.unassigned[task.id] = task
+            return True
+        if state == _PENDING:
+            if known:
+                self.delete_task(task.id)
+            self.known.add(task.id)
+            self.preassigned.add(task.id)
+            self.pending_preassigned[task.id] = task
+            return False
+        self.known.add(task.id)
+        self.hold(task, task.node_id)
+        return False
+
+    def delete_task(self, task_id: str) -> bool:
+        """Forget a task (``deleteTask``); True if a node released resources for it."""
+        self.known.discard(task_id)
+        self.preassigned.discard(task_id)
+        self.pending_preassigned.pop(task_id, None)
+        self.unassigned.pop(task_id, None)
+        node_id = self.holder.pop(task_id, None)
+        if node_id is None:
+            return False
+        info = self.nodes.get(node_id)
+        return info is not None and info.remove_task(task_id)
+
+    def hold(self, task: Task, node_id: str) -> None:
+        """Account ``task`` on ``node_id`` (or refresh its active flag there)."""
+        previous = self.holder.get(task.id)
+        if previous is not None and previous != node_id:
+            old = self.nodes.get(previous)
+            if old is not None:
+                old.remove_task(task.id)
+            del self.holder[task.id]
+        info = self.nodes.get(node_id)
+        if info is None:
+            return
+        info.add_task(task)
+        self.holder[task.id] = node_id
+
+    # ---------------------------------------------------------------- nodes
+    def create_or_update_node(self, node: Node) -> None:
+        """Add a node to the node set or refresh it (``createOrUpdateNode``)."""
+        info = self.nodes.get(node.id)
+        if info is None:
+            self.nodes[node.id] = NodeInfo(node, self._ctx.now)
+        else:
+            info.update_node(node)
+
+    def remove_node(self, node_id: str) -> None:
+        """Drop a deleted node and what it held."""
+        info = self.nodes.pop(node_id, None)
+        if info is None:
+            return
+        for task_id in info.tasks:
+            if self.holder.get(task_id) == node_id:
+                del self.holder[task_id]

@@ -1,0 +1,319 @@
+"""The task Gantt chart: one row per node, one bar per task coloured by observed state."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from swarmsim.trace import TraceRecord
+from swarmsim.viz.style import (
+    DARK_GROUPS,
+    GROUP_COLORS,
+    GROUP_LABELS,
+    LABEL_FONTSIZE,
+    NODE_SHADES,
+    TERMINAL,
+    new_axes,
+    outside_legend,
+    px_per_unit,
+    rect,
+    state_group,
+    text_px,
+    time_label,
+)
+from swarmsim.viz.tasks import TaskBar, scan
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+
+    from swarmsim.swarm import Swarm
+
+
+def _pack(bars: Sequence[TaskBar], extent: Mapping[str, float], gap: float) -> dict[str, int]:
+    """Lane of each bar in one row: the lowest free lane when it starts (O(n log n))."""
+    lanes: dict[str, int] = {}
+    busy: list[tuple[float, int]] = []  # (visual end + gap, lane)
+    free: list[int] = []
+    count = 0
+    for bar in sorted(bars, key=lambda b: b.created):
+        while busy and busy[0][0] <= bar.created:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            lane = heapq.heappop(free)
+        else:
+            lane, count = count, count + 1
+        lanes[bar.id] = lane
+        heapq.heappush(busy, (extent[bar.id] + gap, lane))
+    return lanes
+
+
+def task_gantt(
+    trace: Iterable[TraceRecord],
+    *,
+    service: str | None = None,
+    node_names: Mapping[str, str] | None = None,
+    ax: Axes | None = None,
+    until: float | None = None,
+    terminal_width: float | None = None,
+) -> Axes:
+    """Draw one row per node and one bar per task, coloured by observed state.
+
+    Each bar starts when the task is created and is split into segments
+    coloured by observed state (:data:`STATE_COLORS`): new…assigned yellow,
+    preparing…starting light blue, running blue, then a terminal cap (failed
+    red, shutdown grey, complete green, rejected dark red).  A hatched overlay
+    marks a task asked to stop whose observed state is not yet terminal (a
+    stopping task, or a stale state on a node that is down).  Tasks overlapping
+    in time on one node are stacked in lanes.  Each node row shades the spans
+    when the node was down (light red), drained (grey hatching) or paused, and
+    a vertical line marks where it went down (red) or came back (green).
+
+    Parameters
+    ----------
+    trace
+        The records (a :class:`~swarmsim.trace.Trace`), in time order.
+    service
+        Draw only the tasks of this service (every node still gets its row).
+    node_names
+        Node id → hostname; defaults to the hostnames in the node records.
+    ax
+        The axes to draw into; a new Agg-backed figure when None.
+    until
+        Draw up to this virtual time; the last record when None.
+    terminal_width
+        How long (seconds) a terminal state is drawn after the task stopped,
+        unless it was deleted earlier; 2% of the time axis when None, and
+        ``math.inf`` draws it until deletion.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes.  Its collections have gids: ``state:<group>`` (segments of a
+        colour group), ``stopping``, ``tasks`` (one outline per task, in
+        creation order), ``node:down``, ``node:drained``, ``node:paused``,
+        ``marker:down`` and ``marker:up``.
+    """
+    bars, nodes, end = scan(trace, service, until)
+    end = end if end > 0 else 1.0
+    cap = 0.02 * end if terminal_width is None else terminal_width
+    names = dict(node_names or {})
+
+    # rows: nodes in order of appearance, then unknown node ids, then unassigned tasks
+    order = [row.id for row in nodes]
+    known = set(order)
+    by_row: dict[str, list[TaskBar]] = {node_id: [] for node_id in order}
+    for bar in bars:
+        if bar.node not in known:
+            known.add(bar.node)
+            order.append(bar.node)
+            by_row[bar.node] = []
+        by_row[bar.node].append(bar)
+    if "" in by_row:  # never-assigned tasks go last
+        order.remove("")
+        order.append("")
+    hostnames = {row.id: row.hostname for row in nodes}
+
+    extent: dict[str, float] = {}
+    for bar in bars:
+        visual = bar.end
+        if bar.terminal and bar.segments and bar.segments[-1].state in TERMINAL:
+            visual = min(visual, bar.segments[-1].start + cap)
+        extent[bar.id] = visual
+    gap = 0.004 * end
+    lanes: dict[str, int] = {}
+    offsets: dict[str, float] = {}
+    heights: dict[str, int] = {}
+    total = 0.0
+    for node_id in order:
+        packed = _pack(by_row[node_id], extent, gap)
+        lanes.update(packed)
+        offsets[node_id] = total
+        heights[node_id] = max(1, max(packed.values(), default=0) + 1)
+        total += heights[node_id]
+
+    if ax is None:
+        ax = new_axes(11.0, min(14.0, max(2.6, 1.2 + 0.42 * total)))
+    margin = 0.01 * end
+    ax.set_xlim(-margin, end + margin)
+    ax.set_ylim(total, 0)
+    px_x, px_y = px_per_unit(ax, end + 2 * margin, total)
+
+    # node shading and markers
+    shade: dict[str, list[list[tuple[float, float]]]] = {"down": [], "drained": [], "paused": []}
+    marks: dict[str, list[list[tuple[float, float]]]] = {"down": [], "up": []}
+    for row in nodes:
+        y0, y1 = offsets[row.id], offsets[row.id] + heights[row.id]
+        for kind in shade:
+            for x0, x1 in getattr(row, kind):
+                shade[kind].append(rect(x0, x1, y0, y1))
+        marks["down"].extend([(x, y0), (x, y1)] for x in row.went_down)
+        marks["up"].extend([(x, y0), (x, y1)] for x in row.came_back)
+    handles: list[Artist] = []
+    legend_shade: list[Artist] = []
+    for kind, verts in shade.items():
+        color, alpha, hatch, label = NODE_SHADES[kind]
+        coll = PolyCollection(
+            verts,
+            facecolors=color,
+            edgecolors="#ffffff00",
+            alpha=alpha,
+            hatch=hatch,
+            linewidths=0,
+            zorder=0.5,
+            gid=f"node:{kind}",
+        )
+        ax.add_collection(coll, autolim=False)
+        if verts:
+            legend_shade.append(
+                Patch(
+                    facecolor=color,
+                    alpha=alpha,
+                    hatch=hatch,
+                    edgecolor="#777777",
+                    linewidth=0,
+                    label=label,
+                )
+            )
+
+    # task segments, stopping overlay, outlines and labels
+    seg_verts: dict[str, list[list[tuple[float, float]]]] = {g: [] for g in GROUP_COLORS}
+    stop_verts: list[list[tuple[float, float]]] = []
+    outlines: list[list[tuple[float, float]]] = []
+    half = 0.36
+    for bar in bars:
+        yc = offsets[bar.node] + lanes[bar.id] + 0.5
+        y0, y1 = yc - half, yc + half
+        visual = extent[bar.id]
+        for seg in bar.segments:
+            x1 = min(seg.end, visual)
+            if x1 <= seg.start and seg.end > seg.start:
+                continue
+            seg_verts[state_group(seg.state)].append(rect(seg.start, x1, y0, y1))
+            if seg.stopping:
+                stop_verts.append(rect(seg.start, x1, y0, y1))
+        outlines.append(rect(bar.created, visual, y0, y1))
+        place = _label_place(bar, visual, text_px(bar.label, ax) + 6, px_x)
+        if place is not None and 2 * half * px_y >= LABEL_FONTSIZE * 1.3:
+            x, group = place
+            text = ax.text(
+                x,
+                yc,
+                bar.label,
+                ha="center",
+                va="center",
+                fontsize=LABEL_FONTSIZE,
+                color="white" if group in DARK_GROUPS else "black",
+                zorder=5,
+                clip_on=True,
+            )
+            clip = Rectangle(
+                (bar.created, y0), visual - bar.created, 2 * half, transform=ax.transData
+            )
+            text.set_clip_path(clip)
+    for group, verts in seg_verts.items():
+        coll = PolyCollection(
+            verts,
+            facecolors=GROUP_COLORS[group],
+            edgecolors="none",
+            linewidths=0,
+            zorder=2,
+            gid=f"state:{group}",
+        )
+        ax.add_collection(coll, autolim=False)
+        if verts:
+            handles.append(Patch(facecolor=GROUP_COLORS[group], label=GROUP_LABELS[group]))
+    stop_coll = PolyCollection(
+        stop_verts,
+        facecolors="none",
+        edgecolors="#ffffffb0",
+        linewidths=0,
+        hatch="////",
+        zorder=2.5,
+        gid="stopping",
+    )
+    ax.add_collection(stop_coll, autolim=False)
+    if stop_verts:
+        handles.append(
+            Patch(
+                facecolor=GROUP_COLORS["running"],
+                edgecolor="#ffffffb0",
+                hatch="////",
+                linewidth=0,
+                label="asked to stop",
+            )
+        )
+    thin = px_y < 8  # many lanes: hairline outlines so the colours still show
+    outline_coll = PolyCollection(
+        outlines,
+        facecolors="none",
+        edgecolors="#303030",
+        linewidths=0.15 if thin else 0.6,
+        zorder=3,
+        gid="tasks",
+    )
+    ax.add_collection(outline_coll, autolim=False)
+
+    for kind, color, label in (
+        ("down", "#c00000", "node went down"),
+        ("up", "#1a9850", "node came back"),
+    ):
+        lines = LineCollection(
+            marks[kind], colors=color, linewidths=1.8, zorder=4, gid=f"marker:{kind}"
+        )
+        ax.add_collection(lines, autolim=False)
+        if marks[kind]:
+            legend_shade.append(Line2D([], [], color=color, linewidth=1.8, label=label))
+
+    # axes furniture
+    centres = [offsets[n] + heights[n] / 2 for n in order]
+    labels = [names.get(n) or hostnames.get(n) or (n[:12] if n else "(unassigned)") for n in order]
+    ax.set_yticks(centres, labels)
+    ax.tick_params(axis="y", length=0)
+    for node_id in order[1:]:
+        ax.axhline(offsets[node_id], color="#bbbbbb", linewidth=0.8, zorder=1)
+    time_label(ax)
+    ax.set_title(f"Tasks of {service} per node" if service else "Tasks per node")
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    handles.extend(legend_shade)
+    if handles:
+        outside_legend(ax, handles)
+    return ax
+
+
+def _label_place(
+    bar: TaskBar, visual: float, need_px: float, px_x: float
+) -> tuple[float, str] | None:
+    """Where to centre a bar's label: its longest segment, else the whole bar, else None."""
+    best: tuple[float, float, str] | None = None  # (width, centre, group)
+    for seg in bar.segments:
+        x1 = min(seg.end, visual)
+        if best is None or x1 - seg.start > best[0]:
+            best = (x1 - seg.start, (seg.start + x1) / 2, state_group(seg.state))
+    if best is None:
+        return None
+    if best[0] * px_x >= need_px:
+        return best[1], best[2]
+    if (visual - bar.created) * px_x >= need_px:
+        return (bar.created + visual) / 2, best[2]
+    return None
+
+
+def plot_tasks(
+    swarm: Swarm, service: str | None = None, ax: Axes | None = None, *, until: float | None = None
+) -> Axes:
+    """:func:`task_gantt` of ``swarm.trace`` with the store's hostnames, up to ``until``.
+
+    ``until`` defaults to the swarm's current time (so a node still down shows
+    its shading to the end); ``service`` and ``ax`` are as for :func:`task_gantt`.
+    Returns the axes.
+    """
+    names = {node_id: node.hostname for node_id, node in swarm.ctx.store.nodes.items()}
+    end = swarm.now if until is None else until
+    return task_gantt(swarm.trace, service=service, node_names=names, ax=ax, until=end)
