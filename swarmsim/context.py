@@ -76,7 +76,8 @@ class Context:
         """A fresh context: new clock, empty store and trace, ids from the seed."""
         sim = Simulation(seed)
         trace = Trace()
-        store = Store(trace, lambda: sim.now)
+        env = sim.env
+        store = Store(trace, lambda: env.now)
         return cls(sim, store, trace, IdGenerator(sim.rng("ids")), settings or ClusterSettings())
 
     @property

@@ -147,6 +147,13 @@ class Bookkeeping:
         if state < _PENDING:
             return False
         known = task.id in self.known
+        if (
+            known
+            and _PENDING < state <= _RUNNING
+            and event.prev_desired == task.desired_state
+            and self.holder.get(task.id) == task.node_id
+        ):
+            return False  # a status step of a task already held: nothing to account
         if state > _RUNNING:
             if not known:
                 return False
