@@ -39,7 +39,7 @@ class Allocator:
         self._next_subnet = 0
         self._next_host: dict[str, int] = {}
         self._worker = Worker(ctx.sim, self._work)
-        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent)
+        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, progress=False)
         ctx.leadership.subscribe(self._on_leadership)
 
     # ------------------------------------------------------------- networks

@@ -48,7 +48,7 @@ class Dispatcher:
         latency = ctx.settings.network_latency
         self._inbound = DelayLine(ctx.sim, latency, self._receive)
         self._outbound = DelayLine(ctx.sim, latency, self._deliver)
-        ctx.store.watch(self._on_event, TaskEvent)
+        ctx.store.watch(self._on_event, TaskEvent, progress=False)
         ctx.leadership.subscribe(self._on_leadership)
 
     # -------------------------------------------------------------- sessions

@@ -68,16 +68,24 @@ class Store:
             ServiceEvent: [],
             NetworkEvent: [],
         }
+        self._progress_watchers: list[Watcher] = []
 
     # ------------------------------------------------------------------ watch
-    def watch(self, callback: Watcher, *kinds: type) -> None:
+    def watch(self, callback: Watcher, *kinds: type, progress: bool = True) -> None:
         """Call ``callback(event)`` after every committed change from now on.
 
         ``kinds`` restricts the calls to those event classes (``TaskEvent``,
-        ``NodeEvent``...); by default the callback sees every event.
+        ``NodeEvent``...); by default the callback sees every event.  With
+        ``progress=False`` the callback is spared *progress* task updates: a
+        task that had been assigned moving forward below RUNNING with the same
+        node and desired state (PREPARING, READY, STARTING), which only the
+        scheduler's bookkeeping needs — like a swarmkit watcher whose event
+        filter does not match them.
         """
         for kind in kinds or tuple(self._watchers):
             self._watchers[kind].append(callback)
+            if kind is TaskEvent and progress:
+                self._progress_watchers.append(callback)
 
     def _publish(self, event: StoreEvent) -> None:
         for watcher in self._watchers[type(event)]:
@@ -182,7 +190,15 @@ class Store:
         self._task_keys[tid] = (task.node_id, task.slot, task.desired_state, task.state)
         if old_state != task.state or old_desired != task.desired_state:
             self.trace.task(self._clock(), task, old_state, old_desired)
-        self._publish(TaskEvent(Action.UPDATE, task, old_state, old_desired, old_node))
+        event = TaskEvent(Action.UPDATE, task, old_state, old_desired, old_node)
+        progress = (
+            old_desired == task.desired_state
+            and old_node == task.node_id
+            and old_state >= TaskState.ASSIGNED
+            and task.status.state < TaskState.RUNNING
+        )
+        for watcher in self._progress_watchers if progress else self._watchers[TaskEvent]:
+            watcher(event)
 
     def delete_task(self, task_id: str) -> None:
         """Remove a task from the store and every index."""

@@ -56,7 +56,7 @@ class GlobalOrchestrator:
         self._nodes: dict[str, None] = {}
         self._restart: dict[str, None] = {}
         self._worker = Worker(ctx.sim, self._tick)
-        ctx.store.watch(self._on_event)
+        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, NodeEvent, progress=False)
         ctx.leadership.subscribe(self._on_leadership)
 
     def _global_services(self) -> list[Service]:

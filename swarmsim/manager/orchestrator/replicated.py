@@ -41,7 +41,7 @@ class ReplicatedOrchestrator:
         self._reconcile: dict[str, None] = {}
         self._restart: dict[str, None] = {}
         self._worker = Worker(ctx.sim, self._tick)
-        ctx.store.watch(self._on_event)
+        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, NodeEvent, progress=False)
         ctx.leadership.subscribe(self._on_leadership)
 
     # ---------------------------------------------------------------- events

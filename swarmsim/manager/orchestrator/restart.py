@@ -63,7 +63,7 @@ class RestartSupervisor:
         self._history: dict[_InstanceKey, _RestartHistory] = {}
         self._delayed: dict[str, DelayedStart] = {}  # by new task id
         self._waiting_on: dict[str, list[DelayedStart]] = {}  # by old task id
-        ctx.store.watch(self._on_event, TaskEvent, NodeEvent)
+        ctx.store.watch(self._on_event, TaskEvent, NodeEvent, progress=False)
         ctx.leadership.subscribe(self._on_leadership)
 
     # --------------------------------------------------------------- policy

@@ -40,7 +40,7 @@ class TaskReaper:
         self._dirty: dict[_SlotKey, None] = {}
         self._cleanup: dict[str, None] = {}
         self._scheduled = False
-        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent)
+        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, progress=False)
         ctx.leadership.subscribe(self._on_leadership)
 
     def _on_event(self, event: StoreEvent) -> None:
