@@ -83,7 +83,7 @@ class Context:
     @property
     def now(self) -> float:
         """Current virtual time."""
-        return self.sim.now
+        return self.sim.env.now
 
 
 class Worker:

@@ -44,7 +44,7 @@ class Simulation:
     @property
     def now(self) -> float:
         """Current virtual time in seconds."""
-        return float(self.env.now)
+        return self.env.now
 
     def rng(self, name: str) -> random.Random:
         """The random stream called ``name`` (created on first use)."""

@@ -7,16 +7,17 @@ the subscriber only records what it has to do and wakes its own SimPy process.
 
 Differences
 -----------
-One synchronous fan-out instead of a queue per watcher: the simulator runs in
-one thread, so a callback that enqueues work and returns is equivalent and far
-cheaper.  Task events carry the previous observed state, desired state and node
-so that watchers do not need copies of old objects.
+Events are named tuples, cheap to make.  One synchronous fan-out instead of a
+queue per watcher: the simulator runs in one thread, so a callback that enqueues
+work and returns is equivalent and far cheaper.  Task events carry the previous
+observed state, desired state and node so that watchers do not need copies of
+old objects.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Network, Node, Service, Task
@@ -30,9 +31,8 @@ class Action(Enum):
     DELETE = "delete"
 
 
-@dataclass(frozen=True, slots=True)
-class TaskEvent:
-    """A task was created, updated or deleted."""
+class TaskEvent(NamedTuple):
+    """A task was created, updated or deleted (a tuple: the hottest object of a run)."""
 
     action: Action
     task: Task
@@ -41,24 +41,21 @@ class TaskEvent:
     prev_node: str
 
 
-@dataclass(frozen=True, slots=True)
-class NodeEvent:
+class NodeEvent(NamedTuple):
     """A node was created, updated or deleted."""
 
     action: Action
     node: Node
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceEvent:
+class ServiceEvent(NamedTuple):
     """A service was created, updated or deleted."""
 
     action: Action
     service: Service
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkEvent:
+class NetworkEvent(NamedTuple):
     """A network was created or deleted."""
 
     action: Action
