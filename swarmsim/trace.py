@@ -70,21 +70,22 @@ class Trace:
     ) -> None:
         """Record a created task (``prev_state`` None) or a state/desired-state change."""
         status = task.status
-        self._append(
-            TraceRecord(
-                time,
-                "task",
-                "create" if prev_state is None else "update",
-                task.id,
-                task.service_name,
-                task.slot,
-                task.node_id,
-                status.state.api_name,
-                task.desired_state.api_name,
-                status.err or status.message,
-                task.spec_version,
-            )
+        record = TraceRecord(
+            time,
+            "task",
+            "create" if prev_state is None else "update",
+            task.id,
+            task.service_name,
+            task.slot,
+            task.node_id,
+            status.state.api_name,
+            task.desired_state.api_name,
+            status.err or status.message,
+            task.spec_version,
         )
+        self._records.append(record)  # the hottest record: _append inlined
+        for observer in self._observers:
+            observer(record)
 
     def task_deleted(self, time: float, task: Task) -> None:
         """Record that a task left the store."""

@@ -175,33 +175,36 @@ class Store:
     def update_task(self, task: Task) -> None:
         """Commit changes made to ``task``: re-index it and notify watchers."""
         tid = task.id
-        old_node, old_slot, old_desired, old_state = self._task_keys[tid]
-        if old_node != task.node_id:
+        node = task.node_id
+        desired = task.desired_state
+        state = task.status.state
+        old_node, slot, old_desired, old_state = self._task_keys[tid]
+        if old_node != node:
             if old_node:
                 self._by_node[old_node].pop(tid, None)
-            if task.node_id:
-                self._by_node[task.node_id][tid] = task
-        if old_slot != task.slot:
-            self._by_slot[task.service_id, old_slot].pop(tid, None)
-            self._by_slot[task.service_id, task.slot][tid] = task
-        if old_desired != task.desired_state:
+            if node:
+                self._by_node[node][tid] = task
+        if old_desired != desired:
             del self._by_desired[old_desired][tid]
-            self._by_desired[task.desired_state][tid] = task
-        self._task_keys[tid] = (task.node_id, task.slot, task.desired_state, task.state)
-        if old_state != task.state or old_desired != task.desired_state:
+            self._by_desired[desired][tid] = task
+        self._task_keys[tid] = (node, slot, desired, state)
+        if old_state != state or old_desired != desired:
             self.trace.task(self._clock(), task, old_state, old_desired)
         event = TaskEvent(Action.UPDATE, task, old_state, old_desired, old_node)
-        progress = (
-            old_desired == task.desired_state
-            and old_node == task.node_id
+        if (
+            old_desired == desired
+            and old_node == node
             and old_state >= TaskState.ASSIGNED
-            and task.status.state < TaskState.RUNNING
-        )
-        for watcher in self._progress_watchers if progress else self._watchers[TaskEvent]:
+            and state < TaskState.RUNNING
+        ):
+            watchers = self._progress_watchers  # a progress step: see watch()
+        else:
+            watchers = self._watchers[TaskEvent]
+        for watcher in watchers:
             watcher(event)
 
     def delete_task(self, task_id: str) -> None:
-        """Remove a task from the store and every index."""
+        """Remove a task from the store and every index (a task never changes slot)."""
         task = self.tasks.pop(task_id)
         node, slot, desired, state = self._task_keys.pop(task_id)
         by_service = self._by_service[task.service_id]
