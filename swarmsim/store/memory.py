@@ -77,10 +77,11 @@ class Store:
         ``kinds`` restricts the calls to those event classes (``TaskEvent``,
         ``NodeEvent``...); by default the callback sees every event.  With
         ``progress=False`` the callback is spared *progress* task updates: a
-        task that had been assigned moving forward below RUNNING with the same
-        node and desired state (PREPARING, READY, STARTING), which only the
-        scheduler's bookkeeping needs — like a swarmkit watcher whose event
-        filter does not match them.
+        task moving forward up to RUNNING on the same node with the same
+        desired state, without becoming assigned (PENDING, PREPARING, READY,
+        STARTING, RUNNING), which only the scheduler's bookkeeping and the
+        updater need — like a swarmkit watcher whose event filter does not
+        match them.
         """
         for kind in kinds or tuple(self._watchers):
             self._watchers[kind].append(callback)
@@ -194,8 +195,8 @@ class Store:
         if (
             old_desired == desired
             and old_node == node
-            and old_state >= TaskState.ASSIGNED
-            and state < TaskState.RUNNING
+            and state <= TaskState.RUNNING
+            and (old_state >= TaskState.ASSIGNED or state < TaskState.ASSIGNED)
         ):
             watchers = self._progress_watchers  # a progress step: see watch()
         else:

@@ -462,7 +462,7 @@ class UpdateSupervisor:
         self.ctx = ctx
         self.restarts = restarts
         self.updaters: dict[str, Updater] = {}
-        ctx.store.watch(self._on_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_event, TaskEvent)  # it waits for tasks to reach RUNNING
         ctx.leadership.subscribe(self._on_leadership)
 
     def update(self, service: Service, slots: list[Slot]) -> None:
