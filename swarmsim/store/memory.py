@@ -20,7 +20,7 @@ none.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Network, Node, Service, Task
@@ -222,18 +222,18 @@ class Store:
         self.trace.task_deleted(self._clock(), task)
         self._publish(TaskEvent(Action.DELETE, task, state, desired, node))
 
-    def tasks_of_service(self, service_id: str) -> Iterable[Task]:
+    def tasks_of_service(self, service_id: str) -> Collection[Task]:
         """Every task of a service, history included (a live view: copy before mutating)."""
         return self._by_service.get(service_id, {}).values()
 
-    def tasks_on_node(self, node_id: str) -> Iterable[Task]:
+    def tasks_on_node(self, node_id: str) -> Collection[Task]:
         """Every task assigned to a node (a live view)."""
         return self._by_node.get(node_id, {}).values()
 
-    def tasks_in_slot(self, service_id: str, slot: int) -> Iterable[Task]:
+    def tasks_in_slot(self, service_id: str, slot: int) -> Collection[Task]:
         """Every task of one slot (global services: slot 0 holds all tasks)."""
         return self._by_slot.get((service_id, slot), {}).values()
 
-    def tasks_with_desired(self, state: TaskState) -> Iterable[Task]:
+    def tasks_with_desired(self, state: TaskState) -> Collection[Task]:
         """Every task whose desired state is ``state`` (a live view)."""
         return self._by_desired.get(state, {}).values()

@@ -101,7 +101,10 @@ class TaskReaper:
             limit = self.limit_for(service_id)
             if limit < 0:
                 continue
-            tasks = list(store.tasks_in_slot(service_id, slot))
+            in_slot = store.tasks_in_slot(service_id, slot)
+            if len(in_slot) <= limit:
+                continue  # the common case: nothing to reap, no list built
+            tasks = list(in_slot)
             if node_id:
                 tasks = [t for t in tasks if t.node_id == node_id]
             excess = len(tasks) - limit
