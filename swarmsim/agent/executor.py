@@ -6,6 +6,11 @@ when the manager asks, REJECTED for errors before STARTING, FAILED after) and
 the health gating of ``swarmkit: swarmd/dockerexec/controller.go``: with a
 health check, ``Start`` returns only once the container is healthy.
 
+A state that another one follows in the same instant (ACCEPTED before
+PREPARING, READY before STARTING when the task may start at once) is not sent
+to the dispatcher: it keeps only the latest status of a 100 ms batch, so the
+managers would never have seen it.
+
 Differences
 -----------
 The Docker Engine is not modelled: pull, create, start and stop take the times
@@ -128,18 +133,22 @@ class TaskController:
             self._report(TaskState.SHUTDOWN, "shutdown")
             return
         profile = self.agent.images.profile(self.image)
-        self._report(TaskState.ACCEPTED, "accepted")
+        # ACCEPTED and PREPARING happen in the same instant: the dispatcher keeps
+        # only the latest status of a batch, so only PREPARING needs to travel
+        self.state = TaskState.ACCEPTED
         self._report(TaskState.PREPARING, "preparing")
         yield sim.timeout(self.agent.prepare_time(self.image, profile))
         if profile.pull_error:
             self._report(TaskState.REJECTED, "preparing", f"No such image: {self.image}")
             return
         self.agent.image_cache.add(self.image)
-        self._report(TaskState.READY, "prepared")
         if self.desired < TaskState.RUNNING:
+            self._report(TaskState.READY, "prepared")
             self._go = sim.env.event()
             yield self._go
             self._go = None
+        else:
+            self.state = TaskState.READY  # STARTING follows in the same instant
         self._report(TaskState.STARTING, "starting")
         yield sim.timeout(profile.start)
         started = sim.now
