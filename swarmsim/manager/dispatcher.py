@@ -25,7 +25,7 @@ from swarmsim.api.enums import NodeStatus, TaskState
 from swarmsim.api.objects import Node, Task, TaskStatus
 from swarmsim.context import Context
 from swarmsim.sim import DelayLine
-from swarmsim.store import Action, StoreEvent, TaskEvent
+from swarmsim.store import Action, NodeEvent, StoreEvent, TaskEvent
 
 if TYPE_CHECKING:
     from swarmsim.agent.worker import Agent
@@ -49,6 +49,7 @@ class Dispatcher:
         self._inbound = DelayLine(ctx.sim, latency, self._receive)
         self._outbound = DelayLine(ctx.sim, latency, self._deliver)
         ctx.store.watch(self._on_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     # -------------------------------------------------------------- sessions
@@ -190,6 +191,15 @@ class Dispatcher:
         else:
             assert desired is not None
             agent.assign(task, desired)
+
+    def _on_node_event(self, event: StoreEvent) -> None:
+        """A deleted node's session ends: its agent leaves and stops its containers."""
+        assert isinstance(event, NodeEvent)
+        if event.action is Action.DELETE:
+            self._deadline.pop(event.node.id, None)
+            agent = self.agents.pop(event.node.id, None)
+            if agent is not None:
+                agent.crash()
 
     def _on_event(self, event: StoreEvent) -> None:
         assert isinstance(event, TaskEvent)

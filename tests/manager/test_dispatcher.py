@@ -76,3 +76,18 @@ def test_node_crashing_before_its_first_heartbeat_goes_down() -> None:
     swarm.crash_node("worker1")
     swarm.advance(16)
     assert swarm.node("worker1").status == NodeStatus.DOWN
+
+
+def test_a_removed_node_leaves_and_its_containers_stop() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    service = create(swarm, spec(image="app:1", replicas=2))
+    swarm.advance(5)
+    worker1 = swarm.node("worker1")
+    (on_worker,) = [t for t in tasks(swarm, service) if t.node_id == worker1.id]
+    assert swarm.docker("docker node rm --force worker1").ok
+    assert on_worker.state == TaskState.ORPHANED
+    assert not swarm.agents[worker1.id].up  # the agent left with the node
+    swarm.advance(30)
+    # the replica was replaced on the remaining node; nothing runs on the removed one
+    live = [t for t in tasks(swarm, service) if t.state == TaskState.RUNNING]
+    assert len(live) == 2 and all(t.node_id != worker1.id for t in live)
