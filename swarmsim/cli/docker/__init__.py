@@ -41,6 +41,10 @@ class Output:
 
 
 Handler = Callable[["Swarm", list[str], Output], None]
+CANNOT_CONNECT = (
+    "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+    "Is the docker daemon running?"
+)
 MANAGER_ONLY = frozenset({"service", "node", "stack", "secret", "config"})
 NOT_A_MANAGER = (
     "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster "
@@ -73,6 +77,7 @@ def run_argv(swarm: Swarm, argv: list[str]) -> CommandResult:
     code = 0
     try:
         handler, rest = _resolve(argv)
+        _require_daemon(swarm)
         if argv[0] in MANAGER_ONLY and "--help" not in rest:
             _require_manager(swarm)
         handler(swarm, rest, out)
@@ -87,6 +92,13 @@ def run_argv(swarm: Swarm, argv: list[str]) -> CommandResult:
         out.error(str(error))
         code = 1
     return CommandResult("".join(out.stdout), "".join(out.stderr), code)
+
+
+def _require_daemon(swarm: Swarm) -> None:
+    """The CLI talks to the engine of the current node: it must be running."""
+    agent = swarm.agents.get(swarm.current_node_id)
+    if agent is not None and not agent.up:
+        raise DockerCLIError(CANNOT_CONNECT, 1)
 
 
 def _require_manager(swarm: Swarm) -> None:

@@ -281,8 +281,11 @@ def test_help(swarm: Swarm) -> None:
     )
 
 
-def test_no_leader(swarm: Swarm) -> None:
-    swarm.crash_node("manager1")
+def test_no_leader() -> None:
+    swarm = Swarm(seed=0, managers=3, workers=0)
+    swarm.crash_node("manager2")
+    swarm.crash_node("manager3")
+    swarm.advance(25)  # the leader notices it lost the quorum and steps down
     out, err, code = run(swarm, "docker node ls")
     assert (out, code) == ("", 1)
     assert err.startswith(
@@ -301,3 +304,19 @@ def test_commands_fail_once_the_cli_host_is_a_worker() -> None:
         "used to view or modify cluster state. Please run this command on a manager node or "
         "promote the current node to a manager.\n"
     )
+
+
+def test_the_cli_host_down_means_no_daemon_to_talk_to() -> None:
+    swarm = Swarm(seed=2, managers=3, workers=0)
+    swarm.crash_node("manager1")
+    result = swarm.docker("docker node ls")
+    assert (result.stdout, result.exit_code) == ("", 1)
+    assert result.stderr == (
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+        "Is the docker daemon running?\n"
+    )
+    swarm.advance(25)  # the others elect a leader meanwhile
+    swarm.recover_node("manager1")
+    swarm.advance(10)
+    listing = swarm.docker("docker node ls").stdout
+    assert "Leader" in listing and listing.count("Reachable") == 2
