@@ -41,6 +41,7 @@ class Dispatcher:
         self.agents: dict[str, Agent] = {}
         self._rng = ctx.sim.rng("dispatcher")
         self._deadline: dict[str, float] = {}
+        self._timer_at: dict[str, float] = {}  # one pending deadline check per node
         self._grace: dict[str, int] = {}
         self._updates: dict[str, TaskStatus] = {}
         self._flush_scheduled = False
@@ -90,10 +91,24 @@ class Dispatcher:
         multiplier = self._grace.get(node_id, self.ctx.settings.grace_multiplier)
         deadline = self.ctx.now + period * multiplier
         self._deadline[node_id] = deadline
-        self.ctx.sim.call_later(deadline - self.ctx.now, self._check_deadline, node_id, deadline)
+        pending = self._timer_at.get(node_id)
+        if pending is None or pending > deadline:
+            self._start_timer(node_id, deadline)
+        # else the pending timer fires first and re-arms itself for the new deadline
 
-    def _check_deadline(self, node_id: str, deadline: float) -> None:
-        if self._deadline.get(node_id) != deadline or not self.ctx.leadership.active:
+    def _start_timer(self, node_id: str, at: float) -> None:
+        self._timer_at[node_id] = at
+        self.ctx.sim.call_later(at - self.ctx.now, self._check_deadline, node_id, at)
+
+    def _check_deadline(self, node_id: str, at: float) -> None:
+        if self._timer_at.get(node_id) != at:
+            return  # superseded by an earlier timer
+        del self._timer_at[node_id]
+        deadline = self._deadline.get(node_id)
+        if deadline is None or not self.ctx.leadership.active:
+            return
+        if deadline > self.ctx.now:
+            self._start_timer(node_id, deadline)  # heartbeats came meanwhile
             return
         node = self.ctx.store.nodes.get(node_id)
         if node is None or node.status == NodeStatus.DOWN:
