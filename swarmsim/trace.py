@@ -45,6 +45,7 @@ class TraceRecord(NamedTuple):
 
 
 Observer = Callable[[TraceRecord], None]
+_new_record = tuple.__new__  # builds a TraceRecord without the named tuple's Python __new__
 
 COLUMNS = TraceRecord._fields
 
@@ -70,18 +71,21 @@ class Trace:
     ) -> None:
         """Record a created task (``prev_state`` None) or a state/desired-state change."""
         status = task.status
-        record = TraceRecord(
-            time,
-            "task",
-            "create" if prev_state is None else "update",
-            task.id,
-            task.service_name,
-            task.slot,
-            task.node_id,
-            status.state.api_name,
-            task.desired_state.api_name,
-            status.err or status.message,
-            task.spec_version,
+        record = _new_record(
+            TraceRecord,
+            (
+                time,
+                "task",
+                "create" if prev_state is None else "update",
+                task.id,
+                task.service_name,
+                task.slot,
+                task.node_id,
+                status.state.api_name,
+                task.desired_state.api_name,
+                status.err or status.message,
+                task.spec_version,
+            ),
         )
         self._records.append(record)  # the hottest record: _append inlined
         for observer in self._observers:

@@ -49,6 +49,7 @@ class Agent:
         self.connected = False  # messages reach the managers
         self._epoch = 0  # bumps on every crash/disconnect to stop old heartbeat loops
         self._outbox: dict[str, TaskStatus] = {}
+        self._send = dispatcher.status_channel
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -165,4 +166,4 @@ class Agent:
         if not self.connected:
             self._outbox[task_id] = status
             return
-        self.dispatcher.report(self.node_id, task_id, status)
+        self._send((task_id, status))

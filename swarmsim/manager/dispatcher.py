@@ -19,6 +19,7 @@ node's whole task list is re-sent only when it registers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import NodeStatus, TaskState
@@ -164,9 +165,10 @@ class Dispatcher:
             self.register(agent)
 
     # ---------------------------------------------------------- status flow
-    def report(self, node_id: str, task_id: str, status: TaskStatus) -> None:
-        """An agent reports a task status; it arrives after the network latency."""
-        self._inbound.send((task_id, status))
+    @property
+    def status_channel(self) -> Callable[[tuple[str, TaskStatus]], None]:
+        """Where agents send ``(task id, status)`` reports (the network's entry)."""
+        return self._inbound.send
 
     def _receive(self, item: tuple[str, TaskStatus]) -> None:
         task_id, status = item
