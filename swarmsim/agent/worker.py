@@ -9,8 +9,9 @@ every status change.
 Differences
 -----------
 No gRPC streams: the dispatcher calls :meth:`Agent.assign` and
-:meth:`Agent.remove` after the network latency, and the agent calls
-:meth:`Dispatcher.report` after the same latency.  A node can *crash* (the
+:meth:`Agent.remove` after the network latency, and the agent's reports reach
+the dispatcher through its :attr:`Dispatcher.status_channel` after the same
+latency.  A node can *crash* (the
 agent and its containers stop at once; on recovery the containers are gone) or
 be *disconnected* (containers keep running, messages are lost both ways; on
 reconnection the agent re-reports the status of every task it runs).  A
