@@ -87,12 +87,13 @@ def unhealthy_at(health: HealthConfig, failing_from: float) -> float:
 class TaskController:
     """Runs one task on one node as a SimPy process until it is terminal."""
 
-    __slots__ = ("_go", "agent", "desired", "image", "process", "state", "task_id")
+    __slots__ = ("_go", "agent", "desired", "grace", "image", "process", "state", "task_id")
 
     def __init__(self, agent: Agent, task: Task, desired: TaskState) -> None:
         self.agent = agent
         self.task_id = task.id
         self.image = task.spec.container.image
+        self.grace = task.spec.container.stop_grace_period
         self.desired = desired
         self.state = task.state
         self._go: simpy.Event | None = None
@@ -110,9 +111,17 @@ class TaskController:
             self._go.succeed()
 
     def interrupt(self, cause: object) -> None:
-        """Stop the process (manager shutdown, container exit, node crash)."""
-        if self.process.is_alive and self.state < TaskState.COMPLETE:
+        """Stop the container (manager shutdown, container exit, node crash).
+
+        A container that simply runs has no process waiting on it (thousands
+        of idle generators would only cost memory); stopping it starts one.
+        """
+        if self.state >= TaskState.COMPLETE:
+            return
+        if self.process.is_alive:
             self.process.interrupt(cause)
+        else:
+            self.process = self.agent.sim.process(self._stopped(cause))
 
     # ------------------------------------------------------------ internals
     def _report(
@@ -125,7 +134,7 @@ class TaskController:
         try:
             yield from self._lifecycle(task)
         except simpy.Interrupt as interrupt:
-            yield from self._stopped(interrupt.cause, task)
+            yield from self._stopped(interrupt.cause)
 
     def _lifecycle(self, task: Task) -> Process:
         sim = self.agent.sim
@@ -174,10 +183,9 @@ class TaskController:
         if exits_at is not None:
             yield sim.timeout(exits_at - sim.now)
             raise simpy.Interrupt(ContainerExit(profile.exit_code))
-        # runs until interrupted
-        yield sim.env.event()
+        # the container runs until interrupt() stops it
 
-    def _stopped(self, cause: object, task: Task) -> Process:
+    def _stopped(self, cause: object) -> Process:
         if cause == CRASH:
             return
         if isinstance(cause, ContainerExit):
@@ -186,9 +194,8 @@ class TaskController:
         # the manager asked for shutdown: stop the container if one runs
         if self.state in (TaskState.STARTING, TaskState.RUNNING):
             profile = self.agent.images.profile(self.image)
-            grace = task.spec.container.stop_grace_period
             try:
-                yield self.agent.sim.timeout(min(profile.stop, grace))
+                yield self.agent.sim.timeout(min(profile.stop, self.grace))
             except simpy.Interrupt as again:
                 if again.cause == CRASH:
                     return
