@@ -7,11 +7,13 @@ process-wide singletons and the gRPC plumbing of swarmkit with plain objects.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import simpy
 
+from swarmsim.errors import InvalidArgument
 from swarmsim.ids import IdGenerator
 from swarmsim.sim import Process, Simulation
 from swarmsim.store import Store
@@ -33,6 +35,28 @@ class ClusterSettings:
     old_task_timeout: float = 60.0
     node_down_orphan_period: float = 24 * 3600.0
     network_latency: float = 0.001
+
+    def __post_init__(self) -> None:
+        """Refuse settings that would stall or reverse the clock."""
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "task_history_limit":  # negative: never reap
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            elif item.name == "grace_multiplier":
+                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+            else:
+                ok = (
+                    isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                    and math.isfinite(value)
+                    and value >= 0
+                )
+            if not ok:
+                raise InvalidArgument(f"cluster setting {item.name} cannot be {value!r}")
+        if self.heartbeat_epsilon >= self.heartbeat_period:
+            raise InvalidArgument(
+                "cluster setting heartbeat_epsilon must be below heartbeat_period"
+            )
 
 
 class Leadership:

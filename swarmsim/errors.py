@@ -7,8 +7,12 @@ class SwarmSimError(Exception):
     """Base class of every error swarmsim reports to a user."""
 
 
-class InvalidArgument(SwarmSimError):
-    """A value given to the Python API or a command is not acceptable."""
+class InvalidArgument(SwarmSimError, ValueError):
+    """A value given to the Python API or a command is not acceptable.
+
+    It is also a :class:`ValueError`, so code written against the usual
+    Python convention for bad values catches it too.
+    """
 
 
 class DockerCLIError(SwarmSimError):

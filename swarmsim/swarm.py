@@ -14,6 +14,7 @@ and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from swarmsim.api.enums import Availability, NodeRole, NodeStatus
 from swarmsim.api.objects import Network, Node
 from swarmsim.api.specs import make_labels
 from swarmsim.context import ClusterSettings, Context
-from swarmsim.errors import SwarmSimError
+from swarmsim.errors import InvalidArgument
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -43,6 +44,28 @@ if TYPE_CHECKING:
     from swarmsim.trace import Trace
 
 GIB = 1024**3
+
+
+def _count(name: str, value: object, least: int) -> int:
+    """``value`` as a node count of at least ``least``, else :class:`InvalidArgument`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InvalidArgument(f"{name} must be a whole number >= {least}, not {value!r}")
+    return value
+
+
+def _seconds(name: str, value: object) -> float:
+    """``value`` as a finite number of seconds, else :class:`InvalidArgument`."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidArgument(f"{name} must be a finite number of seconds, not {value!r}")
+    return float(value)
+
+
+def _resources(cpus: object, memory: object) -> None:
+    """Reject node resources that are not positive numbers."""
+    if isinstance(cpus, bool) or not isinstance(cpus, int | float) or not cpus > 0:
+        raise InvalidArgument(f"cpus must be a positive number, not {cpus!r}")
+    if isinstance(memory, bool) or not isinstance(memory, int) or memory <= 0:
+        raise InvalidArgument(f"memory must be a positive number of bytes, not {memory!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +96,18 @@ class Swarm:
         Seed of every random stream (ids, scheduler ties, heartbeat jitter...).
     managers, workers
         Nodes created at time 0: ``manager1..M`` (the first one leads and is
-        the host the CLI talks to) and ``worker1..W``.
+        the host the CLI talks to) and ``worker1..W``.  A swarm has at least
+        one manager.
     settings
         Cluster settings (task history limit, heartbeat period...).
     cpus, memory
         Resources of each initial node (CPUs, bytes).
+
+    Raises
+    ------
+    InvalidArgument
+        For fewer than one manager, a negative number of workers, or
+        resources that are not positive.
 
     Examples
     --------
@@ -99,6 +129,9 @@ class Swarm:
         cpus: float = 4,
         memory: int = 8 * GIB,
     ) -> None:
+        managers = _count("managers", managers, 1)
+        workers = _count("workers", workers, 0)
+        _resources(cpus, memory)
         self.ctx = Context.create(seed, settings)
         self.images = ImageModel()
         self.raft = Raft(self.ctx)
@@ -138,8 +171,15 @@ class Swarm:
     ) -> Node:
         """Join a new node to the swarm now (it registers and becomes READY)."""
         store = self.ctx.store
+        if not isinstance(hostname, str) or not hostname:
+            raise InvalidArgument(f"a node needs a hostname, not {hostname!r}")
         if store.node_by_name(hostname) is not None:
-            raise SwarmSimError(f"a node named {hostname!r} already exists")
+            raise InvalidArgument(f"a node named {hostname!r} already exists")
+        if not isinstance(role, NodeRole):
+            raise InvalidArgument(f"role must be a NodeRole, not {role!r}")
+        if not isinstance(availability, Availability):
+            raise InvalidArgument(f"availability must be an Availability, not {availability!r}")
+        _resources(cpus, memory)
         index = len(store.nodes) + 2
         node = Node(
             id=self.ctx.ids.new(),
@@ -169,7 +209,7 @@ class Swarm:
         store = self.ctx.store
         node = store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
         if node is None:
-            raise SwarmSimError(f"no such node: {name_or_id}")
+            raise InvalidArgument(f"no such node: {name_or_id}")
         return node
 
     # ---------------------------------------------------------------- faults
@@ -198,9 +238,19 @@ class Swarm:
         self.raft.set_reachable(node.id, True)
 
     def kill_task(self, task_id: str, exit_code: int = 1) -> bool:
-        """Make a running task's container exit with ``exit_code``; False if not running."""
+        """Make a running task's container exit with ``exit_code``; False if not running.
+
+        Raises
+        ------
+        InvalidArgument
+            When no task has the id ``task_id``.
+        """
         task = self.ctx.store.tasks.get(task_id)
-        if task is None or not task.node_id:
+        if task is None:
+            raise InvalidArgument(f"no such task: {task_id}")
+        if isinstance(exit_code, bool) or not isinstance(exit_code, int):
+            raise InvalidArgument(f"exit_code must be an integer, not {exit_code!r}")
+        if not task.node_id:
             return False
         return self.agents[task.node_id].kill(task_id, exit_code)
 
@@ -211,13 +261,15 @@ class Swarm:
         return self.ctx.now
 
     def advance(self, seconds: float) -> None:
-        """Let ``seconds`` of virtual time pass."""
+        """Let ``seconds`` of virtual time pass (a finite, non-negative number)."""
+        seconds = _seconds("seconds", seconds)
         if seconds < 0:
-            raise SwarmSimError("cannot advance by a negative time")
+            raise InvalidArgument("cannot advance by a negative time")
         self.ctx.sim.run(self.ctx.now + seconds)
 
     def run(self, until: float) -> None:
-        """Run until virtual time ``until``."""
+        """Run until virtual time ``until`` (nothing happens if it is already past)."""
+        until = _seconds("until", until)
         if until > self.ctx.now:
             self.ctx.sim.run(until)
 

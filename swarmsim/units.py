@@ -367,8 +367,7 @@ _BINARY_MULTIPLIERS: dict[str, int] = {
     "p": 1 << 50,
 }
 _BINARY_ABBRS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
-_INT64_MAX = (1 << 63) - 1
-_INT64_MIN = -(1 << 63)
+_INT64_MIN = -_TWO_63
 
 
 def parse_bytes(text: str) -> int:
@@ -451,12 +450,13 @@ def format_bytes_binary(n: float) -> str:
 # The subset of math/big's Rat.SetString syntax that makes sense for a CPU count: an optionally
 # signed decimal number with an optional fraction and exponent, or a fraction "a/b" of
 # decimal integers (the denominator unsigned).
-_RAT_DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_RAT_DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?")
+_RAT_MAX_EXP10 = 10**6  # Rat.SetString: "avoid excessively large exponents"
 _RAT_FRACTION_RE = re.compile(r"([+-]?[0-9]+)/([0-9]+)")
 
 
 def _wrap_int64(value: int) -> int:
-    return ((value + (1 << 63)) % (1 << 64)) - (1 << 63)
+    return ((value + _TWO_63) % (2 * _TWO_63)) - _TWO_63
 
 
 def parse_nanocpus(text: str) -> int:
@@ -478,8 +478,9 @@ def parse_nanocpus(text: str) -> int:
     Raises
     ------
     ValueError
-        ``failed to parse <text> as a rational number`` when the text is not a number, or
-        ``value is too precise`` when it has more than nine decimal places.
+        ``failed to parse <text> as a rational number`` when the text is not a number (or,
+        as Go, when its decimal exponent exceeds 10⁶ in magnitude), or ``value is too
+        precise`` when it has more than nine decimal places.
 
     Notes
     -----
@@ -488,12 +489,22 @@ def parse_nanocpus(text: str) -> int:
     supported here: they are reported as unparsable or read as decimal.
     """
     value: Fraction | None = None
-    if _RAT_DECIMAL_RE.fullmatch(text):
-        value = Fraction(Decimal(text))
+    decimal = _RAT_DECIMAL_RE.fullmatch(text)
+    if decimal is not None:
+        fraction_digits = len(decimal.group(1) or decimal.group(2) or "")
+        exponent = decimal.group(3) or "0"
+        magnitude = exponent.lstrip("+-").lstrip("0") or "0"
+        if len(magnitude) <= 7:
+            exp10 = int(magnitude) * (-1 if exponent.startswith("-") else 1) - fraction_digits
+            if abs(exp10) <= _RAT_MAX_EXP10:
+                value = Fraction(Decimal(text))
     else:
         match = _RAT_FRACTION_RE.fullmatch(text)
-        if match is not None and int(match.group(2)) != 0:
-            value = Fraction(int(match.group(1)), int(match.group(2)))
+        if match is not None:
+            # via Decimal: int() of a long digit string hits Python's conversion limit
+            numerator, denominator = (int(Decimal(match.group(i))) for i in (1, 2))
+            if denominator:
+                value = Fraction(numerator, denominator)
     if value is None:
         raise ValueError(f"failed to parse {text} as a rational number")
     nano = value * NANOSECONDS_PER_SECOND

@@ -323,3 +323,13 @@ def test_step_series_merges_instants_and_equal_values() -> None:
         steps.set(time, value)
     assert (steps.times, steps.values) == ([0.0, 1.0], [0, 3])
     assert steps.at(-1) == 0 and steps.at(1.0) == 3 and steps.maximum() == 3
+
+
+def test_bad_metric_requests_are_swarmsim_errors() -> None:
+    from swarmsim.errors import InvalidArgument
+
+    records = [service(0.0, event="create")]
+    with pytest.raises(InvalidArgument, match="no record of service 'api'"):
+        replica_timeline(records, "api")
+    with pytest.raises(InvalidArgument, match="unknown columns"):
+        replica_timeline(records, "web").frame(["available"])

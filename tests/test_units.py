@@ -257,6 +257,12 @@ def test_parse_nanocpus(text: str, nanocpus: int) -> None:
     assert parse_nanocpus(text) == nanocpus
 
 
+def test_parse_nanocpus_long_digit_strings() -> None:
+    # Python's int() refuses strings of more than 4300 digits; Go reads them
+    assert parse_nanocpus("2e" + "0" * 5000 + "0") == 2_000_000_000
+    assert parse_nanocpus("2/" + "0" * 5000 + "1") == 2_000_000_000
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -267,6 +273,11 @@ def test_parse_nanocpus(text: str, nanocpus: int) -> None:
         ("1/0", "failed to parse 1/0 as a rational number"),
         ("0.0000000001", "value is too precise"),
         ("1/3", "value is too precise"),
+        # Rat.SetString refuses decimal exponents beyond 1e6 (and we must not compute them)
+        ("1e99999999", "failed to parse 1e99999999 as a rational number"),
+        ("1e-1000001", "failed to parse 1e-1000001 as a rational number"),
+        ("1e" + "9" * 5000, "failed to parse 1e" + "9" * 5000 + " as a rational number"),
+        ("1/" + "0" * 5000 + "3", "value is too precise"),
     ],
 )
 def test_parse_nanocpus_errors(text: str, message: str) -> None:

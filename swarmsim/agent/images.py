@@ -13,7 +13,8 @@ registry behind ``swarmkit: agent/exec/dockerapi``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from swarmsim.errors import InvalidArgument
@@ -62,6 +63,26 @@ class ImageProfile:
     pull_error: bool = False
 
 
+_FLAGS = frozenset({"never_healthy", "pull_error"})
+_OPTIONAL = frozenset({"exits_after", "unhealthy_after"})
+
+
+def _check_field(name: str, value: object) -> None:
+    """Reject a profile value of the wrong type (times: finite, non-negative)."""
+    if name in _FLAGS:
+        if not isinstance(value, bool):
+            raise InvalidArgument(f"image profile {name} must be True or False, not {value!r}")
+    elif name == "exit_code":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidArgument(f"image profile exit_code must be an integer, not {value!r}")
+    elif value is None and name in _OPTIONAL:
+        return
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgument(f"image profile {name} must be a number of seconds, not {value!r}")
+    elif not math.isfinite(value) or value < 0:
+        raise InvalidArgument(f"image profile {name} cannot be negative or infinite")
+
+
 class ImageModel:
     """Profiles per image reference, with a default for every other image.
 
@@ -80,16 +101,25 @@ class ImageModel:
         self._profiles: dict[str, ImageProfile] = {}
 
     def set(self, image: str, profile: ImageProfile | None = None, **changes: Any) -> None:
-        """Give ``image`` a profile, or change fields of its current one."""
+        """Give ``image`` a profile, or change fields of its current one.
+
+        Raises
+        ------
+        InvalidArgument
+            For an unknown field, a value of the wrong type, or a negative or
+            infinite time.
+        """
+        if not isinstance(image, str) or not image:
+            raise InvalidArgument(f"an image profile needs an image name, not {image!r}")
+        if profile is not None and not isinstance(profile, ImageProfile):
+            raise InvalidArgument(f"profile must be an ImageProfile, not {profile!r}")
         base = profile or self._profiles.get(image, self.default)
         try:
             updated = replace(base, **changes)
         except TypeError as error:
             raise InvalidArgument(f"unknown image profile field: {error}") from None
-        for name in ("pull", "create", "start", "stop", "exits_after", "healthy_after"):
-            value = getattr(updated, name)
-            if value is not None and value < 0:
-                raise InvalidArgument(f"image profile {name} cannot be negative")
+        for field in fields(updated):
+            _check_field(field.name, getattr(updated, field.name))
         self._profiles[image] = updated
 
     def profile(self, image: str) -> ImageProfile:

@@ -44,9 +44,9 @@ from swarmsim.cli.docker import run_argv
 from swarmsim.cli.docker.timefmt import go_time
 from swarmsim.cli.shellwords import split_command_line
 from swarmsim.errors import SwarmSimError
-from swarmsim.golang import go_parse_bool, go_parse_int
+from swarmsim.golang import go_parse_bool, go_parse_int, go_quote
 from swarmsim.swarm import Swarm
-from swarmsim.units import format_duration, parse_bytes, parse_duration
+from swarmsim.units import format_duration, parse_bytes, parse_duration, parse_nanocpus
 
 __all__ = ["SHELL_HELP", "LineResult", "Shell"]
 
@@ -93,11 +93,14 @@ _IMAGE_FIELDS = tuple(f.name for f in fields(ImageProfile))
 
 
 def _duration(text: str) -> float:
-    """A Go duration (``1m30s``) or a plain number of seconds (``2.5``)."""
+    """A Go duration (``1m30s``) or a plain number of seconds (``2.5``), in Go's range."""
+    plain = re.fullmatch(r"[0-9]+(\.[0-9]*)?", text) is not None
     try:
-        return float(text) if re.fullmatch(r"[0-9]+(\.[0-9]*)?", text) else parse_duration(text)
+        return parse_duration(text + "s" if plain else text)
     except ValueError as error:
-        raise ShellError(str(error)) from None
+        # a plain number can only overflow: name it as typed
+        message = f"time: invalid duration {go_quote(text)}" if plain else str(error)
+        raise ShellError(message) from None
 
 
 def _substitutions(line: str) -> Iterator[tuple[int, int]]:
@@ -164,21 +167,20 @@ class Shell:
         return self._run(words)
 
     def _run(self, words: list[str]) -> LineResult:
-        if words[0] == "docker":
-            try:
-                result = run_argv(self.swarm, words[1:])
-            except Exception as error:  # a simulator bug must not end the session
-                return LineResult(stderr=f"swarmsim: internal error: {error!r}\n", ok=False)
-            return LineResult(result.stdout, result.stderr, result.ok)
         handler = self._words.get(words[0])
-        if handler is None:
+        if words[0] != "docker" and handler is None:
             return LineResult(
                 stderr=f"swarmsim: unknown command: {words[0]} (try 'help')\n", ok=False
             )
         try:
+            if handler is None:
+                result = run_argv(self.swarm, words[1:])
+                return LineResult(result.stdout, result.stderr, result.ok)
             return LineResult(stdout=handler(words[1:]))
         except SwarmSimError as error:
             return LineResult(stderr=f"{words[0]}: {error}\n", ok=False)
+        except Exception as error:  # a simulator bug must not end the session
+            return LineResult(stderr=f"swarmsim: internal error: {error!r}\n", ok=False)
 
     def _pipe(self, left: list[str], right: list[str]) -> LineResult:
         options = [w for w in right[1:] if w.startswith("-")]
@@ -191,7 +193,8 @@ class Shell:
         try:
             pattern = re.compile(rest[0], flags)
         except re.error as error:
-            return LineResult(first.stdout, f"grep: {error}\n", ok=False)
+            # the output went into the pipe; grep only complains
+            return LineResult(stderr=f"{first.stderr}grep: {error}\n", ok=False)
         invert = "-v" in options
         kept = [x for x in first.stdout.splitlines(True) if bool(pattern.search(x)) != invert]
         return LineResult("".join(kept), first.stderr, bool(kept))
@@ -299,7 +302,9 @@ class Shell:
                 labels[key[len("label.") :]] = value
             elif key in ("cpus", "memory") and sep:
                 try:
-                    extra[key] = float(value) if key == "cpus" else parse_bytes(value)
+                    extra[key] = (
+                        parse_nanocpus(value) / 1e9 if key == "cpus" else parse_bytes(value)
+                    )
                 except ValueError as error:
                     raise ShellError(f"{key}: {error}") from None
             else:

@@ -54,6 +54,7 @@ __all__ = [
     "compile_constraints",
     "node_matches",
     "parse_constraints",
+    "placement_matches",
 ]
 
 NODE_LABEL_PREFIX = "node.labels."
@@ -287,4 +288,29 @@ def parse_constraints(exprs: Iterable[str]) -> list[Constraint]:
 
 def node_matches(constraints: Iterable[Constraint], node: Node) -> bool:
     """Whether ``node`` satisfies every constraint (an empty list always matches)."""
+    return all(c.matches_node(node) for c in constraints)
+
+
+def placement_matches(exprs: tuple[str, ...], node: Node) -> bool:
+    """Whether ``node`` satisfies a service's constraint expressions.
+
+    The orchestrators and the constraint enforcer ignore ``constraint.Parse``'s
+    error in swarmkit, so a list that does not parse matches every node (the
+    control API rejects such a spec before it reaches the store).
+
+    Examples
+    --------
+    >>> from swarmsim.api.objects import Node
+    >>> node = Node(id="n1", hostname="worker1")
+    >>> placement_matches(("node.hostname==worker1",), node)
+    True
+    >>> placement_matches(("node.hostname",), node)
+    True
+    """
+    if not exprs:
+        return True
+    try:
+        constraints = compile_constraints(exprs)
+    except ValueError:
+        return True
     return all(c.matches_node(node) for c in constraints)

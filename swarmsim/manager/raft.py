@@ -12,7 +12,9 @@ Differences
 -----------
 The log, terms and votes are not simulated: an election succeeds exactly
 when a quorum of managers is reachable, and the new leader is drawn from the
-reachable managers with the ``raft`` random stream.
+reachable managers with the ``raft`` random stream.  Without a leader a
+request fails at once with the no-leader error; swarmkit blocks it for the
+first ~10 ticks and only then fails fast.
 """
 
 from __future__ import annotations
@@ -48,18 +50,11 @@ class Raft:
         self.leader: str | None = None
         self._rng = ctx.sim.rng("raft")
         self._election_pending = False
-        self._leaderless_since: float | None = None
 
     @property
     def has_quorum(self) -> bool:
         """Whether enough managers are reachable to elect and keep a leader."""
         return len(self.reachable & self.members.keys()) >= quorum(len(self.members))
-
-    def leaderless_for(self) -> float:
-        """How long the swarm has had no leader (0 while it has one)."""
-        if self._leaderless_since is None:
-            return 0.0
-        return self.ctx.now - self._leaderless_since
 
     def add_member(self, node_id: str, *, reachable: bool = True) -> None:
         """A node becomes a manager (``swarm init``, ``join`` as manager, ``promote``)."""
@@ -113,12 +108,10 @@ class Raft:
     # -------------------------------------------------------------- internals
     def _lose_leader(self) -> None:
         self.leader = None
-        self._leaderless_since = self.ctx.now
         self.ctx.leadership.set(False)
 
     def _elect(self, node_id: str) -> None:
         self.leader = node_id
-        self._leaderless_since = None
         self.ctx.leadership.set(True)
 
     def _check(self) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import TYPE_CHECKING
 
+from swarmsim.errors import InvalidArgument
 from swarmsim.metrics._sweep import IN_PROGRESS, Sweep, version_classes
 from swarmsim.trace import Trace, TraceRecord
 
@@ -132,7 +133,7 @@ class ReplicaTimeline:
 
         unknown = sorted(set(columns) - set(_COLUMNS))
         if unknown:
-            raise ValueError(f"unknown columns {unknown}; choose from {list(_COLUMNS)}")
+            raise InvalidArgument(f"unknown columns {unknown}; choose from {list(_COLUMNS)}")
         series: list[StepSeries] = [getattr(self, name) for name in columns]
         return pd.DataFrame(_align(series), columns=["time", *columns])
 
@@ -238,12 +239,12 @@ def replica_timeline(
 
     Raises
     ------
-    ValueError
+    InvalidArgument
         When the trace has no record of ``service`` (up to ``until``).
     """
     timeline = _replay(list(trace), service, store, until)
     if timeline is None:
-        raise ValueError(f"the trace has no record of service {service!r}")
+        raise InvalidArgument(f"the trace has no record of service {service!r}")
     return timeline
 
 

@@ -13,14 +13,13 @@ from collections import Counter
 
 from swarmsim.api.enums import Availability, NodeStatus, ServiceMode, TaskState
 from swarmsim.api.objects import Node, Service
-from swarmsim.manager.constraint import node_matches, parse_constraints
+from swarmsim.manager.constraint import placement_matches
 from swarmsim.swarm import Swarm
 from swarmsim.trace import Trace
 
 
 def _matches(service: Service, node: Node) -> bool:
-    constraints = service.spec.task.placement.constraints
-    return not constraints or node_matches(parse_constraints(constraints), node)
+    return placement_matches(service.spec.task.placement.constraints, node)
 
 
 def _eligible(service: Service, node: Node) -> bool:

@@ -10,6 +10,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from swarmsim.errors import InvalidArgument
+
 _METADATA: dict[str, dict[str, str | None]] = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
@@ -41,17 +43,17 @@ def save(
 
     Raises
     ------
-    ValueError
+    InvalidArgument
         For any other extension.
     """
     out = Path(path)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in _METADATA:
-        raise ValueError(f"cannot save {out.name!r}: use a .png, .svg or .pdf file name")
+        raise InvalidArgument(f"cannot save {out.name!r}: use a .png, .svg or .pdf file name")
     fig: Figure | SubFigure | None
     fig = fig_or_ax.get_figure(root=True) if isinstance(fig_or_ax, Axes | SubFigure) else fig_or_ax
     if not isinstance(fig, Figure):
-        raise ValueError("the axes belong to no figure")
+        raise InvalidArgument("the axes belong to no figure")
     # constrained layout already makes room for the legends outside the axes; cropping
     # to a tight box on top of it moves the layout between the first and later saves
     constrained = isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)

@@ -123,7 +123,7 @@ def replicas_over_time(
 
     Raises
     ------
-    ValueError
+    InvalidArgument
         When the trace has no record of ``service``.
     """
     data = replica_timeline(trace, service, until=until)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from engine_helpers import create, spec, tasks
 
@@ -124,3 +126,29 @@ def test_image_profiles_refuse_negative_times_and_unknown_fields() -> None:
     with pytest.raises(InvalidArgument, match="unknown image profile field"):
         model.set("x:1", colour="red")
     assert model.profile("x:1") == model.default
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"start": "x"}, "start must be a number of seconds"),
+        ({"stop": math.inf}, "stop cannot be negative or infinite"),
+        ({"exits_after": math.nan}, "exits_after cannot be negative or infinite"),
+        ({"exit_code": "a"}, "exit_code must be an integer"),
+        ({"exit_code": 1.5}, "exit_code must be an integer"),
+        ({"pull_error": "yes"}, "pull_error must be True or False"),
+        ({"healthy_after": None}, "healthy_after must be a number of seconds"),
+    ],
+)
+def test_image_profiles_refuse_values_of_the_wrong_type(
+    changes: dict[str, object], message: str
+) -> None:
+    from swarmsim.agent.images import ImageModel
+    from swarmsim.errors import InvalidArgument
+
+    model = ImageModel()
+    with pytest.raises(InvalidArgument, match=message):
+        model.set("x:1", **changes)
+    assert model.profile("x:1") == model.default
+    model.set("x:1", exits_after=None, exit_code=3, pull_error=True)
+    assert model.profile("x:1").exit_code == 3

@@ -188,6 +188,40 @@ def test_quoting_errors_are_one_line() -> None:
     )
 
 
+def test_bad_numbers_in_shell_words_are_one_line() -> None:
+    shell = Shell(Swarm(seed=0))
+    assert shell.execute("node add w9 cpus=inf") == LineResult(
+        stderr="node: cpus: failed to parse inf as a rational number\n", ok=False
+    )
+    assert shell.execute("node add w9 cpus=1e400").ok is False
+    assert shell.execute("node add w9 cpus=0.5").ok
+    assert shell.execute("sleep 99999999999999999999") == LineResult(
+        stderr='sleep: time: invalid duration "99999999999999999999"\n', ok=False
+    )
+    assert shell.execute("sleep 2.5").ok and shell.swarm.now == 2.5
+
+
+def test_unexpected_error_of_a_shell_word_does_not_end_the_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shell = Shell(Swarm(seed=0))
+
+    def broken(seconds: float) -> None:
+        raise OverflowError("boom")
+
+    monkeypatch.setattr(shell.swarm, "advance", broken)
+    assert shell.execute("sleep 1") == LineResult(
+        stderr="swarmsim: internal error: OverflowError('boom')\n", ok=False
+    )
+
+
+def test_grep_error_hides_the_piped_output() -> None:
+    shell = Shell(Swarm(seed=0))
+    assert shell.execute("docker node ls | grep [") == LineResult(
+        stderr="grep: unterminated character set at position 0\n", ok=False
+    )
+
+
 def test_interactive_session(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = iter(["docker node ls -q", "nonsense", "exit", "docker node ls"])
     prompts: list[str] = []

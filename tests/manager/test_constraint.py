@@ -13,6 +13,7 @@ from swarmsim.manager.constraint import (
     compile_constraints,
     node_matches,
     parse_constraints,
+    placement_matches,
 )
 
 
@@ -175,3 +176,13 @@ def test_all_constraints_must_match() -> None:
     assert not node_matches(
         parse_constraints(["node.labels.zone==east", "node.role==manager"]), node
     )
+
+
+# ------------------------------------------------------- service placement
+def test_placement_matches_like_the_orchestrators() -> None:
+    node = make_node()
+    assert placement_matches((), node)
+    assert placement_matches(("node.labels.zone==EAST", "node.role==worker"), node)
+    assert not placement_matches(("node.labels.zone==east", "node.role==manager"), node)
+    # swarmkit's orchestrators ignore constraint.Parse's error: nothing to enforce
+    assert placement_matches(("node.labels.zone",), node)

@@ -47,3 +47,12 @@ def test_save_refuses_unknown_formats(scenario: Scenario, tmp_path: Path) -> Non
     with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf"):
         save(plot_tasks(scenario.swarm), tmp_path / "x.gif")
     assert not (tmp_path / "x.gif").exists()
+
+
+def test_bad_plot_requests_are_swarmsim_errors(scenario: Scenario, tmp_path: Path) -> None:
+    from swarmsim.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match=r"\.png, \.svg or \.pdf"):
+        save(plot_tasks(scenario.swarm), tmp_path / "x.gif")
+    with pytest.raises(InvalidArgument, match="no record of service 'api'"):
+        plot_replicas(scenario.swarm, "api")

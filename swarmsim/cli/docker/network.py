@@ -15,7 +15,9 @@ their 64-hex IDs come from the simulation's ``local-networks`` random stream.
 Only the first ``--subnet`` is used; ``--opt``, ``--ipv6``, ``--ip-range`` and
 IPAM options are not simulated.  Removing ``ingress`` asks for confirmation as
 docker does and the simulated answer is always "no".  ``network inspect``
-prints a shortened JSON document (no ``Containers`` or ``Peers`` details).
+prints a shortened JSON document (no ``Containers`` or ``Peers`` details);
+its ``--format`` takes the templates of :mod:`swarmsim.cli.docker.inspect`, and
+``ls`` has no ``--format`` flag.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from weakref import WeakKeyDictionary
 
 from swarmsim.api.objects import Network
 from swarmsim.cli.docker import Output, command
-from swarmsim.cli.docker.node import inspect_refs
+from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
     Command,
@@ -151,14 +153,7 @@ _INSPECT = Command(
     "docker network inspect",
     "inspect [OPTIONS] NETWORK [NETWORK...]",
     "Display detailed information on one or more networks",
-    (
-        FlagSpec(
-            "format",
-            "f",
-            FlagKind.STRING,
-            help="Format output using a custom template: 'json' or a Go template",
-        ),
-    ),
+    (INSPECT_FORMAT_FLAG,),
     min_args=1,
 )
 

@@ -11,32 +11,31 @@ Differences
 -----------
 The JSON and pretty forms omit ``TLSInfo`` (no certificates are simulated);
 ``Version.Index`` counts the node's committed changes instead of being a Raft
-index.  ``--format`` accepts ``json``, ``pretty`` and templates made only of
-``{{.Field.Sub}}`` / ``{{json .Field}}`` actions.
+index.  ``inspect --format`` accepts ``pretty`` and the templates of
+:mod:`swarmsim.cli.docker.inspect`; ``ls`` and ``ps`` have no ``--format`` flag.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.enums import NodeRole, pretty
 from swarmsim.api.objects import Node, Task
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
     QUIET_FLAG,
     Command,
-    go_json,
     natural_key,
     parse_filters,
+    remove_each,
 )
 from swarmsim.cli.docker.tasks import filter_tasks, render_tasks
 from swarmsim.cli.docker.timefmt import pretty_time, rfc3339nano
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.cli.tabwriter import render_table
-from swarmsim.errors import DaemonError, DockerCLIError, SwarmSimError
+from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.manager.controlapi.node import get_node, list_nodes, remove_node, update_node
 from swarmsim.units import format_bytes_binary
 
@@ -65,12 +64,6 @@ PLUGINS = (
 )
 """The engine plugins every simulated node reports (sorted by type, then name)."""
 
-_FORMAT = FlagSpec(
-    "format",
-    "f",
-    FlagKind.STRING,
-    help="Format output using a custom template: 'json' or a Go template",
-)
 _LS = Command(
     "docker node ls",
     "ls [OPTIONS]",
@@ -95,7 +88,7 @@ _INSPECT = Command(
     "inspect [OPTIONS] self|NODE [NODE...]",
     "Display detailed information on one or more nodes",
     (
-        _FORMAT,
+        INSPECT_FORMAT_FLAG,
         FlagSpec(
             "pretty", None, FlagKind.BOOL, help="Print the information in a human friendly format"
         ),
@@ -250,62 +243,6 @@ def node_pretty(swarm: Swarm, node: Node) -> str:
     return "\n".join(lines) + "\n"
 
 
-_ACTION = re.compile(r"\{\{-?\s*(json\s+)?((?:\.[A-Za-z0-9_]+)+|\.)\s*-?\}\}")
-
-
-def render_template(template: str, value: Any) -> str:
-    """Evaluate a template made of ``{{.A.B}}`` and ``{{json .A}}`` actions on JSON data.
-
-    Raises
-    ------
-    DockerCLIError
-        ``template parsing error: ...`` for anything else, as docker's inspect does.
-    """
-
-    def lookup(match: re.Match[str]) -> str:
-        current = value
-        for part in match.group(2).split(".")[1:]:
-            if not isinstance(current, dict) or part not in current:
-                raise DockerCLIError(
-                    f'template parsing error: template: :1:{match.start() + 2}: executing "" '
-                    f"at <{match.group(2)}>: map has no entry for key {go_json(part)}"
-                )
-            current = current[part]
-        if match.group(1):
-            return go_json(current, indent=False)
-        if isinstance(current, bool):
-            return "true" if current else "false"
-        return current if isinstance(current, str) else go_json(current, indent=False)
-
-    rendered = _ACTION.sub(lookup, template)
-    if "{{" in rendered:
-        raise DockerCLIError("template parsing error: unsupported template in swarmsim")
-    return rendered
-
-
-def inspect_refs(
-    refs: list[str], fetch: Callable[[str], dict[str, Any]], fmt: str, out: Output
-) -> None:
-    """docker's ``inspect.Inspect``: every element that resolves, then the joined errors."""
-    elements: list[dict[str, Any]] = []
-    errors: list[str] = []
-    for ref in refs:
-        try:
-            elements.append(fetch(ref))
-        except DaemonError as error:
-            errors.append(f"Error response from daemon: {error}")
-        except SwarmSimError as error:
-            errors.append(str(error))
-    if not fmt:
-        out.line(go_json(elements) if elements else "[]")
-    elif fmt == "json":
-        out.line(go_json(elements, indent=False) if elements else "[]")
-    else:
-        out.write("".join(render_template(fmt, e) + "\n" for e in elements) or "\n")
-    if errors:
-        raise DockerCLIError("\n".join(errors), 1)
-
-
 # ---------------------------------------------------------------------------- commands
 
 
@@ -415,16 +352,8 @@ def node_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _RM.parse(argv, out)
     if parsed is None:
         return
-    errors = []
-    for ref in parsed.args:
-        try:
-            remove_node(swarm.ctx, swarm.raft, ref, force=parsed.get_bool("force"))
-        except DaemonError as error:
-            errors.append(f"Error response from daemon: {error}")
-            continue
-        out.line(ref)
-    if errors:
-        raise DockerCLIError("\n".join(errors), 1)
+    force = parsed.get_bool("force")
+    remove_each(parsed.args, lambda ref: remove_node(swarm.ctx, swarm.raft, ref, force=force), out)
 
 
 @command("node", "ps")

@@ -10,8 +10,10 @@ prints, its error texts and exit codes, and when it follows the service's conver
 
 Differences
 -----------
-``--format`` accepts only ``table`` (``ls``, ``ps``) and ``pretty`` (``inspect``);
-Go templates are refused with ``swarmsim: --format templates are not simulated``.
+``--format`` of ``ls`` and ``ps`` accepts only ``table``: Go templates are refused with
+``swarmsim: --format templates are not simulated``;
+``inspect --format`` accepts ``pretty`` and the templates of
+:mod:`swarmsim.cli.docker.inspect`.
 Errors are one line: the ``See '... --help'`` and usage lines docker adds to an invalid
 ``scale`` specifier are left out, as for every flag error (see ``system.Command``).
 """
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 from swarmsim.api.enums import ServiceMode
 from swarmsim.api.objects import Service
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.progress import wait_on_service
 from swarmsim.cli.docker.service_format import ls_row, pretty_service, service_json
 from swarmsim.cli.docker.service_opts import (
@@ -33,7 +36,13 @@ from swarmsim.cli.docker.service_opts import (
     validate_values,
 )
 from swarmsim.cli.docker.service_spec import apply_update, build_spec
-from swarmsim.cli.docker.system import FILTER_FLAG, Command, go_json, natural_key, parse_filters
+from swarmsim.cli.docker.system import (
+    FILTER_FLAG,
+    Command,
+    natural_key,
+    parse_filters,
+    remove_each,
+)
 from swarmsim.cli.docker.tasks import filter_tasks, render_tasks, truncate_id
 from swarmsim.cli.flags import FlagError, FlagKind, FlagSpec, ParsedFlags, parse_flags
 from swarmsim.cli.tabwriter import render_table
@@ -58,6 +67,7 @@ _DETACH = FlagSpec(
     "detach", "d", FlagKind.BOOL, help="Exit immediately instead of waiting for the service"
 )
 _QUIET_PROGRESS = FlagSpec("quiet", "q", FlagKind.BOOL, help="Suppress progress output")
+
 _FORMAT = FlagSpec("format", None, FlagKind.STRING, help="Format output using a custom template")
 
 _CREATE = Command(
@@ -96,7 +106,11 @@ _LS = Command(
     "docker service ls",
     "ls [OPTIONS]",
     "List services",
-    (FlagSpec("quiet", "q", FlagKind.BOOL, help="Only display IDs"), _FORMAT, FILTER_FLAG),
+    (
+        FlagSpec("quiet", "q", FlagKind.BOOL, help="Only display IDs"),
+        _FORMAT,
+        FILTER_FLAG,
+    ),
     max_args=0,
     aliases=("list",),
 )
@@ -118,7 +132,7 @@ _INSPECT = Command(
     "inspect [OPTIONS] SERVICE [SERVICE...]",
     "Display detailed information on one or more services",
     (
-        FlagSpec("format", "f", FlagKind.STRING, help="Format output using a custom template"),
+        INSPECT_FORMAT_FLAG,
         FlagSpec("pretty", None, FlagKind.BOOL, help="Print the information in a human format"),
     ),
     min_args=1,
@@ -260,16 +274,7 @@ def _remove(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _RM.parse(argv, out)
     if parsed is None:
         return
-    errors: list[str] = []
-    for ref in parsed.args:
-        try:
-            remove_service(swarm.ctx, ref)
-        except DaemonError as error:
-            errors.append(_error_text(error))
-            continue
-        out.line(ref)
-    if errors:
-        raise DockerCLIError("\n".join(errors))
+    remove_each(parsed.args, lambda ref: remove_service(swarm.ctx, ref), out)
 
 
 command("service", "rm")(_remove)
@@ -370,15 +375,4 @@ def service_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
         services = [_inspect_ref(swarm, ref) for ref in parsed.args]
         out.write("".join(pretty_service(swarm, s) for s in services))
         return
-    if fmt:
-        raise DockerCLIError("swarmsim: --format templates are not simulated")
-    found: list[object] = []
-    errors: list[str] = []
-    for ref in parsed.args:
-        try:
-            found.append(service_json(_inspect_ref(swarm, ref)))
-        except DockerCLIError as error:
-            errors.append(str(error))
-    out.write(go_json(found) + "\n")
-    if errors:
-        raise DockerCLIError("\n".join(errors))
+    inspect_refs(parsed.args, lambda r: service_json(_inspect_ref(swarm, r)), fmt, out)

@@ -5,9 +5,10 @@ do around each subcommand (``cli: cli/cobra.go`` ``FlagErrorFunc``,
 ``cli/required.go``, the usage template, pflag's ``FlagUsagesWrapped``,
 ``opts/opts.go`` ``FilterOpt``): flag errors framed with the usage line
 (exit 125), argument-count errors (exit 1), ``--help`` (exit 0) and
-``--filter key=value`` parsing.  Two small helpers every command module uses
-live here too: :func:`go_json` (Go's JSON encoding for ``inspect``) and
-:func:`natural_less` / :data:`natural_key` (``fvbommel/sortorder``).
+``--filter key=value`` parsing.  Small helpers the command modules share
+live here too: :func:`go_json` (Go's JSON encoding for ``inspect``),
+:func:`natural_less` / :data:`natural_key` (``fvbommel/sortorder``) and
+:func:`remove_each` (the ``rm`` loop).
 
 ``docker info`` prints the daemon summary of ``cli: cli/command/system/info.go``
 (``prettyPrintServerInfo``, ``printSwarmInfo``) for the node the CLI talks to,
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
 from typing import TYPE_CHECKING
@@ -53,6 +54,7 @@ __all__ = [
     "natural_key",
     "natural_less",
     "parse_filters",
+    "remove_each",
 ]
 
 _HELP = FlagSpec("help", "h", FlagKind.BOOL, help="Print usage", shorthand_deprecated="use --help")
@@ -72,7 +74,6 @@ FILTER_FLAG = FlagSpec(
     value_name="filter",
 )
 QUIET_FLAG = FlagSpec("quiet", "q", FlagKind.BOOL, help="Only display IDs")
-
 
 _HELP_COLUMNS = 79  # docker wraps help at the terminal width - 1 (80 when not a terminal)
 
@@ -282,6 +283,26 @@ def _natural_cmp(a: str, b: str) -> int:
 
 natural_key = cmp_to_key(_natural_cmp)
 """Sort key for :func:`natural_less` (``sorted(names, key=natural_key)``)."""
+
+
+def remove_each(refs: Sequence[str], remove: Callable[[str], object], out: Output) -> None:
+    """docker's ``rm`` loop (``service rm``, ``node rm``): each removed argument, then errors.
+
+    Raises
+    ------
+    DockerCLIError
+        The daemon's errors, ``Error response from daemon: ...`` one per line (exit 1).
+    """
+    errors: list[str] = []
+    for ref in refs:
+        try:
+            remove(ref)
+        except DaemonError as error:
+            errors.append(f"Error response from daemon: {error}")
+            continue
+        out.line(ref)
+    if errors:
+        raise DockerCLIError("\n".join(errors))
 
 
 def parse_filters(command: Command, values: Sequence[str]) -> dict[str, list[str]]:

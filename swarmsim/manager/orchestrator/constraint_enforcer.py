@@ -19,9 +19,9 @@ enforcer's own watch queue.
 from __future__ import annotations
 
 from swarmsim.api.enums import Availability, TaskState
-from swarmsim.api.objects import Node, TaskStatus
+from swarmsim.api.objects import TaskStatus
 from swarmsim.context import Context
-from swarmsim.manager.constraint import node_matches, parse_constraints
+from swarmsim.manager.constraint import placement_matches
 from swarmsim.store import Action, NodeEvent, StoreEvent
 
 MESSAGE = "task rejected by constraint enforcer"
@@ -63,7 +63,7 @@ class ConstraintEnforcer:
             service = store.services.get(task.service_id)
             if service is None:
                 continue
-            if not self._fits(service.spec.task.placement.constraints, node):
+            if not placement_matches(service.spec.task.placement.constraints, node):
                 rejected.append(task)
                 continue
             reservations = task.spec.reservations
@@ -79,12 +79,3 @@ class ConstraintEnforcer:
             task.status = TaskStatus(TaskState.REJECTED, now, MESSAGE, ERROR)
             task.applied_at = now
             store.update_task(task)
-
-    @staticmethod
-    def _fits(constraints: tuple[str, ...], node: Node) -> bool:
-        if not constraints:
-            return True
-        try:
-            return node_matches(parse_constraints(constraints), node)
-        except ValueError:
-            return True

@@ -21,9 +21,14 @@ from __future__ import annotations
 from swarmsim.api.enums import Availability, NodeStatus, RestartCondition, ServiceMode, TaskState
 from swarmsim.api.objects import Node, Service, Task
 from swarmsim.context import Context, Worker
-from swarmsim.manager.constraint import node_matches, parse_constraints
+from swarmsim.manager.constraint import placement_matches
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
-from swarmsim.manager.orchestrator.task import Slot, is_task_dirty, new_task
+from swarmsim.manager.orchestrator.task import (
+    Slot,
+    is_task_dirty,
+    new_task,
+    set_service_tasks_remove,
+)
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
 from swarmsim.store import Action, NodeEvent, ServiceEvent, StoreEvent, TaskEvent
 
@@ -33,13 +38,7 @@ def _eligible(node: Node) -> bool:
 
 
 def _matches(service: Service, node: Node) -> bool:
-    constraints = service.spec.task.placement.constraints
-    if not constraints:
-        return True
-    try:
-        return node_matches(parse_constraints(constraints), node)
-    except ValueError:
-        return False
+    return placement_matches(service.spec.task.placement.constraints, node)
 
 
 class GlobalOrchestrator:
@@ -96,11 +95,7 @@ class GlobalOrchestrator:
     def _remove_service(self, service: Service) -> None:
         self.updates.cancel(service.id)
         self.restarts.forget_service(service.id)
-        store = self.ctx.store
-        for task in list(store.tasks_of_service(service.id)):
-            if task.desired_state < TaskState.REMOVE:
-                task.desired_state = TaskState.REMOVE
-                store.update_task(task)
+        set_service_tasks_remove(self.ctx.store, service.id)
 
     def _delete_node_tasks(self, node_id: str) -> None:
         store = self.ctx.store

@@ -20,10 +20,16 @@ running-first, lowest-slot-first order.
 from __future__ import annotations
 
 from swarmsim.api.enums import ServiceMode, TaskState
-from swarmsim.api.objects import Service, Task
+from swarmsim.api.objects import Service
 from swarmsim.context import Context, Worker
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
-from swarmsim.manager.orchestrator.task import Slot, group_slots, invalid_node, new_task
+from swarmsim.manager.orchestrator.task import (
+    Slot,
+    group_slots,
+    invalid_node,
+    new_task,
+    set_service_tasks_remove,
+)
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
 from swarmsim.store import Action, NodeEvent, ServiceEvent, StoreEvent, TaskEvent
 
@@ -102,11 +108,7 @@ class ReplicatedOrchestrator:
         """Every task of a removed service gets desired state REMOVE."""
         self.updates.cancel(service.id)
         self.restarts.forget_service(service.id)
-        store = self.ctx.store
-        for task in list(store.tasks_of_service(service.id)):
-            if task.desired_state < TaskState.REMOVE:
-                task.desired_state = TaskState.REMOVE
-                store.update_task(task)
+        set_service_tasks_remove(self.ctx.store, service.id)
 
     # ------------------------------------------------------------------ tick
     def _tick(self) -> None:
@@ -210,11 +212,3 @@ class ReplicatedOrchestrator:
         indexed.sort(key=lambda item: (item[0], item[1]))
         slots = [slot for _, _, slot in indexed]
         return slots[:wanted], slots[wanted:]
-
-
-def runnable_task(slot: list[Task]) -> Task | None:
-    """The slot's task that the manager wants running, if any."""
-    for task in slot:
-        if task.desired_state <= TaskState.RUNNING:
-            return task
-    return None

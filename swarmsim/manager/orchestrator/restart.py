@@ -222,10 +222,6 @@ class RestartSupervisor:
         if waiting is not None and waiting.process is not None and waiting.process.is_alive:
             waiting.process.interrupt()
 
-    def is_delayed(self, task_id: str) -> bool:
-        """Whether ``task_id`` is waiting for a delayed start."""
-        return task_id in self._delayed
-
     # --------------------------------------------------------------- events
     def _release(self, old_task_id: str) -> None:
         for waiting in self._waiting_on.pop(old_task_id, []):

@@ -1,7 +1,8 @@
 """Helpers shared by the orchestrators: making tasks, dirtiness, invalid nodes.
 
 Mirrors ``swarmkit: manager/orchestrator/task.go`` (``NewTask``,
-``IsTaskDirty``, ``InvalidNode``) and ``manager/orchestrator/slot.go``.
+``IsTaskDirty``, ``InvalidNode``), ``manager/orchestrator/slot.go`` and
+``manager/orchestrator/service.go`` (``SetServiceTasksRemove``).
 
 Differences
 -----------
@@ -18,7 +19,8 @@ from dataclasses import replace
 from swarmsim.api.enums import Availability, NodeStatus, PublishMode, TaskState
 from swarmsim.api.objects import Node, Service, Task, TaskStatus
 from swarmsim.context import Context
-from swarmsim.manager.constraint import node_matches, parse_constraints
+from swarmsim.manager.constraint import placement_matches
+from swarmsim.store import Store
 
 Slot = list[Task]
 
@@ -71,10 +73,7 @@ def is_task_dirty(service: Service, task: Task, node: Node | None) -> bool:
     if task.spec == new:
         return False
     if replace(task.spec, placement=new.placement) == new and node is not None:
-        try:
-            return not node_matches(parse_constraints(new.placement.constraints), node)
-        except ValueError:
-            return True
+        return not placement_matches(new.placement.constraints, node)
     return True
 
 
@@ -86,6 +85,9 @@ def group_slots(tasks: Iterable[Task]) -> dict[int, Slot]:
     return slots
 
 
-def is_terminal(task: Task) -> bool:
-    """Whether the task's observed state is past RUNNING."""
-    return task.status.state > TaskState.RUNNING
+def set_service_tasks_remove(store: Store, service_id: str) -> None:
+    """Give every task of a removed service desired state REMOVE."""
+    for task in list(store.tasks_of_service(service_id)):
+        if task.desired_state < TaskState.REMOVE:
+            task.desired_state = TaskState.REMOVE
+            store.update_task(task)

@@ -239,13 +239,7 @@ def build_tree(
             # a missing label is the value "": just another branch
             value = (info.engine_labels if engine else info.labels).get(label, "")
             tree.tasks += count
-            children = tree.children
-            if children is None:
-                children = tree.children = {}
-            sub = children.get(value)
-            if sub is None:
-                sub = children[value] = DecisionTree()
-            tree = sub
+            tree = tree.child(value)
         tree.tasks += count
         # offer the node to its leaf's bounded heap
         seq += 1

@@ -323,3 +323,21 @@ def test_scale_and_rm_errors(swarm: Swarm) -> None:
         "docker: 'docker service rm' requires at least 1 argument",
         1,
     )
+
+
+def test_rm_prints_removed_arguments_then_the_errors() -> None:
+    swarm = Swarm(seed=0, managers=1, workers=1)
+    assert swarm.docker("docker service create -d --name web nginx").ok
+    assert run(swarm, "docker service rm nope web nope2") == (
+        "web\n",
+        "Error response from daemon: service nope not found\n"
+        "Error response from daemon: service nope2 not found\n",
+        1,
+    )
+    assert run(swarm, "docker node rm nope worker1") == (
+        "",
+        "Error response from daemon: node nope not found\n"
+        f"Error response from daemon: rpc error: code = FailedPrecondition desc = node "
+        f"{swarm.node('worker1').id} is not down and can't be removed\n",
+        1,
+    )

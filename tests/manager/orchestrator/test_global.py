@@ -87,3 +87,17 @@ def test_node_down_shuts_down_and_return_creates_a_fresh_task() -> None:
     on_worker1 = [t for t in tasks(swarm, service) if t.node_id == worker1.id]
     assert len(on_worker1) == 2
     assert sorted(t.state for t in on_worker1) == [TaskState.RUNNING, TaskState.SHUTDOWN]
+
+
+def test_unparseable_constraints_neither_block_nor_reject_global_tasks() -> None:
+    # the control API refuses such a spec; one written straight to the store
+    # is treated as swarmkit's orchestrators and enforcer do: no constraints
+    swarm = _swarm()
+    service = create(swarm, spec(image="agent:1", mode=ServiceMode.GLOBAL, constraints=("x",)))
+    swarm.advance(3)
+    assert len(running(swarm, service)) == 3
+    swarm.node("worker1").labels = (("zone", "a"),)
+    swarm.ctx.store.update_node(swarm.node("worker1"))
+    swarm.advance(3)
+    assert len(running(swarm, service)) == 3
+    assert all(t.state == TaskState.RUNNING for t in tasks(swarm, service))

@@ -1,0 +1,122 @@
+"""The Python entry point refuses bad input with a SwarmSimError, never a traceback."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from engine_helpers import create, spec
+
+from swarmsim.api import Availability, NodeRole
+from swarmsim.context import ClusterSettings
+from swarmsim.errors import InvalidArgument, SwarmSimError
+from swarmsim.swarm import Swarm
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"managers": 0}, "managers must be a whole number >= 1"),
+        ({"managers": -1}, "managers must be a whole number >= 1"),
+        ({"managers": 1.5}, "managers must be a whole number >= 1"),
+        ({"workers": -1}, "workers must be a whole number >= 0"),
+        ({"workers": "2"}, "workers must be a whole number >= 0"),
+        ({"cpus": 0}, "cpus must be a positive number"),
+        ({"memory": -1}, "memory must be a positive number of bytes"),
+    ],
+)
+def test_swarm_refuses_bad_shapes(options: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidArgument, match=message):
+        Swarm(**options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seconds", [-1, math.nan, math.inf, "1", None])
+def test_advance_refuses_times_that_are_not_finite_and_non_negative(seconds: object) -> None:
+    swarm = Swarm(seed=1)
+    with pytest.raises(InvalidArgument):
+        swarm.advance(seconds)  # type: ignore[arg-type]
+    assert swarm.now == 0.0
+    swarm.advance(1)
+    assert swarm.now == 1.0
+
+
+def test_run_refuses_nan_and_ignores_the_past() -> None:
+    swarm = Swarm(seed=1)
+    swarm.advance(2)
+    with pytest.raises(InvalidArgument):
+        swarm.run(math.nan)
+    swarm.run(1)
+    assert swarm.now == 2.0
+
+
+def test_kill_task_tells_an_unknown_id_from_a_task_that_is_not_running() -> None:
+    swarm = Swarm(seed=1)
+    with pytest.raises(InvalidArgument, match="no such task: nope"):
+        swarm.kill_task("nope")
+    create(swarm, spec(replicas=1))
+    swarm.advance(10)
+    (task,) = swarm.ctx.store.tasks.values()
+    with pytest.raises(InvalidArgument, match="exit_code must be an integer"):
+        swarm.kill_task(task.id, "1")  # type: ignore[arg-type]
+    assert swarm.kill_task(task.id, 1)
+    swarm.advance(0.2)
+    assert not swarm.kill_task(task.id, 1)
+
+
+@pytest.mark.parametrize(
+    "fault", ["crash_node", "recover_node", "disconnect_node", "reconnect_node", "node"]
+)
+def test_faults_on_an_unknown_node_raise(fault: str) -> None:
+    swarm = Swarm(seed=1)
+    with pytest.raises(InvalidArgument, match="no such node: nope"):
+        getattr(swarm, fault)("nope")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"hostname": "worker1"}, "a node named 'worker1' already exists"),
+        ({"hostname": ""}, "a node needs a hostname"),
+        ({"hostname": "w9", "role": "manager"}, "role must be a NodeRole"),
+        ({"hostname": "w9", "availability": "drain"}, "availability must be an Availability"),
+        ({"hostname": "w9", "cpus": -1}, "cpus must be a positive number"),
+    ],
+)
+def test_add_node_checks_its_arguments(options: dict[str, object], message: str) -> None:
+    swarm = Swarm(seed=1)
+    with pytest.raises(InvalidArgument, match=message):
+        swarm.add_node(**options)  # type: ignore[arg-type]
+    assert [n.hostname for n in swarm.ctx.store.nodes.values()] == [
+        "manager1",
+        "worker1",
+        "worker2",
+    ]
+    node = swarm.add_node("w9", role=NodeRole.MANAGER, availability=Availability.PAUSE)
+    assert swarm.node("w9") is node
+
+
+def test_invalid_argument_is_both_a_swarmsim_error_and_a_value_error() -> None:
+    assert issubclass(InvalidArgument, SwarmSimError)
+    assert issubclass(InvalidArgument, ValueError)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"heartbeat_period": 0},
+        {"heartbeat_period": -5.0},
+        {"network_latency": math.nan},
+        {"reaper_batch": math.inf},
+        {"grace_multiplier": 0},
+        {"task_history_limit": 2.5},
+        {"scheduler_debounce": "50ms"},
+    ],
+)
+def test_cluster_settings_refuse_values_that_break_the_clock(changes: dict[str, object]) -> None:
+    with pytest.raises(InvalidArgument, match="cluster setting"):
+        ClusterSettings(**changes)  # type: ignore[arg-type]
+
+
+def test_cluster_settings_accept_a_negative_history_limit() -> None:
+    swarm = Swarm(seed=1, settings=ClusterSettings(task_history_limit=-1))
+    assert swarm.ctx.settings.task_history_limit == -1
