@@ -20,6 +20,7 @@ Shell words (see ``docs/shell.md``)::
     help, exit
 
 This module has no swarmkit counterpart: it stands in for the terminal of the
+
 class notes.
 
 Differences
@@ -47,6 +48,8 @@ from swarmsim.errors import SwarmSimError
 from swarmsim.golang import go_parse_bool, go_parse_int, go_quote
 from swarmsim.swarm import Swarm
 from swarmsim.units import format_duration, parse_bytes, parse_duration, parse_nanocpus
+
+MAX_SLEEP = 30 * 24 * 3600.0  # the longest single sleep: 720h (30 days) of virtual time
 
 __all__ = ["SHELL_HELP", "LineResult", "Shell"]
 
@@ -213,6 +216,9 @@ class Shell:
         seconds = _duration(args[0])
         if seconds < 0:
             raise ShellError(f"invalid time interval '{args[0]}'")
+        if seconds > MAX_SLEEP:
+            # every node heartbeats every 5 s: centuries of virtual time would take hours
+            raise ShellError(f"at most {format_duration(MAX_SLEEP)} at a time")
         self.swarm.advance(seconds)
         return ""
 

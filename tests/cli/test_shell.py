@@ -238,3 +238,12 @@ def test_interactive_session(monkeypatch: pytest.MonkeyPatch) -> None:
     assert prompts == ["manager1$ ", "manager1$ ", "manager1$ "]
     assert out.getvalue().count("\n") == 3  # the three node IDs, no echo
     assert err.getvalue() == "swarmsim: unknown command: nonsense (try 'help')\n"
+
+
+def test_sleep_is_capped_at_30_days(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _err = shell_run(monkeypatch, capsys, "sleep 721h\nsleep 720h\ntime\n")
+    assert code == 1
+    assert "$ sleep 721h\nsleep: at most 720h0m0s at a time\n" in out
+    assert out.endswith("$ time\nt=720h0m0s (2026-01-31 00:00:00 +0000 UTC)\n")
