@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from engine_helpers import create, running, spec
 
 from swarmsim.api import NodeStatus
@@ -50,3 +51,23 @@ def test_no_quorum_stops_the_control_plane() -> None:
     swarm.advance(60)
     assert swarm.node("worker1").status == NodeStatus.DOWN
     assert len(running(swarm, service)) == 2
+
+
+def test_after_a_leader_change_a_silent_node_goes_down_after_the_doubled_grace() -> None:
+    swarm = Swarm(seed=4, managers=3, workers=1)
+    swarm.advance(2)
+    swarm.crash_node("manager1")
+    swarm.crash_node("worker1")
+    swarm.advance(21)
+    assert swarm.ctx.leadership.active
+    elected = next(r.time for r in swarm.trace if r.kind == "node" and r.state == "unknown")
+    worker1 = swarm.node("worker1")
+    assert worker1.status == NodeStatus.UNKNOWN
+    swarm.advance(40)
+    assert worker1.status == NodeStatus.DOWN
+    assert worker1.status_message == 'heartbeat failure for node in "unknown" state'
+    (down,) = [
+        r for r in swarm.trace if r.kind == "node" and r.node == "worker1" and r.state == "down"
+    ]
+    # 6 heartbeat periods (the doubled grace) after the new leader took over
+    assert down.time - elected == pytest.approx(30.0)
