@@ -195,3 +195,22 @@ def test_same_seed_same_trace() -> None:
         return swarm.trace.dump()
 
     assert run(11) == run(11)
+
+
+def test_exhausted_max_attempts_also_stops_drain_replacement() -> None:
+    swarm = _swarm(workers=1)
+    policy = RestartPolicy(delay=1.0, max_attempts=1)
+    service = create(swarm, spec(image="app:1", replicas=1, restart=policy))
+    swarm.advance(5)
+    (first,) = running(swarm, service)
+    swarm.kill_task(first.id, 1)  # uses the slot's one restart
+    swarm.advance(10)
+    (second,) = running(swarm, service)
+    node = swarm.ctx.store.nodes[second.node_id]
+    node.availability = Availability.DRAIN
+    swarm.ctx.store.update_node(node)
+    swarm.advance(30)
+    # no restart budget left: the drained replica is shut down and not replaced (0/1)
+    assert running(swarm, service) == []
+    assert second.state == TaskState.SHUTDOWN
+    assert len(tasks(swarm, service)) == 2
