@@ -42,7 +42,7 @@ from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.cli.tabwriter import render_table
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
-from swarmsim.manager.controlapi import require_leader
+from swarmsim.manager.controlapi import check_filter_names, require_leader
 from swarmsim.manager.controlapi.network import (
     check_network_name,
     create_network,
@@ -256,9 +256,7 @@ def network_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
     if parsed is None:
         return
     filters = parse_filters(_LS, parsed.get_list("filter"))
-    for key in sorted(filters):
-        if key not in _NETWORK_FILTERS:
-            raise DaemonError(f"invalid filter '{key}'")
+    check_filter_names(filters, _NETWORK_FILTERS)
     for value in filters.get("type", ()):
         if value not in ("builtin", "custom"):
             raise DaemonError(f"invalid filter: 'type'='{value}'")

@@ -26,6 +26,7 @@ from swarmsim.cli.docker.system import natural_less
 from swarmsim.cli.humanize import human_duration
 from swarmsim.cli.tabwriter import char_width, render_table
 from swarmsim.errors import DaemonError
+from swarmsim.manager.controlapi import check_filter_names
 from swarmsim.manager.controlapi.node import get_node
 from swarmsim.manager.controlapi.service import get_service, parse_reference
 
@@ -122,9 +123,7 @@ def filter_tasks(
         ``invalid filter '<name>'``, ``Invalid desired-state filter: '<value>'``, or an
         unknown service or node.
     """
-    for name in sorted(filters):
-        if name not in TASK_FILTERS:
-            raise DaemonError(f"invalid filter '{name}'")
+    check_filter_names(filters, TASK_FILTERS)
     ctx = swarm.ctx
     services = {get_service(ctx, ref).id for ref in filters.get("service", ())}
     nodes = {

@@ -9,6 +9,8 @@ real API, every request needs a Raft leader.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.manager.raft import NO_LEADER
@@ -17,6 +19,13 @@ from swarmsim.manager.raft import NO_LEADER
 def rpc_error(code: str, message: str) -> DaemonError:
     """A swarmkit gRPC error as the daemon relays it (``rpc error: code = X desc = msg``)."""
     return DaemonError(f"rpc error: code = {code} desc = {message}")
+
+
+def check_filter_names(filters: Mapping[str, object], allowed: Collection[str]) -> None:
+    """Refuse a list request naming a filter the daemon does not know (``invalid filter 'x'``)."""
+    for name in sorted(filters):
+        if name not in allowed:
+            raise DaemonError(f"invalid filter '{name}'")
 
 
 def require_leader(ctx: Context) -> None:

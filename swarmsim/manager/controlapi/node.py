@@ -34,7 +34,7 @@ from swarmsim.api.specs import make_labels
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError, InvalidArgument
 from swarmsim.golang import go_quote
-from swarmsim.manager.controlapi import require_leader, rpc_error
+from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
 from swarmsim.manager.raft import Raft
 
 __all__ = [
@@ -101,9 +101,7 @@ def list_nodes(ctx: Context, filters: Mapping[str, Sequence[str]] | None = None)
     """
     require_leader(ctx)
     filters = filters or {}
-    for name in sorted(filters):
-        if name not in NODE_FILTERS:
-            raise DaemonError(f"invalid filter '{name}'")
+    check_filter_names(filters, NODE_FILTERS)
     roles: set[NodeRole] = set()
     for value in filters.get("role", ()):
         if value.upper() in NodeRole.__members__:

@@ -47,7 +47,7 @@ from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.golang import go_format_g, go_quote
 from swarmsim.manager.constraint import parse_constraints
-from swarmsim.manager.controlapi import require_leader, rpc_error
+from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
 from swarmsim.units import format_duration
 
 __all__ = [
@@ -186,9 +186,7 @@ def list_services(
     """
     require_leader(ctx)
     filters = filters or {}
-    for name in sorted(filters):
-        if name not in SERVICE_FILTERS:
-            raise DaemonError(f"invalid filter '{name}'")
+    check_filter_names(filters, SERVICE_FILTERS)
     names, ids = filters.get("name", ()), filters.get("id", ())
     modes, runtimes = filters.get("mode", ()), filters.get("runtime", ())
     result = []
