@@ -24,16 +24,15 @@ unhealthy fails with ``unhealthy container`` (the Engine's wording).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
-
-import simpy
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.api.specs import HealthConfig
-from swarmsim.sim import Process
 
 if TYPE_CHECKING:
+    from swarmsim.agent.images import ImageProfile
     from swarmsim.agent.worker import Agent
 
 SHUTDOWN_REQUEST = "shutdown"
@@ -46,7 +45,7 @@ def exit_error(code: int) -> str:
 
 
 class ContainerExit:
-    """Interrupt cause: the container's process exited with ``code``."""
+    """Interrupt cause: the container's main process exited with ``code``."""
 
     __slots__ = ("code", "error")
 
@@ -85,19 +84,59 @@ def unhealthy_at(health: HealthConfig, failing_from: float) -> float:
 
 
 class TaskController:
-    """Runs one task on one node as a SimPy process until it is terminal."""
+    """Runs one task on one node until it is terminal.
 
-    __slots__ = ("_go", "agent", "desired", "grace", "image", "process", "state", "task_id")
+    The lifecycle is a chain of timed steps, not a SimPy process: a node
+    running a hundred containers would otherwise hold a hundred generators,
+    processes and events.  Each step is queued where a process would resume,
+    so the order of events is the one a process gives: the first step and
+    every interrupt run urgently in their instant (SimPy's ``Initialize`` and
+    ``Interruption``), timed steps as ordinary timeouts.  A step carries the
+    controller's ``_token``; an interrupt bumps it, which cancels the pending
+    step as an interrupt detaches a process from the event it waits for.
+
+    While :attr:`alive` (the "process" runs: starting, waiting for a timer,
+    waiting at READY, stopping) an interrupt is delivered to the current
+    step; otherwise (the container simply runs) it starts the stop sequence.
+    """
+
+    __slots__ = (
+        "_alive",
+        "_generation",
+        "_go",
+        "_health",
+        "_profile",
+        "_stopping",
+        "_token",
+        "agent",
+        "desired",
+        "grace",
+        "image",
+        "state",
+        "task_id",
+    )
 
     def __init__(self, agent: Agent, task: Task, desired: TaskState) -> None:
         self.agent = agent
         self.task_id = task.id
-        self.image = task.spec.container.image
-        self.grace = task.spec.container.stop_grace_period
+        container = task.spec.container
+        self.image = container.image
+        self.grace = container.stop_grace_period
+        self._health = container.healthcheck
         self.desired = desired
         self.state = task.state
-        self._go: simpy.Event | None = None
-        self.process = agent.sim.process(self._run(task))
+        self._profile: ImageProfile | None = None
+        self._token = 0  # identifies the pending step; bumped to cancel it
+        self._alive = True  # a step is pending or queued (a live SimPy process)
+        self._generation = 0  # which "process": a stop sequence started later is another
+        self._go = False  # waiting at READY for desired state RUNNING
+        self._stopping = False  # waiting for the container to stop
+        agent.sim.call_urgent(self._begin)
+
+    @property
+    def alive(self) -> bool:
+        """Whether a step is still to come (the container is not merely running)."""
+        return self._alive
 
     # ----------------------------------------------------------- from agent
     def set_desired(self, desired: TaskState) -> None:
@@ -107,21 +146,20 @@ class TaskController:
         self.desired = desired
         if desired >= TaskState.SHUTDOWN:
             self.interrupt(SHUTDOWN_REQUEST)
-        elif desired >= TaskState.RUNNING and self._go is not None and not self._go.triggered:
-            self._go.succeed()
+        elif desired >= TaskState.RUNNING and self._go:
+            self._go = False
+            self._after(0.0, self._starting)
 
     def interrupt(self, cause: object) -> None:
-        """Stop the container (manager shutdown, container exit, node crash).
-
-        A container that simply runs has no process waiting on it (thousands
-        of idle generators would only cost memory); stopping it starts one.
-        """
+        """Stop the container (manager shutdown, container exit, node crash)."""
         if self.state >= TaskState.COMPLETE:
             return
-        if self.process.is_alive:
-            self.process.interrupt(cause)
+        if self._alive:
+            self.agent.sim.call_urgent(self._interrupted, cause, self._generation)
         else:
-            self.process = self.agent.sim.process(self._stopped(cause))
+            self._alive = True
+            self._generation += 1
+            self.agent.sim.call_urgent(self._stopped, cause)
 
     # ------------------------------------------------------------ internals
     def _report(
@@ -130,76 +168,125 @@ class TaskController:
         self.state = state
         self.agent.report(self.task_id, TaskStatus(state, self.agent.sim.now, message, err, code))
 
-    def _run(self, task: Task) -> Process:
-        try:
-            yield from self._lifecycle(task)
-        except simpy.Interrupt as interrupt:
-            yield from self._stopped(interrupt.cause)
+    def _after(self, delay: float, step: Callable[..., None], *args: Any) -> None:
+        """Run ``step(*args)`` after ``delay`` unless an interrupt comes first."""
+        self.agent.sim.call_later(delay, self._step, self._token, step, args)
 
-    def _lifecycle(self, task: Task) -> Process:
-        sim = self.agent.sim
+    def _step(self, token: int, step: Callable[..., None], args: tuple[Any, ...]) -> None:
+        if token == self._token:
+            step(*args)
+
+    def _end(self) -> None:
+        self._alive = False
+
+    def _interrupted(self, cause: object, generation: int) -> None:
+        if not self._alive or generation != self._generation:
+            return  # what was interrupted has ended meanwhile
+        self._token += 1
+        self._go = False
+        if self._stopping:
+            # interrupted while the container stops: a crash ends it silently
+            self._stopping = False
+            if cause != CRASH:
+                self._report(TaskState.SHUTDOWN, "shutdown")
+            self._end()
+            return
+        self._stopped(cause)
+
+    def _begin(self) -> None:
         if self.desired >= TaskState.SHUTDOWN:
             self._report(TaskState.SHUTDOWN, "shutdown")
+            self._end()
             return
-        profile = self.agent.images.profile(self.image)
+        agent = self.agent
+        profile = self._profile = agent.images.profile(self.image)
         # ACCEPTED and PREPARING happen in the same instant: the dispatcher keeps
         # only the latest status of a batch, so only PREPARING needs to travel
         self.state = TaskState.ACCEPTED
         self._report(TaskState.PREPARING, "preparing")
-        yield sim.timeout(self.agent.prepare_time(self.image, profile))
+        self._after(agent.prepare_time(self.image, profile), self._prepared)
+
+    def _prepared(self) -> None:
+        profile = self._profile
+        assert profile is not None
         if profile.pull_error:
             self._report(TaskState.REJECTED, "preparing", f"No such image: {self.image}")
+            self._end()
             return
         self.agent.image_cache.add(self.image)
         if self.desired < TaskState.RUNNING:
             self._report(TaskState.READY, "prepared")
-            self._go = sim.env.event()
-            yield self._go
-            self._go = None
-        else:
-            self.state = TaskState.READY  # STARTING follows in the same instant
+            self._go = True  # set_desired() continues
+            return
+        self.state = TaskState.READY  # STARTING follows in the same instant
+        self._starting()
+
+    def _starting(self) -> None:
+        assert self._profile is not None
         self._report(TaskState.STARTING, "starting")
-        yield sim.timeout(profile.start)
-        started = sim.now
+        self._after(self._profile.start, self._started)
+
+    def _started(self) -> None:
+        profile = self._profile
+        assert profile is not None
+        started = self.agent.sim.now
         exits_at = None if profile.exits_after is None else started + profile.exits_after
-        health = task.spec.container.healthcheck
+        health = self._health
         if health is not None and not health.disabled and health.test:
             healthy, unhealthy = health_times(health, profile.healthy_after, profile.never_healthy)
             gate = healthy if healthy is not None else unhealthy
             assert gate is not None
             if exits_at is not None and exits_at <= started + gate:
-                yield sim.timeout(exits_at - sim.now)
-                raise simpy.Interrupt(ContainerExit(profile.exit_code))
-            yield sim.timeout(started + gate - sim.now)
-            if healthy is None:
-                raise simpy.Interrupt(ContainerExit(137, "unhealthy container"))
-            if profile.unhealthy_after is not None:
-                sick = started + unhealthy_at(health, profile.unhealthy_after)
-                if exits_at is None or sick < exits_at:
-                    self._report(TaskState.RUNNING, "started")
-                    yield sim.timeout(sick - sim.now)
-                    raise simpy.Interrupt(ContainerExit(137, "unhealthy container"))
-        self._report(TaskState.RUNNING, "started")
-        if exits_at is not None:
-            yield sim.timeout(exits_at - sim.now)
-            raise simpy.Interrupt(ContainerExit(profile.exit_code))
-        # the container runs until interrupt() stops it
+                self._after(exits_at - started, self._stopped, ContainerExit(profile.exit_code))
+            elif healthy is None:
+                self._after(gate, self._stopped, ContainerExit(137, "unhealthy container"))
+            else:
+                self._after(gate, self._healthy, started, exits_at)
+            return
+        self._running(exits_at)
 
-    def _stopped(self, cause: object) -> Process:
+    def _healthy(self, started: float, exits_at: float | None) -> None:
+        profile = self._profile
+        assert profile is not None and self._health is not None
+        if profile.unhealthy_after is not None:
+            sick = started + unhealthy_at(self._health, profile.unhealthy_after)
+            if exits_at is None or sick < exits_at:
+                self._report(TaskState.RUNNING, "started")
+                unhealthy = ContainerExit(137, "unhealthy container")
+                self._after(sick - self.agent.sim.now, self._stopped, unhealthy)
+                return
+        self._running(exits_at)
+
+    def _running(self, exits_at: float | None) -> None:
+        self._report(TaskState.RUNNING, "started")
+        if exits_at is None:
+            self._end()  # the container runs until interrupt() stops it
+            return
+        assert self._profile is not None
+        exit = ContainerExit(self._profile.exit_code)
+        self._after(exits_at - self.agent.sim.now, self._stopped, exit)
+
+    def _stopped(self, cause: object) -> None:
         if cause == CRASH:
+            self._end()
             return
         if isinstance(cause, ContainerExit):
             self._exited(cause)
+            self._end()
             return
         # the manager asked for shutdown: stop the container if one runs
         if self.state in (TaskState.STARTING, TaskState.RUNNING):
             profile = self.agent.images.profile(self.image)
-            try:
-                yield self.agent.sim.timeout(min(profile.stop, self.grace))
-            except simpy.Interrupt as again:
-                if again.cause == CRASH:
-                    return
+            self._stopping = True
+            self._after(min(profile.stop, self.grace), self._stop_done)
+            return
         self._report(TaskState.SHUTDOWN, "shutdown")
+        self._end()
+
+    def _stop_done(self) -> None:
+        self._stopping = False
+        self._report(TaskState.SHUTDOWN, "shutdown")
+        self._end()
 
     def _exited(self, exit: ContainerExit) -> None:
         if exit.error:
