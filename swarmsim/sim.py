@@ -12,7 +12,7 @@ import gc
 import hashlib
 import random
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -40,6 +40,8 @@ class Simulation:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
         self.env = simpy.Environment()
+        # SimPy's queue takes any object with ``callbacks`` and ``_ok`` (see _Call)
+        self._schedule: Callable[..., None] = self.env.schedule
         self._streams: dict[str, random.Random] = {}
 
     @property
@@ -87,7 +89,7 @@ class Simulation:
         but it costs a single small object instead of an event, a callback list,
         an attribute dict and a closure.
         """
-        self.env.schedule(_Call(callback, args), NORMAL, delay if delay > 0.0 else 0.0)
+        self._schedule(_Call(callback, args), NORMAL, delay if delay > 0.0 else 0.0)
 
     def call_urgent(self, callback: Any, *args: Any) -> None:
         """Run ``callback(*args)`` in this instant, ahead of every non-urgent event.
@@ -96,7 +98,7 @@ class Simulation:
         interrupt (``URGENT`` priority): a component written as callbacks uses it
         to keep the order of events a process would give.
         """
-        self.env.schedule(_Call(callback, args), URGENT, 0.0)
+        self._schedule(_Call(callback, args), URGENT, 0.0)
 
 
 class _Call:

@@ -35,6 +35,10 @@ from swarmsim.store.events import (
 from swarmsim.trace import Trace
 
 Watcher = Callable[[StoreEvent], None]
+_new_event = tuple.__new__  # builds a TaskEvent without the named tuple's Python __new__
+_UPDATE = Action.UPDATE
+_RUNNING = TaskState.RUNNING
+_ASSIGNED = TaskState.ASSIGNED
 _TaskKey = tuple[str, int, TaskState, TaskState]  # node, slot, desired, observed
 
 
@@ -191,12 +195,12 @@ class Store:
         self._task_keys[tid] = (node, slot, desired, state)
         if old_state != state or old_desired != desired:
             self.trace.task(self._clock(), task, old_state, old_desired)
-        event = TaskEvent(Action.UPDATE, task, old_state, old_desired, old_node)
+        event = _new_event(TaskEvent, (_UPDATE, task, old_state, old_desired, old_node))
         if (
             old_desired == desired
             and old_node == node
-            and state <= TaskState.RUNNING
-            and (old_state >= TaskState.ASSIGNED or state < TaskState.ASSIGNED)
+            and state <= _RUNNING
+            and (old_state >= _ASSIGNED or state < _ASSIGNED)
         ):
             watchers = self._progress_watchers  # a progress step: see watch()
         else:
