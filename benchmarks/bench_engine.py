@@ -18,13 +18,16 @@ minute on two cores).  The last line printed is one JSON object:
   simulated seconds per wall second;
 - ``peak_rss_mb``: peak resident memory of the process.
 
-Only virtual time decides what happens; wall time is measured here and never
+Each measurement starts with a full garbage collection, so that the garbage
+of the previous run is not charged to the next one.  Only virtual time decides
+what happens; wall time is measured here and never
 feeds back into a simulation.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import statistics
@@ -51,6 +54,7 @@ def raw_simpy_events_per_s(events: int) -> float:
 
     for _ in range(1000):
         env.process(loop(env))
+    gc.collect()
     start = time.perf_counter()
     env.run()
     return per_process * 1000 / (time.perf_counter() - start)
@@ -75,6 +79,7 @@ def converge(nodes: int, tasks_per_node: int = 10) -> dict[str, float]:
     swarm.advance(1)
     total = nodes * tasks_per_node
     records_before = len(swarm.trace)
+    gc.collect()  # garbage of earlier runs is not this run's cost
     start = time.perf_counter()
     for i in range(SERVICES):
         _create(swarm, f"svc{i}", "app:1", total // SERVICES)
@@ -99,6 +104,7 @@ def rolling_update(nodes: int, services: int, replicas: int) -> dict[str, float]
     config = UpdateConfig(parallelism=10, delay=5.0)
     store = swarm.ctx.store
     began = swarm.now
+    gc.collect()  # garbage of earlier runs is not this run's cost
     start = time.perf_counter()
     for service in created:
         container = replace(service.spec.task.container, image="app:2")
