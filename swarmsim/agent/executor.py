@@ -35,6 +35,17 @@ if TYPE_CHECKING:
     from swarmsim.agent.images import ImageProfile
     from swarmsim.agent.worker import Agent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_ACCEPTED = TaskState.ACCEPTED
+_COMPLETE = TaskState.COMPLETE
+_FAILED = TaskState.FAILED
+_PREPARING = TaskState.PREPARING
+_READY = TaskState.READY
+_REJECTED = TaskState.REJECTED
+_RUNNING = TaskState.RUNNING
+_SHUTDOWN = TaskState.SHUTDOWN
+_STARTING = TaskState.STARTING
+
 SHUTDOWN_REQUEST = "shutdown"
 CRASH = "crash"
 
@@ -144,15 +155,15 @@ class TaskController:
         if desired <= self.desired:
             return
         self.desired = desired
-        if desired >= TaskState.SHUTDOWN:
+        if desired >= _SHUTDOWN:
             self.interrupt(SHUTDOWN_REQUEST)
-        elif desired >= TaskState.RUNNING and self._go:
+        elif desired >= _RUNNING and self._go:
             self._go = False
             self._after(0.0, self._starting)
 
     def interrupt(self, cause: object) -> None:
         """Stop the container (manager shutdown, container exit, node crash)."""
-        if self.state >= TaskState.COMPLETE:
+        if self.state >= _COMPLETE:
             return
         if self._alive:
             self.agent.sim.call_urgent(self._interrupted, cause, self._generation)
@@ -188,42 +199,42 @@ class TaskController:
             # interrupted while the container stops: a crash ends it silently
             self._stopping = False
             if cause != CRASH:
-                self._report(TaskState.SHUTDOWN, "shutdown")
+                self._report(_SHUTDOWN, "shutdown")
             self._end()
             return
         self._stopped(cause)
 
     def _begin(self) -> None:
-        if self.desired >= TaskState.SHUTDOWN:
-            self._report(TaskState.SHUTDOWN, "shutdown")
+        if self.desired >= _SHUTDOWN:
+            self._report(_SHUTDOWN, "shutdown")
             self._end()
             return
         agent = self.agent
         profile = self._profile = agent.images.profile(self.image)
         # ACCEPTED and PREPARING happen in the same instant: the dispatcher keeps
         # only the latest status of a batch, so only PREPARING needs to travel
-        self.state = TaskState.ACCEPTED
-        self._report(TaskState.PREPARING, "preparing")
+        self.state = _ACCEPTED
+        self._report(_PREPARING, "preparing")
         self._after(agent.prepare_time(self.image, profile), self._prepared)
 
     def _prepared(self) -> None:
         profile = self._profile
         assert profile is not None
         if profile.pull_error:
-            self._report(TaskState.REJECTED, "preparing", f"No such image: {self.image}")
+            self._report(_REJECTED, "preparing", f"No such image: {self.image}")
             self._end()
             return
         self.agent.image_cache.add(self.image)
-        if self.desired < TaskState.RUNNING:
-            self._report(TaskState.READY, "prepared")
+        if self.desired < _RUNNING:
+            self._report(_READY, "prepared")
             self._go = True  # set_desired() continues
             return
-        self.state = TaskState.READY  # STARTING follows in the same instant
+        self.state = _READY  # STARTING follows in the same instant
         self._starting()
 
     def _starting(self) -> None:
         assert self._profile is not None
-        self._report(TaskState.STARTING, "starting")
+        self._report(_STARTING, "starting")
         self._after(self._profile.start, self._started)
 
     def _started(self) -> None:
@@ -251,14 +262,14 @@ class TaskController:
         if profile.unhealthy_after is not None:
             sick = started + unhealthy_at(self._health, profile.unhealthy_after)
             if exits_at is None or sick < exits_at:
-                self._report(TaskState.RUNNING, "started")
+                self._report(_RUNNING, "started")
                 unhealthy = ContainerExit(137, "unhealthy container")
                 self._after(sick - self.agent.sim.now, self._stopped, unhealthy)
                 return
         self._running(exits_at)
 
     def _running(self, exits_at: float | None) -> None:
-        self._report(TaskState.RUNNING, "started")
+        self._report(_RUNNING, "started")
         if exits_at is None:
             self._end()  # the container runs until interrupt() stops it
             return
@@ -275,25 +286,25 @@ class TaskController:
             self._end()
             return
         # the manager asked for shutdown: stop the container if one runs
-        if self.state in (TaskState.STARTING, TaskState.RUNNING):
+        if self.state in (_STARTING, _RUNNING):
             profile = self.agent.images.profile(self.image)
             self._stopping = True
             self._after(min(profile.stop, self.grace), self._stop_done)
             return
-        self._report(TaskState.SHUTDOWN, "shutdown")
+        self._report(_SHUTDOWN, "shutdown")
         self._end()
 
     def _stop_done(self) -> None:
         self._stopping = False
-        self._report(TaskState.SHUTDOWN, "shutdown")
+        self._report(_SHUTDOWN, "shutdown")
         self._end()
 
     def _exited(self, exit: ContainerExit) -> None:
         if exit.error:
-            state = TaskState.FAILED if self.state >= TaskState.STARTING else TaskState.REJECTED
+            state = _FAILED if self.state >= _STARTING else _REJECTED
             self._report(state, "started", exit.error, exit.code)
-        elif exit.code == 0 and self.state >= TaskState.STARTING:
-            self._report(TaskState.COMPLETE, "finished", "", 0)
+        elif exit.code == 0 and self.state >= _STARTING:
+            self._report(_COMPLETE, "finished", "", 0)
         else:
-            state = TaskState.FAILED if self.state >= TaskState.STARTING else TaskState.REJECTED
+            state = _FAILED if self.state >= _STARTING else _REJECTED
             self._report(state, "started", exit_error(exit.code), exit.code)

@@ -33,6 +33,14 @@ from swarmsim.sim import Process, Simulation
 if TYPE_CHECKING:
     from swarmsim.manager.dispatcher import Dispatcher
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_ASSIGNED = TaskState.ASSIGNED
+_COMPLETE = TaskState.COMPLETE
+_FAILED = TaskState.FAILED
+_RUNNING = TaskState.RUNNING
+_SHUTDOWN = TaskState.SHUTDOWN
+_STARTING = TaskState.STARTING
+
 
 class Agent:
     """The swarm agent of one node."""
@@ -115,14 +123,14 @@ class Agent:
         for task in tasks:
             if task.id in self.controllers:
                 self.controllers[task.id].set_desired(task.desired_state)
-            elif task.state < TaskState.COMPLETE and task.state > TaskState.ASSIGNED:
+            elif task.state < _COMPLETE and task.state > _ASSIGNED:
                 # the container of this task did not survive: report its end
-                if task.desired_state >= TaskState.SHUTDOWN:
-                    self.report(task.id, TaskStatus(TaskState.SHUTDOWN, self.sim.now, "shutdown"))
+                if task.desired_state >= _SHUTDOWN:
+                    self.report(task.id, TaskStatus(_SHUTDOWN, self.sim.now, "shutdown"))
                 else:
                     self.report(
                         task.id,
-                        TaskStatus(TaskState.FAILED, self.sim.now, "started", exit_error(137), 137),
+                        TaskStatus(_FAILED, self.sim.now, "started", exit_error(137), 137),
                     )
             else:
                 self.assign(task, task.desired_state)
@@ -134,7 +142,7 @@ class Agent:
         controller = self.controllers.get(task.id)
         if controller is not None:
             controller.set_desired(desired)
-        elif task.state < TaskState.COMPLETE:
+        elif task.state < _COMPLETE:
             self.controllers[task.id] = TaskController(self, task, desired)
 
     def remove(self, task_id: str) -> None:
@@ -146,7 +154,7 @@ class Agent:
     def kill(self, task_id: str, exit_code: int) -> bool:
         """Make a task's container exit with ``exit_code`` now (a fault)."""
         controller = self.controllers.get(task_id)
-        if controller is None or controller.state not in (TaskState.STARTING, TaskState.RUNNING):
+        if controller is None or controller.state not in (_STARTING, _RUNNING):
             return False
         controller.interrupt(ContainerExit(exit_code))
         return True
@@ -160,7 +168,7 @@ class Agent:
 
     def report(self, task_id: str, status: TaskStatus) -> None:
         """Send a status change to the managers (kept for later while disconnected)."""
-        if status.state >= TaskState.COMPLETE:
+        if status.state >= _COMPLETE:
             self.controllers.pop(task_id, None)
         if not self.up:
             return

@@ -8,6 +8,12 @@ comparisons (``state > TaskState.RUNNING``) mean what they mean there.
 
 ``api_name`` gives the lower-case string of the Engine API; the CLI prints it
 through :func:`pretty` (first letter upper-case, the rest lower-case).
+
+Hot paths (the store, agents, dispatcher, scheduler, orchestrators) copy the
+members they compare against into module constants (``_RUNNING =
+TaskState.RUNNING``): on Python 3.11 every ``TaskState.RUNNING`` goes through
+the enum metaclass's ``__getattr__`` hook and costs about 80 ns, a module
+global about 5 ns.
 """
 
 from __future__ import annotations

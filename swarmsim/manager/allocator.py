@@ -24,6 +24,13 @@ from swarmsim.api.specs import PortConfig
 from swarmsim.context import Context, Worker
 from swarmsim.store import Action, ServiceEvent, StoreEvent, TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_CREATE = Action.CREATE
+_DELETE = Action.DELETE
+_NEW = TaskState.NEW
+_PENDING = TaskState.PENDING
+_RUNNING = TaskState.RUNNING
+
 DYNAMIC_PORT_START = 30000
 DYNAMIC_PORT_END = 32767
 PENDING_MESSAGE = "pending task scheduling"
@@ -100,18 +107,18 @@ class Allocator:
     # ---------------------------------------------------------------- loop
     def _on_event(self, event: StoreEvent) -> None:
         if isinstance(event, TaskEvent):
-            if event.action is Action.CREATE and event.task.state == TaskState.NEW:
+            if event.action is _CREATE and event.task.state == _NEW:
                 self._new_tasks[event.task.id] = None
                 self._worker.kick()
-        elif isinstance(event, ServiceEvent) and event.action is not Action.DELETE:
+        elif isinstance(event, ServiceEvent) and event.action is not _DELETE:
             # re-allocation writes only when something changed, so this cannot loop
             self._services[event.service.id] = None
             self._worker.kick()
 
     def _on_leadership(self, active: bool) -> None:
         if active:
-            for task in self.ctx.store.tasks_with_desired(TaskState.RUNNING):
-                if task.state == TaskState.NEW:
+            for task in self.ctx.store.tasks_with_desired(_RUNNING):
+                if task.state == _NEW:
                     self._new_tasks[task.id] = None
             self._worker.kick()
 
@@ -128,7 +135,7 @@ class Allocator:
         now = self.ctx.now
         for task_id in tasks:
             task = store.tasks.get(task_id)
-            if task is None or task.state != TaskState.NEW:
+            if task is None or task.state != _NEW:
                 continue
-            task.status = TaskStatus(TaskState.PENDING, now, PENDING_MESSAGE)
+            task.status = TaskStatus(_PENDING, now, PENDING_MESSAGE)
             store.update_task(task)

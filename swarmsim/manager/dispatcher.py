@@ -31,6 +31,12 @@ from swarmsim.store import Action, NodeEvent, StoreEvent, TaskEvent
 if TYPE_CHECKING:
     from swarmsim.agent.worker import Agent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_ASSIGNED = TaskState.ASSIGNED
+_DELETE = Action.DELETE
+_ORPHANED = TaskState.ORPHANED
+_RUNNING = TaskState.RUNNING
+
 UNKNOWN_MESSAGE = 'Node moved to "unknown" state due to leadership change in cluster'
 
 
@@ -71,7 +77,7 @@ class Dispatcher:
             node.status = NodeStatus.READY
             node.status_message = ""
             self.ctx.store.update_node(node)
-        tasks = [t for t in self.ctx.store.tasks_on_node(node.id) if t.state >= TaskState.ASSIGNED]
+        tasks = [t for t in self.ctx.store.tasks_on_node(node.id) if t.state >= _ASSIGNED]
         self.ctx.sim.call_later(self.ctx.settings.network_latency, self._sync, agent, tasks)
 
     def _sync(self, agent: Agent, tasks: list[Task]) -> None:
@@ -136,8 +142,8 @@ class Dispatcher:
             return
         store = self.ctx.store
         for task in list(store.tasks_on_node(node_id)):
-            if TaskState.ASSIGNED <= task.state <= TaskState.RUNNING:
-                task.status = TaskStatus(TaskState.ORPHANED, self.ctx.now, task.status.message)
+            if _ASSIGNED <= task.state <= _RUNNING:
+                task.status = TaskStatus(_ORPHANED, self.ctx.now, task.status.message)
                 store.update_task(task)
 
     def _on_leadership(self, active: bool) -> None:
@@ -212,7 +218,7 @@ class Dispatcher:
     def _on_node_event(self, event: StoreEvent) -> None:
         """A deleted node's session ends: its agent leaves and stops its containers."""
         assert isinstance(event, NodeEvent)
-        if event.action is Action.DELETE:
+        if event.action is _DELETE:
             self._deadline.pop(event.node.id, None)
             agent = self.agents.pop(event.node.id, None)
             if agent is not None:
@@ -221,12 +227,12 @@ class Dispatcher:
     def _on_event(self, event: StoreEvent) -> None:
         assert isinstance(event, TaskEvent)
         task = event.task
-        if event.action is Action.DELETE:
+        if event.action is _DELETE:
             if event.prev_node and event.prev_state is not None:
                 self._outbound.send((event.prev_node, task.id, None))
             return
-        if not task.node_id or task.state < TaskState.ASSIGNED:
+        if not task.node_id or task.state < _ASSIGNED:
             return
-        newly_assigned = event.prev_state is None or event.prev_state < TaskState.ASSIGNED
+        newly_assigned = event.prev_state is None or event.prev_state < _ASSIGNED
         if newly_assigned or event.prev_desired != task.desired_state:
             self._outbound.send((task.node_id, task, task.desired_state))

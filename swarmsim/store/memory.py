@@ -34,6 +34,10 @@ from swarmsim.store.events import (
 )
 from swarmsim.trace import Trace
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_CREATE = Action.CREATE
+_DELETE = Action.DELETE
+
 Watcher = Callable[[StoreEvent], None]
 _new_event = tuple.__new__  # builds a TaskEvent without the named tuple's Python __new__
 _UPDATE = Action.UPDATE
@@ -102,13 +106,13 @@ class Store:
         self.nodes[node.id] = node
         self._hostnames.setdefault(node.hostname, node.id)
         self.trace.node(self._clock(), node, "create")
-        self._publish(NodeEvent(Action.CREATE, node))
+        self._publish(NodeEvent(_CREATE, node))
 
     def update_node(self, node: Node) -> None:
         """Commit changes made to ``node``."""
         node.updated_at = self._clock()
         self.trace.node(self._clock(), node, "update")
-        self._publish(NodeEvent(Action.UPDATE, node))
+        self._publish(NodeEvent(_UPDATE, node))
 
     def delete_node(self, node_id: str) -> None:
         """Remove a node (its tasks stay: the caller orphans them)."""
@@ -120,7 +124,7 @@ class Store:
                     self._hostnames[node.hostname] = other.id
                     break
         self.trace.node(self._clock(), node, "delete")
-        self._publish(NodeEvent(Action.DELETE, node))
+        self._publish(NodeEvent(_DELETE, node))
 
     def node_by_name(self, name: str) -> Node | None:
         """The node whose hostname is ``name`` (the earliest one if several share it)."""
@@ -132,19 +136,19 @@ class Store:
         """Add a service."""
         self.services[service.id] = service
         self.trace.service(self._clock(), service, "create")
-        self._publish(ServiceEvent(Action.CREATE, service))
+        self._publish(ServiceEvent(_CREATE, service))
 
     def update_service(self, service: Service) -> None:
         """Commit changes made to ``service`` (spec or update status)."""
         service.updated_at = self._clock()
         self.trace.service(self._clock(), service, "update")
-        self._publish(ServiceEvent(Action.UPDATE, service))
+        self._publish(ServiceEvent(_UPDATE, service))
 
     def delete_service(self, service_id: str) -> None:
         """Remove a service (its tasks are removed by the orchestrator and reaper)."""
         service = self.services.pop(service_id)
         self.trace.service(self._clock(), service, "delete")
-        self._publish(ServiceEvent(Action.DELETE, service))
+        self._publish(ServiceEvent(_DELETE, service))
 
     def service_by_name(self, name: str) -> Service | None:
         """The service called ``name``."""
@@ -157,12 +161,12 @@ class Store:
     def create_network(self, network: Network) -> None:
         """Add a network."""
         self.networks[network.id] = network
-        self._publish(NetworkEvent(Action.CREATE, network))
+        self._publish(NetworkEvent(_CREATE, network))
 
     def delete_network(self, network_id: str) -> None:
         """Remove a network."""
         network = self.networks.pop(network_id)
-        self._publish(NetworkEvent(Action.DELETE, network))
+        self._publish(NetworkEvent(_DELETE, network))
 
     # ------------------------------------------------------------------ tasks
     def create_task(self, task: Task) -> None:
@@ -175,7 +179,7 @@ class Store:
             self._by_node[task.node_id][task.id] = task
         self._task_keys[task.id] = (task.node_id, task.slot, task.desired_state, task.state)
         self.trace.task(self._clock(), task, None, None)
-        self._publish(TaskEvent(Action.CREATE, task, None, None, ""))
+        self._publish(TaskEvent(_CREATE, task, None, None, ""))
 
     def update_task(self, task: Task) -> None:
         """Commit changes made to ``task``: re-index it and notify watchers."""
@@ -224,7 +228,7 @@ class Store:
         if node:
             del self._by_node[node][task_id]
         self.trace.task_deleted(self._clock(), task)
-        self._publish(TaskEvent(Action.DELETE, task, state, desired, node))
+        self._publish(TaskEvent(_DELETE, task, state, desired, node))
 
     def tasks_of_service(self, service_id: str) -> Collection[Task]:
         """Every task of a service, history included (a live view: copy before mutating)."""

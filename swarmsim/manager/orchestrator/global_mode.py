@@ -32,6 +32,12 @@ from swarmsim.manager.orchestrator.task import (
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
 from swarmsim.store import Action, NodeEvent, ServiceEvent, StoreEvent, TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_COMPLETE = TaskState.COMPLETE
+_DELETE = Action.DELETE
+_RUNNING = TaskState.RUNNING
+_SHUTDOWN = TaskState.SHUTDOWN
+
 
 def _eligible(node: Node) -> bool:
     return node.availability != Availability.DRAIN and node.status != NodeStatus.DOWN
@@ -67,22 +73,22 @@ class GlobalOrchestrator:
             service = event.service
             if service.spec.mode != ServiceMode.GLOBAL:
                 return
-            if event.action is Action.DELETE:
+            if event.action is _DELETE:
                 self._remove_service(service)
             else:
                 self._services[service.id] = None
                 self._worker.kick()
         elif isinstance(event, NodeEvent):
-            if event.action is Action.DELETE:
+            if event.action is _DELETE:
                 self._delete_node_tasks(event.node.id)
             else:
                 self._nodes[event.node.id] = None
                 self._worker.kick()
         elif isinstance(event, TaskEvent):
             task = event.task
-            if event.action is Action.DELETE or task.slot != 0:
+            if event.action is _DELETE or task.slot != 0:
                 return
-            if task.desired_state <= TaskState.RUNNING and task.state > TaskState.RUNNING:
+            if task.desired_state <= _RUNNING and task.state > _RUNNING:
                 self._restart[task.id] = None
                 self._worker.kick()
 
@@ -127,7 +133,7 @@ class GlobalOrchestrator:
     def _restart_task(self, task_id: str) -> None:
         store = self.ctx.store
         task = store.tasks.get(task_id)
-        if task is None or task.desired_state > TaskState.RUNNING:
+        if task is None or task.desired_state > _RUNNING:
             return
         service = store.services.get(task.service_id)
         if service is None or service.spec.mode != ServiceMode.GLOBAL:
@@ -146,8 +152,8 @@ class GlobalOrchestrator:
     def _shutdown(self, tasks: list[Task]) -> None:
         store = self.ctx.store
         for task in tasks:
-            if task.desired_state <= TaskState.RUNNING:
-                task.desired_state = TaskState.SHUTDOWN
+            if task.desired_state <= _RUNNING:
+                task.desired_state = _SHUTDOWN
                 store.update_task(task)
 
     def _node_slots(self, service: Service) -> dict[str, Slot]:
@@ -201,11 +207,9 @@ class GlobalOrchestrator:
         for task in store.tasks_on_node(node.id):
             if task.slot != 0:
                 continue
-            if task.desired_state <= TaskState.RUNNING:
+            if task.desired_state <= _RUNNING:
                 on_node.setdefault(task.service_id, []).append(task)
-            elif task.state == TaskState.COMPLETE and (
-                task.spec.restart.condition != RestartCondition.ANY
-            ):
+            elif task.state == _COMPLETE and (task.spec.restart.condition != RestartCondition.ANY):
                 completed.add(task.service_id)
         for service in self._global_services():
             tasks = on_node.get(service.id, [])

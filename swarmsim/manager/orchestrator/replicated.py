@@ -33,6 +33,11 @@ from swarmsim.manager.orchestrator.task import (
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
 from swarmsim.store import Action, NodeEvent, ServiceEvent, StoreEvent, TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_DELETE = Action.DELETE
+_REMOVE = TaskState.REMOVE
+_RUNNING = TaskState.RUNNING
+
 
 class ReplicatedOrchestrator:
     """Reconciles replicated services and restarts their stopped tasks."""
@@ -60,33 +65,29 @@ class ReplicatedOrchestrator:
     def _on_event(self, event: StoreEvent) -> None:
         if isinstance(event, TaskEvent):
             task = event.task
-            if event.action is Action.DELETE:
-                wanted = event.prev_desired is not None and event.prev_desired <= TaskState.RUNNING
+            if event.action is _DELETE:
+                wanted = event.prev_desired is not None and event.prev_desired <= _RUNNING
                 if wanted and self._is_replicated(task.service_id):
                     self._reconcile[task.service_id] = None
                     self._worker.kick()
                 return
-            if (
-                task.desired_state <= TaskState.RUNNING
-                and task.state > TaskState.RUNNING
-                and task.slot != 0
-            ):
+            if task.desired_state <= _RUNNING and task.state > _RUNNING and task.slot != 0:
                 self._restart[task.id] = None
                 self._worker.kick()
         elif isinstance(event, ServiceEvent):
             service = event.service
             if service.spec.mode != ServiceMode.REPLICATED:
                 return
-            if event.action is Action.DELETE:
+            if event.action is _DELETE:
                 self._remove_service(service)
             else:
                 self._reconcile[service.id] = None
                 self._worker.kick()
         elif isinstance(event, NodeEvent):
-            node = None if event.action is Action.DELETE else event.node
+            node = None if event.action is _DELETE else event.node
             if invalid_node(node):
                 for task in self.ctx.store.tasks_on_node(event.node.id):
-                    if task.desired_state <= TaskState.RUNNING and task.slot != 0:
+                    if task.desired_state <= _RUNNING and task.slot != 0:
                         self._restart[task.id] = None
                 self._worker.kick()
 
@@ -98,9 +99,9 @@ class ReplicatedOrchestrator:
             if service.spec.mode == ServiceMode.REPLICATED:
                 self._reconcile[service.id] = None
         for task in list(store.tasks.values()):
-            if task.slot == 0 or task.desired_state > TaskState.RUNNING:
+            if task.slot == 0 or task.desired_state > _RUNNING:
                 continue
-            if task.state > TaskState.RUNNING or invalid_node(store.nodes.get(task.node_id)):
+            if task.state > _RUNNING or invalid_node(store.nodes.get(task.node_id)):
                 self._restart[task.id] = None
         self._worker.kick()
 
@@ -118,12 +119,12 @@ class ReplicatedOrchestrator:
         restart, self._restart = self._restart, {}
         for task_id in restart:
             task = store.tasks.get(task_id)
-            if task is None or task.desired_state > TaskState.RUNNING:
+            if task is None or task.desired_state > _RUNNING:
                 continue
             service = self._is_replicated(task.service_id)
             if service is None:
                 continue
-            if task.state > TaskState.RUNNING or invalid_node(store.nodes.get(task.node_id)):
+            if task.state > _RUNNING or invalid_node(store.nodes.get(task.node_id)):
                 self.restarts.restart(task, service)
         reconcile, self._reconcile = self._reconcile, {}
         for service_id in reconcile:
@@ -167,8 +168,8 @@ class ReplicatedOrchestrator:
             self.updates.update(service, keep)
             for slot in remove:
                 for task in slot:
-                    if task.desired_state < TaskState.REMOVE:
-                        task.desired_state = TaskState.REMOVE
+                    if task.desired_state < _REMOVE:
+                        task.desired_state = _REMOVE
                         store.update_task(task)
             self._delete_slots(dead)
         else:
@@ -195,7 +196,7 @@ class ReplicatedOrchestrator:
 
         def running_first(number: int) -> tuple[int, int]:
             slot = runnable[number]
-            is_running = any(t.state == TaskState.RUNNING for t in slot)
+            is_running = any(t.state == _RUNNING for t in slot)
             return (0 if is_running else 1, number)
 
         ordered = sorted(runnable, key=running_first)

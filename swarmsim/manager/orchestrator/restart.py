@@ -31,6 +31,13 @@ from swarmsim.manager.orchestrator.task import new_task
 from swarmsim.sim import Process
 from swarmsim.store import Action, NodeEvent, StoreEvent, TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_COMPLETE = TaskState.COMPLETE
+_DELETE = Action.DELETE
+_READY = TaskState.READY
+_RUNNING = TaskState.RUNNING
+_SHUTDOWN = TaskState.SHUTDOWN
+
 _InstanceKey = tuple[str, int, str]  # service id, slot, node id (global)
 
 
@@ -79,7 +86,7 @@ class RestartSupervisor:
         condition = policy.condition
         if condition == RestartCondition.NONE:
             return False
-        if condition == RestartCondition.ON_FAILURE and task.state == TaskState.COMPLETE:
+        if condition == RestartCondition.ON_FAILURE and task.state == _COMPLETE:
             return False
         if policy.max_attempts == 0:
             return True
@@ -110,7 +117,7 @@ class RestartSupervisor:
         most recent task if the policy says it must not be restarted (so the
         slot is satisfied and not re-created) — except during a rollback.
         """
-        runnable = [t for t in slot if t.desired_state <= TaskState.RUNNING]
+        runnable = [t for t in slot if t.desired_state <= _RUNNING]
         if runnable or not slot:
             return runnable
         status = service.update_status
@@ -135,15 +142,15 @@ class RestartSupervisor:
             pending.after_delay.append(lambda: self._restart_again(task.id))
             return
         store = self.ctx.store
-        if task.desired_state < TaskState.SHUTDOWN:
-            task.desired_state = TaskState.SHUTDOWN
+        if task.desired_state < _SHUTDOWN:
+            task.desired_state = _SHUTDOWN
             store.update_task(task)
         if not self.should_restart(task, service):
             return
         if service.spec.mode == ServiceMode.GLOBAL:
-            replacement = new_task(self.ctx, service, 0, task.node_id, TaskState.READY)
+            replacement = new_task(self.ctx, service, 0, task.node_id, _READY)
         else:
-            replacement = new_task(self.ctx, service, task.slot, "", TaskState.READY)
+            replacement = new_task(self.ctx, service, task.slot, "", _READY)
         self._record(replacement)
         store.create_task(replacement)
         node = store.nodes.get(task.node_id)
@@ -151,13 +158,13 @@ class RestartSupervisor:
         if node is not None and node.availability == Availability.DRAIN:
             delay = 0.0
         wait_stop = not (
-            (node is not None and node.status == NodeStatus.DOWN) or task.state > TaskState.RUNNING
+            (node is not None and node.status == NodeStatus.DOWN) or task.state > _RUNNING
         )
         self.delay_start(task, replacement, delay, wait_stop)
 
     def _restart_again(self, task_id: str) -> None:
         task = self.ctx.store.tasks.get(task_id)
-        if task is None or task.desired_state > TaskState.RUNNING:
+        if task is None or task.desired_state > _RUNNING:
             return
         service = self.ctx.store.services.get(task.service_id)
         if service is not None:
@@ -174,7 +181,7 @@ class RestartSupervisor:
         self.cancel(new.id)
         waiting = DelayedStart(new.id, old.id if old else "", old.node_id if old else "")
         waiting.started = self.ctx.sim.env.event()
-        if wait_stop and old is not None and old.state <= TaskState.RUNNING:
+        if wait_stop and old is not None and old.state <= _RUNNING:
             waiting.stopped = self.ctx.sim.env.event()
             self._waiting_on.setdefault(old.id, []).append(waiting)
         self._delayed[new.id] = waiting
@@ -212,8 +219,8 @@ class RestartSupervisor:
     def start_now(self, task_id: str) -> None:
         """Move a task waiting at desired READY to desired RUNNING (``StartNow``)."""
         task = self.ctx.store.tasks.get(task_id)
-        if task is not None and task.desired_state < TaskState.RUNNING:
-            task.desired_state = TaskState.RUNNING
+        if task is not None and task.desired_state < _RUNNING:
+            task.desired_state = _RUNNING
             self.ctx.store.update_task(task)
 
     def cancel(self, task_id: str) -> None:
@@ -231,14 +238,14 @@ class RestartSupervisor:
     def _on_event(self, event: StoreEvent) -> None:
         if isinstance(event, TaskEvent):
             task = event.task
-            if event.action is Action.DELETE:
+            if event.action is _DELETE:
                 self.cancel(task.id)
                 self._release(task.id)
-            elif task.id in self._waiting_on and task.state > TaskState.RUNNING:
+            elif task.id in self._waiting_on and task.state > _RUNNING:
                 self._release(task.id)
         elif isinstance(event, NodeEvent) and self._waiting_on:
             node = event.node
-            if event.action is Action.DELETE or node.status == NodeStatus.DOWN:
+            if event.action is _DELETE or node.status == NodeStatus.DOWN:
                 olds = [
                     old
                     for old, items in self._waiting_on.items()
@@ -253,6 +260,6 @@ class RestartSupervisor:
                 self.cancel(task_id)
             self._history.clear()
             return
-        for task in list(self.ctx.store.tasks_with_desired(TaskState.READY)):
+        for task in list(self.ctx.store.tasks_with_desired(_READY)):
             elapsed = self.ctx.now - task.created_at
             self.delay_start(None, task, max(0.0, task.spec.restart.delay - elapsed), False)

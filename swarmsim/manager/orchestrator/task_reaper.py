@@ -22,14 +22,20 @@ from swarmsim.api.objects import Task
 from swarmsim.context import Context
 from swarmsim.store import Action, ServiceEvent, StoreEvent, TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_ASSIGNED = TaskState.ASSIGNED
+_COMPLETE = TaskState.COMPLETE
+_CREATE = Action.CREATE
+_DELETE = Action.DELETE
+_REMOVE = TaskState.REMOVE
+_RUNNING = TaskState.RUNNING
+
 _SlotKey = tuple[str, int, str]  # service id, slot, node id (global only)
 MAX_DIRTY = 1000
 
 
 def _removable(task: Task) -> bool:
-    return task.desired_state == TaskState.REMOVE and (
-        task.state < TaskState.ASSIGNED or task.state >= TaskState.COMPLETE
-    )
+    return task.desired_state == _REMOVE and (task.state < _ASSIGNED or task.state >= _COMPLETE)
 
 
 class TaskReaper:
@@ -45,10 +51,10 @@ class TaskReaper:
 
     def _on_event(self, event: StoreEvent) -> None:
         if isinstance(event, TaskEvent):
-            if event.action is Action.DELETE:
+            if event.action is _DELETE:
                 return
             task = event.task
-            if event.action is Action.CREATE:
+            if event.action is _CREATE:
                 self._dirty[
                     (task.service_id, task.slot, task.node_id if task.slot == 0 else "")
                 ] = None
@@ -56,7 +62,7 @@ class TaskReaper:
             if _removable(task):
                 self._cleanup[task.id] = None
                 self._schedule(False)
-        elif isinstance(event, ServiceEvent) and event.action is Action.DELETE:
+        elif isinstance(event, ServiceEvent) and event.action is _DELETE:
             for task in self.ctx.store.tasks_of_service(event.service.id):
                 if _removable(task):
                     self._cleanup[task.id] = None
@@ -64,7 +70,7 @@ class TaskReaper:
 
     def _on_leadership(self, active: bool) -> None:
         if active:
-            for task in self.ctx.store.tasks_with_desired(TaskState.REMOVE):
+            for task in self.ctx.store.tasks_with_desired(_REMOVE):
                 if _removable(task):
                     self._cleanup[task.id] = None
             self._schedule(False)
@@ -114,9 +120,7 @@ class TaskReaper:
             for task in tasks:
                 if excess <= 0:
                     break
-                never_scheduled = (
-                    task.state < TaskState.ASSIGNED and task.desired_state > TaskState.RUNNING
-                )
-                if task.state > TaskState.RUNNING or never_scheduled:
+                never_scheduled = task.state < _ASSIGNED and task.desired_state > _RUNNING
+                if task.state > _RUNNING or never_scheduled:
                     store.delete_task(task.id)
                     excess -= 1

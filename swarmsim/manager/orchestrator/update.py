@@ -84,6 +84,12 @@ from swarmsim.manager.orchestrator.task import Slot, is_task_dirty, new_task
 from swarmsim.sim import Process
 from swarmsim.store import Action, StoreEvent, TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_READY = TaskState.READY
+_RUNNING = TaskState.RUNNING
+_SHUTDOWN = TaskState.SHUTDOWN
+_UPDATE = Action.UPDATE
+
 _PAUSED_STATES = (UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED)
 _ACTIVE_STATES = (UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED)
 
@@ -184,14 +190,14 @@ class Updater:
     def on_task_update(self, task: Task) -> None:
         """A task of this service was updated in the store."""
         state = task.state
-        if state < TaskState.RUNNING:
+        if state < _RUNNING:
             return
         if task.id in self._waiters and task.id not in self._first_up:
             self._first_up[task.id] = state
             waiter = self._waiters[task.id]
             if waiter is not None and not waiter.triggered:
                 waiter.succeed(state)
-        if self._watch_failures and state > TaskState.RUNNING:
+        if self._watch_failures and state > _RUNNING:
             self._failures.append(task.id)
             self._poke()
 
@@ -321,16 +327,16 @@ class Updater:
         existing: Task | None = None
         for task in slot:
             if not self._dirty_task(task):
-                if task.desired_state == TaskState.RUNNING:
+                if task.desired_state == _RUNNING:
                     existing = task
                     break
-                if task.desired_state < TaskState.RUNNING:
+                if task.desired_state < _RUNNING:
                     existing = task
         if existing is not None:
             yield from self._use_existing_task(slot, existing)
             return
         node_id = slot[0].node_id if self.spec.mode == ServiceMode.GLOBAL else ""
-        updated = new_task(self.ctx, self.service, slot[0].slot, node_id, TaskState.READY)
+        updated = new_task(self.ctx, self.service, slot[0].slot, node_id, _READY)
         yield from self._update_task(slot, updated)
 
     def _update_task(self, slot: Slot, updated: Task) -> Process:
@@ -362,7 +368,7 @@ class Updater:
                 if self._cancelled():
                     return
             self.updated[updated.id] = self.ctx.now
-            if start_first and state == TaskState.RUNNING:
+            if start_first and state == _RUNNING:
                 shut, _old, _failed = self._old_tasks_to_remove(slot)
                 self._shut_down(shut)
         finally:
@@ -372,7 +378,7 @@ class Updater:
     def _use_existing_task(self, slot: Slot, existing: Task) -> Process:
         """Keep a clean task of the slot, stop the others (``useExistingTask``)."""
         remove = [t for t in slot if t.id != existing.id]
-        if not remove and existing.desired_state == TaskState.RUNNING:
+        if not remove and existing.desired_state == _RUNNING:
             return
         old: Task | None = None
         if remove:
@@ -380,7 +386,7 @@ class Updater:
             if failed:
                 return
             self._shut_down(shut)
-        if existing.desired_state != TaskState.RUNNING:
+        if existing.desired_state != _RUNNING:
             yield self.restarts.delay_start(old, existing, 0.0, True)
 
     def _old_tasks_to_remove(self, tasks: list[Task]) -> tuple[list[Task], Task | None, bool]:
@@ -390,10 +396,10 @@ class Updater:
         removed: Task | None = None
         error = False
         for original in tasks:
-            if original.desired_state > TaskState.RUNNING:
+            if original.desired_state > _RUNNING:
                 continue
             live = self.ctx.store.tasks.get(original.id)
-            if live is None or live.desired_state > TaskState.RUNNING:
+            if live is None or live.desired_state > _RUNNING:
                 error = True
                 continue
             shut.append(live)
@@ -402,7 +408,7 @@ class Updater:
 
     def _shut_down(self, tasks: list[Task]) -> None:
         for task in tasks:
-            task.desired_state = TaskState.SHUTDOWN
+            task.desired_state = _SHUTDOWN
             self.ctx.store.update_task(task)
 
     # -------------------------------------------------------- status writes
@@ -506,7 +512,7 @@ class UpdateSupervisor:
             del self.updaters[updater.service.id]
 
     def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, TaskEvent) and event.action is Action.UPDATE:
+        if isinstance(event, TaskEvent) and event.action is _UPDATE:
             updater = self.updaters.get(event.task.service_id)
             if updater is not None:
                 updater.on_task_update(event.task)

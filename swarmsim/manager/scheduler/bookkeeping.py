@@ -34,11 +34,15 @@ from swarmsim.context import Context
 from swarmsim.manager.scheduler.nodeinfo import ACTIVE_DESIRED_MAX, NodeInfo
 from swarmsim.store.events import TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_FAILED = TaskState.FAILED
+_REJECTED = TaskState.REJECTED
+
 __all__ = ["Bookkeeping"]
 
 _PENDING = TaskState.PENDING
 _RUNNING = TaskState.RUNNING
-_FAILURE_STATES = (TaskState.FAILED, TaskState.REJECTED)
+_FAILURE_STATES = (_FAILED, _REJECTED)
 
 
 class Bookkeeping:

@@ -31,6 +31,9 @@ from __future__ import annotations
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Node, Task
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_COMPLETE = TaskState.COMPLETE
+
 __all__ = [
     "ACTIVE_DESIRED_MAX",
     "MAX_FAILURES",
@@ -48,7 +51,7 @@ MONITOR_FAILURES = 5 * 60.0
 MAX_FAILURES = 5
 """Failures within :data:`MONITOR_FAILURES` that make a node the last choice."""
 
-ACTIVE_DESIRED_MAX = TaskState.COMPLETE
+ACTIVE_DESIRED_MAX = _COMPLETE
 """A held task counts as active while its desired state is at most this."""
 
 HostPort = tuple[str, int]

@@ -40,6 +40,11 @@ from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.pipeline import Pipeline
 from swarmsim.store.events import Action, NodeEvent, StoreEvent, TaskEvent
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_CREATE = Action.CREATE
+_DELETE = Action.DELETE
+_UPDATE = Action.UPDATE
+
 __all__ = ["Scheduler"]
 
 
@@ -161,9 +166,9 @@ class Scheduler:
         book = self._book
         if isinstance(event, TaskEvent):
             action = event.action
-            if action is Action.CREATE:
+            if action is _CREATE:
                 required = book.create_task(event.task)
-            elif action is Action.UPDATE:
+            elif action is _UPDATE:
                 required = book.update_task(event)
             else:
                 # deleting a task may free node resources: re-evaluate pending tasks
@@ -171,7 +176,7 @@ class Scheduler:
             if required:
                 self._tick_required = True
         elif isinstance(event, NodeEvent):
-            if event.action is Action.DELETE:
+            if event.action is _DELETE:
                 book.remove_node(event.node.id)
             else:
                 book.create_or_update_node(event.node)
