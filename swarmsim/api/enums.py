@@ -22,12 +22,8 @@ from enum import IntEnum
 
 
 class _Named(IntEnum):
-    _api: str
-
-    @property
-    def api_name(self) -> str:
-        """The Engine API string (``running``, ``rollback_started``...)."""
-        return self._api
+    api_name: str
+    """The Engine API string (``running``, ``rollback_started``...): set on each member."""
 
     @property
     def pretty(self) -> str:
@@ -167,4 +163,4 @@ for _enum in (
     PublishMode,
 ):
     for _member in _enum:
-        _member._api = _member.name.lower()  # computed once: the trace asks for it constantly
+        _member.api_name = _member.name.lower()  # a plain attribute: the trace reads it constantly
