@@ -16,8 +16,10 @@ from __future__ import annotations
 import random
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-_TRIPLETS = [a + b + c for a in _ALPHABET for b in _ALPHABET for c in _ALPHABET]
-_TRIPLET_BASE = 36**3
+# two digits at a time: a 1,296-entry table stays in the CPU cache, unlike one
+# of 46,656 three-digit strings, whose look-ups cost more than they saved
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
+_PAIR_BASE = 36**2
 _HIGH_BIT = 1 << 135  # the top bit of 17 bytes
 
 
@@ -31,8 +33,8 @@ def to_base36(value: int, width: int) -> str:
     """
     chunks = []
     while value:
-        value, rem = divmod(value, _TRIPLET_BASE)
-        chunks.append(_TRIPLETS[rem])
+        value, rem = divmod(value, _PAIR_BASE)
+        chunks.append(_PAIRS[rem])
     return "".join(reversed(chunks)).lstrip("0").rjust(width, "0")
 
 
