@@ -22,7 +22,7 @@ from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Network, Service, TaskStatus
 from swarmsim.api.specs import PortConfig
 from swarmsim.context import Context, Worker
-from swarmsim.store import Action, ServiceEvent, StoreEvent, TaskEvent
+from swarmsim.store import Action, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _CREATE = Action.CREATE
@@ -46,7 +46,8 @@ class Allocator:
         self._next_subnet = 0
         self._next_host: dict[str, int] = {}
         self._worker = Worker(ctx.sim, self._work)
-        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, progress=False)
+        ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_service_event, ServiceEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     # ------------------------------------------------------------- networks
@@ -105,12 +106,13 @@ class Allocator:
             self.ctx.store.update_service(service)
 
     # ---------------------------------------------------------------- loop
-    def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, TaskEvent):
-            if event.action is _CREATE and event.task.state == _NEW:
-                self._new_tasks[event.task.id] = None
-                self._worker.kick()
-        elif isinstance(event, ServiceEvent) and event.action is not _DELETE:
+    def _on_task_event(self, event: TaskEvent) -> None:
+        if event.action is _CREATE and event.task.state == _NEW:
+            self._new_tasks[event.task.id] = None
+            self._worker.kick()
+
+    def _on_service_event(self, event: ServiceEvent) -> None:
+        if event.action is not _DELETE:
             # re-allocation writes only when something changed, so this cannot loop
             self._services[event.service.id] = None
             self._worker.kick()

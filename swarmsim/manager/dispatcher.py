@@ -56,7 +56,7 @@ class Dispatcher:
         latency = ctx.settings.network_latency
         self._inbound = DelayLine(ctx.sim, latency, self._receive)
         self._outbound = DelayLine(ctx.sim, latency, self._deliver)
-        ctx.store.watch(self._on_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
         ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
@@ -224,8 +224,7 @@ class Dispatcher:
             if agent is not None:
                 agent.crash()
 
-    def _on_event(self, event: StoreEvent) -> None:
-        assert isinstance(event, TaskEvent)
+    def _on_task_event(self, event: TaskEvent) -> None:
         task = event.task
         if event.action is _DELETE:
             if event.prev_node and event.prev_state is not None:

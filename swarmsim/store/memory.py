@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection
+from typing import Any, TypeVar, overload
 
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Network, Node, Service, Task
@@ -39,6 +40,7 @@ _CREATE = Action.CREATE
 _DELETE = Action.DELETE
 
 Watcher = Callable[[StoreEvent], None]
+_Event = TypeVar("_Event", TaskEvent, NodeEvent, ServiceEvent, NetworkEvent)
 _new_event = tuple.__new__  # builds a TaskEvent without the named tuple's Python __new__
 _UPDATE = Action.UPDATE
 _RUNNING = TaskState.RUNNING
@@ -79,11 +81,20 @@ class Store:
         self._progress_watchers: list[Watcher] = []
 
     # ------------------------------------------------------------------ watch
-    def watch(self, callback: Watcher, *kinds: type, progress: bool = True) -> None:
+    @overload
+    def watch(
+        self, callback: Callable[[_Event], None], kind: type[_Event], /, *, progress: bool = True
+    ) -> None: ...
+
+    @overload
+    def watch(self, callback: Watcher, *kinds: type, progress: bool = True) -> None: ...
+
+    def watch(self, callback: Callable[[Any], None], *kinds: type, progress: bool = True) -> None:
         """Call ``callback(event)`` after every committed change from now on.
 
         ``kinds`` restricts the calls to those event classes (``TaskEvent``,
-        ``NodeEvent``...); by default the callback sees every event.  With
+        ``NodeEvent``...); by default the callback sees every event.  A
+        component usually registers one handler per kind, typed for it.  With
         ``progress=False`` the callback is spared *progress* task updates: a
         task moving forward up to RUNNING on the same node with the same
         desired state, without becoming assigned (PENDING, PREPARING, READY,

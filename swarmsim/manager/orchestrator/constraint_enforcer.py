@@ -22,7 +22,7 @@ from swarmsim.api.enums import Availability, TaskState
 from swarmsim.api.objects import TaskStatus
 from swarmsim.context import Context
 from swarmsim.manager.constraint import placement_matches
-from swarmsim.store import Action, NodeEvent, StoreEvent
+from swarmsim.store import Action, NodeEvent
 
 MESSAGE = "task rejected by constraint enforcer"
 ERROR = "assigned node no longer meets constraints"
@@ -33,11 +33,11 @@ class ConstraintEnforcer:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        ctx.store.watch(self._on_event, NodeEvent)
+        ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
-    def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, NodeEvent) and event.action is not Action.DELETE:
+    def _on_node_event(self, event: NodeEvent) -> None:
+        if event.action is not Action.DELETE:
             self.ctx.sim.call_later(0, self.enforce, event.node.id)
 
     def _on_leadership(self, active: bool) -> None:

@@ -30,7 +30,7 @@ from swarmsim.manager.orchestrator.task import (
     set_service_tasks_remove,
 )
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
-from swarmsim.store import Action, NodeEvent, ServiceEvent, StoreEvent, TaskEvent
+from swarmsim.store import Action, NodeEvent, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _COMPLETE = TaskState.COMPLETE
@@ -61,36 +61,39 @@ class GlobalOrchestrator:
         self._nodes: dict[str, None] = {}
         self._restart: dict[str, None] = {}
         self._worker = Worker(ctx.sim, self._tick)
-        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, NodeEvent, progress=False)
+        ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_service_event, ServiceEvent)
+        ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     def _global_services(self) -> list[Service]:
         return [s for s in self.ctx.store.services.values() if s.spec.mode == ServiceMode.GLOBAL]
 
     # ---------------------------------------------------------------- events
-    def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, ServiceEvent):
-            service = event.service
-            if service.spec.mode != ServiceMode.GLOBAL:
-                return
-            if event.action is _DELETE:
-                self._remove_service(service)
-            else:
-                self._services[service.id] = None
-                self._worker.kick()
-        elif isinstance(event, NodeEvent):
-            if event.action is _DELETE:
-                self._delete_node_tasks(event.node.id)
-            else:
-                self._nodes[event.node.id] = None
-                self._worker.kick()
-        elif isinstance(event, TaskEvent):
-            task = event.task
-            if event.action is _DELETE or task.slot != 0:
-                return
-            if task.desired_state <= _RUNNING and task.state > _RUNNING:
-                self._restart[task.id] = None
-                self._worker.kick()
+    def _on_service_event(self, event: ServiceEvent) -> None:
+        service = event.service
+        if service.spec.mode != ServiceMode.GLOBAL:
+            return
+        if event.action is _DELETE:
+            self._remove_service(service)
+        else:
+            self._services[service.id] = None
+            self._worker.kick()
+
+    def _on_node_event(self, event: NodeEvent) -> None:
+        if event.action is _DELETE:
+            self._delete_node_tasks(event.node.id)
+        else:
+            self._nodes[event.node.id] = None
+            self._worker.kick()
+
+    def _on_task_event(self, event: TaskEvent) -> None:
+        task = event.task
+        if event.action is _DELETE or task.slot != 0:
+            return
+        if task.desired_state <= _RUNNING and task.state > _RUNNING:
+            self._restart[task.id] = None
+            self._worker.kick()
 
     def _on_leadership(self, active: bool) -> None:
         if active:

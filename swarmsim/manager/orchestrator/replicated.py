@@ -31,7 +31,7 @@ from swarmsim.manager.orchestrator.task import (
     set_service_tasks_remove,
 )
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
-from swarmsim.store import Action, NodeEvent, ServiceEvent, StoreEvent, TaskEvent
+from swarmsim.store import Action, NodeEvent, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _DELETE = Action.DELETE
@@ -52,7 +52,9 @@ class ReplicatedOrchestrator:
         self._reconcile: dict[str, None] = {}
         self._restart: dict[str, None] = {}
         self._worker = Worker(ctx.sim, self._tick)
-        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, NodeEvent, progress=False)
+        ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_service_event, ServiceEvent)
+        ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     # ---------------------------------------------------------------- events
@@ -62,34 +64,35 @@ class ReplicatedOrchestrator:
             return None
         return service
 
-    def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, TaskEvent):
-            task = event.task
-            if event.action is _DELETE:
-                wanted = event.prev_desired is not None and event.prev_desired <= _RUNNING
-                if wanted and self._is_replicated(task.service_id):
-                    self._reconcile[task.service_id] = None
-                    self._worker.kick()
-                return
-            if task.desired_state <= _RUNNING and task.state > _RUNNING and task.slot != 0:
-                self._restart[task.id] = None
+    def _on_task_event(self, event: TaskEvent) -> None:
+        task = event.task
+        if event.action is _DELETE:
+            wanted = event.prev_desired is not None and event.prev_desired <= _RUNNING
+            if wanted and self._is_replicated(task.service_id):
+                self._reconcile[task.service_id] = None
                 self._worker.kick()
-        elif isinstance(event, ServiceEvent):
-            service = event.service
-            if service.spec.mode != ServiceMode.REPLICATED:
-                return
-            if event.action is _DELETE:
-                self._remove_service(service)
-            else:
-                self._reconcile[service.id] = None
-                self._worker.kick()
-        elif isinstance(event, NodeEvent):
-            node = None if event.action is _DELETE else event.node
-            if invalid_node(node):
-                for task in self.ctx.store.tasks_on_node(event.node.id):
-                    if task.desired_state <= _RUNNING and task.slot != 0:
-                        self._restart[task.id] = None
-                self._worker.kick()
+            return
+        if task.desired_state <= _RUNNING and task.state > _RUNNING and task.slot != 0:
+            self._restart[task.id] = None
+            self._worker.kick()
+
+    def _on_service_event(self, event: ServiceEvent) -> None:
+        service = event.service
+        if service.spec.mode != ServiceMode.REPLICATED:
+            return
+        if event.action is _DELETE:
+            self._remove_service(service)
+        else:
+            self._reconcile[service.id] = None
+            self._worker.kick()
+
+    def _on_node_event(self, event: NodeEvent) -> None:
+        node = None if event.action is _DELETE else event.node
+        if invalid_node(node):
+            for task in self.ctx.store.tasks_on_node(event.node.id):
+                if task.desired_state <= _RUNNING and task.slot != 0:
+                    self._restart[task.id] = None
+            self._worker.kick()
 
     def _on_leadership(self, active: bool) -> None:
         if not active:

@@ -29,7 +29,7 @@ from swarmsim.api.objects import Service, Task
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.task import new_task
 from swarmsim.sim import Process
-from swarmsim.store import Action, NodeEvent, StoreEvent, TaskEvent
+from swarmsim.store import Action, NodeEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _COMPLETE = TaskState.COMPLETE
@@ -70,7 +70,8 @@ class RestartSupervisor:
         self._history: dict[_InstanceKey, _RestartHistory] = {}
         self._delayed: dict[str, DelayedStart] = {}  # by new task id
         self._waiting_on: dict[str, list[DelayedStart]] = {}  # by old task id
-        ctx.store.watch(self._on_event, TaskEvent, NodeEvent, progress=False)
+        ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     # --------------------------------------------------------------- policy
@@ -235,24 +236,26 @@ class RestartSupervisor:
             if waiting.stopped is not None and not waiting.stopped.triggered:
                 waiting.stopped.succeed()
 
-    def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, TaskEvent):
-            task = event.task
-            if event.action is _DELETE:
-                self.cancel(task.id)
-                self._release(task.id)
-            elif task.id in self._waiting_on and task.state > _RUNNING:
-                self._release(task.id)
-        elif isinstance(event, NodeEvent) and self._waiting_on:
-            node = event.node
-            if event.action is _DELETE or node.status == NodeStatus.DOWN:
-                olds = [
-                    old
-                    for old, items in self._waiting_on.items()
-                    if any(w.old_node_id == node.id for w in items)
-                ]
-                for old in olds:
-                    self._release(old)
+    def _on_task_event(self, event: TaskEvent) -> None:
+        task = event.task
+        if event.action is _DELETE:
+            self.cancel(task.id)
+            self._release(task.id)
+        elif task.id in self._waiting_on and task.state > _RUNNING:
+            self._release(task.id)
+
+    def _on_node_event(self, event: NodeEvent) -> None:
+        if not self._waiting_on:
+            return
+        node = event.node
+        if event.action is _DELETE or node.status == NodeStatus.DOWN:
+            olds = [
+                old
+                for old, items in self._waiting_on.items()
+                if any(w.old_node_id == node.id for w in items)
+            ]
+            for old in olds:
+                self._release(old)
 
     def _on_leadership(self, active: bool) -> None:
         if not active:

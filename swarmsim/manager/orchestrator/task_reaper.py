@@ -20,7 +20,7 @@ from __future__ import annotations
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task
 from swarmsim.context import Context
-from swarmsim.store import Action, ServiceEvent, StoreEvent, TaskEvent
+from swarmsim.store import Action, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _ASSIGNED = TaskState.ASSIGNED
@@ -46,27 +46,28 @@ class TaskReaper:
         self._dirty: dict[_SlotKey, None] = {}
         self._cleanup: dict[str, None] = {}
         self._scheduled = False
-        ctx.store.watch(self._on_event, TaskEvent, ServiceEvent, progress=False)
+        ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
+        ctx.store.watch(self._on_service_event, ServiceEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
-    def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, TaskEvent):
-            if event.action is _DELETE:
-                return
-            task = event.task
-            if event.action is _CREATE:
-                self._dirty[
-                    (task.service_id, task.slot, task.node_id if task.slot == 0 else "")
-                ] = None
-                self._schedule(len(self._dirty) > MAX_DIRTY)
+    def _on_task_event(self, event: TaskEvent) -> None:
+        if event.action is _DELETE:
+            return
+        task = event.task
+        if event.action is _CREATE:
+            self._dirty[(task.service_id, task.slot, task.node_id if task.slot == 0 else "")] = None
+            self._schedule(len(self._dirty) > MAX_DIRTY)
+        if _removable(task):
+            self._cleanup[task.id] = None
+            self._schedule(False)
+
+    def _on_service_event(self, event: ServiceEvent) -> None:
+        if event.action is not _DELETE:
+            return
+        for task in self.ctx.store.tasks_of_service(event.service.id):
             if _removable(task):
                 self._cleanup[task.id] = None
-                self._schedule(False)
-        elif isinstance(event, ServiceEvent) and event.action is _DELETE:
-            for task in self.ctx.store.tasks_of_service(event.service.id):
-                if _removable(task):
-                    self._cleanup[task.id] = None
-            self._schedule(False)
+        self._schedule(False)
 
     def _on_leadership(self, active: bool) -> None:
         if active:

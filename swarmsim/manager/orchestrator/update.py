@@ -82,7 +82,7 @@ from swarmsim.context import Context
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
 from swarmsim.manager.orchestrator.task import Slot, is_task_dirty, new_task
 from swarmsim.sim import Process
-from swarmsim.store import Action, StoreEvent, TaskEvent
+from swarmsim.store import Action, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _READY = TaskState.READY
@@ -468,7 +468,7 @@ class UpdateSupervisor:
         self.ctx = ctx
         self.restarts = restarts
         self.updaters: dict[str, Updater] = {}
-        ctx.store.watch(self._on_event, TaskEvent)  # it waits for tasks to reach RUNNING
+        ctx.store.watch(self._on_task_event, TaskEvent)  # it waits for tasks to reach RUNNING
         ctx.leadership.subscribe(self._on_leadership)
 
     def update(self, service: Service, slots: list[Slot]) -> None:
@@ -511,8 +511,8 @@ class UpdateSupervisor:
         if self.updaters.get(updater.service.id) is updater:
             del self.updaters[updater.service.id]
 
-    def _on_event(self, event: StoreEvent) -> None:
-        if isinstance(event, TaskEvent) and event.action is _UPDATE:
+    def _on_task_event(self, event: TaskEvent) -> None:
+        if event.action is _UPDATE:
             updater = self.updaters.get(event.task.service_id)
             if updater is not None:
                 updater.on_task_update(event.task)

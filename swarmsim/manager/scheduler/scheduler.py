@@ -38,7 +38,14 @@ from swarmsim.manager.scheduler.assign import Assigner
 from swarmsim.manager.scheduler.bookkeeping import Bookkeeping
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.pipeline import Pipeline
-from swarmsim.store.events import Action, NodeEvent, StoreEvent, TaskEvent
+from swarmsim.store.events import (
+    Action,
+    NetworkEvent,
+    NodeEvent,
+    ServiceEvent,
+    StoreEvent,
+    TaskEvent,
+)
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _CREATE = Action.CREATE
@@ -96,7 +103,10 @@ class Scheduler:
         self._deadline = 0.0
         self._debounce_started = 0.0
         self._run_requested = False
-        ctx.store.watch(self._on_event)
+        ctx.store.watch(self._on_task_event, TaskEvent)
+        ctx.store.watch(self._on_node_event, NodeEvent)
+        # any other commit (services, networks) still re-arms the debounce
+        ctx.store.watch(self._on_other_event, ServiceEvent, NetworkEvent)
         ctx.leadership.subscribe(self._on_leadership)
         if ctx.leadership.active:
             self._start()
@@ -160,28 +170,34 @@ class Scheduler:
         self._assigner.tick()
 
     # --------------------------------------------------------------- events
-    def _on_event(self, event: StoreEvent) -> None:
+    def _on_task_event(self, event: TaskEvent) -> None:
         if not self._active:
             return
-        book = self._book
-        if isinstance(event, TaskEvent):
-            action = event.action
-            if action is _CREATE:
-                required = book.create_task(event.task)
-            elif action is _UPDATE:
-                required = book.update_task(event)
-            else:
-                # deleting a task may free node resources: re-evaluate pending tasks
-                required = book.delete_task(event.task.id)
-            if required:
-                self._tick_required = True
-        elif isinstance(event, NodeEvent):
-            if event.action is _DELETE:
-                book.remove_node(event.node.id)
-            else:
-                book.create_or_update_node(event.node)
-                self._tick_required = True
+        action = event.action
+        if action is _UPDATE:
+            required = self._book.update_task(event)
+        elif action is _CREATE:
+            required = self._book.create_task(event.task)
+        else:
+            # deleting a task may free node resources: re-evaluate pending tasks
+            required = self._book.delete_task(event.task.id)
+        if required:
+            self._tick_required = True
         self._commit()
+
+    def _on_node_event(self, event: NodeEvent) -> None:
+        if not self._active:
+            return
+        if event.action is _DELETE:
+            self._book.remove_node(event.node.id)
+        else:
+            self._book.create_or_update_node(event.node)
+            self._tick_required = True
+        self._commit()
+
+    def _on_other_event(self, event: StoreEvent) -> None:
+        if self._active:
+            self._commit()
 
     # ------------------------------------------------------------- debounce
     def _commit(self) -> None:
