@@ -106,7 +106,7 @@ class TaskController:
     controller's ``_token``; an interrupt bumps it, which cancels the pending
     step as an interrupt detaches a process from the event it waits for.
 
-    While :attr:`alive` (the "process" runs: starting, waiting for a timer,
+    While ``_alive`` (the "process" runs: starting, waiting for a timer,
     waiting at READY, stopping) an interrupt is delivered to the current
     step; otherwise (the container simply runs) it starts the stop sequence.
     """
@@ -143,11 +143,6 @@ class TaskController:
         self._go = False  # waiting at READY for desired state RUNNING
         self._stopping = False  # waiting for the container to stop
         agent.sim.call_urgent(self._begin)
-
-    @property
-    def alive(self) -> bool:
-        """Whether a step is still to come (the container is not merely running)."""
-        return self._alive
 
     # ----------------------------------------------------------- from agent
     def set_desired(self, desired: TaskState) -> None:

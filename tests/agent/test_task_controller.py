@@ -1,0 +1,143 @@
+"""The task controller's steps and interrupts, driven directly on a bare clock.
+
+The controller is a chain of timed callbacks; these tests pin the virtual
+times of its reports and what each interrupt does at each step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from swarmsim.agent.executor import CRASH, SHUTDOWN_REQUEST, ContainerExit, TaskController
+from swarmsim.agent.images import ImageModel, ImageProfile
+from swarmsim.api import ContainerSpec, TaskSpec, TaskState
+from swarmsim.api.objects import Task, TaskStatus
+from swarmsim.sim import Simulation
+
+PROFILE = ImageProfile(pull=2.0, create=0.5, start=1.0, stop=0.3)
+
+
+class FakeAgent:
+    """Just what a controller uses of its agent; records every report."""
+
+    def __init__(self, **image: Any) -> None:
+        self.sim = Simulation(seed=1)
+        self.images = ImageModel(PROFILE)
+        if image:
+            self.images.set("app:1", **image)
+        self.image_cache: set[str] = set()
+        self.reports: list[tuple[float, str, str]] = []
+
+    def prepare_time(self, image: str, profile: ImageProfile) -> float:
+        return profile.pull + profile.create
+
+    def report(self, task_id: str, status: TaskStatus) -> None:
+        self.reports.append((round(self.sim.now, 6), status.state.api_name, status.err))
+
+    def run(self, until: float) -> None:
+        self.sim.run(until)
+
+
+def start(agent: FakeAgent, desired: TaskState = TaskState.RUNNING) -> TaskController:
+    task = Task("t1", "s1", "web", 1, TaskSpec(ContainerSpec("app:1")), 1)
+    task.status = TaskStatus(TaskState.ASSIGNED)
+    return TaskController(agent, task, desired)  # type: ignore[arg-type]
+
+
+def test_walks_to_running_with_the_image_timings() -> None:
+    agent = FakeAgent()
+    start(agent)
+    agent.run(10)
+    assert agent.reports == [(0, "preparing", ""), (2.5, "starting", ""), (3.5, "running", "")]
+
+
+def test_waits_at_ready_until_desired_running() -> None:
+    agent = FakeAgent()
+    controller = start(agent, TaskState.READY)
+    agent.run(10)
+    assert agent.reports[-1] == (2.5, "ready", "")
+    controller.set_desired(TaskState.RUNNING)
+    agent.run(20)
+    assert agent.reports[-2:] == [(10, "starting", ""), (11, "running", "")]
+
+
+def test_desired_shutdown_before_the_first_step_reports_shutdown_at_once() -> None:
+    agent = FakeAgent()
+    start(agent, TaskState.SHUTDOWN)
+    agent.run(5)
+    assert agent.reports == [(0, "shutdown", "")]
+
+
+def test_shutdown_of_a_running_container_waits_for_the_stop() -> None:
+    agent = FakeAgent()
+    controller = start(agent)
+    agent.run(5)
+    controller.set_desired(TaskState.SHUTDOWN)
+    agent.run(10)
+    assert agent.reports[-1] == (5.3, "shutdown", "")
+
+
+def test_crash_while_stopping_reports_nothing_more() -> None:
+    agent = FakeAgent()
+    controller = start(agent)
+    agent.run(5)
+    controller.interrupt(SHUTDOWN_REQUEST)
+    agent.run(5.1)
+    controller.interrupt(CRASH)
+    agent.run(10)
+    assert agent.reports[-1] == (3.5, "running", "")
+
+
+def test_container_exit_while_stopping_ends_the_stop_at_once() -> None:
+    agent = FakeAgent()
+    controller = start(agent)
+    agent.run(5)
+    controller.interrupt(SHUTDOWN_REQUEST)
+    agent.run(5.1)
+    controller.interrupt(ContainerExit(1))
+    agent.run(10)
+    assert agent.reports[-1] == (5.1, "shutdown", "")
+    assert len(agent.reports) == 4
+
+
+def test_crash_during_the_pull_cancels_the_pending_steps() -> None:
+    agent = FakeAgent()
+    controller = start(agent)
+    agent.run(1)
+    controller.interrupt(CRASH)
+    agent.run(10)
+    assert agent.reports == [(0, "preparing", "")]
+
+
+def test_shutdown_during_the_pull_reports_shutdown_without_a_stop() -> None:
+    agent = FakeAgent()
+    controller = start(agent)
+    agent.run(1)
+    controller.set_desired(TaskState.SHUTDOWN)
+    agent.run(10)
+    assert agent.reports == [(0, "preparing", ""), (1, "shutdown", "")]
+
+
+def test_a_container_that_exits_fails_with_its_code() -> None:
+    agent = FakeAgent(exits_after=3.0, exit_code=2)
+    start(agent)
+    agent.run(10)
+    assert agent.reports[-2:] == [(3.5, "running", ""), (6.5, "failed", "task: non-zero exit (2)")]
+
+
+def test_a_clean_exit_completes() -> None:
+    agent = FakeAgent(exits_after=1.0, exit_code=0)
+    start(agent)
+    agent.run(10)
+    assert agent.reports[-1] == (4.5, "complete", "")
+
+
+def test_a_second_interrupt_in_the_same_instant_reaches_the_stop() -> None:
+    # the shutdown starts the stop; the crash queued right after it cancels it
+    agent = FakeAgent()
+    controller = start(agent)
+    agent.run(5)
+    controller.interrupt(SHUTDOWN_REQUEST)
+    controller.interrupt(CRASH)
+    agent.run(10)
+    assert agent.reports[-1] == (3.5, "running", "")
