@@ -6,7 +6,10 @@ times of its reports and what each interrupt does at each step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from swarmsim.agent.executor import CRASH, SHUTDOWN_REQUEST, ContainerExit, TaskController
 from swarmsim.agent.images import ImageModel, ImageProfile
@@ -77,45 +80,55 @@ def test_shutdown_of_a_running_container_waits_for_the_stop() -> None:
     assert agent.reports[-1] == (5.3, "shutdown", "")
 
 
-def test_crash_while_stopping_reports_nothing_more() -> None:
+@pytest.mark.parametrize(
+    ("second", "reports"),
+    [
+        # a crash ends the stop silently
+        (CRASH, [(0, "preparing", ""), (2.5, "starting", ""), (3.5, "running", "")]),
+        # the container exiting ends the stop at once
+        (
+            ContainerExit(1),
+            [
+                (0, "preparing", ""),
+                (2.5, "starting", ""),
+                (3.5, "running", ""),
+                (5.1, "shutdown", ""),
+            ],
+        ),
+    ],
+)
+def test_an_interrupt_while_stopping(second: object, reports: list[tuple[float, str, str]]) -> None:
     agent = FakeAgent()
     controller = start(agent)
     agent.run(5)
     controller.interrupt(SHUTDOWN_REQUEST)
     agent.run(5.1)
-    controller.interrupt(CRASH)
+    controller.interrupt(second)
     agent.run(10)
-    assert agent.reports[-1] == (3.5, "running", "")
+    assert agent.reports == reports
 
 
-def test_container_exit_while_stopping_ends_the_stop_at_once() -> None:
-    agent = FakeAgent()
-    controller = start(agent)
-    agent.run(5)
-    controller.interrupt(SHUTDOWN_REQUEST)
-    agent.run(5.1)
-    controller.interrupt(ContainerExit(1))
-    agent.run(10)
-    assert agent.reports[-1] == (5.1, "shutdown", "")
-    assert len(agent.reports) == 4
-
-
-def test_crash_during_the_pull_cancels_the_pending_steps() -> None:
-    agent = FakeAgent()
-    controller = start(agent)
-    agent.run(1)
-    controller.interrupt(CRASH)
-    agent.run(10)
-    assert agent.reports == [(0, "preparing", "")]
-
-
-def test_shutdown_during_the_pull_reports_shutdown_without_a_stop() -> None:
+@pytest.mark.parametrize(
+    ("interrupt", "reports"),
+    [
+        # a crash cancels the pending steps
+        (lambda c: c.interrupt(CRASH), [(0, "preparing", "")]),
+        # a shutdown needs no stop: no container runs yet
+        (
+            lambda c: c.set_desired(TaskState.SHUTDOWN),
+            [(0, "preparing", ""), (1, "shutdown", "")],
+        ),
+    ],
+)
+def test_an_interrupt_during_the_pull(
+    interrupt: Callable[[TaskController], None], reports: list[tuple[float, str, str]]
+) -> None:
     agent = FakeAgent()
     controller = start(agent)
     agent.run(1)
-    controller.set_desired(TaskState.SHUTDOWN)
+    interrupt(controller)
     agent.run(10)
-    assert agent.reports == [(0, "preparing", ""), (1, "shutdown", "")]
+    assert agent.reports == reports
 
 
 def test_a_container_that_exits_fails_with_its_code() -> None:
