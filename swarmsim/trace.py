@@ -29,11 +29,15 @@ class TraceRecord(NamedTuple):
     update state (services); ``desired`` is the desired state (tasks), the
     availability (nodes) or empty; ``detail`` carries the status message, error
     or update message.
+
+    A ``command`` record is a line the user ran (a docker command, a fault, a
+    shell word or a printed comment): ``node`` is the machine it ran on,
+    ``detail`` the line as typed and ``slot`` its exit code.
     """
 
     time: float
-    kind: str  # "task" | "node" | "service"
-    event: str  # "create" | "update" | "delete"
+    kind: str  # "task" | "node" | "service" | "command"
+    event: str  # "create" | "update" | "delete"; commands: "docker" | "fault" | "shell" | "comment"
     id: str
     service: str
     slot: int
@@ -144,6 +148,12 @@ class Trace:
                 status.message if status else "",
                 service.spec_version,
             )
+        )
+
+    def command(self, time: float, event: str, machine: str, line: str, exit_code: int) -> None:
+        """Record a line the user ran (``event``: docker, fault, shell or comment)."""
+        self._append(
+            TraceRecord(time, "command", event, "", "", exit_code, machine, "", "", line, 0)
         )
 
     def __len__(self) -> int:
