@@ -1,0 +1,424 @@
+"""The one interpreter of lines: docker commands, shell words and faults.
+
+The ``swarmsim shell``, a text lesson (``swarmsim run lesson.txt``), a
+scenario's steps and :meth:`Swarm.run_script <swarmsim.swarm.Swarm.run_script>`
+all hand their lines to an :class:`Interpreter`.  It understands:
+
+    docker ...                      a docker command (``$(docker ...)`` and ``| grep`` work)
+    sleep DURATION                  advance virtual time (10s, 1m30s, 2.5)
+    time                            print the virtual clock
+    fail NODE / recover NODE        the node's machine stops / boots again
+    disconnect NODE / reconnect NODE  the node's network fails / comes back
+    kill TASK|SERVICE.SLOT [CODE]   the task's container exits with CODE (default 1)
+    image IMAGE key=value...        set how an image behaves (pull=1m exit_code=1 ...)
+    node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G]   join a new node
+    help, exit
+
+Every line it runs is recorded in the trace
+(:meth:`~swarmsim.trace.Trace.command`) at the virtual time it started, as a
+``docker`` command, a ``fault`` or a ``shell`` word, with the machine it ran on
+and its exit code.  The parsers of durations and settings here
+(:func:`shell_duration`, :func:`image_settings`, :func:`node_settings`) are
+the ones the scenario loader uses to check a file before running it.
+
+This module has no swarmkit counterpart: it stands in for the terminal of the
+class notes.
+
+Differences
+-----------
+Only a tiny part of a POSIX shell is understood: quoting and backslash
+continuation lines (:func:`~swarmsim.cli.shellwords.split_command_line`), command
+substitution of a single command and a final ``| grep [-i] [-v] PATTERN``.
+Environment variables are not expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from swarmsim.agent.images import ImageProfile
+from swarmsim.api.enums import NodeRole, TaskState
+from swarmsim.cli.docker import run_argv
+from swarmsim.cli.docker.timefmt import go_time
+from swarmsim.cli.shellwords import split_command_line
+from swarmsim.errors import SwarmSimError
+from swarmsim.golang import go_parse_bool, go_parse_int, go_quote
+from swarmsim.units import format_duration, parse_bytes, parse_duration, parse_nanocpus
+
+if TYPE_CHECKING:
+    from swarmsim.api.objects import Task
+    from swarmsim.swarm import Swarm
+
+__all__ = [
+    "FAULT_WORDS",
+    "MAX_SLEEP",
+    "SHELL_HELP",
+    "Interpreter",
+    "LineResult",
+    "ShellError",
+    "image_settings",
+    "is_comment",
+    "logical_lines",
+    "node_settings",
+    "shell_duration",
+]
+
+MAX_SLEEP = 30 * 24 * 3600.0  # the longest single sleep: 720h (30 days) of virtual time
+FAULT_WORDS = frozenset({"fail", "recover", "disconnect", "reconnect", "kill", "node"})
+NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
+
+SHELL_HELP = """\
+Shell words:
+  docker ...                        run a docker command on manager1
+                                    ($(docker ...) and a final | grep PATTERN work)
+  sleep DURATION                    advance virtual time (10s, 1m30s, 2.5)
+  time                              print the virtual clock
+  fail NODE                         the node's machine stops (containers die)
+  recover NODE                      the node boots again and rejoins
+  disconnect NODE                   the node loses its network (containers keep running)
+  reconnect NODE                    the node's network comes back
+  kill TASK|SERVICE.SLOT [CODE]     the task's container exits with CODE (default 1)
+  image IMAGE key=value...          set how an image behaves, keys: pull, create, start,
+                                    stop, exits_after, exit_code, healthy_after,
+                                    never_healthy, unhealthy_after, pull_error
+  node add NAME [role=manager] [label.KEY=VALUE] [cpus=N] [memory=SIZE]
+                                    join a new node to the swarm
+  help                              this text
+  exit                              leave the shell
+Lines starting with # are comments; a trailing \\ continues a line.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    """What one shell line printed and whether it succeeded."""
+
+    stdout: str = ""
+    stderr: str = ""
+    ok: bool = True
+    stop: bool = False
+
+
+class ShellError(SwarmSimError):
+    """A shell word was misused; printed as one line."""
+
+
+_DURATION_FIELDS = {"pull", "create", "start", "stop", "exits_after", "healthy_after"}
+_DURATION_FIELDS |= {"unhealthy_after"}
+_BOOL_FIELDS = {"never_healthy", "pull_error"}
+IMAGE_FIELDS = tuple(f.name for f in fields(ImageProfile))
+_CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")
+
+
+def shell_duration(text: str) -> float:
+    """A Go duration (``1m30s``) or a plain number of seconds (``2.5``), in Go's range.
+
+    >>> shell_duration("1m30s"), shell_duration("2.5")
+    (90.0, 2.5)
+    """
+    plain = re.fullmatch(r"[0-9]+(\.[0-9]*)?", text) is not None
+    try:
+        return parse_duration(text + "s" if plain else text)
+    except ValueError as error:
+        # a plain number can only overflow: name it as typed
+        message = f"time: invalid duration {go_quote(text)}" if plain else str(error)
+        raise ShellError(message) from None
+
+
+def sleep_seconds(text: str) -> float:
+    """The seconds of ``sleep TEXT``: a duration between 0 and :data:`MAX_SLEEP`."""
+    seconds = shell_duration(text)
+    if seconds < 0:
+        raise ShellError(f"invalid time interval '{text}'")
+    if seconds > MAX_SLEEP:
+        # every node heartbeats every 5 s: centuries of virtual time would take hours
+        raise ShellError(f"at most {format_duration(MAX_SLEEP)} at a time")
+    return seconds
+
+
+def image_settings(items: Iterable[str]) -> dict[str, Any]:
+    """``key=value`` words of an ``image`` line as :class:`ImageProfile` changes.
+
+    >>> image_settings(["exits_after=3s", "exit_code=1"])
+    {'exits_after': 3.0, 'exit_code': 1}
+    """
+    changes: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key not in IMAGE_FIELDS:
+            raise ShellError(f"bad setting {item!r}; keys: {', '.join(IMAGE_FIELDS)}")
+        try:
+            if key in _DURATION_FIELDS:
+                changes[key] = shell_duration(value)
+            elif key in _BOOL_FIELDS:
+                changes[key] = go_parse_bool(value)
+            else:
+                changes[key] = go_parse_int(value)
+        except ValueError as error:
+            raise ShellError(f"{key}: {error}") from None
+    return changes
+
+
+def node_settings(items: Iterable[str]) -> dict[str, Any]:
+    """``key=value`` words of ``node add NAME ...`` as :meth:`Swarm.add_node` keywords.
+
+    >>> node_settings(["role=manager", "label.zone=a", "memory=4G"])
+    {'role': <NodeRole.MANAGER: 1>, 'labels': {'zone': 'a'}, 'memory': 4294967296}
+    """
+    settings: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        try:
+            if key == "role" and value in ("worker", "manager"):
+                settings["role"] = NodeRole[value.upper()]
+            elif key.startswith("label.") and sep:
+                labels[key[len("label.") :]] = value
+                settings["labels"] = labels
+            elif key == "cpus" and sep:
+                settings["cpus"] = parse_nanocpus(value) / 1e9
+            elif key == "memory" and sep:
+                settings["memory"] = parse_bytes(value)
+            elif key == "address" and sep and value:
+                settings["address"] = value
+            else:
+                raise ShellError(f"bad setting {item!r}")
+        except ValueError as error:
+            raise ShellError(f"{key}: {error}") from None
+    return settings
+
+
+def is_comment(line: str) -> bool:
+    """Whether a line is blank or a ``#`` comment (printed, never run)."""
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def logical_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Join lines ending in a backslash with the next one (newlines kept inside).
+
+    >>> list(logical_lines(["docker node \\\\\\n", "  ls\\n", "time"]))
+    ['docker node \\\\\\n  ls', 'time']
+    """
+    pending = ""
+    for raw in lines:
+        line = pending + raw.rstrip("\n")
+        if _CONTINUED.search(line):
+            pending = line + "\n"
+            continue
+        pending = ""
+        yield line
+    if pending:
+        yield pending.rstrip("\n")
+
+
+def _substitutions(line: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``$(...)`` outside single quotes (innermost not needed: no nesting)."""
+    quote = ""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote == "'" and ch != "'":
+            i += 1
+            continue
+        if ch in "'\"":
+            quote = "" if quote == ch else (quote or ch)
+        elif ch == "\\":
+            i += 1
+        elif line.startswith("$(", i):
+            end = line.find(")", i + 2)
+            if end < 0:
+                raise ShellError("unterminated command substitution")
+            yield i, end + 1
+            i = end
+        i += 1
+
+
+def event_of(words: list[str]) -> str:
+    """The trace event of a line: ``docker``, ``fault`` or ``shell``."""
+    if words[:1] == ["docker"]:
+        return "docker"
+    return "fault" if words[:1] and words[0] in FAULT_WORDS else "shell"
+
+
+class Interpreter:
+    """Runs lines against one :class:`~swarmsim.swarm.Swarm` and records them.
+
+    Examples
+    --------
+    >>> from swarmsim.swarm import Swarm
+    >>> interpreter = Interpreter(Swarm(seed=0, managers=1, workers=1))
+    >>> interpreter.execute("sleep 1m").ok, interpreter.execute("time").stdout
+    (True, 't=1m0s (2026-01-01 00:01:00 +0000 UTC)\\n')
+    >>> [(r.time, r.event, r.detail) for r in interpreter.swarm.trace if r.kind == "command"]
+    [(0.0, 'shell', 'sleep 1m'), (60.0, 'shell', 'time')]
+    """
+
+    def __init__(self, swarm: Swarm) -> None:
+        self.swarm = swarm
+        self._words: dict[str, Callable[[list[str]], str]] = {
+            "sleep": self._sleep,
+            "time": self._time,
+            "fail": self._fault(swarm.crash_node),
+            "recover": self._fault(swarm.recover_node),
+            "disconnect": self._fault(swarm.disconnect_node),
+            "reconnect": self._fault(swarm.reconnect_node),
+            "kill": self._kill,
+            "image": self._image,
+            "node": self._node,
+            "help": lambda args: SHELL_HELP,
+        }
+
+    @property
+    def host(self) -> str:
+        """The hostname of the machine the docker CLI talks to."""
+        node = self.swarm.ctx.store.nodes.get(self.swarm.current_node_id)
+        return node.hostname if node else ""
+
+    # ------------------------------------------------------------------ lines
+    def execute(self, line: str, *, record: bool = True) -> LineResult:
+        """Run one (possibly continued) line; never raises for bad input.
+
+        With ``record`` the line goes into the trace as a command at the
+        virtual time it started (an expectation's probe is not recorded).
+        """
+        start = self.swarm.now
+        machine = self.host
+        try:
+            words = split_command_line(self._substitute(line))
+        except (ValueError, ShellError) as error:
+            result = LineResult(stderr=f"swarmsim: {error}\n", ok=False)
+            words = []
+        else:
+            result = self._dispatch(words)
+        if record and line.strip():
+            event = event_of(words)
+            if event == "fault" and words[0] in NODE_FAULTS and len(words) == 2:
+                machine = words[1]
+            self.swarm.ctx.trace.command(start, event, machine, line, 0 if result.ok else 1)
+        return result
+
+    def _dispatch(self, words: list[str]) -> LineResult:
+        if not words:
+            return LineResult()
+        if words[0] in ("exit", "quit"):
+            return LineResult(stop=True)
+        if "|" in words:
+            cut = words.index("|")
+            return self._pipe(words[:cut], words[cut + 1 :])
+        return self._run(words)
+
+    def _run(self, words: list[str]) -> LineResult:
+        handler = self._words.get(words[0])
+        if words[0] != "docker" and handler is None:
+            return LineResult(
+                stderr=f"swarmsim: unknown command: {words[0]} (try 'help')\n", ok=False
+            )
+        try:
+            if handler is None:
+                result = run_argv(self.swarm, words[1:])
+                return LineResult(result.stdout, result.stderr, result.ok)
+            return LineResult(stdout=handler(words[1:]))
+        except SwarmSimError as error:
+            return LineResult(stderr=f"{words[0]}: {error}\n", ok=False)
+        except Exception as error:  # a simulator bug must not end the session
+            return LineResult(stderr=f"swarmsim: internal error: {error!r}\n", ok=False)
+
+    def _pipe(self, left: list[str], right: list[str]) -> LineResult:
+        options = [w for w in right[1:] if w.startswith("-")]
+        rest = [w for w in right[1:] if not w.startswith("-")]
+        if right[:1] != ["grep"] or len(rest) != 1 or set(options) - {"-i", "-v"} or not left:
+            message = "swarmsim: only '| grep [-i] [-v] PATTERN' is supported\n"
+            return LineResult(stderr=message, ok=False)
+        first = self._run(left)
+        flags = re.IGNORECASE if "-i" in options else 0
+        try:
+            pattern = re.compile(rest[0], flags)
+        except re.error as error:
+            # the output went into the pipe; grep only complains
+            return LineResult(stderr=f"{first.stderr}grep: {error}\n", ok=False)
+        invert = "-v" in options
+        kept = [x for x in first.stdout.splitlines(True) if bool(pattern.search(x)) != invert]
+        return LineResult("".join(kept), first.stderr, bool(kept))
+
+    def _substitute(self, line: str) -> str:
+        spans = list(_substitutions(line))
+        for start, end in reversed(spans):
+            inner = self.execute(line[start + 2 : end - 1], record=False)
+            line = line[:start] + inner.stdout.rstrip("\n") + line[end:]
+        return line
+
+    # ------------------------------------------------------------------ words
+    def _sleep(self, args: list[str]) -> str:
+        if len(args) != 1:
+            raise ShellError("usage: sleep DURATION")
+        self.swarm.advance(sleep_seconds(args[0]))
+        return ""
+
+    def _time(self, args: list[str]) -> str:
+        now = self.swarm.now
+        return f"t={format_duration(now)} ({go_time(now)})\n"
+
+    def _fault(self, action: Callable[[str], None]) -> Callable[[list[str]], str]:
+        def run(args: list[str]) -> str:
+            if len(args) != 1:
+                raise ShellError("usage: fail|recover|disconnect|reconnect NODE")
+            action(args[0])
+            return ""
+
+        return run
+
+    def _find_task(self, ref: str) -> Task:
+        store = self.swarm.ctx.store
+        if ref in store.tasks:
+            return store.tasks[ref]
+        service_name, _, slot = ref.rpartition(".")
+        service = store.service_by_name(service_name) if service_name else None
+        if service is not None:
+            candidates = [
+                t
+                for t in store.tasks_of_service(service.id)
+                if (str(t.slot) == slot if t.slot else slot in (t.node_id, self._host(t)))
+                and t.desired_state <= TaskState.RUNNING
+            ]
+        else:
+            candidates = [t for t in store.tasks.values() if t.id.startswith(ref)]
+        if len(candidates) > 1:
+            running = [t for t in candidates if t.state == TaskState.RUNNING]
+            candidates = running or candidates
+        if len(candidates) != 1:
+            found = "no" if not candidates else "more than one"
+            raise ShellError(f"{found} task matches {ref}")
+        return candidates[0]
+
+    def _host(self, task: Task) -> str:
+        node = self.swarm.ctx.store.nodes.get(task.node_id)
+        return node.hostname if node else ""
+
+    def _kill(self, args: list[str]) -> str:
+        if len(args) not in (1, 2):
+            raise ShellError("usage: kill TASK|SERVICE.SLOT [EXIT_CODE]")
+        try:
+            code = go_parse_int(args[1]) if len(args) == 2 else 1
+        except ValueError as error:
+            raise ShellError(str(error)) from None
+        task = self._find_task(args[0])
+        if not self.swarm.kill_task(task.id, code):
+            raise ShellError(f"task {task.id} is not running")
+        return ""
+
+    def _image(self, args: list[str]) -> str:
+        if len(args) < 2:
+            raise ShellError("usage: image IMAGE key=value...")
+        self.swarm.images.set(args[0], **image_settings(args[1:]))
+        return ""
+
+    def _node(self, args: list[str]) -> str:
+        if len(args) < 2 or args[0] != "add":
+            raise ShellError("usage: node add NAME [role=manager] [label.KEY=VALUE] ...")
+        settings = node_settings(args[2:])
+        role = settings.get("role", NodeRole.WORKER)
+        self.swarm.add_node(args[1], **settings)
+        return f"This node joined a swarm as a {role.api_name}.\n"
