@@ -15,7 +15,7 @@ and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +102,10 @@ class Swarm:
         Cluster settings (task history limit, heartbeat period...).
     cpus, memory
         Resources of each initial node (CPUs, bytes).
+    nodes
+        Instead of ``manager1..M`` and ``worker1..W``: the initial nodes, each
+        as the keywords of :meth:`add_node` (``hostname``, ``role``,
+        ``labels``...), in order; at least one is a manager.
 
     Raises
     ------
@@ -128,10 +132,13 @@ class Swarm:
         settings: ClusterSettings | None = None,
         cpus: float = 4,
         memory: int = 8 * GIB,
+        nodes: Sequence[Mapping[str, Any]] | None = None,
     ) -> None:
         managers = _count("managers", managers, 1)
         workers = _count("workers", workers, 0)
         _resources(cpus, memory)
+        if nodes is not None and not any(n.get("role") == NodeRole.MANAGER for n in nodes):
+            raise InvalidArgument("nodes must hold at least one manager")
         self.ctx = Context.create(seed, settings)
         self.images = ImageModel()
         self.raft = Raft(self.ctx)
@@ -147,9 +154,11 @@ class Swarm:
         self.agents: dict[str, Agent] = {}
         self.current_node_id = ""
         self._create_ingress()
-        for i in range(1, managers + 1):
+        for keywords in nodes or ():
+            self.add_node(**keywords)
+        for i in range(1, (managers if nodes is None else 0) + 1):
             self.add_node(f"manager{i}", role=NodeRole.MANAGER, cpus=cpus, memory=memory)
-        for i in range(1, workers + 1):
+        for i in range(1, (workers if nodes is None else 0) + 1):
             self.add_node(f"worker{i}", cpus=cpus, memory=memory)
 
     # ----------------------------------------------------------------- nodes
@@ -168,8 +177,12 @@ class Swarm:
         cpus: float = 4,
         memory: int = 8 * GIB,
         availability: Availability = Availability.ACTIVE,
+        address: str | None = None,
     ) -> Node:
-        """Join a new node to the swarm now (it registers and becomes READY)."""
+        """Join a new node to the swarm now (it registers and becomes READY).
+
+        ``address`` is the node's IP address (default ``192.168.65.N``).
+        """
         store = self.ctx.store
         if not isinstance(hostname, str) or not hostname:
             raise InvalidArgument(f"a node needs a hostname, not {hostname!r}")
@@ -189,7 +202,7 @@ class Swarm:
             labels=make_labels(labels or {}),
             engine_labels=make_labels(engine_labels or {}),
             status=NodeStatus.READY,
-            addr=f"192.168.65.{index}",
+            addr=address or f"192.168.65.{index}",
             nano_cpus=int(cpus * 1e9),
             memory_bytes=memory,
             created_at=self.ctx.now,

@@ -55,7 +55,9 @@ if TYPE_CHECKING:
 __all__ = [
     "FAULT_WORDS",
     "MAX_SLEEP",
+    "NODE_FAULTS",
     "SHELL_HELP",
+    "SHELL_WORDS",
     "Interpreter",
     "LineResult",
     "ShellError",
@@ -64,11 +66,13 @@ __all__ = [
     "logical_lines",
     "node_settings",
     "shell_duration",
+    "sleep_seconds",
 ]
 
 MAX_SLEEP = 30 * 24 * 3600.0  # the longest single sleep: 720h (30 days) of virtual time
 FAULT_WORDS = frozenset({"fail", "recover", "disconnect", "reconnect", "kill", "node"})
 NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
+SHELL_WORDS = frozenset({"docker", "sleep", "time", "image", "help", "exit", "quit"}) | FAULT_WORDS
 
 SHELL_HELP = """\
 Shell words:

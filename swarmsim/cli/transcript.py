@@ -19,14 +19,43 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol
 
 from swarmsim.cli.interpreter import Interpreter, LineResult, is_comment, logical_lines
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
-__all__ = ["ScriptResult", "Transcript", "clock_stamp", "run_script"]
+__all__ = [
+    "ScriptResult",
+    "Sink",
+    "Tee",
+    "Transcript",
+    "clock_stamp",
+    "play_line",
+    "run_lines",
+    "run_script",
+]
+
+
+class Sink(Protocol):
+    """Anything text can be written to (a file, :class:`io.StringIO`, a :class:`Tee`)."""
+
+    def write(self, text: str, /) -> object:
+        """Write ``text``."""
+
+
+class Tee:
+    """Writes to every sink given (``None`` ones are skipped)."""
+
+    def __init__(self, *sinks: Sink | None) -> None:
+        self.sinks = [s for s in sinks if s is not None]
+
+    def write(self, text: str, /) -> int:
+        """Write ``text`` to every sink."""
+        for sink in self.sinks:
+            sink.write(text)
+        return len(text)
 
 
 def clock_stamp(seconds: float) -> str:
@@ -52,7 +81,7 @@ class Transcript:
         Start echoed lines and comments with ``[H:MM:SS.t] ``.
     """
 
-    def __init__(self, out: TextIO, *, stamped: bool = False) -> None:
+    def __init__(self, out: Sink, *, stamped: bool = False) -> None:
         self.out = out
         self.stamped = stamped
 
@@ -111,21 +140,30 @@ def run_lines(
     Comments are recorded in the trace as ``comment`` commands.
     """
     failed: list[str] = []
-    swarm = interpreter.swarm
     for line in logical_lines(lines):
-        now = swarm.now
-        if is_comment(line):
-            transcript.text(line, now)
-            if line.strip():
-                swarm.ctx.trace.command(now, "comment", "", line.strip(), 0)
-            continue
-        result = interpreter.execute(line)
-        transcript.command(line, now, result)
+        result = play_line(interpreter, line, transcript)
         if not result.ok:
             failed.append(line)
         if result.stop:
             break
     return ScriptResult("", 1 if failed else 0, tuple(failed))
+
+
+def play_line(interpreter: Interpreter, line: str, transcript: Transcript) -> LineResult:
+    """One line of a lesson: a comment or blank line printed, or a command run and printed.
+
+    A comment is recorded in the trace as a ``comment`` command.
+    """
+    swarm = interpreter.swarm
+    now = swarm.now
+    if is_comment(line):
+        transcript.text(line, now)
+        if line.strip():
+            swarm.ctx.trace.command(now, "comment", "", line.strip(), 0)
+        return LineResult()
+    result = interpreter.execute(line)
+    transcript.command(line, now, result)
+    return result
 
 
 def run_script(swarm: Swarm, text: str, *, stamped: bool = False) -> ScriptResult:
