@@ -288,7 +288,7 @@ class Interpreter:
         With ``record`` the line goes into the trace as a command at the
         virtual time it started (an expectation's probe is not recorded).
         """
-        start = self.swarm.now
+        start = float(self.swarm.now)
         machine = self.host
         try:
             words = split_command_line(self._substitute(line))

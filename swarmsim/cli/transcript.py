@@ -155,7 +155,7 @@ def play_line(interpreter: Interpreter, line: str, transcript: Transcript) -> Li
     A comment is recorded in the trace as a ``comment`` command.
     """
     swarm = interpreter.swarm
-    now = swarm.now
+    now = float(swarm.now)
     if is_comment(line):
         transcript.text(line, now)
         if line.strip():

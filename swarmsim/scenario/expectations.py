@@ -8,10 +8,13 @@ reports both.
 
 The counts follow docker's views: *running* counts tasks whose observed
 state is ``running``, as the ``REPLICAS`` column of ``docker service ls``
-(``swarmkit: manager/controlapi/service.go``, ``ListServiceStatuses``);
-*placement* counts those running tasks per node, or per value of a node
-label; *tasks* counts every task of the service in a state, history
-included, as ``docker service ps`` lists them.
+(``swarmkit: manager/controlapi/service.go``, ``ListServiceStatuses``),
+so a task on a node that went down counts until the node comes back;
+*placement* counts, per node or per value of a node label, the running tasks
+the orchestrator still wants running (desired state ``running``: what
+``docker service ps --filter desired-state=running`` lists as Running);
+*tasks* counts every task of the service in a state, history included, as
+``docker service ps`` lists them.
 
 This module has no swarmkit counterpart.
 """
@@ -53,7 +56,7 @@ def describe(check: Check) -> str:
     if check.kind == "running":
         return f"{service} has {f('count')} running tasks"
     if check.kind == "placement":
-        per = f"per {f('label')} label" if f("label") else "per node"
+        per = f"per label {f('label')}" if f("label") else "per node"
         return f"running tasks of {service} {per}: {_spread(_pairs(f('counts')))}"
     if check.kind == "tasks":
         where = f" on {f('node')}" if f("node") else ""
@@ -139,7 +142,8 @@ def observe(check: Check, interpreter: Interpreter) -> tuple[bool, str]:
         label = f("label")
         counts: Counter[str] = Counter()
         for task in tasks:
-            node = store.nodes.get(task.node_id) if task.state == _RUNNING else None
+            placed = task.state == _RUNNING and task.desired_state == _RUNNING
+            node = store.nodes.get(task.node_id) if placed else None
             if node is not None:
                 counts[node.label(str(label)) if label else node.hostname] += 1
         expected = _pairs(f("counts"))

@@ -131,9 +131,13 @@ def _first_schema_error(file: str, data: Any, positions: Positions) -> ScenarioE
     errors = list(_validator().iter_errors(data))
     if not errors:
         return None
-    found = [_schema_error(file, e, positions) for e in errors]
-    # the first in reading order; at one place the deepest path tells most
-    return min(found, key=lambda e: (e.line, e.col, -e.path.count(".") - e.path.count("[")))
+    found = [(e.validator == "required", _schema_error(file, e, positions)) for e in errors]
+    # the first in reading order (a missing key last: a misspelt key explains it better);
+    # at one place the deepest path tells most
+    return min(
+        found,
+        key=lambda f: (f[0], f[1].line, f[1].col, -f[1].path.count(".") - f[1].path.count("[")),
+    )[1]
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:

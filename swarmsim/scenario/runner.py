@@ -196,7 +196,7 @@ class Runner:
 
     # -------------------------------------------------------------------- run
     def _comment(self, text: str) -> None:
-        now = self.swarm.now
+        now = float(self.swarm.now)
         for line in text.splitlines() or [""]:
             self._transcript.text(f"# {line}".rstrip(), now)
         self.swarm.ctx.trace.command(now, "comment", "", text, 0)
