@@ -109,12 +109,11 @@ def _schema_error(file: str, error: Any, positions: Positions) -> ScenarioError:
         choices = error.validator_value if validator == "enum" else [error.validator_value]
         text = ", ".join(str(c) for c in choices)
         message = f"{_kind(value)} is not one of: {text}{_suggest(str(value), map(str, choices))}"
+    elif "propertyNames" in error.schema_path:  # a key of ``images:``
+        path, at_key = (*path, value), True
+        message = f"{value!r} is not a valid image reference (lowercase name, optional :tag)"
     elif validator == "pattern":
-        message = f"{value!r} is not a valid name"
-    elif validator == "propertyNames":
-        bad = next(k for k in value if not _validator().is_valid(k, error.validator_value))
-        path, at_key = (*path, bad), True
-        message = f"{bad!r} is not a valid image reference (lowercase name, optional :tag)"
+        message = f"{value!r} is not a valid name (letters, digits, '_', '.', '-')"
     elif validator == "minimum":
         message = f"must be at least {error.validator_value}, not {value}"
     elif validator in ("minItems", "minProperties", "minLength"):

@@ -139,8 +139,14 @@ def load_yaml(file: str, text: str) -> tuple[Any, Positions]:
         if "expected <block end>" in problem or "mapping values are not allowed" in problem:
             message += ": check the indentation"
         raise ScenarioError(file, line, col, "(yaml)", message) from None
-    except Exception as error:  # ruamel's other errors (reader, bad encoding...)
-        raise ScenarioError(file, 1, 1, "(yaml)", f"invalid YAML: {error}") from None
+    except Exception as error:  # ruamel's other errors (a character YAML refuses...)
+        line, col = 1, 1
+        position = getattr(error, "position", None)
+        if isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            col = position - (text.rfind("\n", 0, position) + 1) + 1
+        reason = " ".join(str(error).split(' in "')[0].split())  # one line, no stream name
+        raise ScenarioError(file, line, col, "(yaml)", f"invalid YAML: {reason}") from None
     positions = Positions()
     if node is None:
         return None, positions
