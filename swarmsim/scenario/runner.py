@@ -224,7 +224,7 @@ class Runner:
             self._settle(max(start, self.swarm.now))
             if step.comment is not None:
                 self._comment(step.comment.get(self.lang))
-            if step.line and not self._play(step.line):
+            if (step.line or step.kind == "text") and not self._play(step.line):
                 break
             for expectation in step.expect:
                 self._expect(expectation, self.swarm.now)
