@@ -142,8 +142,8 @@ def observe(check: Check, interpreter: Interpreter) -> tuple[bool, str]:
         label = f("label")
         counts: Counter[str] = Counter()
         for task in tasks:
-            placed = task.state == _RUNNING and task.desired_state == _RUNNING
-            node = store.nodes.get(task.node_id) if placed else None
+            kept = task.state == _RUNNING and task.desired_state == _RUNNING
+            node = store.nodes.get(task.node_id) if kept else None
             if node is not None:
                 counts[node.label(str(label)) if label else node.hostname] += 1
         expected = _pairs(f("counts"))

@@ -21,7 +21,8 @@ def test_lines_become_steps_with_continuations_joined() -> None:
     assert [m.name for m in lesson.cluster.machines] == ["manager1", "worker1", "worker2"]
     result = Runner(lesson).run()
     assert result.transcript == (
-        "[0:00:00.0] # title\n\n[0:00:00.0] $ docker node update \\\n  --availability drain worker1\n"
+        "[0:00:00.0] # title\n\n"
+        "[0:00:00.0] $ docker node update \\\n  --availability drain worker1\n"
         "worker1\nl: 1 commands, 0 failed\n"
     )
 

@@ -67,7 +67,7 @@ def test_within_passes_the_first_time_it_holds_and_at_is_anchored_to_the_step() 
         "      - {within: 1m, node: {name: worker1, status: down}}\n"
         "      - {at: 1s, node: {name: worker1, status: ready}}\n"
     )
-    verdicts = {v.expectation.label: v for v in runner._verdicts}  # noqa: SLF001
+    verdicts = {v.expectation.label: v for v in runner._verdicts}
     down = verdicts["steps[0].expect[0]"]
     assert down.passed and 60 + 10 < down.time < 60 + 20  # 3 missed heartbeats of 5 s
     early = verdicts["steps[0].expect[1]"]
@@ -86,7 +86,7 @@ def test_a_within_that_never_holds_fails_at_its_deadline_with_what_was_seen() ->
         "steps:\n  - run: docker service create -d --name web --replicas 2 nginx\n"
         "expect:\n  - {after: 10s, within: 20s, running: {service: web, count: 5}}\n"
     )
-    (verdict,) = runner._verdicts  # noqa: SLF001
+    (verdict,) = runner._verdicts
     assert (verdict.passed, verdict.time, verdict.seen) == (False, 30.0, "2 running")
     assert (
         "[0:00:30.0] FAIL expect[0] (t.yaml:7:5): web has 5 running tasks; saw 2 running\n" in out
@@ -115,7 +115,7 @@ def test_a_failing_command_does_not_fail_a_scenario_but_fails_a_lesson() -> None
 
 
 def test_quiet_prints_verdicts_only_but_the_result_keeps_the_transcript() -> None:
-    out, runner = replay(
+    out, _ = replay(
         "steps:\n  - {run: docker node ls, comment: {en: Nodes, es: Nodos}}\n"
         "expect:\n  - {at: 0s, node: {name: manager1, role: manager}}\n",
         quiet=True,
@@ -174,4 +174,4 @@ def test_result_reprs(lang: str) -> None:
         repr(result)
         == "<ScenarioResult t: 1 expectation, 1 passed>\n  PASS expect[0]: node worker1 is there"
     )
-    assert "✅" in result._repr_html_()  # noqa: SLF001
+    assert "✅" in result._repr_html_()
