@@ -2,7 +2,7 @@
 
 The JSON Schema has already checked keys and types; this module checks what
 needs the meaning of the values, with the interpreter's own parsers (one
-parser of durations and settings, :mod:`swarmsim.cli.interpreter`):
+parser of durations and settings, :mod:`swarmsim.cli.shellargs`):
 
 * durations (``at``, ``after``, ``sleep``, ``within``, image timings) and
   resources (``cpus``, ``memory``) parse, times are not negative;
@@ -27,10 +27,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from swarmsim.cli.interpreter import (
-    IMAGE_FIELDS,
-    NODE_FAULTS,
-    SHELL_WORDS,
+from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS
+from swarmsim.cli.shellargs import (
+    DURATION_FIELDS,
     ShellError,
     image_settings,
     node_settings,
@@ -56,8 +55,6 @@ __all__ = ["build_scenario", "quote_word"]
 
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 _ACTIONS = ("run", "sleep", "fault")
-_DURATION_FIELDS = {f for f in IMAGE_FIELDS if f not in ("exit_code", "never_healthy")}
-_DURATION_FIELDS.discard("pull_error")
 
 
 def quote_word(word: str) -> str:
@@ -190,7 +187,7 @@ class _Builder:
                 path: Path = ("images", image, key)
                 if isinstance(value, bool):
                     text = str(value).lower()
-                elif key in _DURATION_FIELDS:
+                elif key in DURATION_FIELDS:
                     text = (
                         value
                         if isinstance(value, str)

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from swarmsim.cli.interpreter import (
-    Interpreter,
-    ShellError,
-    image_settings,
-    logical_lines,
-    node_settings,
-    shell_duration,
-)
+from swarmsim.cli.interpreter import Interpreter, logical_lines
+from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, shell_duration
 from swarmsim.swarm import Swarm
 
 
