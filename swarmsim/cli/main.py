@@ -194,6 +194,10 @@ def _run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     scenarios = _load(args.files)
     for scenario in scenarios or ():
+        if scenario.kind == "lesson":
+            count = sum(1 for step in scenario.steps if step.kind == "run")
+            print(f"{scenario.file}: ok ({count} commands)")
+            continue
         count = len(scenario.expectations)
         print(f"{scenario.file}: ok ({len(scenario.steps)} steps, {count} expectations)")
     return 0 if scenarios is not None else 2

@@ -30,6 +30,7 @@ from typing import Any
 from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
+    MAX_SLEEP,
     ShellError,
     image_settings,
     node_settings,
@@ -118,6 +119,8 @@ class _Builder:
             raise self.error(path, f"{error}{f' ({hint})' if hint else ''}") from None
         if seconds < 0:
             raise self.error(path, f"must be a duration of 0s or more, not {text}")
+        if seconds > MAX_SLEEP:  # heartbeats every 5 s: longer would take hours to run
+            raise self.error(path, f"at most {format_duration(MAX_SLEEP)}, not {text}")
         return seconds
 
     # ---------------------------------------------------------------- cluster

@@ -91,6 +91,7 @@ MUTATIONS: dict[str, tuple[Mutation, str]] = {
     "duplicate-top-key": (_sub(r"^(seed: .*)", r"\1\n\1"), "duplicate key 'seed'"),
     "duplicate-step-key": (_sub(r"^  - run: (.*)", r"  - run: \1\n    run: \1"), "duplicate key"),
     "bad-duration": (_sub(r"^  - at: .*", "  - at: 2 minutes"), "unknown unit"),
+    "at-too-far": (_sub(r"^  - at: .*", "  - at: 1000h"), "at most 720h"),
     "sexagesimal-at": (_sub(r"^  - at: .*", "  - at: 22:22"), "base-60"),
     "negative-after": (_sub(r"^  - run:", "  - after: -5s\n    run:"), "0s or more"),
     "after-number-negative": (_sub(r"^  - run:", "  - after: -5\n    run:"), "0s or more"),
