@@ -60,6 +60,7 @@ __all__ = [
     "Interpreter",
     "LineResult",
     "ShellError",
+    "continues",
     "is_comment",
     "logical_lines",
 ]
@@ -107,6 +108,11 @@ def is_comment(line: str) -> bool:
     return not line.strip() or line.lstrip().startswith("#")
 
 
+def continues(line: str) -> bool:
+    """Whether a line ends in an unescaped backslash (it goes on on the next line)."""
+    return _CONTINUED.search(line) is not None
+
+
 def logical_lines(lines: Iterable[str]) -> Iterator[str]:
     """Join lines ending in a backslash with the next one (newlines kept inside).
 
@@ -116,7 +122,7 @@ def logical_lines(lines: Iterable[str]) -> Iterator[str]:
     pending = ""
     for raw in lines:
         line = pending + raw.rstrip("\n")
-        if _CONTINUED.search(line):
+        if continues(line):
             pending = line + "\n"
             continue
         pending = ""

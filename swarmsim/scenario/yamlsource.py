@@ -24,6 +24,7 @@ This module has no swarmkit counterpart (docker/cli reads compose files with
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,15 +44,27 @@ _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def dotted(path: Path) -> str:
     """``("steps", 2, "fault")`` as ``steps[2].fault`` (the root is ``(root)``).
 
+    A key that is not a plain word is quoted in brackets.
+
     >>> dotted(("steps", 2, "fault", "node")), dotted(())
     ('steps[2].fault.node', '(root)')
+    >>> dotted(("images", "redis:3.0.7", "pull"))
+    'images["redis:3.0.7"].pull'
     """
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
+        else:
+            text += f".{part}" if text else part
     return text or "(root)"
 
 
