@@ -72,13 +72,20 @@ class UpdateStatus:
 
 @dataclass(slots=True)
 class Service:
-    """A service: its current spec, the spec before the last update, and its update status."""
+    """A service: its current spec, the spec before the last update, and its update status.
+
+    Spec versions play the part of swarmkit's ``SpecVersion`` (a raft index):
+    every new spec gets a version above any the service has held
+    (``last_version`` remembers the highest), and a rollback restores the
+    previous spec *with its version*, so the tasks of that spec are current again.
+    """
 
     id: str
     spec: ServiceSpec
     spec_version: int = 0
     previous_spec: ServiceSpec | None = None
     previous_spec_version: int | None = None
+    last_version: int = 0  # the highest spec version this service has held
     update_status: UpdateStatus | None = None
     created_at: float = 0.0
     updated_at: float = 0.0
@@ -89,6 +96,22 @@ class Service:
     def name(self) -> str:
         """The service name."""
         return self.spec.name
+
+    def new_spec_version(self) -> int:
+        """A spec version above any this service has held (it is remembered)."""
+        self.last_version = max(self.last_version, self.spec_version) + 1
+        return self.last_version
+
+    def restore_previous_spec(self) -> None:
+        """Roll back: the previous spec and its version become current.
+
+        Without a recorded previous version (a service built by hand) the
+        restored spec gets a new one.
+        """
+        assert self.previous_spec is not None
+        version = self.previous_spec_version
+        self.spec = self.previous_spec
+        self.spec_version = self.new_spec_version() if version is None else version
 
 
 @dataclass(slots=True)
