@@ -1,4 +1,4 @@
-"""Objects kept in the store: nodes, services, tasks and networks.
+"""Objects kept in the store: nodes, services, tasks, networks, secrets and configs.
 
 Mirrors ``swarmkit: api/objects.proto``.  Unlike specs these are mutable: the
 component that owns a field changes it and then commits the object through
@@ -21,7 +21,15 @@ from swarmsim.api.enums import (
     TaskState,
     UpdateState,
 )
-from swarmsim.api.specs import EndpointSpec, Labels, PortConfig, ServiceSpec, TaskSpec
+from swarmsim.api.specs import (
+    ConfigSpec,
+    EndpointSpec,
+    Labels,
+    PortConfig,
+    SecretSpec,
+    ServiceSpec,
+    TaskSpec,
+)
 
 
 @dataclass(slots=True)
@@ -168,3 +176,23 @@ class Network:
     attachable: bool = False
     labels: Labels = ()
     created_at: float = 0.0
+
+
+@dataclass(slots=True)
+class Secret:
+    """A secret in the store (immutable once created, as in swarmkit)."""
+
+    id: str
+    spec: SecretSpec
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+
+@dataclass(slots=True)
+class Config:
+    """A config in the store (immutable once created, as in swarmkit)."""
+
+    id: str
+    spec: ConfigSpec
+    created_at: float = 0.0
+    updated_at: float = 0.0
