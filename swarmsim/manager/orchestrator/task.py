@@ -83,12 +83,16 @@ def slot_mates(store: Store, task: Task) -> list[Task]:
     A slot is the service and slot number, or the service and node for a
     global task (slot 0).
     """
+    if task.slot:
+        candidates = store.tasks_in_slot(task.service_id, task.slot)
+    else:  # a node holds few tasks; slot 0 holds every task of the global service
+        candidates = [t for t in store.tasks_on_node(task.node_id) if t.slot == 0]
     return [
         other
-        for other in store.tasks_in_slot(task.service_id, task.slot)
+        for other in candidates
         if other.id != task.id
+        and other.service_id == task.service_id
         and other.desired_state <= TaskState.RUNNING
-        and (task.slot or other.node_id == task.node_id)
     ]
 
 
