@@ -88,10 +88,22 @@ class Trace:
     ----------
     records
         Records to start from (in time order), e.g. those of a loaded file.
+    clock
+        The simulation's clock: :attr:`end` follows it (a live run).
+    end
+        The time the run reached, for a trace without a clock (a loaded file).
     """
 
-    def __init__(self, records: Iterable[TraceRecord] = ()) -> None:
+    def __init__(
+        self,
+        records: Iterable[TraceRecord] = (),
+        *,
+        clock: Callable[[], float] | None = None,
+        end: float | None = None,
+    ) -> None:
         self._records: list[TraceRecord] = list(records)
+        self._clock = clock
+        self._end = end
         self._observers: list[Observer] = []
 
     def subscribe(self, observer: Observer) -> None:
@@ -200,6 +212,16 @@ class Trace:
             return
         self._append(record)
 
+    @property
+    def end(self) -> float:
+        """The virtual time the run reached: its clock now, else the saved end, else the
+        last record's time (0 when empty).  A run that slept after its last change ends
+        later than its last record; pictures draw up to here."""
+        last = self._records[-1].time if self._records else 0.0
+        if self._clock is not None:
+            return max(float(self._clock()), last)
+        return max(self._end, last) if self._end is not None else float(last)
+
     def __len__(self) -> int:
         return len(self._records)
 
@@ -225,8 +247,9 @@ class Trace:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the trace as JSON lines: a header, then one record per line.
 
-        The header is ``{"format": "swarmsim-trace", "version": 1, "columns":
-        [...]}``; each record is a JSON array in the order of ``columns``.
+        The header is ``{"format": "swarmsim-trace", "version": 1, "end": T,
+        "columns": [...]}`` (``T`` is :attr:`end`); each record is a JSON array
+        in the order of ``columns``.
         Times are written as Python's shortest exact float text, so identical
         runs give byte-identical files and :func:`load` gives back equal records.
 
@@ -238,12 +261,17 @@ class Trace:
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.jsonl"
         >>> trace.save(path)
         >>> print(path.read_text(), end="")  # doctest: +ELLIPSIS
-        {"format":"swarmsim-trace","version":1,"columns":["time","kind",...,"spec_version"]}
+        {"format":"swarmsim-trace","version":1,"end":1.5,"columns":["time",...,"spec_version"]}
         [1.5,"command","docker","","",0,"manager1","","","docker node ls",0]
         >>> list(load(path)) == list(trace)
         True
         """
-        header = {"format": FORMAT, "version": FORMAT_VERSION, "columns": list(COLUMNS)}
+        header = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "end": float(self.end),
+            "columns": list(COLUMNS),
+        }
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         with Path(path).open("w", encoding="utf-8", newline="\n") as out:
             out.write(dumps(header) + "\n")
@@ -285,7 +313,7 @@ def load(path: str | os.PathLike[str]) -> Trace:
         lines.pop()
     if not lines:
         raise TraceFileError(f"{name}:1: not a swarmsim trace: the file is empty")
-    _check_header(name, _parse(name, 1, lines[0]))
+    end = _check_header(name, _parse(name, 1, lines[0]))
     records: list[TraceRecord] = []
     last = -math.inf
     for number, raw in enumerate(lines[1:], start=2):
@@ -296,7 +324,7 @@ def load(path: str | os.PathLike[str]) -> Trace:
             )
         last = rec.time
         records.append(rec)
-    return Trace(records)
+    return Trace(records, end=end)
 
 
 def _parse(name: str, number: int, raw: bytes) -> object:
@@ -310,7 +338,7 @@ def _parse(name: str, number: int, raw: bytes) -> object:
         ) from None
 
 
-def _check_header(name: str, header: object) -> None:
+def _check_header(name: str, header: object) -> float:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise TraceFileError(f"{name}:1: not a swarmsim trace: the first line must be its header")
     if header.get("version") != FORMAT_VERSION:
@@ -320,6 +348,10 @@ def _check_header(name: str, header: object) -> None:
         )
     if header.get("columns") != list(COLUMNS):
         raise TraceFileError(f"{name}:1: the columns must be {list(COLUMNS)}")
+    end = header.get("end")
+    if isinstance(end, bool) or not isinstance(end, int | float) or not math.isfinite(end):
+        raise TraceFileError(f"{name}:1: end must be a finite number, not {end!r}")
+    return float(end)
 
 
 def _record(name: str, number: int, row: object) -> TraceRecord:

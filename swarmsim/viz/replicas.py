@@ -9,7 +9,7 @@ numbers as :func:`~swarmsim.metrics.update_reports` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
@@ -36,10 +36,10 @@ if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
 _Chunk = tuple[list[float], list[float], list[float]]  # times, lower, upper
-K = TypeVar("K", int, str)
+K = TypeVar("K", bound=Hashable)
 
 
-def _version_stack(by_version: Mapping[K, StepSeries], end: float) -> dict[K, list[_Chunk]]:
+def stack_series(by_version: Mapping[K, StepSeries], end: float) -> dict[K, list[_Chunk]]:
     """Stacked step areas of the per-version counts (older versions at the bottom).
 
     Versions stack in the order of ``by_version``.
@@ -169,14 +169,14 @@ def replicas_over_time(
     step(data.running, color="#111111", linewidth=2.0, label=text("state:running", lang), zorder=3)
     areas: list[tuple[str, object, str, list[_Chunk]]] = []  # gid, colour, label, chunks
     if palette is not None:
-        image_stack = _version_stack(data.by_image, end)
+        image_stack = stack_series(data.by_image, end)
         for image in data.by_image:
             version = palette.by_image(service, image)
             label = text("running on", lang, version=version.image)
             areas.append((f"image:{image}", version.color, label, image_stack[image]))
     elif len(data.by_version) > 1:
         tab10 = mpl.colormaps["tab10"]
-        stack = _version_stack(data.by_version, end)
+        stack = stack_series(data.by_version, end)
         for i, number in enumerate(data.by_version):
             label = text("running on", lang, version=f"v{number}")
             areas.append((f"version:{number}", tab10(i % 10), label, stack.get(number, [])))
