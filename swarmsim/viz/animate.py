@@ -143,7 +143,7 @@ def frame_times(
         step = len(marks) / (max_frames // 2)
         marks = [marks[int(i * step)] for i in range(max_frames // 2)]
     even = max_frames - len(marks)
-    spread = [end * i / (even - 1) for i in range(even)] if even > 1 else [end]
+    spread = [end * i / (even - 1) for i in range(even - 1)] + [end]
     return sorted(set(marks) | set(spread))
 
 
@@ -207,10 +207,10 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
             if status:
                 ax.text(
                     x1 - 0.04,
-                    y0 + 0.04,
+                    y1 - 0.04,
                     status,
                     fontsize=font * 0.85,
-                    va="top",
+                    va="bottom",
                     ha="right",
                     color="#a00000" if machine.down else "#444444",
                     fontweight="bold",

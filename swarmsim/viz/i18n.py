@@ -56,6 +56,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Running tasks per group of nodes",
         "Tareas en ejecución por grupo de nodos",
     ),
+    "lane scale": ("a full lane is {count} tasks", "un carril lleno son {count} tareas"),
     "commands": ("Commands", "Comandos"),
     "more commands": ("… and {count} more", "… y {count} más"),
     "fault": ("fault", "fallo"),

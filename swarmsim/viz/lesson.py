@@ -21,17 +21,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from swarmsim.errors import InvalidArgument
 from swarmsim.trace import Trace, TraceRecord
 from swarmsim.viz.commands import command_marks, draw_key, draw_marks, key_lines
 from swarmsim.viz.gantt import gantt_lanes, task_gantt
-from swarmsim.viz.i18n import check_lang
+from swarmsim.viz.i18n import check_lang, text
 from swarmsim.viz.lanes import MAX_LANES, node_groups, node_lanes
 from swarmsim.viz.output import save
 from swarmsim.viz.replicas import replicas_over_time
+from swarmsim.viz.style import new_figure
 from swarmsim.viz.versions import version_palette
 
 #: Above this many nodes the timeline shows groups of nodes instead of one row per node.
@@ -94,8 +94,7 @@ def lesson_figure(
     heights = [top_height] + [2.3] * len(services)
     if marks:
         heights.append(0.35 + 0.15 * key_lines(marks))
-    fig = Figure(figsize=(WIDTH, sum(heights) + 0.4), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(WIDTH, sum(heights) + 0.4)
     grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
     top = fig.add_subplot(grid[0])
     top.set_xlim(-0.01 * end, 1.01 * end)
@@ -114,16 +113,14 @@ def lesson_figure(
         replicas_over_time(records, service, ax=ax, until=end, palette=palette, lang=lang)
         ax.set_gid(f"replicas:{service}")
         draw_marks(ax, marks)
-    for ax in fig.axes[:-1]:
-        ax.set_xlabel("")
-        ax.tick_params(axis="x", labelbottom=False)
-    fig.axes[-1].tick_params(axis="x", labelbottom=True)
+    for ax in fig.axes:  # one time axis, under the last panel
+        last = ax is fig.axes[-1]
+        ax.set_xlabel(text("time", lang) if last else "")
+        ax.tick_params(axis="x", labelbottom=last)
     if marks:
         key = fig.add_subplot(grid[len(heights) - 1])
         key.set_gid("commands")
         draw_key(key, marks, lang)
-        # the time axis label belongs to the last panel above the key
-        fig.axes[-2].tick_params(axis="x", labelbottom=True)
     return fig
 
 

@@ -7,6 +7,7 @@ are for those modules, not part of the :mod:`swarmsim.viz` API.
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
@@ -104,11 +105,30 @@ LABEL_FONTSIZE = 7.5
 # ------------------------------------------------------------------ helpers
 
 
-def new_axes(width: float, height: float) -> Axes:
-    """Axes on a new constrained-layout figure with an Agg canvas (no pyplot)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+class InlineFigure(Figure):
+    """A figure that shows itself in a notebook: Jupyter calls :meth:`_repr_png_`.
+
+    A plain :class:`~matplotlib.figure.Figure` only displays inline once
+    pyplot's inline backend is loaded (``%matplotlib inline``); this one needs nothing.
+    """
+
+    def _repr_png_(self) -> bytes:
+        """The figure as PNG bytes (what a notebook cell shows)."""
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        return buffer.getvalue()
+
+
+def new_figure(width: float, height: float) -> InlineFigure:
+    """A new constrained-layout :class:`InlineFigure` with an Agg canvas (no pyplot)."""
+    fig = InlineFigure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
-    return fig.add_subplot()
+    return fig
+
+
+def new_axes(width: float, height: float) -> Axes:
+    """Axes on a :func:`new_figure`."""
+    return new_figure(width, height).add_subplot()
 
 
 def time_label(ax: Axes, lang: str = "en") -> None:
