@@ -32,7 +32,7 @@ from swarmsim.errors import InvalidArgument
 from swarmsim.trace import Trace, TraceRecord
 from swarmsim.viz.commands import Mark, command_marks
 from swarmsim.viz.i18n import check_lang, text
-from swarmsim.viz.style import NODE_DOWN, NODE_SHADES, TERMINAL, rect
+from swarmsim.viz.style import NODE_DOWN, NODE_SHADES, TERMINAL, UPDATE_COLORS, rect
 from swarmsim.viz.versions import VersionPalette, tint, version_palette
 
 #: Most frames of an animation.
@@ -74,11 +74,13 @@ class Machine:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """The cluster at one virtual time: machines in order of joining, the last command."""
+    """The cluster at one virtual time: machines in order of joining, the last command,
+    and the services whose update is in progress or paused (name → update state)."""
 
     time: float
     machines: list[Machine]
     command: Mark | None
+    updates: dict[str, str] = field(default_factory=dict)
 
 
 def snapshots(records: Iterable[TraceRecord], times: Sequence[float]) -> list[Snapshot]:
@@ -91,6 +93,7 @@ def snapshots(records: Iterable[TraceRecord], times: Sequence[float]) -> list[Sn
     tasks: dict[str, tuple[str, Chip]] = {}  # task id -> (node id, chip)
     last: Mark | None = None
     number = 0
+    updates: dict[str, str] = {}
     out: list[Snapshot] = []
     pending = list(times)
     index = 0
@@ -105,7 +108,7 @@ def snapshots(records: Iterable[TraceRecord], times: Sequence[float]) -> list[Sn
                 machines[node_id].chips.append(chip)
         for machine in machines.values():
             machine.chips.sort(key=lambda c: (c.service, c.slot))
-        out.append(Snapshot(time, list(machines.values()), last))
+        out.append(Snapshot(time, list(machines.values()), last, dict(updates)))
 
     for rec in records:
         while index < len(pending) and rec.time > pending[index]:
@@ -123,6 +126,11 @@ def snapshots(records: Iterable[TraceRecord], times: Sequence[float]) -> list[Sn
                 machine = nodes.setdefault(rec.id, Machine(rec.id, rec.node, rec.service))
                 machine.hostname, machine.role = rec.node, rec.service
                 machine.status, machine.availability = rec.state, rec.desired
+        elif rec.kind == "service":
+            if rec.event != "delete" and rec.state in UPDATE_COLORS:
+                updates[rec.service] = rec.state
+            else:
+                updates.pop(rec.service, None)
         elif rec.kind == "command" and rec.event in ("docker", "fault"):
             number += 1
             last = Mark(number, rec.time, rec.event, rec.detail, rec.slot)
@@ -215,7 +223,7 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
                     color="#a00000" if machine.down else "#444444",
                     fontweight="bold",
                 )
-            _chips(ax, machine, x0, y0, palette, chip_verts, font)
+            _chips(ax, machine, x0, y0, palette, chip_verts, font, box_px >= 200)
     ax.add_collection(
         PolyCollection(
             boxes, facecolors=faces, edgecolors="#555555", linewidths=1.0, zorder=1, gid="machines"
@@ -245,6 +253,18 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
         prefix = "$ " if snap.command.event == "docker" else f"[{text('fault', lang)}] "
         line = prefix + snap.command.line
         line = line if len(line) <= 90 else line[:89] + "…"
+    for i, (service, state) in enumerate(sorted(snap.updates.items())):
+        fig.text(
+            0.99,
+            0.985 - 0.045 * i,
+            f"{service}: {text(f'update:{state}', lang)}",
+            fontsize=12,
+            ha="right",
+            va="top",
+            color=UPDATE_COLORS[state][0],
+            fontweight="bold",
+            gid=f"update:{service}",
+        )
     fig.text(
         0.01,
         0.03,
@@ -275,21 +295,44 @@ def _chips(
     palette: VersionPalette,
     chip_verts: dict[str, tuple[str, list[list[tuple[float, float]]]]],
     font: float,
+    labelled: bool,
 ) -> None:
-    """The task chips of one machine: up to :data:`MAX_CHIPS` in a 6 × 2 grid."""
-    size, pad = 0.12, 0.02
+    """The task chips of one machine, up to :data:`MAX_CHIPS`.
+
+    Big boxes (a class of a few machines) get three labelled chips a row
+    (``redis.2``); small ones six plain chips a row.
+    """
+    per_row, width, height = (3, 0.25, 0.17) if labelled else (6, 0.12, 0.17)
+    pad = 0.02
     for k, chip in enumerate(machine.chips[:MAX_CHIPS]):
-        cx = x0 + 0.06 + (k % 6) * (size + pad)
-        cy = y0 + 0.34 + (k // 6) * (size + pad + 0.06)
+        cx = x0 + 0.05 + (k % per_row) * (width + pad)
+        cy = y0 + 0.24 + (k // per_row) * (height + pad)
         version = palette.of(chip.service, chip.spec_version)
         running = chip.state == "running"
         kind = "stale" if machine.down else "chips" if running else "starting"
         gid = f"{kind}:{version.label}"
         color = version.color if kind == "chips" else tint(version.color, 0.6 if running else 0.8)
-        chip_verts.setdefault(gid, (color, []))[1].append(rect(cx, cx + size, cy, cy + size * 1.5))
+        chip_verts.setdefault(gid, (color, []))[1].append(rect(cx, cx + width, cy, cy + height))
+        if labelled:
+            dark = kind == "chips" and version.color in _DARK
+            ax.text(
+                cx + width / 2,
+                cy + height / 2,
+                f"{chip.service}.{chip.slot}" if chip.slot else chip.service,
+                fontsize=font * 0.7,
+                ha="center",
+                va="center",
+                color="white" if dark else "black",
+                zorder=3,
+                clip_on=True,
+            )
     extra = len(machine.chips) - MAX_CHIPS
     if extra > 0:
         ax.text(x0 + 0.84, y0 + 0.78, f"+{extra}", fontsize=font * 0.85, ha="right", va="bottom")
+
+
+# version colours dark enough for white chip labels
+_DARK = frozenset({"#0072B2", "#009E73", "#CC79A7", "#332288", "#882255", "#AA4499", "#117733"})
 
 
 def animation_frames(

@@ -74,3 +74,16 @@ def test_the_gif_has_one_frame_per_time_and_is_byte_identical(
         assert gif.size == (960, 540)
     with pytest.raises(InvalidArgument, match=r"\.gif"):
         save_animation(drain_run.trace, tmp_path / "a.png")
+
+
+def test_a_paused_update_is_named_in_the_frame(paused_run: Swarm) -> None:
+    paused = next(r.time for r in paused_run.trace if r.state == "paused")
+    (before, during, after) = snapshots(paused_run.trace, [10.0, paused + 1.0, paused_run.now])
+    assert (before.updates, during.updates, after.updates) == ({}, {"redis": "paused"}, {})
+    fig = Figure(figsize=(9.6, 5.4))
+    draw_frame(fig, during, version_palette(paused_run.trace))
+    (label,) = [t for t in fig.texts if t.get_gid() == "update:redis"]
+    assert label.get_text() == "redis: update paused"
+    # three machines: big labelled chips, the new version's task still on its way
+    chips = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("redis.")]
+    assert sorted(chips) == ["redis.1", "redis.2", "redis.3"]
