@@ -354,7 +354,7 @@ def animation_frames(
         rgb = np.asarray(canvas.buffer_rgba())[:, :, :3]  # type: ignore[no-untyped-call]
         image = Image.fromarray(np.ascontiguousarray(rgb))
         frames.append(
-            image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            image.quantize(colors=48, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         )
     return frames
 
@@ -395,6 +395,6 @@ def save_animation(
         append_images=frames[1:],
         duration=durations,
         loop=0,
-        optimize=False,
+        optimize=True,
         disposal=1,
     )
