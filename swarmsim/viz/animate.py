@@ -5,7 +5,7 @@ below, a down machine red and hatched, a drained one grey and hatched — with
 its tasks as small chips coloured by service and version (the image colours
 of :mod:`~swarmsim.viz.versions`: solid while running, a light tint while on
 the way), and a caption with the virtual time and the last command or fault.
-:func:`snapshots` replays the records once for all frame times;
+:func:`~swarmsim.viz.snapshots.snapshots` replays the records once for all frame times;
 :func:`draw_frame` draws one snapshot (testable without a GIF);
 :func:`save_animation` writes the GIF with pillow.
 
@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -30,9 +29,10 @@ from PIL import Image
 
 from swarmsim.errors import InvalidArgument
 from swarmsim.trace import Trace, TraceRecord
-from swarmsim.viz.commands import Mark, command_marks
+from swarmsim.viz.commands import command_marks
 from swarmsim.viz.i18n import check_lang, text
-from swarmsim.viz.style import NODE_DOWN, NODE_SHADES, TERMINAL, UPDATE_COLORS, rect
+from swarmsim.viz.snapshots import Machine, Snapshot, snapshots
+from swarmsim.viz.style import NODE_SHADES, UPDATE_COLORS, rect
 from swarmsim.viz.versions import VersionPalette, tint, version_palette
 
 #: Most frames of an animation.
@@ -43,101 +43,6 @@ FRAME_MS, LAST_MS = 150, 2000
 SIZE = (960, 540)
 #: Most chips drawn in one machine (the rest are counted as ``+N``).
 MAX_CHIPS = 12
-
-
-@dataclass(frozen=True, slots=True)
-class Chip:
-    """A task on a machine in a snapshot."""
-
-    service: str
-    slot: int
-    spec_version: int
-    state: str
-
-
-@dataclass(slots=True)
-class Machine:
-    """A node in a snapshot."""
-
-    id: str
-    hostname: str
-    role: str
-    status: str = "ready"
-    availability: str = "active"
-    chips: list[Chip] = field(default_factory=list)
-
-    @property
-    def down(self) -> bool:
-        """Whether its status is down or disconnected."""
-        return self.status in NODE_DOWN
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The cluster at one virtual time: machines in order of joining, the last command,
-    and the services whose update is in progress or paused (name → update state)."""
-
-    time: float
-    machines: list[Machine]
-    command: Mark | None
-    updates: dict[str, str] = field(default_factory=dict)
-
-
-def snapshots(records: Iterable[TraceRecord], times: Sequence[float]) -> list[Snapshot]:
-    """The cluster at each of ``times`` (ascending), in one pass over the records.
-
-    A machine shows the tasks assigned to it whose observed state is not yet
-    terminal; the command is the last docker command or fault at or before the time.
-    """
-    nodes: dict[str, Machine] = {}
-    tasks: dict[str, tuple[str, Chip]] = {}  # task id -> (node id, chip)
-    last: Mark | None = None
-    number = 0
-    updates: dict[str, str] = {}
-    out: list[Snapshot] = []
-    pending = list(times)
-    index = 0
-
-    def take(time: float) -> None:
-        machines = {
-            nid: Machine(m.id, m.hostname, m.role, m.status, m.availability)
-            for nid, m in nodes.items()
-        }
-        for node_id, chip in tasks.values():
-            if node_id in machines:
-                machines[node_id].chips.append(chip)
-        for machine in machines.values():
-            machine.chips.sort(key=lambda c: (c.service, c.slot))
-        out.append(Snapshot(time, list(machines.values()), last, dict(updates)))
-
-    for rec in records:
-        while index < len(pending) and rec.time > pending[index]:
-            take(pending[index])
-            index += 1
-        if rec.kind == "task":
-            if rec.event == "delete" or rec.state in TERMINAL or not rec.node:
-                tasks.pop(rec.id, None)
-            else:
-                tasks[rec.id] = (rec.node, Chip(rec.service, rec.slot, rec.spec_version, rec.state))
-        elif rec.kind == "node":
-            if rec.event == "delete":
-                nodes.pop(rec.id, None)
-            else:
-                machine = nodes.setdefault(rec.id, Machine(rec.id, rec.node, rec.service))
-                machine.hostname, machine.role = rec.node, rec.service
-                machine.status, machine.availability = rec.state, rec.desired
-        elif rec.kind == "service":
-            if rec.event != "delete" and rec.state in UPDATE_COLORS:
-                updates[rec.service] = rec.state
-            else:
-                updates.pop(rec.service, None)
-        elif rec.kind == "command" and rec.event in ("docker", "fault"):
-            number += 1
-            last = Mark(number, rec.time, rec.event, rec.detail, rec.slot)
-    while index < len(pending):
-        take(pending[index])
-        index += 1
-    return out
 
 
 def frame_times(

@@ -10,14 +10,9 @@ from PIL import Image
 
 from swarmsim.errors import InvalidArgument
 from swarmsim.swarm import Swarm
-from swarmsim.viz.animate import (
-    MAX_FRAMES,
-    draw_frame,
-    frame_times,
-    save_animation,
-    snapshots,
-)
+from swarmsim.viz.animate import MAX_FRAMES, draw_frame, frame_times, save_animation
 from swarmsim.viz.commands import command_marks
+from swarmsim.viz.snapshots import snapshots
 from swarmsim.viz.versions import version_palette
 
 
