@@ -27,10 +27,12 @@ def test_group_counts_follow_a_node_loss() -> None:
 def test_replica_timeline_by_image_merges_the_rollback_with_the_first_version() -> None:
     swarm = lesson(UPDATE_PAUSED)
     timeline = replica_timeline(swarm.trace, "redis")
-    assert list(timeline.by_version) == [0, 1, 2]
+    images = {r.spec_version: r.desired for r in swarm.trace if r.kind == "service"}
+    old_versions = [v for v, image in images.items() if image == "redis:3.0.6"]
     assert list(timeline.by_image) == ["redis:3.0.6", "redis:3.0.7"]
     old = timeline.by_image["redis:3.0.6"]
     for t in sorted({*timeline.running.times, swarm.now}):
-        assert old.at(t) == timeline.by_version[0].at(t) + timeline.by_version[2].at(t)
+        by_version = timeline.by_version
+        assert old.at(t) == sum(by_version[v].at(t) for v in old_versions if v in by_version)
         total = old.at(t) + timeline.by_image["redis:3.0.7"].at(t)
         assert total == timeline.running.at(t)
