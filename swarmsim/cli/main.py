@@ -16,6 +16,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Sequence
 
+from swarmsim.cli import plot_command
 from swarmsim.cli.shell import SHELL_HELP, Shell
 from swarmsim.errors import SwarmSimError
 
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--seed", type=int, default=0, help="seed of every random stream (0)")
     shell.add_argument("--managers", type=_count(1), default=1, help="manager nodes (1)")
     shell.add_argument("--workers", type=_count(0), default=2, help="worker nodes (2)")
+    plot_command.add_parser(commands)
     return parser
 
 
@@ -78,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "shell":
             return _shell(args)
+        if args.command == "plot":
+            return plot_command.run(args)
     except SwarmSimError as error:
         print(f"swarmsim: {error}", file=sys.stderr)
         return 1
