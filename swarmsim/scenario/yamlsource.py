@@ -163,13 +163,21 @@ def load_yaml(file: str, text: str) -> tuple[Any, Positions]:
     positions = Positions()
     if node is None:
         return None, positions
-    return _Converter(file, positions).convert(node, ()), positions
+    try:
+        return _Converter(file, positions).convert(node, ()), positions
+    except RecursionError:
+        raise ScenarioError(file, 1, 1, "(yaml)", "the document is nested too deeply") from None
+
+
+MAX_VALUES = 100_000  # aliases can make a small file expand without bound ("billion laughs")
 
 
 class _Converter:
     def __init__(self, file: str, positions: Positions) -> None:
         self.file = file
         self.positions = positions
+        self.values = 0
+        self.open: set[int] = set()  # the collections being converted (an alias cycle)
 
     def _error(self, node: Node, path: Path, message: str) -> ScenarioError:
         mark = node.start_mark
@@ -178,12 +186,20 @@ class _Converter:
     def convert(self, node: Node, path: Path) -> Any:
         mark = node.start_mark
         self.positions.values[path] = (mark.line + 1, mark.column + 1)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self._error(node, path, f"more than {MAX_VALUES} values (aliases expanding?)")
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.open:
+            raise self._error(node, path, "an alias refers to a collection that contains it")
+        self.open.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self._scalar(node, path)
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
