@@ -107,20 +107,18 @@ class _Builder:
     ) -> float:
         """A duration from the file: a Go duration string or a number of seconds."""
         if isinstance(value, int | float):
-            if not math.isfinite(value) or value < 0:
-                raise self.error(path, f"must be a duration of 0s or more, not {value}")
-            text = str(value)
-        else:
-            text = value
+            if not (math.isfinite(value) and 0 <= value <= MAX_SLEEP):
+                limit = format_duration(MAX_SLEEP)
+                raise self.error(path, f"must be a duration from 0s to {limit}, not {value}")
+            return float(value)
         try:
-            seconds = parse(text)
+            seconds = parse(value)
         except ShellError as error:
-            hint = yaml11_hint(text)
+            hint = yaml11_hint(value)
             raise self.error(path, f"{error}{f' ({hint})' if hint else ''}") from None
-        if seconds < 0:
-            raise self.error(path, f"must be a duration of 0s or more, not {text}")
-        if seconds > MAX_SLEEP:  # heartbeats every 5 s: longer would take hours to run
-            raise self.error(path, f"at most {format_duration(MAX_SLEEP)}, not {text}")
+        if not 0 <= seconds <= MAX_SLEEP:  # heartbeats every 5 s: longer would take hours
+            limit = format_duration(MAX_SLEEP)
+            raise self.error(path, f"must be a duration from 0s to {limit}, not {value}")
         return seconds
 
     # ---------------------------------------------------------------- cluster
