@@ -21,6 +21,7 @@ This module has no swarmkit counterpart.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import html
 import io
@@ -244,16 +245,10 @@ class Runner:
         while self._queue:
             self._settle(self._queue[0][0])
         result = ScenarioResult(
-            scenario,
-            "",
-            tuple(self._verdicts),
-            self.swarm.trace,
-            tuple(self._failed),
+            scenario, "", tuple(self._verdicts), self.swarm.trace, tuple(self._failed)
         )
         self._notes.out.write(result.summary() + "\n")
-        return ScenarioResult(
-            scenario, self._buffer.getvalue(), result.verdicts, result.trace, result.failed_lines
-        )
+        return dataclasses.replace(result, transcript=self._buffer.getvalue())
 
 
 def run_scenario(
@@ -265,11 +260,8 @@ def run_scenario(
 ) -> ScenarioResult:
     """Load, check and replay a scenario file on a new swarm (or on ``swarm``).
 
-    Examples
-    --------
-    >>> result = run_scenario("scenarios/drain.yaml")  # doctest: +SKIP
-    >>> result.passed, result.summary()  # doctest: +SKIP
-    (True, 'drain: 5 expectations, 5 passed')
+    ``result.passed``, ``result.summary()`` and ``result.verdicts`` tell how
+    it went; ``result.trace`` holds every change and command of the run.
     """
     from swarmsim.scenario.loader import load_scenario
 
