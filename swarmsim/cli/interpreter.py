@@ -17,7 +17,7 @@ all hand their lines to an :class:`Interpreter`.  It understands:
 Every line it runs is recorded in the trace
 (:meth:`~swarmsim.trace.Trace.command`) at the virtual time it started, as a
 ``docker`` command, a ``fault`` or a ``shell`` word, with the machine it ran on
-and its exit code.  The parsers of durations and settings here
+(for a fault, the node it hits) and its exit code.  The parsers of durations and settings here
 (:func:`shell_duration`, :func:`image_settings`, :func:`node_settings`) are
 the ones the scenario loader uses to check a file before running it.
 
@@ -209,13 +209,25 @@ class Interpreter:
             result = LineResult(stderr=f"swarmsim: {error}\n", ok=False)
             words = []
         else:
+            machine = self._machine(words) or machine
             result = self._dispatch(words)
         if record and line.strip():
             event = event_of(words)
-            if event == "fault" and words[0] in NODE_FAULTS and len(words) == 2:
-                machine = words[1]
             self.swarm.ctx.trace.command(start, event, machine, line, 0 if result.ok else 1)
         return result
+
+    def _machine(self, words: list[str]) -> str:
+        """The node a fault hits (``fail worker2``, ``kill web.1``, ``node add w3``), or ``""``."""
+        if words[:1] and words[0] in NODE_FAULTS and len(words) == 2:
+            return words[1]
+        if words[:2] == ["node", "add"] and len(words) > 2:
+            return words[2]
+        if words[:1] == ["kill"] and len(words) > 1:
+            try:
+                return self._host(self._find_task(words[1]))
+            except SwarmSimError:
+                return ""
+        return ""
 
     def _dispatch(self, words: list[str]) -> LineResult:
         if not words:
