@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from swarmsim.cli.interpreter import Interpreter, logical_lines
+from swarmsim.cli.interpreter import Interpreter, LineResult, logical_lines
 from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, shell_duration
 from swarmsim.swarm import Swarm
 
@@ -87,3 +89,19 @@ def test_logical_lines_join_continuations() -> None:
         "c \\\\",
         "d \\",
     ]
+
+
+_WORDS = st.sampled_from(
+    ["kill", "fail", "node", "add", "sleep", "image", "docker", "service", "|", "grep", "$(", ")"]
+)
+_ARGS = st.text(alphabet="ab.1-=' \\\"$()|", max_size=6)
+
+
+@given(st.lists(st.one_of(_WORDS, _ARGS), max_size=5))
+def test_any_line_gives_a_result_and_one_record(words: list[str]) -> None:
+    interpreter = Interpreter(Swarm(seed=0, managers=1, workers=1))
+    line = " ".join(words)
+    result = interpreter.execute(line)
+    assert isinstance(result, LineResult)
+    assert "internal error" not in result.stderr
+    assert len(commands(interpreter)) == (1 if line.strip() else 0)
