@@ -34,7 +34,7 @@ def test_create_get_list_remove(swarm: Swarm) -> None:
     assert list_configs(swarm.ctx, {"names": ["nginx"]}) == []
     assert list_configs(swarm.ctx, {"name": ["nginx"]}) == [config]
     assert remove_config(swarm.ctx, config.id) is config
-    with pytest.raises(DaemonError, match="^config nginx.conf not found$"):
+    with pytest.raises(DaemonError, match=r"^config nginx.conf not found$"):
         remove_config(swarm.ctx, "nginx.conf")
 
 

@@ -85,7 +85,7 @@ def test_largest_secret_and_longest_name_are_accepted(swarm: Swarm) -> None:
 
 
 def test_lookup_errors(swarm: Swarm) -> None:
-    with pytest.raises(DaemonError, match="^secret nope not found$"):
+    with pytest.raises(DaemonError, match=r"^secret nope not found$"):
         get_secret(swarm.ctx, "nope")
     ids = [create_secret(swarm.ctx, SecretSpec(f"s{i}", b"x")).id for i in range(40)]
     prefix = next(p for p in {i[:1] for i in ids} if sum(i.startswith(p) for i in ids) > 1)
@@ -121,5 +121,5 @@ def test_remove_refused_while_services_use_it(swarm: Swarm) -> None:
 
 
 def test_filters_are_checked(swarm: Swarm) -> None:
-    with pytest.raises(DaemonError, match="^invalid filter 'driver'$"):
+    with pytest.raises(DaemonError, match=r"^invalid filter 'driver'$"):
         list_secrets(swarm.ctx, {"driver": ["x"]})
