@@ -359,4 +359,4 @@ def network_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
         return
     require_leader(swarm.ctx)
     fmt = parsed.get_str("format") or ""
-    inspect_refs(parsed.args, lambda r: network_json(swarm, _find(swarm, r)), fmt, out)
+    inspect_refs(parsed.args, lambda r: network_json(swarm, _find(swarm, r)), fmt, out, "network")

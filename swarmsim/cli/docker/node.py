@@ -290,7 +290,7 @@ def node_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
             raise DockerCLIError(f"Error response from daemon: {error}") from None
         out.write(text)
         return
-    inspect_refs(parsed.args, lambda r: node_json(swarm, resolve_node(swarm, r)), fmt, out)
+    inspect_refs(parsed.args, lambda r: node_json(swarm, resolve_node(swarm, r)), fmt, out, "node")
 
 
 @command("node", "update")

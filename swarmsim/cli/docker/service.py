@@ -375,4 +375,4 @@ def service_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
         services = [_inspect_ref(swarm, ref) for ref in parsed.args]
         out.write("".join(pretty_service(swarm, s) for s in services))
         return
-    inspect_refs(parsed.args, lambda r: service_json(_inspect_ref(swarm, r)), fmt, out)
+    inspect_refs(parsed.args, lambda r: service_json(_inspect_ref(swarm, r)), fmt, out, "service")
