@@ -333,7 +333,8 @@ def _validate_env(value: str) -> None:
         raise ValueError("invalid environment variable: " + value)
 
 
-def _validate_label(value: str) -> None:
+def validate_label(value: str) -> None:
+    """``opts.ValidateLabel``: a non-empty key without whitespace."""
     key = value.partition("=")[0].strip()
     if not key:
         raise ValueError(f"invalid label '{value}': empty name")
@@ -350,10 +351,10 @@ def _validate_positive_duration(parsed: ParsedFlags, name: str) -> None:
 _VALIDATORS = {
     "env": _validate_env,
     "env-add": _validate_env,
-    "label": _validate_label,
-    "label-add": _validate_label,
-    "container-label": _validate_label,
-    "container-label-add": _validate_label,
+    "label": validate_label,
+    "label-add": validate_label,
+    "container-label": validate_label,
+    "container-label-add": validate_label,
     "publish": parse_port_flag,
     "publish-add": parse_port_flag,
     "publish-rm": parse_port_flag,
