@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import PublishMode, ServiceMode, UpdateState
 from swarmsim.api.objects import Service
-from swarmsim.api.specs import HealthConfig, PortConfig, Resources, ServiceSpec, UpdateConfig
+from swarmsim.api.specs import (
+    FileTarget,
+    HealthConfig,
+    PortConfig,
+    Resources,
+    ServiceSpec,
+    UpdateConfig,
+)
 from swarmsim.cli.docker.tasks import display_image, truncate_id
 from swarmsim.cli.docker.timefmt import rfc3339nano
 from swarmsim.cli.humanize import since
@@ -198,6 +205,14 @@ def pretty_service(swarm: Swarm, service: Service) -> str:
     if container.env:
         lines.append(" Env:\t\t" + "".join(f"{env} " for env in container.env))
     lines.append(f" Init:\t\t{'true' if container.init else 'false'}")
+    if container.configs:
+        lines.append("Configs:")
+        for config in container.configs:
+            lines += [f" Target:\t{config.target.name}", f"  Source:\t{config.config_name}"]
+    if container.secrets:
+        lines.append("Secrets:")
+        for secret in container.secrets:
+            lines += [f" Target:\t{secret.target.name}", f"  Source:\t{secret.secret_name}"]
     lines.append("Resources:")
     lines += _resource_lines("Reservations", task.reservations)
     lines += _resource_lines("Limits", task.limits)
@@ -263,6 +278,10 @@ def _ports_json(ports: tuple[PortConfig, ...]) -> list[JsonObject]:
     ]
 
 
+def _file_json(target: FileTarget) -> JsonObject:
+    return {"Name": target.name, "UID": target.uid, "GID": target.gid, "Mode": target.mode}
+
+
 def _container_json(spec: ServiceSpec) -> JsonObject:
     container = spec.task.container
     result: JsonObject = {"Image": container.image}
@@ -285,6 +304,16 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
         }
         result["Healthcheck"] = {k: v for k, v in fields.items() if v}  # all omitempty
     result["DNSConfig"] = {}
+    if container.secrets:
+        result["Secrets"] = [
+            {"File": _file_json(r.target), "SecretID": r.secret_id, "SecretName": r.secret_name}
+            for r in container.secrets
+        ]
+    if container.configs:
+        result["Configs"] = [
+            {"File": _file_json(r.target), "ConfigID": r.config_id, "ConfigName": r.config_name}
+            for r in container.configs
+        ]
     result["Isolation"] = "default"
     return result
 

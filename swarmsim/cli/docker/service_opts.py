@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from swarmsim.api.enums import PublishMode
 from swarmsim.api.specs import PortConfig
 from swarmsim.cli.csvrecord import read_csv_record
+from swarmsim.cli.docker.service_refs import parse_config_flag, parse_secret_flag
 from swarmsim.cli.docker.system import Command
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.errors import DockerCLIError
@@ -106,13 +107,13 @@ _UNSUPPORTED_COMMON = (
     ("isolation", _S, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (
-    ("env-file", _A, None), ("mount", _A, None), ("secret", _A, None), ("config", _A, None),
+    ("env-file", _A, None), ("mount", _A, None),
     ("group", _A, None), ("dns", _A, None), ("dns-option", _A, None), ("dns-search", _A, None),
     ("host", _A, None), ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
     ("generic-resource", _A, None),
 )  # fmt: skip
 _UPDATE_PAIRS = (
-    "group", "mount", "dns", "dns-option", "dns-search", "host", "secret", "config",
+    "group", "mount", "dns", "dns-option", "dns-search", "host",
     "sysctl", "ulimit", "generic-resource",
 )  # fmt: skip
 _UNSUPPORTED_UPDATE = (
@@ -145,6 +146,8 @@ CREATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("network", _A, "Network attachments"),
     _flag("publish", _A, "Publish a port as a node port", "p"),
     _flag("init", _B, "Use an init inside each service container to forward signals"),
+    _flag("secret", _A, "Specify secrets to expose to the service"),
+    _flag("config", _A, "Specify configurations to expose to the service"),
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE)),
 )
 """``docker service create`` (parsed with interspersed flags off: args follow IMAGE)."""
@@ -170,6 +173,10 @@ UPDATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("network-rm", _A, "Remove a network"),
     _flag("publish-add", _A, "Add or update a published port"),
     _flag("init", _B, "Use an init inside each service container to forward signals"),
+    _flag("secret-rm", _A, "Remove a secret"),
+    _flag("secret-add", _A, "Add or update a secret on a service"),
+    _flag("config-rm", _A, "Remove a configuration file"),
+    _flag("config-add", _A, "Add or update a config file on a service"),
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_UPDATE)),
 )
 """``docker service update``."""
@@ -364,6 +371,10 @@ _VALIDATORS = {
     "network": parse_network_flag,
     "network-add": parse_network_flag,
     "args": parse_args_value,
+    "secret": parse_secret_flag,
+    "secret-add": parse_secret_flag,
+    "config": parse_config_flag,
+    "config-add": parse_config_flag,
 }
 
 

@@ -3,7 +3,8 @@
 Mirrors ``swarmkit: manager/controlapi/common.go`` (``validateConfigOrSecretAnnotations``,
 ``filterMatchLabels``), the ``ListSecrets`` / ``ListConfigs`` filters (names, name
 prefixes and ID prefixes OR-ed, labels AND-ed), the in-use refusal of
-``RemoveSecret`` / ``RemoveConfig``, and the daemon's lookup of a reference
+``RemoveSecret`` / ``RemoveConfig``, the checks of a service's references
+(``manager/controlapi/service.go``), and the daemon's lookup of a reference
 (``moby: daemon/cluster/helpers.go`` ``getSecret`` / ``getConfig``: full ID, then
 exact name, then ID prefix).
 
@@ -21,7 +22,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from swarmsim.api.objects import Service
-from swarmsim.api.specs import Labels
+from swarmsim.api.specs import Labels, ServiceSpec
+from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.manager.controlapi import check_filter_names, rpc_error
 
@@ -29,6 +31,7 @@ __all__ = [
     "LIST_FILTERS",
     "check_name",
     "check_payload",
+    "check_references",
     "filter_payloads",
     "find_payload",
     "refuse_if_used",
@@ -153,3 +156,43 @@ def refuse_if_used(
         names = ", ".join(s.spec.name for s in users)
         message = f"{kind} '{name}' is in use by the following {noun}: {names}"
         raise rpc_error("InvalidArgument", message)
+
+
+def check_references(ctx: Context, spec: ServiceSpec) -> None:
+    """A service's secret and config references: distinct targets, existing objects.
+
+    Mirrors ``validateSecretRefsSpec`` / ``validateConfigRefsSpec`` and
+    ``checkSecretExistence`` / ``checkConfigExistence`` of ``controlapi/service.go``.
+
+    Raises
+    ------
+    DaemonError
+        ``secret references 'a' and 'b' have a conflicting target: 'x'`` or
+        ``secret not found: a`` (``secrets not found: a, b``); the same for configs.
+    """
+    container = spec.task.container
+    kinds: tuple[tuple[str, Sequence[tuple[str, str, str]], Mapping[str, _Payload]], ...] = (
+        ("secret", [(r.secret_id, r.secret_name, r.target.name) for r in container.secrets],
+         ctx.store.secrets),
+        ("config", [(r.config_id, r.config_name, r.target.name) for r in container.configs],
+         ctx.store.configs),
+    )  # fmt: skip
+    for kind, refs, _ in kinds:
+        targets: dict[str, str] = {}
+        for _, name, target in refs:
+            if target in targets:
+                message = (
+                    f"{kind} references '{targets[target]}' and '{name}' have a "
+                    f"conflicting target: '{target}'"
+                )
+                raise rpc_error("InvalidArgument", message)
+            targets[target] = name
+    for kind, refs, table in kinds:
+        missing = [
+            name
+            for ref_id, name, _ in refs
+            if ref_id not in table or table[ref_id].spec.name != name
+        ]
+        if missing:
+            noun = kind if len(missing) == 1 else kind + "s"
+            raise rpc_error("InvalidArgument", f"{noun} not found: {', '.join(missing)}")
