@@ -30,6 +30,7 @@ from swarmsim.api.specs import (
 )
 from swarmsim.cli.docker.tasks import display_image, truncate_id
 from swarmsim.cli.docker.timefmt import rfc3339nano
+from swarmsim.cli.gotemplate import Struct
 from swarmsim.cli.humanize import since
 from swarmsim.golang import go_format_g
 from swarmsim.manager.controlapi.service import service_status
@@ -43,7 +44,15 @@ from swarmsim.units import (
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
-__all__ = ["endpoint_ports", "format_ports", "ls_row", "pretty_service", "service_json"]
+__all__ = [
+    "LS_HEADER",
+    "LS_TABLE",
+    "endpoint_ports",
+    "format_ports",
+    "pretty_service",
+    "service_json",
+    "service_row",
+]
 
 JsonObject = dict[str, object]
 
@@ -101,21 +110,35 @@ def endpoint_ports(service: Service) -> tuple[PortConfig, ...]:
     return spec_ports
 
 
-def ls_row(swarm: Swarm, service: Service) -> list[str]:
-    """The ``ID NAME MODE REPLICAS IMAGE PORTS`` cells of one service."""
+LS_TABLE = "table {{.ID}}\t{{.Name}}\t{{.Mode}}\t{{.Replicas}}\t{{.Image}}\t{{.Ports}}"
+"""``defaultServiceTableFormat``."""
+LS_HEADER = {
+    "ID": "ID",
+    "Name": "NAME",
+    "Mode": "MODE",
+    "Replicas": "REPLICAS",
+    "Image": "IMAGE",
+    "Ports": "PORTS",
+}
+"""The column titles of ``docker service ls`` (and ``docker stack services``)."""
+
+
+def service_row(swarm: Swarm, service: Service) -> Struct:
+    """docker's ``serviceContext`` of one service: ``ID NAME MODE REPLICAS IMAGE PORTS``."""
     running, desired = service_status(swarm.ctx, service)
     spec = service.spec
     replicas = f"{running}/{desired}"
     if spec.mode == ServiceMode.REPLICATED and spec.task.placement.max_replicas > 0:
         replicas += f" (max {spec.task.placement.max_replicas} per node)"
-    return [
-        truncate_id(service.id),
-        spec.name,
-        spec.mode.api_name,
-        replicas,
-        display_image(spec.image),
-        format_ports(endpoint_ports(service)),
-    ]
+    fields = {
+        "ID": truncate_id(service.id),
+        "Name": spec.name,
+        "Mode": spec.mode.api_name,
+        "Replicas": replicas,
+        "Image": display_image(spec.image),
+        "Ports": format_ports(endpoint_ports(service)),
+    }
+    return Struct("*formatter.serviceContext", fields)
 
 
 # -------------------------------------------------------------------------- --pretty
