@@ -82,7 +82,7 @@ def test_node_ls_and_ps(swarm: Swarm) -> None:
     default = run(swarm, "docker node ls")[0]
     assert run(swarm, "docker node ls --format table")[0] == default
     assert default.splitlines()[0].split()[:2] == ["ID", "HOSTNAME"]
-    out, _, _ = run(swarm, "docker node ps --format '{{.Name}}' worker1 worker2")
+    out, _, _ = run(swarm, "docker node ps --format '{{.Name}}' manager1 worker1 worker2")
     assert sorted(out.splitlines()) == ["web.1", "web.2"]
 
 
