@@ -466,7 +466,7 @@ def parse(source: str, funcs: Iterable[str] = ()) -> list[Tree]:
 
     Examples
     --------
-    >>> [str(n.pipe) for n in parse("a {{.A.B | printf}}") if isinstance(n, Action)]
+    >>> [str(n.pipe) for n in parse("a {{.A.B | printf}}", ["printf"]) if isinstance(n, Action)]
     ['.A.B | printf']
     """
     return _Parser(source, funcs).parse()

@@ -74,8 +74,8 @@ def check_name(name: str) -> None:
     >>> try:
     ...     check_name("-bad")
     ... except DaemonError as error:
-    ...     print(str(error)[:55])
-    rpc error: code = InvalidArgument desc = invalid name,
+    ...     print(str(error).split(",")[0])
+    rpc error: code = InvalidArgument desc = invalid name
     """
     if not name:
         raise rpc_error("InvalidArgument", "name must be provided")
