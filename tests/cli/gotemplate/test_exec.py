@@ -35,7 +35,8 @@ def render(source: str, data: Any = DATA, **options: Any) -> str:
         ("{{.List}} {{.Map}}", "[a b] map[k1: k2:v2]"),
         (
             "{{.}}",
-            "map[Empty: List:[a b] Map:map[k1: k2:v2] Name:web Nested:map[Inner:map[Value:7]] Zero:0]",
+            "map[Empty: List:[a b] Map:map[k1: k2:v2] Name:web "
+            "Nested:map[Inner:map[Value:7]] Zero:0]",
         ),
         ("{{if .Empty}}y{{else}}n{{end}}{{if .Zero}}y{{else}}n{{end}}{{if .List}}y{{end}}", "nny"),
         ("{{if .Empty}}a{{else if .Zero}}b{{else if .Name}}c{{end}}", "c"),
