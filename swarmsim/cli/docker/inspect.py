@@ -27,8 +27,9 @@ from typing import Any
 from swarmsim.cli.docker import Output
 from swarmsim.cli.docker.system import go_json
 from swarmsim.cli.flags import FlagKind, FlagSpec
-from swarmsim.cli.gotemplate import NIL, Struct, Template, TemplateError
+from swarmsim.cli.gotemplate import NIL, Stringer, Struct, Template, TemplateError
 from swarmsim.errors import DaemonError, DockerCLIError, SwarmSimError
+from swarmsim.units import format_duration_ns
 
 __all__ = [
     "INSPECT_FORMAT_FLAG",
@@ -97,8 +98,35 @@ ZEROS: dict[str, dict[str, Any]] = {
 """Per object kind, the zero values of the ``omitempty`` fields a template may name."""
 
 
+_TIME_FIELDS = frozenset({"CreatedAt", "UpdatedAt", "Created", "StartedAt", "CompletedAt"})
+_DURATION_FIELDS = frozenset(
+    {"Delay", "Monitor", "Window", "Interval", "Timeout", "StartPeriod", "StopGracePeriod"}
+)
+
+
+def _stringer(key: str, value: Any) -> Any:
+    """A ``time.Time`` or ``time.Duration`` field as its ``String()`` prints it."""
+    if key in _TIME_FIELDS and isinstance(value, str) and value.endswith("Z"):
+        text = value.replace("T", " ", 1).removesuffix("Z") + " +0000 UTC"
+        return Stringer("time.Time", text, value)
+    if key in _DURATION_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return Stringer("time.Duration", format_duration_ns(value), value)
+    return value
+
+
 def typed_view(value: Any, zeros: Mapping[str, Any], type_name: str = "swarm.Object") -> Any:
-    """The typed object a template sees for a JSON document (see the module docstring)."""
+    """The typed object a template sees for a JSON document (see the module docstring).
+
+    Times print as Go's ``time.Time.String()`` and durations as
+    ``time.Duration.String()``, while ``json`` keeps the API's form.
+
+    Examples
+    --------
+    >>> from swarmsim.cli.gotemplate import Template
+    >>> doc = {"CreatedAt": "2026-01-01T00:00:05.5Z", "Spec": {"Delay": 5000000000}}
+    >>> Template("{{.CreatedAt}} {{.Spec.Delay}} {{json .Spec}}").render(typed_view(doc, {}))
+    '2026-01-01 00:00:05.5 +0000 UTC 5s {"Delay":5000000000}'
+    """
     if not isinstance(value, dict):
         return value
     fields: dict[str, Any] = {}
@@ -108,8 +136,10 @@ def typed_view(value: Any, zeros: Mapping[str, Any], type_name: str = "swarm.Obj
             fields[key] = item
         elif isinstance(item, list):
             fields[key] = [typed_view(i, {}, "swarm.Item") for i in item]
-        else:
+        elif isinstance(item, dict):
             fields[key] = typed_view(item, sub if isinstance(sub, dict) else {}, key)
+        else:
+            fields[key] = _stringer(key, item)
     for key, zero in zeros.items():
         if key not in fields:
             if zero is MAP:

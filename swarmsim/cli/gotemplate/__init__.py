@@ -24,9 +24,9 @@ from typing import Any
 from swarmsim.cli.gotemplate.exec import execute
 from swarmsim.cli.gotemplate.funcs import BASIC_FUNCS, BUILTINS, HEADER_FUNCS
 from swarmsim.cli.gotemplate.parse import TemplateError, parse
-from swarmsim.cli.gotemplate.values import NIL, Struct, go_print, template_json
+from swarmsim.cli.gotemplate.values import NIL, Stringer, Struct, go_print, template_json
 
-__all__ = ["NIL", "Struct", "Template", "TemplateError", "go_print", "template_json"]
+__all__ = ["NIL", "Stringer", "Struct", "Template", "TemplateError", "go_print", "template_json"]
 
 
 class Template:

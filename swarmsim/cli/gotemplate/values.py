@@ -27,7 +27,7 @@ from typing import Any
 
 from swarmsim.golang import go_format_g
 
-__all__ = ["NIL", "Struct", "go_print", "go_type", "template_json", "truth"]
+__all__ = ["NIL", "Stringer", "Struct", "go_print", "go_type", "template_json", "truth"]
 
 
 class _Nil:
@@ -67,9 +67,24 @@ class Struct:
         return {k: v for k, v in sorted(self.fields.items()) if not callable(v)}
 
 
+@dataclass(frozen=True)
+class Stringer:
+    """A value whose Go type has a ``String()`` method (``time.Time``, ``time.Duration``).
+
+    Templates print ``text``; ``json`` marshals ``json_value``.
+    """
+
+    type_name: str
+    text: str
+    json_value: Any
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def go_type(value: Any) -> str:
     """Go's name for the type of ``value`` in error messages."""
-    if isinstance(value, Struct):
+    if isinstance(value, Struct | Stringer):
         return value.type_name
     if isinstance(value, bool):
         return "bool"
@@ -92,6 +107,8 @@ def truth(value: Any) -> bool:
         return False
     if isinstance(value, Struct):
         return True
+    if isinstance(value, Stringer):
+        return bool(value.json_value)
     return bool(value)
 
 
@@ -117,6 +134,8 @@ def go_print(value: Any, *, top: bool = True) -> str:
         return str(value)
     if isinstance(value, float):
         return go_format_g(value)
+    if isinstance(value, Stringer):
+        return value.text
     if isinstance(value, Struct):
         shown = [go_print(v, top=False) for v in value.fields.values() if not callable(v)]
         return "{" + " ".join(shown) + "}"
@@ -136,6 +155,8 @@ def _plain(value: Any, *, in_struct: bool = False) -> Any:
         return _plain(value.to_json(), in_struct=value.json_value is not None)
     if value is NIL:
         return None
+    if isinstance(value, Stringer):
+        return value.json_value
     if isinstance(value, Mapping):
         items = value.items() if in_struct else sorted(value.items())
         return {k: _plain(v, in_struct=in_struct) for k, v in items}

@@ -96,3 +96,10 @@ def test_service_inspect_format(swarm: Swarm) -> None:
         'map has no entry for key "Nope"\n',
         1,
     )
+
+
+def test_times_and_durations_print_as_go_types(swarm: Swarm) -> None:
+    line = "docker service inspect -f '{{.CreatedAt}}|{{.Spec.UpdateConfig.Monitor}}' web"
+    assert run(swarm, line) == ("2026-01-01 00:00:00 +0000 UTC|5s\n", "", 0)
+    line = "docker service inspect -f '{{json .Spec.UpdateConfig.Monitor}} {{json .CreatedAt}}' web"
+    assert run(swarm, line) == ('5000000000 "2026-01-01T00:00:00Z"\n', "", 0)
