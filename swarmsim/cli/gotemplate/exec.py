@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from swarmsim.cli.gotemplate.funcs import ARITY, ArgError, FuncError
-from swarmsim.cli.gotemplate.parse import (
+from swarmsim.cli.gotemplate.nodes import (
     Action,
     Branch,
     Command,
