@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from swarmsim.cli.gotemplate.values import go_print, go_type, template_json, truth
+from swarmsim.cli.gotemplate.values import NIL, go_print, go_type, template_json, truth
 from swarmsim.golang import go_format_g
 
 __all__ = ["BASIC_FUNCS", "BUILTINS", "HEADER_FUNCS", "ArgError", "FuncError", "go_sprintf"]
@@ -63,7 +63,7 @@ def _split(text: Any, sep: Any) -> list[str]:
 
 def _title(text: Any) -> str:
     """``strings.Title``: upper-case the first letter of every word."""
-    return re.sub(r"(?<![\w'])(\w)", lambda m: m.group(1).upper(), _string(text))
+    return re.sub(r"(?<!\w)(\w)", lambda m: m.group(1).upper(), _string(text))
 
 
 def _pad(text: Any, prefix: Any, suffix: Any) -> str:
@@ -91,7 +91,10 @@ def _index(item: Any, *keys: Any) -> Any:
                 raise FuncError(f"index out of range: {key}")
             item = item[key]
         elif isinstance(item, Mapping):
-            item = item.get(key)
+            if key in item:
+                item = item[key]
+            else:  # the zero value: "" for labels (map[string]string), nil otherwise
+                item = "" if all(isinstance(v, str) for v in item.values()) else NIL
         elif item is None:
             raise FuncError("index of untyped nil")
         else:

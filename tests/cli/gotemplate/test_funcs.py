@@ -17,21 +17,23 @@ def render(source: str, data: Any = None) -> str:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("{{json .}}", '{"a":"<b&c>","l":[1,null],"m":{"x":true}}'),
+        ("{{json .}}", '{"a":"<b&c>","l":[1,null],"labels":{"k":"v"},"m":{"x":true}}'),
         ("{{json .m}}", '{"x":true}'),
         ('{{join .l ", "}}', "1, <nil>"),
         ('{{join .m "-"}}', "true"),
         ('{{join .none ","}}', ""),
         ('{{split "a:b::c" ":"}}', "[a b  c]"),
         ('{{split "ab" ""}}', "[a b]"),
-        ('{{title "hello wide-world x_y"}}', "Hello Wide-World X_y"),
+        ('{{title "hello wide-world x_y it\'s"}}', "Hello Wide-World X_y It'S"),
+        ('[{{index .m "nope"}}] [{{index .labels "nope"}}]', "[<nil>] []"),
         ('{{lower "ABC"}}{{upper "def"}}', "abcDEF"),
         ('[{{pad "x" 1 2}}][{{pad "" 1 2}}]', "[ x  ][]"),
         ('{{truncate "abcdef" 3}} {{truncate "ab" 3}} {{truncate "abc" 3}}', "abc ab abc"),
     ],
 )
 def test_docker_functions(source: str, expected: str) -> None:
-    assert render(source, {"a": "<b&c>", "l": [1, None], "m": {"x": True}}) == expected
+    data = {"a": "<b&c>", "l": [1, None], "m": {"x": True}, "labels": {"k": "v"}}
+    assert render(source, data) == expected
 
 
 def test_sprintf_padding_and_floats() -> None:
