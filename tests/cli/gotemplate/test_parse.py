@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from swarmsim.cli.gotemplate import Template, TemplateError
 
@@ -53,3 +55,13 @@ def test_syntax_errors(source: str, message: str) -> None:
 )
 def test_valid_syntax(source: str, expected: str) -> None:
     assert Template(source).render({"A": 1, "M": {"K": "v"}}) == expected
+
+
+@given(st.text().filter(lambda text: "{{" not in text))
+def test_text_without_actions_is_copied(text: str) -> None:
+    assert Template(text).render(None) == text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters='"\\')))
+def test_a_quoted_string_prints_itself(text: str) -> None:
+    assert Template('{{"' + text.replace("\n", "\\n") + '"}}').render(None) == text
