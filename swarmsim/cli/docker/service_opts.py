@@ -146,8 +146,16 @@ CREATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("network", _A, "Network attachments"),
     _flag("publish", _A, "Publish a port as a node port", "p"),
     _flag("init", _B, "Use an init inside each service container to forward signals"),
-    _flag("secret", _A, "Specify secrets to expose to the service"),
-    _flag("config", _A, "Specify configurations to expose to the service"),
+    FlagSpec(
+        "secret", None, _A, help="Specify secrets to expose to the service", value_name="secret"
+    ),
+    FlagSpec(
+        "config",
+        None,
+        _A,
+        help="Specify configurations to expose to the service",
+        value_name="config",
+    ),
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE)),
 )
 """``docker service create`` (parsed with interspersed flags off: args follow IMAGE)."""
@@ -174,9 +182,13 @@ UPDATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("publish-add", _A, "Add or update a published port"),
     _flag("init", _B, "Use an init inside each service container to forward signals"),
     _flag("secret-rm", _A, "Remove a secret"),
-    _flag("secret-add", _A, "Add or update a secret on a service"),
+    FlagSpec(
+        "secret-add", None, _A, help="Add or update a secret on a service", value_name="secret"
+    ),
     _flag("config-rm", _A, "Remove a configuration file"),
-    _flag("config-add", _A, "Add or update a config file on a service"),
+    FlagSpec(
+        "config-add", None, _A, help="Add or update a config file on a service", value_name="config"
+    ),
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_UPDATE)),
 )
 """``docker service update``."""
