@@ -132,8 +132,8 @@ def typed_view(value: Any, zeros: Mapping[str, Any], type_name: str = "swarm.Obj
     fields: dict[str, Any] = {}
     for key, item in value.items():
         sub = zeros.get(key, {})
-        if isinstance(item, dict) and (key in _MAP_FIELDS or sub is MAP):
-            fields[key] = item
+        if key in _MAP_FIELDS or sub is MAP:
+            fields[key] = item if isinstance(item, dict) else {}  # a nil map prints map[]
         elif isinstance(item, list):
             fields[key] = [typed_view(i, {}, "swarm.Item") for i in item]
         elif isinstance(item, dict):

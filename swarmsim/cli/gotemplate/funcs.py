@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from swarmsim.cli.gotemplate.values import NIL, go_print, go_type, template_json, truth
-from swarmsim.golang import go_format_g
+from swarmsim.golang import go_format_g, go_quote
 
 __all__ = ["BASIC_FUNCS", "BUILTINS", "HEADER_FUNCS", "ArgError", "FuncError", "go_sprintf"]
 
@@ -164,7 +164,7 @@ def go_sprintf(fmt: str, *args: Any) -> str:
             if precision is not None and verb == "s":
                 text = text[: int(precision)]
         elif verb == "q":
-            text = template_json(go_print(value, top=False))
+            text = go_quote(go_print(value, top=False))
         elif verb == "t":
             text = go_print(value) if isinstance(value, bool) else _bad(verb, value)
         elif verb in "dxX" and isinstance(value, int) and not isinstance(value, bool):
