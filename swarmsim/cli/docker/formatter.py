@@ -34,8 +34,12 @@ QUIET_FORMAT = "{{.ID}}"
 """``formatter.DefaultQuietFormat``."""
 
 
-def choose_format(fmt: str, default_table: str, *, quiet: bool = False) -> str:
+def choose_format(
+    fmt: str, default_table: str, *, quiet: bool = False, raw: tuple[str, str] | None = None
+) -> str:
     """A command's ``newFormat``: ``""`` or ``table`` is its default table, ``-q`` ``{{.ID}}``.
+
+    ``raw`` is the command's ``raw`` format and its quiet form, if it has one.
 
     Examples
     --------
@@ -43,9 +47,13 @@ def choose_format(fmt: str, default_table: str, *, quiet: bool = False) -> str:
     '{{.ID}}'
     >>> choose_format("{{.Name}}", "table {{.ID}}", quiet=True)
     '{{.Name}}'
+    >>> choose_format("raw", "table {{.ID}}", raw=("id: {{.ID}}\\n", "id: {{.ID}}"))
+    'id: {{.ID}}\\n'
     """
     if fmt in ("", "table"):
         return QUIET_FORMAT if quiet else default_table
+    if fmt == "raw" and raw is not None:
+        return raw[1] if quiet else raw[0]
     return fmt
 
 

@@ -268,11 +268,16 @@ def network_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
     found: dict[str, LocalNetwork | Network] = {n.id: n for n in local_networks(swarm).values()}
     found.update((n.id, n) for n in list_networks(swarm.ctx))
     contexts = (_ls_row(found[r[0]], r[3], width) for r in rows)
-    fmt = choose_format(parsed.get_str("format") or "", _LS_TABLE, quiet=parsed.get_bool("quiet"))
+    quiet = parsed.get_bool("quiet")
+    fmt = choose_format(parsed.get_str("format") or "", _LS_TABLE, quiet=quiet, raw=_LS_RAW)
     out.write(format_rows(fmt, contexts, _LS_HEADER))
 
 
 _LS_TABLE = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}"
+_LS_RAW = (
+    "network_id: {{.ID}}\\nname: {{.Name}}\\ndriver: {{.Driver}}\\nscope: {{.Scope}}\\n",
+    "network_id: {{.ID}}",
+)
 _LS_HEADER = {
     "ID": "NETWORK ID",
     "Name": "NAME",

@@ -257,6 +257,11 @@ _LS_TABLE = (
     "table {{.ID}} {{if .Self}}*{{else}} {{ end }}\t{{.Hostname}}\t{{.Status}}\t"
     "{{.Availability}}\t{{.ManagerStatus}}\t{{.EngineVersion}}"
 )
+_LS_RAW = (
+    "node_id: {{.ID}}\\nhostname: {{.Hostname}}\\nstatus: {{.Status}}\\n"
+    "availability: {{.Availability}}\\nmanager_status: {{.ManagerStatus}}\\n",
+    "node_id: {{.ID}}",
+)
 _LS_HEADER = {
     "ID": "ID",
     "Self": "",
@@ -293,7 +298,8 @@ def node_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
         return
     filters = parse_filters(_LS, parsed.get_list("filter"))
     nodes = sorted(list_nodes(swarm.ctx, filters), key=lambda n: natural_key(n.hostname))
-    fmt = choose_format(parsed.get_str("format") or "", _LS_TABLE, quiet=parsed.get_bool("quiet"))
+    quiet = parsed.get_bool("quiet")
+    fmt = choose_format(parsed.get_str("format") or "", _LS_TABLE, quiet=quiet, raw=_LS_RAW)
     out.write(format_rows(fmt, (_ls_row(swarm, node) for node in nodes), _LS_HEADER))
 
 

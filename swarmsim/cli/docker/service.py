@@ -30,6 +30,7 @@ from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.progress import wait_on_service
 from swarmsim.cli.docker.service_format import (
     LS_HEADER,
+    LS_RAW,
     LS_TABLE,
     pretty_service,
     service_json,
@@ -287,7 +288,8 @@ def _list(swarm: Swarm, argv: list[str], out: Output) -> None:
         return
     filters = parse_filters(_LS, parsed.get_list("filter"))
     services = sorted(list_services(swarm.ctx, filters), key=lambda s: natural_key(s.spec.name))
-    fmt = choose_format(parsed.get_str("format") or "", LS_TABLE, quiet=parsed.get_bool("quiet"))
+    quiet = parsed.get_bool("quiet")
+    fmt = choose_format(parsed.get_str("format") or "", LS_TABLE, quiet=quiet, raw=LS_RAW)
     out.write(format_rows(fmt, (service_row(swarm, s) for s in services), LS_HEADER))
 
 

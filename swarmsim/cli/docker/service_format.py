@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LS_HEADER",
+    "LS_RAW",
     "LS_TABLE",
     "endpoint_ports",
     "format_ports",
@@ -121,6 +122,12 @@ LS_HEADER = {
     "Ports": "PORTS",
 }
 """The column titles of ``docker service ls`` (and ``docker stack services``)."""
+LS_RAW = (
+    "id: {{.ID}}\\nname: {{.Name}}\\nmode: {{.Mode}}\\nreplicas: {{.Replicas}}\\n"
+    "image: {{.Image}}\\nports: {{.Ports}}\\n",
+    "id: {{.ID}}",
+)
+"""The ``raw`` format of ``docker service ls`` and its ``-q`` form."""
 
 
 def service_row(swarm: Swarm, service: Service) -> Struct:

@@ -50,6 +50,12 @@ _TABLE = (
     "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}"
     "\t{{.Error}}\t{{.Ports}}"
 )
+_RAW = (
+    "id: {{.ID}}\\nname: {{.Name}}\\nimage: {{.Image}}\\nnode: {{.Node}}\\n"
+    "desired_state: {{.DesiredState}}\\ncurrent_state: {{.CurrentState}}\\nerror: {{.Error}}"
+    "\\nports: {{.Ports}}\\n",
+    "id: {{.ID}}",
+)
 _HEADER = {
     "ID": "ID",
     "Name": "NAME",
@@ -226,7 +232,7 @@ def render_tasks(
     store = swarm.ctx.store
     named = [(_table_name(swarm, task, no_resolve), task) for task in tasks]
     named.sort(key=cmp_to_key(_newer_first))
-    fmt = choose_format(fmt, _TABLE, quiet=quiet)
+    fmt = choose_format(fmt, _TABLE, quiet=quiet, raw=_RAW)
     trunc = not (no_trunc or quiet)
     rows: list[Struct] = []
     previous = ""

@@ -113,3 +113,26 @@ def test_unknown_field_is_docker_error(swarm: Swarm, line: str) -> None:
     assert (out, code) == ("", 1)
     assert err.startswith('template parsing error: template: :1:2: executing "" at <.Nope>: ')
     assert err.endswith("can't evaluate field Nope in type " + err.split(" type ")[-1])
+
+
+def test_raw_formats(swarm: Swarm) -> None:
+    web_id = swarm.ctx.store.service_by_name("web").id  # type: ignore[union-attr]
+    # the layout of cli/command/service/testdata/service-context-write-raw.golden
+    assert run(swarm, "docker service ls --format raw") == (
+        f"id: {web_id[:12]}\nname: web\nmode: replicated\nreplicas: 2/2\nimage: nginx:1.25\n"
+        "ports: *:8080->80/tcp\n\n",
+        "",
+        0,
+    )
+    assert run(swarm, "docker service ls -q --format raw")[0] == f"id: {web_id[:12]}\n"
+    out, _, _ = run(swarm, "docker network ls -q -f name=ingress --format raw")
+    assert out.startswith("network_id: ") and out.count("\n") == 1
+    out, _, _ = run(swarm, "docker node ls --format raw")
+    assert out.split("\n\n")[0].splitlines()[1:] == [
+        "hostname: manager1",
+        "status: Ready",
+        "availability: Active",
+        "manager_status: Leader",
+    ]
+    out, _, _ = run(swarm, "docker service ps --format raw web")
+    assert out.splitlines()[1:3] == ["name: web.1", "image: nginx:1.25"]
