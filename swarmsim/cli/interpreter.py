@@ -4,7 +4,8 @@ The ``swarmsim shell``, a text lesson (``swarmsim run lesson.txt``), a
 scenario's steps and :meth:`Swarm.run_script <swarmsim.swarm.Swarm.run_script>`
 all hand their lines to an :class:`Interpreter`.  It understands:
 
-    docker ...                      a docker command (``$(docker ...)`` and ``| grep`` work)
+    docker ...                      a docker command (``$(docker ...)``, ``| grep`` and
+                                    ``printf|echo ... | docker ...`` work)
     sleep DURATION                  advance virtual time (10s, 1m30s, 2.5)
     time                            print the virtual clock
     fail NODE / recover NODE        the node's machine stops / boots again
@@ -28,13 +29,16 @@ Differences
 -----------
 Only a tiny part of a POSIX shell is understood: quoting and backslash
 continuation lines (:func:`~swarmsim.cli.shellwords.split_command_line`), command
-substitution of a single command and a final ``| grep [-i] [-v] PATTERN``.
-Environment variables are not expanded.
+substitution of a single command, a final ``| grep [-i] [-v] PATTERN`` and
+``printf ...`` or ``echo ...`` piped into a docker command (its standard input,
+as in ``printf 'pw' | docker secret create db_pw -``; the trace records such a
+line with the piped data hidden).  Environment variables are not expanded.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -131,6 +135,67 @@ def logical_lines(lines: Iterable[str]) -> Iterator[str]:
         yield pending.rstrip("\n")
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", "a": "\a", "v": "\v", "f": "\f"}
+
+
+def pipe_input(words: list[str]) -> bytes | None:
+    """What ``printf FORMAT [ARG...]`` or ``echo [-n] WORD...`` writes into a pipe.
+
+    ``printf`` understands ``%s``, ``%d``, ``%%`` and backslash escapes (the format
+    is reused while arguments remain, as the shell's printf does); ``echo`` joins
+    its words with spaces and ends with a newline unless ``-n``.  Any other
+    command gives ``None``.
+
+    Examples
+    --------
+    >>> pipe_input(["printf", "pw"]), pipe_input(["echo", "-n", "a", "b"])
+    (b'pw', b'a b')
+    >>> pipe_input(["printf", "%s=%s\\n", "a", "1", "b"])
+    b'a=1\\nb=\\n'
+    """
+    if words[:1] == ["echo"]:
+        newline = words[1:2] != ["-n"]
+        text = " ".join(words[2 - newline :]) + ("\n" if newline else "")
+        return text.encode()
+    if words[:1] != ["printf"] or len(words) < 2:
+        return None
+    fmt, args = _unescape(words[1]), list(words[2:])
+    out = []
+    while True:
+        used = 0
+
+        def convert(match: re.Match[str]) -> str:
+            nonlocal used
+            if match.group() == "%%":
+                return "%"
+            used += 1
+            return args.pop(0) if args else ("0" if match.group() == "%d" else "")
+
+        out.append(re.sub(r"%[sd%]", convert, fmt))
+        if not args or not used:
+            break
+    return "".join(out).encode()
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def _hide_piped_data(words: list[str]) -> str:
+    """The line to record when data is piped into docker (``printf ... | docker ...``).
+
+    What a ``printf`` or ``echo`` pipes may be a secret: the trace gets the command
+    that read it, with the data replaced by ``...``.  ``""`` for any other line.
+    """
+    if "|" not in words:
+        return ""
+    cut = words.index("|")
+    left, right = words[:cut], words[cut + 1 :]
+    if right[:1] != ["docker"] or pipe_input(left) is None:
+        return ""
+    return f"{left[0]} ... | {shlex.join(right)}"
+
+
 def _substitutions(line: str) -> Iterator[tuple[int, int]]:
     """Spans of ``$(...)`` outside single quotes (innermost not needed: no nesting)."""
     quote = ""
@@ -213,7 +278,8 @@ class Interpreter:
             result = self._dispatch(words)
         if record and line.strip():
             event = event_of(words)
-            self.swarm.ctx.trace.command(start, event, machine, line, 0 if result.ok else 1)
+            shown = _hide_piped_data(words) or line
+            self.swarm.ctx.trace.command(start, event, machine, shown, 0 if result.ok else 1)
         return result
 
     def _machine(self, words: list[str]) -> str:
@@ -239,7 +305,7 @@ class Interpreter:
             return self._pipe(words[:cut], words[cut + 1 :])
         return self._run(words)
 
-    def _run(self, words: list[str]) -> LineResult:
+    def _run(self, words: list[str], stdin: bytes | None = None) -> LineResult:
         handler = self._words.get(words[0])
         if words[0] != "docker" and handler is None:
             return LineResult(
@@ -247,7 +313,7 @@ class Interpreter:
             )
         try:
             if handler is None:
-                result = run_argv(self.swarm, words[1:])
+                result = run_argv(self.swarm, words[1:], stdin)
                 return LineResult(result.stdout, result.stderr, result.ok)
             return LineResult(stdout=handler(words[1:]))
         except SwarmSimError as error:
@@ -256,6 +322,9 @@ class Interpreter:
             return LineResult(stderr=f"swarmsim: internal error: {error!r}\n", ok=False)
 
     def _pipe(self, left: list[str], right: list[str]) -> LineResult:
+        stdin = pipe_input(left)
+        if stdin is not None and right[:1] == ["docker"]:
+            return self._run(right, stdin)
         options = [w for w in right[1:] if w.startswith("-")]
         rest = [w for w in right[1:] if not w.startswith("-")]
         if right[:1] != ["grep"] or len(rest) != 1 or set(options) - {"-i", "-v"} or not left:

@@ -105,3 +105,15 @@ def test_any_line_gives_a_result_and_one_record(words: list[str]) -> None:
     assert isinstance(result, LineResult)
     assert "internal error" not in result.stderr
     assert len(commands(interpreter)) == (1 if line.strip() else 0)
+
+
+def test_data_piped_into_docker_is_its_stdin_and_never_reaches_the_trace() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    interpreter = Interpreter(swarm)
+    result = interpreter.execute("printf 'hunter2' | docker secret create db_pw -")
+    assert result.ok, result.stderr
+    secret = swarm.ctx.store.secret_by_name("db_pw")
+    assert secret is not None and secret.spec.data == b"hunter2"
+    (record,) = [r for r in swarm.trace if r.kind == "command"]
+    assert record.detail == "printf ... | docker secret create db_pw -"
+    assert "hunter2" not in swarm.trace.dump()
