@@ -119,7 +119,16 @@ class Agent:
 
     # ----------------------------------------------------------- assignments
     def sync(self, tasks: list[Task]) -> None:
-        """Take the full list of tasks assigned to this node (after (re)registration)."""
+        """Take the full list of tasks assigned to this node (after (re)registration).
+
+        The list is complete, as swarmkit's first ``COMPLETE`` assignment message
+        after a session starts (``agent/worker.go``, ``reconcileTaskState`` with
+        ``fullSync``): a container whose task is not in it — deleted while the node
+        could not hear it — is stopped and removed.
+        """
+        assigned = {task.id for task in tasks}
+        for task_id in [tid for tid in self.controllers if tid not in assigned]:
+            self.remove(task_id)
         for task in tasks:
             if task.id in self.controllers:
                 self.controllers[task.id].set_desired(task.desired_state)

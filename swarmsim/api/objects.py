@@ -1,4 +1,4 @@
-"""Objects kept in the store: nodes, services, tasks and networks.
+"""Objects kept in the store: nodes, services, tasks, networks, secrets and configs.
 
 Mirrors ``swarmkit: api/objects.proto``.  Unlike specs these are mutable: the
 component that owns a field changes it and then commits the object through
@@ -21,7 +21,15 @@ from swarmsim.api.enums import (
     TaskState,
     UpdateState,
 )
-from swarmsim.api.specs import EndpointSpec, Labels, PortConfig, ServiceSpec, TaskSpec
+from swarmsim.api.specs import (
+    ConfigSpec,
+    EndpointSpec,
+    Labels,
+    PortConfig,
+    SecretSpec,
+    ServiceSpec,
+    TaskSpec,
+)
 
 
 @dataclass(slots=True)
@@ -72,13 +80,20 @@ class UpdateStatus:
 
 @dataclass(slots=True)
 class Service:
-    """A service: its current spec, the spec before the last update, and its update status."""
+    """A service: its current spec, the spec before the last update, and its update status.
+
+    Spec versions play the part of swarmkit's ``SpecVersion`` (a raft index):
+    every new spec gets a version above any the service has held
+    (``last_version`` remembers the highest), and a rollback restores the
+    previous spec *with its version*, so the tasks of that spec are current again.
+    """
 
     id: str
     spec: ServiceSpec
     spec_version: int = 0
     previous_spec: ServiceSpec | None = None
     previous_spec_version: int | None = None
+    last_version: int = 0  # the highest spec version this service has held
     update_status: UpdateStatus | None = None
     created_at: float = 0.0
     updated_at: float = 0.0
@@ -89,6 +104,22 @@ class Service:
     def name(self) -> str:
         """The service name."""
         return self.spec.name
+
+    def new_spec_version(self) -> int:
+        """A spec version above any this service has held (it is remembered)."""
+        self.last_version = max(self.last_version, self.spec_version) + 1
+        return self.last_version
+
+    def restore_previous_spec(self) -> None:
+        """Roll back: the previous spec and its version become current.
+
+        Without a recorded previous version (a service built by hand) the
+        restored spec gets a new one.
+        """
+        assert self.previous_spec is not None
+        version = self.previous_spec_version
+        self.spec = self.previous_spec
+        self.spec_version = self.new_spec_version() if version is None else version
 
 
 @dataclass(slots=True)
@@ -145,3 +176,23 @@ class Network:
     attachable: bool = False
     labels: Labels = ()
     created_at: float = 0.0
+
+
+@dataclass(slots=True)
+class Secret:
+    """A secret in the store (immutable once created, as in swarmkit)."""
+
+    id: str
+    spec: SecretSpec
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+
+@dataclass(slots=True)
+class Config:
+    """A config in the store (immutable once created, as in swarmkit)."""
+
+    id: str
+    spec: ConfigSpec
+    created_at: float = 0.0
+    updated_at: float = 0.0

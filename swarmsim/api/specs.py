@@ -2,7 +2,8 @@
 
 Mirrors ``swarmkit: api/specs.proto`` (``ServiceSpec``, ``TaskSpec``,
 ``ContainerSpec``, ``RestartPolicy``, ``UpdateConfig``, ``Placement``,
-``EndpointSpec``) and the defaults of ``swarmkit: api/defaults/service.go``.
+``EndpointSpec``, ``SecretSpec``, ``ConfigSpec``; references and file targets
+from ``swarmkit: api/types.proto``) and the defaults of ``swarmkit: api/defaults/service.go``.
 Specs are immutable: change them with :func:`dataclasses.replace`.
 
 Differences
@@ -99,6 +100,55 @@ class HealthConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FileTarget:
+    """Where a secret or config appears in a container: file name, owner and mode."""
+
+    name: str
+    uid: str = "0"
+    gid: str = "0"
+    mode: int = 0o444
+
+
+@dataclass(frozen=True, slots=True)
+class SecretReference:
+    """A secret given to a service's containers (``--secret source=x,target=y``)."""
+
+    secret_id: str
+    secret_name: str
+    target: FileTarget
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigReference:
+    """A config given to a service's containers (``--config source=x,target=/y``)."""
+
+    config_id: str
+    config_name: str
+    target: FileTarget
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSpec:
+    """A secret as created: name, data (never printed) and labels (``SecretSpec``)."""
+
+    name: str
+    data: bytes = b""
+    labels: Labels = ()
+    driver: str = ""
+    template_driver: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSpec:
+    """A config as created: name, data and labels (``ConfigSpec``)."""
+
+    name: str
+    data: bytes = b""
+    labels: Labels = ()
+    template_driver: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ContainerSpec:
     """What runs in each task's container."""
 
@@ -109,6 +159,8 @@ class ContainerSpec:
     healthcheck: HealthConfig | None = None
     stop_grace_period: float = 10.0
     init: bool = False
+    secrets: tuple[SecretReference, ...] = ()
+    configs: tuple[ConfigReference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

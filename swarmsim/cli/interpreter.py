@@ -17,7 +17,7 @@ all hand their lines to an :class:`Interpreter`.  It understands:
 Every line it runs is recorded in the trace
 (:meth:`~swarmsim.trace.Trace.command`) at the virtual time it started, as a
 ``docker`` command, a ``fault`` or a ``shell`` word, with the machine it ran on
-and its exit code.  The parsers of durations and settings here
+(for a fault, the node it hits) and its exit code.  The parsers of durations and settings here
 (:func:`shell_duration`, :func:`image_settings`, :func:`node_settings`) are
 the ones the scenario loader uses to check a file before running it.
 
@@ -36,17 +36,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from swarmsim.agent.images import ImageProfile
 from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.cli.docker import run_argv
 from swarmsim.cli.docker.timefmt import go_time
+from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, sleep_seconds
 from swarmsim.cli.shellwords import split_command_line
 from swarmsim.errors import SwarmSimError
-from swarmsim.golang import go_parse_bool, go_parse_int, go_quote
-from swarmsim.units import format_duration, parse_bytes, parse_duration, parse_nanocpus
+from swarmsim.golang import go_parse_int
+from swarmsim.units import format_duration
 
 if TYPE_CHECKING:
     from swarmsim.api.objects import Task
@@ -54,25 +54,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAULT_WORDS",
-    "MAX_SLEEP",
     "NODE_FAULTS",
     "SHELL_HELP",
     "SHELL_WORDS",
     "Interpreter",
     "LineResult",
     "ShellError",
-    "image_settings",
+    "continues",
     "is_comment",
     "logical_lines",
-    "node_settings",
-    "shell_duration",
-    "sleep_seconds",
 ]
 
-MAX_SLEEP = 30 * 24 * 3600.0  # the longest single sleep: 720h (30 days) of virtual time
 FAULT_WORDS = frozenset({"fail", "recover", "disconnect", "reconnect", "kill", "node"})
 NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
 SHELL_WORDS = frozenset({"docker", "sleep", "time", "image", "help", "exit", "quit"}) | FAULT_WORDS
+
+_CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")  # an odd number of final backslashes
 
 SHELL_HELP = """\
 Shell words:
@@ -106,98 +103,14 @@ class LineResult:
     stop: bool = False
 
 
-class ShellError(SwarmSimError):
-    """A shell word was misused; printed as one line."""
-
-
-_DURATION_FIELDS = {"pull", "create", "start", "stop", "exits_after", "healthy_after"}
-_DURATION_FIELDS |= {"unhealthy_after"}
-_BOOL_FIELDS = {"never_healthy", "pull_error"}
-IMAGE_FIELDS = tuple(f.name for f in fields(ImageProfile))
-_CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")
-
-
-def shell_duration(text: str) -> float:
-    """A Go duration (``1m30s``) or a plain number of seconds (``2.5``), in Go's range.
-
-    >>> shell_duration("1m30s"), shell_duration("2.5")
-    (90.0, 2.5)
-    """
-    plain = re.fullmatch(r"[0-9]+(\.[0-9]*)?", text) is not None
-    try:
-        return parse_duration(text + "s" if plain else text)
-    except ValueError as error:
-        # a plain number can only overflow: name it as typed
-        message = f"time: invalid duration {go_quote(text)}" if plain else str(error)
-        raise ShellError(message) from None
-
-
-def sleep_seconds(text: str) -> float:
-    """The seconds of ``sleep TEXT``: a duration between 0 and :data:`MAX_SLEEP`."""
-    seconds = shell_duration(text)
-    if seconds < 0:
-        raise ShellError(f"invalid time interval '{text}'")
-    if seconds > MAX_SLEEP:
-        # every node heartbeats every 5 s: centuries of virtual time would take hours
-        raise ShellError(f"at most {format_duration(MAX_SLEEP)} at a time")
-    return seconds
-
-
-def image_settings(items: Iterable[str]) -> dict[str, Any]:
-    """``key=value`` words of an ``image`` line as :class:`ImageProfile` changes.
-
-    >>> image_settings(["exits_after=3s", "exit_code=1"])
-    {'exits_after': 3.0, 'exit_code': 1}
-    """
-    changes: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or key not in IMAGE_FIELDS:
-            raise ShellError(f"bad setting {item!r}; keys: {', '.join(IMAGE_FIELDS)}")
-        try:
-            if key in _DURATION_FIELDS:
-                changes[key] = shell_duration(value)
-            elif key in _BOOL_FIELDS:
-                changes[key] = go_parse_bool(value)
-            else:
-                changes[key] = go_parse_int(value)
-        except ValueError as error:
-            raise ShellError(f"{key}: {error}") from None
-    return changes
-
-
-def node_settings(items: Iterable[str]) -> dict[str, Any]:
-    """``key=value`` words of ``node add NAME ...`` as :meth:`Swarm.add_node` keywords.
-
-    >>> node_settings(["role=manager", "label.zone=a", "memory=4G"])
-    {'role': <NodeRole.MANAGER: 1>, 'labels': {'zone': 'a'}, 'memory': 4294967296}
-    """
-    settings: dict[str, Any] = {}
-    labels: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        try:
-            if key == "role" and value in ("worker", "manager"):
-                settings["role"] = NodeRole[value.upper()]
-            elif key.startswith("label.") and sep:
-                labels[key[len("label.") :]] = value
-                settings["labels"] = labels
-            elif key == "cpus" and sep:
-                settings["cpus"] = parse_nanocpus(value) / 1e9
-            elif key == "memory" and sep:
-                settings["memory"] = parse_bytes(value)
-            elif key == "address" and sep and value:
-                settings["address"] = value
-            else:
-                raise ShellError(f"bad setting {item!r}")
-        except ValueError as error:
-            raise ShellError(f"{key}: {error}") from None
-    return settings
-
-
 def is_comment(line: str) -> bool:
     """Whether a line is blank or a ``#`` comment (printed, never run)."""
     return not line.strip() or line.lstrip().startswith("#")
+
+
+def continues(line: str) -> bool:
+    """Whether a line ends in an unescaped backslash (it goes on on the next line)."""
+    return _CONTINUED.search(line) is not None
 
 
 def logical_lines(lines: Iterable[str]) -> Iterator[str]:
@@ -209,7 +122,7 @@ def logical_lines(lines: Iterable[str]) -> Iterator[str]:
     pending = ""
     for raw in lines:
         line = pending + raw.rstrip("\n")
-        if _CONTINUED.search(line):
+        if continues(line):
             pending = line + "\n"
             continue
         pending = ""
@@ -296,13 +209,25 @@ class Interpreter:
             result = LineResult(stderr=f"swarmsim: {error}\n", ok=False)
             words = []
         else:
+            machine = self._machine(words) or machine
             result = self._dispatch(words)
         if record and line.strip():
             event = event_of(words)
-            if event == "fault" and words[0] in NODE_FAULTS and len(words) == 2:
-                machine = words[1]
             self.swarm.ctx.trace.command(start, event, machine, line, 0 if result.ok else 1)
         return result
+
+    def _machine(self, words: list[str]) -> str:
+        """The node a fault hits (``fail worker2``, ``kill web.1``, ``node add w3``), or ``""``."""
+        if words[:1] and words[0] in NODE_FAULTS and len(words) == 2:
+            return words[1]
+        if words[:2] == ["node", "add"] and len(words) > 2:
+            return words[2]
+        if words[:1] == ["kill"] and len(words) > 1:
+            try:
+                return self._host(self._find_task(words[1]))
+            except SwarmSimError:
+                return ""
+        return ""
 
     def _dispatch(self, words: list[str]) -> LineResult:
         if not words:

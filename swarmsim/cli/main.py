@@ -5,6 +5,8 @@
 per expectation; exit status 1 when an expectation (or a lesson's line)
 failed, 2 when a file is invalid -- then nothing runs.
 ``swarmsim validate FILE...`` only checks the files.
+``swarmsim plot TRACE --out OUT.png`` draws a saved trace
+(:mod:`swarmsim.cli.plot_command`).
 ``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
 starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
 scenario's cluster after its steps; the CLI talks to the first manager) and
@@ -23,13 +25,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from swarmsim.cli import plot_command
 from swarmsim.cli.interpreter import SHELL_HELP
 from swarmsim.cli.pacing import pace, parse_speed
 from swarmsim.errors import ScenarioError, SwarmSimError
@@ -131,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--workers", type=_count(0), help="worker nodes (2)")
     shell.add_argument("--from", dest="source", metavar="FILE", help="start after a scenario")
     _outputs(shell)
+    plot_command.add_parser(commands)
     return parser
 
 
@@ -153,23 +156,15 @@ def _save(swarm: Swarm, args: argparse.Namespace) -> None:
     """Write the trace, the plot and the animation asked for."""
     trace = swarm.trace
     if args.trace:
-        save = getattr(trace, "save", None)
-        if save is None:
-            raise SwarmSimError("--trace: saving a trace is not available in this build")
-        save(args.trace)
-    pictures = (
-        ("plot", "swarmsim.viz.lesson", "save_lesson_plot"),
-        ("animate", "swarmsim.viz.animate", "save_animation"),
-    )
-    for option, module, function in pictures:
-        path = getattr(args, option)
-        if not path:
-            continue
-        try:
-            draw = getattr(importlib.import_module(module), function)
-        except (ImportError, AttributeError):
-            raise SwarmSimError(f"--{option}: {module} is not available in this build") from None
-        draw(trace, path, lang=args.lang)
+        trace.save(args.trace)
+    if args.plot:
+        from swarmsim.viz.lesson import save_lesson_plot
+
+        save_lesson_plot(trace, args.plot, lang=args.lang)
+    if args.animate:
+        from swarmsim.viz.animate import save_animation
+
+        save_animation(trace, args.animate, lang=args.lang)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -194,6 +189,10 @@ def _run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     scenarios = _load(args.files)
     for scenario in scenarios or ():
+        if scenario.kind == "lesson":
+            count = sum(1 for step in scenario.steps if step.kind == "run")
+            print(f"{scenario.file}: ok ({count} commands)")
+            continue
         count = len(scenario.expectations)
         print(f"{scenario.file}: ok ({len(scenario.steps)} steps, {count} expectations)")
     return 0 if scenarios is not None else 2
@@ -246,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "plot":
+            return plot_command.run(args)
         return _shell(args)
     except SwarmSimError as error:
         print(f"swarmsim: {error}", file=sys.stderr)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from swarmsim.cli.interpreter import SHELL_HELP, Interpreter, LineResult, is_comment
+from swarmsim.cli.interpreter import SHELL_HELP, Interpreter, LineResult, continues, is_comment
 from swarmsim.cli.transcript import Transcript, clock_stamp, run_lines
 from swarmsim.swarm import Swarm
 
@@ -67,7 +67,7 @@ class Shell:
             if raw is None:
                 break
             line = pending + raw.rstrip("\n")
-            if line.endswith("\\") and (len(line) - len(line.rstrip("\\"))) % 2:
+            if continues(line):
                 pending = line + "\n"
                 continue
             pending = ""

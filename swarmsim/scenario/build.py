@@ -2,7 +2,7 @@
 
 The JSON Schema has already checked keys and types; this module checks what
 needs the meaning of the values, with the interpreter's own parsers (one
-parser of durations and settings, :mod:`swarmsim.cli.interpreter`):
+parser of durations and settings, :mod:`swarmsim.cli.shellargs`):
 
 * durations (``at``, ``after``, ``sleep``, ``within``, image timings) and
   resources (``cpus``, ``memory``) parse, times are not negative;
@@ -27,10 +27,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from swarmsim.cli.interpreter import (
-    IMAGE_FIELDS,
-    NODE_FAULTS,
-    SHELL_WORDS,
+from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS
+from swarmsim.cli.shellargs import (
+    DURATION_FIELDS,
+    MAX_SLEEP,
     ShellError,
     image_settings,
     node_settings,
@@ -56,8 +56,6 @@ __all__ = ["build_scenario", "quote_word"]
 
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 _ACTIONS = ("run", "sleep", "fault")
-_DURATION_FIELDS = {f for f in IMAGE_FIELDS if f not in ("exit_code", "never_healthy")}
-_DURATION_FIELDS.discard("pull_error")
 
 
 def quote_word(word: str) -> str:
@@ -109,18 +107,18 @@ class _Builder:
     ) -> float:
         """A duration from the file: a Go duration string or a number of seconds."""
         if isinstance(value, int | float):
-            if not math.isfinite(value) or value < 0:
-                raise self.error(path, f"must be a duration of 0s or more, not {value}")
-            text = str(value)
-        else:
-            text = value
+            if not (math.isfinite(value) and 0 <= value <= MAX_SLEEP):
+                limit = format_duration(MAX_SLEEP)
+                raise self.error(path, f"must be a duration from 0s to {limit}, not {value}")
+            return float(value)
         try:
-            seconds = parse(text)
+            seconds = parse(value)
         except ShellError as error:
-            hint = yaml11_hint(text)
+            hint = yaml11_hint(value)
             raise self.error(path, f"{error}{f' ({hint})' if hint else ''}") from None
-        if seconds < 0:
-            raise self.error(path, f"must be a duration of 0s or more, not {text}")
+        if not 0 <= seconds <= MAX_SLEEP:  # heartbeats every 5 s: longer would take hours
+            limit = format_duration(MAX_SLEEP)
+            raise self.error(path, f"must be a duration from 0s to {limit}, not {value}")
         return seconds
 
     # ---------------------------------------------------------------- cluster
@@ -190,7 +188,7 @@ class _Builder:
                 path: Path = ("images", image, key)
                 if isinstance(value, bool):
                     text = str(value).lower()
-                elif key in _DURATION_FIELDS:
+                elif key in DURATION_FIELDS:
                     text = (
                         value
                         if isinstance(value, str)

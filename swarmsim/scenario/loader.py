@@ -116,6 +116,10 @@ def _schema_error(file: str, error: Any, positions: Positions) -> ScenarioError:
         message = f"{value!r} is not a valid name (letters, digits, '_', '.', '-')"
     elif validator == "minimum":
         message = f"must be at least {error.validator_value}, not {value}"
+    elif validator == "maximum":
+        message = f"must be at most {error.validator_value}, not {value}"
+    elif validator == "maxItems":
+        message = f"at most {error.validator_value} entries"
     elif validator in ("minItems", "minProperties", "minLength"):
         message = "must not be empty"
     else:  # pragma: no cover - every keyword of schema.json is handled above

@@ -6,8 +6,9 @@ virtual time pass until a step's time, prints the step's comment, hands its
 line to the :class:`~swarmsim.cli.interpreter.Interpreter` and prints what it
 printed.  Expectations wait in a queue ordered by time: an ``at`` check is
 made once at its time; a ``within`` check is polled every
-:data:`POLL` seconds from the start of its window and passes the first time it
-holds, or fails at its deadline.  Checks are made between steps, never in the
+:data:`POLL` seconds (or every 1/:data:`MAX_POLLS` of a longer window) from
+the start of its window and passes the first time it holds, or fails at its
+deadline.  Checks are made between steps, never in the
 middle of a command that waits (``docker service create`` without ``-d``).
 
 Each verdict is printed where it happened in the transcript
@@ -20,6 +21,7 @@ This module has no swarmkit counterpart.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import html
 import io
@@ -37,9 +39,18 @@ if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
     from swarmsim.trace import Trace
 
-__all__ = ["POLL", "Runner", "ScenarioResult", "Verdict", "build_swarm", "run_scenario"]
+__all__ = [
+    "MAX_POLLS",
+    "POLL",
+    "Runner",
+    "ScenarioResult",
+    "Verdict",
+    "build_swarm",
+    "run_scenario",
+]
 
 POLL = 0.1  # seconds between two looks of a ``within`` expectation (the dispatcher's batch)
+MAX_POLLS = 1000  # a longer window is looked at every 1/1000 of its length
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,7 @@ class Runner:
         self._transcript = Transcript(Tee(self._buffer, None if quiet else out), stamped=True)
         self._notes = Transcript(Tee(self._buffer, out), stamped=True)
         self._queue: list[tuple[float, int, float | None, Expectation]] = []
+        self._steps: dict[int, float] = {}  # poll interval of each within expectation
         self._order = 0
         self._verdicts: list[Verdict] = []
         self._failed: list[str] = []
@@ -174,7 +186,9 @@ class Runner:
             due, deadline = anchor + expectation.at, None
         else:
             due = anchor + expectation.after
-            deadline = due + (expectation.within or 0.0)
+            window = expectation.within or 0.0
+            deadline = due + window
+            self._steps[self._order] = max(POLL, window / MAX_POLLS)
         heapq.heappush(self._queue, (due, self._order, deadline, expectation))
         self._order += 1
 
@@ -186,7 +200,7 @@ class Runner:
             holds, seen = observe(expectation.check, self.interpreter)
             now = self.swarm.now
             if deadline is not None and not holds and now < deadline:
-                retry = min(now + POLL, deadline)
+                retry = min(now + self._steps[order], deadline)
                 heapq.heappush(self._queue, (retry, order, deadline, expectation))
                 continue
             verdict = Verdict(expectation, holds, now, seen)
@@ -231,16 +245,10 @@ class Runner:
         while self._queue:
             self._settle(self._queue[0][0])
         result = ScenarioResult(
-            scenario,
-            "",
-            tuple(self._verdicts),
-            self.swarm.trace,
-            tuple(self._failed),
+            scenario, "", tuple(self._verdicts), self.swarm.trace, tuple(self._failed)
         )
         self._notes.out.write(result.summary() + "\n")
-        return ScenarioResult(
-            scenario, self._buffer.getvalue(), result.verdicts, result.trace, result.failed_lines
-        )
+        return dataclasses.replace(result, transcript=self._buffer.getvalue())
 
 
 def run_scenario(
@@ -252,11 +260,8 @@ def run_scenario(
 ) -> ScenarioResult:
     """Load, check and replay a scenario file on a new swarm (or on ``swarm``).
 
-    Examples
-    --------
-    >>> result = run_scenario("scenarios/drain.yaml")  # doctest: +SKIP
-    >>> result.passed, result.summary()  # doctest: +SKIP
-    (True, 'drain: 5 expectations, 5 passed')
+    ``result.passed``, ``result.summary()`` and ``result.verdicts`` tell how
+    it went; ``result.trace`` holds every change and command of the run.
     """
     from swarmsim.scenario.loader import load_scenario
 

@@ -24,6 +24,7 @@ This module has no swarmkit counterpart (docker/cli reads compose files with
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from swarmsim.errors import ScenarioError
 
@@ -43,15 +44,27 @@ _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def dotted(path: Path) -> str:
     """``("steps", 2, "fault")`` as ``steps[2].fault`` (the root is ``(root)``).
 
+    A key that is not a plain word is quoted in brackets.
+
     >>> dotted(("steps", 2, "fault", "node")), dotted(())
     ('steps[2].fault.node', '(root)')
+    >>> dotted(("images", "redis:3.0.7", "pull"))
+    'images["redis:3.0.7"].pull'
     """
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
+        else:
+            text += f".{part}" if text else part
     return text or "(root)"
 
 
@@ -150,13 +163,21 @@ def load_yaml(file: str, text: str) -> tuple[Any, Positions]:
     positions = Positions()
     if node is None:
         return None, positions
-    return _Converter(file, positions).convert(node, ()), positions
+    try:
+        return _Converter(file, positions).convert(node, ()), positions
+    except RecursionError:
+        raise ScenarioError(file, 1, 1, "(yaml)", "the document is nested too deeply") from None
+
+
+MAX_VALUES = 100_000  # aliases can make a small file expand without bound ("billion laughs")
 
 
 class _Converter:
     def __init__(self, file: str, positions: Positions) -> None:
         self.file = file
         self.positions = positions
+        self.values = 0
+        self.open: set[int] = set()  # the collections being converted (an alias cycle)
 
     def _error(self, node: Node, path: Path, message: str) -> ScenarioError:
         mark = node.start_mark
@@ -165,12 +186,20 @@ class _Converter:
     def convert(self, node: Node, path: Path) -> Any:
         mark = node.start_mark
         self.positions.values[path] = (mark.line + 1, mark.column + 1)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self._error(node, path, f"more than {MAX_VALUES} values (aliases expanding?)")
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.open:
+            raise self._error(node, path, "an alias refers to a collection that contains it")
+        self.open.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self._scalar(node, path)
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}

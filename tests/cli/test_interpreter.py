@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from swarmsim.cli.interpreter import (
-    Interpreter,
-    ShellError,
-    image_settings,
-    logical_lines,
-    node_settings,
-    shell_duration,
-)
+from swarmsim.cli.interpreter import Interpreter, LineResult, logical_lines
+from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, shell_duration
 from swarmsim.swarm import Swarm
 
 
@@ -37,16 +33,21 @@ def test_lines_are_recorded_when_they_start_with_machine_and_exit_code() -> None
         "",
     ]
     starts = []
+    web1_host = ""
     for line in lines:
         starts.append(interpreter.swarm.now)
+        if line.startswith("kill"):
+            task = interpreter._find_task("web.1")
+            web1_host = interpreter.swarm.ctx.store.nodes[task.node_id].hostname
         interpreter.execute(line)
+    assert web1_host in ("manager1", "worker2")  # worker1 failed: web.1 moved
     assert commands(interpreter) == [
         (0.0, "docker", "manager1", lines[0], 0),
         (starts[1], "fault", "worker1", "fail worker1", 0),
         (starts[2], "shell", "manager1", "sleep 10s", 0),
         (starts[3], "docker", "manager1", lines[3], 0),  # the substitution is not recorded
-        (starts[4], "fault", "manager1", "kill web.1 137", 0),
-        (starts[5], "fault", "manager1", "node add w9 role=manager", 0),
+        (starts[4], "fault", web1_host, "kill web.1 137", 0),
+        (starts[5], "fault", "w9", "node add w9 role=manager", 0),
         (starts[6], "docker", "manager1", "docker node rm nowhere", 1),
         (starts[7], "shell", "manager1", "bogus", 1),
     ]
@@ -88,3 +89,19 @@ def test_logical_lines_join_continuations() -> None:
         "c \\\\",
         "d \\",
     ]
+
+
+_WORDS = st.sampled_from(
+    ["kill", "fail", "node", "add", "sleep", "image", "docker", "service", "|", "grep", "$(", ")"]
+)
+_ARGS = st.text(alphabet="ab.1-=' \\\"$()|", max_size=6)
+
+
+@given(st.lists(st.one_of(_WORDS, _ARGS), max_size=5))
+def test_any_line_gives_a_result_and_one_record(words: list[str]) -> None:
+    interpreter = Interpreter(Swarm(seed=0, managers=1, workers=1))
+    line = " ".join(words)
+    result = interpreter.execute(line)
+    assert isinstance(result, LineResult)
+    assert "internal error" not in result.stderr
+    assert len(commands(interpreter)) == (1 if line.strip() else 0)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 
 import pytest
 
 from swarmsim.cli.main import main
-from swarmsim.trace import Trace
+from swarmsim.trace import load
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DRAIN = str(SCENARIOS / "drain.yaml")
@@ -66,27 +65,47 @@ def test_output_options_are_checked_before_running(
 
 
 def test_trace_plot_and_animation(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    trace = tmp_path / "run.jsonl"
-    code, _, err = call(capsys, "run", "--quiet", DRAIN, "--trace", str(trace))
-    if hasattr(Trace, "save"):
-        assert (code, err) == (0, "") and trace.read_text().count("\n") > 100
-    else:
-        assert (code, err) == (
-            1,
-            "swarmsim: --trace: saving a trace is not available in this build\n",
-        )
-    for option, module, name in (
-        ("--plot", "swarmsim.viz.lesson", "run.png"),
-        ("--animate", "swarmsim.viz.animate", "run.gif"),
-    ):
-        code, _, err = call(capsys, "run", "--quiet", DRAIN, option, str(tmp_path / name))
-        if importlib.util.find_spec(module) is None:
-            assert (code, err) == (
-                1,
-                f"swarmsim: {option}: {module} is not available in this build\n",
-            )
-        else:
-            assert code == 0 and (tmp_path / name).stat().st_size > 0
+    trace, picture, animation = tmp_path / "run.jsonl", tmp_path / "run.svg", tmp_path / "run.gif"
+    code, _, err = call(
+        capsys,
+        "run",
+        "--quiet",
+        DRAIN,
+        "--trace",
+        str(trace),
+        "--plot",
+        str(picture),
+        "--animate",
+        str(animation),
+        "--lang",
+        "es",
+    )
+    assert (code, err) == (0, "")
+    lines = [r.detail for r in load(trace) if r.kind == "command" and r.event == "docker"]
+    assert lines[:2] == [
+        "docker node ls",
+        "docker service create --replicas 3 --name redis --update-delay 10s redis:3.0.6",
+    ]
+    assert picture.read_text().startswith("<?xml") and "<svg" in picture.read_text()
+    assert animation.read_bytes()[:6] == b"GIF89a"
+
+
+def test_shell_writes_its_trace_at_the_end(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("# hello\nsleep 1m\nfail worker1\n"))
+    code, _, _ = call(capsys, "shell", "--trace", str(tmp_path / "s.jsonl"))
+    assert code == 0
+    commands = [
+        (r.time, r.event, r.node, r.detail)
+        for r in load(tmp_path / "s.jsonl")
+        if r.kind == "command"
+    ]
+    assert commands == [
+        (0.0, "comment", "", "# hello"),
+        (0.0, "shell", "manager1", "sleep 1m"),
+        (60.0, "fault", "worker1", "fail worker1"),
+    ]
 
 
 def test_shell_from_a_scenario_continues_from_its_state(

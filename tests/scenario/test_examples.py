@@ -56,10 +56,6 @@ def test_same_scenario_and_seed_give_identical_transcript_and_trace() -> None:
 def test_saved_traces_are_byte_identical(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from swarmsim.trace import Trace
-
-    if not hasattr(Trace, "save"):
-        pytest.skip("Trace.save comes with the viz branch")
     paths = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
     for path in paths:
         assert run(capsys, str(SCENARIOS / "drain.yaml"), "--trace", str(path))[0] == 0

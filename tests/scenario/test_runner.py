@@ -5,19 +5,21 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from swarmsim.scenario import Runner, parse_scenario
+from swarmsim.scenario import Runner, ScenarioResult, parse_scenario
 from swarmsim.scenario.lesson import parse_lesson
 from swarmsim.swarm import Swarm
 
 HEAD = "name: t\nseed: 3\ncluster: {managers: 1, workers: 1}\n"
 
 
-def replay(body: str, **options: object) -> tuple[str, Runner]:
+def replay(body: str, **options: object) -> tuple[str, Runner, ScenarioResult]:
     out = io.StringIO()
     runner = Runner(parse_scenario(HEAD + body, "t.yaml"), out=out, **options)  # type: ignore[arg-type]
-    runner.run()
-    return out.getvalue(), runner
+    result = runner.run()
+    return out.getvalue(), runner, result
 
 
 def stamps(text: str) -> list[str]:
@@ -25,7 +27,7 @@ def stamps(text: str) -> list[str]:
 
 
 def test_steps_start_at_their_times_and_after_the_previous_one() -> None:
-    out, runner = replay(
+    out, runner, _ = replay(
         "steps:\n"
         "  - {at: 10s, run: time}\n"
         "  - {after: 5s, run: time}\n"
@@ -59,7 +61,7 @@ def test_steps_start_at_their_times_and_after_the_previous_one() -> None:
 
 
 def test_within_passes_the_first_time_it_holds_and_at_is_anchored_to_the_step() -> None:
-    out, runner = replay(
+    out, _, result = replay(
         "steps:\n"
         "  - at: 1m\n"
         "    fault: {kind: fail, node: worker1}\n"
@@ -67,7 +69,7 @@ def test_within_passes_the_first_time_it_holds_and_at_is_anchored_to_the_step() 
         "      - {within: 1m, node: {name: worker1, status: down}}\n"
         "      - {at: 1s, node: {name: worker1, status: ready}}\n"
     )
-    verdicts = {v.expectation.label: v for v in runner._verdicts}
+    verdicts = {v.expectation.label: v for v in result.verdicts}
     down = verdicts["steps[0].expect[0]"]
     assert down.passed and 60 + 10 < down.time < 60 + 20  # 3 missed heartbeats of 5 s
     early = verdicts["steps[0].expect[1]"]
@@ -82,11 +84,11 @@ def _stamp(seconds: float) -> str:
 
 
 def test_a_within_that_never_holds_fails_at_its_deadline_with_what_was_seen() -> None:
-    out, runner = replay(
+    out, _, result = replay(
         "steps:\n  - run: docker service create -d --name web --replicas 2 nginx\n"
         "expect:\n  - {after: 10s, within: 20s, running: {service: web, count: 5}}\n"
     )
-    (verdict,) = runner._verdicts
+    (verdict,) = result.verdicts
     assert (verdict.passed, verdict.time, verdict.seen) == (False, 30.0, "2 running")
     assert (
         "[0:00:30.0] FAIL expect[0] (t.yaml:7:5): web has 5 running tasks; saw 2 running\n" in out
@@ -95,7 +97,7 @@ def test_a_within_that_never_holds_fails_at_its_deadline_with_what_was_seen() ->
 
 
 def test_checks_due_at_a_step_time_come_before_the_step() -> None:
-    out, _ = replay(
+    out, _, _ = replay(
         "steps:\n  - {at: 5s, run: docker service create -d --name web --replicas 1 nginx}\n"
         "expect:\n  - {at: 5s, running: {service: web, count: 0}}\n"
     )
@@ -115,7 +117,7 @@ def test_a_failing_command_does_not_fail_a_scenario_but_fails_a_lesson() -> None
 
 
 def test_quiet_prints_verdicts_only_but_the_result_keeps_the_transcript() -> None:
-    out, _ = replay(
+    out, _, _ = replay(
         "steps:\n  - {run: docker node ls, comment: {en: Nodes, es: Nodos}}\n"
         "expect:\n  - {at: 0s, node: {name: manager1, role: manager}}\n",
         quiet=True,
@@ -175,3 +177,62 @@ def test_result_reprs(lang: str) -> None:
         == "<ScenarioResult t: 1 expectation, 1 passed>\n  PASS expect[0]: node worker1 is there"
     )
     assert "✅" in result._repr_html_()
+
+
+def test_a_long_window_is_polled_at_most_max_polls_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    from swarmsim.scenario import runner as runner_module
+
+    looks: list[float] = []
+    real = runner_module.observe
+
+    def counting(check: object, interpreter: object) -> tuple[bool, str]:
+        looks.append(0.0)
+        return real(check, interpreter)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner_module, "observe", counting)
+    _, _, result = replay(
+        "steps:\n  - run: time\nexpect:\n  - {within: 2h, node: {name: worker1, status: down}}\n"
+    )
+    (verdict,) = result.verdicts
+    assert (verdict.passed, verdict.time) == (False, 7200.0)
+    assert runner_module.MAX_POLLS <= len(looks) <= runner_module.MAX_POLLS + 2  # float steps
+
+
+def test_registry_image_references_are_accepted() -> None:
+    scenario = parse_scenario(
+        HEAD + "images:\n  registry.local:5000/team/app:1.2: {pull: 1m}\nsteps:\n  - run: time\n"
+    )
+    assert scenario.images == ("image registry.local:5000/team/app:1.2 pull=1m",)
+
+
+_FAULTS = st.sampled_from(
+    [
+        "{kind: fail, node: worker1}",
+        "{kind: recover, node: worker1}",
+        "{kind: disconnect, node: worker2}",
+        "{kind: reconnect, node: worker2}",
+        "{kind: kill, task: web.1, exit_code: 137}",
+    ]
+)
+_STEPS = st.one_of(
+    _FAULTS.map(lambda f: f"  - fault: {f}\n"),
+    st.integers(1, 90).map(lambda s: f"  - sleep: {s}s\n"),
+    st.sampled_from(["docker service scale web=4", "docker service ps web", "docker node ls"]).map(
+        lambda line: f"  - {{after: 1s, run: {line}}}\n"
+    ),
+)
+
+
+@given(st.lists(_STEPS, max_size=6), st.integers(0, 3))
+def test_random_valid_scenarios_run_deterministically(steps: list[str], seed: int) -> None:
+    text = (
+        f"name: r\nseed: {seed}\nsteps:\n"
+        "  - run: docker service create -d --name web --replicas 3 nginx\n"
+        + "".join(steps)
+        + "expect:\n  - {within: 3m, running: {service: web, count: 3}}\n"
+    )
+    scenario = parse_scenario(text, "r.yaml")
+    first, second = Runner(scenario).run(), Runner(scenario).run()
+    assert first.transcript == second.transcript
+    assert first.trace.dump() == second.trace.dump()
+    assert "internal error" not in first.transcript

@@ -31,6 +31,17 @@ def test_values_and_positions() -> None:
         ("a:\n\t- 1\n", (2, 1), "(yaml): a tab in the indentation"),
         ("a: [1, 2\n", (2, 1), "(yaml): invalid YAML: expected ',' or ']'"),
         ("? [a, b]\n: 1\n", (1, 3), "(root): a key must be a plain string"),
+        ("a: &x [1, *x]\n", (1, 4), "a[1]: an alias refers to a collection that contains it"),
+        ("a: " + "[" * 2000 + "]" * 2000 + "\n", (1, 1), "(yaml): invalid YAML: maximum recursion"),
+        (
+            "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, n in zip("abcde", "bcdef", strict=True)
+            ),
+            (1, 35),  # where the expanded value was written
+            "e[7][8][8][8][9]: more than 100000 values",
+        ),
     ],
 )
 def test_refusals(text: str, where: tuple[int, int], words: str) -> None:

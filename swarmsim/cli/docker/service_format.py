@@ -348,7 +348,7 @@ def service_json(service: Service) -> JsonObject:
         endpoint["VirtualIPs"] = [{"NetworkID": n, "Addr": a} for n, a in service.virtual_ips]
     result: JsonObject = {
         "ID": service.id,
-        "Version": {"Index": service.spec_version + 1},
+        "Version": {"Index": max(service.last_version, service.spec_version) + 1},
         "CreatedAt": rfc3339nano(service.created_at),
         "UpdatedAt": rfc3339nano(service.updated_at),
         "Spec": _spec_json(service.spec),

@@ -422,11 +422,6 @@ def create_service(ctx: Context, spec: ServiceSpec) -> Service:
     return service
 
 
-def _next_version(service: Service) -> int:
-    """A spec version larger than any the service has held."""
-    return max(service.spec_version, service.previous_spec_version or 0) + 1
-
-
 def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service:
     """Replace a service's spec (``UpdateService``); the old spec becomes the previous one.
 
@@ -452,7 +447,7 @@ def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service
     _check_ingress_present(ctx, spec.endpoint.ports)
     service.previous_spec, service.spec = service.spec, spec
     service.previous_spec_version = service.spec_version
-    service.spec_version = _next_version(service)
+    service.spec_version = service.new_spec_version()
     service.update_status = None
     ctx.store.update_service(service)
     return service
@@ -461,7 +456,8 @@ def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service
 def rollback_service(ctx: Context, service_ref: str) -> Service:
     """Swap a service's spec and previous spec (``UpdateService`` with ``Rollback``).
 
-    The spec gets a new version; the update status becomes ``rollback_started`` /
+    Both keep their versions (the tasks of the restored spec are current again);
+    the update status becomes ``rollback_started`` /
     ``manually requested rollback``; rolling back twice goes forward again.
 
     Raises
@@ -475,9 +471,9 @@ def rollback_service(ctx: Context, service_ref: str) -> Service:
     if previous is None:
         raise rpc_error("FailedPrecondition", f"service {service.id} does not have a previous spec")
     _check_ingress_present(ctx, previous.endpoint.ports)
-    service.previous_spec, service.spec = service.spec, previous
-    service.previous_spec_version = service.spec_version
-    service.spec_version = _next_version(service)
+    current, current_version = service.spec, service.spec_version
+    service.restore_previous_spec()
+    service.previous_spec, service.previous_spec_version = current, current_version
     service.update_status = UpdateStatus(
         UpdateState.ROLLBACK_STARTED, ctx.now, MANUAL_ROLLBACK_MESSAGE
     )

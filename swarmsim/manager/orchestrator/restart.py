@@ -11,6 +11,14 @@ RUNNING (at most one minute).  The updater uses the same delayed start.
 
 Differences
 -----------
+No replacement is created when the slot (global: the node) already holds
+another wanted task of the current spec — typically the one a rolling update
+just created there.  swarmkit's ``Restart`` does not look, so a task of the old
+spec failing while a start-first update starts its successor gives the slot two
+tasks of the new spec, and nothing reconciles the service until its next
+update (``docker service ls`` shows e.g. ``4/2``).  The updater applies the
+same rule from its side (:mod:`~swarmsim.manager.orchestrator.update`).
+
 Restart history lives in this object; on a leader change it is lost as in
 swarmkit, and replacements still waiting at READY are restarted with what is
 left of their delay (``swarmkit: manager/orchestrator/taskinit/init.go``
@@ -27,7 +35,7 @@ import simpy
 from swarmsim.api.enums import Availability, NodeStatus, RestartCondition, ServiceMode, TaskState
 from swarmsim.api.objects import Service, Task
 from swarmsim.context import Context
-from swarmsim.manager.orchestrator.task import new_task
+from swarmsim.manager.orchestrator.task import clean_slot_mate, new_task
 from swarmsim.sim import Process
 from swarmsim.store import Action, NodeEvent, TaskEvent
 
@@ -148,6 +156,8 @@ class RestartSupervisor:
             store.update_task(task)
         if not self.should_restart(task, service):
             return
+        if clean_slot_mate(store, service, task) is not None:
+            return  # the slot already has a task of the current spec (an updater's)
         if service.spec.mode == ServiceMode.GLOBAL:
             replacement = new_task(self.ctx, service, 0, task.node_id, _READY)
         else:

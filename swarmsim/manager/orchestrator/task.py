@@ -77,6 +77,39 @@ def is_task_dirty(service: Service, task: Task, node: Node | None) -> bool:
     return True
 
 
+def slot_mates(store: Store, task: Task) -> list[Task]:
+    """The other tasks the manager still wants in ``task``'s slot (desired <= RUNNING).
+
+    A slot is the service and slot number, or the service and node for a
+    global task (slot 0).
+    """
+    if task.slot:
+        candidates = store.tasks_in_slot(task.service_id, task.slot)
+    else:  # a node holds few tasks; slot 0 holds every task of the global service
+        candidates = [t for t in store.tasks_on_node(task.node_id) if t.slot == 0]
+    return [
+        other
+        for other in candidates
+        if other.id != task.id
+        and other.service_id == task.service_id
+        and other.desired_state <= TaskState.RUNNING
+    ]
+
+
+def clean_slot_mate(store: Store, service: Service, task: Task) -> Task | None:
+    """Another task of ``task``'s slot that is wanted and of the current spec, if any.
+
+    Such a task already owns the slot for the current spec: whoever is about to
+    create a task of that spec there (the restart supervisor, an updater) must
+    use it instead (see the updater's and restart supervisor's Differences).
+    """
+    nodes = store.nodes
+    for other in slot_mates(store, task):
+        if not is_task_dirty(service, other, nodes.get(other.node_id)):
+            return other
+    return None
+
+
 def group_slots(tasks: Iterable[Task]) -> dict[int, Slot]:
     """Tasks grouped by slot number (global services: by node id)."""
     slots: dict[int, Slot] = {}

@@ -52,11 +52,21 @@ Differences
   before the monitor period ends.
 * A failed ``store.Batch`` (``removeOldTasks`` could shut nothing down) writes
   nothing, as the aborted transaction does; there is no log.
-* A rollback gives the restored spec a new version (one more than the current
-  and previous ones, as the control API numbers updates) instead of restoring
-  ``PreviousSpecVersion``: versions here are small per-service counters, and
-  once ``PreviousSpecVersion`` is cleared a restored number could be reused by
-  the next update.  Tasks of the old spec stay clean by spec equality.
+* An ``UpdateService`` call that keeps the spec but clears the update status (a
+  no-op ``docker service update`` or ``scale`` to the same count during a
+  rollout) restarts the updater, which marks the service UPDATING again and
+  carries on from the slots' current state.  swarmkit keeps the running
+  updater because the spec is unchanged (``Supervisor.Update``), but every
+  status write of that run is then dropped (``pauseUpdate`` and
+  ``completeUpdate`` return when ``UpdateStatus`` is nil): a failure halts it
+  half-done with no status at all, and no later event resumes it.
+* Before a worker creates a task in a slot it also looks at the tasks created
+  in that slot since its copy was taken: a clean one (the restart supervisor's
+  replacement of a task that failed meanwhile) is used as an existing task.
+  swarmkit's worker sees only its copy and creates a second task of the new
+  spec; with the restart supervisor's matching rule (see
+  :mod:`~swarmsim.manager.orchestrator.restart`) a slot never holds two wanted
+  tasks of the current spec.
 """
 
 from __future__ import annotations
@@ -80,7 +90,7 @@ from swarmsim.api.objects import Service, Task, UpdateStatus
 from swarmsim.api.specs import ServiceSpec, UpdateConfig
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
-from swarmsim.manager.orchestrator.task import Slot, is_task_dirty, new_task
+from swarmsim.manager.orchestrator.task import Slot, is_task_dirty, new_task, slot_mates
 from swarmsim.sim import Process
 from swarmsim.store import Action, TaskEvent
 
@@ -159,6 +169,7 @@ class Updater:
         self.config: UpdateConfig = self.spec.rollback if self.rollback else self.spec.update
         self.monitor = self.config.monitor
         self.stopped = False  # cancelled (Go's stopChan closed)
+        self.owns_status = status is not None  # the live UpdateStatus is this run's
         self.updated: dict[str, float | None] = {}  # created task id -> time it ran/ended
         self._on_done = on_done
         self._halted = False  # the failure action stopped this run
@@ -324,6 +335,9 @@ class Updater:
         return is_task_dirty(self.service, task, self.ctx.store.nodes.get(task.node_id))
 
     def _update_slot(self, slot: Slot) -> Process:
+        # tasks created in the slot since the copy was taken (a restart's replacement)
+        known = {t.id for t in slot}
+        slot = slot + [t for t in slot_mates(self.ctx.store, slot[0]) if t.id not in known]
         existing: Task | None = None
         for task in slot:
             if not self._dirty_task(task):
@@ -420,6 +434,7 @@ class Updater:
         if live is None or live.update_status is not None:
             return
         live.update_status = UpdateStatus(UpdateState.UPDATING, self.ctx.now, "update in progress")
+        self.owns_status = True
         self.ctx.store.update_service(live)
 
     def _pause_update(self, message: str) -> None:
@@ -441,8 +456,7 @@ class Updater:
         live.update_status = replace(
             live.update_status, state=UpdateState.ROLLBACK_STARTED, message=message
         )
-        live.spec = live.previous_spec
-        live.spec_version = max(live.spec_version, live.previous_spec_version or 0) + 1
+        live.restore_previous_spec()
         live.previous_spec = None
         live.previous_spec_version = None
         self.ctx.store.update_service(live)
@@ -475,7 +489,8 @@ class UpdateSupervisor:
         """Bring ``slots`` (the service's runnable slots) to the service's spec."""
         current = self.updaters.get(service.id)
         if current is not None:
-            if current.spec is service.spec or current.spec == service.spec:
+            same_goal = current.spec is service.spec or current.spec == service.spec
+            if same_goal and not (current.owns_status and service.update_status is None):
                 return  # already working towards this goal
             current.cancel()
             del self.updaters[service.id]

@@ -284,9 +284,12 @@ class Assigner:
                 continue  # service gone: drop the task from the scheduler
             status = task.status
             if service.spec_version > task.spec_version:
-                # obsolete revision: never re-queued; shut down if no longer wanted
+                # obsolete revision: out of the queue (set aside until a rollback makes
+                # it current again); shut down if no longer wanted
                 if status.state == _PENDING and task.desired_state >= _SHUTDOWN:
                     decisions.append(_Decision(task, _SHUTDOWN, status.message, ""))
+                else:
+                    self._book.set_aside(task)
                 continue
             decisions.append(_Decision(task, status.state, status.message, error))
             unassigned[task.id] = task

@@ -22,6 +22,12 @@ Differences
   the node whose :class:`NodeInfo` holds it replaces swarmkit's search through copies.
 * Active task counts use desired state <= COMPLETE (reference 2.2) where older swarmkit
   releases used <= RUNNING.
+* A PENDING task of an older spec version than its service's, which swarmkit's
+  ``noSuitableNode`` drops from the queue for good, is *set aside* per service instead
+  (:meth:`Bookkeeping.set_aside`); when a rollback makes its version current again it
+  goes back into the queue (:meth:`Bookkeeping.current_again`).  In swarmkit nothing
+  re-queues it, so after an automatic rollback a replica can wait PENDING forever
+  although a node that fits it joins.
 
 Cost: every change goes through indexes (node ID, task ID); a rebuild reads the store once.
 """
@@ -68,10 +74,14 @@ class Bookkeeping:
         Preassigned tasks waiting for confirmation, by task ID.
     preassigned : set of str
         IDs of every tracked task that came with its node (their failures are not recorded).
+    aside : dict of str to dict of str to Task
+        PENDING tasks of an old spec version left out of the queue, by service ID then task ID.
     """
 
     __slots__ = (
+        "_aside_service",
         "_ctx",
+        "aside",
         "holder",
         "known",
         "nodes",
@@ -86,6 +96,8 @@ class Bookkeeping:
     unassigned: dict[str, Task]
     pending_preassigned: dict[str, Task]
     preassigned: set[str]
+    aside: dict[str, dict[str, Task]]
+    _aside_service: dict[str, str]  # task ID -> service ID, for tasks set aside
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -99,6 +111,8 @@ class Bookkeeping:
         self.unassigned = {}
         self.pending_preassigned = {}
         self.preassigned = set()
+        self.aside = {}
+        self._aside_service = {}
 
     def rebuild(self) -> None:
         """Load tasks and nodes from the store (``setupTasksList``, ``buildNodeSet``)."""
@@ -196,11 +210,47 @@ class Bookkeeping:
         self.preassigned.discard(task_id)
         self.pending_preassigned.pop(task_id, None)
         self.unassigned.pop(task_id, None)
+        if self._aside_service:
+            self._forget_aside(task_id)
         node_id = self.holder.pop(task_id, None)
         if node_id is None:
             return False
         info = self.nodes.get(node_id)
         return info is not None and info.remove_task(task_id)
+
+    def set_aside(self, task: Task) -> None:
+        """Leave an old-revision PENDING task out of the queue until its version is current."""
+        self.unassigned.pop(task.id, None)
+        self.aside.setdefault(task.service_id, {})[task.id] = task
+        self._aside_service[task.id] = task.service_id
+
+    def current_again(self, service_id: str, spec_version: int | None) -> bool:
+        """Re-queue the set-aside tasks of a service now at ``spec_version``.
+
+        ``None`` means the service was deleted: its tasks are forgotten.  True if a
+        task went back into the queue.
+        """
+        tasks = self.aside.get(service_id)
+        if not tasks:
+            return False
+        if spec_version is None:
+            for task_id in list(tasks):
+                self._forget_aside(task_id)
+            return False
+        back = [t for t in tasks.values() if t.spec_version >= spec_version]
+        for task in back:
+            self._forget_aside(task.id)
+            self.unassigned[task.id] = task
+        return bool(back)
+
+    def _forget_aside(self, task_id: str) -> None:
+        service_id = self._aside_service.pop(task_id, None)
+        if service_id is None:
+            return
+        tasks = self.aside[service_id]
+        del tasks[task_id]
+        if not tasks:
+            del self.aside[service_id]
 
     def hold(self, task: Task, node_id: str) -> None:
         """Account ``task`` on ``node_id`` (or refresh its active flag there)."""

@@ -105,8 +105,9 @@ class Scheduler:
         self._run_requested = False
         ctx.store.watch(self._on_task_event, TaskEvent)
         ctx.store.watch(self._on_node_event, NodeEvent)
-        # any other commit (services, networks) still re-arms the debounce
-        ctx.store.watch(self._on_other_event, ServiceEvent, NetworkEvent)
+        ctx.store.watch(self._on_service_event, ServiceEvent)
+        # any other commit (networks) still re-arms the debounce
+        ctx.store.watch(self._on_other_event, NetworkEvent)
         ctx.leadership.subscribe(self._on_leadership)
         if ctx.leadership.active:
             self._start()
@@ -192,6 +193,15 @@ class Scheduler:
             self._book.remove_node(event.node.id)
         else:
             self._book.create_or_update_node(event.node)
+            self._tick_required = True
+        self._commit()
+
+    def _on_service_event(self, event: ServiceEvent) -> None:
+        if not self._active:
+            return
+        service = event.service
+        version = None if event.action is _DELETE else service.spec_version
+        if self._book.aside and self._book.current_again(service.id, version):
             self._tick_required = True
         self._commit()
 

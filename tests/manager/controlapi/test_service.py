@@ -302,9 +302,12 @@ def test_rollback_swaps_specs_and_starts_a_rollback(swarm: Swarm) -> None:
         MANUAL_ROLLBACK_MESSAGE,
         10.0,
     )
-    assert web.spec_version == 2
+    # the restored spec keeps its version, as swarmkit restores PreviousSpecVersion
+    assert (web.spec_version, web.previous_spec_version) == (0, 1)
     rollback_service(swarm.ctx, "web")  # twice goes forward again
-    assert (web.spec, web.previous_spec, web.spec_version) == (second, first, 3)
+    assert (web.spec, web.previous_spec, web.spec_version) == (second, first, 1)
+    update_service(swarm.ctx, "web", first)  # a new spec never reuses a version
+    assert (web.spec_version, web.previous_spec_version) == (2, 1)
 
 
 def test_remove_deletes_the_service_and_its_tasks_go(swarm: Swarm) -> None:

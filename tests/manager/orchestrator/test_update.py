@@ -142,7 +142,7 @@ def test_failure_action_rollback_returns_to_the_previous_spec() -> None:
     assert [state for _, state, _ in log] == ["updating", "rollback_started", "rollback_completed"]
     assert service.spec.image == OLD
     assert service.previous_spec is None
-    assert service.spec_version == 2
+    assert service.spec_version == 0  # the restored spec keeps its version
     assert images_running(swarm, service) == [OLD] * 3
     status = service.update_status
     assert status is not None and status.started_at == t0

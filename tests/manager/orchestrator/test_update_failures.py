@@ -171,7 +171,7 @@ def test_a_failing_automatic_rollback_pauses() -> None:
     assert [state for _, state, _ in log] == ["updating", "rollback_started", "rollback_paused"]
     assert log[1][2].startswith("update rolled back due to failure or early termination of task")
     by_id = {s.id: s for s in spans(swarm, service)}
-    rollback_tasks = [by_id[t] for t in created if by_id[t].version == 2]
+    rollback_tasks = [by_id[t] for t in created if by_id[t].version == 0]
     first_rollback, last_rollback = rollback_tasks[0], rollback_tasks[-1]
     assert len(rollback_tasks) == 3
     # the first rollback task failed during the last slot; its failure was read (and
@@ -193,7 +193,7 @@ def test_rollback_action_during_a_rollback_pauses_then_completes_like_swarmkit()
     states = [state for _, state, _ in log]
     assert states == ["updating", "rollback_started", "rollback_paused", "completed"]
     by_id = {s.id: s for s in spans(swarm, service)}
-    rollback_tasks = [by_id[t] for t in created if by_id[t].version == 2]
+    rollback_tasks = [by_id[t] for t in created if by_id[t].version == 0]
     first_rollback, last_rollback = rollback_tasks[0], rollback_tasks[-1]
     assert len(rollback_tasks) == 3
     # the first rollback task failed during the last slot; its failure was read (and
@@ -226,20 +226,39 @@ def test_a_new_spec_cancels_the_running_update() -> None:
     assert images_running(swarm, service) == ["redis:3.0.8"] * 3
 
 
-def test_a_no_op_update_during_an_update_keeps_the_updater_and_clears_the_status() -> None:
-    """An identical spec keeps the running updater; its completeUpdate then finds no status."""
+def test_a_no_op_update_during_an_update_restarts_the_updater_with_a_status() -> None:
+    """An identical spec that cleared the status starts a new run, which marks the
+    service UPDATING again and completes (swarmkit's kept run would write nothing)."""
     swarm = make_swarm()
     service = redis(swarm)
     set_image(swarm, service, NEW)
     swarm.advance(5.0)
     updater = swarm.updates.updaters[service.id]
+    t1 = swarm.now
     update(swarm, service)
     swarm.advance(0.5)
-    assert swarm.updates.updaters[service.id] is updater
+    assert swarm.updates.updaters[service.id] is not updater
+    assert updater.stopped
     swarm.advance(120)
-    assert service.update_status is None
     assert images_running(swarm, service) == [NEW] * 3
-    assert [state for _, state, _ in statuses(swarm, service)] == ["updating"]
+    log = statuses(swarm, service)
+    assert [(state, time >= t1) for time, state, _ in log] == [
+        ("updating", False),
+        ("updating", True),
+        ("completed", True),
+    ]
+    assert service.update_status is not None and service.update_status.started_at == t1
+
+
+def test_an_update_kept_by_an_identical_spec_is_not_restarted_by_reconciles() -> None:
+    """Reconciles that do not touch the status keep the running updater."""
+    swarm = make_swarm()
+    service = redis(swarm)
+    set_image(swarm, service, NEW)
+    swarm.advance(5.0)
+    updater = swarm.updates.updaters[service.id]
+    swarm.updates.update(service, [])  # what a reconcile after a node event does
+    assert swarm.updates.updaters[service.id] is updater
 
 
 def test_an_existing_clean_task_is_reused() -> None:

@@ -389,7 +389,43 @@ def test_obsolete_task_still_wanted_is_left_alone() -> None:
     run(ctx)
     assert task.state == TaskState.PENDING
     assert task.status.err == ""
-    assert scheduler.queued == 0  # dropped until the task changes again
+    assert scheduler.queued == 0  # set aside until the task changes again
+
+
+def test_a_rollback_makes_a_set_aside_task_current_and_queues_it_again() -> None:
+    ctx = Context.create(seed=1)
+    scheduler = Scheduler(ctx)
+    small = add_node(ctx, "small", cpus=1)
+    service = add_service(ctx, cpus=2)
+    service.spec_version = 2
+    ctx.store.update_service(service)
+    task = add_task(ctx, service, spec_version=1)
+    run(ctx)
+    assert scheduler.queued == 0
+    add_node(ctx, "big", cpus=4)  # a node that fits, while the task is still obsolete
+    run(ctx)
+    assert task.state == TaskState.PENDING
+    service.spec_version = 1  # a rollback restores the task's version
+    ctx.store.update_service(service)
+    run(ctx)
+    assert task.state == TaskState.ASSIGNED
+    assert hostname(ctx, task) == "big"
+    assert small.id != task.node_id
+
+
+def test_set_aside_tasks_of_a_deleted_service_are_forgotten() -> None:
+    ctx = Context.create(seed=1)
+    scheduler = Scheduler(ctx)
+    add_node(ctx, "small", cpus=1)
+    service = add_service(ctx, cpus=2)
+    service.spec_version = 2
+    ctx.store.update_service(service)
+    add_task(ctx, service, spec_version=1)
+    run(ctx)
+    ctx.store.delete_service(service.id)
+    run(ctx)
+    assert scheduler.queued == 0
+    assert scheduler._book.aside == {}
 
 
 def test_tasks_of_a_deleted_service_are_dropped() -> None:
