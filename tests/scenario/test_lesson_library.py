@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from swarmsim.scenario import Runner, load_scenario
+from swarmsim.scenario import Runner, load_scenario, parse_scenario
 from swarmsim.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,3 +120,17 @@ def test_a_wrong_lesson_expectation_fails(tmp_path: Path, monkeypatch: pytest.Mo
         "manager1=3, worker1=1, worker2=1; saw manager1=4, worker1=0, worker2=1"
     ]
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=IDS)
+def test_a_changed_count_in_any_lesson_fails_that_expectation_only(path: Path) -> None:
+    text = path.read_text()
+    match = re.search(r"count: (\d+)\}", text)
+    assert match, "every lesson checks a count"
+    wrong = text[: match.start(1)] + str(int(match[1]) + 1) + text[match.end(1) :]
+    result = Runner(parse_scenario(wrong, path.name)).run()
+    failed = [v for v in result.verdicts if not v.passed]
+    assert len(failed) == 1 and result.exit_code == 1
+    line = text.count("\n", 0, match.start()) + 1  # the check's line; the item starts above
+    assert failed[0].expectation.where.split(":")[1] in {str(line), str(line - 1)}
+    assert "saw" in str(failed[0])
