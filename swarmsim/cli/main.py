@@ -109,14 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
             "(then nothing runs).  The format is in docs/scenarios.md."
         ),
     )
-    run.add_argument("files", nargs="+", metavar="FILE")
+    run.add_argument("files", nargs="+", metavar="FILE", help="a scenario (.yaml) or lesson (.txt)")
     run.add_argument("--seed", type=int, help="seed instead of the scenario's (lessons: 0)")
     run.add_argument("--quiet", action="store_true", help="print only the verdicts")
     _outputs(run)
     validate = commands.add_parser(
         "validate", help="check scenario files without running them", description="Check files."
     )
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE", help="a scenario (.yaml) or lesson (.txt)"
+    )
     shell = commands.add_parser(
         "shell",
         help="type docker commands against a simulated swarm",
