@@ -11,7 +11,7 @@ from swarmsim.cli.main import main
 from swarmsim.trace import load
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-DRAIN = str(SCENARIOS / "drain.yaml")
+DRAIN = str(Path(__file__).resolve().parents[1] / "scenario" / "examples" / "drain.yaml")
 
 
 def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -1,6 +1,7 @@
 """A corpus of broken scenario files: each gives one ``FILE:LINE:COL:`` line and exit 2.
 
-The corpus is made from the example scenarios in ``scenarios/`` by mutation:
+The corpus is made from the lessons in ``scenarios/`` and the examples in
+``tests/scenario/examples/`` by mutation:
 a wrong type, an unknown key, a duplicated key, a bad duration, a YAML 1.1
 trap, a dangling node or service name, a time going backwards, broken
 indentation, a tab.  Each mutant is checked through ``swarmsim validate`` and
@@ -24,7 +25,11 @@ from swarmsim.errors import ScenarioError
 from swarmsim.scenario import parse_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-EXAMPLES = {p.name: p.read_text() for p in sorted(SCENARIOS.glob("*.yaml"))}
+EXAMPLES = {
+    p.name: p.read_text()
+    for folder in (SCENARIOS, Path(__file__).resolve().parent / "examples")
+    for p in sorted(folder.glob("*.yaml"))
+}
 ERROR_LINE = re.compile(
     r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<path>\S+): (?P<msg>.+)\n$"
 )

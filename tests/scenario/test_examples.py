@@ -1,4 +1,6 @@
-"""The example scenarios replay to their golden transcripts; runs are deterministic.
+"""The example scenarios (``tests/scenario/examples/``) replay to their goldens; runs are
+deterministic.  The lesson library in ``scenarios/`` has its own tests
+(``test_lesson_library.py``).
 
 Regenerate a golden file after an intended behaviour change with
 ``SWARMSIM_UPDATE_GOLDEN=1 make pytest`` and review the diff.
@@ -14,7 +16,8 @@ import pytest
 from swarmsim.cli.main import main
 from swarmsim.scenario import Runner, load_scenario
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parent / "examples"
+LESSONS = Path(__file__).resolve().parents[2] / "scenarios"
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
 
 
@@ -29,7 +32,7 @@ def test_example_matches_its_golden_transcript(
     example: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(SCENARIOS.parent)  # the transcript names the file as given
-    code, out, err = run(capsys, f"scenarios/{example.name}")
+    code, out, err = run(capsys, f"examples/{example.name}")
     golden = example.with_suffix(".golden")
     if os.environ.get("SWARMSIM_UPDATE_GOLDEN"):
         golden.write_text(out)
@@ -92,7 +95,7 @@ def test_spanish_comments_and_description(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_several_files_run_in_turn(capsys: pytest.CaptureFixture[str]) -> None:
-    files = [str(SCENARIOS / "drain.yaml"), str(SCENARIOS / "class-notes.txt")]
+    files = [str(SCENARIOS / "drain.yaml"), str(LESSONS / "class-notes.txt")]
     code, out, _ = run(capsys, "--quiet", *files)
     assert code == 0
     assert out.splitlines()[-2:] == [

@@ -68,7 +68,7 @@ def test_a_stack_deploy_turns_off_service_checks() -> None:
 
 def test_files_by_suffix_and_unreadable_files(tmp_path: Path) -> None:
     assert load_file(SCENARIOS / "class-notes.txt").kind == "lesson"
-    assert load_file(SCENARIOS / "drain.yaml").name == "drain"
+    assert load_file(Path(__file__).resolve().parent / "examples" / "drain.yaml").name == "drain"
     with pytest.raises(ScenarioError) as raised:
         load_scenario(tmp_path / "missing.yaml")
     assert (
