@@ -1,26 +1,29 @@
-"""Redraw the example pictures of docs/plots.md (run from the repository root).
+"""Redraw the pictures of the README and docs/plots.md from three lessons of the library.
 
-    PYTHONPATH=. python docs/img/make_pictures.py
+    .venv/bin/python docs/img/make_pictures.py      # from the repository root
 
-The three lessons are the ones the picture tests play (tests/viz/lessons.py).
+Each picture is the ``--plot`` of a lesson in ``scenarios/`` (the same as
+``swarmsim run scenarios/02-drain.yaml --plot docs/img/drain.png``).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, "tests")
+from swarmsim.scenario import Runner, load_scenario
+from swarmsim.viz import save_animation, save_lesson_plot
 
-from viz.lessons import DRAIN, NODE_LOSS, UPDATE_PAUSED, lesson  # noqa: E402
-
-from swarmsim.viz import save_animation, save_lesson_plot  # noqa: E402
-
+ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).parent
+LESSONS = {
+    "drain": "02-drain.yaml",
+    "update-paused": "06-update-paused-resumed.yaml",
+    "node-loss": "09-worker-loss.yaml",
+}
 
-for name, script in (("drain", DRAIN), ("update-paused", UPDATE_PAUSED), ("node-loss", NODE_LOSS)):
-    swarm = lesson(script)
-    save_lesson_plot(swarm.trace, OUT / f"{name}.png")
+for name, lesson in LESSONS.items():
+    trace = Runner(load_scenario(ROOT / "scenarios" / lesson)).run().trace
+    save_lesson_plot(trace, OUT / f"{name}.png")
     if name == "update-paused":
-        save_lesson_plot(swarm.trace, OUT / f"{name}.es.png", lang="es")
-        save_animation(swarm.trace, OUT / f"{name}.gif", max_frames=40)
+        save_lesson_plot(trace, OUT / f"{name}.es.png", lang="es")
+        save_animation(trace, OUT / f"{name}.gif", max_frames=40)
