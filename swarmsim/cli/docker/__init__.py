@@ -65,7 +65,7 @@ def command(*path: str) -> Callable[[Handler], Handler]:
 
 def _load_commands() -> None:
     # importing the modules registers their handlers
-    from swarmsim.cli.docker import network, node, service, swarm, system  # noqa: F401
+    from swarmsim.cli.docker import network, node, service, stack, swarm, system  # noqa: F401
 
 
 def run_argv(swarm: Swarm, argv: list[str]) -> CommandResult:

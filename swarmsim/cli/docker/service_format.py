@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import PublishMode, ServiceMode, UpdateState
 from swarmsim.api.objects import Service
-from swarmsim.api.specs import HealthConfig, PortConfig, Resources, ServiceSpec, UpdateConfig
+from swarmsim.api.specs import (
+    HealthConfig,
+    Mount,
+    PortConfig,
+    Resources,
+    ServiceSpec,
+    UpdateConfig,
+)
 from swarmsim.cli.docker.tasks import display_image, truncate_id
 from swarmsim.cli.docker.timefmt import rfc3339nano
 from swarmsim.cli.humanize import since
@@ -197,7 +204,20 @@ def pretty_service(swarm: Swarm, service: Service) -> str:
         lines.append(" Args:\t\t" + "".join(f"{arg} " for arg in container.args))
     if container.env:
         lines.append(" Env:\t\t" + "".join(f"{env} " for env in container.env))
+    if container.dir:
+        lines.append(f" Dir:\t\t{container.dir}")
     lines.append(f" Init:\t\t{'true' if container.init else 'false'}")
+    if container.user:
+        lines.append(f" User: {container.user}")
+    if container.mounts:
+        lines.append("Mounts:")
+        for mount in container.mounts:
+            lines += [
+                f" Target:\t{mount.target}",
+                f"  Source:\t{mount.source}",
+                f"  ReadOnly:\t{'true' if mount.read_only else 'false'}",
+                f"  Type:\t\t{mount.type}",
+            ]
     lines.append("Resources:")
     lines += _resource_lines("Reservations", task.reservations)
     lines += _resource_lines("Limits", task.limits)
@@ -263,16 +283,40 @@ def _ports_json(ports: tuple[PortConfig, ...]) -> list[JsonObject]:
     ]
 
 
+def _mount_json(mount: Mount) -> JsonObject:
+    result: JsonObject = {"Type": mount.type}
+    if mount.source:
+        result["Source"] = mount.source
+    result["Target"] = mount.target
+    if mount.read_only:
+        result["ReadOnly"] = True
+    return result
+
+
 def _container_json(spec: ServiceSpec) -> JsonObject:
     container = spec.task.container
     result: JsonObject = {"Image": container.image}
     if container.labels:
         result["Labels"] = dict(container.labels)
+    if container.command:
+        result["Command"] = list(container.command)
     if container.args:
         result["Args"] = list(container.args)
+    if container.hostname:
+        result["Hostname"] = container.hostname
     if container.env:
         result["Env"] = list(container.env)
+    if container.dir:
+        result["Dir"] = container.dir
+    if container.user:
+        result["User"] = container.user
     result["Init"] = container.init
+    if container.stop_signal:
+        result["StopSignal"] = container.stop_signal
+    if container.read_only:
+        result["ReadOnly"] = True
+    if container.mounts:
+        result["Mounts"] = [_mount_json(m) for m in container.mounts]
     result["StopGracePeriod"] = _ns(container.stop_grace_period)
     health = container.healthcheck
     if health is not None:
@@ -284,7 +328,17 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
             "Retries": health.retries,
         }
         result["Healthcheck"] = {k: v for k, v in fields.items() if v}  # all omitempty
-    result["DNSConfig"] = {}
+    if container.hosts:
+        result["Hosts"] = list(container.hosts)
+    dns: JsonObject = {}
+    for key, values in (
+        ("Nameservers", container.dns_nameservers),
+        ("Search", container.dns_search),
+        ("Options", container.dns_options),
+    ):
+        if values:
+            dns[key] = list(values)
+    result["DNSConfig"] = dns
     result["Isolation"] = "default"
     return result
 
@@ -317,7 +371,11 @@ def _spec_json(spec: ServiceSpec) -> JsonObject:
         "Placement": placement,
     }
     if task.networks:
-        template["Networks"] = [{"Target": n} for n in task.networks]
+        aliases = dict(task.network_aliases)
+        template["Networks"] = [
+            {"Target": n, "Aliases": list(aliases[n])} if aliases.get(n) else {"Target": n}
+            for n in task.networks
+        ]
     template["ForceUpdate"] = task.force_update
     template["Runtime"] = "container"
     mode: JsonObject = (

@@ -1,0 +1,329 @@
+"""``docker stack deploy | ls | ps | services | rm | config``.
+
+Mirrors ``cli: cli/command/stack/`` (``deploy.go``, ``loader.go``, ``list.go``,
+``ps.go``, ``services.go``, ``remove.go``, ``config.go``, ``common.go``): the
+flags, the ``Ignoring ... options`` warnings and the ``--detach`` notice on
+standard error, the tables (``NAME SERVICES``; ``service ls`` and ``service ps``
+tables filtered by the stack label) and the messages (``Nothing found in stack:``).
+Loading and converting the files is :mod:`swarmsim.compose`; the requests are
+:mod:`swarmsim.compose.deploy`.
+
+Compose files are read from the real file system, relative to the process's
+current directory; ``-c -`` reads the command's standard input when the caller
+gives one (``Output.stdin``).  Variables are taken from
+:func:`stack_environment`: the process environment unless a shell or scenario
+sets its own with :func:`set_stack_environment`.
+
+Differences
+-----------
+``--format`` accepts only ``table`` (Go templates are refused with
+``swarmsim: --format templates are not simulated``).  ``--with-registry-auth``
+and ``--resolve-image`` are accepted and checked but change nothing: images are
+never resolved to digests.  ``stack rm --detach=false`` returns at once.
+``stack config`` prints the merged file with keys sorted (docker prints its Go
+structs' field order, which is nearly alphabetical) and without defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from ruamel.yaml import YAML
+
+from swarmsim.api.specs import PortConfig
+from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.progress import wait_on_service
+from swarmsim.cli.docker.service_format import ls_row
+from swarmsim.cli.docker.system import FILTER_FLAG, Command, natural_key, parse_filters
+from swarmsim.cli.docker.tasks import filter_tasks, render_tasks, truncate_id
+from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
+from swarmsim.cli.tabwriter import render_table
+from swarmsim.compose.convert import LABEL_NAMESPACE
+from swarmsim.compose.deploy import deploy_stack, remove_stack
+from swarmsim.compose.load import LoadedStack, check_images, load_stack
+from swarmsim.compose.yamlfile import ComposeError
+from swarmsim.errors import DaemonError, DockerCLIError
+from swarmsim.golang import go_quote
+from swarmsim.manager.controlapi.service import list_services
+
+if TYPE_CHECKING:
+    from swarmsim.swarm import Swarm
+
+__all__ = ["set_stack_environment", "stack_environment"]
+
+_ENVIRONMENTS: WeakKeyDictionary[Swarm, dict[str, str]] = WeakKeyDictionary()
+_RESOLVE = ("always", "changed", "never")
+_DETACH_NOTICE = (
+    "Since --detach=false was not specified, tasks will be created in the background.\n"
+    "In a future release, --detach=false will become the default."
+)
+
+
+def stack_environment(swarm: Swarm) -> dict[str, str]:
+    """The variables compose files are interpolated from (a mutable mapping)."""
+    env = _ENVIRONMENTS.get(swarm)
+    if env is None:
+        env = _ENVIRONMENTS[swarm] = dict(os.environ)
+    return env
+
+
+def set_stack_environment(swarm: Swarm, env: Mapping[str, str]) -> None:
+    """Replace the variables (a shell's ``export`` lines, a scenario's environment)."""
+    _ENVIRONMENTS[swarm] = dict(env)
+
+
+_COMPOSE_FILE = FlagSpec(
+    "compose-file",
+    "c",
+    FlagKind.LIST,
+    help='Path to a Compose file, or "-" to read from stdin',
+)
+_FORMAT = FlagSpec("format", None, FlagKind.STRING, help="Format output using a custom template")
+_DEPLOY = Command(
+    "docker stack deploy",
+    "deploy [OPTIONS] STACK",
+    "Deploy a new stack or update an existing stack",
+    (
+        _COMPOSE_FILE,
+        FlagSpec("with-registry-auth", None, FlagKind.BOOL,
+                 help="Send registry authentication details to Swarm agents"),
+        FlagSpec("prune", None, FlagKind.BOOL, help="Prune services that are no longer referenced"),
+        FlagSpec("resolve-image", None, FlagKind.STRING, "always",
+                 'Query the registry to resolve image digest and supported platforms ("always", '
+                 '"changed", "never")'),
+        FlagSpec("detach", "d", FlagKind.BOOL, True,
+                 "Exit immediately instead of waiting for the stack services to converge"),
+        FlagSpec("quiet", "q", FlagKind.BOOL, help="Suppress progress output"),
+    ),
+    1,
+    1,
+    aliases=("up",),
+)  # fmt: skip
+_LS = Command("docker stack ls", "ls [OPTIONS]", "List stacks", (_FORMAT,), 0, 0, ("list",))
+_PS = Command(
+    "docker stack ps",
+    "ps [OPTIONS] STACK",
+    "List the tasks in the stack",
+    (
+        FlagSpec("no-trunc", None, FlagKind.BOOL, help="Do not truncate output"),
+        FlagSpec("no-resolve", None, FlagKind.BOOL, help="Do not map IDs to Names"),
+        FILTER_FLAG,
+        FlagSpec("quiet", "q", FlagKind.BOOL, help="Only display task IDs"),
+        _FORMAT,
+    ),
+    1,
+    1,
+)
+_SERVICES = Command(
+    "docker stack services",
+    "services [OPTIONS] STACK",
+    "List the services in the stack",
+    (FlagSpec("quiet", "q", FlagKind.BOOL, help="Only display IDs"), _FORMAT, FILTER_FLAG),
+    1,
+    1,
+)
+_RM = Command(
+    "docker stack rm",
+    "rm [OPTIONS] STACK [STACK...]",
+    "Remove one or more stacks",
+    (FlagSpec("detach", "d", FlagKind.BOOL, True, "Do not wait for stack removal"),),
+    min_args=1,
+    aliases=("remove", "down"),
+)
+_CONFIG = Command(
+    "docker stack config",
+    "config [OPTIONS]",
+    "Outputs the final config file, after doing merges and interpolations",
+    (
+        _COMPOSE_FILE,
+        FlagSpec("skip-interpolation", None, FlagKind.BOOL,
+                 help="Skip interpolation and output only merged config"),
+    ),
+    0,
+    0,
+)  # fmt: skip
+
+
+def _stack_name(name: str) -> str:
+    """``validateStackName``: not empty once quotes and blanks are trimmed."""
+    if not name.strip().strip("\"'").strip():
+        raise DockerCLIError(f"invalid stack name: {go_quote(name)}")
+    return name
+
+
+def _table_only(parsed: ParsedFlags) -> None:
+    if (parsed.get_str("format") or "") not in ("", "table"):
+        raise DockerCLIError("swarmsim: --format templates are not simulated")
+
+
+def _load(swarm: Swarm, parsed: ParsedFlags, out: Output, interpolate: bool = True) -> LoadedStack:
+    stdin = getattr(out, "stdin", None)
+    env = stack_environment(swarm) if interpolate else None
+    try:
+        return load_stack(parsed.get_list("compose-file"), env, stdin=stdin)
+    except ComposeError as error:
+        raise DockerCLIError(str(error)) from None
+
+
+@command("stack", "deploy")
+def stack_deploy(swarm: Swarm, argv: list[str], out: Output) -> None:
+    """``docker stack deploy -c FILE [...] STACK``."""
+    parsed = _DEPLOY.parse(argv, out)
+    if parsed is None:
+        return
+    namespace = _stack_name(parsed.args[0])
+    stack = _load(swarm, parsed, out)
+    for warning in stack.warnings:
+        out.stderr.append(warning)
+    try:
+        check_images(stack)
+    except ComposeError as error:
+        raise DockerCLIError(str(error)) from None
+    resolve = parsed.get_str("resolve-image") or ""
+    if resolve not in _RESOLVE:
+        raise DockerCLIError(f"invalid option {resolve} for flag --resolve-image")
+    detach = parsed.get_bool("detach")
+    if detach and "detach" not in parsed.changed:
+        out.error(_DETACH_NOTICE)
+    ids = deploy_stack(swarm, namespace, stack, out, prune=parsed.get_bool("prune"))
+    if detach:
+        return
+    errors = []
+    for service_id in ids:
+        try:
+            wait_on_service(swarm, service_id, out, parsed.get_bool("quiet"))
+        except (DockerCLIError, DaemonError) as error:
+            errors.append(f"{service_id}: {error}")
+    if errors:
+        raise DockerCLIError("\n".join(errors))
+
+
+command("stack", "up")(stack_deploy)
+
+
+def _list(swarm: Swarm, argv: list[str], out: Output) -> None:
+    """``docker stack ls``: stacks and their service counts, in natural order."""
+    parsed = _LS.parse(argv, out)
+    if parsed is None:
+        return
+    _table_only(parsed)
+    counts: dict[str, int] = {}
+    for service in list_services(swarm.ctx, {"label": [LABEL_NAMESPACE]}):
+        name = dict(service.spec.labels)[LABEL_NAMESPACE]
+        counts[name] = counts.get(name, 0) + 1
+    rows = [[name, str(counts[name])] for name in sorted(counts, key=natural_key)]
+    out.write(render_table([["NAME", "SERVICES"], *rows]))
+
+
+command("stack", "ls")(_list)
+command("stack", "list")(_list)
+
+
+@command("stack", "services")
+def stack_services_command(swarm: Swarm, argv: list[str], out: Output) -> None:
+    """``docker stack services STACK``: the ``service ls`` table of the stack."""
+    parsed = _SERVICES.parse(argv, out)
+    if parsed is None:
+        return
+    namespace = _stack_name(parsed.args[0])
+    _table_only(parsed)
+    filters = parse_filters(_SERVICES, parsed.get_list("filter"))
+    filters.setdefault("label", []).append(f"{LABEL_NAMESPACE}={namespace}")
+    services = sorted(list_services(swarm.ctx, filters), key=lambda s: natural_key(s.spec.name))
+    if not services:
+        out.error(f"Nothing found in stack: {namespace}")
+        return
+    if parsed.get_bool("quiet"):
+        out.write("".join(f"{truncate_id(s.id)}\n" for s in services))
+        return
+    header = ["ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"]
+    out.write(render_table([header, *(ls_row(swarm, s) for s in services)]))
+
+
+@command("stack", "ps")
+def stack_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
+    """``docker stack ps STACK``: the task table of the stack's services."""
+    parsed = _PS.parse(argv, out)
+    if parsed is None:
+        return
+    namespace = _stack_name(parsed.args[0])
+    _table_only(parsed)
+    filters = parse_filters(_PS, parsed.get_list("filter"))
+    filters.setdefault("label", []).append(f"{LABEL_NAMESPACE}={namespace}")
+    tasks = filter_tasks(swarm, swarm.ctx.store.tasks.values(), filters)
+    if not tasks:
+        raise DockerCLIError(f"nothing found in stack: {namespace}")
+    quiet = parsed.get_bool("quiet")
+    out.write(
+        render_tasks(
+            swarm,
+            tasks,
+            no_trunc=quiet or parsed.get_bool("no-trunc"),
+            quiet=quiet,
+            no_resolve=parsed.get_bool("no-resolve"),
+        )
+    )
+
+
+def _remove(swarm: Swarm, argv: list[str], out: Output) -> None:
+    """``docker stack rm STACK...``: each stack's services, secrets, configs, networks."""
+    parsed = _RM.parse(argv, out)
+    if parsed is None:
+        return
+    for name in parsed.args:
+        _stack_name(name)
+    errors = []
+    for name in parsed.args:
+        try:
+            remove_stack(swarm, name, out)
+        except DockerCLIError as error:
+            errors.append(str(error))
+    if errors:
+        raise DockerCLIError("\n".join(errors))
+
+
+for _alias in ("rm", "remove", "down"):
+    command("stack", _alias)(_remove)
+
+
+def _plain(value: Any) -> Any:
+    """The normalized config as YAML-ready values (ports in the long syntax)."""
+    if isinstance(value, PortConfig):
+        return {
+            "mode": value.publish_mode.api_name,
+            "target": value.target_port,
+            "published": value.published_port,
+            "protocol": value.protocol,
+        }
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in sorted(value.items()) if v is not None or k != "name"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@command("stack", "config")
+def stack_config(swarm: Swarm, argv: list[str], out: Output) -> None:
+    """``docker stack config -c FILE [...]``: the merged, interpolated file as YAML."""
+    parsed = _CONFIG.parse(argv, out)
+    if parsed is None:
+        return
+    stack = _load(swarm, parsed, out, interpolate=not parsed.get_bool("skip-interpolation"))
+    config = stack.config
+    document: dict[str, Any] = {"version": config["version"], "services": {}}
+    document["services"] = _plain(config["services"])
+    for key in ("networks", "volumes", "secrets", "configs"):
+        if config.get(key):
+            document[key] = _plain(config[key])
+    document.update({k: _plain(v) for k, v in config.items() if k.startswith("x-")})
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.default_flow_style = False
+    from io import StringIO
+
+    buffer = StringIO()
+    yaml.dump(document, buffer)
+    out.write(buffer.getvalue())
