@@ -69,6 +69,14 @@ LABEL_IMAGE = "com.docker.stack.image"
 _DEFAULT = "default"
 
 
+class _Located(ValueError):
+    """A conversion error that knows which key of the service it is about."""
+
+    def __init__(self, message: str, *path: str | int) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 def _stack_labels(namespace: str, labels: Mapping[str, Any] | None) -> dict[str, str]:
     result = {k: "" if v is None else str(v) for k, v in (labels or {}).items()}
     result[LABEL_NAMESPACE] = namespace
@@ -193,7 +201,7 @@ def _file_targets(
     for ref in refs:
         source = str(ref.get("source", ""))
         if source not in declared:
-            raise ValueError(f"undefined {kind} {_go_quote(source)}")
+            raise _Located(f"undefined {kind} {_go_quote(source)}", f"{kind}s")
         mode = ref.get("mode")
         target = FileTarget(
             str(ref.get("target") or source),
@@ -224,7 +232,7 @@ def _resolve(
     for name, target in seen.values():
         object_id = lookup(name)
         if object_id is None:
-            raise ValueError(f"{kind} not found: {name}")
+            raise _Located(f"{kind} not found: {name}", f"{kind}s")
         result.append((object_id, name, target))
     return sorted(result, key=lambda r: r[1])
 
@@ -325,7 +333,7 @@ def _mounts(
             source = os.path.normpath(os.path.join(working_dir, source))
         if kind == "volume" and source:
             if source not in volumes:
-                raise ValueError(f"undefined volume {_go_quote(source)}")
+                raise _Located(f"undefined volume {_go_quote(source)}", "volumes")
             declared = volumes[source] or {}
             if declared.get("external"):
                 source = str(declared.get("name") or source)
@@ -355,8 +363,8 @@ def convert_service(
     try:
         return _service(namespace, name, config, working_dir, network_id, secret_id, config_id)
     except ValueError as error:
-        message = str(error)
-        raise ComposeError(f"service {name}: {message}").at(("services", name)) from None
+        where = ("services", name, *getattr(error, "path", ()))
+        raise ComposeError(f"service {name}: {error}").at(where) from None
 
 
 def _service(
@@ -392,7 +400,7 @@ def _service(
     attachments: list[tuple[str, tuple[str, ...]]] = []
     for network, options in (service.get("networks") or {_DEFAULT: None}).items():
         if network not in declared_networks and network != _DEFAULT:
-            raise ValueError(f"undefined network {_go_quote(network)}")
+            raise _Located(f"undefined network {_go_quote(network)}", "networks", network)
         declared = declared_networks.get(network) or {}
         target = str(declared.get("name") or f"{namespace}_{network}")
         aliases = tuple(str(a) for a in (options or {}).get("aliases") or ())
