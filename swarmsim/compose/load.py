@@ -157,8 +157,16 @@ def check_images(stack: LoadedStack) -> None:
         if parse_reference(str(image)) is None:
             reason = "invalid reference format"
             if parse_reference(str(image).lower()) is not None:
-                reason += f": repository name ({image}) must be lowercase"
+                reason += f": repository name ({_remainder(str(image))}) must be lowercase"
             raise stack.error(f"invalid image reference for service {name}: {reason}", where)
+
+
+def _remainder(image: str) -> str:
+    """The repository part ``splitDockerDomain`` leaves (``Nginx`` -> ``library/Nginx``)."""
+    head, slash, rest = image.partition("/")
+    if slash and (any(c in head for c in ".:") or head == "localhost"):
+        return rest
+    return image if slash else "library/" + image
 
 
 def _load_file(

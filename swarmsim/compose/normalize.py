@@ -203,7 +203,7 @@ def _file_object(
                 f"{kind} {name}: {kind}.driver and {kind}.file conflict; only use {kind}.driver"
             ).at((f"{kind}s", name, "driver"))
         return result
-    result["file"] = os.path.join(working_dir, str(result.get("file") or ""))
+    result["file"] = os.path.normpath(os.path.join(working_dir, str(result.get("file") or "")))
     return result
 
 

@@ -155,7 +155,10 @@ def test_deploy_creates_networks_config_and_services_in_dockers_order(stack_dir:
         "traefik.enable": "true",
     }
     assert dict(web.task.container.labels) == {"com.docker.stack.namespace": "app"}
-    assert web.task.networks == (_network_id(swarm, "app_front"), _network_id(swarm, "traefik-public"))
+    assert web.task.networks == (
+        _network_id(swarm, "app_front"),
+        _network_id(swarm, "traefik-public"),
+    )
     assert dict(web.task.network_aliases) == {
         _network_id(swarm, "app_front"): ("www", "web"),
         _network_id(swarm, "traefik-public"): ("web",),
@@ -381,8 +384,7 @@ def test_bad_flags_and_names() -> None:
 
 def test_config_prints_the_merged_interpolated_file(stack_dir: Path) -> None:
     (stack_dir / "a.yml").write_text(
-        "version: '3.8'\nservices:\n  web:\n    image: nginx:${TAG:-1}\n"
-        "    environment: [A=1]\n"
+        "version: '3.8'\nservices:\n  web:\n    image: nginx:${TAG:-1}\n    environment: [A=1]\n"
     )
     (stack_dir / "b.yml").write_text(
         "version: '3.8'\nservices:\n  web:\n    environment: {B: '2'}\n    deploy: {replicas: 2}\n"
