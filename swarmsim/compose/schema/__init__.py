@@ -48,15 +48,13 @@ DEFAULT_VERSION = "3.13"
 SUPPORTED_VERSIONS = tuple(f"3.{minor}" for minor in range(14))
 
 
-@dataclass(frozen=True)
 class SchemaError(Exception):
     """A schema violation: where it is (a path into the file) and docker's message."""
 
-    path: tuple[str | int, ...]
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
 
 
 def go_sprint(value: object) -> str:

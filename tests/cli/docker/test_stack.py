@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -424,3 +425,48 @@ def test_same_file_and_seed_give_the_same_transcript(stack_dir: Path) -> None:
     first = transcript(_swarm(), lines)
     assert first == transcript(_swarm(), lines)
     assert "Removing network app_front" in first
+
+
+def test_inspect_shows_the_compose_only_fields(stack_dir: Path) -> None:
+    (stack_dir / "c.yml").write_text(
+        textwrap.dedent(
+            """\
+            services:
+              web:
+                image: nginx
+                entrypoint: [/entry.sh]
+                command: [run]
+                hostname: front
+                working_dir: /srv
+                user: www
+                extra_hosts: ["db:10.0.0.5"]
+                dns: [8.8.8.8]
+                volumes: [data:/data:ro]
+                networks:
+                  front: {aliases: [www]}
+            networks:
+              front:
+            volumes:
+              data:
+            """
+        )
+    )
+    swarm = _swarm()
+    assert swarm.docker("docker stack deploy -d -c c.yml app").ok
+    spec = json.loads(swarm.docker("docker service inspect app_web").stdout)[0]["Spec"]
+    container = spec["TaskTemplate"]["ContainerSpec"]
+    assert list(container)[:9] == [
+        "Image", "Labels", "Command", "Args", "Hostname", "Dir", "User", "Init", "Mounts",
+    ]  # fmt: skip
+    assert container["Command"] == ["/entry.sh"] and container["Args"] == ["run"]
+    assert container["Mounts"] == [
+        {"Type": "volume", "Source": "app_data", "Target": "/data", "ReadOnly": True}
+    ]
+    assert container["Hosts"] == ["10.0.0.5 db"]
+    assert container["DNSConfig"] == {"Nameservers": ["8.8.8.8"]}
+    assert spec["TaskTemplate"]["Networks"] == [
+        {"Target": _network_id(swarm, "app_front"), "Aliases": ["www", "web"]}
+    ]
+    pretty = swarm.docker("docker service inspect --pretty app_web").stdout
+    assert " Dir:\t\t/srv\n Init:\t\tfalse\n User: www\nMounts:\n Target:\t/data\n" in pretty
+    assert "  Source:\tapp_data\n  ReadOnly:\ttrue\n  Type:\t\tvolume\n" in pretty
