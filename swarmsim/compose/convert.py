@@ -1,8 +1,6 @@
-"""A loaded stack turned into swarm objects: networks, secrets, configs and service specs.
+"""A compose service turned into a swarm service spec.
 
-Mirrors ``cli: cli/compose/convert/compose.go`` (``Namespace``, the
-``com.docker.stack.namespace`` label, ``Networks``, ``Secrets``, ``Configs``)
-and ``cli/compose/convert/service.go`` (``Service``: names ``<stack>_<name>``,
+Mirrors ``cli: cli/compose/convert/service.go`` (``Service``: names ``<stack>_<name>``,
 the ``com.docker.stack.image`` label, entrypoint as ``Command`` and command as
 ``Args``, environment sorted, health check, restart policy including the
 legacy ``restart:`` string, resources, placement, update and rollback configs
@@ -28,13 +26,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from swarmsim.api.enums import FailureAction, RestartCondition, ServiceMode, UpdateOrder
 from swarmsim.api.specs import (
     ConfigReference,
-    ConfigSpec,
     ContainerSpec,
     EndpointSpec,
     FileTarget,
@@ -44,28 +40,19 @@ from swarmsim.api.specs import (
     Resources,
     RestartPolicy,
     SecretReference,
-    SecretSpec,
     ServiceSpec,
     TaskSpec,
     UpdateConfig,
     make_labels,
 )
+from swarmsim.compose.objects import LABEL_IMAGE, object_name, stack_labels
 from swarmsim.compose.ports import sort_ports
 from swarmsim.compose.yamlfile import ComposeError
+from swarmsim.golang import go_quote
 from swarmsim.units import parse_bytes, parse_duration, parse_nanocpus
 
-__all__ = [
-    "LABEL_IMAGE",
-    "LABEL_NAMESPACE",
-    "NetworkPlan",
-    "convert_configs",
-    "convert_networks",
-    "convert_secrets",
-    "convert_service",
-]
+__all__ = ["Lookup", "convert_service"]
 
-LABEL_NAMESPACE = "com.docker.stack.namespace"
-LABEL_IMAGE = "com.docker.stack.image"
 _DEFAULT = "default"
 
 
@@ -76,115 +63,6 @@ class _Located(ValueError):
         super().__init__(message)
         self.path = path
 
-
-def _stack_labels(namespace: str, labels: Mapping[str, Any] | None) -> dict[str, str]:
-    result = {k: "" if v is None else str(v) for k, v in (labels or {}).items()}
-    result[LABEL_NAMESPACE] = namespace
-    return result
-
-
-@dataclass(frozen=True)
-class NetworkPlan:
-    """A network the stack needs: create it (unless it exists) with these options."""
-
-    name: str
-    driver: str = "overlay"
-    attachable: bool = False
-    internal: bool = False
-    subnet: str | None = None
-    labels: dict[str, str] = field(default_factory=dict)
-
-
-def service_networks(services: Mapping[str, Any]) -> set[str]:
-    """``getServicesDeclaredNetworks``: the networks the services use (``default`` if none)."""
-    used: set[str] = set()
-    for service in services.values():
-        used |= set(service.get("networks") or {_DEFAULT: None})
-    return used
-
-
-def convert_networks(
-    namespace: str, config: Mapping[str, Any]
-) -> tuple[list[NetworkPlan], list[str]]:
-    """``convert.Networks``: the stack networks to create and the external ones to check.
-
-    Both come out sorted by name (docker walks a Go map).  A network a service
-    names without declaring it is planned too, as docker does.
-    """
-    declared = config.get("networks", {})
-    plans: list[NetworkPlan] = []
-    external: list[str] = []
-    for internal in sorted(service_networks(config["services"])):
-        network = declared.get(internal) or {}
-        if network.get("external"):
-            external.append(str(network["name"]))
-            continue
-        configs = (network.get("ipam") or {}).get("config") or []
-        subnet = next((c.get("subnet") for c in configs if c.get("subnet")), None)
-        plans.append(
-            NetworkPlan(
-                name=str(network.get("name") or f"{namespace}_{internal}"),
-                driver=str(network.get("driver") or "overlay"),
-                attachable=bool(network.get("attachable")),
-                internal=bool(network.get("internal")),
-                subnet=subnet,
-                labels=_stack_labels(namespace, network.get("labels")),
-            )
-        )
-    return sorted(plans, key=lambda p: p.name), sorted(external)
-
-
-def _read_file(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise ComposeError(f"open {path}: no such file or directory") from None
-    except OSError as error:
-        raise ComposeError(f"open {path}: {error.strerror or error}") from None
-
-
-def _object_name(namespace: str, name: str, obj: Mapping[str, Any]) -> str:
-    return str(obj.get("name") or f"{namespace}_{name}")
-
-
-def convert_secrets(namespace: str, config: Mapping[str, Any]) -> list[SecretSpec]:
-    """``convert.Secrets``: the non-external secrets, data read from their files, by name."""
-    result = []
-    for name, obj in sorted(config.get("secrets", {}).items()):
-        if obj.get("external"):
-            continue
-        data = b"" if obj.get("driver") else _read_file(str(obj["file"]))
-        result.append(
-            SecretSpec(
-                _object_name(namespace, name, obj),
-                data,
-                make_labels(_stack_labels(namespace, obj.get("labels"))),
-                driver=str(obj.get("driver") or ""),
-                template_driver=str(obj.get("template_driver") or ""),
-            )
-        )
-    return result
-
-
-def convert_configs(namespace: str, config: Mapping[str, Any]) -> list[ConfigSpec]:
-    """``convert.Configs``: the non-external configs, data read from their files, by name."""
-    result = []
-    for name, obj in sorted(config.get("configs", {}).items()):
-        if obj.get("external"):
-            continue
-        result.append(
-            ConfigSpec(
-                _object_name(namespace, name, obj),
-                _read_file(str(obj["file"])),
-                make_labels(_stack_labels(namespace, obj.get("labels"))),
-                template_driver=str(obj.get("template_driver") or ""),
-            )
-        )
-    return result
-
-
-# ------------------------------------------------------------------------------ services
 
 Lookup = Callable[[str], str | None]  # object name -> id (None when missing)
 
@@ -201,7 +79,7 @@ def _file_targets(
     for ref in refs:
         source = str(ref.get("source", ""))
         if source not in declared:
-            raise _Located(f"undefined {kind} {_go_quote(source)}", f"{kind}s")
+            raise _Located(f"undefined {kind} {go_quote(source)}", f"{kind}s")
         mode = ref.get("mode")
         target = FileTarget(
             str(ref.get("target") or source),
@@ -209,14 +87,8 @@ def _file_targets(
             str(ref.get("gid") or "0"),
             0o444 if mode is None else int(mode),
         )
-        result.append((_object_name(namespace, source, declared[source]), target))
+        result.append((object_name(namespace, source, declared[source]), target))
     return result
-
-
-def _go_quote(text: str) -> str:
-    from swarmsim.golang import go_quote
-
-    return go_quote(text)
 
 
 def _resolve(
@@ -243,7 +115,7 @@ def _restart(service: Mapping[str, Any]) -> RestartPolicy:
         condition = str(policy.get("condition") or "any")
         conditions = {c.cli_name: c for c in RestartCondition}
         if condition not in conditions:
-            raise ValueError(f"invalid RestartCondition: {_go_quote(condition)}")
+            raise ValueError(f"invalid RestartCondition: {go_quote(condition)}")
         return RestartPolicy(
             conditions[condition],
             _duration(policy.get("delay"), 5.0),
@@ -333,7 +205,7 @@ def _mounts(
             source = os.path.normpath(os.path.join(working_dir, source))
         if kind == "volume" and source:
             if source not in volumes:
-                raise _Located(f"undefined volume {_go_quote(source)}", "volumes")
+                raise _Located(f"undefined volume {go_quote(source)}", "volumes")
             declared = volumes[source] or {}
             if declared.get("external"):
                 source = str(declared.get("name") or source)
@@ -400,7 +272,7 @@ def _service(
     attachments: list[tuple[str, tuple[str, ...]]] = []
     for network, options in (service.get("networks") or {_DEFAULT: None}).items():
         if network not in declared_networks and network != _DEFAULT:
-            raise _Located(f"undefined network {_go_quote(network)}", "networks", network)
+            raise _Located(f"undefined network {go_quote(network)}", "networks", network)
         declared = declared_networks.get(network) or {}
         target = str(declared.get("name") or f"{namespace}_{network}")
         aliases = tuple(str(a) for a in (options or {}).get("aliases") or ())
@@ -419,7 +291,7 @@ def _service(
         image=str(service["image"]),
         args=tuple(service.get("command") or ()),
         env=tuple(sorted(k if v is None else f"{k}={v}" for k, v in environment.items())),
-        labels=make_labels(_stack_labels(namespace, service.get("labels"))),
+        labels=make_labels(stack_labels(namespace, service.get("labels"))),
         healthcheck=_health(service.get("healthcheck")),
         stop_grace_period=_duration(service.get("stop_grace_period"), 10.0),
         init=bool(service.get("init")),
@@ -451,7 +323,7 @@ def _service(
         networks=tuple(ids),
         network_aliases=tuple(zip(ids, (a for _, a in attachments), strict=True)),
     )
-    labels = _stack_labels(namespace, deploy.get("labels"))
+    labels = stack_labels(namespace, deploy.get("labels"))
     labels[LABEL_IMAGE] = str(service["image"])
     return ServiceSpec(
         name=f"{namespace}_{name}",

@@ -34,14 +34,14 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.objects import Network, Service
-from swarmsim.compose.convert import (
+from swarmsim.compose.convert import convert_service
+from swarmsim.compose.load import LoadedStack
+from swarmsim.compose.objects import (
     LABEL_NAMESPACE,
     convert_configs,
     convert_networks,
     convert_secrets,
-    convert_service,
 )
-from swarmsim.compose.load import LoadedStack
 from swarmsim.compose.yamlfile import ComposeError
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.manager.controlapi.network import create_network, remove_network

@@ -9,8 +9,9 @@ import pytest
 
 from swarmsim.api.enums import FailureAction, PublishMode, RestartCondition, UpdateOrder
 from swarmsim.api.specs import HealthConfig, Mount, PortConfig, UpdateConfig
-from swarmsim.compose.convert import convert_networks, convert_service
+from swarmsim.compose.convert import convert_service
 from swarmsim.compose.load import load_stack
+from swarmsim.compose.objects import convert_networks
 from swarmsim.compose.yamlfile import ComposeError
 
 

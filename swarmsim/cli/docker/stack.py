@@ -41,9 +41,9 @@ from swarmsim.cli.docker.system import FILTER_FLAG, Command, natural_key, parse_
 from swarmsim.cli.docker.tasks import filter_tasks, render_tasks, truncate_id
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.cli.tabwriter import render_table
-from swarmsim.compose.convert import LABEL_NAMESPACE
 from swarmsim.compose.deploy import deploy_stack, remove_stack
 from swarmsim.compose.load import LoadedStack, check_images, load_stack
+from swarmsim.compose.objects import LABEL_NAMESPACE
 from swarmsim.compose.yamlfile import ComposeError
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
