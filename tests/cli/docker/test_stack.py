@@ -470,3 +470,75 @@ def test_inspect_shows_the_compose_only_fields(stack_dir: Path) -> None:
     pretty = swarm.docker("docker service inspect --pretty app_web").stdout
     assert " Dir:\t\t/srv\n Init:\t\tfalse\n User: www\nMounts:\n Target:\t/data\n" in pretty
     assert "  Source:\tapp_data\n  ReadOnly:\ttrue\n  Type:\t\tvolume\n" in pretty
+
+
+FILE_SECRET = """\
+services:
+  db:
+    image: postgres:16
+    secrets: [db_pw]
+secrets:
+  db_pw:
+    file: ./pw.txt
+    labels: {team: data}
+"""
+
+
+def test_file_secret_is_created_kept_and_never_changed(stack_dir: Path) -> None:
+    (stack_dir / "s.yml").write_text(FILE_SECRET)
+    (stack_dir / "pw.txt").write_text("hunter2")
+    swarm = _swarm(secret=False)
+    first = swarm.docker("docker stack deploy -d -c s.yml app")
+    assert first.stdout.splitlines() == [
+        "Creating network app_default",
+        "Creating secret app_db_pw",
+        "Creating service app_db",
+    ]
+    (secret,) = swarm.ctx.store.secrets.values()  # type: ignore[attr-defined]
+    assert (secret.spec.name, secret.spec.data) == ("app_db_pw", b"hunter2")
+    assert dict(secret.spec.labels) == {"com.docker.stack.namespace": "app", "team": "data"}
+    db = _service(swarm, "app_db")
+    assert [r.secret_id for r in db.spec.task.container.secrets] == [secret.id]
+    # same data, new labels: the labels are updated, nothing is printed for the secret
+    (stack_dir / "s.yml").write_text(FILE_SECRET.replace("team: data", "team: db"))
+    again = swarm.docker("docker stack deploy -d -c s.yml app")
+    assert again.stdout == f"Updating service app_db (id: {db.id})\n"
+    assert dict(secret.spec.labels)["team"] == "db"
+    # new data: secrets are immutable
+    (stack_dir / "pw.txt").write_text("changed")
+    refused = swarm.docker("docker stack deploy -d -c s.yml app")
+    assert (refused.stdout, refused.exit_code) == ("", 1)
+    assert refused.stderr == (
+        "failed to update secret app_db_pw: Error response from daemon: rpc error: code = "
+        "InvalidArgument desc = only updates to Labels are allowed\n"
+    )
+    assert secret.spec.data == b"hunter2"
+
+
+def test_rm_reports_what_it_could_not_remove(stack_dir: Path) -> None:
+    (stack_dir / "s.yml").write_text(FILE_SECRET)
+    (stack_dir / "pw.txt").write_text("hunter2")
+    (stack_dir / "other.yml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    secrets: [pw]\n"
+        "secrets:\n  pw:\n    external: true\n    name: app_db_pw\n"
+    )
+    swarm = _swarm(secret=False)
+    assert swarm.docker("docker stack deploy -d -c s.yml app").ok
+    assert swarm.docker("docker stack deploy -d -c other.yml other").ok
+    (secret,) = swarm.ctx.store.secrets.values()  # type: ignore[attr-defined]
+    result = swarm.docker("docker stack rm app other")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "Removing service app_db",
+        "Removing secret app_db_pw",
+        "Removing network app_default",
+        "Removing service other_db",
+        "Removing network other_default",
+    ]
+    prefix = f"Failed to remove secret {secret.id}: Error response from daemon: "
+    assert result.stderr.startswith(prefix)
+    assert result.stderr.endswith(
+        "in use by the following service: other_db"  # docker prints no newline here
+        "failed to remove some resources from stack: app\n"
+    )
+    assert list(swarm.ctx.store.secrets.values()) == [secret]  # type: ignore[attr-defined]
