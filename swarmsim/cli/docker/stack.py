@@ -19,7 +19,9 @@ Differences
 ``--format`` accepts only ``table`` (Go templates are refused with
 ``swarmsim: --format templates are not simulated``).  ``--with-registry-auth``
 and ``--resolve-image`` are accepted and checked but change nothing: images are
-never resolved to digests.  ``stack rm --detach=false`` returns at once.
+never resolved to digests.  ``stack rm --detach=false`` lets virtual time pass
+until every task of the stack has stopped, as docker means to (its loop may stop
+early: it counts at most one stopped task per poll).
 ``stack config`` prints the merged file with keys sorted (docker prints its Go
 structs' field order, which is nearly alphabetical) and without defaults.
 """
@@ -33,9 +35,10 @@ from weakref import WeakKeyDictionary
 
 from ruamel.yaml import YAML
 
+from swarmsim.api.enums import TaskState
 from swarmsim.api.specs import PortConfig
 from swarmsim.cli.docker import Output, command
-from swarmsim.cli.docker.progress import wait_on_service
+from swarmsim.cli.docker.progress import POLL_INTERVAL, PROGRESS_TIMEOUT, wait_on_service
 from swarmsim.cli.docker.service_format import ls_row
 from swarmsim.cli.docker.system import FILTER_FLAG, Command, natural_key, parse_filters
 from swarmsim.cli.docker.tasks import filter_tasks, render_tasks, truncate_id
@@ -278,11 +281,25 @@ def _remove(swarm: Swarm, argv: list[str], out: Output) -> None:
     errors = []
     for name in parsed.args:
         try:
-            remove_stack(swarm, name, out)
+            found = remove_stack(swarm, name, out)
         except DockerCLIError as error:
             errors.append(str(error))
+            continue
+        if found and not parsed.get_bool("detach"):
+            _wait_on_tasks(swarm, name)
     if errors:
         raise DockerCLIError("\n".join(errors))
+
+
+def _wait_on_tasks(swarm: Swarm, namespace: str) -> None:
+    """``waitOnTasks``: poll until every task of the stack has stopped (or is gone)."""
+    label = [f"{LABEL_NAMESPACE}={namespace}"]
+    deadline = swarm.now + PROGRESS_TIMEOUT
+    while swarm.now < deadline:
+        tasks = filter_tasks(swarm, swarm.ctx.store.tasks.values(), {"label": label})
+        if all(t.state > TaskState.RUNNING for t in tasks):
+            return
+        swarm.advance(POLL_INTERVAL)
 
 
 for _alias in ("rm", "remove", "down"):

@@ -542,3 +542,17 @@ def test_rm_reports_what_it_could_not_remove(stack_dir: Path) -> None:
         "failed to remove some resources from stack: app\n"
     )
     assert list(swarm.ctx.store.secrets.values()) == [secret]  # type: ignore[attr-defined]
+
+
+def test_rm_detach_false_waits_until_the_tasks_stopped(stack_dir: Path) -> None:
+    (stack_dir / "one.yml").write_text(
+        "services:\n  web:\n    image: nginx\n    deploy: {replicas: 2}\n"
+    )
+    swarm = _swarm()
+    assert swarm.docker("docker stack deploy -d -c one.yml app").ok
+    swarm.advance(30)
+    start = swarm.now
+    result = swarm.docker("docker stack rm --detach=false app")
+    assert result.stdout == "Removing service app_web\nRemoving network app_default\n"
+    assert swarm.now > start
+    assert all(t.state > TaskState.RUNNING for t in swarm.ctx.store.tasks.values())
