@@ -229,9 +229,18 @@ def normalize(
             net["labels"] = _mapping(net["labels"])
         networks[name] = _external(net, "network", name, version)
     result["networks"] = networks
-    result["volumes"] = {
-        name: dict(vol or {}) for name, vol in (config.get("volumes") or {}).items()
-    }
+    volumes = {}
+    for name, vol in (config.get("volumes") or {}).items():
+        vol = dict(vol or {})
+        if vol.get("external"):
+            for key in ("driver", "driver_opts", "labels"):
+                if vol.get(key):
+                    raise ComposeError(
+                        f'conflicting parameters "external" and "{key}" specified for volume '
+                        f'"{name}"'
+                    ).at(("volumes", name, key))
+        volumes[name] = _external(vol, "volume", name, version)
+    result["volumes"] = volumes
     for key, kind in (("secrets", "secret"), ("configs", "config")):
         objects = {}
         for name, obj in (config.get(key) or {}).items():

@@ -279,3 +279,20 @@ def test_external_name_and_conflicts(tmp_path: Path, monkeypatch: pytest.MonkeyP
         "external": True,
         "name": "traefik",
     }
+
+
+def test_external_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yml").write_text(WEB + "volumes:\n  data:\n    external:\n      name: shared\n")
+    assert load_stack(["s.yml"], {}).config["volumes"]["data"] == {
+        "external": True,
+        "name": "shared",
+    }
+    (tmp_path / "s.yml").write_text(
+        WEB + "volumes:\n  data:\n    external: true\n    driver: local\n"
+    )
+    with pytest.raises(ComposeError) as info:
+        load_stack(["s.yml"], {})
+    assert str(info.value) == (
+        's.yml:7:5: conflicting parameters "external" and "driver" specified for volume "data"'
+    )

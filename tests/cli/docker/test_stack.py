@@ -556,3 +556,20 @@ def test_rm_detach_false_waits_until_the_tasks_stopped(stack_dir: Path) -> None:
     assert result.stdout == "Removing service app_web\nRemoving network app_default\n"
     assert swarm.now > start
     assert all(t.state > TaskState.RUNNING for t in swarm.ctx.store.tasks.values())
+
+
+def test_daemon_errors_name_the_service(stack_dir: Path) -> None:
+    (stack_dir / "p.yml").write_text("services:\n  web:\n    image: nginx\n    ports: ['80:80']\n")
+    swarm = _swarm()
+    assert swarm.docker("docker service create --name busy -p 80:80 -d nginx").ok
+    busy = _service(swarm, "busy")
+    result = swarm.docker("docker stack deploy -d -c p.yml app")
+    assert (result.stdout, result.exit_code) == (
+        "Creating network app_default\nCreating service app_web\n",
+        1,
+    )
+    assert result.stderr == (
+        "failed to create service app_web: Error response from daemon: rpc error: code = "
+        f"InvalidArgument desc = port '80' is already in use by service 'busy' ({busy.id}) "
+        "as an ingress port\n"
+    )
