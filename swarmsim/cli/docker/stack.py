@@ -22,21 +22,17 @@ and ``--resolve-image`` are accepted and checked but change nothing: images are
 never resolved to digests.  ``stack rm --detach=false`` lets virtual time pass
 until every task of the stack has stopped, as docker means to (its loop may stop
 early: it counts at most one stopped task per poll).
-``stack config`` prints the merged file with keys sorted (docker prints its Go
-structs' field order, which is nearly alphabetical) and without defaults.
+``stack config`` prints keys sorted (see :mod:`swarmsim.compose.dump`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from ruamel.yaml import YAML
-
 from swarmsim.api.enums import TaskState
-from swarmsim.api.specs import PortConfig
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.progress import POLL_INTERVAL, PROGRESS_TIMEOUT, wait_on_service
 from swarmsim.cli.docker.service_format import ls_row
@@ -45,6 +41,7 @@ from swarmsim.cli.docker.tasks import filter_tasks, render_tasks, truncate_id
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.cli.tabwriter import render_table
 from swarmsim.compose.deploy import deploy_stack, remove_stack
+from swarmsim.compose.dump import dump_config
 from swarmsim.compose.load import LoadedStack, check_images, load_stack
 from swarmsim.compose.objects import LABEL_NAMESPACE
 from swarmsim.compose.yamlfile import ComposeError
@@ -306,22 +303,6 @@ for _alias in ("rm", "remove", "down"):
     command("stack", _alias)(_remove)
 
 
-def _plain(value: Any) -> Any:
-    """The normalized config as YAML-ready values (ports in the long syntax)."""
-    if isinstance(value, PortConfig):
-        return {
-            "mode": value.publish_mode.api_name,
-            "target": value.target_port,
-            "published": value.published_port,
-            "protocol": value.protocol,
-        }
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in sorted(value.items()) if v is not None or k != "name"}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 @command("stack", "config")
 def stack_config(swarm: Swarm, argv: list[str], out: Output) -> None:
     """``docker stack config -c FILE [...]``: the merged, interpolated file as YAML."""
@@ -329,18 +310,4 @@ def stack_config(swarm: Swarm, argv: list[str], out: Output) -> None:
     if parsed is None:
         return
     stack = _load(swarm, parsed, out, interpolate=not parsed.get_bool("skip-interpolation"))
-    config = stack.config
-    document: dict[str, Any] = {"version": config["version"], "services": {}}
-    document["services"] = _plain(config["services"])
-    for key in ("networks", "volumes", "secrets", "configs"):
-        if config.get(key):
-            document[key] = _plain(config[key])
-    document.update({k: _plain(v) for k, v in config.items() if k.startswith("x-")})
-    yaml = YAML()
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.default_flow_style = False
-    from io import StringIO
-
-    buffer = StringIO()
-    yaml.dump(document, buffer)
-    out.write(buffer.getvalue())
+    out.write(dump_config(stack.config))

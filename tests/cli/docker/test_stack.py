@@ -395,15 +395,14 @@ def test_config_prints_the_merged_interpolated_file(stack_dir: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == textwrap.dedent(
         """\
-        version: '3.8'
+        version: "3.8"
         services:
           web:
             deploy:
               replicas: 2
-            env_file: []
             environment:
-              A: '1'
-              B: '2'
+              A: "1"
+              B: "2"
             image: nginx:1
         """
     )
