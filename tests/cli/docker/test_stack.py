@@ -572,3 +572,32 @@ def test_daemon_errors_name_the_service(stack_dir: Path) -> None:
         f"InvalidArgument desc = port '80' is already in use by service 'busy' ({busy.id}) "
         "as an ingress port\n"
     )
+
+
+def test_rotating_a_secret_under_a_new_name_rolls_the_service(stack_dir: Path) -> None:
+    text = (
+        "services:\n  db:\n    image: postgres:16\n    deploy: {replicas: 2}\n"
+        "    secrets: [{source: pw, target: db_pw}]\n"
+        "secrets:\n  pw:\n    name: db_pw_v1\n    file: ./pw1.txt\n"
+    )
+    (stack_dir / "s.yml").write_text(text)
+    (stack_dir / "pw1.txt").write_text("one")
+    (stack_dir / "pw2.txt").write_text("two")
+    swarm = _swarm(secret=False)
+    assert swarm.docker("docker stack deploy -d -c s.yml app").ok
+    swarm.advance(30)
+    db = _service(swarm, "app_db")
+    old = _running(swarm, db.id)
+    (stack_dir / "s.yml").write_text(text.replace("v1", "v2").replace("pw1", "pw2"))
+    result = swarm.docker("docker stack deploy -d -c s.yml app")
+    assert result.stdout.splitlines() == [
+        "Creating secret db_pw_v2",
+        f"Updating service app_db (id: {db.id})",
+    ]
+    (ref,) = db.spec.task.container.secrets
+    assert (ref.secret_name, ref.target.name) == ("db_pw_v2", "db_pw")
+    swarm.advance(60)
+    new = _running(swarm, db.id)
+    assert len(new) == 2 and not set(new) & set(old)
+    names = sorted(s.spec.name for s in swarm.ctx.store.secrets.values())  # type: ignore[attr-defined]
+    assert names == ["db_pw_v1", "db_pw_v2"]
