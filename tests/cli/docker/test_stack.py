@@ -601,3 +601,13 @@ def test_rotating_a_secret_under_a_new_name_rolls_the_service(stack_dir: Path) -
     assert len(new) == 2 and not set(new) & set(old)
     names = sorted(s.spec.name for s in swarm.ctx.store.secrets.values())  # type: ignore[attr-defined]
     assert names == ["db_pw_v1", "db_pw_v2"]
+
+
+def test_help_shows_dockers_defaults() -> None:
+    text = Swarm(seed=1, managers=1).docker("docker stack rm --help").stdout
+    assert text == (
+        "\nUsage:  docker stack rm [OPTIONS] STACK [STACK...]\n\n"
+        "Remove one or more stacks\n\n"
+        "Aliases:\n  docker stack rm, docker stack remove, docker stack down\n\n"
+        "Options:\n  -d, --detach   Do not wait for stack removal (default true)\n"
+    )
