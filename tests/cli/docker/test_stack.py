@@ -611,3 +611,14 @@ def test_help_shows_dockers_defaults() -> None:
         "Aliases:\n  docker stack rm, docker stack remove, docker stack down\n\n"
         "Options:\n  -d, --detach   Do not wait for stack removal (default true)\n"
     )
+
+
+def test_compose_file_from_standard_input(stack_dir: Path) -> None:
+    from swarmsim.cli.docker import Output
+    from swarmsim.cli.docker.stack import stack_deploy
+
+    swarm = _swarm()
+    out = Output()
+    out.stdin = "services:\n  web:\n    image: nginx\n"  # type: ignore[attr-defined]
+    stack_deploy(swarm, ["-d", "-c", "-", "app"], out)
+    assert "".join(out.stdout) == "Creating network app_default\nCreating service app_web\n"
