@@ -67,10 +67,16 @@ def _hosts(value: Any) -> list[str]:
 
 
 def _shell(value: Any) -> list[str] | None:
+    """A command as a list; a string is split as google/shlex splits it."""
     if value is None:
         return None
     if isinstance(value, str):
-        return shlex.split(value)
+        try:
+            return shlex.split(value)
+        except ValueError as error:
+            escape = "escape" in str(error)
+            what = "after escape character" if escape else "when expecting closing quote"
+            raise ComposeError(f"EOF found {what}") from None
     return [go_sprint(v) for v in value]
 
 
@@ -135,7 +141,10 @@ def _service(
             result[key] = _mapping(service[key])
     for key in ("command", "entrypoint"):
         if key in service:
-            result[key] = _shell(service[key])
+            try:
+                result[key] = _shell(service[key])
+            except ComposeError as error:
+                raise error.at(("services", name, key)) from None
     for key in ("dns", "dns_search", "tmpfs"):
         if key in service:
             result[key] = _string_list(service[key])
@@ -172,7 +181,7 @@ def _service(
     return result
 
 
-def _external(obj: dict[str, Any], kind: str, name: str, version: str) -> dict[str, Any]:
+def _external(obj: dict[str, Any], kind: str, name: str) -> dict[str, Any]:
     """``external: true`` or ``external: {name: x}``; the object's ``name`` defaults to its key."""
     external = obj.get("external")
     if not external:
@@ -191,10 +200,8 @@ def _external(obj: dict[str, Any], kind: str, name: str, version: str) -> dict[s
     return result
 
 
-def _file_object(
-    obj: dict[str, Any], kind: str, name: str, working_dir: str, version: str
-) -> dict[str, Any]:
-    result = _external(obj, kind, name, version)
+def _file_object(obj: dict[str, Any], kind: str, name: str, working_dir: str) -> dict[str, Any]:
+    result = _external(obj, kind, name)
     if result.get("external"):
         return result
     if result.get("driver"):
@@ -227,7 +234,7 @@ def normalize(
         net = dict(net or {})
         if "labels" in net:
             net["labels"] = _mapping(net["labels"])
-        networks[name] = _external(net, "network", name, version)
+        networks[name] = _external(net, "network", name)
     result["networks"] = networks
     volumes = {}
     for name, vol in (config.get("volumes") or {}).items():
@@ -239,7 +246,7 @@ def normalize(
                         f'conflicting parameters "external" and "{key}" specified for volume '
                         f'"{name}"'
                     ).at(("volumes", name, key))
-        volumes[name] = _external(vol, "volume", name, version)
+        volumes[name] = _external(vol, "volume", name)
     result["volumes"] = volumes
     for key, kind in (("secrets", "secret"), ("configs", "config")):
         objects = {}
@@ -247,7 +254,7 @@ def normalize(
             obj = dict(obj or {})
             if "labels" in obj:
                 obj["labels"] = _mapping(obj["labels"])
-            objects[name] = _file_object(obj, kind, name, working_dir, version)
+            objects[name] = _file_object(obj, kind, name, working_dir)
         result[key] = objects
     result.update({k: v for k, v in config.items() if k.startswith("x-")})
     return result

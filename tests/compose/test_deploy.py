@@ -26,7 +26,7 @@ SCALARS = st.one_of(
     st.integers(-5, 70000),
     st.sampled_from(
         ["", "1", "0.5", "10s", "x", "80:80", "8000-8001:80-81/udp", "global", "host",
-         "on-failure", "${N}", "node.role==manager", "1g", "start-first", "[a]"]
+         "on-failure", "${N}", "echo 'a", "a\\", "node.role==manager", "1g", "start-first", "[a]"]
     ),
 )  # fmt: skip
 VALUES = st.recursive(

@@ -296,3 +296,11 @@ def test_external_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert str(info.value) == (
         's.yml:7:5: conflicting parameters "external" and "driver" specified for volume "data"'
     )
+
+
+def test_unbalanced_quotes_in_a_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yml").write_text(WEB + "    command: echo 'oops\n")
+    with pytest.raises(ComposeError) as info:
+        load_stack(["s.yml"], {})
+    assert str(info.value) == "s.yml:4:5: EOF found when expecting closing quote"
