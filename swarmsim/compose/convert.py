@@ -15,7 +15,8 @@ Differences
 * Unset durations and counts take the values the daemon or the engine would
   use (update monitor 5s, health interval/timeout 30s, retries 3, restart delay
   5s, stop grace period 10s) instead of staying empty, so ``service inspect``
-  shows them.
+  shows them; an absent ``update_config`` / ``rollback_config`` is swarmkit's
+  default config, which inspect prints where docker leaves the key out.
 * ``replicated-job`` and ``global-job`` modes are refused: jobs are not simulated.
 * ``logging``, ``ulimits``, ``sysctls``, ``cap_add``/``cap_drop``, ``tty``,
   ``stdin_open``, ``isolation``, ``credential_spec``, ``oom_score_adj``, ``tmpfs``,
