@@ -149,6 +149,19 @@ class ConfigSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Mount:
+    """A volume or bind mount of a container (``Mounts`` of ``ContainerSpec``).
+
+    Only recorded and shown: the simulator has no volume data model.
+    """
+
+    target: str
+    source: str = ""
+    type: str = "volume"
+    read_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ContainerSpec:
     """What runs in each task's container."""
 
@@ -161,6 +174,17 @@ class ContainerSpec:
     init: bool = False
     secrets: tuple[SecretReference, ...] = ()
     configs: tuple[ConfigReference, ...] = ()
+    command: tuple[str, ...] = ()  # the entrypoint (``Command``); ``args`` follow it
+    hostname: str = ""
+    dir: str = ""  # working directory
+    user: str = ""
+    hosts: tuple[str, ...] = ()  # extra /etc/hosts lines, "IP NAME"
+    dns_nameservers: tuple[str, ...] = ()
+    dns_search: tuple[str, ...] = ()
+    dns_options: tuple[str, ...] = ()
+    mounts: tuple[Mount, ...] = ()
+    stop_signal: str = ""
+    read_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +216,7 @@ class TaskSpec:
     placement: Placement = field(default_factory=Placement)
     networks: tuple[str, ...] = ()  # network ids
     force_update: int = 0
+    network_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (network id, aliases)
 
 
 @dataclass(frozen=True, slots=True)

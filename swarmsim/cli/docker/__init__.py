@@ -72,6 +72,7 @@ def _load_commands() -> None:
         node,
         secret,
         service,
+        stack,
         swarm,
         system,
     )

@@ -23,6 +23,7 @@ from swarmsim.api.objects import Service
 from swarmsim.api.specs import (
     FileTarget,
     HealthConfig,
+    Mount,
     PortConfig,
     Resources,
     ServiceSpec,
@@ -234,7 +235,20 @@ def pretty_service(swarm: Swarm, service: Service) -> str:
         lines.append(" Args:\t\t" + "".join(f"{arg} " for arg in container.args))
     if container.env:
         lines.append(" Env:\t\t" + "".join(f"{env} " for env in container.env))
+    if container.dir:
+        lines.append(f" Dir:\t\t{container.dir}")
     lines.append(f" Init:\t\t{'true' if container.init else 'false'}")
+    if container.user:
+        lines.append(f" User: {container.user}")
+    if container.mounts:
+        lines.append("Mounts:")
+        for mount in container.mounts:
+            lines += [
+                f" Target:\t{mount.target}",
+                f"  Source:\t{mount.source}",
+                f"  ReadOnly:\t{'true' if mount.read_only else 'false'}",
+                f"  Type:\t\t{mount.type}",
+            ]
     if container.configs:
         lines.append("Configs:")
         for config in container.configs:
@@ -312,16 +326,40 @@ def _file_json(target: FileTarget) -> JsonObject:
     return {"Name": target.name, "UID": target.uid, "GID": target.gid, "Mode": target.mode}
 
 
+def _mount_json(mount: Mount) -> JsonObject:
+    result: JsonObject = {"Type": mount.type}
+    if mount.source:
+        result["Source"] = mount.source
+    result["Target"] = mount.target
+    if mount.read_only:
+        result["ReadOnly"] = True
+    return result
+
+
 def _container_json(spec: ServiceSpec) -> JsonObject:
     container = spec.task.container
     result: JsonObject = {"Image": container.image}
     if container.labels:
         result["Labels"] = dict(container.labels)
+    if container.command:
+        result["Command"] = list(container.command)
     if container.args:
         result["Args"] = list(container.args)
+    if container.hostname:
+        result["Hostname"] = container.hostname
     if container.env:
         result["Env"] = list(container.env)
+    if container.dir:
+        result["Dir"] = container.dir
+    if container.user:
+        result["User"] = container.user
     result["Init"] = container.init
+    if container.stop_signal:
+        result["StopSignal"] = container.stop_signal
+    if container.read_only:
+        result["ReadOnly"] = True
+    if container.mounts:
+        result["Mounts"] = [_mount_json(m) for m in container.mounts]
     result["StopGracePeriod"] = _ns(container.stop_grace_period)
     health = container.healthcheck
     if health is not None:
@@ -333,7 +371,17 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
             "Retries": health.retries,
         }
         result["Healthcheck"] = {k: v for k, v in fields.items() if v}  # all omitempty
-    result["DNSConfig"] = {}
+    if container.hosts:
+        result["Hosts"] = list(container.hosts)
+    dns: JsonObject = {}
+    for key, values in (
+        ("Nameservers", container.dns_nameservers),
+        ("Search", container.dns_search),
+        ("Options", container.dns_options),
+    ):
+        if values:
+            dns[key] = list(values)
+    result["DNSConfig"] = dns
     if container.secrets:
         result["Secrets"] = [
             {"File": _file_json(r.target), "SecretID": r.secret_id, "SecretName": r.secret_name}
@@ -376,7 +424,11 @@ def _spec_json(spec: ServiceSpec) -> JsonObject:
         "Placement": placement,
     }
     if task.networks:
-        template["Networks"] = [{"Target": n} for n in task.networks]
+        aliases = dict(task.network_aliases)
+        template["Networks"] = [
+            {"Target": n, "Aliases": list(aliases[n])} if aliases.get(n) else {"Target": n}
+            for n in task.networks
+        ]
     template["ForceUpdate"] = task.force_update
     template["Runtime"] = "container"
     mode: JsonObject = (

@@ -124,6 +124,8 @@ def _flag_usage(spec: FlagSpec) -> tuple[str, str]:
             usage += f" (default {format_duration(default)})"
         elif spec.kind is FlagKind.STRING:
             usage += f" (default {go_quote(str(default))})"
+        elif default is True:
+            usage += " (default true)"
         else:
             usage += f" (default {default})"
     return names, usage

@@ -13,12 +13,14 @@ See :mod:`swarmsim.manager.controlapi.payload` for the rules shared with secrets
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from swarmsim.api.objects import Config
 from swarmsim.api.specs import ConfigSpec
 from swarmsim.context import Context
 from swarmsim.manager.controlapi import require_leader, rpc_error
 from swarmsim.manager.controlapi.payload import (
+    check_label_update,
     check_name,
     check_payload,
     filter_payloads,
@@ -26,7 +28,14 @@ from swarmsim.manager.controlapi.payload import (
     refuse_if_used,
 )
 
-__all__ = ["MAX_CONFIG_SIZE", "create_config", "get_config", "list_configs", "remove_config"]
+__all__ = [
+    "MAX_CONFIG_SIZE",
+    "create_config",
+    "get_config",
+    "list_configs",
+    "remove_config",
+    "update_config",
+]
 
 MAX_CONFIG_SIZE = 1000 * 1024
 """``MaxConfigSize``: data must be shorter than this many bytes."""
@@ -84,4 +93,19 @@ def remove_config(ctx: Context, ref: str) -> Config:
         lambda s: any(r.config_id == config.id for r in s.spec.task.container.configs),
     )
     ctx.store.delete_config(config.id)
+    return config
+
+
+def update_config(ctx: Context, ref: str, spec: ConfigSpec) -> Config:
+    """Change a config's labels (``UpdateConfig``); its name and data are immutable.
+
+    Raises
+    ------
+    DaemonError
+        Unknown config, or ``only updates to Labels are allowed``.
+    """
+    config = get_config(ctx, ref)
+    check_label_update(config.spec, spec, (config.spec.data, spec.data))
+    config.spec = replace(config.spec, labels=spec.labels)
+    config.updated_at = ctx.now
     return config

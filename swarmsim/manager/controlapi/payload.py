@@ -29,6 +29,7 @@ from swarmsim.manager.controlapi import check_filter_names, rpc_error
 
 __all__ = [
     "LIST_FILTERS",
+    "check_label_update",
     "check_name",
     "check_payload",
     "check_references",
@@ -196,3 +197,19 @@ def check_references(ctx: Context, spec: ServiceSpec) -> None:
         if missing:
             noun = kind if len(missing) == 1 else kind + "s"
             raise rpc_error("InvalidArgument", f"{noun} not found: {', '.join(missing)}")
+
+
+def check_label_update(current: _Spec, requested: _Spec, data: tuple[bytes, bytes]) -> None:
+    """Refuse an update of a secret or config that changes more than its labels.
+
+    ``data`` is (current data, requested data); empty requested data means "not
+    given".  Mirrors ``UpdateSecret`` / ``UpdateConfig``.
+
+    Raises
+    ------
+    DaemonError
+        ``only updates to Labels are allowed``.
+    """
+    have, want = data
+    if requested.name != current.name or (want and want != have):
+        raise rpc_error("InvalidArgument", "only updates to Labels are allowed")

@@ -3,8 +3,8 @@
 Mirrors ``swarmkit: manager/controlapi/secret.go`` (``CreateSecret``,
 ``ListSecrets``, ``RemoveSecret``, ``validateSecretSpec``; the payload rule of
 ``api/validation/secrets.go``) and the daemon's name resolution in front of it.
-Secrets are immutable: there is no update request besides labels, which the CLI
-never sends.
+Secrets are immutable: only their labels can be updated (``UpdateSecret``),
+which ``docker stack deploy`` does for a stack's file-based secrets.
 
 Differences
 -----------
@@ -17,12 +17,14 @@ is refused as swarmkit refuses an unknown one.  See
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from swarmsim.api.objects import Secret
 from swarmsim.api.specs import SecretSpec
 from swarmsim.context import Context
 from swarmsim.manager.controlapi import require_leader, rpc_error
 from swarmsim.manager.controlapi.payload import (
+    check_label_update,
     check_name,
     check_payload,
     filter_payloads,
@@ -30,7 +32,14 @@ from swarmsim.manager.controlapi.payload import (
     refuse_if_used,
 )
 
-__all__ = ["MAX_SECRET_SIZE", "create_secret", "get_secret", "list_secrets", "remove_secret"]
+__all__ = [
+    "MAX_SECRET_SIZE",
+    "create_secret",
+    "get_secret",
+    "list_secrets",
+    "remove_secret",
+    "update_secret",
+]
 
 MAX_SECRET_SIZE = 500 * 1024
 """``validation.MaxSecretSize``: data must be shorter than this many bytes."""
@@ -91,4 +100,19 @@ def remove_secret(ctx: Context, ref: str) -> Secret:
         lambda s: any(r.secret_id == secret.id for r in s.spec.task.container.secrets),
     )
     ctx.store.delete_secret(secret.id)
+    return secret
+
+
+def update_secret(ctx: Context, ref: str, spec: SecretSpec) -> Secret:
+    """Change a secret's labels (``UpdateSecret``); its name and data are immutable.
+
+    Raises
+    ------
+    DaemonError
+        Unknown secret, or ``only updates to Labels are allowed``.
+    """
+    secret = get_secret(ctx, ref)
+    check_label_update(secret.spec, spec, (secret.spec.data, spec.data))
+    secret.spec = replace(secret.spec, labels=spec.labels)
+    secret.updated_at = ctx.now
     return secret

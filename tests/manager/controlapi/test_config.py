@@ -14,6 +14,7 @@ from swarmsim.manager.controlapi.config import (
     get_config,
     list_configs,
     remove_config,
+    update_config,
 )
 from swarmsim.swarm import Swarm
 
@@ -72,3 +73,22 @@ def test_remove_refused_while_in_use(swarm: Swarm) -> None:
         "service: web"
     )
     assert swarm.ctx.store.configs == {config.id: config}
+
+
+def test_update_changes_only_labels(swarm: Swarm) -> None:
+    created = create_config(swarm.ctx, ConfigSpec("app_config", b"data"))
+    swarm.advance(5)
+    updated = update_config(swarm.ctx, "app_config", ConfigSpec("app_config", labels=(("k", "v"),)))
+    assert updated is created
+    assert (updated.spec.data, updated.spec.labels, updated.updated_at) == (
+        b"data",
+        (("k", "v"),),
+        5.0,
+    )
+    for changed in (ConfigSpec("app_config", b"other"), ConfigSpec("renamed", b"data")):
+        with pytest.raises(DaemonError) as error:
+            update_config(swarm.ctx, created.id, changed)
+        assert str(error.value) == (
+            "rpc error: code = InvalidArgument desc = only updates to Labels are allowed"
+        )
+    assert created.spec.labels == (("k", "v"),)

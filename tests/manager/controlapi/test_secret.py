@@ -15,6 +15,7 @@ from swarmsim.manager.controlapi.secret import (
     get_secret,
     list_secrets,
     remove_secret,
+    update_secret,
 )
 from swarmsim.swarm import Swarm
 
@@ -123,3 +124,22 @@ def test_remove_refused_while_services_use_it(swarm: Swarm) -> None:
 def test_filters_are_checked(swarm: Swarm) -> None:
     with pytest.raises(DaemonError, match=r"^invalid filter 'driver'$"):
         list_secrets(swarm.ctx, {"driver": ["x"]})
+
+
+def test_update_changes_only_labels(swarm: Swarm) -> None:
+    created = create_secret(swarm.ctx, SecretSpec("app_secret", b"data"))
+    swarm.advance(5)
+    updated = update_secret(swarm.ctx, "app_secret", SecretSpec("app_secret", labels=(("k", "v"),)))
+    assert updated is created
+    assert (updated.spec.data, updated.spec.labels, updated.updated_at) == (
+        b"data",
+        (("k", "v"),),
+        5.0,
+    )
+    for changed in (SecretSpec("app_secret", b"other"), SecretSpec("renamed", b"data")):
+        with pytest.raises(DaemonError) as error:
+            update_secret(swarm.ctx, created.id, changed)
+        assert str(error.value) == (
+            "rpc error: code = InvalidArgument desc = only updates to Labels are allowed"
+        )
+    assert created.spec.labels == (("k", "v"),)
