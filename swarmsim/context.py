@@ -22,7 +22,23 @@ from swarmsim.trace import Trace
 
 @dataclass(slots=True)
 class ClusterSettings:
-    """Cluster-wide settings (``docker swarm init/update`` flags and swarmkit constants)."""
+    """Cluster-wide settings (``docker swarm init/update`` flags and swarmkit constants).
+
+    The last three fields are the simulator's own size limits (see
+    ``docs/limits.md`` and :mod:`swarmsim.limits`): a request that would take
+    the swarm past them is refused up front instead of running for hours.
+    Raise them with e.g. ``Swarm(settings=ClusterSettings(max_tasks=10**6))``.
+
+    Attributes
+    ----------
+    max_nodes
+        Nodes in the swarm (``Swarm(workers=...)``, ``add_node``, ``node add``).
+    max_tasks
+        Tasks the services ask for together: the replicas of every replicated
+        service plus one per node for every global service.
+    max_time
+        The virtual clock's horizon in seconds (``advance``, ``run``, ``sleep``).
+    """
 
     task_history_limit: int = 5
     heartbeat_period: float = 5.0
@@ -35,6 +51,9 @@ class ClusterSettings:
     old_task_timeout: float = 60.0
     node_down_orphan_period: float = 24 * 3600.0
     network_latency: float = 0.001
+    max_nodes: int = 10_000
+    max_tasks: int = 100_000
+    max_time: float = 365 * 24 * 3600.0
 
     def __post_init__(self) -> None:
         """Refuse settings that would stall or reverse the clock."""
@@ -42,7 +61,7 @@ class ClusterSettings:
             value = getattr(self, item.name)
             if item.name == "task_history_limit":  # negative: never reap
                 ok = isinstance(value, int) and not isinstance(value, bool)
-            elif item.name == "grace_multiplier":
+            elif item.name in ("grace_multiplier", "max_nodes", "max_tasks"):
                 ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
             else:
                 ok = (

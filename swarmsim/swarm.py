@@ -15,9 +15,10 @@ and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
@@ -26,6 +27,7 @@ from swarmsim.api.objects import Network, Node
 from swarmsim.api.specs import make_labels
 from swarmsim.context import ClusterSettings, Context
 from swarmsim.errors import InvalidArgument
+from swarmsim.limits import check_horizon, check_node_count, task_demand, task_limit_error
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -44,28 +46,71 @@ if TYPE_CHECKING:
     from swarmsim.trace import Trace
 
 GIB = 1024**3
+_MAX_CPUS = 1_000_000  # more than any machine; NanoCPUs and MemoryBytes are int64
+
+
+def _integer(value: object) -> int | None:
+    """``value`` as an ``int`` if it is an integer (numpy's too) but not a bool."""
+    if isinstance(value, bool) or not isinstance(value, SupportsIndex):
+        return None
+    return operator.index(value)
+
+
+def _real(value: object) -> float | None:
+    """``value`` as a finite ``float`` if it is a finite number but not a bool."""
+    number = _integer(value)
+    if number is not None:
+        return float(number)
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return None
 
 
 def _count(name: str, value: object, least: int) -> int:
     """``value`` as a node count of at least ``least``, else :class:`InvalidArgument`."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+    number = _integer(value)
+    if number is None or number < least:
         raise InvalidArgument(f"{name} must be a whole number >= {least}, not {value!r}")
-    return value
+    return number
 
 
 def _seconds(name: str, value: object) -> float:
     """``value`` as a finite number of seconds, else :class:`InvalidArgument`."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    number = _real(value)
+    if number is None:
         raise InvalidArgument(f"{name} must be a finite number of seconds, not {value!r}")
-    return float(value)
+    return number
 
 
-def _resources(cpus: object, memory: object) -> None:
-    """Reject node resources that are not positive numbers."""
-    if isinstance(cpus, bool) or not isinstance(cpus, int | float) or not cpus > 0:
-        raise InvalidArgument(f"cpus must be a positive number, not {cpus!r}")
-    if isinstance(memory, bool) or not isinstance(memory, int) or memory <= 0:
-        raise InvalidArgument(f"memory must be a positive number of bytes, not {memory!r}")
+def _resources(cpus: object, memory: object) -> tuple[float, int]:
+    """Node resources as finite positive CPUs and whole positive bytes."""
+    count = _real(cpus)
+    if count is None or not 1e-9 <= count <= _MAX_CPUS:
+        raise InvalidArgument(f"cpus must be a positive number up to {_MAX_CPUS}, not {cpus!r}")
+    size = _integer(memory)
+    if size is None or not 0 < size < 2**63:
+        raise InvalidArgument(
+            f"memory must be a positive number of bytes below 2**63, not {memory!r}"
+        )
+    return count, size
+
+
+def _labels(name: str, value: object) -> Mapping[str, str]:
+    """``value`` as a mapping of label keys to values (strings), else :class:`InvalidArgument`."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()
+    ):
+        raise InvalidArgument(f"{name} must be a mapping of label names to strings, not {value!r}")
+    return value
+
+
+def _hostname(value: object) -> str:
+    """``value`` as a non-empty string without blanks or control characters."""
+    if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
+        raise InvalidArgument(f"a node needs a hostname without blanks, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +151,10 @@ class Swarm:
     Raises
     ------
     InvalidArgument
-        For fewer than one manager, a negative number of workers, or
-        resources that are not positive.
+        For a seed that is not an integer, fewer than one manager, a negative
+        number of workers, more nodes than ``settings.max_nodes``, resources
+        that are not finite positive numbers, or settings that are not a
+        :class:`~swarmsim.context.ClusterSettings`.
 
     Examples
     --------
@@ -129,10 +176,17 @@ class Swarm:
         cpus: float = 4,
         memory: int = 8 * GIB,
     ) -> None:
+        seed_number = _integer(seed)
+        if seed_number is None:
+            raise InvalidArgument(f"seed must be an integer, not {seed!r}")
         managers = _count("managers", managers, 1)
         workers = _count("workers", workers, 0)
-        _resources(cpus, memory)
-        self.ctx = Context.create(seed, settings)
+        cpus, memory = _resources(cpus, memory)
+        if settings is not None and not isinstance(settings, ClusterSettings):
+            raise InvalidArgument(f"settings must be a ClusterSettings, not {settings!r}")
+        settings = settings or ClusterSettings()
+        check_node_count(settings, managers + workers)
+        self.ctx = Context.create(seed_number, settings)
         self.images = ImageModel()
         self.raft = Raft(self.ctx)
         self.dispatcher = Dispatcher(self.ctx)
@@ -169,25 +223,36 @@ class Swarm:
         memory: int = 8 * GIB,
         availability: Availability = Availability.ACTIVE,
     ) -> Node:
-        """Join a new node to the swarm now (it registers and becomes READY)."""
+        """Join a new node to the swarm now (it registers and becomes READY).
+
+        Raises
+        ------
+        InvalidArgument
+            For a hostname that is empty, has blanks or is taken, a role or
+            availability of the wrong type, labels that are not a mapping of
+            strings, bad resources, or a node past ``ClusterSettings.max_nodes``
+            (or whose global services' tasks would pass ``max_tasks``).
+        """
         store = self.ctx.store
-        if not isinstance(hostname, str) or not hostname:
-            raise InvalidArgument(f"a node needs a hostname, not {hostname!r}")
+        hostname = _hostname(hostname)
         if store.node_by_name(hostname) is not None:
             raise InvalidArgument(f"a node named {hostname!r} already exists")
         if not isinstance(role, NodeRole):
             raise InvalidArgument(f"role must be a NodeRole, not {role!r}")
         if not isinstance(availability, Availability):
             raise InvalidArgument(f"availability must be an Availability, not {availability!r}")
-        _resources(cpus, memory)
+        labels = _labels("labels", labels)
+        engine_labels = _labels("engine_labels", engine_labels)
+        cpus, memory = _resources(cpus, memory)
+        self._check_room_for_a_node()
         index = len(store.nodes) + 2
         node = Node(
             id=self.ctx.ids.new(),
             hostname=hostname,
             role=role,
             availability=availability,
-            labels=make_labels(labels or {}),
-            engine_labels=make_labels(engine_labels or {}),
+            labels=make_labels(labels),
+            engine_labels=make_labels(engine_labels),
             status=NodeStatus.READY,
             addr=f"192.168.65.{index}",
             nano_cpus=int(cpus * 1e9),
@@ -204,8 +269,21 @@ class Swarm:
         agent.start()
         return node
 
+    def _check_room_for_a_node(self) -> None:
+        """Refuse a node past ``max_nodes``, or whose global tasks pass ``max_tasks``."""
+        store, settings = self.ctx.store, self.ctx.settings
+        nodes = len(store.nodes)
+        check_node_count(settings, nodes + 1)
+        specs = [service.spec for service in store.services.values()]
+        before, after = task_demand(specs, nodes), task_demand(specs, nodes + 1)
+        message = task_limit_error(settings, before, after)
+        if message is not None:
+            raise InvalidArgument(message)
+
     def node(self, name_or_id: str) -> Node:
         """The node with this hostname or id."""
+        if not isinstance(name_or_id, str):
+            raise InvalidArgument(f"a node is named by its hostname or id, not {name_or_id!r}")
         store = self.ctx.store
         node = store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
         if node is None:
@@ -243,16 +321,22 @@ class Swarm:
         Raises
         ------
         InvalidArgument
-            When no task has the id ``task_id``.
+            When no task has the id ``task_id``, or ``exit_code`` is not an
+            integer from 0 to 255.
         """
+        if not isinstance(task_id, str):
+            raise InvalidArgument(f"a task is named by its id, not {task_id!r}")
         task = self.ctx.store.tasks.get(task_id)
         if task is None:
             raise InvalidArgument(f"no such task: {task_id}")
-        if isinstance(exit_code, bool) or not isinstance(exit_code, int):
+        code = _integer(exit_code)
+        if code is None:
             raise InvalidArgument(f"exit_code must be an integer, not {exit_code!r}")
+        if not 0 <= code <= 255:
+            raise InvalidArgument(f"exit_code must be between 0 and 255, not {code}")
         if not task.node_id:
             return False
-        return self.agents[task.node_id].kill(task_id, exit_code)
+        return self.agents[task.node_id].kill(task_id, code)
 
     # ------------------------------------------------------------------ time
     @property
@@ -265,12 +349,20 @@ class Swarm:
         seconds = _seconds("seconds", seconds)
         if seconds < 0:
             raise InvalidArgument("cannot advance by a negative time")
-        self.ctx.sim.run(self.ctx.now + seconds)
+        self.run(self.ctx.now + seconds)
 
     def run(self, until: float) -> None:
-        """Run until virtual time ``until`` (nothing happens if it is already past)."""
+        """Run until virtual time ``until`` (nothing happens if it is already past).
+
+        Raises
+        ------
+        InvalidArgument
+            For a time that is not a finite number, or past the horizon
+            ``ClusterSettings.max_time``.
+        """
         until = _seconds("until", until)
         if until > self.ctx.now:
+            check_horizon(self.ctx.settings, until)
             self.ctx.sim.run(until)
 
     # -------------------------------------------------------------- results
@@ -300,4 +392,6 @@ class Swarm:
         """Run one ``docker ...`` command line against this swarm."""
         from swarmsim.cli.docker import run_command_line
 
+        if not isinstance(command, str):
+            raise InvalidArgument(f"a docker command is a string, not {command!r}")
         return run_command_line(self, command)

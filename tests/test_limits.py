@@ -1,0 +1,172 @@
+"""The simulator's size limits: refused up front, through every entry point, and raisable."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from swarmsim.api import ContainerSpec, ServiceMode, ServiceSpec, TaskSpec
+from swarmsim.cli.shell import Shell
+from swarmsim.context import ClusterSettings
+from swarmsim.errors import InvalidArgument
+from swarmsim.limits import check_horizon, check_node_count, task_demand, task_limit_error
+from swarmsim.swarm import Swarm
+
+TASK = TaskSpec(ContainerSpec("nginx"))
+TASKS_OVER = "tasks is over the simulator's limit of {} (ClusterSettings.max_tasks)"
+
+
+def _state(swarm: Swarm) -> object:
+    store = swarm.ctx.store
+    return (
+        swarm.now,
+        len(swarm.trace),
+        sorted((s.id, repr(s.spec), s.spec_version) for s in store.services.values()),
+        sorted(n.hostname for n in store.nodes.values()),
+        len(store.tasks),
+    )
+
+
+def test_the_defaults_fit_a_class_and_a_benchmark() -> None:
+    settings = ClusterSettings()
+    assert (settings.max_nodes, settings.max_tasks) == (10_000, 100_000)
+    assert settings.max_time == 365 * 24 * 3600
+
+
+@pytest.mark.parametrize("field", ["max_nodes", "max_tasks"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, True, "10"])
+def test_limits_must_be_positive_whole_numbers(field: str, value: object) -> None:
+    with pytest.raises(InvalidArgument, match=f"cluster setting {field}"):
+        ClusterSettings(**{field: value})  # type: ignore[arg-type]
+
+
+def test_task_demand_counts_replicas_and_one_task_per_node_of_a_global_service() -> None:
+    specs = [
+        ServiceSpec("a", TASK, replicas=3),
+        ServiceSpec("b", TASK, mode=ServiceMode.GLOBAL),
+        ServiceSpec("c", TASK, replicas=0),
+    ]
+    assert task_demand(specs, 7) == 10
+    assert task_demand([], 7) == 0
+
+
+def test_only_growth_past_the_limit_is_refused() -> None:
+    settings = ClusterSettings(max_tasks=10)
+    assert task_limit_error(settings, 0, 10) is None
+    assert task_limit_error(settings, 20, 15) is None  # shrinking while over a lowered limit
+    assert task_limit_error(settings, 20, 20) is None
+    assert task_limit_error(settings, 5, 11) == "a swarm of 11 " + TASKS_OVER.format(10)
+
+
+def test_node_and_horizon_checks_name_the_setting() -> None:
+    settings = ClusterSettings(max_nodes=2, max_time=60.0)
+    check_node_count(settings, 2)
+    with pytest.raises(InvalidArgument, match=r"^3 nodes is over .* limit of 2 \(Cluster"):
+        check_node_count(settings, 3)
+    check_horizon(settings, 60.0)
+    with pytest.raises(InvalidArgument, match=r"until t=1m0.5s .* limit of 1m0s \(.*max_time\)"):
+        check_horizon(settings, 60.5)
+    with pytest.raises(InvalidArgument, match=r"until t=3.6e\+12s "):
+        check_horizon(settings, 3.6e12)
+
+
+def test_a_swarm_of_ten_million_nodes_is_refused_at_once() -> None:
+    start = time.perf_counter()
+    with pytest.raises(InvalidArgument, match="10000001 nodes is over"):
+        Swarm(workers=10**7)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_raising_the_node_limit_from_python() -> None:
+    with pytest.raises(InvalidArgument, match="4 nodes is over"):
+        Swarm(managers=1, workers=3, settings=ClusterSettings(max_nodes=3))
+    swarm = Swarm(managers=1, workers=3, settings=ClusterSettings(max_nodes=5))
+    swarm.add_node("worker4")
+    before = _state(swarm)
+    with pytest.raises(InvalidArgument, match="6 nodes is over the simulator's limit of 5"):
+        swarm.add_node("worker5")
+    assert _state(swarm) == before
+    swarm.ctx.settings.max_nodes = 6
+    swarm.add_node("worker5")
+
+
+def test_shell_node_add_past_the_limit_is_one_line() -> None:
+    shell = Shell(Swarm(workers=1, settings=ClusterSettings(max_nodes=2)))
+    result = shell.execute("node add worker2")
+    assert not result.ok
+    assert result.stderr == (
+        "node: 3 nodes is over the simulator's limit of 2 (ClusterSettings.max_nodes)\n"
+    )
+
+
+def test_time_past_the_horizon_is_refused_and_the_clock_stays() -> None:
+    swarm = Swarm(seed=1, settings=ClusterSettings(max_time=3600.0))
+    swarm.advance(3000)
+    calls = (lambda: swarm.advance(3.6e12), lambda: swarm.run(3601), lambda: swarm.advance(601))
+    for call in calls:
+        with pytest.raises(InvalidArgument, match="max_time"):
+            call()
+        assert swarm.now == 3000
+    swarm.run(3600)
+    assert swarm.now == 3600
+    shell = Shell(swarm)
+    assert shell.execute("sleep 1s").stderr == (
+        "sleep: running until t=1h0m1s is over the simulator's limit of 1h0m0s "
+        "(ClusterSettings.max_time)\n"
+    )
+
+
+def test_following_a_service_stops_at_the_horizon_and_keeps_the_service() -> None:
+    swarm = Swarm(seed=1, settings=ClusterSettings(max_time=100.0))
+    swarm.advance(99)
+    result = swarm.docker("docker service create --name web --replicas 2 nginx")
+    assert result.exit_code == 0, result.stderr
+    assert "Operation continuing in background." in result.stdout
+    assert swarm.now <= 100.0
+
+
+@pytest.mark.parametrize(
+    ("line", "asked"),
+    [
+        ("docker service create -d --replicas 1000000000 nginx", 1_000_000_001),
+        ("docker service create -d --replicas 100000 nginx", 100_001),
+        ("docker service update -d --replicas 1000000 web", 1_000_000),
+        ("docker service scale -d web=100001", 100_001),
+        ("docker service create -d --mode global nginx", 3),  # one task per node
+    ],
+)
+def test_services_past_the_task_limit_are_refused_by_the_daemon(line: str, asked: int) -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    assert swarm.docker("docker service create -d --name web nginx").exit_code == 0
+    if "global" in line:
+        swarm.ctx.settings.max_tasks = 2
+    before = _state(swarm)
+    start = time.perf_counter()
+    result = swarm.docker(line)
+    limit = swarm.ctx.settings.max_tasks
+    message = (
+        "Error response from daemon: rpc error: code = ResourceExhausted desc = "
+        f"a swarm of {asked} " + TASKS_OVER.format(limit) + "\n"
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (f"web: {message}" if "scale" in line else message)
+    assert _state(swarm) == before
+    swarm.advance(1)
+    assert len(swarm.ctx.store.tasks) <= limit
+    assert time.perf_counter() - start < 5
+
+
+def test_a_global_service_limits_new_nodes_and_a_lowered_limit_still_lets_a_swarm_shrink() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1, settings=ClusterSettings(max_tasks=4))
+    assert swarm.docker("docker service create -d --mode global --name g nginx").exit_code == 0
+    assert swarm.docker("docker service create -d --name r --replicas 2 nginx").exit_code == 0
+    before = _state(swarm)
+    with pytest.raises(InvalidArgument, match="a swarm of 5 tasks is over"):
+        swarm.add_node("worker2")
+    assert _state(swarm) == before
+    swarm.ctx.settings.max_tasks = 1
+    assert swarm.docker("docker service update -d --image nginx:2 r").exit_code == 0
+    assert swarm.docker("docker service scale -d r=1").exit_code == 0
+    assert swarm.docker("docker service scale -d r=2").exit_code == 1
+    assert swarm.docker("docker service rollback -d r").exit_code == 1  # back to 2 replicas
