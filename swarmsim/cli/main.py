@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 from collections.abc import Callable, Sequence
 
@@ -65,6 +66,11 @@ def _shell(args: argparse.Namespace) -> int:
     from swarmsim.swarm import Swarm
 
     swarm = Swarm(seed=args.seed, managers=args.managers, workers=args.workers)
+    for stream in (sys.stdin, sys.stdout):
+        # bytes that are not UTF-8 reach the shell as lone surrogates (it refuses
+        # such a line) and are echoed back unchanged in the transcript
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
     interactive = sys.stdin.isatty()
     if interactive:
         with contextlib.suppress(ImportError):

@@ -89,6 +89,7 @@ class ShellError(SwarmSimError):
     """A shell word was misused; printed as one line."""
 
 
+_UNDECODABLE = re.compile("[\ud800-\udfff]")  # lone surrogates: bytes that were not UTF-8
 _DURATION_FIELDS = {"pull", "create", "start", "stop", "exits_after", "healthy_after"}
 _DURATION_FIELDS |= {"unhealthy_after"}
 _BOOL_FIELDS = {"never_healthy", "pull_error"}
@@ -156,6 +157,12 @@ class Shell:
     # ------------------------------------------------------------------ lines
     def execute(self, line: str) -> LineResult:
         """Run one (possibly continued) line; never raises for bad input."""
+        undecodable = _UNDECODABLE.search(line)
+        if undecodable is not None:
+            byte = ord(undecodable.group()) - 0xDC00  # surrogateescape's stand-in
+            position = undecodable.start() + 1
+            message = f"swarmsim: invalid UTF-8 byte 0x{byte:02x} at column {position}\n"
+            return LineResult(stderr=message, ok=False)
         try:
             words = split_command_line(self._substitute(line))
         except (ValueError, ShellError) as error:
