@@ -9,13 +9,15 @@ deep inside the simulator is a missing check at the door.
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from swarmsim import metrics
+from swarmsim import metrics, viz
 from swarmsim.agent.images import ImageModel, ImageProfile
 from swarmsim.api import Availability, NodeRole
 from swarmsim.context import ClusterSettings
@@ -25,6 +27,7 @@ from swarmsim.swarm import GIB, Swarm
 BAD = [
     None, "", "x", "zone=east", "a b", "\n", "\udcff", -1, 0, 1.5, -0.5, math.nan, math.inf,
     -math.inf, 10**30, 2**63, True, False, [], [1], ["a"], {}, {"a": 1}, {1: "a"}, {"a": None},
+    "/dev/null/x.png",
     {"": "x"}, ("a", "b"), b"bytes", object(), 1 + 2j, NodeRole.MANAGER, Availability.DRAIN,
     ImageProfile(), ClusterSettings(),
 ]  # fmt: skip
@@ -37,6 +40,15 @@ class Entry:
     name: str
     call: Callable[[Swarm, dict[str, Any]], object]
     valid: dict[str, Any]
+
+
+PICTURE = Path(tempfile.gettempdir()) / "swarmsim-bad-arguments.png"
+
+
+def _axes() -> object:
+    from swarmsim.viz.style import new_axes
+
+    return new_axes(2.0, 2.0)
 
 
 def _task_id(swarm: Swarm) -> str:
@@ -119,6 +131,28 @@ ENTRIES = [
     ),
     Entry("metrics trace", lambda s, kw: metrics.update_reports(**kw), {"trace": []}),
     Entry(
+        "Swarm.plot_tasks",
+        lambda s, kw: s.plot_tasks(**kw),
+        {"service": "web", "ax": None, "until": None},
+    ),
+    Entry(
+        "Swarm.plot_replicas",
+        lambda s, kw: s.plot_replicas(**kw),
+        {"service": "web", "ax": None, "until": None},
+    ),
+    Entry(
+        "viz.task_gantt",
+        lambda s, kw: viz.task_gantt(**{"trace": s.trace, **kw}),
+        {"node_names": None, "terminal_width": None},
+    ),
+    Entry("viz trace", lambda s, kw: viz.task_bars(**kw), {"trace": []}),
+    Entry("viz.node_rows", lambda s, kw: viz.node_rows(**{"trace": s.trace, **kw}), {"until": 9}),
+    Entry(
+        "viz.save",
+        lambda s, kw: viz.save(**{**kw, "fig_or_ax": kw["fig_or_ax"] or _axes()}),
+        {"fig_or_ax": "", "path": PICTURE, "dpi": 150},  # "" stands for new axes
+    ),
+    Entry(
         "ReplicaTimeline.frame",
         lambda s, kw: metrics.replica_timeline(s.trace, "web").frame(**kw),
         {"columns": ["running"]},
@@ -179,3 +213,9 @@ def test_bad_arguments_raise_invalid_argument_and_change_nothing(entry: Entry) -
             assert _snapshot(swarm) == before, label
         except Exception as error:
             pytest.fail(f"{label}: {type(error).__name__}: {error}")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _remove_the_picture() -> Iterator[None]:
+    yield
+    PICTURE.unlink(missing_ok=True)

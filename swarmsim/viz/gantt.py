@@ -11,6 +11,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from swarmsim.errors import InvalidArgument
 from swarmsim.trace import TraceRecord
 from swarmsim.viz.style import (
     DARK_GROUPS,
@@ -19,6 +20,7 @@ from swarmsim.viz.style import (
     LABEL_FONTSIZE,
     NODE_SHADES,
     TERMINAL,
+    check_axes,
     new_axes,
     outside_legend,
     px_per_unit,
@@ -99,6 +101,18 @@ def task_gantt(
         creation order), ``node:down``, ``node:drained``, ``node:paused``,
         ``marker:down`` and ``marker:up``.
     """
+    check_axes(ax)
+    if node_names is not None and not (
+        isinstance(node_names, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in node_names.items())
+    ):
+        raise InvalidArgument(f"node_names must map node ids to names, not {node_names!r:.80}")
+    if terminal_width is not None and (
+        isinstance(terminal_width, bool)
+        or not isinstance(terminal_width, int | float)
+        or not terminal_width >= 0
+    ):
+        raise InvalidArgument(f"terminal_width must be seconds >= 0, not {terminal_width!r:.80}")
     bars, nodes, end = scan(trace, service, until)
     end = end if end > 0 else 1.0
     cap = 0.02 * end if terminal_width is None else terminal_width
@@ -141,8 +155,8 @@ def task_gantt(
         ax = new_axes(11.0, min(14.0, max(2.6, 1.2 + 0.42 * total)))
     margin = 0.01 * end
     ax.set_xlim(-margin, end + margin)
-    ax.set_ylim(total, 0)
-    px_x, px_y = px_per_unit(ax, end + 2 * margin, total)
+    ax.set_ylim(max(total, 1), 0)  # an empty picture (nothing yet at ``until``) keeps a row
+    px_x, px_y = px_per_unit(ax, end + 2 * margin, max(total, 1))
 
     # node shading and markers
     shade: dict[str, list[list[tuple[float, float]]]] = {"down": [], "drained": [], "paused": []}

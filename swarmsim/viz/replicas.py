@@ -23,6 +23,7 @@ from swarmsim.trace import TraceRecord
 from swarmsim.viz.style import (
     LABEL_FONTSIZE,
     UPDATE_COLORS,
+    check_axes,
     new_axes,
     outside_legend,
     px_per_unit,
@@ -126,6 +127,7 @@ def replicas_over_time(
     InvalidArgument
         When the trace has no record of ``service``.
     """
+    check_axes(ax)
     data = replica_timeline(trace, service, until=until)
     end = data.end if data.end > data.start else data.start + 1.0
     if ax is None:

@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from swarmsim.api.enums import TaskState
+from swarmsim.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -114,6 +115,12 @@ def new_axes(width: float, height: float) -> Axes:
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig.add_subplot()
+
+
+def check_axes(ax: object) -> None:
+    """Refuse an ``ax`` argument that is neither ``None`` nor matplotlib axes."""
+    if ax is not None and not isinstance(ax, Axes):
+        raise InvalidArgument(f"ax must be matplotlib Axes or None, not {ax!r:.80}")
 
 
 def time_label(ax: Axes) -> None:
