@@ -24,7 +24,7 @@ from swarmsim.trace import Trace
 class ClusterSettings:
     """Cluster-wide settings (``docker swarm init/update`` flags and swarmkit constants).
 
-    The last three fields are the simulator's own size limits (see
+    The last four fields are the simulator's own size limits (see
     ``docs/limits.md`` and :mod:`swarmsim.limits`): a request that would take
     the swarm past them is refused up front instead of running for hours.
     Raise them with e.g. ``Swarm(settings=ClusterSettings(max_tasks=10**6))``.
@@ -38,6 +38,10 @@ class ClusterSettings:
         service plus one per node for every global service.
     max_time
         The virtual clock's horizon in seconds (``advance``, ``run``, ``sleep``).
+    max_node_seconds
+        Virtual seconds times nodes that one ``advance``, ``run`` or ``sleep``
+        may cover: every node heartbeats every few seconds, so this bounds the
+        work of one call (10**8, about a minute of wall time).
     """
 
     task_history_limit: int = 5
@@ -54,6 +58,7 @@ class ClusterSettings:
     max_nodes: int = 10_000
     max_tasks: int = 100_000
     max_time: float = 365 * 24 * 3600.0
+    max_node_seconds: float = 1e8
 
     def __post_init__(self) -> None:
         """Refuse settings that would stall or reverse the clock."""

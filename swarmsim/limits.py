@@ -1,13 +1,13 @@
 """The simulator's size limits: what would outgrow them is refused up front.
 
 A simulated swarm is sized for a class or an experiment: up to a few thousand
-nodes, a hundred thousand tasks, months of virtual time.  Far beyond that a
-single request (``docker service create --replicas 1000000000``,
-``Swarm(workers=10**7)``, ``swarm.advance(3.6e12)``) would run for hours or
-exhaust memory, so it is refused before anything changes, with one clear
-line.  The limits are the ``max_nodes``, ``max_tasks`` and ``max_time`` fields
-of :class:`~swarmsim.context.ClusterSettings`; ``docs/limits.md`` lists them
-and how to raise them.
+nodes, a hundred thousand tasks, months of virtual time (less for many nodes).
+Far beyond that a single request (``docker service create --replicas
+1000000000``, ``Swarm(workers=10**7)``, ``swarm.advance(3.6e12)``) would run
+for hours or exhaust memory, so it is refused before anything changes, with
+one clear line.  The limits are the ``max_nodes``, ``max_tasks``, ``max_time`` and
+``max_node_seconds`` fields of :class:`~swarmsim.context.ClusterSettings`;
+``docs/limits.md`` lists them and how to raise them.
 
 This module has no swarmkit counterpart: a real swarm accepts such requests
 and then struggles.
@@ -28,7 +28,7 @@ from swarmsim.context import ClusterSettings
 from swarmsim.errors import InvalidArgument
 from swarmsim.units import format_duration
 
-__all__ = ["check_horizon", "check_node_count", "task_demand", "task_limit_error"]
+__all__ = ["check_node_count", "check_run", "task_demand", "task_limit_error"]
 
 
 def _over(asked: str, limit: str, setting: str) -> str:
@@ -54,19 +54,33 @@ def check_node_count(settings: ClusterSettings, count: int) -> None:
         raise InvalidArgument(_over(f"{count} nodes", str(settings.max_nodes), "max_nodes"))
 
 
-def check_horizon(settings: ClusterSettings, until: float) -> None:
-    """Refuse to run the virtual clock past ``settings.max_time`` seconds.
+def _duration(seconds: float) -> str:
+    return format_duration(seconds) if seconds < 2**63 / 1e9 else f"{seconds:g}s"
+
+
+def check_run(settings: ClusterSettings, now: float, until: float, nodes: int) -> None:
+    """Refuse to run the clock past ``max_time``, or over ``max_node_seconds`` in one go.
 
     Raises
     ------
     InvalidArgument
-        ``running until t=... is over the simulator's limit of 8760h0m0s ...``.
+        ``running until t=... is over the simulator's limit of 8760h0m0s ...``
+        or ``running 720h0m0s on 10000 nodes is over ... 100000000 node-seconds ...``.
+
+    Examples
+    --------
+    >>> check_run(ClusterSettings(), 0.0, 24 * 3600.0, 10_000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    swarmsim.errors.InvalidArgument: running 24h0m0s on 10000 nodes is over ... node-seconds ...
     """
     if until > settings.max_time:
-        shown = format_duration(until) if until < 2**63 / 1e9 else f"{until:g}s"
-        raise InvalidArgument(
-            _over(f"running until t={shown}", format_duration(settings.max_time), "max_time")
-        )
+        limit = format_duration(settings.max_time)
+        raise InvalidArgument(_over(f"running until t={_duration(until)}", limit, "max_time"))
+    if (until - now) * nodes > settings.max_node_seconds:
+        asked = f"running {_duration(until - now)} on {nodes} nodes"
+        limit = f"{settings.max_node_seconds:.0f} node-seconds at a time"
+        raise InvalidArgument(_over(asked, limit, "max_node_seconds"))
 
 
 def task_demand(specs: Iterable[ServiceSpec], node_count: int) -> int:

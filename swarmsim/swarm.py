@@ -27,7 +27,7 @@ from swarmsim.api.objects import Network, Node
 from swarmsim.api.specs import make_labels
 from swarmsim.context import ClusterSettings, Context
 from swarmsim.errors import InvalidArgument
-from swarmsim.limits import check_horizon, check_node_count, task_demand, task_limit_error
+from swarmsim.limits import check_node_count, check_run, task_demand, task_limit_error
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -357,12 +357,13 @@ class Swarm:
         Raises
         ------
         InvalidArgument
-            For a time that is not a finite number, or past the horizon
-            ``ClusterSettings.max_time``.
+            For a time that is not a finite number, past the horizon
+            ``ClusterSettings.max_time``, or too far for the swarm's size in one
+            call (``max_node_seconds``).
         """
         until = _seconds("until", until)
         if until > self.ctx.now:
-            check_horizon(self.ctx.settings, until)
+            check_run(self.ctx.settings, self.ctx.now, until, len(self.ctx.store.nodes))
             self.ctx.sim.run(until)
 
     # -------------------------------------------------------------- results

@@ -10,7 +10,7 @@ from swarmsim.api import ContainerSpec, ServiceMode, ServiceSpec, TaskSpec
 from swarmsim.cli.shell import Shell
 from swarmsim.context import ClusterSettings
 from swarmsim.errors import InvalidArgument
-from swarmsim.limits import check_horizon, check_node_count, task_demand, task_limit_error
+from swarmsim.limits import check_node_count, check_run, task_demand, task_limit_error
 from swarmsim.swarm import Swarm
 
 TASK = TaskSpec(ContainerSpec("nginx"))
@@ -64,11 +64,37 @@ def test_node_and_horizon_checks_name_the_setting() -> None:
     check_node_count(settings, 2)
     with pytest.raises(InvalidArgument, match=r"^3 nodes is over .* limit of 2 \(Cluster"):
         check_node_count(settings, 3)
-    check_horizon(settings, 60.0)
+    check_run(settings, 0.0, 60.0, 3)
     with pytest.raises(InvalidArgument, match=r"until t=1m0.5s .* limit of 1m0s \(.*max_time\)"):
-        check_horizon(settings, 60.5)
+        check_run(settings, 0.0, 60.5, 3)
     with pytest.raises(InvalidArgument, match=r"until t=3.6e\+12s "):
-        check_horizon(settings, 3.6e12)
+        check_run(settings, 0.0, 3.6e12, 3)
+
+
+def test_one_run_may_cover_a_bounded_number_of_node_seconds() -> None:
+    settings = ClusterSettings(max_node_seconds=1000.0)
+    check_run(settings, 50.0, 150.0, 10)
+    with pytest.raises(
+        InvalidArgument,
+        match=r"^running 1m40.1s on 10 nodes is over the simulator's limit of 1000 node-seconds "
+        r"at a time \(ClusterSettings.max_node_seconds\)$",
+    ):
+        check_run(settings, 50.0, 150.1, 10)
+    swarm = Swarm(seed=1, managers=1, workers=9, settings=settings)
+    with pytest.raises(InvalidArgument, match="max_node_seconds"):
+        swarm.advance(101)
+    assert swarm.now == 0.0
+    swarm.advance(100)
+    swarm.advance(100)  # a loop of short runs is a choice, not an accident
+    assert swarm.now == 200.0
+
+
+def test_the_default_bounds_a_sleep_of_a_large_swarm() -> None:
+    settings = ClusterSettings()
+    check_run(settings, 0.0, 365 * 24 * 3600.0, 3)  # a year of a small class swarm
+    check_run(settings, 0.0, 3600.0, 10_000)  # an hour of the largest swarm
+    with pytest.raises(InvalidArgument, match="on 10000 nodes"):
+        check_run(settings, 0.0, 720 * 3600.0, 10_000)
 
 
 def test_a_swarm_of_ten_million_nodes_is_refused_at_once() -> None:
