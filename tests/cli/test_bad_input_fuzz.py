@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from swarmsim.cli.docker.service_opts import CREATE_FLAGS, UPDATE_FLAGS
 from swarmsim.cli.docker.system import Command
@@ -442,3 +444,24 @@ def test_no_generated_line_ends_in_a_traceback(part: int) -> None:
     for line in lines[part * size : (part + 1) * size]:
         failed += not check_line(shell, line).ok
     assert failed > size // 2  # the mutations mostly produce bad input
+
+
+@pytest.fixture(scope="module")
+def shell() -> Shell:
+    return Shell(fuzz_swarm())
+
+
+@given(data=st.binary(max_size=400))
+def test_any_bytes_get_an_answer(shell: Shell, data: bytes) -> None:
+    check_line(shell, data.decode("utf-8", "surrogateescape"))
+
+
+@given(
+    command=st.sampled_from(sorted({path for path, _, _ in COMMANDS} | set(SHELL_WORDS))),
+    words=st.lists(st.text(max_size=30), max_size=6),
+)
+def test_any_words_after_a_known_command_get_an_answer(
+    shell: Shell, command: str, words: list[str]
+) -> None:
+    quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
+    check_line(shell, f"{command} {quoted}")
