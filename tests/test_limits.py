@@ -196,3 +196,17 @@ def test_a_global_service_limits_new_nodes_and_a_lowered_limit_still_lets_a_swar
     assert swarm.docker("docker service scale -d r=1").exit_code == 0
     assert swarm.docker("docker service scale -d r=2").exit_code == 1
     assert swarm.docker("docker service rollback -d r").exit_code == 1  # back to 2 replicas
+
+
+def test_the_console_script_refuses_a_swarm_past_the_node_limit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from swarmsim.cli.main import main
+
+    start = time.perf_counter()
+    assert main(["shell", "--workers", "10000000"]) == 1
+    assert capsys.readouterr().err == (
+        "swarmsim: 10000001 nodes is over the simulator's limit of 10000 "
+        "(ClusterSettings.max_nodes)\n"
+    )
+    assert time.perf_counter() - start < 0.5
