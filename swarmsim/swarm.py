@@ -14,17 +14,23 @@ and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
 
 from __future__ import annotations
 
-import math
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, SupportsIndex
+from typing import TYPE_CHECKING, Any
 
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
 from swarmsim.api.enums import Availability, NodeRole, NodeStatus
 from swarmsim.api.objects import Network, Node
 from swarmsim.api.specs import make_labels
+from swarmsim.arguments import (
+    count,
+    finite_seconds,
+    hostname_of,
+    integer,
+    label_map,
+    resources,
+)
 from swarmsim.context import ClusterSettings, Context
 from swarmsim.errors import InvalidArgument
 from swarmsim.limits import check_node_count, check_run, task_demand, task_limit_error
@@ -46,71 +52,6 @@ if TYPE_CHECKING:
     from swarmsim.trace import Trace
 
 GIB = 1024**3
-_MAX_CPUS = 1_000_000  # more than any machine; NanoCPUs and MemoryBytes are int64
-
-
-def _integer(value: object) -> int | None:
-    """``value`` as an ``int`` if it is an integer (numpy's too) but not a bool."""
-    if isinstance(value, bool) or not isinstance(value, SupportsIndex):
-        return None
-    return operator.index(value)
-
-
-def _real(value: object) -> float | None:
-    """``value`` as a finite ``float`` if it is a finite number but not a bool."""
-    number = _integer(value)
-    if number is not None:
-        return float(number)
-    if isinstance(value, float) and math.isfinite(value):
-        return value
-    return None
-
-
-def _count(name: str, value: object, least: int) -> int:
-    """``value`` as a node count of at least ``least``, else :class:`InvalidArgument`."""
-    number = _integer(value)
-    if number is None or number < least:
-        raise InvalidArgument(f"{name} must be a whole number >= {least}, not {value!r}")
-    return number
-
-
-def _seconds(name: str, value: object) -> float:
-    """``value`` as a finite number of seconds, else :class:`InvalidArgument`."""
-    number = _real(value)
-    if number is None:
-        raise InvalidArgument(f"{name} must be a finite number of seconds, not {value!r}")
-    return number
-
-
-def _resources(cpus: object, memory: object) -> tuple[float, int]:
-    """Node resources as finite positive CPUs and whole positive bytes."""
-    count = _real(cpus)
-    if count is None or not 1e-9 <= count <= _MAX_CPUS:
-        raise InvalidArgument(f"cpus must be a positive number up to {_MAX_CPUS}, not {cpus!r}")
-    size = _integer(memory)
-    if size is None or not 0 < size < 2**63:
-        raise InvalidArgument(
-            f"memory must be a positive number of bytes below 2**63, not {memory!r}"
-        )
-    return count, size
-
-
-def _labels(name: str, value: object) -> Mapping[str, str]:
-    """``value`` as a mapping of label keys to values (strings), else :class:`InvalidArgument`."""
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()
-    ):
-        raise InvalidArgument(f"{name} must be a mapping of label names to strings, not {value!r}")
-    return value
-
-
-def _hostname(value: object) -> str:
-    """``value`` as a non-empty string without blanks or control characters."""
-    if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
-        raise InvalidArgument(f"a node needs a hostname without blanks, not {value!r}")
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +117,12 @@ class Swarm:
         cpus: float = 4,
         memory: int = 8 * GIB,
     ) -> None:
-        seed_number = _integer(seed)
+        seed_number = integer(seed)
         if seed_number is None:
             raise InvalidArgument(f"seed must be an integer, not {seed!r}")
-        managers = _count("managers", managers, 1)
-        workers = _count("workers", workers, 0)
-        cpus, memory = _resources(cpus, memory)
+        managers = count("managers", managers, 1)
+        workers = count("workers", workers, 0)
+        cpus, memory = resources(cpus, memory)
         if settings is not None and not isinstance(settings, ClusterSettings):
             raise InvalidArgument(f"settings must be a ClusterSettings, not {settings!r}")
         settings = settings or ClusterSettings()
@@ -234,16 +175,16 @@ class Swarm:
             (or whose global services' tasks would pass ``max_tasks``).
         """
         store = self.ctx.store
-        hostname = _hostname(hostname)
+        hostname = hostname_of(hostname)
         if store.node_by_name(hostname) is not None:
             raise InvalidArgument(f"a node named {hostname!r} already exists")
         if not isinstance(role, NodeRole):
             raise InvalidArgument(f"role must be a NodeRole, not {role!r}")
         if not isinstance(availability, Availability):
             raise InvalidArgument(f"availability must be an Availability, not {availability!r}")
-        labels = _labels("labels", labels)
-        engine_labels = _labels("engine_labels", engine_labels)
-        cpus, memory = _resources(cpus, memory)
+        labels = label_map("labels", labels)
+        engine_labels = label_map("engine_labels", engine_labels)
+        cpus, memory = resources(cpus, memory)
         self._check_room_for_a_node()
         index = len(store.nodes) + 2
         node = Node(
@@ -329,7 +270,7 @@ class Swarm:
         task = self.ctx.store.tasks.get(task_id)
         if task is None:
             raise InvalidArgument(f"no such task: {task_id}")
-        code = _integer(exit_code)
+        code = integer(exit_code)
         if code is None:
             raise InvalidArgument(f"exit_code must be an integer, not {exit_code!r}")
         if not 0 <= code <= 255:
@@ -346,7 +287,7 @@ class Swarm:
 
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` of virtual time pass (a finite, non-negative number)."""
-        seconds = _seconds("seconds", seconds)
+        seconds = finite_seconds("seconds", seconds)
         if seconds < 0:
             raise InvalidArgument("cannot advance by a negative time")
         self.run(self.ctx.now + seconds)
@@ -361,7 +302,7 @@ class Swarm:
             ``ClusterSettings.max_time``, or too far for the swarm's size in one
             call (``max_node_seconds``).
         """
-        until = _seconds("until", until)
+        until = finite_seconds("until", until)
         if until > self.ctx.now:
             check_run(self.ctx.settings, self.ctx.now, until, len(self.ctx.store.nodes))
             self.ctx.sim.run(until)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from math import isfinite
 from typing import TYPE_CHECKING
 
+from swarmsim.arguments import finite_seconds
 from swarmsim.errors import InvalidArgument
 from swarmsim.trace import TraceRecord
 
@@ -64,10 +64,8 @@ def checked_records(
     if store is not None and not isinstance(store, Store):
         raise InvalidArgument(f"store must be a Store (swarm.ctx.store), not {store!r:.80}")
     for name, value in times.items():
-        if value is None and name == "until":
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
-            raise InvalidArgument(f"{name} must be a finite number of seconds, not {value!r:.80}")
+        if value is not None or name != "until":
+            finite_seconds(name, value)
     return records
 
 
