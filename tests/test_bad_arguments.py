@@ -171,11 +171,15 @@ def _calls() -> Iterator[tuple[str, Entry, dict[str, Any]]]:
 CALLS = list(_calls())
 
 
+def _changes(swarm: Swarm, since: int) -> int:
+    """Records since index ``since`` other than ``command`` ones (a refused line is still told)."""
+    return sum(1 for record in swarm.trace[since:] if record.kind != "command")
+
+
 def _snapshot(swarm: Swarm) -> object:
     store = swarm.ctx.store
     return (
         swarm.now,
-        len(swarm.trace),
         sorted((s.id, repr(s.spec), s.spec_version) for s in store.services.values()),
         sorted(repr(n) for n in store.nodes.values()),
         sorted((t.id, t.state, t.desired_state) for t in store.tasks.values()),
@@ -204,13 +208,14 @@ def test_each_entry_works_with_valid_arguments(entry: Entry) -> None:
 def test_bad_arguments_raise_invalid_argument_and_change_nothing(entry: Entry) -> None:
     swarm = _swarm()
     for label, _, arguments in (c for c in CALLS if c[1] is entry):
-        before = _snapshot(swarm)
+        before, told = _snapshot(swarm), len(swarm.trace)
         try:
             entry.call(swarm, arguments)
         except InvalidArgument as error:
             message = str(error)
             assert message and "\n" not in message.strip("\n"), (label, message)
             assert _snapshot(swarm) == before, label
+            assert _changes(swarm, told) == 0, label
         except Exception as error:
             pytest.fail(f"{label}: {type(error).__name__}: {error}")
 

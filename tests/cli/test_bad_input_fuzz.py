@@ -365,13 +365,17 @@ def generate(seed: int = SEED, count: int = LINES) -> list[str]:
 MULTI_LINE_ERRORS = ("Error response from daemon: invalid network config:\n",)
 
 
+def _changes(swarm: Swarm, since: int) -> int:
+    """Records since index ``since`` other than ``command`` ones (a refused line is still told)."""
+    return sum(1 for record in swarm.trace[since:] if record.kind != "command")
+
+
 def _snapshot(swarm: Swarm) -> object:
     from swarmsim.cli.docker.network import local_networks
 
     store = swarm.ctx.store
     return (
         swarm.now,
-        len(swarm.trace),
         sorted(
             (s.id, repr(s.spec), s.spec_version, repr(s.update_status))
             for s in store.services.values()
@@ -396,7 +400,7 @@ def check_line(shell: Shell, line: str) -> LineResult:
     well have succeeded.
     """
     swarm = shell.swarm
-    before = _snapshot(swarm)
+    before, told = _snapshot(swarm), len(swarm.trace)
     result = shell.execute(line)
     text = result.stdout + result.stderr
     assert "Traceback" not in text, (line, text)
@@ -412,6 +416,7 @@ def check_line(shell: Shell, line: str) -> LineResult:
         assert result.stderr.count("\n") <= most, (line, result.stderr)
     if not result.stdout and not piped and not substituted:
         assert _snapshot(swarm) == before, line
+        assert _changes(swarm, told) == 0, line
     return result
 
 
