@@ -27,7 +27,8 @@ Differences
 -----------
 Only a tiny part of a POSIX shell is understood: quoting and backslash
 continuation lines (:func:`~swarmsim.cli.shellwords.split_command_line`), command
-substitution of a single command and a final ``| grep [-i] [-v] PATTERN``.
+substitution of a single command and a final ``| grep [-i] [-v] PATTERN``
+(GNU grep's basic regular expressions, :mod:`swarmsim.cli.grep`).
 Environment variables are not expanded.
 """
 
@@ -43,6 +44,7 @@ from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.api.objects import Task
 from swarmsim.cli.docker import run_argv
 from swarmsim.cli.docker.timefmt import go_time
+from swarmsim.cli.grep import compile_pattern
 from swarmsim.cli.shellwords import split_command_line
 from swarmsim.errors import SwarmSimError
 from swarmsim.golang import go_parse_bool, go_parse_int, go_quote
@@ -199,10 +201,9 @@ class Shell:
             message = "swarmsim: only '| grep [-i] [-v] PATTERN' is supported\n"
             return LineResult(stderr=message, ok=False)
         first = self._run(left)
-        flags = re.IGNORECASE if "-i" in options else 0
         try:
-            pattern = re.compile(rest[0], flags)
-        except re.error as error:
+            pattern = compile_pattern(rest[0], ignore_case="-i" in options)
+        except ValueError as error:
             # the output went into the pipe; grep only complains
             return LineResult(stderr=f"{first.stderr}grep: {error}\n", ok=False)
         invert = "-v" in options

@@ -75,6 +75,8 @@ VALID = [
     "docker info",
     "docker system info --format '{{.Swarm.Nodes}}'",
     "docker service ls | grep -i web",
+    "docker node ls | grep -v '^ID\\|Down'",
+    "docker service ps web | grep '\\(web\\)\\{1,\\}\\.[[:digit:]]'",
     "docker node ps $(docker node ls -q --filter role=manager)",
     "sleep 10s",
     "sleep 1m30s",
