@@ -24,7 +24,7 @@ from swarmsim.trace import Trace
 class ClusterSettings:
     """Cluster-wide settings (``docker swarm init/update`` flags and swarmkit constants).
 
-    The last four fields are the simulator's own size limits (see
+    The last five fields are the simulator's own size limits (see
     ``docs/limits.md`` and :mod:`swarmsim.limits`): a request that would take
     the swarm past them is refused up front instead of running for hours.
     Raise them with e.g. ``Swarm(settings=ClusterSettings(max_tasks=10**6))``.
@@ -42,6 +42,10 @@ class ClusterSettings:
         Virtual seconds times nodes that one ``advance``, ``run`` or ``sleep``
         may cover: every node heartbeats every few seconds, so this bounds the
         work of one call (10**8, about a minute of wall time).
+    max_trace_records
+        Records the trace may hold (about 175 bytes each): a run stops with an
+        error once it grows past them, as when a service fails in a tight loop
+        for weeks of virtual time.
     """
 
     task_history_limit: int = 5
@@ -59,6 +63,7 @@ class ClusterSettings:
     max_tasks: int = 100_000
     max_time: float = 365 * 24 * 3600.0
     max_node_seconds: float = 1e8
+    max_trace_records: int = 2_000_000
 
     def __post_init__(self) -> None:
         """Refuse settings that would stall or reverse the clock."""
@@ -66,7 +71,7 @@ class ClusterSettings:
             value = getattr(self, item.name)
             if item.name == "task_history_limit":  # negative: never reap
                 ok = isinstance(value, int) and not isinstance(value, bool)
-            elif item.name in ("grace_multiplier", "max_nodes", "max_tasks"):
+            elif item.name in ("grace_multiplier", "max_nodes", "max_tasks", "max_trace_records"):
                 ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
             else:
                 ok = (

@@ -5,8 +5,9 @@ nodes, a hundred thousand tasks, months of virtual time (less for many nodes).
 Far beyond that a single request (``docker service create --replicas
 1000000000``, ``Swarm(workers=10**7)``, ``swarm.advance(3.6e12)``) would run
 for hours or exhaust memory, so it is refused before anything changes, with
-one clear line.  The limits are the ``max_nodes``, ``max_tasks``, ``max_time`` and
-``max_node_seconds`` fields of :class:`~swarmsim.context.ClusterSettings`;
+one clear line.  The limits are the ``max_nodes``, ``max_tasks``, ``max_time``,
+``max_node_seconds`` and ``max_trace_records`` fields of
+:class:`~swarmsim.context.ClusterSettings`;
 ``docs/limits.md`` lists them and how to raise them.
 
 This module has no swarmkit counterpart: a real swarm accepts such requests
@@ -28,7 +29,7 @@ from swarmsim.context import ClusterSettings
 from swarmsim.errors import InvalidArgument
 from swarmsim.units import format_duration
 
-__all__ = ["check_node_count", "check_run", "task_demand", "task_limit_error"]
+__all__ = ["check_node_count", "check_run", "check_trace", "task_demand", "task_limit_error"]
 
 
 def _over(asked: str, limit: str, setting: str) -> str:
@@ -81,6 +82,23 @@ def check_run(settings: ClusterSettings, now: float, until: float, nodes: int) -
         asked = f"running {_duration(until - now)} on {nodes} nodes"
         limit = f"{settings.max_node_seconds:.0f} node-seconds at a time"
         raise InvalidArgument(_over(asked, limit, "max_node_seconds"))
+
+
+def check_trace(settings: ClusterSettings, records: int, now: float) -> None:
+    """Refuse to go on once the trace holds more than ``settings.max_trace_records``.
+
+    Raises
+    ------
+    InvalidArgument
+        ``the trace holds 2000130 records, over the simulator's limit of 2000000
+        (ClusterSettings.max_trace_records); the clock stopped at t=...``.
+    """
+    if records > settings.max_trace_records:
+        raise InvalidArgument(
+            f"the trace holds {records} records, over the simulator's limit of "
+            f"{settings.max_trace_records} (ClusterSettings.max_trace_records); "
+            f"the clock stopped at t={_duration(now)}"
+        )
 
 
 def task_demand(specs: Iterable[ServiceSpec], node_count: int) -> int:

@@ -33,7 +33,13 @@ from swarmsim.arguments import (
 )
 from swarmsim.context import ClusterSettings, Context
 from swarmsim.errors import InvalidArgument
-from swarmsim.limits import check_node_count, check_run, task_demand, task_limit_error
+from swarmsim.limits import (
+    check_node_count,
+    check_run,
+    check_trace,
+    task_demand,
+    task_limit_error,
+)
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
     from swarmsim.trace import Trace
 
 GIB = 1024**3
+_SLICE = 600.0  # virtual seconds between two looks at the trace's size during a run
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,12 +307,19 @@ class Swarm:
         InvalidArgument
             For a time that is not a finite number, past the horizon
             ``ClusterSettings.max_time``, or too far for the swarm's size in one
-            call (``max_node_seconds``).
+            call (``max_node_seconds``), all refused up front; or when the trace
+            grows past ``max_trace_records`` (a service failing in a tight loop
+            for weeks): the clock then stops within ten virtual minutes of it.
         """
         until = finite_seconds("until", until)
-        if until > self.ctx.now:
-            check_run(self.ctx.settings, self.ctx.now, until, len(self.ctx.store.nodes))
-            self.ctx.sim.run(until)
+        ctx = self.ctx
+        if until <= ctx.now:
+            return
+        check_run(ctx.settings, ctx.now, until, len(ctx.store.nodes))
+        check_trace(ctx.settings, len(ctx.trace), ctx.now)
+        while ctx.now < until:  # slices change no order: SimPy's queue just pauses
+            ctx.sim.run(min(until, ctx.now + _SLICE))
+            check_trace(ctx.settings, len(ctx.trace), ctx.now)
 
     # -------------------------------------------------------------- results
     @property

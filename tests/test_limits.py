@@ -210,3 +210,36 @@ def test_the_console_script_refuses_a_swarm_past_the_node_limit(
         "(ClusterSettings.max_nodes)\n"
     )
     assert time.perf_counter() - start < 0.5
+
+
+def _crash_looping_swarm(settings: ClusterSettings | None = None) -> Swarm:
+    swarm = Swarm(seed=3, managers=1, workers=1, settings=settings)
+    swarm.images.set("bad", exits_after=1.0, exit_code=1)
+    command = "docker service create -d --name loop --replicas 2 --restart-delay 0s bad"
+    assert swarm.docker(command).exit_code == 0
+    return swarm
+
+
+def test_a_run_stops_once_the_trace_passes_its_limit() -> None:
+    swarm = _crash_looping_swarm(ClusterSettings(max_trace_records=500))
+    with pytest.raises(
+        InvalidArgument,
+        match=r"^the trace holds \d+ records, over the simulator's limit of 500 "
+        r"\(ClusterSettings.max_trace_records\); the clock stopped at t=10m0s$",
+    ):
+        swarm.advance(720 * 3600)
+    assert swarm.now == 600.0
+    stopped = len(swarm.trace)
+    with pytest.raises(InvalidArgument, match="the clock stopped at t=10m0s"):
+        swarm.advance(1)  # refused up front now
+    assert (swarm.now, len(swarm.trace)) == (600.0, stopped)
+
+
+def test_slices_of_a_run_change_nothing_in_the_trace(monkeypatch: pytest.MonkeyPatch) -> None:
+    sliced = _crash_looping_swarm()
+    sliced.advance(1500)  # three slices, the last one short
+    monkeypatch.setattr("swarmsim.swarm._SLICE", 1e9)
+    whole = _crash_looping_swarm()
+    whole.advance(1500)
+    assert sliced.trace.dump() == whole.trace.dump()
+    assert sliced.now == whole.now == 1500.0
