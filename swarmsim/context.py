@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import simpy
 
@@ -65,23 +65,25 @@ class ClusterSettings:
     max_node_seconds: float = 1e8
     max_trace_records: int = 2_000_000
 
+    def __setattr__(self, name: str, value: object) -> None:
+        """Refuse a value that would stall or reverse the clock, when built or changed later."""
+        if name == "task_history_limit":  # negative: never reap
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif name in ("grace_multiplier", "max_nodes", "max_tasks", "max_trace_records"):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        else:
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value >= 0
+            )
+        if not ok:
+            raise InvalidArgument(f"cluster setting {name} cannot be {value!r:.80}")
+        object.__setattr__(self, name, value)
+
     def __post_init__(self) -> None:
-        """Refuse settings that would stall or reverse the clock."""
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if item.name == "task_history_limit":  # negative: never reap
-                ok = isinstance(value, int) and not isinstance(value, bool)
-            elif item.name in ("grace_multiplier", "max_nodes", "max_tasks", "max_trace_records"):
-                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-            else:
-                ok = (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and math.isfinite(value)
-                    and value >= 0
-                )
-            if not ok:
-                raise InvalidArgument(f"cluster setting {item.name} cannot be {value!r}")
+        """Refuse a heartbeat jitter as long as the heartbeat period."""
         if self.heartbeat_epsilon >= self.heartbeat_period:
             raise InvalidArgument(
                 "cluster setting heartbeat_epsilon must be below heartbeat_period"

@@ -166,3 +166,14 @@ def test_numpy_style_integers_are_accepted() -> None:
     swarm = Swarm(seed=Index(3), managers=Index(1), workers=Index(1))  # type: ignore[arg-type]
     assert len(swarm.ctx.store.nodes) == 2
     assert swarm.ctx.sim.seed == 3
+
+
+def test_cluster_settings_changed_later_are_checked_too() -> None:
+    settings = ClusterSettings()
+    for name, value in [("max_tasks", "x"), ("max_time", math.inf), ("heartbeat_period", -1)]:
+        before = getattr(settings, name)
+        with pytest.raises(InvalidArgument, match=f"cluster setting {name} cannot be"):
+            setattr(settings, name, value)
+        assert getattr(settings, name) == before
+    settings.max_tasks = 5
+    assert settings.max_tasks == 5
