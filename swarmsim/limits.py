@@ -29,7 +29,14 @@ from swarmsim.context import ClusterSettings
 from swarmsim.errors import InvalidArgument
 from swarmsim.units import format_duration
 
-__all__ = ["check_node_count", "check_run", "check_trace", "task_demand", "task_limit_error"]
+__all__ = [
+    "check_node_count",
+    "check_run",
+    "check_trace",
+    "parallelism_limit_error",
+    "task_demand",
+    "task_limit_error",
+]
 
 
 def _over(asked: str, limit: str, setting: str) -> str:
@@ -115,6 +122,22 @@ def task_demand(specs: Iterable[ServiceSpec], node_count: int) -> int:
     return sum(
         spec.replicas if spec.mode == ServiceMode.REPLICATED else node_count for spec in specs
     )
+
+
+def parallelism_limit_error(settings: ClusterSettings, name: str, parallelism: int) -> str | None:
+    """Why an update (or rollback) parallelism is refused, or ``None``.
+
+    The updater starts one worker per unit of parallelism; more workers than
+    ``max_tasks`` could never find a task to update.
+
+    Examples
+    --------
+    >>> parallelism_limit_error(ClusterSettings(), "update", 10**9)  # doctest: +ELLIPSIS
+    "update parallelism 1000000000 is over the simulator's limit of 100000 (...max_tasks)"
+    """
+    if parallelism <= settings.max_tasks:
+        return None
+    return _over(f"{name} parallelism {parallelism}", str(settings.max_tasks), "max_tasks")
 
 
 def task_limit_error(settings: ClusterSettings, before: int, after: int) -> str | None:

@@ -243,3 +243,25 @@ def test_slices_of_a_run_change_nothing_in_the_trace(monkeypatch: pytest.MonkeyP
     whole.advance(1500)
     assert sliced.trace.dump() == whole.trace.dump()
     assert sliced.now == whole.now == 1500.0
+
+
+@pytest.mark.parametrize(
+    ("flag", "name"), [("--update-parallelism", "update"), ("--rollback-parallelism", "rollback")]
+)
+def test_a_parallelism_past_the_task_limit_is_refused(flag: str, name: str) -> None:
+    # the updater starts one worker per unit of parallelism: 10**9 of them filled the memory
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    assert swarm.docker("docker service create -d --name web nginx").exit_code == 0
+    before = _state(swarm)
+    for line in (
+        f"docker service update -d {flag} 1000000000 --image nginx:2 web",
+        f"docker service create -d {flag} 100001 nginx",
+    ):
+        result = swarm.docker(line)
+        assert result.stderr == (
+            "Error response from daemon: rpc error: code = ResourceExhausted desc = "
+            f"{name} parallelism {10**9 if 'update ' in line else 100_001} is over the "
+            "simulator's limit of 100000 (ClusterSettings.max_tasks)\n"
+        )
+        assert _state(swarm) == before
+    assert swarm.docker(f"docker service update -d {flag} 100000 web").exit_code == 0

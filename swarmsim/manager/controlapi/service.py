@@ -48,7 +48,7 @@ from swarmsim.api.specs import PortConfig, Resources, ServiceSpec
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.golang import go_format_g, go_quote
-from swarmsim.limits import task_demand, task_limit_error
+from swarmsim.limits import parallelism_limit_error, task_demand, task_limit_error
 from swarmsim.manager.constraint import parse_constraints
 from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
 from swarmsim.units import format_duration
@@ -361,7 +361,16 @@ def _check_port_conflicts(ctx: Context, spec: ServiceSpec, service_id: str = "")
 
 
 def _check_task_limit(ctx: Context, spec: ServiceSpec, service: Service | None = None) -> None:
-    """Refuse a spec that takes the swarm past ``ClusterSettings.max_tasks`` (simulator only)."""
+    """Refuse a spec that takes the swarm past ``ClusterSettings.max_tasks`` (simulator only).
+
+    An update or rollback parallelism above that limit is refused too: the
+    updater starts that many workers (as swarmkit's ``updater.go`` starts that
+    many goroutines), and no swarm of the simulator has more tasks to update.
+    """
+    for name, config in (("update", spec.update), ("rollback", spec.rollback)):
+        message = parallelism_limit_error(ctx.settings, name, config.parallelism)
+        if message is not None:
+            raise rpc_error("ResourceExhausted", message)
     nodes = len(ctx.store.nodes)
     others = [s.spec for s in ctx.store.services.values() if service is None or s is not service]
     before = task_demand(others, nodes) + (task_demand([service.spec], nodes) if service else 0)
