@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import simpy
 
@@ -22,7 +22,31 @@ from swarmsim.trace import Trace
 
 @dataclass(slots=True)
 class ClusterSettings:
-    """Cluster-wide settings (``docker swarm init/update`` flags and swarmkit constants)."""
+    """Cluster-wide settings (``docker swarm init/update`` flags and swarmkit constants).
+
+    The last five fields are the simulator's own size limits (see
+    ``docs/limits.md`` and :mod:`swarmsim.limits`): a request that would take
+    the swarm past them is refused up front instead of running for hours.
+    Raise them with e.g. ``Swarm(settings=ClusterSettings(max_tasks=10**6))``.
+
+    Attributes
+    ----------
+    max_nodes
+        Nodes in the swarm (``Swarm(workers=...)``, ``add_node``, ``node add``).
+    max_tasks
+        Tasks the services ask for together: the replicas of every replicated
+        service plus one per node for every global service.
+    max_time
+        The virtual clock's horizon in seconds (``advance``, ``run``, ``sleep``).
+    max_node_seconds
+        Virtual seconds times nodes that one ``advance``, ``run`` or ``sleep``
+        may cover: every node heartbeats every few seconds, so this bounds the
+        work of one call (10**8, about a minute of wall time).
+    max_trace_records
+        Records the trace may hold (about 175 bytes each): a run stops with an
+        error once it grows past them, as when a service fails in a tight loop
+        for weeks of virtual time.
+    """
 
     task_history_limit: int = 5
     heartbeat_period: float = 5.0
@@ -35,24 +59,31 @@ class ClusterSettings:
     old_task_timeout: float = 60.0
     node_down_orphan_period: float = 24 * 3600.0
     network_latency: float = 0.001
+    max_nodes: int = 10_000
+    max_tasks: int = 100_000
+    max_time: float = 365 * 24 * 3600.0
+    max_node_seconds: float = 1e8
+    max_trace_records: int = 2_000_000
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Refuse a value that would stall or reverse the clock, when built or changed later."""
+        if name == "task_history_limit":  # negative: never reap
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif name in ("grace_multiplier", "max_nodes", "max_tasks", "max_trace_records"):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        else:
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value >= 0
+            )
+        if not ok:
+            raise InvalidArgument(f"cluster setting {name} cannot be {value!r:.80}")
+        object.__setattr__(self, name, value)
 
     def __post_init__(self) -> None:
-        """Refuse settings that would stall or reverse the clock."""
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if item.name == "task_history_limit":  # negative: never reap
-                ok = isinstance(value, int) and not isinstance(value, bool)
-            elif item.name == "grace_multiplier":
-                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-            else:
-                ok = (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and math.isfinite(value)
-                    and value >= 0
-                )
-            if not ok:
-                raise InvalidArgument(f"cluster setting {item.name} cannot be {value!r}")
+        """Refuse a heartbeat jitter as long as the heartbeat period."""
         if self.heartbeat_epsilon >= self.heartbeat_period:
             raise InvalidArgument(
                 "cluster setting heartbeat_epsilon must be below heartbeat_period"

@@ -38,6 +38,7 @@ class Simulation:
     """
 
     def __init__(self, seed: int = 0) -> None:
+        collect_if_due()  # older simulations are most often dropped by now
         self.seed = seed
         self.env = simpy.Environment()
         # SimPy's queue takes any object with ``callbacks`` and ``_ok`` (see _Call)
@@ -61,10 +62,11 @@ class Simulation:
     def run(self, until: float) -> None:
         """Run the event loop up to virtual time ``until``.
 
-        Python's cyclic garbage collector is paused meanwhile: a large swarm
-        keeps hundreds of thousands of live objects, and full collections
-        scanning them all tripled the cost per task (``benchmarks/``).  The
-        simulator's own objects are freed by reference counting.
+        Python's cyclic garbage collector is paused meanwhile (see
+        :func:`gc_paused`): a large swarm keeps hundreds of thousands of live
+        objects, and full collections scanning them all tripled the cost per
+        task (``benchmarks/``).  A dropped swarm is still freed, by the
+        collector's young generations or by :func:`collect_if_due`.
         """
         with gc_paused():
             self.env.run(until=until)
@@ -172,20 +174,83 @@ def gc_paused() -> Iterator[None]:
     """Pause automatic garbage collection inside the block.
 
     Objects made while it runs (tasks, statuses, trace records) mostly live as
-    long as the swarm, so on the way out they go straight to the collector's
-    oldest generation (``gc.freeze`` then ``gc.unfreeze`` moves them there
-    without a scan) instead of being scanned by the young collections that
-    would otherwise follow.  Cyclic garbage among them is still freed, by the
-    next full collection.  This is skipped when something else has frozen
-    objects, so that it never unfreezes what another library froze.
+    long as the swarm.  When a run made many of them (at least
+    ``_FREEZE_MIN``), they go straight to the collector's oldest generation on
+    the way out (``gc.freeze`` then ``gc.unfreeze`` moves them there without
+    a scan) instead of being scanned by the young collections that would
+    otherwise follow.  That move hides them from the collector's own rule for
+    full collections, so they are counted here instead and
+    :func:`collect_if_due` frees them once the swarm holding them is dropped.
+    The few objects of a small run stay young, where the collector frees a
+    dropped small swarm cheaply.  Nothing is moved when something else has
+    frozen objects, so that this never unfreezes what another library froze.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
+        made = gc.get_count()[0]  # objects made since the last collection, net
+        if made >= _FREEZE_MIN and gc.get_freeze_count() == 0:
+            _OLDEST.promoted += made
             gc.freeze()
             gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+_OLDEST_GENERATION = len(gc.get_threshold()) - 1
+_FREEZE_MIN = 20_000  # a young collection of fewer objects takes about a millisecond
+
+
+class _OldestGeneration:
+    """What :func:`gc_paused` moved to the oldest generation since the last full collection.
+
+    CPython starts a full collection when the objects that reached the oldest
+    generation since the last one outnumber a quarter of those that survived
+    it (``long_lived_pending > long_lived_total / 4`` in ``Modules/gcmodule.c``);
+    objects moved by ``gc.freeze``/``gc.unfreeze`` are left out of that count,
+    so this keeps it for them.
+    """
+
+    __slots__ = ("promoted", "survivors")
+
+    def __init__(self) -> None:
+        self.promoted = 0
+        self.survivors: int | None = None  # tracked objects after the last full collection
+
+    def full_collection_done(self, phase: str, info: dict[str, int]) -> None:
+        """``gc.callbacks`` hook: any full collection (ours or not) starts a new count."""
+        if phase == "stop" and info["generation"] == _OLDEST_GENERATION:
+            self.promoted = 0
+            self.survivors = None
+
+
+_OLDEST = _OldestGeneration()
+gc.callbacks.append(_OLDEST.full_collection_done)
+
+
+def collect_if_due() -> None:
+    """Run a full collection when runs moved enough objects to the oldest generation.
+
+    A dropped swarm is a web of reference cycles (components, processes and
+    the store refer to each other) that only the cyclic collector frees; the
+    objects of its large runs were moved to the oldest generation by
+    :func:`gc_paused`.  This applies CPython's rule for full collections to
+    them (more than a quarter of the last survivors), so a sweep of large
+    swarms stays flat while one large swarm is not scanned again and again.
+    :class:`Simulation` calls it when a new one is made, the moment older
+    ones are most often dropped.  Nothing happens while automatic collection
+    is disabled or objects are frozen.
+
+    Examples
+    --------
+    >>> collect_if_due()  # cheap when nothing is due
+    """
+    oldest = _OLDEST
+    if not oldest.promoted or not gc.isenabled() or gc.get_freeze_count():
+        return
+    if oldest.survivors is None:
+        oldest.survivors = max(len(gc.get_objects()) - oldest.promoted, 0)
+    if oldest.promoted > oldest.survivors // 4:
+        gc.collect()

@@ -14,7 +14,7 @@ and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
 
 from __future__ import annotations
 
-import math
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,8 +24,23 @@ from swarmsim.agent.worker import Agent
 from swarmsim.api.enums import Availability, NodeRole, NodeStatus, TaskState
 from swarmsim.api.objects import Network, Node
 from swarmsim.api.specs import make_labels
+from swarmsim.arguments import (
+    count,
+    finite_seconds,
+    hostname_of,
+    integer,
+    label_map,
+    resources,
+)
 from swarmsim.context import ClusterSettings, Context
 from swarmsim.errors import InvalidArgument
+from swarmsim.limits import (
+    check_node_count,
+    check_run,
+    check_trace,
+    task_demand,
+    task_limit_error,
+)
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -49,28 +64,7 @@ if TYPE_CHECKING:
 
 GIB = 1024**3
 _REPR_ROWS = 20  # nodes and services shown by repr(swarm)
-
-
-def _count(name: str, value: object, least: int) -> int:
-    """``value`` as a node count of at least ``least``, else :class:`InvalidArgument`."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise InvalidArgument(f"{name} must be a whole number >= {least}, not {value!r}")
-    return value
-
-
-def _seconds(name: str, value: object) -> float:
-    """``value`` as a finite number of seconds, else :class:`InvalidArgument`."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidArgument(f"{name} must be a finite number of seconds, not {value!r}")
-    return float(value)
-
-
-def _resources(cpus: object, memory: object) -> None:
-    """Reject node resources that are not positive numbers."""
-    if isinstance(cpus, bool) or not isinstance(cpus, int | float) or not cpus > 0:
-        raise InvalidArgument(f"cpus must be a positive number, not {cpus!r}")
-    if isinstance(memory, bool) or not isinstance(memory, int) or memory <= 0:
-        raise InvalidArgument(f"memory must be a positive number of bytes, not {memory!r}")
+_SLICE = 600.0  # virtual seconds between two looks at the trace's size during a run
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +129,10 @@ class Swarm:
     Raises
     ------
     InvalidArgument
-        For fewer than one manager, a negative number of workers, or
-        resources that are not positive.
+        For a seed that is not an integer, fewer than one manager, a negative
+        number of workers, more nodes than ``settings.max_nodes``, resources
+        that are not finite positive numbers, or settings that are not a
+        :class:`~swarmsim.context.ClusterSettings`.
 
     Examples
     --------
@@ -159,12 +155,22 @@ class Swarm:
         memory: int = 8 * GIB,
         nodes: Sequence[Mapping[str, Any]] | None = None,
     ) -> None:
-        managers = _count("managers", managers, 1)
-        workers = _count("workers", workers, 0)
-        _resources(cpus, memory)
-        if nodes is not None and not any(n.get("role") == NodeRole.MANAGER for n in nodes):
-            raise InvalidArgument("nodes must hold at least one manager")
-        self.ctx = Context.create(seed, settings)
+        seed_number = integer(seed)
+        if seed_number is None:
+            raise InvalidArgument(f"seed must be an integer, not {seed!r}")
+        managers = count("managers", managers, 1)
+        workers = count("workers", workers, 0)
+        cpus, memory = resources(cpus, memory)
+        if settings is not None and not isinstance(settings, ClusterSettings):
+            raise InvalidArgument(f"settings must be a ClusterSettings, not {settings!r}")
+        settings = settings or ClusterSettings()
+        if nodes is not None:
+            if not isinstance(nodes, Sequence) or not all(isinstance(n, Mapping) for n in nodes):
+                raise InvalidArgument(f"nodes must be a list of add_node keywords, not {nodes!r}")
+            if not any(n.get("role") == NodeRole.MANAGER for n in nodes):
+                raise InvalidArgument("nodes must hold at least one manager")
+        check_node_count(settings, managers + workers if nodes is None else len(nodes))
+        self.ctx = Context.create(seed_number, settings)
         self.images = ImageModel()
         self.raft = Raft(self.ctx)
         self.dispatcher = Dispatcher(self.ctx)
@@ -207,25 +213,41 @@ class Swarm:
         """Join a new node to the swarm now (it registers and becomes READY).
 
         ``address`` is the node's IP address (default ``192.168.65.N``).
+
+        Raises
+        ------
+        InvalidArgument
+            For a hostname that is empty, has blanks or is taken, a role or
+            availability of the wrong type, an address that is not an IP address,
+            labels that are not a mapping of strings, bad resources, or a node past
+            ``ClusterSettings.max_nodes`` (or whose global services' tasks would
+            pass ``max_tasks``).
         """
         store = self.ctx.store
-        if not isinstance(hostname, str) or not hostname:
-            raise InvalidArgument(f"a node needs a hostname, not {hostname!r}")
+        hostname = hostname_of(hostname)
         if store.node_by_name(hostname) is not None:
             raise InvalidArgument(f"a node named {hostname!r} already exists")
         if not isinstance(role, NodeRole):
             raise InvalidArgument(f"role must be a NodeRole, not {role!r}")
         if not isinstance(availability, Availability):
             raise InvalidArgument(f"availability must be an Availability, not {availability!r}")
-        _resources(cpus, memory)
+        if address is not None:
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                raise InvalidArgument(f"address must be an IP address, not {address!r}") from None
+        labels = label_map("labels", labels)
+        engine_labels = label_map("engine_labels", engine_labels)
+        cpus, memory = resources(cpus, memory)
+        self._check_room_for_a_node()
         index = len(store.nodes) + 2
         node = Node(
             id=self.ctx.ids.new(),
             hostname=hostname,
             role=role,
             availability=availability,
-            labels=make_labels(labels or {}),
-            engine_labels=make_labels(engine_labels or {}),
+            labels=make_labels(labels),
+            engine_labels=make_labels(engine_labels),
             status=NodeStatus.READY,
             addr=address or f"192.168.65.{index}",
             nano_cpus=int(cpus * 1e9),
@@ -242,8 +264,21 @@ class Swarm:
         agent.start()
         return node
 
+    def _check_room_for_a_node(self) -> None:
+        """Refuse a node past ``max_nodes``, or whose global tasks pass ``max_tasks``."""
+        store, settings = self.ctx.store, self.ctx.settings
+        nodes = len(store.nodes)
+        check_node_count(settings, nodes + 1)
+        specs = [service.spec for service in store.services.values()]
+        before, after = task_demand(specs, nodes), task_demand(specs, nodes + 1)
+        message = task_limit_error(settings, before, after)
+        if message is not None:
+            raise InvalidArgument(message)
+
     def node(self, name_or_id: str) -> Node:
         """The node with this hostname or id."""
+        if not isinstance(name_or_id, str):
+            raise InvalidArgument(f"a node is named by its hostname or id, not {name_or_id!r}")
         store = self.ctx.store
         node = store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
         if node is None:
@@ -281,16 +316,22 @@ class Swarm:
         Raises
         ------
         InvalidArgument
-            When no task has the id ``task_id``.
+            When no task has the id ``task_id``, or ``exit_code`` is not an
+            integer from 0 to 255.
         """
+        if not isinstance(task_id, str):
+            raise InvalidArgument(f"a task is named by its id, not {task_id!r}")
         task = self.ctx.store.tasks.get(task_id)
         if task is None:
             raise InvalidArgument(f"no such task: {task_id}")
-        if isinstance(exit_code, bool) or not isinstance(exit_code, int):
+        code = integer(exit_code)
+        if code is None:
             raise InvalidArgument(f"exit_code must be an integer, not {exit_code!r}")
+        if not 0 <= code <= 255:
+            raise InvalidArgument(f"exit_code must be between 0 and 255, not {code}")
         if not task.node_id:
             return False
-        return self.agents[task.node_id].kill(task_id, exit_code)
+        return self.agents[task.node_id].kill(task_id, code)
 
     # ------------------------------------------------------------------ time
     @property
@@ -300,16 +341,32 @@ class Swarm:
 
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` of virtual time pass (a finite, non-negative number)."""
-        seconds = _seconds("seconds", seconds)
+        seconds = finite_seconds("seconds", seconds)
         if seconds < 0:
             raise InvalidArgument("cannot advance by a negative time")
-        self.ctx.sim.run(self.ctx.now + seconds)
+        self.run(self.ctx.now + seconds)
 
     def run(self, until: float) -> None:
-        """Run until virtual time ``until`` (nothing happens if it is already past)."""
-        until = _seconds("until", until)
-        if until > self.ctx.now:
-            self.ctx.sim.run(until)
+        """Run until virtual time ``until`` (nothing happens if it is already past).
+
+        Raises
+        ------
+        InvalidArgument
+            For a time that is not a finite number, past the horizon
+            ``ClusterSettings.max_time``, or too far for the swarm's size in one
+            call (``max_node_seconds``), all refused up front; or when the trace
+            grows past ``max_trace_records`` (a service failing in a tight loop
+            for weeks): the clock then stops within ten virtual minutes of it.
+        """
+        until = finite_seconds("until", until)
+        ctx = self.ctx
+        if until <= ctx.now:
+            return
+        check_run(ctx.settings, ctx.now, until, len(ctx.store.nodes))
+        check_trace(ctx.settings, len(ctx.trace), ctx.now)
+        while ctx.now < until:  # slices change no order: SimPy's queue just pauses
+            ctx.sim.run(min(until, ctx.now + _SLICE))
+            check_trace(ctx.settings, len(ctx.trace), ctx.now)
 
     # -------------------------------------------------------------- results
     @property
@@ -338,6 +395,8 @@ class Swarm:
         """Run one ``docker ...`` command line against this swarm."""
         from swarmsim.cli.docker import run_command_line
 
+        if not isinstance(command, str):
+            raise InvalidArgument(f"a docker command is a string, not {command!r}")
         return run_command_line(self, command)
 
     def run_script(self, text: str) -> ScriptResult:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import gc
+import json
+import os
+import subprocess
+import sys
 
+import pytest
+
+import swarmsim.sim as sim_module
 from swarmsim.sim import Simulation, gc_paused
 
 
@@ -57,3 +64,56 @@ def test_gc_paused_keeps_objects_another_library_froze() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+_SWEEP = """
+import gc, json, sys, tracemalloc, weakref
+import swarmsim.sim
+from swarmsim import Swarm
+
+swarmsim.sim._FREEZE_MIN = int(sys.argv[1])  # 0: every run takes the freeze path
+alive = weakref.WeakSet()
+
+def one(seed):
+    swarm = Swarm(seed=seed, managers=1, workers=1)
+    alive.add(swarm.ctx.sim)
+    swarm.docker("docker service create -d --name web --replicas 2 nginx")
+    swarm.advance(30)
+
+for seed in range(50):
+    one(seed)
+tracemalloc.start()
+marks = []
+for seed in range(300):
+    one(seed)
+    if seed % 100 == 99:
+        marks.append(tracemalloc.get_traced_memory()[0])
+print(json.dumps({"alive": len(alive), "marks": marks, "enabled": gc.isenabled()}))
+"""
+
+
+@pytest.mark.parametrize("freeze_min", [20_000, 0], ids=["small-runs", "freeze-every-run"])
+def test_dropped_swarms_are_freed_without_an_explicit_collection(freeze_min: int) -> None:
+    # a fresh interpreter: the heap of this test process would stretch the collector's periods
+    result = subprocess.run(
+        [sys.executable, "-c", _SWEEP, str(freeze_min)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    report = json.loads(result.stdout)
+    assert report["enabled"]
+    assert report["alive"] < 60, report  # of 350 swarms (each kept ~61 KiB before)
+    first, _, last = report["marks"]
+    assert last - first < 1024 * 1024, report  # 200 more runs: no growth beyond a sawtooth
+
+
+def test_collect_if_due_waits_for_a_quarter_of_the_survivors() -> None:
+    gc.collect()
+    sim_module._OLDEST.promoted = 10
+    sim_module.collect_if_due()
+    assert sim_module._OLDEST.promoted == 10  # too few to be worth a full collection
+    sim_module._OLDEST.promoted = len(gc.get_objects())
+    sim_module.collect_if_due()
+    assert sim_module._OLDEST.promoted == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from typing import Any
 
 import pytest
 from engine_helpers import create, spec
@@ -171,3 +173,58 @@ def test_reprs_show_the_cluster_and_the_terminal_text() -> None:
         "  service web: 2 running"
     )
     assert swarm._repr_html_().startswith("<pre>&lt;Swarm seed=0")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: Swarm(settings="x"), "settings must be a ClusterSettings, not 'x'"),  # type: ignore[arg-type]
+        (lambda: Swarm(cpus=math.inf), "cpus must be a positive number up to 1000000, not inf"),
+        (lambda: Swarm(seed="1"), "seed must be an integer, not '1'"),  # type: ignore[arg-type]
+        (lambda: Swarm(memory=8.5e9), "memory must be a positive number of bytes"),  # type: ignore[arg-type]
+    ],
+)
+def test_issue_14_swarm_arguments_of_the_wrong_type(call: Any, message: str) -> None:
+    with pytest.raises(InvalidArgument, match=re.escape(message)):
+        call()
+
+
+def test_issue_14_calls_on_a_swarm_with_arguments_of_the_wrong_type_change_nothing() -> None:
+    swarm = Swarm(seed=1)
+    create(swarm, spec(replicas=1))
+    swarm.advance(10)
+    (task_id,) = swarm.ctx.store.tasks
+    before = (len(swarm.trace), sorted(n.hostname for n in swarm.ctx.store.nodes.values()))
+    with pytest.raises(InvalidArgument, match="a docker command is a string, not None"):
+        swarm.docker(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="labels must be a mapping of label names"):
+        swarm.add_node("x", labels="zone=east")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="a node is named by its hostname or id"):
+        swarm.crash_node(["worker1"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="exit_code must be between 0 and 255"):
+        swarm.kill_task(task_id, 256)
+    assert (len(swarm.trace), sorted(n.hostname for n in swarm.ctx.store.nodes.values())) == before
+
+
+def test_numpy_style_integers_are_accepted() -> None:
+    class Index:  # what numpy's integer types offer: __index__
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+        def __index__(self) -> int:
+            return self.value
+
+    swarm = Swarm(seed=Index(3), managers=Index(1), workers=Index(1))  # type: ignore[arg-type]
+    assert len(swarm.ctx.store.nodes) == 2
+    assert swarm.ctx.sim.seed == 3
+
+
+def test_cluster_settings_changed_later_are_checked_too() -> None:
+    settings = ClusterSettings()
+    for name, value in [("max_tasks", "x"), ("max_time", math.inf), ("heartbeat_period", -1)]:
+        before = getattr(settings, name)
+        with pytest.raises(InvalidArgument, match=f"cluster setting {name} cannot be"):
+            setattr(settings, name, value)
+        assert getattr(settings, name) == before
+    settings.max_tasks = 5
+    assert settings.max_tasks == 5

@@ -62,6 +62,11 @@ class ImageProfile:
     unhealthy_after: float | None = None
     pull_error: bool = False
 
+    def __post_init__(self) -> None:
+        """Refuse values of the wrong type, negative or infinite times, bad exit codes."""
+        for field in fields(self):
+            _check_field(field.name, getattr(self, field.name))
+
 
 _FLAGS = frozenset({"never_healthy", "pull_error"})
 _OPTIONAL = frozenset({"exits_after", "unhealthy_after"})
@@ -73,8 +78,10 @@ def _check_field(name: str, value: object) -> None:
         if not isinstance(value, bool):
             raise InvalidArgument(f"image profile {name} must be True or False, not {value!r}")
     elif name == "exit_code":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidArgument(f"image profile exit_code must be an integer, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
+            raise InvalidArgument(
+                f"image profile exit_code must be an integer from 0 to 255, not {value!r}"
+            )
     elif value is None and name in _OPTIONAL:
         return
     elif isinstance(value, bool) or not isinstance(value, int | float):
@@ -97,6 +104,8 @@ class ImageModel:
     """
 
     def __init__(self, default: ImageProfile | None = None) -> None:
+        if default is not None and not isinstance(default, ImageProfile):
+            raise InvalidArgument(f"default must be an ImageProfile, not {default!r}")
         self.default = default or ImageProfile()
         self._profiles: dict[str, ImageProfile] = {}
 
@@ -114,16 +123,15 @@ class ImageModel:
         if profile is not None and not isinstance(profile, ImageProfile):
             raise InvalidArgument(f"profile must be an ImageProfile, not {profile!r}")
         base = profile or self._profiles.get(image, self.default)
-        try:
-            updated = replace(base, **changes)
-        except TypeError as error:
-            raise InvalidArgument(f"unknown image profile field: {error}") from None
-        for field in fields(updated):
-            _check_field(field.name, getattr(updated, field.name))
-        self._profiles[image] = updated
+        unknown = sorted(set(changes) - {field.name for field in fields(ImageProfile)})
+        if unknown:
+            raise InvalidArgument(f"unknown image profile field: {unknown[0]}")
+        self._profiles[image] = replace(base, **changes)  # checked by __post_init__
 
     def profile(self, image: str) -> ImageProfile:
         """The profile of ``image`` (exact reference first, then without ``:latest``)."""
+        if not isinstance(image, str):
+            raise InvalidArgument(f"an image is named by a string, not {image!r}")
         found = self._profiles.get(image)
         if found is None and ":" not in image.rsplit("/", 1)[-1]:
             found = self._profiles.get(image + ":latest")

@@ -29,7 +29,8 @@ Differences
 -----------
 Only a tiny part of a POSIX shell is understood: quoting and backslash
 continuation lines (:func:`~swarmsim.cli.shellwords.split_command_line`), command
-substitution of a single command, a final ``| grep [-i] [-v] PATTERN`` and
+substitution of a single command, a final ``| grep [-i] [-v] PATTERN`` (GNU
+grep's basic regular expressions, :mod:`swarmsim.cli.grep`) and
 ``printf ...`` or ``echo ...`` piped into a docker command (its standard input,
 as in ``printf 'pw' | docker secret create db_pw -``; the trace records such a
 line with the piped data hidden).  Environment variables are not expanded.
@@ -46,6 +47,7 @@ from typing import TYPE_CHECKING
 from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.cli.docker import run_argv
 from swarmsim.cli.docker.timefmt import go_time
+from swarmsim.cli.grep import compile_pattern
 from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, sleep_seconds
 from swarmsim.cli.shellwords import split_command_line
 from swarmsim.errors import SwarmSimError
@@ -135,6 +137,7 @@ def logical_lines(lines: Iterable[str]) -> Iterator[str]:
         yield pending.rstrip("\n")
 
 
+_UNDECODABLE = re.compile("[\ud800-\udfff]")  # lone surrogates: bytes that were not UTF-8
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", "a": "\a", "v": "\v", "f": "\f"}
 
 
@@ -267,20 +270,27 @@ class Interpreter:
         virtual time it started (an expectation's probe is not recorded).
         """
         start = float(self.swarm.now)
+        words, result, machine = self._interpret(line)
+        if record and line.strip():
+            shown = _hide_piped_data(words) or _UNDECODABLE.sub("\ufffd", line)
+            code = 0 if result.ok else 1
+            self.swarm.ctx.trace.command(start, event_of(words), machine, shown, code)
+        return result
+
+    def _interpret(self, line: str) -> tuple[list[str], LineResult, str]:
+        """Run a line: its words, what it printed, the machine it ran on (or hit)."""
         machine = self.host
+        undecodable = _UNDECODABLE.search(line)
+        if undecodable is not None:
+            byte = ord(undecodable.group()) - 0xDC00  # surrogateescape's stand-in
+            message = f"invalid UTF-8 byte 0x{byte:02x} at column {undecodable.start() + 1}"
+            return [], LineResult(stderr=f"swarmsim: {message}\n", ok=False), machine
         try:
             words = split_command_line(self._substitute(line))
         except (ValueError, ShellError) as error:
-            result = LineResult(stderr=f"swarmsim: {error}\n", ok=False)
-            words = []
-        else:
-            machine = self._machine(words) or machine
-            result = self._dispatch(words)
-        if record and line.strip():
-            event = event_of(words)
-            shown = _hide_piped_data(words) or line
-            self.swarm.ctx.trace.command(start, event, machine, shown, 0 if result.ok else 1)
-        return result
+            return [], LineResult(stderr=f"swarmsim: {error}\n", ok=False), machine
+        machine = self._machine(words) or machine
+        return words, self._dispatch(words), machine
 
     def _machine(self, words: list[str]) -> str:
         """The node a fault hits (``fail worker2``, ``kill web.1``, ``node add w3``), or ``""``."""
@@ -331,10 +341,9 @@ class Interpreter:
             message = "swarmsim: only '| grep [-i] [-v] PATTERN' is supported\n"
             return LineResult(stderr=message, ok=False)
         first = self._run(left)
-        flags = re.IGNORECASE if "-i" in options else 0
         try:
-            pattern = re.compile(rest[0], flags)
-        except re.error as error:
+            pattern = compile_pattern(rest[0], ignore_case="-i" in options)
+        except ValueError as error:
             # the output went into the pipe; grep only complains
             return LineResult(stderr=f"{first.stderr}grep: {error}\n", ok=False)
         invert = "-v" in options

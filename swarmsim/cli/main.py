@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -204,6 +205,11 @@ def _shell(args: argparse.Namespace) -> int:
     from swarmsim.cli.shell import Shell
     from swarmsim.swarm import Swarm
 
+    for stream in (sys.stdin, sys.stdout):
+        # bytes that are not UTF-8 reach the shell as lone surrogates (it refuses
+        # such a line) and are echoed back unchanged in the transcript
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
     interactive = sys.stdin.isatty()
     if args.source:
         from swarmsim.scenario.runner import Runner

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from swarmsim.arguments import finite_seconds
+from swarmsim.errors import InvalidArgument
 from swarmsim.trace import TraceRecord
 
 if TYPE_CHECKING:
@@ -28,6 +30,43 @@ IN_PROGRESS = frozenset({"updating", "paused", "rollback_started", "rollback_pau
 FAILED = frozenset({"failed", "rejected"})
 
 VersionKey = tuple[str, int]  # service name, spec version
+
+
+def checked_records(
+    trace: object,
+    service: object,
+    store: object = None,
+    *,
+    any_service: bool = False,
+    **times: object,
+) -> list[TraceRecord]:
+    """The records of ``trace``, once the arguments every metric shares are checked.
+
+    ``service`` must be a name (or ``None`` with ``any_service``), ``store`` a
+    :class:`~swarmsim.store.Store` or ``None``, each of ``times`` a finite
+    number (``until`` may also be ``None``: no end).
+
+    Raises
+    ------
+    InvalidArgument
+        For an argument of the wrong type or a trace holding something else
+        than :class:`~swarmsim.trace.TraceRecord` rows.
+    """
+    from swarmsim.store import Store
+
+    if isinstance(trace, str | bytes) or not isinstance(trace, Iterable):
+        raise InvalidArgument(f"trace must be a Trace or TraceRecord rows, not {trace!r:.80}")
+    records = list(trace)
+    if not all(isinstance(record, TraceRecord) for record in records):
+        raise InvalidArgument("trace must hold TraceRecord rows only")
+    if not isinstance(service, str) and not (any_service and service is None):
+        raise InvalidArgument(f"service must be a service name, not {service!r:.80}")
+    if store is not None and not isinstance(store, Store):
+        raise InvalidArgument(f"store must be a Store (swarm.ctx.store), not {store!r:.80}")
+    for name, value in times.items():
+        if value is not None or name != "until":
+            finite_seconds(name, value)
+    return records
 
 
 class Classes:

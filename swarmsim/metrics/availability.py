@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from swarmsim.metrics._sweep import Classes, Sweep, version_classes
+from swarmsim.metrics._sweep import Classes, Sweep, checked_records, version_classes
 from swarmsim.trace import Trace, TraceRecord
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def time_to_converge(
     Subtract ``since`` for a duration.  Meant for replicated services (the
     wanted count is the spec's replica count).
     """
-    records = list(trace)
+    records = checked_records(trace, service, store, since=since)
     sweep = Sweep(version_classes(records, store))
     result: float | None = None
     before_ok = False  # converged at the last instant before ``since``
@@ -52,6 +52,7 @@ def min_available(
     trace: Trace | Iterable[TraceRecord], service: str, start: float, end: float
 ) -> int:
     """Fewest available tasks of ``service`` at any instant of ``[start, end]``."""
+    records = checked_records(trace, service, start=start, end=end)
     sweep = Sweep(Classes())
     value = 0
     lowest: int | None = None
@@ -67,5 +68,5 @@ def min_available(
             lowest = min(value if lowest is None else lowest, current)
         return False
 
-    sweep.run(trace, settle)
+    sweep.run(records, settle)
     return value if lowest is None else min(lowest, value)

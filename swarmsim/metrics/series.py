@@ -13,7 +13,7 @@ from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from swarmsim.errors import InvalidArgument
-from swarmsim.metrics._sweep import IN_PROGRESS, Sweep, version_classes
+from swarmsim.metrics._sweep import IN_PROGRESS, Sweep, checked_records, version_classes
 from swarmsim.trace import Trace, TraceRecord
 
 if TYPE_CHECKING:
@@ -137,6 +137,11 @@ class ReplicaTimeline:
         """
         import pandas as pd
 
+        if isinstance(columns, str) or not isinstance(columns, Iterable):
+            raise InvalidArgument(f"columns must be a list of names, not {columns!r:.80}")
+        columns = list(columns)
+        if not all(isinstance(c, str) for c in columns):
+            raise InvalidArgument(f"columns must be a list of names, not {columns!r:.80}")
         unknown = sorted(set(columns) - set(_COLUMNS))
         if unknown:
             raise InvalidArgument(f"unknown columns {unknown}; choose from {list(_COLUMNS)}")
@@ -263,7 +268,7 @@ def replica_timeline(
     InvalidArgument
         When the trace has no record of ``service`` (up to ``until``).
     """
-    timeline = _replay(list(trace), service, store, until)
+    timeline = _replay(checked_records(trace, service, store, until=until), service, store, until)
     if timeline is None:
         raise InvalidArgument(f"the trace has no record of service {service!r}")
     return timeline
@@ -278,7 +283,7 @@ def replica_series(
     tasks with the current spec), ``replicas`` (wanted; 0 after removal).
     """
     columns = ("running", "current", "replicas")
-    timeline = _replay(list(trace), service, store, None)
+    timeline = _replay(checked_records(trace, service, store), service, store, None)
     if timeline is None:
         import pandas as pd
 

@@ -6,7 +6,15 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
-from swarmsim.metrics._sweep import FAILED, FINAL, STARTED, Sweep, VersionKey, version_classes
+from swarmsim.metrics._sweep import (
+    FAILED,
+    FINAL,
+    STARTED,
+    Sweep,
+    VersionKey,
+    checked_records,
+    version_classes,
+)
 from swarmsim.trace import Trace, TraceRecord
 
 if TYPE_CHECKING:
@@ -111,7 +119,7 @@ def update_reports(
     service
         Only this service's updates.
     """
-    records = list(trace)
+    records = checked_records(trace, service, store, any_service=True)
     sweep = Sweep(version_classes(records, store))
     open_: dict[str, _Episode] = {}
     closing: list[_Episode] = []

@@ -12,6 +12,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from swarmsim.errors import InvalidArgument
 from swarmsim.trace import TraceRecord
 from swarmsim.viz.fills import SegmentFills
 from swarmsim.viz.i18n import check_lang, text
@@ -20,6 +21,7 @@ from swarmsim.viz.style import (
     LABEL_FONTSIZE,
     NODE_SHADES,
     TERMINAL,
+    check_axes,
     new_axes,
     outside_legend,
     px_per_unit,
@@ -180,6 +182,18 @@ def task_gantt(
         and ``state:<group>`` for the other groups.
     """
     check_lang(lang)
+    check_axes(ax)
+    if node_names is not None and not (
+        isinstance(node_names, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in node_names.items())
+    ):
+        raise InvalidArgument(f"node_names must map node ids to names, not {node_names!r:.80}")
+    if terminal_width is not None and (
+        isinstance(terminal_width, bool)
+        or not isinstance(terminal_width, int | float)
+        or not terminal_width >= 0
+    ):
+        raise InvalidArgument(f"terminal_width must be seconds >= 0, not {terminal_width!r:.80}")
     layout = _layout(trace, service, until, terminal_width)
     bars, nodes, end, order = layout.bars, layout.nodes, layout.end, layout.order
     lanes, offsets, heights, total = layout.lanes, layout.offsets, layout.heights, layout.total
@@ -190,8 +204,8 @@ def task_gantt(
         ax = new_axes(11.0, min(14.0, max(2.6, 1.2 + 0.42 * total)))
     margin = 0.01 * end
     ax.set_xlim(-margin, end + margin)
-    ax.set_ylim(total, 0)
-    px_x, px_y = px_per_unit(ax, end + 2 * margin, total)
+    ax.set_ylim(max(total, 1), 0)  # an empty picture (nothing yet at ``until``) keeps a row
+    px_x, px_y = px_per_unit(ax, end + 2 * margin, max(total, 1))
 
     # node shading and markers
     shade: dict[str, list[list[tuple[float, float]]]] = {"down": [], "drained": [], "paused": []}

@@ -44,8 +44,13 @@ def save(
     Raises
     ------
     InvalidArgument
-        For any other extension.
+        For any other extension, a path that is not a file name or cannot be
+        written, a dpi outside 10-2400, or something else than a figure or axes.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidArgument(f"path must be a file name, not {path!r:.80}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not 10 <= dpi <= 2400:
+        raise InvalidArgument(f"dpi must be a number from 10 to 2400, not {dpi!r:.80}")
     out = Path(path)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in _METADATA:
@@ -53,16 +58,19 @@ def save(
     fig: Figure | SubFigure | None
     fig = fig_or_ax.get_figure(root=True) if isinstance(fig_or_ax, Axes | SubFigure) else fig_or_ax
     if not isinstance(fig, Figure):
-        raise InvalidArgument("the axes belong to no figure")
+        raise InvalidArgument(f"cannot save {fig_or_ax!r:.80}: not a figure or axes of one")
     # constrained layout already makes room for the legends outside the axes; cropping
     # to a tight box on top of it moves the layout between the first and later saves
     constrained = isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     with mpl.rc_context({"svg.hashsalt": "swarmsim", "pdf.compression": 6}):
-        fig.savefig(
-            out,
-            format=fmt,
-            dpi=dpi,
-            metadata=_METADATA[fmt],
-            bbox_inches=None if constrained else "tight",
-        )
+        try:
+            fig.savefig(
+                out,
+                format=fmt,
+                dpi=dpi,
+                metadata=_METADATA[fmt],
+                bbox_inches=None if constrained else "tight",
+            )
+        except OSError as error:  # a missing directory, no permission, a full disk
+            raise InvalidArgument(f"cannot save {str(out)!r}: {error.strerror}") from None
     return out

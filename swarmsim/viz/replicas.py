@@ -24,6 +24,7 @@ from swarmsim.viz.i18n import check_lang, text
 from swarmsim.viz.style import (
     LABEL_FONTSIZE,
     UPDATE_COLORS,
+    check_axes,
     new_axes,
     outside_legend,
     px_per_unit,
@@ -146,6 +147,7 @@ def replicas_over_time(
         When the trace has no record of ``service``.
     """
     check_lang(lang)
+    check_axes(ax)
     data = replica_timeline(trace, service, until=until)
     end = data.end if data.end > data.start else data.start + 1.0
     if ax is None:

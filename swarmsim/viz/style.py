@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from swarmsim.api.enums import TaskState
+from swarmsim.errors import InvalidArgument
 from swarmsim.viz.i18n import TEXTS, text
 
 if TYPE_CHECKING:
@@ -129,6 +130,12 @@ def new_figure(width: float, height: float) -> InlineFigure:
 def new_axes(width: float, height: float) -> Axes:
     """Axes on a :func:`new_figure`."""
     return new_figure(width, height).add_subplot()
+
+
+def check_axes(ax: object) -> None:
+    """Refuse an ``ax`` argument that is neither ``None`` nor matplotlib axes."""
+    if ax is not None and not isinstance(ax, Axes):
+        raise InvalidArgument(f"ax must be matplotlib Axes or None, not {ax!r:.80}")
 
 
 def time_label(ax: Axes, lang: str = "en") -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from swarmsim.metrics._sweep import checked_records
 from swarmsim.trace import TraceRecord
 from swarmsim.viz.style import NODE_DOWN, STOP_DESIRED, TERMINAL
 
@@ -129,6 +130,7 @@ def scan(
     trace: Iterable[TraceRecord], service: str | None, until: float | None, tasks: bool = True
 ) -> tuple[list[TaskBar], list[NodeRow], float]:
     """Task bars, node rows and the end time, in one pass over the records."""
+    trace = checked_records(trace, service, any_service=True, until=until)
     opened: dict[str, _Open] = {}
     bars: list[TaskBar] = []
     nodes: dict[str, NodeRow] = {}

@@ -218,7 +218,7 @@ def test_unexpected_error_of_a_shell_word_does_not_end_the_session(
 def test_grep_error_hides_the_piped_output() -> None:
     shell = Shell(Swarm(seed=0))
     assert shell.execute("docker node ls | grep [") == LineResult(
-        stderr="grep: unterminated character set at position 0\n", ok=False
+        stderr="grep: Unmatched [, [^, [:, [., or [=\n", ok=False
     )
 
 

@@ -50,6 +50,7 @@ from swarmsim.manager.controlapi.network import (
     get_network,
     list_networks,
     remove_network,
+    validate_ipam,
 )
 
 if TYPE_CHECKING:
@@ -182,6 +183,7 @@ def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
     name = parsed.args[0]
     driver = parsed.get_str("driver") or "bridge"
     subnets = [_subnet_arg(s) for s in parsed.get_list("subnet")]
+    validate_ipam(subnets)
     labels = dict(item.partition("=")[::2] for item in parsed.get_list("label"))
     local = local_networks(swarm)
     if driver == "overlay" or parsed.get_str("scope") == "swarm":

@@ -22,7 +22,8 @@ The command prints the terminal's final screen once, not every redraw.  Slots ar
 numbered ``1/N``... in slot order and global tasks listed in node order, where docker
 walks Go maps in random order.  Polling stops after one hour of virtual time with
 docker's Ctrl-C message (``Operation continuing in background.``), so that a service
-that never converges cannot hang a script.
+that never converges cannot hang a script; it also stops there at the clock's
+horizon (``ClusterSettings.max_time``).
 """
 
 from __future__ import annotations
@@ -286,7 +287,8 @@ def _follow(swarm: Swarm, ref: str, screen: Screen) -> None:
             if converged_tick >= 0:
                 screen.action("verify", "Detected task failure")
             converged_tick = -1
-        if (tick + 1) * _POLL_NS > seconds_to_ns(PROGRESS_TIMEOUT):
+        timed_out = (tick + 1) * _POLL_NS > seconds_to_ns(PROGRESS_TIMEOUT)
+        if timed_out or swarm.now + POLL_INTERVAL > swarm.ctx.settings.max_time:
             if not converged:
                 screen.message("", "Operation continuing in background.")
                 screen.message("", f"Use `docker service ps {ref}` to check progress.")

@@ -22,7 +22,7 @@ pools) and its first address as gateway.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Network, Service
@@ -39,6 +39,7 @@ __all__ = [
     "get_network",
     "list_networks",
     "remove_network",
+    "validate_ipam",
 ]
 
 PREDEFINED_NETWORKS = frozenset({"bridge", "host", "none", "default"})
@@ -89,6 +90,48 @@ def check_network_name(ctx: Context, name: str, local_names: Collection[str] = (
         raise DaemonError(f"operation is not permitted on predefined {name} network ")
     if name in local_names:
         raise DaemonError(f"network with name {name} already exists")
+
+
+def _parse_prefix(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface | None:
+    """Go's ``netip.ParsePrefix``: ``ADDR/BITS`` with no zone and decimal bits; ``None`` if bad."""
+    address, slash, bits = text.rpartition("/")
+    if not slash or "%" in address or not bits.isascii() or not bits.isdigit():
+        return None
+    if len(bits) > 1 and bits.startswith("0"):
+        return None
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if int(bits) > parsed.max_prefixlen:
+        return None
+    return ipaddress.ip_interface(f"{parsed}/{int(bits)}")
+
+
+def validate_ipam(subnets: Sequence[str]) -> None:
+    """Check ``--subnet`` values as the daemon does before any network is made.
+
+    Mirrors ``moby: api/types/network/ipam.go`` ``ValidateIPAM``, which the daemon
+    runs for node-local and swarm networks alike: every subnet must parse as a
+    prefix and have no host bits; the errors are joined under one heading.
+
+    Raises
+    ------
+    DaemonError
+        ``invalid network config:`` then ``invalid subnet 10.0.0.0/99: invalid CIDR
+        block notation`` (docker prints this on two lines).
+    """
+    errors = []
+    for subnet in subnets:
+        prefix = _parse_prefix(subnet)
+        if prefix is None:
+            errors.append(f"invalid subnet {subnet}: invalid CIDR block notation")
+        elif prefix.ip != prefix.network.network_address:
+            errors.append(f"invalid subnet {prefix.with_prefixlen}: it should be {prefix.network}")
+    if len(errors) == 1:
+        raise DaemonError(f"invalid network config:\n{errors[0]}")
+    if errors:
+        raise DaemonError("invalid network config:\n* " + "\n* ".join(errors))
 
 
 def _subnet(subnet: str) -> tuple[str, str]:

@@ -28,6 +28,8 @@ Differences
 * Random names for unnamed services come from a short word list and the ``names``
   random stream instead of moby's ``namesgenerator``.
 * The request's ``Meta.Version`` (``update out of sequence``) is not modelled.
+* Requests that would take the swarm past ``ClusterSettings.max_tasks`` are refused
+  with ``ResourceExhausted`` (:mod:`swarmsim.limits`); swarmkit has no such limit.
 * Not a simplification but a correction of the reference (section 8.2, marked
   *inferred* there): REPLICAS running counts follow ``ListServiceStatuses``, which
   counts every task observed RUNNING, including stale ones on DOWN nodes (moby issue
@@ -46,6 +48,7 @@ from swarmsim.api.specs import PortConfig, Resources, ServiceSpec
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.golang import go_format_g, go_quote
+from swarmsim.limits import parallelism_limit_error, task_demand, task_limit_error
 from swarmsim.manager.constraint import parse_constraints
 from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
 from swarmsim.manager.controlapi.payload import check_references
@@ -358,6 +361,26 @@ def _check_port_conflicts(ctx: Context, spec: ServiceSpec, service_id: str = "")
             )
 
 
+def _check_task_limit(ctx: Context, spec: ServiceSpec, service: Service | None = None) -> None:
+    """Refuse a spec that takes the swarm past ``ClusterSettings.max_tasks`` (simulator only).
+
+    An update or rollback parallelism above that limit is refused too: the
+    updater starts that many workers (as swarmkit's ``updater.go`` starts that
+    many goroutines), and no swarm of the simulator has more tasks to update.
+    """
+    for name, config in (("update", spec.update), ("rollback", spec.rollback)):
+        message = parallelism_limit_error(ctx.settings, name, config.parallelism)
+        if message is not None:
+            raise rpc_error("ResourceExhausted", message)
+    nodes = len(ctx.store.nodes)
+    others = [s.spec for s in ctx.store.services.values() if service is None or s is not service]
+    before = task_demand(others, nodes) + (task_demand([service.spec], nodes) if service else 0)
+    after = task_demand(others, nodes) + task_demand([spec], nodes)
+    message = task_limit_error(ctx.settings, before, after)
+    if message is not None:
+        raise rpc_error("ResourceExhausted", message)
+
+
 def _check_ingress_present(ctx: Context, ports: Sequence[PortConfig]) -> None:
     if any(p.publish_mode == PublishMode.INGRESS for p in ports) and not any(
         n.ingress for n in ctx.store.networks.values()
@@ -413,6 +436,7 @@ def create_service(ctx: Context, spec: ServiceSpec) -> Service:
     check_references(ctx, spec)
     _check_port_conflicts(ctx, spec)
     _check_ingress_present(ctx, spec.endpoint.ports)
+    _check_task_limit(ctx, spec)
     lowered = spec.name.lower()
     if any(s.spec.name.lower() == lowered for s in ctx.store.services.values()):
         raise rpc_error(
@@ -448,6 +472,7 @@ def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service
     if spec.name != service.spec.name:
         raise rpc_error("Unimplemented", "renaming services is not supported")
     _check_ingress_present(ctx, spec.endpoint.ports)
+    _check_task_limit(ctx, spec, service)
     service.previous_spec, service.spec = service.spec, spec
     service.previous_spec_version = service.spec_version
     service.spec_version = service.new_spec_version()
@@ -474,6 +499,7 @@ def rollback_service(ctx: Context, service_ref: str) -> Service:
     if previous is None:
         raise rpc_error("FailedPrecondition", f"service {service.id} does not have a previous spec")
     _check_ingress_present(ctx, previous.endpoint.ports)
+    _check_task_limit(ctx, previous, service)
     current, current_version = service.spec, service.spec_version
     service.restore_previous_spec()
     service.previous_spec, service.previous_spec_version = current, current_version

@@ -149,3 +149,34 @@ def test_inspect(swarm: Swarm) -> None:
         DAEMON + "network nope not found\n",
         1,
     )
+
+
+@pytest.mark.parametrize("driver", ["", "-d overlay "])
+@pytest.mark.parametrize(
+    ("subnets", "errors"),
+    [
+        (["10.0.0.0/99"], "invalid subnet 10.0.0.0/99: invalid CIDR block notation"),
+        (["10.0.0.0/024"], "invalid subnet 10.0.0.0/024: invalid CIDR block notation"),
+        (["10.0.0.0/-1"], "invalid subnet 10.0.0.0/-1: invalid CIDR block notation"),
+        (["300.0.0.0/8"], "invalid subnet 300.0.0.0/8: invalid CIDR block notation"),
+        (["fe80::%eth0/64"], "invalid subnet fe80::%eth0/64: invalid CIDR block notation"),
+        (["10.0.0.1/24"], "invalid subnet 10.0.0.1/24: it should be 10.0.0.0/24"),
+        (
+            ["x/1", "10.1.0.1/16"],
+            "* invalid subnet x/1: invalid CIDR block notation\n"
+            "* invalid subnet 10.1.0.1/16: it should be 10.1.0.0/16",
+        ),
+    ],
+)
+def test_bad_subnets_get_the_daemons_ipam_errors(
+    swarm: Swarm, driver: str, subnets: list[str], errors: str
+) -> None:
+    # moby: api/types/network/ipam.go ValidateIPAM, run for local and swarm networks
+    before = (dict(swarm.ctx.store.networks), local_networks(swarm))
+    flags = "".join(f"--subnet '{subnet}' " for subnet in subnets)
+    assert run(swarm, f"docker network create {driver}{flags}x") == (
+        "",
+        f"{DAEMON}invalid network config:\n{errors}\n",
+        1,
+    )
+    assert (dict(swarm.ctx.store.networks), local_networks(swarm)) == before
