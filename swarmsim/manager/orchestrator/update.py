@@ -244,7 +244,8 @@ class Updater:
         if self.service.update_status is None:
             self._start_update()
         config = self.config
-        workers = config.parallelism or len(self.dirty)
+        # swarmkit starts `parallelism` workers; those beyond the dirty slots would only idle
+        workers = min(config.parallelism or len(self.dirty), len(self.dirty))
         self._active_workers = workers
         for _ in range(workers):
             self.ctx.sim.process(self._worker())
