@@ -94,8 +94,8 @@ class _Builder:
     def step(self) -> str:
         kind = self.pick.choice(
             (
-                "sleep", "sleep", "sleep", "update", "update", "scale", "node",
-                "fault", "fault", "kill", "create", "rollback", "rm", "add",
+                "sleep", "sleep", "sleep", "sleep", "update", "update", "update", "update",
+                "scale", "node", "fault", "fault", "kill", "create", "rollback", "rm", "add",
             )
         )  # fmt: skip
         if kind == "create" and len(self.services) < MAX_SERVICES:
@@ -134,7 +134,7 @@ class _Builder:
         if mode == "global":
             words.append("--mode global")
         else:
-            words.append(f"--replicas {self.pick.randint(0, 5)}")
+            words.append(f"--replicas {self.pick.randint(0 if self._chance(10) else 1, 5)}")
             if self._chance(15):
                 words.append(f"--replicas-max-per-node {self.pick.randint(1, 2)}")
         if self._chance(20):
@@ -203,7 +203,7 @@ class _Builder:
         return f"docker service rm {name}"
 
 
-def random_schedule(rng: random.Random, max_steps: int = 14) -> Schedule:
+def random_schedule(rng: random.Random, max_steps: int = 20) -> Schedule:
     """A schedule drawn from ``rng`` (a seeded :class:`random.Random`).
 
     Examples
@@ -218,7 +218,7 @@ def random_schedule(rng: random.Random, max_steps: int = 14) -> Schedule:
 
 
 @st.composite
-def schedules(draw: st.DrawFn, max_steps: int = 14) -> Schedule:
+def schedules(draw: st.DrawFn, max_steps: int = 20) -> Schedule:
     """Hypothesis strategy for fault schedules (same operations as :func:`random_schedule`)."""
     pick = _Draw(draw)
     builder = _Builder(pick)
