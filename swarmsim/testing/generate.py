@@ -42,7 +42,7 @@ IMAGES = (
 GOOD = ("nginx:1", "nginx:2", "nginx:3", "slow:1")
 BAD = ("bad:exit", "bad:pull", "bad:health")
 HEALTH = "--health-cmd true --health-interval 1s --health-retries 1"
-SLEEPS = ("100ms", "500ms", "1s", "2s", "5s", "10s", "20s", "1m")
+SLEEPS = ("100ms", "500ms", "1s", "1s", "2s", "3s", "5s", "10s", "20s", "1m")
 MAX_SERVICES = 3
 
 
@@ -77,6 +77,8 @@ class _Builder:
         self.nodes = [f"manager{i}" for i in range(1, self.managers + 1)]
         self.nodes += [f"worker{i}" for i in range(1, self.workers + 1)]
         self.services: dict[str, str] = {}  # name -> "replicated" | "global"
+        self.replicas: dict[str, int] = {}  # name -> replicas asked for last
+        self.image: dict[str, str] = {}  # name -> image asked for last
         self.next_service = 0
         self.next_worker = self.workers + 1
 
@@ -101,7 +103,9 @@ class _Builder:
         if kind == "create" and len(self.services) < MAX_SERVICES:
             return self.create()
         if kind in ("update", "scale", "kill", "rollback", "rm") and self.services:
-            name = self.pick.choice(sorted(self.services))
+            names = sorted(self.services)
+            # most lines hit the oldest service, so that operations pile up on one
+            name = names[0] if self._chance(60) else self.pick.choice(names)
             line: str = getattr(self, kind)(name)
             return line
         if kind == "node":
@@ -134,7 +138,8 @@ class _Builder:
         if mode == "global":
             words.append("--mode global")
         else:
-            words.append(f"--replicas {self.pick.randint(0 if self._chance(10) else 1, 5)}")
+            self.replicas[name] = self.pick.randint(0 if self._chance(10) else 1, 5)
+            words.append(f"--replicas {self.replicas[name]}")
             if self._chance(15):
                 words.append(f"--replicas-max-per-node {self.pick.randint(1, 2)}")
         if self._chance(20):
@@ -155,7 +160,8 @@ class _Builder:
             words.append(f"--rollback-order {self.pick.choice(('start-first', 'stop-first'))}")
         if self._chance(20):
             words.append("--rollback-monitor 1s")
-        words.append(self.pick.choice(GOOD if self._chance(85) else BAD))
+        self.image[name] = self.pick.choice(GOOD if self._chance(85) else BAD)
+        words.append(self.image[name])
         return " ".join(words)
 
     def update_flags(self) -> list[str]:
@@ -181,19 +187,29 @@ class _Builder:
         if self._chance(10):
             words.append("--force")
         if self.services[name] == "replicated" and self._chance(15):
-            words.append(f"--replicas {self.pick.randint(0, 5)}")
+            words.append(f"--replicas {self.count(name)}")
         if self._chance(80):
-            words.append(f"--image {self.pick.choice(GOOD + BAD)}")
+            # a different image most of the time; a failing one often
+            images = [i for i in (BAD if self._chance(40) else GOOD) if i != self.image[name]]
+            self.image[name] = self.pick.choice(images or GOOD)
+            words.append(f"--image {self.image[name]}")
         words.append(name)
         return " ".join(words)
 
+    def count(self, name: str) -> int:
+        """A new replica count; the same one a third of the time (a no-op scale still
+        rewrites the service, reference 5.2)."""
+        if not self._chance(33):
+            self.replicas[name] = self.pick.randint(0 if self._chance(10) else 1, 6)
+        return self.replicas.get(name, 1)
+
     def scale(self, name: str) -> str:
-        return f"docker service scale -d {name}={self.pick.randint(0, 6)}"
+        return f"docker service scale -d {name}={self.count(name)}"
 
     def kill(self, name: str) -> str:
         if self.services[name] == "global":
             return f"kill {name}.{self.node()}"
-        return f"kill {name}.{self.pick.randint(1, 4)}"
+        return f"kill {name}.{self.pick.randint(1, max(1, self.replicas.get(name, 1)))}"
 
     def rollback(self, name: str) -> str:
         return f"docker service rollback -d {name}"

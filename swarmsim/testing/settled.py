@@ -34,9 +34,12 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     3.4, 3.5, 12.7).
 ``global-tasks``
     A global service has one runnable task on every node that is not DOWN,
-    not drained, matches its constraints and is ACTIVE (at most one on PAUSE
-    nodes, which keep theirs); it runs there unless its image fails or it is
-    PENDING (reference 4, 6.2).
+    not drained, matches its constraints and is ACTIVE; it runs there unless
+    its image fails or it is PENDING (reference 4, 6.2).  PAUSE nodes keep
+    whatever they have: the global orchestrator neither adds, nor updates, nor
+    trims tasks there ("the node is paused, so we won't add or update any
+    tasks", ``swarmkit: manager/orchestrator/global/global.go``), so a start-first
+    overlap caught by a pause stays.
 ``unavailable-node``
     No task the managers want running sits on a DOWN, drained or deleted node:
     the orchestrators shut those down (``InvalidNode`` in ``swarmkit:
@@ -234,7 +237,8 @@ def _global(swarm: Swarm, service: Service) -> list[Violation]:
             continue  # runnable tasks there are reported by unavailable-node
         tasks = by_node.get(node.id, [])
         host = f"{name} on {node.hostname}"
-        if len(tasks) > _most_per_slot(swarm, service):
+        paused_node = node.availability == Availability.PAUSE  # left alone by the orchestrator
+        if len(tasks) > _most_per_slot(swarm, service) and not paused_node:
             problems.append(Violation("global-tasks", f"{host}: {len(tasks)} runnable tasks"))
         if not tasks:
             if node.availability == Availability.ACTIVE and not _may_give_up(service):

@@ -20,7 +20,7 @@ def test_every_invariant_holds_under_any_fault_schedule(schedule: Schedule) -> N
 
 
 def test_a_fixed_budget_of_seeded_schedules_breaks_no_invariant() -> None:
-    classes = fuzz.fuzz(1200, seed=2026)  # ~10 s
+    classes = fuzz.fuzz(1000, seed=2027)  # ~10 s
     assert {name: group.indexes for name, group in classes.items()} == {}
 
 
