@@ -22,14 +22,17 @@ import random
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from swarmsim.testing.generate import random_schedule
 from swarmsim.testing.schedules import Outcome, Schedule, run_schedule
 from swarmsim.testing.shrink import shrink
 
-__all__ = ["FailureClass", "fuzz", "main", "schedule_for"]
+__all__ = ["SEE", "FailureClass", "fuzz", "main", "schedule_for"]
+
+SEE = ("sleep 10m", "docker service ls")
+"""Lines added to a reported script: settle as the fuzzer did, then look."""
 
 
 def schedule_for(seed: int, index: int) -> Schedule:
@@ -84,8 +87,9 @@ def report(group: FailureClass, *, budget: int) -> str:
     steps = len(small.steps)
     where = "while settling" if outcome.step >= steps else f"after line {outcome.step + 1}"
     lines = [
-        f"## {group.invariant}: {len(group.indexes)} schedules (e.g. #{group.indexes[0]})\n\n",
-        "```sh\n" + small.to_script() + "```\n\n",
+        f"## {group.invariant}: {len(group.indexes)} schedules "
+        f"({', '.join(f'#{i}' for i in group.indexes[:8])})\n\n",
+        "```sh\n" + replace(small, steps=small.steps + SEE).to_script() + "```\n\n",
         f"Violations ({where}):\n\n",
         *(f"- {v}\n" for v in outcome.violations),
         "\n",

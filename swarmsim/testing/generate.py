@@ -43,7 +43,7 @@ GOOD = ("nginx:1", "nginx:2", "nginx:3", "slow:1")
 BAD = ("bad:exit", "bad:pull", "bad:health")
 HEALTH = "--health-cmd true --health-interval 1s --health-retries 1"
 SLEEPS = ("100ms", "500ms", "1s", "1s", "2s", "3s", "5s", "10s", "20s", "1m")
-MAX_SERVICES = 3
+MAX_SERVICES = 2
 
 
 class Chooser(Protocol):
@@ -219,7 +219,7 @@ class _Builder:
         return f"docker service rm {name}"
 
 
-def random_schedule(rng: random.Random, max_steps: int = 20) -> Schedule:
+def random_schedule(rng: random.Random, max_steps: int = 30) -> Schedule:
     """A schedule drawn from ``rng`` (a seeded :class:`random.Random`).
 
     Examples
@@ -234,7 +234,7 @@ def random_schedule(rng: random.Random, max_steps: int = 20) -> Schedule:
 
 
 @st.composite
-def schedules(draw: st.DrawFn, max_steps: int = 20) -> Schedule:
+def schedules(draw: st.DrawFn, max_steps: int = 30) -> Schedule:
     """Hypothesis strategy for fault schedules (same operations as :func:`random_schedule`)."""
     pick = _Draw(draw)
     builder = _Builder(pick)
