@@ -11,12 +11,14 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     An update ends in a state docker shows: ``completed``, ``paused``,
     ``rollback_completed`` or ``rollback_paused`` (or no status), never stuck in
     ``updating`` / ``rollback_started`` — unless the updater legitimately waits
-    for a task made since the update started that cannot run: PENDING with no
-    node that can take it, or on a node that is not READY (it "waits, with no timeout, until
+    for a task that cannot run: PENDING with no node that can take it, or on a
+    node that is not READY (it "waits, with no timeout, until
     the new task is RUNNING or terminal" — even once that task was shut down
     because its node went down (``swarmkit:
     manager/orchestrator/update/updater.go``, ``updateTask``; reference 5.4
-    step 4, 5.6).
+    step 4, 5.6).  Any such task of the service counts, whenever it was made:
+    an updater kept for an identical spec (``Supervisor.Update``) goes on
+    waiting for a task made before a later rollback restarted the status.
 ``update-abandoned``
     No runnable task is out of date (``IsTaskDirty``) while the service's
     update status is nil / completed / rollback_completed and no updater runs:
@@ -143,13 +145,7 @@ def _update(swarm: Swarm, service: Service, infos: dict[str, NodeInfo]) -> list[
     if status is not None and status.state in IN_FLIGHT:
         # the task an updater waits for may have been shut down meanwhile (its node
         # went down): it still waits for it to report RUNNING or a terminal state
-        waiting = [
-            t
-            for t in every
-            if t.created_at >= status.started_at
-            and t.state < TaskState.RUNNING
-            and _blocked(swarm, t, infos)
-        ]
+        waiting = [t for t in every if t.state < TaskState.RUNNING and _blocked(swarm, t, infos)]
         if not waiting:
             return [Violation("update-settled", f"{name}: update stuck in {status.state.api_name}")]
         return []
