@@ -1,5 +1,5 @@
 # swarmsim: two commands on a fresh machine (Python 3.11 + pip):
-#   make demo   creates .venv, installs swarmsim, replays the class notes
+#   make demo   creates .venv, installs swarmsim, replays the flagship lesson
 #   make test   creates/updates .venv, then lint, type check and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/swarmsim shell --seed 7 --managers 1 --workers 2 < scenarios/class-notes.txt
+	$(BIN)/swarmsim run scenarios/06-update-paused-resumed.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check swarmsim tests benchmarks

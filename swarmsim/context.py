@@ -99,8 +99,8 @@ class Context:
     def create(cls, seed: int = 0, settings: ClusterSettings | None = None) -> Context:
         """A fresh context: new clock, empty store and trace, ids from the seed."""
         sim = Simulation(seed)
-        trace = Trace()
         env = sim.env
+        trace = Trace(clock=lambda: env.now)
         store = Store(trace, lambda: env.now)
         return cls(sim, store, trace, IdGenerator(sim.rng("ids")), settings or ClusterSettings())
 

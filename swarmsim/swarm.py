@@ -15,13 +15,13 @@ and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
-from swarmsim.api.enums import Availability, NodeRole, NodeStatus
+from swarmsim.api.enums import Availability, NodeRole, NodeStatus, TaskState
 from swarmsim.api.objects import Network, Node
 from swarmsim.api.specs import make_labels
 from swarmsim.context import ClusterSettings, Context
@@ -38,12 +38,17 @@ from swarmsim.manager.raft import Raft
 from swarmsim.manager.scheduler import Scheduler
 
 if TYPE_CHECKING:
+    import os
+
     import pandas as pd
     from matplotlib.axes import Axes
 
+    from swarmsim.cli.transcript import ScriptResult
+    from swarmsim.scenario.runner import ScenarioResult
     from swarmsim.trace import Trace
 
 GIB = 1024**3
+_REPR_ROWS = 20  # nodes and services shown by repr(swarm)
 
 
 def _count(name: str, value: object, least: int) -> int:
@@ -86,6 +91,26 @@ class CommandResult:
         """Whether the command exited 0."""
         return self.exit_code == 0
 
+    def __str__(self) -> str:
+        return self.output
+
+    def __repr__(self) -> str:
+        """The terminal text under a one-line header (tables stay aligned).
+
+        >>> CommandResult("worker1\\n", "", 0)
+        <CommandResult exit_code=0>
+        worker1
+        """
+        return f"<CommandResult exit_code={self.exit_code}>\n{self.output}".rstrip("\n")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(repr(self))}</pre>"
+
 
 class Swarm:
     """A simulated Docker Swarm in virtual time.
@@ -102,6 +127,10 @@ class Swarm:
         Cluster settings (task history limit, heartbeat period...).
     cpus, memory
         Resources of each initial node (CPUs, bytes).
+    nodes
+        Instead of ``manager1..M`` and ``worker1..W``: the initial nodes, each
+        as the keywords of :meth:`add_node` (``hostname``, ``role``,
+        ``labels``...), in order; at least one is a manager.
 
     Raises
     ------
@@ -128,10 +157,13 @@ class Swarm:
         settings: ClusterSettings | None = None,
         cpus: float = 4,
         memory: int = 8 * GIB,
+        nodes: Sequence[Mapping[str, Any]] | None = None,
     ) -> None:
         managers = _count("managers", managers, 1)
         workers = _count("workers", workers, 0)
         _resources(cpus, memory)
+        if nodes is not None and not any(n.get("role") == NodeRole.MANAGER for n in nodes):
+            raise InvalidArgument("nodes must hold at least one manager")
         self.ctx = Context.create(seed, settings)
         self.images = ImageModel()
         self.raft = Raft(self.ctx)
@@ -147,9 +179,11 @@ class Swarm:
         self.agents: dict[str, Agent] = {}
         self.current_node_id = ""
         self._create_ingress()
-        for i in range(1, managers + 1):
+        for keywords in nodes or ():
+            self.add_node(**keywords)
+        for i in range(1, (managers if nodes is None else 0) + 1):
             self.add_node(f"manager{i}", role=NodeRole.MANAGER, cpus=cpus, memory=memory)
-        for i in range(1, workers + 1):
+        for i in range(1, (workers if nodes is None else 0) + 1):
             self.add_node(f"worker{i}", cpus=cpus, memory=memory)
 
     # ----------------------------------------------------------------- nodes
@@ -168,8 +202,12 @@ class Swarm:
         cpus: float = 4,
         memory: int = 8 * GIB,
         availability: Availability = Availability.ACTIVE,
+        address: str | None = None,
     ) -> Node:
-        """Join a new node to the swarm now (it registers and becomes READY)."""
+        """Join a new node to the swarm now (it registers and becomes READY).
+
+        ``address`` is the node's IP address (default ``192.168.65.N``).
+        """
         store = self.ctx.store
         if not isinstance(hostname, str) or not hostname:
             raise InvalidArgument(f"a node needs a hostname, not {hostname!r}")
@@ -189,7 +227,7 @@ class Swarm:
             labels=make_labels(labels or {}),
             engine_labels=make_labels(engine_labels or {}),
             status=NodeStatus.READY,
-            addr=f"192.168.65.{index}",
+            addr=address or f"192.168.65.{index}",
             nano_cpus=int(cpus * 1e9),
             memory_bytes=memory,
             created_at=self.ctx.now,
@@ -301,3 +339,74 @@ class Swarm:
         from swarmsim.cli.docker import run_command_line
 
         return run_command_line(self, command)
+
+    def run_script(self, text: str) -> ScriptResult:
+        """Run the lines of a lesson (docker commands, ``sleep``, faults...) as the shell does.
+
+        Examples
+        --------
+        >>> swarm = Swarm(seed=0)
+        >>> result = swarm.run_script("image bad:1 pull_error=true\\nsleep 1m\\nfail worker2\\n")
+        >>> result.exit_code, swarm.now
+        (0, 60.0)
+        """
+        from swarmsim.cli.transcript import run_script
+
+        return run_script(self, text)
+
+    def run_scenario(self, path: str | os.PathLike[str], *, lang: str = "en") -> ScenarioResult:
+        """Replay a scenario file's images, steps and expectations on this swarm.
+
+        The file's ``cluster`` and ``seed`` are not applied (this swarm is
+        already built); :func:`swarmsim.scenario.run_scenario` builds a new
+        swarm from the file instead.
+        """
+        from swarmsim.scenario.runner import run_scenario
+
+        return run_scenario(path, lang=lang, swarm=self)
+
+    # ---------------------------------------------------------------- repr
+    def __repr__(self) -> str:
+        """The cluster at a glance: clock, nodes with their running tasks, services.
+
+        >>> Swarm(seed=0, workers=1)
+        <Swarm seed=0 t=0s: 2 nodes, 0 services>
+          manager1  manager  ready  active  0 running
+          worker1   worker   ready  active  0 running
+        """
+        from swarmsim.units import format_duration
+
+        store = self.ctx.store
+        nodes = list(store.nodes.values())
+        services = list(store.services.values())
+        lines = [
+            f"<Swarm seed={self.ctx.sim.seed} t={format_duration(self.now)}: "
+            f"{len(nodes)} nodes, {len(services)} services>"
+        ]
+        width = max((len(n.hostname) for n in nodes[:_REPR_ROWS]), default=0)
+        for node in nodes[:_REPR_ROWS]:
+            running = sum(1 for t in store.tasks_on_node(node.id) if t.state == TaskState.RUNNING)
+            lines.append(
+                f"  {node.hostname:<{width}}  {node.role.api_name:<7}  {node.status.api_name:<5}"
+                f"  {node.availability.api_name:<6}  {running} running"
+            )
+        if len(nodes) > _REPR_ROWS:
+            lines.append(f"  ... and {len(nodes) - _REPR_ROWS} more nodes")
+        for service in services[:_REPR_ROWS]:
+            running = sum(
+                1 for t in store.tasks_of_service(service.id) if t.state == TaskState.RUNNING
+            )
+            update = service.update_status
+            state = f", update {update.state.api_name}" if update else ""
+            lines.append(f"  service {service.spec.name}: {running} running{state}")
+        if len(services) > _REPR_ROWS:
+            lines.append(f"  ... and {len(services) - _REPR_ROWS} more services")
+        return "\n".join(line.rstrip() for line in lines)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text("<Swarm ...>" if cycle else repr(self))
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(repr(self))}</pre>"

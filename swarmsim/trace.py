@@ -7,14 +7,28 @@ run with 100,000 tasks stays cheap.
 
 Determinism: a record holds only virtual times and values derived from the
 seeded run, so the same scenario and seed always give the same trace.
+
+A trace tells the story of a run on its own: service records carry the image
+of each spec version and node records the node's role, so pictures and
+metrics need no :class:`~swarmsim.swarm.Swarm`.  :meth:`Trace.save` writes it
+as JSON lines and :func:`load` reads it back into equal records.
+
+This module has no swarmkit counterpart (swarmkit's store keeps no history).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+import math
+import os
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from swarmsim.api.enums import TaskState
+from swarmsim.errors import SwarmSimError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,8 +41,11 @@ class TraceRecord(NamedTuple):
 
     ``state`` is the observed state (tasks), the node status (nodes) or the
     update state (services); ``desired`` is the desired state (tasks), the
-    availability (nodes) or empty; ``detail`` carries the status message, error
-    or update message.
+    availability (nodes) or the image of the spec version (services, e.g.
+    ``redis:3.0.7``); ``detail`` carries the status message, error or update
+    message.  ``slot`` is the task's slot or the service's replicas;
+    ``service`` is the service name, or the role (``manager``/``worker``) in
+    node records.
 
     A ``command`` record is a line the user ran (a docker command, a fault, a
     shell word or a printed comment): ``node`` is the machine it ran on,
@@ -54,11 +71,39 @@ _new_record = tuple.__new__  # builds a TraceRecord without the named tuple's Py
 COLUMNS = TraceRecord._fields
 
 
-class Trace:
-    """An append-only list of :class:`TraceRecord` with optional live observers."""
+class TraceFileError(SwarmSimError):
+    """A trace file cannot be read: ``str(error)`` is ``FILE:LINE: message``."""
 
-    def __init__(self) -> None:
-        self._records: list[TraceRecord] = []
+
+#: First line of a trace file: what it is and the order of the fields in each line.
+FORMAT = "swarmsim-trace"
+FORMAT_VERSION = 1
+KINDS = frozenset({"task", "node", "service", "command"})
+
+
+class Trace:
+    """An append-only list of :class:`TraceRecord` with optional live observers.
+
+    Parameters
+    ----------
+    records
+        Records to start from (in time order), e.g. those of a loaded file.
+    clock
+        The simulation's clock: :attr:`end` follows it (a live run).
+    end
+        The time the run reached, for a trace without a clock (a loaded file).
+    """
+
+    def __init__(
+        self,
+        records: Iterable[TraceRecord] = (),
+        *,
+        clock: Callable[[], float] | None = None,
+        end: float | None = None,
+    ) -> None:
+        self._records: list[TraceRecord] = list(records)
+        self._clock = clock
+        self._end = end
         self._observers: list[Observer] = []
 
     def subscribe(self, observer: Observer) -> None:
@@ -121,7 +166,7 @@ class Trace:
                 "node",
                 event,
                 node.id,
-                "",
+                node.role.api_name,
                 0,
                 node.hostname,
                 node.status.api_name,
@@ -144,17 +189,38 @@ class Trace:
                 service.spec.replicas,
                 "",
                 status.state.api_name if status else "",
-                "",
+                service.spec.image,
                 status.message if status else "",
                 service.spec_version,
             )
         )
 
     def command(self, time: float, event: str, machine: str, line: str, exit_code: int) -> None:
-        """Record a line the user ran (``event``: docker, fault, shell or comment)."""
-        self._append(
-            TraceRecord(time, "command", event, "", "", exit_code, machine, "", "", line, 0)
-        )
+        """Record a line the user ran (``event``: docker, fault, shell or comment).
+
+        ``time`` is when the line started; a command that moved the clock
+        (``docker service create`` waiting for its tasks) is recorded after it
+        ran, so its record goes after the last record at or before ``time``:
+        the trace stays in time order for the metrics and pictures.
+        """
+        record = TraceRecord(time, "command", event, "", "", exit_code, machine, "", "", line, 0)
+        records = self._records
+        if records and records[-1].time > time:
+            records.insert(bisect_right(records, time, key=itemgetter(0)), record)
+            for observer in self._observers:
+                observer(record)
+            return
+        self._append(record)
+
+    @property
+    def end(self) -> float:
+        """The virtual time the run reached: its clock now, else the saved end, else the
+        last record's time (0 when empty).  A run that slept after its last change ends
+        later than its last record; pictures draw up to here."""
+        last = self._records[-1].time if self._records else 0.0
+        if self._clock is not None:
+            return max(float(self._clock()), last)
+        return max(self._end, last) if self._end is not None else float(last)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -177,3 +243,133 @@ class Trace:
         for rec in self._records:
             lines.append("\t".join(f"{v:.6f}" if isinstance(v, float) else str(v) for v in rec))
         return "\n".join(lines) + ("\n" if lines else "")
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the trace as JSON lines: a header, then one record per line.
+
+        The header is ``{"format": "swarmsim-trace", "version": 1, "end": T,
+        "columns": [...]}`` (``T`` is :attr:`end`); each record is a JSON array
+        in the order of ``columns``.
+        Times are written as Python's shortest exact float text, so identical
+        runs give byte-identical files and :func:`load` gives back equal records.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> trace = Trace()
+        >>> trace.command(1.5, "docker", "manager1", "docker node ls", 0)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.jsonl"
+        >>> trace.save(path)
+        >>> print(path.read_text(), end="")  # doctest: +ELLIPSIS
+        {"format":"swarmsim-trace","version":1,"end":1.5,"columns":["time",...,"spec_version"]}
+        [1.5,"command","docker","","",0,"manager1","","","docker node ls",0]
+        >>> list(load(path)) == list(trace)
+        True
+        """
+        header = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "end": float(self.end),
+            "columns": list(COLUMNS),
+        }
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        with Path(path).open("w", encoding="utf-8", newline="\n") as out:
+            out.write(dumps(header) + "\n")
+            for rec in self._records:
+                out.write(dumps([float(rec[0]), *rec[1:]]) + "\n")
+
+
+# field checks of a loaded record: (index, name, type)
+_STR_FIELDS = tuple((i, name) for i, name in enumerate(COLUMNS) if i not in (0, 5, 10))
+
+
+def load(path: str | os.PathLike[str]) -> Trace:
+    """Read a trace written by :meth:`Trace.save`.
+
+    Parameters
+    ----------
+    path
+        The ``.jsonl`` file.
+
+    Returns
+    -------
+    Trace
+        The same records as the saved trace (so the same DataFrames, metrics
+        and pictures), without observers.
+
+    Raises
+    ------
+    TraceFileError
+        ``FILE:LINE: message`` for the first line that is not a valid record
+        (or ``FILE: message`` when the file cannot be read at all).
+    """
+    name = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise TraceFileError(f"{name}: cannot read the trace: {error.strerror}") from None
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if not lines:
+        raise TraceFileError(f"{name}:1: not a swarmsim trace: the file is empty")
+    end = _check_header(name, _parse(name, 1, lines[0]))
+    records: list[TraceRecord] = []
+    last = -math.inf
+    for number, raw in enumerate(lines[1:], start=2):
+        rec = _record(name, number, _parse(name, number, raw))
+        if rec.time < last:
+            raise TraceFileError(
+                f"{name}:{number}: time {rec.time!r} goes back (previous record at {last!r})"
+            )
+        last = rec.time
+        records.append(rec)
+    return Trace(records, end=end)
+
+
+def _parse(name: str, number: int, raw: bytes) -> object:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise TraceFileError(f"{name}:{number}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise TraceFileError(
+            f"{name}:{number}: not valid JSON: {error.msg} (column {error.colno})"
+        ) from None
+
+
+def _check_header(name: str, header: object) -> float:
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise TraceFileError(f"{name}:1: not a swarmsim trace: the first line must be its header")
+    if header.get("version") != FORMAT_VERSION:
+        raise TraceFileError(
+            f"{name}:1: trace format version {header.get('version')!r} is not supported "
+            f"(this swarmsim reads version {FORMAT_VERSION})"
+        )
+    if header.get("columns") != list(COLUMNS):
+        raise TraceFileError(f"{name}:1: the columns must be {list(COLUMNS)}")
+    end = header.get("end")
+    if isinstance(end, bool) or not isinstance(end, int | float) or not math.isfinite(end):
+        raise TraceFileError(f"{name}:1: end must be a finite number, not {end!r}")
+    return float(end)
+
+
+def _record(name: str, number: int, row: object) -> TraceRecord:
+    where = f"{name}:{number}"
+    if not isinstance(row, list) or len(row) != len(COLUMNS):
+        raise TraceFileError(f"{where}: a record must be a list of {len(COLUMNS)} values")
+    time = row[0]
+    if isinstance(time, bool) or not isinstance(time, int | float) or not math.isfinite(time):
+        raise TraceFileError(f"{where}: time must be a finite number, not {time!r}")
+    for index in (5, 10):
+        if isinstance(row[index], bool) or not isinstance(row[index], int):
+            raise TraceFileError(
+                f"{where}: {COLUMNS[index]} must be an integer, not {row[index]!r}"
+            )
+    for index, field in _STR_FIELDS:
+        if not isinstance(row[index], str):
+            raise TraceFileError(f"{where}: {field} must be a string, not {row[index]!r}")
+    if row[1] not in KINDS:
+        raise TraceFileError(f"{where}: unknown record kind {row[1]!r}")
+    row[0] = float(time)
+    return TraceRecord._make(row)

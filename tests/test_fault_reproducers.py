@@ -138,3 +138,45 @@ def test_a_reconnected_agent_drops_containers_of_deleted_tasks() -> None:
     assert all(task_id in swarm.ctx.store.tasks for task_id in worker.controllers)
     assert running_images(swarm, "s0") == [(1, "nginx:2")]
     assert len(worker.controllers) == 1
+
+
+def test_a_rollback_to_an_equal_spec_runs_instead_of_hanging_in_rollback_started() -> None:
+    """Fuzzer finding: ``scale`` mid-update makes the previous spec the new one."""
+    swarm = Swarm(seed=671, managers=1, workers=0)
+    shell = Shell(swarm)
+    for line in (
+        "image bad:pull pull_error=true",
+        "docker service create -d --name s0 --replicas 4 nginx:1",
+        "sleep 100ms",
+        "docker service update -d --update-failure-action rollback --image bad:pull s0",
+        "docker service scale -d s0=4",
+        "sleep 10m",
+    ):
+        assert shell.execute(line).ok, line
+    service = swarm.ctx.store.service_by_name("s0")
+    assert service is not None and service.update_status is not None
+    # the rollback ran (to the same bad image) and, failing too, paused
+    assert service.update_status.state == UpdateState.ROLLBACK_PAUSED
+    assert not swarm.updates.updaters
+
+
+def test_a_restart_deferred_behind_a_cancelled_delayed_start_still_happens() -> None:
+    """Fuzzer finding: the updater reuses a replacement whose node goes down meanwhile."""
+    swarm = Swarm(seed=336, managers=1, workers=4)
+    shell = Shell(swarm)
+    for line in (
+        "image bad:pull pull_error=true",
+        "docker service create -d --name s0 --replicas 3 --update-failure-action continue bad:pull",
+        "docker service update -d --image nginx:3 s0",
+        "sleep 100ms",
+        "disconnect worker1",
+        "docker service update -d --update-order start-first --update-delay 1s --image bad:pull s0",
+        "sleep 10m",
+    ):
+        assert shell.execute(line).ok, line
+    down = swarm.node("worker1")
+    assert down.status.name == "DOWN"
+    stuck = [
+        t for t in swarm.ctx.store.tasks_on_node(down.id) if t.desired_state <= TaskState.RUNNING
+    ]
+    assert stuck == []

@@ -120,3 +120,54 @@ def test_cluster_settings_refuse_values_that_break_the_clock(changes: dict[str, 
 def test_cluster_settings_accept_a_negative_history_limit() -> None:
     swarm = Swarm(seed=1, settings=ClusterSettings(task_history_limit=-1))
     assert swarm.ctx.settings.task_history_limit == -1
+
+
+def test_named_initial_nodes() -> None:
+    swarm = Swarm(
+        seed=1,
+        nodes=[
+            {"hostname": "edge", "labels": {"zone": "x"}, "address": "10.0.0.7"},
+            {"hostname": "boss", "role": NodeRole.MANAGER},
+        ],
+    )
+    assert [n.hostname for n in swarm.ctx.store.nodes.values()] == ["edge", "boss"]
+    assert swarm.node(swarm.current_node_id).hostname == "boss"
+    assert swarm.node("edge").addr == "10.0.0.7"
+    with pytest.raises(InvalidArgument, match="nodes must hold at least one manager"):
+        Swarm(nodes=[{"hostname": "lonely"}])
+
+
+def test_run_script_and_run_scenario_use_the_shell_lines(tmp_path: object) -> None:
+    from pathlib import Path
+
+    swarm = Swarm(seed=3, managers=1, workers=1)
+    result = swarm.run_script("image app:2 start=3s\nsleep 20s\n")
+    assert (result.exit_code, swarm.now) == (0, 20)
+    scenario = Path(str(tmp_path)) / "s.yaml"
+    scenario.write_text(
+        "name: s\nsteps:\n  - run: docker service create -d --name web app:2\n"
+        "  - {after: 10s, fault: {kind: fail, node: worker1}}\n"
+        "expect:\n  - {at: 1m, running: {service: web, count: 1}}\n"
+        "  - {at: 1m, node: {name: worker1, status: down}}\n"
+    )
+    replay = swarm.run_scenario(scenario)
+    assert replay.passed and replay.summary() == "s: 2 expectations, 2 passed"
+    assert swarm.now == 60  # the scenario ran on this swarm, from t=20s
+    assert "[0:00:30.0] $ fail worker1" in replay.transcript
+
+
+def test_reprs_show_the_cluster_and_the_terminal_text() -> None:
+    swarm = Swarm(seed=0, managers=1, workers=2)
+    created = swarm.docker("docker service create -d --name web --replicas 2 nginx")
+    assert repr(created) == f"<CommandResult exit_code=0>\n{created.stdout.strip()}"
+    assert str(swarm.docker("docker node rm nowhere")).startswith("Error response from daemon")
+    swarm.advance(30)
+    swarm.crash_node("worker2")
+    assert repr(swarm) == (
+        "<Swarm seed=0 t=30s: 3 nodes, 1 services>\n"
+        "  manager1  manager  ready  active  1 running\n"
+        "  worker1   worker   ready  active  1 running\n"
+        "  worker2   worker   ready  active  0 running\n"
+        "  service web: 2 running"
+    )
+    assert swarm._repr_html_().startswith("<pre>&lt;Swarm seed=0")

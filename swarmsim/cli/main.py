@@ -1,10 +1,22 @@
-"""The ``swarmsim`` console script.
+"""The ``swarmsim`` console script: ``run``, ``validate`` and ``shell``.
 
-``swarmsim shell [--seed N] [--managers M] [--workers W]`` starts a formed
-swarm (hosts ``manager1..M`` and ``worker1..W``; the CLI talks to
-``manager1``) and reads shell lines (:mod:`swarmsim.cli.shell`) from the
-terminal or from a pipe.  Piped input prints a transcript and the exit status
-is 1 when any command failed.
+``swarmsim run FILE...`` replays scenarios (YAML) and text lessons
+(``.txt``), printing each transcript stamped with virtual time and a verdict
+per expectation; exit status 1 when an expectation (or a lesson's line)
+failed, 2 when a file is invalid -- then nothing runs.
+``swarmsim validate FILE...`` only checks the files.
+``swarmsim plot TRACE --out OUT.png`` draws a saved trace
+(:mod:`swarmsim.cli.plot_command`).
+``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
+starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
+scenario's cluster after its steps; the CLI talks to the first manager) and
+reads shell lines (:mod:`swarmsim.cli.shell`) from the terminal or a pipe.
+Piped input prints a transcript and the exit status is 1 when any command
+failed.
+
+``--trace``, ``--plot`` and ``--animate`` write the run's trace (JSON lines),
+its timeline picture and its animation (:mod:`swarmsim.viz`); ``--speed``
+paces virtual time against the wall clock for a projector.
 
 This module has no swarmkit counterpart.
 """
@@ -13,13 +25,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from swarmsim.cli.shell import SHELL_HELP, Shell
-from swarmsim.errors import SwarmSimError
+from swarmsim.cli import plot_command
+from swarmsim.cli.interpreter import SHELL_HELP
+from swarmsim.cli.pacing import pace, parse_speed
+from swarmsim.errors import ScenarioError, SwarmSimError
+
+if TYPE_CHECKING:
+    from swarmsim.scenario.model import Scenario
+    from swarmsim.swarm import Swarm
 
 __all__ = ["build_parser", "main"]
+
+_PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def _count(minimum: int) -> Callable[[str], int]:
@@ -37,6 +60,39 @@ def _count(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _suffixed(*suffixes: str) -> Callable[[str], str]:
+    """An argparse type: a file name ending in one of ``suffixes``."""
+
+    def parse(text: str) -> str:
+        if not text.lower().endswith(suffixes):
+            raise argparse.ArgumentTypeError(f"{text!r} must end in {', '.join(suffixes)}")
+        return text
+
+    return parse
+
+
+def _speed(text: str) -> float:
+    try:
+        return parse_speed(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _outputs(parser: argparse.ArgumentParser) -> None:
+    """The options every replay shares: pictures, trace, language and pace."""
+    parser.add_argument("--trace", metavar="OUT.jsonl", help="write the trace as JSON lines")
+    parser.add_argument(
+        "--plot", metavar="OUT", type=_suffixed(*_PLOT_SUFFIXES), help="timeline (png/svg/pdf)"
+    )
+    parser.add_argument(
+        "--animate", metavar="OUT.gif", type=_suffixed(".gif"), help="animation of the cluster"
+    )
+    parser.add_argument("--lang", choices=("en", "es"), default="en", help="language (en)")
+    parser.add_argument(
+        "--speed", type=_speed, metavar="10x", help="pace virtual time against the wall clock"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``swarmsim`` and its subcommands."""
     parser = argparse.ArgumentParser(
@@ -44,6 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
         description="A discrete-event simulator of Docker Swarm, driven by docker commands.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    run = commands.add_parser(
+        "run",
+        help="replay scenario files (.yaml) or text lessons (.txt)",
+        description=(
+            "Replay each FILE: print the transcript stamped with virtual time and a verdict "
+            "per expectation.  Exit 1 when an expectation fails, 2 when a file is invalid "
+            "(then nothing runs).  The format is in docs/scenarios.md."
+        ),
+    )
+    run.add_argument("files", nargs="+", metavar="FILE", help="a scenario (.yaml) or lesson (.txt)")
+    run.add_argument("--seed", type=int, help="seed instead of the scenario's (lessons: 0)")
+    run.add_argument("--quiet", action="store_true", help="print only the verdicts")
+    _outputs(run)
+    validate = commands.add_parser(
+        "validate", help="check scenario files without running them", description="Check files."
+    )
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE", help="a scenario (.yaml) or lesson (.txt)"
+    )
     shell = commands.add_parser(
         "shell",
         help="type docker commands against a simulated swarm",
@@ -55,33 +130,133 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=SHELL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    shell.add_argument("--seed", type=int, default=0, help="seed of every random stream (0)")
-    shell.add_argument("--managers", type=_count(1), default=1, help="manager nodes (1)")
-    shell.add_argument("--workers", type=_count(0), default=2, help="worker nodes (2)")
+    shell.add_argument("--seed", type=int, help="seed of every random stream (0)")
+    shell.add_argument("--managers", type=_count(1), help="manager nodes (1)")
+    shell.add_argument("--workers", type=_count(0), help="worker nodes (2)")
+    shell.add_argument("--from", dest="source", metavar="FILE", help="start after a scenario")
+    _outputs(shell)
+    plot_command.add_parser(commands)
     return parser
 
 
+def _load(files: Sequence[str]) -> list[Scenario] | None:
+    """Every file checked, or ``None`` after printing the first error of each bad one."""
+    from swarmsim.scenario.loader import load_file
+
+    loaded: list[Scenario] = []
+    bad = False
+    for file in files:
+        try:
+            loaded.append(load_file(file))
+        except ScenarioError as error:
+            print(error, file=sys.stderr)
+            bad = True
+    return None if bad else loaded
+
+
+def _save(swarm: Swarm, args: argparse.Namespace) -> None:
+    """Write the trace, the plot and the animation asked for."""
+    trace = swarm.trace
+    if args.trace:
+        trace.save(args.trace)
+    if args.plot:
+        from swarmsim.viz.lesson import save_lesson_plot
+
+        save_lesson_plot(trace, args.plot, lang=args.lang)
+    if args.animate:
+        from swarmsim.viz.animate import save_animation
+
+        save_animation(trace, args.animate, lang=args.lang)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from swarmsim.scenario.runner import Runner
+
+    if len(args.files) > 1 and (args.trace or args.plot or args.animate):
+        print("swarmsim: --trace, --plot and --animate take one FILE", file=sys.stderr)
+        return 2
+    scenarios = _load(args.files)
+    if scenarios is None:
+        return 2
+    status = 0
+    for scenario in scenarios:
+        runner = Runner(scenario, out=sys.stdout, lang=args.lang, quiet=args.quiet, seed=args.seed)
+        if args.speed:
+            pace(runner.swarm, args.speed)
+        status = max(status, runner.run().exit_code)
+        _save(runner.swarm, args)
+    return status
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenarios = _load(args.files)
+    for scenario in scenarios or ():
+        if scenario.kind == "lesson":
+            count = sum(1 for step in scenario.steps if step.kind == "run")
+            print(f"{scenario.file}: ok ({count} commands)")
+            continue
+        count = len(scenario.expectations)
+        print(f"{scenario.file}: ok ({len(scenario.steps)} steps, {count} expectations)")
+    return 0 if scenarios is not None else 2
+
+
 def _shell(args: argparse.Namespace) -> int:
+    from swarmsim.cli.shell import Shell
     from swarmsim.swarm import Swarm
 
-    swarm = Swarm(seed=args.seed, managers=args.managers, workers=args.workers)
     interactive = sys.stdin.isatty()
+    if args.source:
+        from swarmsim.scenario.runner import Runner
+
+        if args.managers is not None or args.workers is not None:
+            print("swarmsim: --from takes the cluster from FILE", file=sys.stderr)
+            return 2
+        scenarios = _load([args.source])
+        if scenarios is None:
+            return 2
+        runner = Runner(scenarios[0], out=sys.stdout, lang=args.lang, seed=args.seed)
+        if args.speed:
+            pace(runner.swarm, args.speed)
+        runner.run()
+        swarm = runner.swarm
+    else:
+        managers = 1 if args.managers is None else args.managers
+        workers = 2 if args.workers is None else args.workers
+        swarm = Swarm(seed=args.seed or 0, managers=managers, workers=workers)
+        if args.speed:
+            pace(swarm, args.speed)
     if interactive:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing at the prompt)
-    return Shell(swarm).run(sys.stdin, sys.stdout, sys.stderr, interactive=interactive)
+    shell = Shell(swarm, clock=bool(args.speed))
+    status = shell.run(sys.stdin, sys.stdout, sys.stderr, interactive=interactive)
+    _save(swarm, args)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``swarmsim`` with ``argv`` (default: the process arguments); return the status."""
     args = build_parser().parse_args(argv)
+    for option in ("trace", "plot", "animate"):
+        path = getattr(args, option, None)
+        if path and not Path(path).resolve().parent.is_dir():
+            print(f"swarmsim: --{option}: no directory for {path}", file=sys.stderr)
+            return 2
     try:
-        if args.command == "shell":
-            return _shell(args)
+        if args.command == "run":
+            return _run(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "plot":
+            return plot_command.run(args)
+        return _shell(args)
     except SwarmSimError as error:
         print(f"swarmsim: {error}", file=sys.stderr)
         return 1
-    return 2  # pragma: no cover - argparse rejects unknown commands
+    except BrokenPipeError:  # `swarmsim run ... | head`: the reader has gone
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,8 +23,9 @@ Counting rules
   the store show equal task specs and endpoints for both (a no-op update).
 
 Modules: :mod:`~swarmsim.metrics._sweep` (the one pass), :mod:`~.updates`
-(update reports), :mod:`~.availability` (convergence, fewest available) and
-:mod:`~.series` (counts over time).
+(update reports), :mod:`~.availability` (convergence, fewest available),
+:mod:`~.series` (counts over time) and :mod:`~.placement` (counts per group
+of nodes).
 
 Examples
 --------
@@ -45,6 +46,7 @@ True
 from __future__ import annotations
 
 from swarmsim.metrics.availability import min_available, time_to_converge
+from swarmsim.metrics.placement import GroupTimeline, group_timeline
 from swarmsim.metrics.series import (
     ReplicaTimeline,
     StepSeries,
@@ -55,10 +57,12 @@ from swarmsim.metrics.series import (
 from swarmsim.metrics.updates import UpdateReport, update_frame, update_reports
 
 __all__ = [
+    "GroupTimeline",
     "ReplicaTimeline",
     "StepSeries",
     "UpdateReport",
     "UpdateSpan",
+    "group_timeline",
     "min_available",
     "replica_series",
     "replica_timeline",

@@ -105,6 +105,11 @@ class ReplicaTimeline:
     by_version
         ``running`` split by the tasks' spec version, oldest first; a version
         appears once one of its tasks was available.
+    by_image
+        ``running`` split by the image of the tasks' spec version (what a
+        person tells versions apart by: a scale keeps the image, a rollback
+        returns to the old one), in order of first availability; a version
+        whose service record names no image counts as ``v<N>``.
     updates
         Spans of the update states ``updating``, ``paused``,
         ``rollback_started`` and ``rollback_paused``, in time order.
@@ -120,6 +125,7 @@ class ReplicaTimeline:
     desired_running: StepSeries = field(default_factory=StepSeries)
     replicas: StepSeries = field(default_factory=StepSeries)
     by_version: dict[int, StepSeries] = field(default_factory=dict)
+    by_image: dict[str, StepSeries] = field(default_factory=dict)
     updates: list[UpdateSpan] = field(default_factory=list)
     global_mode: bool = False
 
@@ -164,6 +170,8 @@ def _replay(
     timeline: ReplicaTimeline | None = None
     opened: tuple[float, str, str] | None = None  # update span: start, state, message
     any_task = any_slot = False
+    image_of: dict[int, str] = {}  # spec version -> image
+    versions_of: dict[str, list[int]] = {}  # image -> its spec versions
 
     def see(rec: TraceRecord) -> None:
         nonlocal timeline, opened, any_task, any_slot
@@ -177,6 +185,10 @@ def _replay(
             any_task = True
             any_slot = any_slot or rec.slot != 0
             return
+        if rec.spec_version not in image_of:
+            image = rec.desired or f"v{rec.spec_version}"
+            image_of[rec.spec_version] = image
+            versions_of.setdefault(image, []).append(rec.spec_version)
         state = "" if rec.event == "delete" else rec.state
         if opened is not None and opened[1] != state:
             if rec.time > opened[0]:
@@ -201,6 +213,15 @@ def _replay(
                 steps = timeline.by_version[key[1]] = StepSeries()
             if steps is not None:
                 steps.set(now, count)
+            image = image_of.get(key[1]) or f"v{key[1]}"
+            total = sum(
+                sweep.running_version[(service, v)] for v in versions_of.get(image) or [key[1]]
+            )
+            by_image = timeline.by_image.get(image)
+            if by_image is None and total:
+                by_image = timeline.by_image[image] = StepSeries()
+            if by_image is not None:
+                by_image.set(now, total)
         return False
 
     sweep.run(records, settle, see)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar, overload
 
 from swarmsim.api.enums import TaskState
-from swarmsim.api.objects import Network, Node, Service, Task
+from swarmsim.api.objects import Config, Network, Node, Secret, Service, Task
 from swarmsim.store.events import (
     Action,
     NetworkEvent,
@@ -49,7 +49,7 @@ _TaskKey = tuple[str, int, TaskState, TaskState]  # node, slot, desired, observe
 
 
 class Store:
-    """Tables of nodes, services, tasks and networks with secondary indexes.
+    """Tables of nodes, services, tasks, networks, secrets and configs, with indexes.
 
     Parameters
     ----------
@@ -66,6 +66,8 @@ class Store:
         self.services: dict[str, Service] = {}
         self.tasks: dict[str, Task] = {}
         self.networks: dict[str, Network] = {}
+        self.secrets: dict[str, Secret] = {}
+        self.configs: dict[str, Config] = {}
         self._hostnames: dict[str, str] = {}  # hostname -> node id, first node wins
         self._by_service: defaultdict[str, dict[str, Task]] = defaultdict(dict)
         self._by_node: defaultdict[str, dict[str, Task]] = defaultdict(dict)
@@ -178,6 +180,39 @@ class Store:
         """Remove a network."""
         network = self.networks.pop(network_id)
         self._publish(NetworkEvent(_DELETE, network))
+
+    # ------------------------------------------------------- secrets, configs
+    # No trace records and no watch events: nothing reacts to them, and a
+    # secret's data must never reach the trace.
+    def create_secret(self, secret: Secret) -> None:
+        """Add a secret."""
+        self.secrets[secret.id] = secret
+
+    def delete_secret(self, secret_id: str) -> None:
+        """Remove a secret."""
+        del self.secrets[secret_id]
+
+    def secret_by_name(self, name: str) -> Secret | None:
+        """The secret called ``name`` (names are unique)."""
+        for secret in self.secrets.values():
+            if secret.spec.name == name:
+                return secret
+        return None
+
+    def create_config(self, config: Config) -> None:
+        """Add a config."""
+        self.configs[config.id] = config
+
+    def delete_config(self, config_id: str) -> None:
+        """Remove a config."""
+        del self.configs[config_id]
+
+    def config_by_name(self, name: str) -> Config | None:
+        """The config called ``name`` (names are unique)."""
+        for config in self.configs.values():
+            if config.spec.name == name:
+                return config
+        return None
 
     # ------------------------------------------------------------------ tasks
     def create_task(self, task: Task) -> None:

@@ -13,12 +13,21 @@
 * :func:`save` (:mod:`~swarmsim.viz.output`) writes a figure as PNG, SVG or
   PDF without timestamps or version strings, so the same trace always gives
   byte-identical files.
+* :func:`lesson_figure` and :func:`save_lesson_plot` (:mod:`~swarmsim.viz.lesson`)
+  draw a whole run for a class: the task timeline (or, past 30 nodes, lanes of
+  node groups, :mod:`~swarmsim.viz.lanes`), the replica panel of every
+  service and the commands as numbered markers (:mod:`~swarmsim.viz.commands`),
+  versions coloured by image (:mod:`~swarmsim.viz.versions`), texts in
+  English or Spanish (:mod:`~swarmsim.viz.i18n`).
+* :func:`save_animation` (:mod:`~swarmsim.viz.animate`) writes the cluster as
+  an animated GIF.
 * Colours and legend texts are in :mod:`~swarmsim.viz.style`.
 
 The plotting functions never touch :mod:`matplotlib.pyplot` nor the global
 backend: without ``ax`` they build a :class:`matplotlib.figure.Figure` with an
-Agg canvas, which works headless, in scripts and in notebooks (end a notebook
-cell with ``ax.figure`` to display it).
+Agg canvas, which works headless and in scripts; the figure shows itself in a
+notebook without ``%matplotlib inline`` (end a cell with ``ax.figure`` or the
+figure :func:`lesson_figure` returns).
 
 Examples
 --------
@@ -36,7 +45,9 @@ True
 
 from __future__ import annotations
 
+from swarmsim.viz.animate import save_animation
 from swarmsim.viz.gantt import plot_tasks, task_gantt
+from swarmsim.viz.lesson import lesson_figure, save_lesson_plot
 from swarmsim.viz.output import save
 from swarmsim.viz.replicas import plot_replicas, replicas_over_time
 from swarmsim.viz.style import (
@@ -47,6 +58,7 @@ from swarmsim.viz.style import (
     state_group,
 )
 from swarmsim.viz.tasks import NodeRow, Segment, TaskBar, node_rows, task_bars
+from swarmsim.viz.versions import version_palette
 
 __all__ = [
     "GROUP_COLORS",
@@ -56,12 +68,16 @@ __all__ = [
     "NodeRow",
     "Segment",
     "TaskBar",
+    "lesson_figure",
     "node_rows",
     "plot_replicas",
     "plot_tasks",
     "replicas_over_time",
     "save",
+    "save_animation",
+    "save_lesson_plot",
     "state_group",
     "task_bars",
     "task_gantt",
+    "version_palette",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
@@ -12,10 +13,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from swarmsim.trace import TraceRecord
+from swarmsim.viz.fills import SegmentFills
+from swarmsim.viz.i18n import check_lang, text
 from swarmsim.viz.style import (
-    DARK_GROUPS,
     GROUP_COLORS,
-    GROUP_LABELS,
     LABEL_FONTSIZE,
     NODE_SHADES,
     TERMINAL,
@@ -27,7 +28,8 @@ from swarmsim.viz.style import (
     text_px,
     time_label,
 )
-from swarmsim.viz.tasks import TaskBar, scan
+from swarmsim.viz.tasks import NodeRow, TaskBar, scan
+from swarmsim.viz.versions import VersionPalette
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -53,56 +55,30 @@ def _pack(bars: Sequence[TaskBar], extent: Mapping[str, float], gap: float) -> d
     return lanes
 
 
-def task_gantt(
+@dataclass(slots=True)
+class _Layout:
+    bars: list[TaskBar]
+    nodes: list[NodeRow]
+    end: float
+    order: list[str]  # node ids top to bottom ("" for never-assigned tasks)
+    lanes: dict[str, int]  # task id -> lane in its row
+    offsets: dict[str, float]  # node id -> top of its row
+    heights: dict[str, int]  # node id -> lanes in its row
+    total: float
+    extent: dict[str, float]  # task id -> where its bar visually ends
+    hostnames: dict[str, str]
+
+
+def _layout(
     trace: Iterable[TraceRecord],
-    *,
-    service: str | None = None,
-    node_names: Mapping[str, str] | None = None,
-    ax: Axes | None = None,
-    until: float | None = None,
-    terminal_width: float | None = None,
-) -> Axes:
-    """Draw one row per node and one bar per task, coloured by observed state.
-
-    Each bar starts when the task is created and is split into segments
-    coloured by observed state (:data:`STATE_COLORS`): new…assigned yellow,
-    preparing…starting light blue, running blue, then a terminal cap (failed
-    red, shutdown grey, complete green, rejected dark red).  A hatched overlay
-    marks a task asked to stop whose observed state is not yet terminal (a
-    stopping task, or a stale state on a node that is down).  Tasks overlapping
-    in time on one node are stacked in lanes.  Each node row shades the spans
-    when the node was down (light red), drained (grey hatching) or paused, and
-    a vertical line marks where it went down (red) or came back (green).
-
-    Parameters
-    ----------
-    trace
-        The records (a :class:`~swarmsim.trace.Trace`), in time order.
-    service
-        Draw only the tasks of this service (every node still gets its row).
-    node_names
-        Node id → hostname; defaults to the hostnames in the node records.
-    ax
-        The axes to draw into; a new Agg-backed figure when None.
-    until
-        Draw up to this virtual time; the last record when None.
-    terminal_width
-        How long (seconds) a terminal state is drawn after the task stopped,
-        unless it was deleted earlier; 2% of the time axis when None, and
-        ``math.inf`` draws it until deletion.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes.  Its collections have gids: ``state:<group>`` (segments of a
-        colour group), ``stopping``, ``tasks`` (one outline per task, in
-        creation order), ``node:down``, ``node:drained``, ``node:paused``,
-        ``marker:down`` and ``marker:up``.
-    """
+    service: str | None,
+    until: float | None,
+    terminal_width: float | None,
+) -> _Layout:
+    """Rows and lanes of the chart: nodes in order of appearance, overlapping tasks stacked."""
     bars, nodes, end = scan(trace, service, until)
     end = end if end > 0 else 1.0
     cap = 0.02 * end if terminal_width is None else terminal_width
-    names = dict(node_names or {})
 
     # rows: nodes in order of appearance, then unknown node ids, then unassigned tasks
     order = [row.id for row in nodes]
@@ -137,6 +113,79 @@ def task_gantt(
         heights[node_id] = max(1, max(packed.values(), default=0) + 1)
         total += heights[node_id]
 
+    return _Layout(bars, nodes, end, order, lanes, offsets, heights, total, extent, hostnames)
+
+
+def gantt_lanes(
+    trace: Iterable[TraceRecord], *, service: str | None = None, until: float | None = None
+) -> int:
+    """How many lanes (bar heights) :func:`task_gantt` stacks, to size a figure before drawing."""
+    return int(_layout(trace, service, until, None).total)
+
+
+def task_gantt(
+    trace: Iterable[TraceRecord],
+    *,
+    service: str | None = None,
+    node_names: Mapping[str, str] | None = None,
+    ax: Axes | None = None,
+    until: float | None = None,
+    terminal_width: float | None = None,
+    palette: VersionPalette | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Draw one row per node and one bar per task, coloured by observed state.
+
+    Each bar starts when the task is created and is split into segments
+    coloured by observed state (:data:`STATE_COLORS`): new…assigned yellow,
+    preparing…starting light blue, running blue, then a terminal cap (failed
+    red, shutdown grey, complete green, rejected dark red).  A hatched overlay
+    marks a task asked to stop whose observed state is not yet terminal (a
+    stopping task, or a stale state on a node that is down).  Tasks overlapping
+    in time on one node are stacked in lanes.  Each node row shades the spans
+    when the node was down (light red), drained (grey hatching) or paused, and
+    a vertical line marks where it went down (red) or came back (green).
+
+    Parameters
+    ----------
+    trace
+        The records (a :class:`~swarmsim.trace.Trace`), in time order.
+    service
+        Draw only the tasks of this service (every node still gets its row).
+    node_names
+        Node id → hostname; defaults to the hostnames in the node records.
+    ax
+        The axes to draw into; a new Agg-backed figure when None.
+    until
+        Draw up to this virtual time; the last record when None.
+    terminal_width
+        How long (seconds) a terminal state is drawn after the task stopped,
+        unless it was deleted earlier; 2% of the time axis when None, and
+        ``math.inf`` draws it until deletion.
+    palette
+        Colour tasks by version instead of by state (:mod:`~swarmsim.viz.versions`):
+        running in the version's colour, new…starting in a light tint of it,
+        failed/rejected vermillion and cross-hatched, complete/shutdown grey.
+    lang
+        Language of the title and legend (``en`` or ``es``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes.  Its collections have gids: ``state:<group>`` (segments of a
+        colour group), ``stopping``, ``tasks`` (one outline per task, in
+        creation order), ``node:down``, ``node:drained``, ``node:paused``,
+        ``marker:down`` and ``marker:up``; with a ``palette`` the segments
+        are ``version:<label>`` (running) and ``starting:<label>`` per version
+        and ``state:<group>`` for the other groups.
+    """
+    check_lang(lang)
+    layout = _layout(trace, service, until, terminal_width)
+    bars, nodes, end, order = layout.bars, layout.nodes, layout.end, layout.order
+    lanes, offsets, heights, total = layout.lanes, layout.offsets, layout.heights, layout.total
+    extent, hostnames = layout.extent, layout.hostnames
+    names = dict(node_names or {})
+
     if ax is None:
         ax = new_axes(11.0, min(14.0, max(2.6, 1.2 + 0.42 * total)))
     margin = 0.01 * end
@@ -157,7 +206,8 @@ def task_gantt(
     handles: list[Artist] = []
     legend_shade: list[Artist] = []
     for kind, verts in shade.items():
-        color, alpha, hatch, label = NODE_SHADES[kind]
+        color, alpha, hatch, _ = NODE_SHADES[kind]
+        label = text(f"node:{kind}", lang)
         coll = PolyCollection(
             verts,
             facecolors=color,
@@ -182,7 +232,7 @@ def task_gantt(
             )
 
     # task segments, stopping overlay, outlines and labels
-    seg_verts: dict[str, list[list[tuple[float, float]]]] = {g: [] for g in GROUP_COLORS}
+    fills = SegmentFills(palette, lang)
     stop_verts: list[list[tuple[float, float]]] = []
     outlines: list[list[tuple[float, float]]] = []
     half = 0.36
@@ -194,40 +244,29 @@ def task_gantt(
             x1 = min(seg.end, visual)
             if x1 <= seg.start and seg.end > seg.start:
                 continue
-            seg_verts[state_group(seg.state)].append(rect(seg.start, x1, y0, y1))
+            fills.add(bar, state_group(seg.state), rect(seg.start, x1, y0, y1))
             if seg.stopping:
                 stop_verts.append(rect(seg.start, x1, y0, y1))
         outlines.append(rect(bar.created, visual, y0, y1))
         place = _label_place(bar, visual, text_px(bar.label, ax) + 6, px_x)
         if place is not None and 2 * half * px_y >= LABEL_FONTSIZE * 1.3:
             x, group = place
-            text = ax.text(
+            shown = ax.text(
                 x,
                 yc,
                 bar.label,
                 ha="center",
                 va="center",
                 fontsize=LABEL_FONTSIZE,
-                color="white" if group in DARK_GROUPS else "black",
+                color="white" if fills.dark(bar, group) else "black",
                 zorder=5,
                 clip_on=True,
             )
             clip = Rectangle(
                 (bar.created, y0), visual - bar.created, 2 * half, transform=ax.transData
             )
-            text.set_clip_path(clip)
-    for group, verts in seg_verts.items():
-        coll = PolyCollection(
-            verts,
-            facecolors=GROUP_COLORS[group],
-            edgecolors="none",
-            linewidths=0,
-            zorder=2,
-            gid=f"state:{group}",
-        )
-        ax.add_collection(coll, autolim=False)
-        if verts:
-            handles.append(Patch(facecolor=GROUP_COLORS[group], label=GROUP_LABELS[group]))
+            shown.set_clip_path(clip)
+    handles.extend(fills.draw(ax))
     stop_coll = PolyCollection(
         stop_verts,
         facecolors="none",
@@ -245,7 +284,7 @@ def task_gantt(
                 edgecolor="#ffffffb0",
                 hatch="////",
                 linewidth=0,
-                label="asked to stop",
+                label=text("stopping", lang),
             )
         )
     thin = px_y < 8  # many lanes: hairline outlines so the colours still show
@@ -259,10 +298,8 @@ def task_gantt(
     )
     ax.add_collection(outline_coll, autolim=False)
 
-    for kind, color, label in (
-        ("down", "#c00000", "node went down"),
-        ("up", "#1a9850", "node came back"),
-    ):
+    for kind, color in (("down", "#c00000"), ("up", "#1a9850")):
+        label = text(f"marker:{kind}", lang)
         lines = LineCollection(
             marks[kind], colors=color, linewidths=1.8, zorder=4, gid=f"marker:{kind}"
         )
@@ -272,13 +309,15 @@ def task_gantt(
 
     # axes furniture
     centres = [offsets[n] + heights[n] / 2 for n in order]
-    labels = [names.get(n) or hostnames.get(n) or (n[:12] if n else "(unassigned)") for n in order]
+    unassigned = text("unassigned", lang)
+    labels = [names.get(n) or hostnames.get(n) or (n[:12] if n else unassigned) for n in order]
     ax.set_yticks(centres, labels)
     ax.tick_params(axis="y", length=0)
     for node_id in order[1:]:
         ax.axhline(offsets[node_id], color="#bbbbbb", linewidth=0.8, zorder=1)
-    time_label(ax)
-    ax.set_title(f"Tasks of {service} per node" if service else "Tasks per node")
+    time_label(ax, lang)
+    title = text("title:tasks of", lang, service=service) if service else text("title:tasks", lang)
+    ax.set_title(title)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
     handles.extend(legend_shade)

@@ -9,10 +9,10 @@ numbers as :func:`~swarmsim.metrics.update_reports` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
@@ -20,6 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from swarmsim.metrics import StepSeries, replica_timeline
 from swarmsim.trace import TraceRecord
+from swarmsim.viz.i18n import check_lang, text
 from swarmsim.viz.style import (
     LABEL_FONTSIZE,
     UPDATE_COLORS,
@@ -29,40 +30,48 @@ from swarmsim.viz.style import (
     text_px,
     time_label,
 )
+from swarmsim.viz.versions import VersionPalette
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
 _Chunk = tuple[list[float], list[float], list[float]]  # times, lower, upper
+K = TypeVar("K", bound=Hashable)
 
 
-def _version_stack(by_version: Mapping[int, StepSeries], end: float) -> dict[int, list[_Chunk]]:
+def stack_series(by_version: Mapping[K, StepSeries], end: float) -> dict[K, list[_Chunk]]:
     """Stacked step areas of the per-version counts (older versions at the bottom).
+
+    Versions stack in the order of ``by_version``.
 
     One sweep over the change points; each instant costs the number of versions
     running then, so the work stays linear in the trace for a few live versions.
     """
+    rank = {version: i for i, version in enumerate(by_version)}
     events = sorted(
-        (t, version, value)
+        (t, rank[version], value)
         for version, series in by_version.items()
         for t, value in zip(series.times, series.values, strict=True)
     )
-    chunks: dict[int, list[_Chunk]] = {}
-    active: dict[int, int] = {}
-    previous: dict[int, tuple[float, float]] = {}
+    keys = list(by_version)
+    chunks: dict[K, list[_Chunk]] = {}
+    active: dict[K, int] = {}
+    previous: dict[K, tuple[float, float]] = {}
 
     def emit(t: float) -> None:
         nonlocal previous
-        current: dict[int, tuple[float, float]] = {}
+        current: dict[K, tuple[float, float]] = {}
         base = 0.0
-        for version in sorted(active):
+        for version in sorted(active, key=rank.__getitem__):
             current[version] = (base, base + active[version])
             base += active[version]
-        closing = [(v, span) for v, span in previous.items() if v not in current]
-        for version, (lo, hi) in [*current.items(), *closing]:
-            if version not in previous:
-                chunks.setdefault(version, []).append(([], [], []))
-            xs, los, his = chunks[version][-1]
+        closing: list[tuple[K, tuple[float, float]]] = [
+            (v, span) for v, span in previous.items() if v not in current
+        ]
+        for key, (lo, hi) in [*current.items(), *closing]:
+            if key not in previous:
+                chunks.setdefault(key, []).append(([], [], []))
+            xs, los, his = chunks[key][-1]
             if xs and xs[-1] == t:  # a change exactly at the end: nothing left to draw
                 continue
             xs.append(t)
@@ -71,7 +80,8 @@ def _version_stack(by_version: Mapping[int, StepSeries], end: float) -> dict[int
         previous = current
 
     for t, group in groupby(events, key=itemgetter(0)):
-        for _, version, value in group:
+        for _, index, value in group:
+            version = keys[index]
             if value:
                 active[version] = value
             else:
@@ -88,6 +98,8 @@ def replicas_over_time(
     *,
     ax: Axes | None = None,
     until: float | None = None,
+    palette: VersionPalette | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Draw the task counts of one service over virtual time, with update bands.
 
@@ -114,18 +126,26 @@ def replicas_over_time(
         The axes to draw into; a new Agg-backed figure when None.
     until
         Draw up to this virtual time; the last record when None.
+    palette
+        Stack the areas by image instead (``running redis:3.0.6``, from
+        :attr:`~swarmsim.metrics.ReplicaTimeline.by_image`), in the version
+        colours of :mod:`~swarmsim.viz.versions`, even for a single image.
+    lang
+        Language of the labels (``en`` or ``es``).
 
     Returns
     -------
     matplotlib.axes.Axes
         The axes; its lines are labelled as above, the version areas have gids
-        ``version:<N>`` and the bands ``update:<state>``.
+        ``version:<N>`` (``image:<image>`` with a palette) and the bands
+        ``update:<state>``.
 
     Raises
     ------
     InvalidArgument
         When the trace has no record of ``service``.
     """
+    check_lang(lang)
     data = replica_timeline(trace, service, until=until)
     end = data.end if data.end > data.start else data.start + 1.0
     if ax is None:
@@ -143,35 +163,44 @@ def replicas_over_time(
             linewidth=5,
             alpha=0.35,
             solid_capstyle="butt",
-            label="replicas (spec)",
+            label=text("replicas", lang),
             zorder=2,
         )
-    step(data.running, color="#111111", linewidth=2.0, label="running", zorder=3)
-    if len(data.by_version) > 1:
-        palette = mpl.colormaps["tab10"]
-        stack = _version_stack(data.by_version, end)
-        for i, version in enumerate(data.by_version):
-            label = f"running v{version}"
-            for xs, los, his in stack.get(version, []):
-                ax.fill_between(
-                    xs,
-                    los,
-                    his,
-                    step="post",
-                    color=palette(i % 10),
-                    alpha=0.45,
-                    linewidth=0,
-                    label=label,
-                    zorder=1,
-                    gid=f"version:{version}",
-                )
-                label = "_nolegend_"
+    step(data.running, color="#111111", linewidth=2.0, label=text("state:running", lang), zorder=3)
+    areas: list[tuple[str, object, str, list[_Chunk]]] = []  # gid, colour, label, chunks
+    if palette is not None:
+        image_stack = stack_series(data.by_image, end)
+        for image in data.by_image:
+            version = palette.by_image(service, image)
+            label = text("running on", lang, version=version.image)
+            areas.append((f"image:{image}", version.color, label, image_stack[image]))
+    elif len(data.by_version) > 1:
+        tab10 = mpl.colormaps["tab10"]
+        stack = stack_series(data.by_version, end)
+        for i, number in enumerate(data.by_version):
+            label = text("running on", lang, version=f"v{number}")
+            areas.append((f"version:{number}", tab10(i % 10), label, stack.get(number, [])))
+    for gid, color, label, chunks in areas:
+        for xs, los, his in chunks:
+            ax.fill_between(
+                xs,
+                los,
+                his,
+                step="post",
+                color=color,
+                alpha=0.45,
+                linewidth=0,
+                label=label,
+                zorder=1,
+                gid=gid,
+            )
+            label = "_nolegend_"
     step(
         data.desired_running,
         color="#6a3d9a",
         linewidth=1.2,
         linestyle=(0, (2, 2)),
-        label="desired running",
+        label=text("desired", lang),
         zorder=5,
     )
 
@@ -188,7 +217,8 @@ def replicas_over_time(
     px_x, _ = px_per_unit(ax, end - data.start + 2 * margin, 1.0)
     seen: set[str] = set()
     for span in data.updates:
-        color, text = UPDATE_COLORS[span.state]
+        color, _ = UPDATE_COLORS[span.state]
+        band = text(f"update:{span.state}", lang)
         ax.axvspan(
             span.start,
             span.end,
@@ -197,14 +227,14 @@ def replicas_over_time(
             linewidth=0,
             zorder=0.5,
             gid=f"update:{span.state}",
-            label=text if span.state not in seen else "_nolegend_",
+            label=band if span.state not in seen else "_nolegend_",
         )
         seen.add(span.state)
-        if (span.end - span.start) * px_x >= text_px(text, ax) + 4:
+        if (span.end - span.start) * px_x >= text_px(band, ax) + 4:
             ax.text(
                 span.start,
                 0.97,
-                f" {text}",
+                f" {band}",
                 transform=ax.get_xaxis_transform(),
                 ha="left",
                 va="top",
@@ -213,9 +243,9 @@ def replicas_over_time(
                 zorder=6,
                 clip_on=True,
             )
-    time_label(ax)
-    ax.set_ylabel("tasks")
-    ax.set_title(f"Running tasks of {service}")
+    time_label(ax, lang)
+    ax.set_ylabel(text("tasks", lang))
+    ax.set_title(text("title:replicas", lang, service=service))
     ax.grid(color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
     outside_legend(ax)

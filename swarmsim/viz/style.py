@@ -7,6 +7,7 @@ are for those modules, not part of the :mod:`swarmsim.viz` API.
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
@@ -14,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from swarmsim.api.enums import TaskState
+from swarmsim.viz.i18n import TEXTS, text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,17 +34,8 @@ GROUP_COLORS: dict[str, str] = {
     "orphaned": "#5b4636",
 }
 
-#: Legend text of each group of task states.
-GROUP_LABELS: dict[str, str] = {
-    "pending": "new…assigned",
-    "starting": "preparing…starting",
-    "running": "running",
-    "complete": "complete",
-    "shutdown": "shutdown",
-    "failed": "failed",
-    "rejected": "rejected",
-    "orphaned": "remove/orphaned",
-}
+#: Legend text of each group of task states (English; see :mod:`~swarmsim.viz.i18n`).
+GROUP_LABELS: dict[str, str] = {group: TEXTS[f"state:{group}"][0] for group in GROUP_COLORS}
 
 # groups dark enough for white bar labels
 DARK_GROUPS = frozenset({"running", "failed", "rejected", "orphaned", "complete"})
@@ -90,18 +83,21 @@ STATE_COLORS: dict[str, str] = {s: GROUP_COLORS[g] for s, g in _STATE_GROUP.item
 
 #: Band colour and legend text of each in-progress service update state.
 UPDATE_COLORS: dict[str, tuple[str, str]] = {
-    "updating": ("#4e79a7", "updating"),
-    "paused": ("#f28e2b", "update paused"),
-    "rollback_started": ("#e15759", "rolling back"),
-    "rollback_paused": ("#b07aa1", "rollback paused"),
+    state: (color, TEXTS[f"update:{state}"][0])
+    for state, color in (
+        ("updating", "#4e79a7"),
+        ("paused", "#f28e2b"),
+        ("rollback_started", "#e15759"),
+        ("rollback_paused", "#b07aa1"),
+    )
 }
 
 NODE_DOWN = frozenset({"down", "disconnected"})
 # node row shading: colour, alpha, hatch, legend text
 NODE_SHADES: dict[str, tuple[str, float, str | None, str]] = {
-    "down": ("#f4a3a3", 0.35, None, "node down"),
-    "drained": ("#c7c7c7", 0.45, "\\\\", "node drained"),
-    "paused": ("#fde68a", 0.45, None, "node paused"),
+    "down": ("#f4a3a3", 0.35, None, TEXTS["node:down"][0]),
+    "drained": ("#c7c7c7", 0.45, "\\\\", TEXTS["node:drained"][0]),
+    "paused": ("#fde68a", 0.45, None, TEXTS["node:paused"][0]),
 }
 LABEL_FONTSIZE = 7.5
 
@@ -109,19 +105,39 @@ LABEL_FONTSIZE = 7.5
 # ------------------------------------------------------------------ helpers
 
 
-def new_axes(width: float, height: float) -> Axes:
-    """Axes on a new constrained-layout figure with an Agg canvas (no pyplot)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+class InlineFigure(Figure):
+    """A figure that shows itself in a notebook: Jupyter calls :meth:`_repr_png_`.
+
+    A plain :class:`~matplotlib.figure.Figure` only displays inline once
+    pyplot's inline backend is loaded (``%matplotlib inline``); this one needs nothing.
+    """
+
+    def _repr_png_(self) -> bytes:
+        """The figure as PNG bytes (what a notebook cell shows)."""
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        return buffer.getvalue()
+
+
+def new_figure(width: float, height: float) -> InlineFigure:
+    """A new constrained-layout :class:`InlineFigure` with an Agg canvas (no pyplot)."""
+    fig = InlineFigure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
-    return fig.add_subplot()
+    return fig
 
 
-def time_label(ax: Axes) -> None:
+def new_axes(width: float, height: float) -> Axes:
+    """Axes on a :func:`new_figure`."""
+    return new_figure(width, height).add_subplot()
+
+
+def time_label(ax: Axes, lang: str = "en") -> None:
     """Label the time axis, unless a subplot below shares it (``sharex``)."""
+
     spec = ax.get_subplotspec()
     shared = len(ax.get_shared_x_axes().get_siblings(ax)) > 1
     if spec is None or not shared or spec.is_last_row():
-        ax.set_xlabel("virtual time (s)")
+        ax.set_xlabel(text("time", lang))
 
 
 def outside_legend(ax: Axes, handles: Sequence[Artist] | None = None) -> None:

@@ -247,3 +247,24 @@ def test_sleep_is_capped_at_30_days(
     assert code == 1
     assert "$ sleep 721h\nsleep: at most 720h0m0s at a time\n" in out
     assert out.endswith("$ time\nt=720h0m0s (2026-01-31 00:00:00 +0000 UTC)\n")
+
+
+def test_interactive_continuation_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = iter(["docker node update \\", "  --availability drain worker1", "# a note"])
+    prompts: list[str] = []
+
+    def fake_input(prompt: str) -> str:
+        prompts.append(prompt)
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    out, err = io.StringIO(), io.StringIO()
+    swarm = Swarm(seed=0)
+    assert Shell(swarm).run(io.StringIO(), out, err, interactive=True) == 0
+    assert prompts == ["manager1$ ", "> ", "manager1$ ", "manager1$ "]
+    assert (out.getvalue(), err.getvalue()) == ("worker1\n", "")
+    recorded = [r.detail for r in swarm.trace if r.kind == "command"]
+    assert recorded == ["docker node update \\\n  --availability drain worker1"]

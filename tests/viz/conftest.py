@@ -104,3 +104,27 @@ def global_swarm() -> Swarm:
     create(swarm, spec(image="nginx:1", mode=ServiceMode.GLOBAL))
     swarm.advance(20)
     return swarm
+
+
+@pytest.fixture(scope="session")
+def drain_run() -> Swarm:
+    """The drain lesson: redis x3, worker1 drained at ~38 s and made active at ~68 s."""
+    from viz.lessons import DRAIN, lesson
+
+    return lesson(DRAIN)
+
+
+@pytest.fixture(scope="session")
+def paused_run() -> Swarm:
+    """redis:3.0.6 x3 updated to a bad redis:3.0.7 (paused), then rolled back."""
+    from viz.lessons import UPDATE_PAUSED, lesson
+
+    return lesson(UPDATE_PAUSED)
+
+
+@pytest.fixture(scope="session")
+def loss_run() -> Swarm:
+    """web x6 on 3 nodes; worker2 fails at ~38 s and recovers at ~98 s."""
+    from viz.lessons import NODE_LOSS, lesson
+
+    return lesson(NODE_LOSS)

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class Output:
-    """What a command prints, split into standard output and standard error."""
+    """What a command prints (standard output and error) and the standard input it gets."""
 
     stdout: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
+    stdin: bytes | None = None  # what a shell pipe feeds the command, if anything
 
     def write(self, text: str) -> None:
         """Append ``text`` to standard output (add the newline yourself)."""
@@ -65,15 +66,23 @@ def command(*path: str) -> Callable[[Handler], Handler]:
 
 def _load_commands() -> None:
     # importing the modules registers their handlers
-    from swarmsim.cli.docker import network, node, service, swarm, system  # noqa: F401
+    from swarmsim.cli.docker import (  # noqa: F401
+        config,
+        network,
+        node,
+        secret,
+        service,
+        swarm,
+        system,
+    )
 
 
-def run_argv(swarm: Swarm, argv: list[str]) -> CommandResult:
-    """Run ``docker`` with ``argv`` (the words after ``docker``)."""
+def run_argv(swarm: Swarm, argv: list[str], stdin: bytes | None = None) -> CommandResult:
+    """Run ``docker`` with ``argv`` (the words after ``docker``), ``stdin`` piped in."""
     from swarmsim.swarm import CommandResult
 
     _load_commands()
-    out = Output()
+    out = Output(stdin=stdin)
     code = 0
     try:
         handler, rest = _resolve(argv)
@@ -127,7 +136,7 @@ def _resolve(argv: list[str]) -> tuple[Handler, list[str]]:
     raise DockerCLIError(f"docker: unknown command: docker {words[0]} {words[1]}", 1)
 
 
-def run_command_line(swarm: Swarm, line: str) -> CommandResult:
+def run_command_line(swarm: Swarm, line: str, stdin: bytes | None = None) -> CommandResult:
     """Split ``line`` like a shell and run it; the first word must be ``docker``."""
     from swarmsim.cli.shellwords import split_command_line
     from swarmsim.swarm import CommandResult
@@ -138,4 +147,4 @@ def run_command_line(swarm: Swarm, line: str) -> CommandResult:
         return CommandResult("", f"{error}\n", 2)
     if not words or words[0] != "docker":
         return CommandResult("", f"not a docker command: {line.strip()}\n", 127)
-    return run_argv(swarm, words[1:])
+    return run_argv(swarm, words[1:], stdin)

@@ -17,7 +17,7 @@ IPAM options are not simulated.  Removing ``ingress`` asks for confirmation as
 docker does and the simulated answer is always "no".  ``network inspect``
 prints a shortened JSON document (no ``Containers`` or ``Peers`` details);
 its ``--format`` takes the templates of :mod:`swarmsim.cli.docker.inspect`, and
-``ls`` has no ``--format`` flag.
+``ls --format`` those of :mod:`swarmsim.cli.docker.formatter`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from weakref import WeakKeyDictionary
 
 from swarmsim.api.objects import Network
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.formatter import choose_format, format_rows, labels_text
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
@@ -37,9 +38,9 @@ from swarmsim.cli.docker.system import (
     natural_key,
     parse_filters,
 )
-from swarmsim.cli.docker.timefmt import rfc3339nano
+from swarmsim.cli.docker.timefmt import go_time, rfc3339nano
 from swarmsim.cli.flags import FlagKind, FlagSpec
-from swarmsim.cli.tabwriter import render_table
+from swarmsim.cli.gotemplate import Struct
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi import check_filter_names, require_leader
@@ -135,6 +136,7 @@ _LS = Command(
     "List networks",
     (
         FILTER_FLAG,
+        FlagSpec("format", None, FlagKind.STRING, help="Format output using a custom template"),
         FlagSpec("no-trunc", None, FlagKind.BOOL, help="Do not truncate the output"),
         FlagSpec("quiet", "q", FlagKind.BOOL, help="Only display network IDs"),
     ),
@@ -263,12 +265,48 @@ def network_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
     rows = [r for r in _rows(swarm) if _matches(r, filters)]
     rows.sort(key=lambda r: natural_key(r[1]))
     width = None if parsed.get_bool("no-trunc") else 12
-    if parsed.get_bool("quiet"):
-        out.write("".join(f"{r[0][:width]}\n" for r in rows))
-        return
-    table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]
-    table += [[r[0][:width], r[1], r[2], r[3]] for r in rows]
-    out.write(render_table(table))
+    found: dict[str, LocalNetwork | Network] = {n.id: n for n in local_networks(swarm).values()}
+    found.update((n.id, n) for n in list_networks(swarm.ctx))
+    contexts = (_ls_row(found[r[0]], r[3], width) for r in rows)
+    quiet = parsed.get_bool("quiet")
+    fmt = choose_format(parsed.get_str("format") or "", _LS_TABLE, quiet=quiet, raw=_LS_RAW)
+    out.write(format_rows(fmt, contexts, _LS_HEADER))
+
+
+_LS_TABLE = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}"
+_LS_RAW = (
+    "network_id: {{.ID}}\\nname: {{.Name}}\\ndriver: {{.Driver}}\\nscope: {{.Scope}}\\n",
+    "network_id: {{.ID}}",
+)
+_LS_HEADER = {
+    "ID": "NETWORK ID",
+    "Name": "NAME",
+    "Driver": "DRIVER",
+    "Scope": "SCOPE",
+    "IPv4": "IPV4",
+    "IPv6": "IPV6",
+    "Internal": "INTERNAL",
+    "Labels": "LABELS",
+    "CreatedAt": "CREATED AT",
+}
+
+
+def _ls_row(network: LocalNetwork | Network, scope: str, width: int | None) -> Struct:
+    """docker's ``networkContext`` of one network."""
+    labels = dict(network.labels)
+    fields = {
+        "ID": network.id[:width],
+        "Name": network.name,
+        "Driver": network.driver,
+        "Scope": scope,
+        "IPv4": "true",
+        "IPv6": "false",
+        "Internal": "true" if getattr(network, "internal", False) else "false",
+        "Labels": labels_text(network.labels),
+        "Label": lambda name: labels.get(name, ""),
+        "CreatedAt": go_time(network.created_at),
+    }
+    return Struct("*network.networkContext", fields)
 
 
 def _find(swarm: Swarm, ref: str) -> LocalNetwork | Network:
@@ -359,4 +397,4 @@ def network_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
         return
     require_leader(swarm.ctx)
     fmt = parsed.get_str("format") or ""
-    inspect_refs(parsed.args, lambda r: network_json(swarm, _find(swarm, r)), fmt, out)
+    inspect_refs(parsed.args, lambda r: network_json(swarm, _find(swarm, r)), fmt, out, "network")

@@ -12,7 +12,8 @@ Differences
 The JSON and pretty forms omit ``TLSInfo`` (no certificates are simulated);
 ``Version.Index`` counts the node's committed changes instead of being a Raft
 index.  ``inspect --format`` accepts ``pretty`` and the templates of
-:mod:`swarmsim.cli.docker.inspect`; ``ls`` and ``ps`` have no ``--format`` flag.
+:mod:`swarmsim.cli.docker.inspect`; ``ls`` and ``ps`` take ``--format`` tables and
+templates (:mod:`swarmsim.cli.docker.formatter`); ``TLSStatus`` is always ``Ready``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from swarmsim.api.enums import NodeRole, pretty
 from swarmsim.api.objects import Node, Task
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.formatter import choose_format, format_rows
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
@@ -34,7 +36,7 @@ from swarmsim.cli.docker.system import (
 from swarmsim.cli.docker.tasks import filter_tasks, render_tasks
 from swarmsim.cli.docker.timefmt import pretty_time, rfc3339nano
 from swarmsim.cli.flags import FlagKind, FlagSpec
-from swarmsim.cli.tabwriter import render_table
+from swarmsim.cli.gotemplate import Struct
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.manager.controlapi.node import get_node, list_nodes, remove_node, update_node
 from swarmsim.units import format_bytes_binary
@@ -68,7 +70,11 @@ _LS = Command(
     "docker node ls",
     "ls [OPTIONS]",
     "List nodes in the swarm",
-    (FILTER_FLAG, QUIET_FLAG),
+    (
+        FILTER_FLAG,
+        FlagSpec("format", None, FlagKind.STRING, help="Format output using a custom template"),
+        QUIET_FLAG,
+    ),
     max_args=0,
     aliases=("list",),
 )
@@ -78,6 +84,7 @@ _PS = Command(
     "List tasks running on one or more nodes, defaults to current node",
     (
         FILTER_FLAG,
+        FlagSpec("format", None, FlagKind.STRING, help="Pretty-print tasks using a Go template"),
         FlagSpec("no-resolve", None, FlagKind.BOOL, help="Do not map IDs to Names"),
         FlagSpec("no-trunc", None, FlagKind.BOOL, help="Do not truncate output"),
         FlagSpec("quiet", "q", FlagKind.BOOL, help="Only display task IDs"),
@@ -246,6 +253,42 @@ def node_pretty(swarm: Swarm, node: Node) -> str:
 # ---------------------------------------------------------------------------- commands
 
 
+_LS_TABLE = (
+    "table {{.ID}} {{if .Self}}*{{else}} {{ end }}\t{{.Hostname}}\t{{.Status}}\t"
+    "{{.Availability}}\t{{.ManagerStatus}}\t{{.EngineVersion}}"
+)
+_LS_RAW = (
+    "node_id: {{.ID}}\\nhostname: {{.Hostname}}\\nstatus: {{.Status}}\\n"
+    "availability: {{.Availability}}\\nmanager_status: {{.ManagerStatus}}\\n",
+    "node_id: {{.ID}}",
+)
+_LS_HEADER = {
+    "ID": "ID",
+    "Self": "",
+    "Hostname": "HOSTNAME",
+    "Status": "STATUS",
+    "Availability": "AVAILABILITY",
+    "ManagerStatus": "MANAGER STATUS",
+    "EngineVersion": "ENGINE VERSION",
+    "TLSStatus": "TLS STATUS",
+}
+
+
+def _ls_row(swarm: Swarm, node: Node) -> Struct:
+    """docker's ``nodeContext`` (TLS certificates are not simulated: always ``Ready``)."""
+    fields = {
+        "ID": node.id,
+        "Self": node.id == swarm.current_node_id,
+        "Hostname": node.hostname,
+        "Status": node.status.pretty,
+        "Availability": node.availability.pretty,
+        "ManagerStatus": swarm.raft.manager_status(node.id),
+        "TLSStatus": "Ready",
+        "EngineVersion": node.engine_version,
+    }
+    return Struct("*node.nodeContext", fields)
+
+
 @command("node", "ls")
 @command("node", "list")
 def node_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
@@ -255,23 +298,9 @@ def node_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
         return
     filters = parse_filters(_LS, parsed.get_list("filter"))
     nodes = sorted(list_nodes(swarm.ctx, filters), key=lambda n: natural_key(n.hostname))
-    if parsed.get_bool("quiet"):
-        out.write("".join(f"{n.id}\n" for n in nodes))
-        return
-    rows = [["ID  ", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"]]
-    for node in nodes:
-        self_mark = "*" if node.id == swarm.current_node_id else " "
-        rows.append(
-            [
-                f"{node.id} {self_mark}",
-                node.hostname,
-                node.status.pretty,
-                node.availability.pretty,
-                swarm.raft.manager_status(node.id),
-                node.engine_version,
-            ]
-        )
-    out.write(render_table(rows))
+    quiet = parsed.get_bool("quiet")
+    fmt = choose_format(parsed.get_str("format") or "", _LS_TABLE, quiet=quiet, raw=_LS_RAW)
+    out.write(format_rows(fmt, (_ls_row(swarm, node) for node in nodes), _LS_HEADER))
 
 
 @command("node", "inspect")
@@ -290,7 +319,7 @@ def node_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
             raise DockerCLIError(f"Error response from daemon: {error}") from None
         out.write(text)
         return
-    inspect_refs(parsed.args, lambda r: node_json(swarm, resolve_node(swarm, r)), fmt, out)
+    inspect_refs(parsed.args, lambda r: node_json(swarm, resolve_node(swarm, r)), fmt, out, "node")
 
 
 @command("node", "update")
@@ -387,6 +416,7 @@ def node_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
                 no_trunc=parsed.get_bool("no-trunc"),
                 quiet=parsed.get_bool("quiet"),
                 no_resolve=parsed.get_bool("no-resolve"),
+                fmt=parsed.get_str("format") or "",
             )
         )
     if errors:

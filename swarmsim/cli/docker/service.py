@@ -10,10 +10,9 @@ prints, its error texts and exit codes, and when it follows the service's conver
 
 Differences
 -----------
-``--format`` of ``ls`` and ``ps`` accepts only ``table``: Go templates are refused with
-``swarmsim: --format templates are not simulated``;
-``inspect --format`` accepts ``pretty`` and the templates of
-:mod:`swarmsim.cli.docker.inspect`.
+``--format`` of ``ls`` and ``ps`` takes docker's tables and Go templates
+(:mod:`swarmsim.cli.docker.formatter`); ``inspect --format`` accepts ``pretty`` and
+the templates of :mod:`swarmsim.cli.docker.inspect`.
 Errors are one line: the ``See '... --help'`` and usage lines docker adds to an invalid
 ``scale`` specifier are left out, as for every flag error (see ``system.Command``).
 """
@@ -26,9 +25,17 @@ from typing import TYPE_CHECKING
 from swarmsim.api.enums import ServiceMode
 from swarmsim.api.objects import Service
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.formatter import choose_format, format_rows
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.progress import wait_on_service
-from swarmsim.cli.docker.service_format import ls_row, pretty_service, service_json
+from swarmsim.cli.docker.service_format import (
+    LS_HEADER,
+    LS_RAW,
+    LS_TABLE,
+    pretty_service,
+    service_json,
+    service_row,
+)
 from swarmsim.cli.docker.service_opts import (
     CREATE_FLAGS,
     UPDATE_FLAGS,
@@ -43,9 +50,8 @@ from swarmsim.cli.docker.system import (
     parse_filters,
     remove_each,
 )
-from swarmsim.cli.docker.tasks import filter_tasks, render_tasks, truncate_id
+from swarmsim.cli.docker.tasks import filter_tasks, render_tasks
 from swarmsim.cli.flags import FlagError, FlagKind, FlagSpec, ParsedFlags, parse_flags
-from swarmsim.cli.tabwriter import render_table
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi import require_leader
@@ -154,12 +160,6 @@ def _parse_create(argv: list[str], out: Output) -> ParsedFlags | None:
         validate_values(_CREATE, parsed, CREATE_FLAGS)
         check_unsupported(parsed)
     return parsed
-
-
-def _table_format(parsed: ParsedFlags) -> None:
-    value = parsed.get_str("format") or ""
-    if value not in ("", "table"):
-        raise DockerCLIError("swarmsim: --format templates are not simulated")
 
 
 def _follow(swarm: Swarm, parsed: ParsedFlags, ref: str, out: Output) -> None:
@@ -286,14 +286,11 @@ def _list(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _LS.parse(argv, out)
     if parsed is None:
         return
-    _table_format(parsed)
     filters = parse_filters(_LS, parsed.get_list("filter"))
     services = sorted(list_services(swarm.ctx, filters), key=lambda s: natural_key(s.spec.name))
-    if parsed.get_bool("quiet"):
-        out.write("".join(f"{truncate_id(s.id)}\n" for s in services))
-        return
-    header = ["ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"]
-    out.write(render_table([header, *(ls_row(swarm, s) for s in services)]))
+    quiet = parsed.get_bool("quiet")
+    fmt = choose_format(parsed.get_str("format") or "", LS_TABLE, quiet=quiet, raw=LS_RAW)
+    out.write(format_rows(fmt, (service_row(swarm, s) for s in services), LS_HEADER))
 
 
 command("service", "ls")(_list)
@@ -329,7 +326,6 @@ def service_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _PS.parse(argv, out)
     if parsed is None:
         return
-    _table_format(parsed)
     filters = parse_filters(_PS, parsed.get_list("filter"))
     ids, missing = _ps_services(swarm, parsed.args)
     filters.setdefault("service", []).extend(ids)
@@ -342,6 +338,7 @@ def service_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
             no_trunc=quiet or parsed.get_bool("no-trunc"),
             quiet=quiet,
             no_resolve=parsed.get_bool("no-resolve"),
+            fmt=parsed.get_str("format") or "",
         )
     )
     if missing:
@@ -375,4 +372,4 @@ def service_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
         services = [_inspect_ref(swarm, ref) for ref in parsed.args]
         out.write("".join(pretty_service(swarm, s) for s in services))
         return
-    inspect_refs(parsed.args, lambda r: service_json(_inspect_ref(swarm, r)), fmt, out)
+    inspect_refs(parsed.args, lambda r: service_json(_inspect_ref(swarm, r)), fmt, out, "service")

@@ -20,9 +20,17 @@ from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import PublishMode, ServiceMode, UpdateState
 from swarmsim.api.objects import Service
-from swarmsim.api.specs import HealthConfig, PortConfig, Resources, ServiceSpec, UpdateConfig
+from swarmsim.api.specs import (
+    FileTarget,
+    HealthConfig,
+    PortConfig,
+    Resources,
+    ServiceSpec,
+    UpdateConfig,
+)
 from swarmsim.cli.docker.tasks import display_image, truncate_id
 from swarmsim.cli.docker.timefmt import rfc3339nano
+from swarmsim.cli.gotemplate import Struct
 from swarmsim.cli.humanize import since
 from swarmsim.golang import go_format_g
 from swarmsim.manager.controlapi.service import service_status
@@ -36,7 +44,16 @@ from swarmsim.units import (
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
-__all__ = ["endpoint_ports", "format_ports", "ls_row", "pretty_service", "service_json"]
+__all__ = [
+    "LS_HEADER",
+    "LS_RAW",
+    "LS_TABLE",
+    "endpoint_ports",
+    "format_ports",
+    "pretty_service",
+    "service_json",
+    "service_row",
+]
 
 JsonObject = dict[str, object]
 
@@ -94,21 +111,41 @@ def endpoint_ports(service: Service) -> tuple[PortConfig, ...]:
     return spec_ports
 
 
-def ls_row(swarm: Swarm, service: Service) -> list[str]:
-    """The ``ID NAME MODE REPLICAS IMAGE PORTS`` cells of one service."""
+LS_TABLE = "table {{.ID}}\t{{.Name}}\t{{.Mode}}\t{{.Replicas}}\t{{.Image}}\t{{.Ports}}"
+"""``defaultServiceTableFormat``."""
+LS_HEADER = {
+    "ID": "ID",
+    "Name": "NAME",
+    "Mode": "MODE",
+    "Replicas": "REPLICAS",
+    "Image": "IMAGE",
+    "Ports": "PORTS",
+}
+"""The column titles of ``docker service ls`` (and ``docker stack services``)."""
+LS_RAW = (
+    "id: {{.ID}}\\nname: {{.Name}}\\nmode: {{.Mode}}\\nreplicas: {{.Replicas}}\\n"
+    "image: {{.Image}}\\nports: {{.Ports}}\\n",
+    "id: {{.ID}}",
+)
+"""The ``raw`` format of ``docker service ls`` and its ``-q`` form."""
+
+
+def service_row(swarm: Swarm, service: Service) -> Struct:
+    """docker's ``serviceContext`` of one service: ``ID NAME MODE REPLICAS IMAGE PORTS``."""
     running, desired = service_status(swarm.ctx, service)
     spec = service.spec
     replicas = f"{running}/{desired}"
     if spec.mode == ServiceMode.REPLICATED and spec.task.placement.max_replicas > 0:
         replicas += f" (max {spec.task.placement.max_replicas} per node)"
-    return [
-        truncate_id(service.id),
-        spec.name,
-        spec.mode.api_name,
-        replicas,
-        display_image(spec.image),
-        format_ports(endpoint_ports(service)),
-    ]
+    fields = {
+        "ID": truncate_id(service.id),
+        "Name": spec.name,
+        "Mode": spec.mode.api_name,
+        "Replicas": replicas,
+        "Image": display_image(spec.image),
+        "Ports": format_ports(endpoint_ports(service)),
+    }
+    return Struct("*formatter.serviceContext", fields)
 
 
 # -------------------------------------------------------------------------- --pretty
@@ -198,6 +235,14 @@ def pretty_service(swarm: Swarm, service: Service) -> str:
     if container.env:
         lines.append(" Env:\t\t" + "".join(f"{env} " for env in container.env))
     lines.append(f" Init:\t\t{'true' if container.init else 'false'}")
+    if container.configs:
+        lines.append("Configs:")
+        for config in container.configs:
+            lines += [f" Target:\t{config.target.name}", f"  Source:\t{config.config_name}"]
+    if container.secrets:
+        lines.append("Secrets:")
+        for secret in container.secrets:
+            lines += [f" Target:\t{secret.target.name}", f"  Source:\t{secret.secret_name}"]
     lines.append("Resources:")
     lines += _resource_lines("Reservations", task.reservations)
     lines += _resource_lines("Limits", task.limits)
@@ -263,6 +308,10 @@ def _ports_json(ports: tuple[PortConfig, ...]) -> list[JsonObject]:
     ]
 
 
+def _file_json(target: FileTarget) -> JsonObject:
+    return {"Name": target.name, "UID": target.uid, "GID": target.gid, "Mode": target.mode}
+
+
 def _container_json(spec: ServiceSpec) -> JsonObject:
     container = spec.task.container
     result: JsonObject = {"Image": container.image}
@@ -285,6 +334,16 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
         }
         result["Healthcheck"] = {k: v for k, v in fields.items() if v}  # all omitempty
     result["DNSConfig"] = {}
+    if container.secrets:
+        result["Secrets"] = [
+            {"File": _file_json(r.target), "SecretID": r.secret_id, "SecretName": r.secret_name}
+            for r in container.secrets
+        ]
+    if container.configs:
+        result["Configs"] = [
+            {"File": _file_json(r.target), "ConfigID": r.config_id, "ConfigName": r.config_name}
+            for r in container.configs
+        ]
     result["Isolation"] = "default"
     return result
 

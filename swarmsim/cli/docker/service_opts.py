@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from swarmsim.api.enums import PublishMode
 from swarmsim.api.specs import PortConfig
 from swarmsim.cli.csvrecord import read_csv_record
+from swarmsim.cli.docker.service_refs import parse_config_flag, parse_secret_flag
 from swarmsim.cli.docker.system import Command
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.errors import DockerCLIError
@@ -106,13 +107,13 @@ _UNSUPPORTED_COMMON = (
     ("isolation", _S, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (
-    ("env-file", _A, None), ("mount", _A, None), ("secret", _A, None), ("config", _A, None),
+    ("env-file", _A, None), ("mount", _A, None),
     ("group", _A, None), ("dns", _A, None), ("dns-option", _A, None), ("dns-search", _A, None),
     ("host", _A, None), ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
     ("generic-resource", _A, None),
 )  # fmt: skip
 _UPDATE_PAIRS = (
-    "group", "mount", "dns", "dns-option", "dns-search", "host", "secret", "config",
+    "group", "mount", "dns", "dns-option", "dns-search", "host",
     "sysctl", "ulimit", "generic-resource",
 )  # fmt: skip
 _UNSUPPORTED_UPDATE = (
@@ -145,6 +146,16 @@ CREATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("network", _A, "Network attachments"),
     _flag("publish", _A, "Publish a port as a node port", "p"),
     _flag("init", _B, "Use an init inside each service container to forward signals"),
+    FlagSpec(
+        "secret", None, _A, help="Specify secrets to expose to the service", value_name="secret"
+    ),
+    FlagSpec(
+        "config",
+        None,
+        _A,
+        help="Specify configurations to expose to the service",
+        value_name="config",
+    ),
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE)),
 )
 """``docker service create`` (parsed with interspersed flags off: args follow IMAGE)."""
@@ -170,6 +181,14 @@ UPDATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("network-rm", _A, "Remove a network"),
     _flag("publish-add", _A, "Add or update a published port"),
     _flag("init", _B, "Use an init inside each service container to forward signals"),
+    _flag("secret-rm", _A, "Remove a secret"),
+    FlagSpec(
+        "secret-add", None, _A, help="Add or update a secret on a service", value_name="secret"
+    ),
+    _flag("config-rm", _A, "Remove a configuration file"),
+    FlagSpec(
+        "config-add", None, _A, help="Add or update a config file on a service", value_name="config"
+    ),
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_UPDATE)),
 )
 """``docker service update``."""
@@ -333,7 +352,8 @@ def _validate_env(value: str) -> None:
         raise ValueError("invalid environment variable: " + value)
 
 
-def _validate_label(value: str) -> None:
+def validate_label(value: str) -> None:
+    """``opts.ValidateLabel``: a non-empty key without whitespace."""
     key = value.partition("=")[0].strip()
     if not key:
         raise ValueError(f"invalid label '{value}': empty name")
@@ -350,10 +370,10 @@ def _validate_positive_duration(parsed: ParsedFlags, name: str) -> None:
 _VALIDATORS = {
     "env": _validate_env,
     "env-add": _validate_env,
-    "label": _validate_label,
-    "label-add": _validate_label,
-    "container-label": _validate_label,
-    "container-label-add": _validate_label,
+    "label": validate_label,
+    "label-add": validate_label,
+    "container-label": validate_label,
+    "container-label-add": validate_label,
     "publish": parse_port_flag,
     "publish-add": parse_port_flag,
     "publish-rm": parse_port_flag,
@@ -363,6 +383,10 @@ _VALIDATORS = {
     "network": parse_network_flag,
     "network-add": parse_network_flag,
     "args": parse_args_value,
+    "secret": parse_secret_flag,
+    "secret-add": parse_secret_flag,
+    "config": parse_config_flag,
+    "config-add": parse_config_flag,
 }
 
 

@@ -1,7 +1,8 @@
 """From ``docker service create`` / ``update`` flags to a :class:`~swarmsim.api.ServiceSpec`.
 
 Mirrors ``cli: cli/command/service/opts.go`` (``ToService``, ``makeEnv``,
-``ToServiceMode``, ``updateConfig``, ``ToRestartPolicy``, ``toHealthConfig``) for
+``ToServiceMode``, ``updateConfig``, ``ToRestartPolicy``, ``toHealthConfig``; secret and
+config references from :mod:`swarmsim.cli.docker.service_refs`) for
 ``create``, ``cli: cli/command/service/update.go`` (``updateService`` and its
 ``update*`` helpers) for ``update``, and the daemon's conversion of the request
 (``moby: daemon/cluster/convert/service.go``: ``invalid RestartCondition``,
@@ -44,6 +45,7 @@ from swarmsim.cli.docker.service_opts import (
     parse_placement_pref,
     parse_port_flag,
 )
+from swarmsim.cli.docker.service_refs import apply_reference_updates, references
 from swarmsim.cli.flags import ParsedFlags
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError, DockerCLIError
@@ -248,6 +250,7 @@ def build_spec(ctx: Context, parsed: ParsedFlags, image: str, args: Sequence[str
     update = _update_config(parsed, "update", UpdateConfig())
     rollback = _update_config(parsed, "rollback", UpdateConfig())
     endpoint_mode = _endpoint_mode((parsed.get_str("endpoint-mode") or "").lower())
+    secrets, configs = references(ctx, parsed)
     container = ContainerSpec(
         image=image,
         args=tuple(args),
@@ -256,6 +259,8 @@ def build_spec(ctx: Context, parsed: ParsedFlags, image: str, args: Sequence[str
         healthcheck=health,
         stop_grace_period=_float(parsed, "stop-grace-period", 10.0),
         init=parsed.get_bool("init"),
+        secrets=secrets,
+        configs=configs,
     )
     task = TaskSpec(
         container,
@@ -394,6 +399,7 @@ def apply_update(ctx: Context, parsed: ParsedFlags, spec: ServiceSpec) -> Servic
     if "stop-grace-period" in parsed.changed:
         changes["stop_grace_period"] = parsed.get_float("stop-grace-period") or 0.0
     changes["healthcheck"] = _update_health(parsed, container.healthcheck)
+    container = apply_reference_updates(ctx, parsed, container)
     task = replace(
         task,
         container=replace(container, **changes),  # type: ignore[arg-type]

@@ -195,6 +195,8 @@ class Command:
             text = f"docker: '{self.path}' accepts no arguments"
         elif high is None:
             text = f"docker: '{self.path}' requires at least {low} {word}"
+        elif low != high:
+            text = f"docker: '{self.path}' requires at least {low} and at most {high} {word}"
         else:
             text = f"docker: '{self.path}' requires {low} {word}"
         return DockerCLIError(text, 1)

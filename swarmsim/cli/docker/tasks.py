@@ -9,7 +9,7 @@ manager/controlapi/task.go`` ``ListTasks``).
 
 Differences
 -----------
-Only the ``table`` format exists (plus ``-q``).  A task shows its host-mode ports once
+A task shows its host-mode ports once
 it has started (the agent's ``PortStatus`` is not modelled separately).  A node shows
 its hostname (the simulator has no separate node name).
 """
@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import TaskState, pretty
 from swarmsim.api.objects import Task
+from swarmsim.cli.docker.formatter import choose_format, format_rows
 from swarmsim.cli.docker.system import natural_less
+from swarmsim.cli.gotemplate import Struct
 from swarmsim.cli.humanize import human_duration
-from swarmsim.cli.tabwriter import char_width, render_table
+from swarmsim.cli.tabwriter import char_width
 from swarmsim.errors import DaemonError
 from swarmsim.manager.controlapi import check_filter_names
 from swarmsim.manager.controlapi.node import get_node
@@ -44,7 +46,26 @@ __all__ = [
 ]
 
 TASK_FILTERS = ("_up-to-date", "desired-state", "id", "label", "name", "node", "runtime", "service")
-_HEADER = ("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS")
+_TABLE = (
+    "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}"
+    "\t{{.Error}}\t{{.Ports}}"
+)
+_RAW = (
+    "id: {{.ID}}\\nname: {{.Name}}\\nimage: {{.Image}}\\nnode: {{.Node}}\\n"
+    "desired_state: {{.DesiredState}}\\ncurrent_state: {{.CurrentState}}\\nerror: {{.Error}}"
+    "\\nports: {{.Ports}}\\n",
+    "id: {{.ID}}",
+)
+_HEADER = {
+    "ID": "ID",
+    "Name": "NAME",
+    "Image": "IMAGE",
+    "Node": "NODE",
+    "DesiredState": "DESIRED STATE",
+    "CurrentState": "CURRENT STATE",
+    "Error": "ERROR",
+    "Ports": "PORTS",
+}
 _MAX_ERR_LENGTH = 30
 
 
@@ -183,8 +204,9 @@ def render_tasks(
     no_trunc: bool = False,
     quiet: bool = False,
     no_resolve: bool = False,
+    fmt: str = "",
 ) -> str:
-    """The ``docker service ps`` table (or ``-q`` ID list) of ``tasks``.
+    """The ``docker service ps`` table (or ``-q`` ID list, or ``--format``) of ``tasks``.
 
     Parameters
     ----------
@@ -198,6 +220,9 @@ def render_tasks(
         Only the full task IDs, one per line (``-q``).
     no_resolve
         Service and node IDs instead of names (``--no-resolve``).
+    fmt
+        ``--format``: a table or Go template over docker's ``taskContext`` fields
+        (``ID Name Image Node DesiredState CurrentState Error Ports``).
 
     Returns
     -------
@@ -207,10 +232,9 @@ def render_tasks(
     store = swarm.ctx.store
     named = [(_table_name(swarm, task, no_resolve), task) for task in tasks]
     named.sort(key=cmp_to_key(_newer_first))
-    if quiet:
-        return "".join(f"{task.id}\n" for _, task in named)
-    trunc = not no_trunc
-    rows = [list(_HEADER)]
+    fmt = choose_format(fmt, _TABLE, quiet=quiet, raw=_RAW)
+    trunc = not (no_trunc or quiet)
+    rows: list[Struct] = []
     previous = ""
     for name, task in named:
         node = store.nodes.get(task.node_id)
@@ -218,17 +242,16 @@ def render_tasks(
         error = ellipsis(task.status.err, _MAX_ERR_LENGTH) if trunc else task.status.err
         age = human_duration(swarm.now - task.status.timestamp).lower()
         image = task.spec.container.image
-        rows.append(
-            [
-                truncate_id(task.id) if trunc else task.id,
-                f" \\_ {name}" if name == previous else name,
-                display_image(image) if trunc else image,
-                node_text,
-                pretty(task.desired_state.api_name),
-                f"{pretty(task.state.api_name)} {age} ago",
-                f'"{error}"' if error else "",
-                _ports(task),
-            ]
-        )
+        fields = {
+            "ID": truncate_id(task.id) if trunc else task.id,
+            "Name": f" \\_ {name}" if name == previous else name,
+            "Image": display_image(image) if trunc else image,
+            "Node": node_text,
+            "DesiredState": pretty(task.desired_state.api_name),
+            "CurrentState": f"{pretty(task.state.api_name)} {age} ago",
+            "Error": f'"{error}"' if error else "",
+            "Ports": _ports(task),
+        }
+        rows.append(Struct("*task.taskContext", fields))
         previous = name
-    return render_table(rows)
+    return format_rows(fmt, rows, _HEADER)

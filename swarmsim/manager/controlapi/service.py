@@ -48,6 +48,7 @@ from swarmsim.errors import DaemonError
 from swarmsim.golang import go_format_g, go_quote
 from swarmsim.manager.constraint import parse_constraints
 from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
+from swarmsim.manager.controlapi.payload import check_references
 from swarmsim.units import format_duration
 
 __all__ = [
@@ -409,6 +410,7 @@ def create_service(ctx: Context, spec: ServiceSpec) -> Service:
         spec = replace(spec, name=_random_name(ctx))
     _validate_spec(spec)
     _validate_networks(ctx, spec)
+    check_references(ctx, spec)
     _check_port_conflicts(ctx, spec)
     _check_ingress_present(ctx, spec.endpoint.ports)
     lowered = spec.name.lower()
@@ -437,6 +439,7 @@ def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service
     require_leader(ctx)
     _validate_spec(spec)
     _validate_networks(ctx, spec)
+    check_references(ctx, spec)
     service = get_service(ctx, service_ref)
     if spec.endpoint != service.spec.endpoint:
         _check_port_conflicts(ctx, spec, service.id)

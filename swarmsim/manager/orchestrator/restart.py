@@ -63,8 +63,7 @@ class DelayedStart:
     new_task_id: str
     old_task_id: str
     old_node_id: str
-    delay_done: bool = False
-    after_delay: list[Callable[[], None]] = field(default_factory=list)
+    after_done: list[Callable[[], None]] = field(default_factory=list)
     stopped: simpy.Event | None = None
     process: simpy.Process | None = None
     started: simpy.Event | None = None
@@ -146,9 +145,11 @@ class RestartSupervisor:
     def restart(self, task: Task, service: Service) -> None:
         """Shut ``task`` down and, if the policy allows, start a replacement."""
         pending = self._delayed.get(task.id)
-        if pending is not None and not pending.delay_done:
-            # failed before its own delay expired: try again once the delay is over
-            pending.after_delay.append(lambda: self._restart_again(task.id))
+        if pending is not None:
+            # failed while its own delayed start is pending: try again once that is over
+            # (started or cancelled), as swarmkit's waitRestart waits on its doneCh
+            if not pending.after_done:
+                pending.after_done.append(lambda: self._restart_again(task.id))
             return
         store = self.ctx.store
         if task.desired_state < _SHUTDOWN:
@@ -174,6 +175,8 @@ class RestartSupervisor:
         self.delay_start(task, replacement, delay, wait_stop)
 
     def _restart_again(self, task_id: str) -> None:
+        if not self.ctx.leadership.active:
+            return  # the orchestrator stopped (swarmkit: ctx.Done)
         task = self.ctx.store.tasks.get(task_id)
         if task is None or task.desired_state > _RUNNING:
             return
@@ -204,16 +207,21 @@ class RestartSupervisor:
         try:
             if delay > 0:
                 yield sim.timeout(delay)
-            waiting.delay_done = True
-            for callback in waiting.after_delay:
-                callback()
             if waiting.stopped is not None and not waiting.stopped.triggered:
                 yield waiting.stopped | sim.timeout(self.ctx.settings.old_task_timeout)
         except simpy.Interrupt:
             self._finish(waiting)
+            self._done(waiting)
             return
         self._finish(waiting)
         self.start_now(waiting.new_task_id)
+        self._done(waiting)
+
+    @staticmethod
+    def _done(waiting: DelayedStart) -> None:
+        """The delayed start is over (started or cancelled): run what waited for it."""
+        for callback in waiting.after_done:
+            callback()
 
     def _finish(self, waiting: DelayedStart) -> None:
         if self._delayed.get(waiting.new_task_id) is waiting:

@@ -60,6 +60,13 @@ Differences
   status write of that run is then dropped (``pauseUpdate`` and
   ``completeUpdate`` return when ``UpdateStatus`` is nil): a failure halts it
   half-done with no status at all, and no later event resumes it.
+* A run stopped by its failure action no longer counts as working towards its
+  spec: when the rollback restores a spec equal to the one it was rolling out
+  (the previous spec was already the new one, e.g. after a ``scale`` during
+  the update), the reconcile that follows starts the rollback run at once.
+  In swarmkit this depends on a race between that reconcile and the stopped
+  run's return; when the reconcile comes first the service stays
+  ``rollback_started`` for good.
 * Before a worker creates a task in a slot it also looks at the tasks created
   in that slot since its copy was taken: a clean one (the restart supervisor's
   replacement of a task that failed meanwhile) is used as an existing task.
@@ -192,6 +199,14 @@ class Updater:
     def cancel(self) -> None:
         """Stop at once: nothing more is written (``Cancel``)."""
         self.stopped = True
+
+    def working(self, service: Service) -> bool:
+        """Whether this run still works towards ``service``'s spec (its goal).
+
+        Not once its failure action stopped it, nor once the control API cleared
+        the update status it owns (see the module's Differences).
+        """
+        return not self._halted and not (self.owns_status and service.update_status is None)
 
     def _cancelled(self) -> bool:
         # a method, so that type checkers do not narrow the flag across yields
@@ -490,7 +505,7 @@ class UpdateSupervisor:
         current = self.updaters.get(service.id)
         if current is not None:
             same_goal = current.spec is service.spec or current.spec == service.spec
-            if same_goal and not (current.owns_status and service.update_status is None):
+            if same_goal and current.working(service):
                 return  # already working towards this goal
             current.cancel()
             del self.updaters[service.id]

@@ -52,6 +52,7 @@ from __future__ import annotations
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task
 from swarmsim.context import Context
+from swarmsim.manager.orchestrator.task import is_task_dirty
 from swarmsim.manager.scheduler.bookkeeping import Bookkeeping
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.nodeset import (
@@ -283,7 +284,7 @@ class Assigner:
             if service is None:
                 continue  # service gone: drop the task from the scheduler
             status = task.status
-            if service.spec_version > task.spec_version:
+            if service.spec_version > task.spec_version and is_task_dirty(service, task, None):
                 # obsolete revision: out of the queue (set aside until a rollback makes
                 # it current again); shut down if no longer wanted
                 if status.state == _PENDING and task.desired_state >= _SHUTDOWN:

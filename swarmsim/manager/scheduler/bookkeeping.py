@@ -22,12 +22,14 @@ Differences
   the node whose :class:`NodeInfo` holds it replaces swarmkit's search through copies.
 * Active task counts use desired state <= COMPLETE (reference 2.2) where older swarmkit
   releases used <= RUNNING.
-* A PENDING task of an older spec version than its service's, which swarmkit's
-  ``noSuitableNode`` drops from the queue for good, is *set aside* per service instead
-  (:meth:`Bookkeeping.set_aside`); when a rollback makes its version current again it
-  goes back into the queue (:meth:`Bookkeeping.current_again`).  In swarmkit nothing
-  re-queues it, so after an automatic rollback a replica can wait PENDING forever
-  although a node that fits it joins.
+* swarmkit's ``noSuitableNode`` drops from the queue for good a PENDING task whose spec
+  version is older than its service's.  Here the task is dropped only if its spec is
+  really out of date (``IsTaskDirty``: a scale or a no-op update leaves it current and
+  queued), and then *set aside* per service (:meth:`Bookkeeping.set_aside`); when a
+  rollback makes it current again it goes back into the queue
+  (:meth:`Bookkeeping.current_again`).  In swarmkit nothing re-queues such a task, so
+  after a scale or an automatic rollback a replica can wait PENDING forever although a
+  node that fits it joins.
 
 Cost: every change goes through indexes (node ID, task ID); a rebuild reads the store once.
 """
@@ -35,8 +37,9 @@ Cost: every change goes through indexes (node ID, task ID); a rebuild reads the 
 from __future__ import annotations
 
 from swarmsim.api.enums import TaskState
-from swarmsim.api.objects import Node, Task
+from swarmsim.api.objects import Node, Service, Task
 from swarmsim.context import Context
+from swarmsim.manager.orchestrator.task import is_task_dirty
 from swarmsim.manager.scheduler.nodeinfo import ACTIVE_DESIRED_MAX, NodeInfo
 from swarmsim.store.events import TaskEvent
 
@@ -224,20 +227,20 @@ class Bookkeeping:
         self.aside.setdefault(task.service_id, {})[task.id] = task
         self._aside_service[task.id] = task.service_id
 
-    def current_again(self, service_id: str, spec_version: int | None) -> bool:
-        """Re-queue the set-aside tasks of a service now at ``spec_version``.
+    def current_again(self, service_id: str, service: Service | None) -> bool:
+        """Re-queue the set-aside tasks of a service whose spec they match again.
 
-        ``None`` means the service was deleted: its tasks are forgotten.  True if a
-        task went back into the queue.
+        ``service`` is ``None`` when the service was deleted: its tasks are forgotten.
+        True if a task went back into the queue.
         """
         tasks = self.aside.get(service_id)
         if not tasks:
             return False
-        if spec_version is None:
+        if service is None:
             for task_id in list(tasks):
                 self._forget_aside(task_id)
             return False
-        back = [t for t in tasks.values() if t.spec_version >= spec_version]
+        back = [t for t in tasks.values() if not is_task_dirty(service, t, None)]
         for task in back:
             self._forget_aside(task.id)
             self.unassigned[task.id] = task

@@ -200,8 +200,8 @@ class Scheduler:
         if not self._active:
             return
         service = event.service
-        version = None if event.action is _DELETE else service.spec_version
-        if self._book.aside and self._book.current_again(service.id, version):
+        current = None if event.action is _DELETE else service
+        if self._book.aside and self._book.current_again(service.id, current):
             self._tick_required = True
         self._commit()
 

@@ -275,6 +275,7 @@ def test_help(swarm: Swarm) -> None:
         "Aliases:\n  docker node ls, docker node list\n\n"
         "Options:\n"
         "  -f, --filter filter   Filter output based on conditions provided\n"
+        "      --format string   Format output using a custom template\n"
         "  -q, --quiet           Only display IDs\n",
         "",
         0,

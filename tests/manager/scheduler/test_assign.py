@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from scheduler_helpers import (
@@ -19,6 +20,7 @@ from scheduler_helpers import (
 )
 
 from swarmsim.api.enums import Availability, NodeStatus, ServiceMode, TaskState
+from swarmsim.api.objects import Service
 from swarmsim.api.specs import make_labels
 from swarmsim.context import Context
 from swarmsim.manager.scheduler import Scheduler
@@ -361,6 +363,13 @@ def test_preassigned_tasks_go_before_unassigned_ones() -> None:
 
 
 # --------------------------------------------------- no suitable node (2.9)
+def _new_image(service: Service) -> None:
+    """Give the service a new spec version with a different image (its tasks are dirty)."""
+    container = replace(service.spec.task.container, image="nginx:next")
+    service.spec = replace(service.spec, task=replace(service.spec.task, container=container))
+    service.spec_version += 1
+
+
 def test_obsolete_pending_task_is_shut_down_by_the_scheduler() -> None:
     ctx = Context.create(seed=1)
     Scheduler(ctx)
@@ -369,7 +378,7 @@ def test_obsolete_pending_task_is_shut_down_by_the_scheduler() -> None:
     task = add_task(ctx, service)
     run(ctx)
     assert task.status.err.startswith("no suitable node")
-    service.spec_version = 2
+    _new_image(service)
     ctx.store.update_service(service)
     set_desired(ctx, task, TaskState.SHUTDOWN)
     run(ctx)
@@ -383,13 +392,32 @@ def test_obsolete_task_still_wanted_is_left_alone() -> None:
     scheduler = Scheduler(ctx)
     add_node(ctx, "small", cpus=1)
     service = add_service(ctx, cpus=2)
-    service.spec_version = 2
-    ctx.store.update_service(service)
     task = add_task(ctx, service, spec_version=1)
+    service.spec_version = 1
+    _new_image(service)
+    ctx.store.update_service(service)
     run(ctx)
     assert task.state == TaskState.PENDING
     assert task.status.err == ""
     assert scheduler.queued == 0  # set aside until the task changes again
+
+
+def test_an_older_version_with_the_same_spec_stays_queued() -> None:
+    """After a scale the pending task is current: it is placed once a node fits."""
+    ctx = Context.create(seed=1)
+    scheduler = Scheduler(ctx)
+    add_node(ctx, "small", cpus=1)
+    service = add_service(ctx, cpus=2)
+    task = add_task(ctx, service, spec_version=1)
+    service.spec = replace(service.spec, replicas=service.spec.replicas + 1)
+    service.spec_version = 2
+    ctx.store.update_service(service)
+    run(ctx)
+    assert task.status.err.startswith("no suitable node")
+    assert scheduler.queued == 1
+    add_node(ctx, "big", cpus=4)
+    run(ctx)
+    assert (task.state, hostname(ctx, task)) == (TaskState.ASSIGNED, "big")
 
 
 def test_a_rollback_makes_a_set_aside_task_current_and_queues_it_again() -> None:
@@ -397,15 +425,17 @@ def test_a_rollback_makes_a_set_aside_task_current_and_queues_it_again() -> None
     scheduler = Scheduler(ctx)
     small = add_node(ctx, "small", cpus=1)
     service = add_service(ctx, cpus=2)
-    service.spec_version = 2
-    ctx.store.update_service(service)
     task = add_task(ctx, service, spec_version=1)
+    service.spec_version = 1
+    original = service.spec
+    _new_image(service)
+    ctx.store.update_service(service)
     run(ctx)
     assert scheduler.queued == 0
     add_node(ctx, "big", cpus=4)  # a node that fits, while the task is still obsolete
     run(ctx)
     assert task.state == TaskState.PENDING
-    service.spec_version = 1  # a rollback restores the task's version
+    service.spec, service.spec_version = original, 1  # a rollback restores spec and version
     ctx.store.update_service(service)
     run(ctx)
     assert task.state == TaskState.ASSIGNED
@@ -418,10 +448,12 @@ def test_set_aside_tasks_of_a_deleted_service_are_forgotten() -> None:
     scheduler = Scheduler(ctx)
     add_node(ctx, "small", cpus=1)
     service = add_service(ctx, cpus=2)
-    service.spec_version = 2
-    ctx.store.update_service(service)
     add_task(ctx, service, spec_version=1)
+    service.spec_version = 1
+    _new_image(service)
+    ctx.store.update_service(service)
     run(ctx)
+    assert scheduler._book.aside
     ctx.store.delete_service(service.id)
     run(ctx)
     assert scheduler.queued == 0

@@ -1,0 +1,422 @@
+"""The one interpreter of lines: docker commands, shell words and faults.
+
+The ``swarmsim shell``, a text lesson (``swarmsim run lesson.txt``), a
+scenario's steps and :meth:`Swarm.run_script <swarmsim.swarm.Swarm.run_script>`
+all hand their lines to an :class:`Interpreter`.  It understands:
+
+    docker ...                      a docker command (``$(docker ...)``, ``| grep`` and
+                                    ``printf|echo ... | docker ...`` work)
+    sleep DURATION                  advance virtual time (10s, 1m30s, 2.5)
+    time                            print the virtual clock
+    fail NODE / recover NODE        the node's machine stops / boots again
+    disconnect NODE / reconnect NODE  the node's network fails / comes back
+    kill TASK|SERVICE.SLOT [CODE]   the task's container exits with CODE (default 1)
+    image IMAGE key=value...        set how an image behaves (pull=1m exit_code=1 ...)
+    node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G]   join a new node
+    help, exit
+
+Every line it runs is recorded in the trace
+(:meth:`~swarmsim.trace.Trace.command`) at the virtual time it started, as a
+``docker`` command, a ``fault`` or a ``shell`` word, with the machine it ran on
+(for a fault, the node it hits) and its exit code.  The parsers of durations and settings here
+(:func:`shell_duration`, :func:`image_settings`, :func:`node_settings`) are
+the ones the scenario loader uses to check a file before running it.
+
+This module has no swarmkit counterpart: it stands in for the terminal of the
+class notes.
+
+Differences
+-----------
+Only a tiny part of a POSIX shell is understood: quoting and backslash
+continuation lines (:func:`~swarmsim.cli.shellwords.split_command_line`), command
+substitution of a single command, a final ``| grep [-i] [-v] PATTERN`` and
+``printf ...`` or ``echo ...`` piped into a docker command (its standard input,
+as in ``printf 'pw' | docker secret create db_pw -``; the trace records such a
+line with the piped data hidden).  Environment variables are not expanded.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from swarmsim.api.enums import NodeRole, TaskState
+from swarmsim.cli.docker import run_argv
+from swarmsim.cli.docker.timefmt import go_time
+from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, sleep_seconds
+from swarmsim.cli.shellwords import split_command_line
+from swarmsim.errors import SwarmSimError
+from swarmsim.golang import go_parse_int
+from swarmsim.units import format_duration
+
+if TYPE_CHECKING:
+    from swarmsim.api.objects import Task
+    from swarmsim.swarm import Swarm
+
+__all__ = [
+    "FAULT_WORDS",
+    "NODE_FAULTS",
+    "SHELL_HELP",
+    "SHELL_WORDS",
+    "Interpreter",
+    "LineResult",
+    "ShellError",
+    "continues",
+    "is_comment",
+    "logical_lines",
+]
+
+FAULT_WORDS = frozenset({"fail", "recover", "disconnect", "reconnect", "kill", "node"})
+NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
+SHELL_WORDS = frozenset({"docker", "sleep", "time", "image", "help", "exit", "quit"}) | FAULT_WORDS
+
+_CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")  # an odd number of final backslashes
+
+SHELL_HELP = """\
+Shell words:
+  docker ...                        run a docker command on manager1
+                                    ($(docker ...) and a final | grep PATTERN work)
+  sleep DURATION                    advance virtual time (10s, 1m30s, 2.5)
+  time                              print the virtual clock
+  fail NODE                         the node's machine stops (containers die)
+  recover NODE                      the node boots again and rejoins
+  disconnect NODE                   the node loses its network (containers keep running)
+  reconnect NODE                    the node's network comes back
+  kill TASK|SERVICE.SLOT [CODE]     the task's container exits with CODE (default 1)
+  image IMAGE key=value...          set how an image behaves, keys: pull, create, start,
+                                    stop, exits_after, exit_code, healthy_after,
+                                    never_healthy, unhealthy_after, pull_error
+  node add NAME [role=manager] [label.KEY=VALUE] [cpus=N] [memory=SIZE]
+                                    join a new node to the swarm
+  help                              this text
+  exit                              leave the shell
+Lines starting with # are comments; a trailing \\ continues a line.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    """What one shell line printed and whether it succeeded."""
+
+    stdout: str = ""
+    stderr: str = ""
+    ok: bool = True
+    stop: bool = False
+
+
+def is_comment(line: str) -> bool:
+    """Whether a line is blank or a ``#`` comment (printed, never run)."""
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def continues(line: str) -> bool:
+    """Whether a line ends in an unescaped backslash (it goes on on the next line)."""
+    return _CONTINUED.search(line) is not None
+
+
+def logical_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Join lines ending in a backslash with the next one (newlines kept inside).
+
+    >>> list(logical_lines(["docker node \\\\\\n", "  ls\\n", "time"]))
+    ['docker node \\\\\\n  ls', 'time']
+    """
+    pending = ""
+    for raw in lines:
+        line = pending + raw.rstrip("\n")
+        if continues(line):
+            pending = line + "\n"
+            continue
+        pending = ""
+        yield line
+    if pending:
+        yield pending.rstrip("\n")
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", "a": "\a", "v": "\v", "f": "\f"}
+
+
+def pipe_input(words: list[str]) -> bytes | None:
+    """What ``printf FORMAT [ARG...]`` or ``echo [-n] WORD...`` writes into a pipe.
+
+    ``printf`` understands ``%s``, ``%d``, ``%%`` and backslash escapes (the format
+    is reused while arguments remain, as the shell's printf does); ``echo`` joins
+    its words with spaces and ends with a newline unless ``-n``.  Any other
+    command gives ``None``.
+
+    Examples
+    --------
+    >>> pipe_input(["printf", "pw"]), pipe_input(["echo", "-n", "a", "b"])
+    (b'pw', b'a b')
+    >>> pipe_input(["printf", "%s=%s\\n", "a", "1", "b"])
+    b'a=1\\nb=\\n'
+    """
+    if words[:1] == ["echo"]:
+        newline = words[1:2] != ["-n"]
+        text = " ".join(words[2 - newline :]) + ("\n" if newline else "")
+        return text.encode()
+    if words[:1] != ["printf"] or len(words) < 2:
+        return None
+    fmt, args = _unescape(words[1]), list(words[2:])
+    out = []
+    while True:
+        used = 0
+
+        def convert(match: re.Match[str]) -> str:
+            nonlocal used
+            if match.group() == "%%":
+                return "%"
+            used += 1
+            return args.pop(0) if args else ("0" if match.group() == "%d" else "")
+
+        out.append(re.sub(r"%[sd%]", convert, fmt))
+        if not args or not used:
+            break
+    return "".join(out).encode()
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def _hide_piped_data(words: list[str]) -> str:
+    """The line to record when data is piped into docker (``printf ... | docker ...``).
+
+    What a ``printf`` or ``echo`` pipes may be a secret: the trace gets the command
+    that read it, with the data replaced by ``...``.  ``""`` for any other line.
+    """
+    if "|" not in words:
+        return ""
+    cut = words.index("|")
+    left, right = words[:cut], words[cut + 1 :]
+    if right[:1] != ["docker"] or pipe_input(left) is None:
+        return ""
+    return f"{left[0]} ... | {shlex.join(right)}"
+
+
+def _substitutions(line: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``$(...)`` outside single quotes (innermost not needed: no nesting)."""
+    quote = ""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote == "'" and ch != "'":
+            i += 1
+            continue
+        if ch in "'\"":
+            quote = "" if quote == ch else (quote or ch)
+        elif ch == "\\":
+            i += 1
+        elif line.startswith("$(", i):
+            end = line.find(")", i + 2)
+            if end < 0:
+                raise ShellError("unterminated command substitution")
+            yield i, end + 1
+            i = end
+        i += 1
+
+
+def event_of(words: list[str]) -> str:
+    """The trace event of a line: ``docker``, ``fault`` or ``shell``."""
+    if words[:1] == ["docker"]:
+        return "docker"
+    return "fault" if words[:1] and words[0] in FAULT_WORDS else "shell"
+
+
+class Interpreter:
+    """Runs lines against one :class:`~swarmsim.swarm.Swarm` and records them.
+
+    Examples
+    --------
+    >>> from swarmsim.swarm import Swarm
+    >>> interpreter = Interpreter(Swarm(seed=0, managers=1, workers=1))
+    >>> interpreter.execute("sleep 1m").ok, interpreter.execute("time").stdout
+    (True, 't=1m0s (2026-01-01 00:01:00 +0000 UTC)\\n')
+    >>> [(r.time, r.event, r.detail) for r in interpreter.swarm.trace if r.kind == "command"]
+    [(0.0, 'shell', 'sleep 1m'), (60.0, 'shell', 'time')]
+    """
+
+    def __init__(self, swarm: Swarm) -> None:
+        self.swarm = swarm
+        self._words: dict[str, Callable[[list[str]], str]] = {
+            "sleep": self._sleep,
+            "time": self._time,
+            "fail": self._fault(swarm.crash_node),
+            "recover": self._fault(swarm.recover_node),
+            "disconnect": self._fault(swarm.disconnect_node),
+            "reconnect": self._fault(swarm.reconnect_node),
+            "kill": self._kill,
+            "image": self._image,
+            "node": self._node,
+            "help": lambda args: SHELL_HELP,
+        }
+
+    @property
+    def host(self) -> str:
+        """The hostname of the machine the docker CLI talks to."""
+        node = self.swarm.ctx.store.nodes.get(self.swarm.current_node_id)
+        return node.hostname if node else ""
+
+    # ------------------------------------------------------------------ lines
+    def execute(self, line: str, *, record: bool = True) -> LineResult:
+        """Run one (possibly continued) line; never raises for bad input.
+
+        With ``record`` the line goes into the trace as a command at the
+        virtual time it started (an expectation's probe is not recorded).
+        """
+        start = float(self.swarm.now)
+        machine = self.host
+        try:
+            words = split_command_line(self._substitute(line))
+        except (ValueError, ShellError) as error:
+            result = LineResult(stderr=f"swarmsim: {error}\n", ok=False)
+            words = []
+        else:
+            machine = self._machine(words) or machine
+            result = self._dispatch(words)
+        if record and line.strip():
+            event = event_of(words)
+            shown = _hide_piped_data(words) or line
+            self.swarm.ctx.trace.command(start, event, machine, shown, 0 if result.ok else 1)
+        return result
+
+    def _machine(self, words: list[str]) -> str:
+        """The node a fault hits (``fail worker2``, ``kill web.1``, ``node add w3``), or ``""``."""
+        if words[:1] and words[0] in NODE_FAULTS and len(words) == 2:
+            return words[1]
+        if words[:2] == ["node", "add"] and len(words) > 2:
+            return words[2]
+        if words[:1] == ["kill"] and len(words) > 1:
+            try:
+                return self._host(self._find_task(words[1]))
+            except SwarmSimError:
+                return ""
+        return ""
+
+    def _dispatch(self, words: list[str]) -> LineResult:
+        if not words:
+            return LineResult()
+        if words[0] in ("exit", "quit"):
+            return LineResult(stop=True)
+        if "|" in words:
+            cut = words.index("|")
+            return self._pipe(words[:cut], words[cut + 1 :])
+        return self._run(words)
+
+    def _run(self, words: list[str], stdin: bytes | None = None) -> LineResult:
+        handler = self._words.get(words[0])
+        if words[0] != "docker" and handler is None:
+            return LineResult(
+                stderr=f"swarmsim: unknown command: {words[0]} (try 'help')\n", ok=False
+            )
+        try:
+            if handler is None:
+                result = run_argv(self.swarm, words[1:], stdin)
+                return LineResult(result.stdout, result.stderr, result.ok)
+            return LineResult(stdout=handler(words[1:]))
+        except SwarmSimError as error:
+            return LineResult(stderr=f"{words[0]}: {error}\n", ok=False)
+        except Exception as error:  # a simulator bug must not end the session
+            return LineResult(stderr=f"swarmsim: internal error: {error!r}\n", ok=False)
+
+    def _pipe(self, left: list[str], right: list[str]) -> LineResult:
+        stdin = pipe_input(left)
+        if stdin is not None and right[:1] == ["docker"]:
+            return self._run(right, stdin)
+        options = [w for w in right[1:] if w.startswith("-")]
+        rest = [w for w in right[1:] if not w.startswith("-")]
+        if right[:1] != ["grep"] or len(rest) != 1 or set(options) - {"-i", "-v"} or not left:
+            message = "swarmsim: only '| grep [-i] [-v] PATTERN' is supported\n"
+            return LineResult(stderr=message, ok=False)
+        first = self._run(left)
+        flags = re.IGNORECASE if "-i" in options else 0
+        try:
+            pattern = re.compile(rest[0], flags)
+        except re.error as error:
+            # the output went into the pipe; grep only complains
+            return LineResult(stderr=f"{first.stderr}grep: {error}\n", ok=False)
+        invert = "-v" in options
+        kept = [x for x in first.stdout.splitlines(True) if bool(pattern.search(x)) != invert]
+        return LineResult("".join(kept), first.stderr, bool(kept))
+
+    def _substitute(self, line: str) -> str:
+        spans = list(_substitutions(line))
+        for start, end in reversed(spans):
+            inner = self.execute(line[start + 2 : end - 1], record=False)
+            line = line[:start] + inner.stdout.rstrip("\n") + line[end:]
+        return line
+
+    # ------------------------------------------------------------------ words
+    def _sleep(self, args: list[str]) -> str:
+        if len(args) != 1:
+            raise ShellError("usage: sleep DURATION")
+        self.swarm.advance(sleep_seconds(args[0]))
+        return ""
+
+    def _time(self, args: list[str]) -> str:
+        now = self.swarm.now
+        return f"t={format_duration(now)} ({go_time(now)})\n"
+
+    def _fault(self, action: Callable[[str], None]) -> Callable[[list[str]], str]:
+        def run(args: list[str]) -> str:
+            if len(args) != 1:
+                raise ShellError("usage: fail|recover|disconnect|reconnect NODE")
+            action(args[0])
+            return ""
+
+        return run
+
+    def _find_task(self, ref: str) -> Task:
+        store = self.swarm.ctx.store
+        if ref in store.tasks:
+            return store.tasks[ref]
+        service_name, _, slot = ref.rpartition(".")
+        service = store.service_by_name(service_name) if service_name else None
+        if service is not None:
+            candidates = [
+                t
+                for t in store.tasks_of_service(service.id)
+                if (str(t.slot) == slot if t.slot else slot in (t.node_id, self._host(t)))
+                and t.desired_state <= TaskState.RUNNING
+            ]
+        else:
+            candidates = [t for t in store.tasks.values() if t.id.startswith(ref)]
+        if len(candidates) > 1:
+            running = [t for t in candidates if t.state == TaskState.RUNNING]
+            candidates = running or candidates
+        if len(candidates) != 1:
+            found = "no" if not candidates else "more than one"
+            raise ShellError(f"{found} task matches {ref}")
+        return candidates[0]
+
+    def _host(self, task: Task) -> str:
+        node = self.swarm.ctx.store.nodes.get(task.node_id)
+        return node.hostname if node else ""
+
+    def _kill(self, args: list[str]) -> str:
+        if len(args) not in (1, 2):
+            raise ShellError("usage: kill TASK|SERVICE.SLOT [EXIT_CODE]")
+        try:
+            code = go_parse_int(args[1]) if len(args) == 2 else 1
+        except ValueError as error:
+            raise ShellError(str(error)) from None
+        task = self._find_task(args[0])
+        if not self.swarm.kill_task(task.id, code):
+            raise ShellError(f"task {task.id} is not running")
+        return ""
+
+    def _image(self, args: list[str]) -> str:
+        if len(args) < 2:
+            raise ShellError("usage: image IMAGE key=value...")
+        self.swarm.images.set(args[0], **image_settings(args[1:]))
+        return ""
+
+    def _node(self, args: list[str]) -> str:
+        if len(args) < 2 or args[0] != "add":
+            raise ShellError("usage: node add NAME [role=manager] [label.KEY=VALUE] ...")
+        settings = node_settings(args[2:])
+        role = settings.get("role", NodeRole.WORKER)
+        self.swarm.add_node(args[1], **settings)
+        return f"This node joined a swarm as a {role.api_name}.\n"

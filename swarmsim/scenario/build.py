@@ -1,0 +1,423 @@
+"""From schema-valid scenario data to a :class:`~swarmsim.scenario.model.Scenario`.
+
+The JSON Schema has already checked keys and types; this module checks what
+needs the meaning of the values, with the interpreter's own parsers (one
+parser of durations and settings, :mod:`swarmsim.cli.shellargs`):
+
+* durations (``at``, ``after``, ``sleep``, ``within``, image timings) and
+  resources (``cpus``, ``memory``) parse, times are not negative;
+* the timeline never goes backwards: a step's ``at`` is not before the
+  earliest time the previous steps can end;
+* a step does one thing (``run``, ``sleep`` or ``fault``) and a ``run`` line
+  is one the shell knows;
+* names exist: a fault's or an expectation's node is a machine of the
+  cluster (or added by an earlier ``node-add``), an expectation's service is
+  created by some step (``docker service create --name``), a killed task's
+  service by an earlier step;
+* an expectation has one time (``at`` or ``within``) and one check, and an
+  ``output`` check one way to compare.
+
+This module has no swarmkit counterpart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS
+from swarmsim.cli.shellargs import (
+    DURATION_FIELDS,
+    MAX_SLEEP,
+    ShellError,
+    image_settings,
+    node_settings,
+    shell_duration,
+    sleep_seconds,
+)
+from swarmsim.cli.shellwords import split_command_line
+from swarmsim.errors import ScenarioError
+from swarmsim.scenario.model import (
+    CHECK_KINDS,
+    Check,
+    Cluster,
+    Expectation,
+    Machine,
+    Scenario,
+    Step,
+    Text,
+)
+from swarmsim.scenario.yamlsource import Path, Positions, dotted, yaml11_hint
+from swarmsim.units import format_duration, parse_bytes, parse_nanocpus
+
+__all__ = ["build_scenario", "quote_word"]
+
+_SAFE_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
+_ACTIONS = ("run", "sleep", "fault")
+
+
+def quote_word(word: str) -> str:
+    """``word`` quoted for the shell when it needs it (``'my web'``).
+
+    >>> quote_word("zone=a"), quote_word("label.room=lab 2")
+    ('zone=a', "'label.room=lab 2'")
+    """
+    if _SAFE_WORD.fullmatch(word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def _text(value: Any) -> Text:
+    if isinstance(value, str):
+        return Text(value, value)
+    return Text(value["en"], value.get("es", ""))
+
+
+def _created_services(words: list[str]) -> list[str]:
+    """The name given by ``docker service create --name NAME`` (none without --name)."""
+    if words[:3] != ["docker", "service", "create"]:
+        return []
+    for i, word in enumerate(words):
+        if word == "--name" and i + 1 < len(words):
+            return [words[i + 1]]
+        if word.startswith("--name="):
+            return [word[len("--name=") :]]
+    return []
+
+
+class _Builder:
+    def __init__(self, file: str, data: dict[str, Any], positions: Positions) -> None:
+        self.file = file
+        self.data = data
+        self.positions = positions
+        self.nodes: set[str] = set()
+        self.all_nodes: set[str] = set()
+        self.services: set[str] = set()
+        self.any_stack = False
+
+    # ----------------------------------------------------------------- errors
+    def error(self, path: Path, message: str, *, key: bool = False) -> ScenarioError:
+        line, col = self.positions.of(path, key=key)
+        return ScenarioError(self.file, line, col, dotted(path), message)
+
+    def seconds(
+        self, path: Path, value: Any, parse: Callable[[str], float] = shell_duration
+    ) -> float:
+        """A duration from the file: a Go duration string or a number of seconds."""
+        if isinstance(value, int | float):
+            if not (math.isfinite(value) and 0 <= value <= MAX_SLEEP):
+                limit = format_duration(MAX_SLEEP)
+                raise self.error(path, f"must be a duration from 0s to {limit}, not {value}")
+            return float(value)
+        try:
+            seconds = parse(value)
+        except ShellError as error:
+            hint = yaml11_hint(value)
+            raise self.error(path, f"{error}{f' ({hint})' if hint else ''}") from None
+        if not 0 <= seconds <= MAX_SLEEP:  # heartbeats every 5 s: longer would take hours
+            limit = format_duration(MAX_SLEEP)
+            raise self.error(path, f"must be a duration from 0s to {limit}, not {value}")
+        return seconds
+
+    # ---------------------------------------------------------------- cluster
+    def resources(self, path: Path, cpus: Any, memory: Any) -> tuple[float, int]:
+        try:
+            value = float(cpus) if isinstance(cpus, int | float) else parse_nanocpus(cpus) / 1e9
+        except ValueError as error:
+            raise self.error((*path, "cpus"), str(error)) from None
+        if not (math.isfinite(value) and value > 0):
+            raise self.error((*path, "cpus"), f"must be more than 0, not {cpus}")
+        try:
+            size = memory if isinstance(memory, int) else parse_bytes(memory)
+        except ValueError as error:
+            raise self.error((*path, "memory"), str(error)) from None
+        if size <= 0:
+            raise self.error((*path, "memory"), f"must be more than 0 bytes, not {memory}")
+        return value, size
+
+    def cluster(self) -> Cluster:
+        data = self.data.get("cluster", {})
+        path: Path = ("cluster",)
+        if "nodes" not in data:
+            cpus, memory = self.resources(path, data.get("cpus", 4), data.get("memory", 8 << 30))
+            managers, workers = data.get("managers", 1), data.get("workers", 2)
+            machines = [
+                Machine(f"manager{i}", "manager", (), cpus, memory) for i in range(1, managers + 1)
+            ]
+            machines += [
+                Machine(f"worker{i}", "worker", (), cpus, memory) for i in range(1, workers + 1)
+            ]
+        else:
+            clash = [k for k in ("managers", "workers", "cpus", "memory") if k in data]
+            if clash:
+                message = f"give either nodes or {clash[0]}, not both"
+                raise self.error((*path, clash[0]), message, key=True)
+            machines = [self.machine((*path, "nodes", i), m) for i, m in enumerate(data["nodes"])]
+            if not any(m.role == "manager" for m in machines):
+                raise self.error(
+                    (*path, "nodes"), "a swarm needs at least one node with role: manager"
+                )
+        self.nodes = {m.name for m in machines}
+        return Cluster(tuple(machines))
+
+    def machine(self, path: Path, data: dict[str, Any]) -> Machine:
+        name = data["name"]
+        if name in self.nodes:
+            raise self.error((*path, "name"), f"a second node named {name!r}")
+        self.nodes.add(name)
+        cpus, memory = self.resources(path, data.get("cpus", 4), data.get("memory", 8 << 30))
+        labels = tuple(data.get("labels", {}).items())
+        return Machine(
+            name,
+            data.get("role", "worker"),
+            labels,
+            cpus,
+            memory,
+            data.get("address"),
+            data.get("availability", "active"),
+        )
+
+    # ----------------------------------------------------------------- images
+    def images(self) -> tuple[str, ...]:
+        lines = []
+        for image, settings in self.data.get("images", {}).items():
+            words = ["image", image]
+            for key, value in settings.items():
+                path: Path = ("images", image, key)
+                if isinstance(value, bool):
+                    text = str(value).lower()
+                elif key in DURATION_FIELDS:
+                    text = (
+                        value
+                        if isinstance(value, str)
+                        else format_duration(self.seconds(path, value))
+                    )
+                else:
+                    text = str(value)
+                item = f"{key}={text}"
+                try:
+                    image_settings([item])
+                except ShellError as error:
+                    hint = yaml11_hint(text)
+                    raise self.error(path, f"{error}{f' ({hint})' if hint else ''}") from None
+                words.append(item)
+            if len(words) > 2:
+                lines.append(" ".join(quote_word(w) for w in words))
+        return tuple(lines)
+
+    # ------------------------------------------------------------------ steps
+    def check_node(self, path: Path, name: str, known: set[str]) -> None:
+        if name not in known:
+            names = ", ".join(sorted(known))
+            raise self.error(path, f"no node {name!r} (nodes: {names})")
+
+    def check_service(self, path: Path, name: str, known: set[str]) -> None:
+        if not self.any_stack and name not in known:
+            names = ", ".join(sorted(known)) or "none"
+            message = (
+                f"no step creates a service {name!r} "
+                f"(docker service create --name; services: {names})"
+            )
+            raise self.error(path, message)
+
+    def run_line(self, path: Path, line: str) -> tuple[list[str], float]:
+        """Check a ``run:`` line; return its words and how long it sleeps."""
+        try:
+            words = split_command_line(line)
+        except ValueError as error:
+            raise self.error(path, str(error)) from None
+        if not words:
+            raise self.error(path, "an empty command")
+        if words[0] not in SHELL_WORDS or words[0] in ("exit", "quit"):
+            raise self.error(
+                path, f"unknown command {words[0]!r} (a docker command or a shell word)"
+            )
+        if words[0] in NODE_FAULTS and len(words) == 2:
+            self.check_node(path, words[1], self.nodes)
+        if words[0] == "sleep" and len(words) == 2:
+            return words, self.seconds(path, words[1], sleep_seconds)
+        return words, 0.0
+
+    def fault(self, path: Path, data: dict[str, Any]) -> str:
+        kind = data["kind"]
+        if kind in NODE_FAULTS:
+            self.check_node((*path, "node"), data["node"], self.nodes)
+            return f"{kind} {quote_word(data['node'])}"
+        if kind == "kill":
+            task = data["task"]
+            service, dot, _slot = task.rpartition(".")
+            if dot:
+                self.check_service((*path, "task"), service, self.services)
+            code = data.get("exit_code")
+            return f"kill {quote_word(task)}" + ("" if code is None else f" {code}")
+        name = data["node"]
+        if name in self.nodes:
+            raise self.error((*path, "node"), f"a node named {name!r} already exists")
+        words = ["node", "add", name]
+        for key in ("role", "cpus", "memory", "address"):
+            if key in data:
+                words.append(f"{key}={data[key]}")
+        words += [f"label.{k}={v}" for k, v in data.get("labels", {}).items()]
+        for word in words[3:]:
+            try:
+                node_settings([word])
+            except ShellError as error:
+                key = word.partition("=")[0].partition(".")[0]
+                raise self.error((*path, "labels" if key == "label" else key), str(error)) from None
+        self.nodes.add(name)
+        return " ".join(quote_word(w) for w in words)
+
+    def steps(self) -> list[tuple[Step, dict[str, Any]]]:
+        built: list[tuple[Step, dict[str, Any]]] = []
+        earliest = 0.0
+        for i, data in enumerate(self.data["steps"]):
+            path: Path = ("steps", i)
+            actions = [k for k in _ACTIONS if k in data]
+            if len(actions) > 1:
+                message = (
+                    f"a step does one thing: {actions[0]} or {actions[1]}, not both "
+                    "(split it in two steps)"
+                )
+                raise self.error((*path, actions[1]), message, key=True)
+            if not actions and "comment" not in data:
+                raise self.error(path, "a step needs one of run, sleep, fault or comment")
+            if "at" in data and "after" in data:
+                raise self.error(
+                    (*path, "after"),
+                    "give either at (a time) or after (a delay), not both",
+                    key=True,
+                )
+            at = self.seconds((*path, "at"), data["at"]) if "at" in data else None
+            after = self.seconds((*path, "after"), data["after"]) if "after" in data else 0.0
+            if at is not None and at < earliest:
+                message = (
+                    f"time goes backwards: at {format_duration(at)} is before "
+                    f"{format_duration(earliest)}, when the previous steps end at the earliest"
+                )
+                raise self.error((*path, "at"), message)
+            start = at if at is not None else earliest + after
+            kind = actions[0] if actions else "comment"
+            line, slept = "", 0.0
+            if kind == "run":
+                words, slept = self.run_line((*path, "run"), data["run"])
+                line = data["run"]
+                self.services.update(_created_services(words))
+            elif kind == "sleep":
+                slept = self.seconds((*path, "sleep"), data["sleep"], sleep_seconds)
+                text = data["sleep"]
+                line = f"sleep {text if isinstance(text, str) else format_duration(slept)}"
+            elif kind == "fault":
+                line = self.fault((*path, "fault"), data["fault"])
+            earliest = start + slept
+            comment = _text(data["comment"]) if "comment" in data else None
+            label = dotted(path)
+            built.append((Step(kind, line, label, at, after, comment), data))
+        return built
+
+    # ----------------------------------------------------------- expectations
+    def expectation(self, path: Path, data: dict[str, Any]) -> Expectation:
+        times = [k for k in ("at", "within") if k in data]
+        if not times:
+            raise self.error(path, "an expectation needs at (a time) or within (a deadline)")
+        if len(times) == 2:
+            raise self.error((*path, "within"), "give either at or within, not both", key=True)
+        if "after" in data and "at" in data:
+            raise self.error(
+                (*path, "after"), "after goes with within (a window), not with at", key=True
+            )
+        checks = [k for k in CHECK_KINDS if k in data]
+        if len(checks) != 1:
+            kinds = ", ".join(CHECK_KINDS)
+            if not checks:
+                raise self.error(path, f"an expectation needs one check: {kinds}")
+            raise self.error(
+                (*path, checks[1]), "one check per expectation (write two entries)", key=True
+            )
+        kind = checks[0]
+        fields = dict(data[kind])
+        self.check(kind, (*path, kind), fields)
+        if "counts" in fields:
+            fields["counts"] = tuple(fields["counts"].items())
+        if "values" in fields:
+            fields["values"] = tuple(fields["values"])
+        line, col = self.positions.of(path)
+        return Expectation(
+            Check(kind, tuple(sorted(fields.items()))),
+            dotted(path),
+            f"{self.file}:{line}:{col}",
+            self.seconds((*path, "at"), data["at"]) if "at" in data else None,
+            self.seconds((*path, "within"), data["within"]) if "within" in data else None,
+            self.seconds((*path, "after"), data["after"]) if "after" in data else 0.0,
+        )
+
+    def check(self, kind: str, path: Path, fields: dict[str, Any]) -> None:
+        if "service" in fields:
+            self.check_service((*path, "service"), fields["service"], self.services)
+        for key in ("node", "name"):
+            if key in fields and kind in ("tasks", "node"):
+                self.check_node((*path, key), fields[key], self.all_nodes)
+        if kind == "placement" and "label" not in fields:
+            for node in fields["counts"]:
+                self.check_node((*path, "counts", node), node, self.all_nodes)
+        if kind == "output":
+            self.run_line((*path, "run"), fields["run"])
+            ways = [k for k in ("contains", "equals", "matches", "column") if k in fields]
+            if len(ways) != 1:
+                message = "say how to compare the output: contains, equals, matches or column"
+                if ways:
+                    raise self.error((*path, ways[1]), f"one comparison only ({message})", key=True)
+                raise self.error(path, message)
+            if ("column" in fields) != ("values" in fields):
+                raise self.error(path, "column and values go together")
+            if "matches" in fields:
+                try:
+                    re.compile(fields["matches"])
+                except re.error as error:
+                    raise self.error(
+                        (*path, "matches"), f"not a regular expression: {error}"
+                    ) from None
+
+    def scenario(self) -> Scenario:
+        cluster = self.cluster()
+        images = self.images()
+        steps = self.steps()
+        self.all_nodes = set(self.nodes)
+        built: list[Step] = []
+        for i, (step, data) in enumerate(steps):
+            items = data.get("expect", [])
+            expect = tuple(
+                self.expectation(("steps", i, "expect", j), e) for j, e in enumerate(items)
+            )
+            built.append(
+                Step(step.kind, step.line, step.label, step.at, step.after, step.comment, expect)
+            )
+        expect = tuple(
+            self.expectation(("expect", j), e) for j, e in enumerate(self.data.get("expect", []))
+        )
+        return Scenario(
+            name=self.data["name"],
+            file=self.file,
+            description=_text(self.data.get("description", "")),
+            seed=self.data.get("seed", 0),
+            cluster=cluster,
+            images=images,
+            steps=tuple(built),
+            expect=expect,
+        )
+
+
+def build_scenario(file: str, data: dict[str, Any], positions: Positions) -> Scenario:
+    """Check the meaning of schema-valid ``data`` and build the scenario.
+
+    Raises
+    ------
+    ScenarioError
+        The first problem found, with the position of the value at fault.
+    """
+    builder = _Builder(file, data, positions)
+    builder.any_stack = any(
+        isinstance(s.get("run"), str) and "stack deploy" in s["run"] for s in data["steps"]
+    )
+    return builder.scenario()

@@ -1,0 +1,85 @@
+"""Text lessons: the lines of a class, one command per line, run like a scenario.
+
+A lesson (``lesson.txt``) is what ``swarmsim shell`` reads from a pipe:
+``docker ...`` lines, shell words, ``#`` comments and blank lines.
+:func:`load_lesson` checks it before anything runs -- every line splits like
+a shell line and starts with a word the interpreter knows -- so ``swarmsim
+run lesson.txt`` refuses a broken lesson with one ``FILE:LINE:COL`` line as
+it does a broken scenario.  The lesson becomes a
+:class:`~swarmsim.scenario.model.Scenario` (kind ``lesson``) on the shell's
+swarm (``manager1``, ``worker1``, ``worker2``) whose steps are its lines:
+``run`` steps, and ``text`` steps printed as they are.
+
+This module has no swarmkit counterpart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+from swarmsim.cli.interpreter import SHELL_WORDS, is_comment, logical_lines
+from swarmsim.cli.shellwords import split_command_line
+from swarmsim.errors import ScenarioError
+from swarmsim.scenario.model import Cluster, Machine, Scenario, Step
+
+__all__ = ["SHELL_CLUSTER", "load_lesson", "parse_lesson", "read_source"]
+
+SHELL_CLUSTER = Cluster(
+    (Machine("manager1", "manager"), Machine("worker1"), Machine("worker2"))
+)  # what ``swarmsim shell`` starts with
+
+
+def parse_lesson(text: str, file: str = "<lesson>") -> Scenario:
+    """Check a lesson's lines and make them a scenario.
+
+    Examples
+    --------
+    >>> [(s.kind, s.line) for s in parse_lesson("# hi\\ndocker node ls\\n").steps]
+    [('text', '# hi'), ('run', 'docker node ls')]
+    >>> parse_lesson("docker node ls\\ndocekr ps\\n", "l.txt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    swarmsim.errors.ScenarioError: l.txt:2:1: lesson: unknown command 'docekr'; did you mean...
+    """
+    steps: list[Step] = []
+    number = 1
+    for line in logical_lines(text.splitlines(True)):
+        start = number
+        number += line.count("\n") + 1
+        if is_comment(line):
+            steps.append(Step("text", line, f"line {start}"))
+            continue
+        try:
+            words = split_command_line(line)
+        except ValueError as error:
+            raise ScenarioError(file, start, 1, "lesson", str(error)) from None
+        if words and words[0] not in SHELL_WORDS:
+            close = difflib.get_close_matches(words[0], sorted(SHELL_WORDS), n=1)
+            hint = (
+                f"; did you mean {close[0]!r}?" if close else " (a docker command or a shell word)"
+            )
+            col = len(line) - len(line.lstrip()) + 1
+            message = f"unknown command {words[0]!r}{hint}"
+            raise ScenarioError(file, start, col, "lesson", message)
+        steps.append(Step("run", line, f"line {start}"))
+    name = Path(file).stem
+    return Scenario(name, file, cluster=SHELL_CLUSTER, steps=tuple(steps), kind="lesson")
+
+
+def read_source(path: str | os.PathLike[str]) -> str:
+    """The UTF-8 text of a scenario or lesson file, or one ``FILE:LINE:COL`` error."""
+    name = os.fspath(path)
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except OSError as error:
+        raise ScenarioError(name, 1, 1, "(file)", f"cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise ScenarioError(name, line, 1, "(file)", "not UTF-8 text") from None
+
+
+def load_lesson(path: str | os.PathLike[str]) -> Scenario:
+    """Read and check a lesson file (see :func:`parse_lesson`)."""
+    return parse_lesson(read_source(path), os.fspath(path))

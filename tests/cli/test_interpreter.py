@@ -1,0 +1,119 @@
+"""The one interpreter: every line it runs is recorded in the trace."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from swarmsim.cli.interpreter import Interpreter, LineResult, logical_lines
+from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, shell_duration
+from swarmsim.swarm import Swarm
+
+
+def commands(interpreter: Interpreter) -> list[tuple[float, str, str, str, int]]:
+    return [
+        (r.time, r.event, r.node, r.detail, r.slot)
+        for r in interpreter.swarm.trace
+        if r.kind == "command"
+    ]
+
+
+def test_lines_are_recorded_when_they_start_with_machine_and_exit_code() -> None:
+    interpreter = Interpreter(Swarm(seed=4, managers=1, workers=2))
+    lines = [
+        "docker service create --name web --replicas 2 nginx",  # waits: recorded at its start
+        "fail worker1",
+        "sleep 10s",
+        "docker node ps $(docker node ls -q --filter name=worker2)",
+        "kill web.1 137",
+        "node add w9 role=manager",
+        "docker node rm nowhere",
+        "bogus",
+        "",
+    ]
+    starts = []
+    web1_host = ""
+    for line in lines:
+        starts.append(interpreter.swarm.now)
+        if line.startswith("kill"):
+            task = interpreter._find_task("web.1")
+            web1_host = interpreter.swarm.ctx.store.nodes[task.node_id].hostname
+        interpreter.execute(line)
+    assert web1_host in ("manager1", "worker2")  # worker1 failed: web.1 moved
+    assert commands(interpreter) == [
+        (0.0, "docker", "manager1", lines[0], 0),
+        (starts[1], "fault", "worker1", "fail worker1", 0),
+        (starts[2], "shell", "manager1", "sleep 10s", 0),
+        (starts[3], "docker", "manager1", lines[3], 0),  # the substitution is not recorded
+        (starts[4], "fault", web1_host, "kill web.1 137", 0),
+        (starts[5], "fault", "w9", "node add w9 role=manager", 0),
+        (starts[6], "docker", "manager1", "docker node rm nowhere", 1),
+        (starts[7], "shell", "manager1", "bogus", 1),
+    ]
+    assert starts[1] > 0 and starts[3] == starts[2] + 10
+
+
+def test_probes_are_not_recorded() -> None:
+    interpreter = Interpreter(Swarm(seed=0))
+    assert interpreter.execute("docker node ls", record=False).ok
+    assert commands(interpreter) == []
+
+
+def test_durations_and_settings_share_one_parser() -> None:
+    assert shell_duration("1m30s") == shell_duration("90") == 90.0
+    with pytest.raises(ShellError, match='time: invalid duration "soon"'):
+        shell_duration("soon")
+    assert image_settings(["pull=1m", "pull_error=true", "exit_code=3"]) == {
+        "pull": 60.0,
+        "pull_error": True,
+        "exit_code": 3,
+    }
+    with pytest.raises(ShellError, match="bad setting 'pul=1s'; keys: pull, create"):
+        image_settings(["pul=1s"])
+    assert node_settings(["cpus=1.5", "address=10.0.0.2"]) == {"cpus": 1.5, "address": "10.0.0.2"}
+    with pytest.raises(ShellError, match="memory: invalid size"):
+        node_settings(["memory=lots"])
+
+
+def test_node_add_with_an_address() -> None:
+    interpreter = Interpreter(Swarm(seed=0))
+    assert interpreter.execute("node add edge address=10.1.2.3 label.zone=x").ok
+    node = interpreter.swarm.node("edge")
+    assert (node.addr, node.label("zone")) == ("10.1.2.3", "x")
+
+
+def test_logical_lines_join_continuations() -> None:
+    assert list(logical_lines(["a \\\n", "b\n", "c \\\\\n", "d \\\n"])) == [
+        "a \\\nb",
+        "c \\\\",
+        "d \\",
+    ]
+
+
+_WORDS = st.sampled_from(
+    ["kill", "fail", "node", "add", "sleep", "image", "docker", "service", "|", "grep", "$(", ")"]
+)
+_ARGS = st.text(alphabet="ab.1-=' \\\"$()|", max_size=6)
+
+
+@given(st.lists(st.one_of(_WORDS, _ARGS), max_size=5))
+def test_any_line_gives_a_result_and_one_record(words: list[str]) -> None:
+    interpreter = Interpreter(Swarm(seed=0, managers=1, workers=1))
+    line = " ".join(words)
+    result = interpreter.execute(line)
+    assert isinstance(result, LineResult)
+    assert "internal error" not in result.stderr
+    assert len(commands(interpreter)) == (1 if line.strip() else 0)
+
+
+def test_data_piped_into_docker_is_its_stdin_and_never_reaches_the_trace() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    interpreter = Interpreter(swarm)
+    result = interpreter.execute("printf 'hunter2' | docker secret create db_pw -")
+    assert result.ok, result.stderr
+    secret = swarm.ctx.store.secret_by_name("db_pw")
+    assert secret is not None and secret.spec.data == b"hunter2"
+    (record,) = [r for r in swarm.trace if r.kind == "command"]
+    assert record.detail == "printf ... | docker secret create db_pw -"
+    assert "hunter2" not in swarm.trace.dump()

@@ -1,0 +1,47 @@
+"""Text lessons: checked before they run, then replayed like a scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from swarmsim.errors import ScenarioError
+from swarmsim.scenario import Runner
+from swarmsim.scenario.lesson import parse_lesson
+
+
+def test_lines_become_steps_with_continuations_joined() -> None:
+    lesson = parse_lesson(
+        "# title\n\ndocker node update \\\n  --availability drain worker1\n", "l.txt"
+    )
+    assert [(s.kind, s.line, s.label) for s in lesson.steps] == [
+        ("text", "# title", "line 1"),
+        ("text", "", "line 2"),
+        ("run", "docker node update \\\n  --availability drain worker1", "line 3"),
+    ]
+    assert [m.name for m in lesson.cluster.machines] == ["manager1", "worker1", "worker2"]
+    result = Runner(lesson).run()
+    assert result.transcript == (
+        "[0:00:00.0] # title\n\n"
+        "[0:00:00.0] $ docker node update \\\n  --availability drain worker1\n"
+        "worker1\nl: 1 commands, 0 failed\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "docker node ls\n  dockr ps\n",
+            "l.txt:2:3: lesson: unknown command 'dockr'; did you mean 'docker'?",
+        ),
+        ("# ok\necho 'hi\n", "l.txt:2:1: lesson: unterminated quoted string"),
+        (
+            "frobnicate\n",
+            "l.txt:1:1: lesson: unknown command 'frobnicate' (a docker command or a shell word)",
+        ),
+    ],
+)
+def test_broken_lessons(text: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as raised:
+        parse_lesson(text, "l.txt")
+    assert str(raised.value) == message

@@ -1,0 +1,81 @@
+"""Loading scenario files: the schema, the model, and errors as one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from swarmsim.errors import ScenarioError
+from swarmsim.scenario import load_file, load_scenario, parse_scenario, schema
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def test_the_schema_is_valid_and_shipped() -> None:
+    jsonschema.Draft202012Validator.check_schema(schema())
+    assert schema()["required"] == ["name", "steps"]
+
+
+def test_a_scenario_becomes_interpreter_lines() -> None:
+    scenario = parse_scenario(
+        "name: demo\n"
+        "description: {en: Hello, es: Hola}\n"
+        "seed: 9\n"
+        "steps:\n"
+        "  - run: docker service create --name=web nginx\n"
+        "  - sleep: 90\n"
+        "  - sleep: 1m30s\n"
+        "  - fault: {kind: kill, task: web.1, exit_code: 137}\n"
+        "  - fault: {kind: node-add, node: w3, role: manager, cpus: 2, labels: {room: lab 2}}\n"
+        "  - fault: {kind: fail, node: w3}\n"
+        "  - comment: just words\n",
+        "demo.yaml",
+    )
+    assert [s.line for s in scenario.steps] == [
+        "docker service create --name=web nginx",
+        "sleep 1m30s",
+        "sleep 1m30s",
+        "kill web.1 137",
+        "node add w3 role=manager cpus=2 'label.room=lab 2'",
+        "fail w3",
+        "",
+    ]
+    assert [s.kind for s in scenario.steps][-1] == "comment"
+    assert (
+        scenario.steps[-1].comment is not None
+        and scenario.steps[-1].comment.get("es") == "just words"
+    )
+    assert (scenario.seed, scenario.description.get("es")) == (9, "Hola")
+
+
+def test_kill_names_a_service_created_before() -> None:
+    with pytest.raises(ScenarioError, match="no step creates a service 'web'"):
+        parse_scenario(
+            "name: x\nsteps:\n  - fault: {kind: kill, task: web.1}\n"
+            "  - run: docker service create --name web nginx\n"
+        )
+
+
+def test_a_stack_deploy_turns_off_service_checks() -> None:
+    scenario = parse_scenario(
+        "name: x\nsteps:\n  - run: docker stack deploy -c s.yml app\n"
+        "expect:\n  - {at: 1m, running: {service: app_web, count: 1}}\n"
+    )
+    assert scenario.expectations[0].check.get("service") == "app_web"
+
+
+def test_files_by_suffix_and_unreadable_files(tmp_path: Path) -> None:
+    assert load_file(SCENARIOS / "class-notes.txt").kind == "lesson"
+    assert load_file(Path(__file__).resolve().parent / "examples" / "drain.yaml").name == "drain"
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(tmp_path / "missing.yaml")
+    assert (
+        str(raised.value)
+        == f"{tmp_path / 'missing.yaml'}:1:1: (file): cannot read: No such file or directory"
+    )
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"name: x\nsteps: []\n# caf\xe9\n")
+    with pytest.raises(ScenarioError, match=r"latin.yaml:3:1: \(file\): not UTF-8 text"):
+        load_scenario(latin)

@@ -1,0 +1,112 @@
+"""The trace: what its records carry, commands in time order, and trace files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from viz.lessons import UPDATE_PAUSED, lesson
+
+from swarmsim.errors import SwarmSimError
+from swarmsim.metrics import replica_timeline, update_reports
+from swarmsim.swarm import Swarm
+from swarmsim.trace import Trace, TraceFileError, TraceRecord, load
+
+
+@pytest.fixture(scope="module")
+def paused() -> Swarm:
+    return lesson(UPDATE_PAUSED)
+
+
+def test_service_records_name_the_image_and_node_records_the_role(paused: Swarm) -> None:
+    images = [(r.spec_version, r.desired) for r in paused.trace if r.kind == "service"]
+    assert images[0] == (0, "redis:3.0.6")
+    assert (1, "redis:3.0.7") in images
+    assert images[-1][1] == "redis:3.0.6"  # the rollback returns to the old image
+    roles = {r.node: r.service for r in paused.trace if r.kind == "node"}
+    assert roles == {"manager1": "manager", "worker1": "worker", "worker2": "worker"}
+
+
+def test_a_command_recorded_late_goes_in_time_order() -> None:
+    trace = Trace()
+    seen: list[TraceRecord] = []
+    trace.subscribe(seen.append)
+    trace.command(1.0, "shell", "manager1", "sleep 1", 0)
+    trace.command(5.0, "shell", "manager1", "sleep 1", 0)
+    trace.command(3.0, "docker", "manager1", "docker service create nginx", 0)
+    assert [r.time for r in trace] == [1.0, 3.0, 5.0]
+    assert [r.time for r in seen] == [1.0, 5.0, 3.0]  # observers see it when it is recorded
+
+
+def test_end_follows_the_clock_and_is_saved(paused: Swarm, tmp_path: Path) -> None:
+    assert paused.trace.end == paused.now > paused.trace[-1].time
+    paused.trace.save(tmp_path / "run.jsonl")
+    assert load(tmp_path / "run.jsonl").end == paused.now
+    assert Trace().end == 0.0
+
+
+def test_a_saved_trace_loads_back_into_the_same_records(paused: Swarm, tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    paused.trace.save(path)
+    loaded = load(path)
+    assert list(loaded) == list(paused.trace)
+    assert [type(r.time) for r in loaded] == [float] * len(loaded)
+    assert loaded.to_dataframe().equals(paused.trace.to_dataframe())
+    assert update_reports(loaded) == update_reports(paused.trace)
+    assert replica_timeline(loaded, "redis") == replica_timeline(paused.trace, "redis")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(paused.trace) + 1
+    assert json.loads(lines[0])["format"] == "swarmsim-trace"
+
+
+def test_identical_runs_give_byte_identical_files(paused: Swarm, tmp_path: Path) -> None:
+    paused.trace.save(tmp_path / "a.jsonl")
+    lesson(UPDATE_PAUSED).trace.save(tmp_path / "b.jsonl")
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+
+HEADER = (
+    '{"format":"swarmsim-trace","version":1,"end":5.0,"columns":["time","kind","event","id",'
+    '"service","slot","node","state","desired","detail","spec_version"]}'
+)
+GOOD = '[1.5,"command","docker","","",0,"manager1","","","docker node ls",0]'
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("", 1, "not a swarmsim trace: the file is empty"),
+        ("[1]", 1, "not a swarmsim trace: the first line must be its header"),
+        (HEADER.replace('"version":1', '"version":7'), 1, "trace format version 7"),
+        (HEADER.replace('"end":5.0', '"end":"x"'), 1, "end must be a finite number"),
+        (HEADER.replace('"time",', ""), 1, "the columns must be"),
+        (f"{HEADER}\n{GOOD}\n{{oops", 3, "not valid JSON: Expecting property name"),
+        (f"{HEADER}\n[1.5]", 2, "a record must be a list of 11 values"),
+        (f"{HEADER}\n{GOOD.replace('1.5', 'true')}", 2, "time must be a finite number"),
+        (f"{HEADER}\n{GOOD.replace(',0,', ',1.5,')}", 2, "slot must be an integer, not 1.5"),
+        (f"{HEADER}\n{GOOD[:-2]}null]", 2, "spec_version must be an integer, not None"),
+        (f"{HEADER}\n{GOOD.replace('docker node ls', '')}".replace('""', "7", 1), 2, "id must"),
+        (f"{HEADER}\n{GOOD.replace('command', 'banana')}", 2, "unknown record kind 'banana'"),
+        (f"{HEADER}\n{GOOD}\n{GOOD.replace('1.5', '1.0')}", 3, "time 1.0 goes back"),
+    ],
+)
+def test_a_bad_file_gives_one_line_with_file_and_line(
+    tmp_path: Path, text: str, where: int, message: str
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(text + "\n" if text else "", encoding="utf-8")
+    with pytest.raises(TraceFileError) as caught:
+        load(path)
+    assert isinstance(caught.value, SwarmSimError)
+    assert str(caught.value).startswith(f"{path}:{where}: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_unreadable_and_binary_files(tmp_path: Path) -> None:
+    with pytest.raises(TraceFileError, match=r"missing\.jsonl: cannot read the trace: No such"):
+        load(tmp_path / "missing.jsonl")
+    path = tmp_path / "binary.jsonl"
+    path.write_bytes(HEADER.encode() + b"\n\xff\xfe\n")
+    with pytest.raises(TraceFileError, match=r"binary\.jsonl:2: not UTF-8 text"):
+        load(path)
