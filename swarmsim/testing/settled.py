@@ -57,11 +57,13 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     judged by the scheduler's own filter pipeline on node state rebuilt from
     the store (``swarmkit: manager/scheduler/scheduler.go``: pending tasks are
     retried on every node or task change, no back-off; reference 2.3, 2.9).
-    Not judged for a task of an older spec version than its service's:
-    swarmkit's ``noSuitableNode`` does not re-queue "a task [that] belongs to
-    an old revision of service", and nothing else re-queues it, so after any
-    service update (even ``scale`` or a no-op ``update``) such a task may wait
-    PENDING for ever although a node that fits it joins.  Not judged either
+    Not judged for a task that is out of date (older spec version, and
+    ``IsTaskDirty``): swarmkit's ``noSuitableNode`` does not re-queue "a task
+    [that] belongs to an old revision of service" and nothing else does, so it
+    may wait PENDING for ever although a node that fits it joins.  (swarmkit
+    drops every older version, even after a ``scale`` or a no-op ``update``;
+    the engine keeps those queued — see the Differences of
+    ``swarmsim/manager/scheduler/bookkeeping.py`` — and so does this rule.)  Not judged either
     while a failing image restarts somewhere: that churn frees and
     takes nodes all the time and the scheduler may lag up to its 1 s maximum
     latency behind a snapshot.
@@ -278,8 +280,12 @@ def _placement_of(
             return []  # a global updater's task for a node that left mid-update
         where = _where(swarm, task)
         return [Violation("unavailable-node", f"{_label(swarm, task)}: wanted running, {where}")]
-    if service is not None and task.spec_version < service.spec_version:
-        return []  # an old revision: swarmkit's scheduler no longer queues it
+    if (
+        service is not None
+        and task.spec_version < service.spec_version
+        and is_task_dirty(service, task, None)
+    ):
+        return []  # out of date: the scheduler no longer queues it
     if task.state == TaskState.PENDING and not churn:
         fits = fitting_nodes(task, infos)
         if fits:

@@ -74,6 +74,38 @@ def test_the_issue_reproducers_settle(name: str) -> None:
     assert [str(v) for v in outcome.violations] == []
 
 
+# What the fuzzer found on the engine at 5a12790 (/work/fuzz-findings.md), settled since.
+FUZZ_FINDINGS = {
+    "rollback-to-an-identical-spec": Schedule(671, 1, 0, (
+        "image bad:pull pull_error=true",
+        "docker service create -d --name s0 --replicas 4 nginx:1", "sleep 100ms",
+        "docker service update -d --update-failure-action rollback --image bad:pull s0",
+        "docker service scale -d s0=4",
+    )),
+    "restart-lost-when-the-updater-re-delays": Schedule(336, 1, 4, (
+        "image bad:pull pull_error=true",
+        "docker service create -d --name s0 --replicas 3 --update-failure-action continue "
+        "bad:pull",
+        "docker service update -d --image nginx:3 s0", "sleep 100ms", "disconnect worker1",
+        "docker service update -d --update-order start-first --update-delay 1s --image bad:pull s0",
+    )),
+    "restart-lost-when-a-rollback-re-delays": Schedule(234, 1, 4, (
+        "image bad:health never_healthy=true",
+        "docker service create -d --name s0 --replicas 2 nginx:2", "sleep 500ms",
+        "docker service update -d --update-parallelism 0 s0",
+        "docker service update -d --update-order start-first --health-cmd true "
+        "--health-interval 1s --health-retries 1 --image bad:health s0",
+        "sleep 5s", "fail worker1", "docker service update -d s0", "docker service rollback -d s0",
+    )),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(FUZZ_FINDINGS))
+def test_the_fuzzer_findings_settle(name: str) -> None:
+    outcome = run_schedule(FUZZ_FINDINGS[name])
+    assert [str(v) for v in outcome.violations] == []
+
+
 # Shrunk schedules that once raised false alarms: swarmkit really behaves so (see
 # swarmsim/testing/settled.py and safety.py for the source of each exception).
 SWARMKIT_OWN = {
@@ -101,9 +133,10 @@ SWARMKIT_OWN = {
         "sleep 100ms", "docker service update -d --health-cmd true s0",
         "docker service update -d --update-order start-first s0",
     )),
-    "old-revision-stays-pending": Schedule(202, 1, 0, (
+    "out-of-date-pending-task-stays": Schedule(202, 1, 0, (
         "docker service create -d --name s0 --replicas 5 --replicas-max-per-node 1 nginx:2",
-        "sleep 100ms", "docker service update -d s0", "sleep 100ms", "node add worker1",
+        "sleep 100ms", "docker service update -d --image nginx:3 --update-order start-first s0",
+        "sleep 100ms", "node add worker1",
     )),
     "global-update-task-on-down-node": Schedule(740, 1, 1, (
         "docker service create -d --name s1 --mode global nginx:2", "disconnect worker1",
