@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --quick
+
+# the long fault-schedule fuzzer (docs/testing.md): make fuzz FUZZ_SCHEDULES=10000 FUZZ_SEED=1
+FUZZ_SCHEDULES ?= 10000
+FUZZ_SEED ?= 1
+fuzz: $(STAMP)
+	$(BIN)/python -m swarmsim.testing.fuzz --schedules $(FUZZ_SCHEDULES) --seed $(FUZZ_SEED)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,7 +1,13 @@
 """Tools for property-based testing of swarm behaviour with hypothesis.
 
 - :mod:`swarmsim.testing.strategies`: clusters, services, operations.
-- :mod:`swarmsim.testing.invariants`: checks that return violations.
+- :mod:`swarmsim.testing.invariants`: checks that return violations (at every
+  step: :mod:`~swarmsim.testing.safety`; once settled:
+  :mod:`~swarmsim.testing.settled`).
+- :mod:`swarmsim.testing.schedules`: fault schedules as shell scripts, run and checked.
+- :mod:`swarmsim.testing.generate`: random schedules (seeded, or a hypothesis strategy).
+- :mod:`swarmsim.testing.shrink` and :mod:`swarmsim.testing.fuzz`: the long fuzzer
+  (``python -m swarmsim.testing.fuzz``, ``make fuzz``).
 
 Example
 -------

@@ -1,10 +1,16 @@
 """Reusable invariants of a simulated swarm, for property-based tests.
 
-Each check returns a list of human-readable violations (empty when the
-invariant holds), so a failing hypothesis example prints what went wrong.
-:func:`check_converged` states what must hold once the swarm is quiet (no
-fault in flight, time for replacements to start); :func:`check_trace`
-states what must hold at every moment of a run.
+Each check returns a list of violations (empty when the invariant holds), so
+a failing hypothesis example prints what went wrong.
+
+- :func:`check_step` (:mod:`swarmsim.testing.safety`): what holds at every
+  moment, whatever faults are in flight; run it after every step.
+- :func:`check_quiescent` (adds :mod:`swarmsim.testing.settled` and the
+  trace): what holds once the swarm has settled after its last operation,
+  faults left as they are.
+- :data:`INVARIANTS`: every invariant's name and where the rule comes from.
+- :func:`check_converged` and :func:`check_trace`: the first, simpler checks
+  (a swarm quiet with every fault repaired; states only move forward).
 """
 
 from __future__ import annotations
@@ -15,7 +21,74 @@ from swarmsim.api.enums import Availability, NodeStatus, ServiceMode, TaskState
 from swarmsim.api.objects import Node, Service
 from swarmsim.manager.constraint import placement_matches
 from swarmsim.swarm import Swarm
+from swarmsim.testing.facts import Violation
+from swarmsim.testing.safety import check_always
+from swarmsim.testing.settled import check_settled
 from swarmsim.trace import Trace
+
+__all__ = [
+    "INVARIANTS",
+    "Violation",
+    "check_converged",
+    "check_history_limit",
+    "check_quiescent",
+    "check_spread",
+    "check_step",
+    "check_trace",
+]
+
+INVARIANTS: dict[str, str] = {
+    "slot-duplicate": "no slot holds two runnable tasks of one spec version once an update "
+    "is over (swarmkit: manager/orchestrator/restart/restart.go Restart; "
+    "manager/orchestrator/update/updater.go useExistingTask; reference 3.2, 3.5, 5.4)",
+    "slot-overlap": "no slot runs two wanted tasks once an update is over "
+    "(restart.go DelayStart wait-for-stop; reference 3.5, 5.4)",
+    "reservations": "held tasks' reservations fit in their node (swarmkit: "
+    "manager/scheduler/filter.go ResourceFilter, nodeinfo.go; reference 1.4, 2.2)",
+    "max-replicas": "no node holds more active tasks of a service than its cap "
+    "(filter.go MaxReplicasFilter; reference 2.3)",
+    "update-settled": "an update ends completed, paused, rollback_completed or "
+    "rollback_paused unless it waits for a task that cannot run (updater.go; reference 5.4, 5.6)",
+    "update-abandoned": "no out-of-date task once no update is in flight "
+    "(swarmkit: manager/orchestrator/task.go IsTaskDirty; reference 3.3, 3.8, 5.3)",
+    "replicas": "replicated services run their replicas, one task per slot, on READY "
+    "non-drained nodes (replicated/services.go reconcile; reference 3.3-3.5)",
+    "global-tasks": "one task per eligible node (global/global.go; reference 4)",
+    "unavailable-node": "no wanted task on a down, drained or deleted node "
+    "(orchestrator/task.go InvalidNode; reference 3.4, 4, 6.2)",
+    "pending-placeable": "no task PENDING while a node passes the scheduler's filters "
+    "(manager/scheduler/scheduler.go, pipeline.go; reference 2.3, 2.9)",
+    "containers": "every container on a machine belongs to a store task on that node, "
+    "none runs when it should be shut down, every running task has one "
+    "(agent/worker.go; manager/dispatcher/assignments.go)",
+    "monotonic": "observed and desired states only move forward (api/types.proto TaskState; "
+    "reference 1.1, 1.2)",
+    "internal-error": "no command or wait raises a simulator exception",
+}
+"""Every invariant the fault-schedule fuzzer checks, with the source of its rule."""
+
+
+def check_step(swarm: Swarm) -> list[Violation]:
+    """Violations of the invariants that hold at every moment (run after every step)."""
+    return check_always(swarm)
+
+
+def check_quiescent(swarm: Swarm) -> list[Violation]:
+    """Violations of every invariant, for a swarm that has settled (faults left as they are).
+
+    Examples
+    --------
+    >>> swarm = Swarm(seed=1, managers=1, workers=2)
+    >>> swarm.docker("docker service create -d --replicas 3 --name web nginx").exit_code
+    0
+    >>> swarm.advance(60)
+    >>> check_quiescent(swarm)
+    []
+    """
+    problems = check_always(swarm)
+    problems.extend(check_settled(swarm))
+    problems.extend(Violation("monotonic", text) for text in check_trace(swarm.trace))
+    return problems
 
 
 def _matches(service: Service, node: Node) -> bool:

@@ -1,0 +1,148 @@
+"""What the invariants need to know about a swarm, read from the store and the machines.
+
+The invariants of :mod:`swarmsim.testing.safety` and
+:mod:`swarmsim.testing.settled` judge the engine, so they recompute what they
+need from the *store* (the truth the managers share) and from the agents'
+containers, never from a component's private bookkeeping: a scheduler whose
+bookkeeping drifted must not be able to vouch for itself.  Where a rule of
+swarmkit decides (could this node take this task?), the same rule objects are
+reused — the scheduler's filters (``swarmkit: manager/scheduler/filter.go``) —
+but fed with node state rebuilt from the store.
+
+This module has no swarmkit counterpart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from swarmsim.api.enums import Availability, NodeStatus, TaskState, UpdateState
+from swarmsim.api.objects import Node, Service, Task
+from swarmsim.manager.scheduler.nodeinfo import NodeInfo
+from swarmsim.manager.scheduler.pipeline import Pipeline
+from swarmsim.swarm import Swarm
+
+__all__ = [
+    "IN_FLIGHT",
+    "PAUSED",
+    "Violation",
+    "fitting_nodes",
+    "held",
+    "keeps_tasks",
+    "node_infos",
+    "paused",
+    "runs_on_ready_node",
+    "spec_fails",
+    "updating",
+]
+
+IN_FLIGHT = (UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED)
+"""Update states in which an updater is (or should be) at work."""
+
+PAUSED = (UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED)
+"""Update states in which swarmkit's updater does nothing (reference 5.3 step 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken invariant: which one, and what was seen.
+
+    Examples
+    --------
+    >>> str(Violation("one-task-per-slot", "s0 slot 1: 2 runnable tasks"))
+    'one-task-per-slot: s0 slot 1: 2 runnable tasks'
+    """
+
+    invariant: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.invariant}: {self.message}"
+
+
+def held(task: Task) -> bool:
+    """Whether a task holds its node's resources: observed ASSIGNED..RUNNING (reference 1.4)."""
+    return TaskState.ASSIGNED <= task.state <= TaskState.RUNNING
+
+
+def node_infos(swarm: Swarm) -> dict[str, NodeInfo]:
+    """The scheduler's view of every node, rebuilt from the store's tasks."""
+    store = swarm.ctx.store
+    infos: dict[str, NodeInfo] = {}
+    for node in store.nodes.values():
+        info = NodeInfo(node, swarm.now)
+        for task in store.tasks_on_node(node.id):
+            if held(task):
+                info.add_task(task)
+        infos[node.id] = info
+    return infos
+
+
+def fitting_nodes(task: Task, infos: dict[str, NodeInfo]) -> list[Node]:
+    """Nodes that pass the scheduler's filter pipeline for ``task``.
+
+    A preassigned (global) task is only ever checked against its own node
+    (``swarmkit: manager/scheduler/scheduler.go``, ``processPreassignedTasks``).
+    """
+    pipeline = Pipeline()
+    pipeline.set_task(task)
+    if task.node_id:
+        candidates: Iterable[NodeInfo] = [infos[task.node_id]] if task.node_id in infos else []
+    else:
+        candidates = infos.values()
+    return [info.node for info in candidates if pipeline.process(info)]
+
+
+def spec_fails(swarm: Swarm, task: Task) -> bool:
+    """Whether the task's container can never stay running (a failing image).
+
+    Such a task cycles through the restart loop forever, so at any moment it
+    may be in any state: pull errors, containers that exit by themselves, and
+    health checks that never pass or stop passing.
+    """
+    profile = swarm.images.profile(task.spec.container.image)
+    health = task.spec.container.healthcheck
+    checked = health is not None and not health.disabled and bool(health.test)
+    return (
+        profile.pull_error
+        or profile.exits_after is not None
+        or (checked and (profile.never_healthy or profile.unhealthy_after is not None))
+    )
+
+
+def runs_on_ready_node(swarm: Swarm, task: Task) -> bool:
+    """Observed RUNNING on a node the managers see READY."""
+    node = swarm.ctx.store.nodes.get(task.node_id)
+    return task.state == TaskState.RUNNING and node is not None and node.status == NodeStatus.READY
+
+
+def updating(swarm: Swarm, service: Service) -> bool:
+    """An updater runs for the service, or its status says one should."""
+    status = service.update_status
+    return service.id in swarm.updates.updaters or (
+        status is not None and status.state in IN_FLIGHT
+    )
+
+
+def paused(service: Service) -> bool:
+    """A paused update (PAUSED / ROLLBACK_PAUSED): it may leave several tasks in a slot.
+
+    A start-first run leaves the old task running when the new one fails
+    (reference 5.4 step 5), and the restart supervisor keeps restarting the new
+    version beside it while the update is paused (5.5, 5.8).  The run that
+    paused need not be start-first itself: a start-first update that rolled
+    back leaves such slots to a stop-first rollback, which may pause before
+    reaching them.
+    """
+    status = service.update_status
+    return status is not None and status.state in PAUSED
+
+
+def keeps_tasks(node: Node | None) -> bool:
+    """Whether existing tasks may stay on the node: present, not DOWN, not drained."""
+    return (
+        node is not None
+        and node.status != NodeStatus.DOWN
+        and node.availability != Availability.DRAIN
+    )

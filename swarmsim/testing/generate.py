@@ -1,0 +1,242 @@
+"""Random fault schedules, from a seeded :class:`random.Random` or from hypothesis.
+
+One generator, two sources of choices: :func:`random_schedule` draws from a
+seeded :class:`random.Random` (the long ``make fuzz`` mode: fast, no
+hypothesis machinery), :func:`schedules` is the hypothesis strategy (the test
+suite: shrinking, the ``ci`` profile's derandomized examples).  Both go
+through :class:`_Builder`, which keeps track of the nodes and services a
+schedule has made so that most lines do something.
+
+The operations are those of the testing kit and of issue 14: node fail /
+recover / disconnect / reconnect, drain / pause / activate, container kills,
+scale, service updates to good and failing images (``exits_after``,
+``pull_error``, ``never_healthy``) in both update orders with the failure
+actions pause / continue / rollback, rollbacks, service removal, node add,
+replicated and global services, 1 or 3 managers, 0–4 workers, and waits.
+
+This module has no swarmkit counterpart.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from hypothesis import strategies as st
+
+from swarmsim.testing.schedules import Schedule
+
+__all__ = ["IMAGES", "random_schedule", "schedules"]
+
+T = TypeVar("T")
+
+IMAGES = (
+    "image bad:exit exits_after=1s exit_code=1",
+    "image bad:pull pull_error=true",
+    "image bad:health never_healthy=true",
+    "image slow:1 pull=10s",
+)
+"""Profiles every schedule starts with: three failing images and a slow one."""
+
+GOOD = ("nginx:1", "nginx:2", "nginx:3", "slow:1")
+BAD = ("bad:exit", "bad:pull", "bad:health")
+HEALTH = "--health-cmd true --health-interval 1s --health-retries 1"
+SLEEPS = ("100ms", "500ms", "1s", "1s", "2s", "3s", "5s", "10s", "20s", "1m")
+MAX_SERVICES = 2
+
+
+class Chooser(Protocol):
+    """Where choices come from (:class:`random.Random` or a hypothesis draw)."""
+
+    def choice(self, options: Sequence[T]) -> T: ...
+
+    def randint(self, low: int, high: int) -> int: ...
+
+
+class _Draw:
+    """A :class:`Chooser` over a hypothesis ``draw`` function."""
+
+    def __init__(self, draw: st.DrawFn) -> None:
+        self._draw = draw
+
+    def choice(self, options: Sequence[T]) -> T:
+        return self._draw(st.sampled_from(options))
+
+    def randint(self, low: int, high: int) -> int:
+        return self._draw(st.integers(low, high))
+
+
+class _Builder:
+    """Draws one schedule: the cluster, then lines that mostly make sense."""
+
+    def __init__(self, pick: Chooser) -> None:
+        self.pick = pick
+        self.managers = pick.choice((1, 1, 3))
+        self.workers = pick.randint(0, 4)
+        self.nodes = [f"manager{i}" for i in range(1, self.managers + 1)]
+        self.nodes += [f"worker{i}" for i in range(1, self.workers + 1)]
+        self.services: dict[str, str] = {}  # name -> "replicated" | "global"
+        self.replicas: dict[str, int] = {}  # name -> replicas asked for last
+        self.image: dict[str, str] = {}  # name -> image asked for last
+        self.next_service = 0
+        self.next_worker = self.workers + 1
+
+    def _chance(self, percent: int) -> bool:
+        return self.pick.randint(1, 100) <= percent
+
+    def build(self, seed: int, length: int) -> Schedule:
+        lines = list(IMAGES)
+        lines.append(self.create())
+        for _ in range(length):
+            lines.append(self.step())
+        return Schedule(seed, self.managers, self.workers, tuple(lines))
+
+    # ------------------------------------------------------------ operations
+    def step(self) -> str:
+        kind = self.pick.choice(
+            (
+                "sleep", "sleep", "sleep", "sleep", "update", "update", "update", "update",
+                "scale", "node", "fault", "fault", "kill", "create", "rollback", "rm", "add",
+            )
+        )  # fmt: skip
+        if kind == "create" and len(self.services) < MAX_SERVICES:
+            return self.create()
+        if kind in ("update", "scale", "kill", "rollback", "rm") and self.services:
+            names = sorted(self.services)
+            # most lines hit the oldest service, so that operations pile up on one
+            name = names[0] if self._chance(60) else self.pick.choice(names)
+            line: str = getattr(self, kind)(name)
+            return line
+        if kind == "node":
+            availability = self.pick.choice(("drain", "pause", "active", "active"))
+            node = self.node()
+            return f"docker node update --availability {availability} {node}"
+        if kind == "fault":
+            word = self.pick.choice(("fail", "recover", "disconnect", "reconnect"))
+            return f"{word} {self.node()}"
+        if kind == "add":
+            name = f"worker{self.next_worker}"
+            self.next_worker += 1
+            self.nodes.append(name)
+            extra = self.pick.choice(("", "", " cpus=1 memory=4G", " label.zone=east"))
+            return f"node add {name}{extra}"
+        return f"sleep {self.pick.choice(SLEEPS)}"
+
+    def node(self) -> str:
+        workers = [n for n in self.nodes if n.startswith("worker")]
+        if workers and self._chance(85):
+            return self.pick.choice(workers)
+        return self.pick.choice(self.nodes)
+
+    def create(self) -> str:
+        name = f"s{self.next_service}"
+        self.next_service += 1
+        mode = "global" if self._chance(25) else "replicated"
+        self.services[name] = mode
+        words = ["docker service create -d --name", name]
+        if mode == "global":
+            words.append("--mode global")
+        else:
+            self.replicas[name] = self.pick.randint(0 if self._chance(10) else 1, 5)
+            words.append(f"--replicas {self.replicas[name]}")
+            if self._chance(15):
+                words.append(f"--replicas-max-per-node {self.pick.randint(1, 2)}")
+        if self._chance(20):
+            words.append("--constraint node.role==worker")
+        if self._chance(15):
+            words.append(f"--reserve-memory {self.pick.choice(('3G', '5G'))}")
+        if self._chance(15):
+            words.append(
+                self.pick.choice(
+                    ("--restart-condition on-failure", "--restart-condition none",
+                     "--restart-max-attempts 2")
+                )
+            )  # fmt: skip
+        if self._chance(20):
+            words.append(HEALTH)
+        words.extend(self.update_flags())
+        if self._chance(20):
+            words.append(f"--rollback-order {self.pick.choice(('start-first', 'stop-first'))}")
+        if self._chance(20):
+            words.append("--rollback-monitor 1s")
+        self.image[name] = self.pick.choice(GOOD if self._chance(85) else BAD)
+        words.append(self.image[name])
+        return " ".join(words)
+
+    def update_flags(self) -> list[str]:
+        words = []
+        if self._chance(40):
+            words.append(f"--update-order {self.pick.choice(('start-first', 'stop-first'))}")
+        if self._chance(40):
+            action = self.pick.choice(("pause", "continue", "rollback"))
+            words.append(f"--update-failure-action {action}")
+        if self._chance(20):
+            words.append(f"--update-parallelism {self.pick.choice((0, 2))}")
+        if self._chance(15):
+            words.append("--update-delay 1s")
+        if self._chance(20):
+            words.append(f"--update-monitor {self.pick.choice(('1s', '2s'))}")
+        return words
+
+    def update(self, name: str) -> str:
+        words = ["docker service update -d"]
+        words.extend(self.update_flags())
+        if self._chance(15):
+            words.append(HEALTH)
+        if self._chance(10):
+            words.append("--force")
+        if self.services[name] == "replicated" and self._chance(15):
+            words.append(f"--replicas {self.count(name)}")
+        if self._chance(80):
+            # a different image most of the time; a failing one often
+            images = [i for i in (BAD if self._chance(40) else GOOD) if i != self.image[name]]
+            self.image[name] = self.pick.choice(images or GOOD)
+            words.append(f"--image {self.image[name]}")
+        words.append(name)
+        return " ".join(words)
+
+    def count(self, name: str) -> int:
+        """A new replica count; the same one a third of the time (a no-op scale still
+        rewrites the service, reference 5.2)."""
+        if not self._chance(33):
+            self.replicas[name] = self.pick.randint(0 if self._chance(10) else 1, 6)
+        return self.replicas.get(name, 1)
+
+    def scale(self, name: str) -> str:
+        return f"docker service scale -d {name}={self.count(name)}"
+
+    def kill(self, name: str) -> str:
+        if self.services[name] == "global":
+            return f"kill {name}.{self.node()}"
+        return f"kill {name}.{self.pick.randint(1, max(1, self.replicas.get(name, 1)))}"
+
+    def rollback(self, name: str) -> str:
+        return f"docker service rollback -d {name}"
+
+    def rm(self, name: str) -> str:
+        del self.services[name]
+        return f"docker service rm {name}"
+
+
+def random_schedule(rng: random.Random, max_steps: int = 30) -> Schedule:
+    """A schedule drawn from ``rng`` (a seeded :class:`random.Random`).
+
+    Examples
+    --------
+    >>> a = random_schedule(random.Random(7))
+    >>> a == random_schedule(random.Random(7)) and a.steps[0].startswith("image ")
+    True
+    """
+    builder = _Builder(rng)
+    seed = rng.randint(0, 999)
+    return builder.build(seed, rng.randint(1, max_steps))
+
+
+@st.composite
+def schedules(draw: st.DrawFn, max_steps: int = 30) -> Schedule:
+    """Hypothesis strategy for fault schedules (same operations as :func:`random_schedule`)."""
+    pick = _Draw(draw)
+    builder = _Builder(pick)
+    seed = pick.randint(0, 999)
+    return builder.build(seed, pick.randint(1, max_steps))

@@ -1,0 +1,140 @@
+"""Invariants that hold at every moment of a run, whatever faults are in flight.
+
+:func:`check_always` is run after every step of a fault schedule (and every
+30 s while it settles).  Each rule names its source; each is phrased so that
+a state which only exists *within* one virtual instant (one component wrote,
+the next has not reacted yet) cannot break it.
+
+``slot-duplicate``
+    Once an update is over (COMPLETED / ROLLBACK_COMPLETED and no updater
+    runs), no replicated slot holds two runnable tasks (desired state <=
+    RUNNING) built from the same spec version.  Outside an update every writer
+    of a slot retires what is there: the restart supervisor shuts the old task
+    down in the transaction that creates its replacement and refuses to restart
+    a task twice ("this will create an extra task", ``swarmkit:
+    manager/orchestrator/restart/restart.go``, ``Restart``), and the last
+    updater run reused or retired every extra task of a slot
+    (``swarmkit: manager/orchestrator/update/updater.go``, ``useExistingTask``,
+    ``removeOldTasks``); reference 3.2, 3.5, 5.4.  *During* a start-first
+    update a slot legitimately holds two runnable tasks, and swarmkit's
+    ``Restart`` replaces each of them without looking at the slot (a node that
+    goes down under both makes two replacements of the new spec), so the rule
+    waits for the update to end.
+``slot-overlap``
+    Once an update is over (as above), no replicated slot has two tasks that
+    are both wanted and running on READY nodes: replacements outside a
+    start-first update wait for the old task to stop (``DelayStart`` with
+    wait-for-stop, reference 3.5, 5.4 step 3); only start-first overlaps,
+    while its updater is at work or paused (5.4 step 5, 5.5).
+``reservations``
+    On every node the reservations of the tasks holding resources (observed
+    ASSIGNED..RUNNING, whatever their desired state) fit in the node's CPUs and
+    memory: the scheduler's ``ResourceFilter`` admits a task only if it fits
+    what the held tasks leave (``swarmkit: manager/scheduler/filter.go``,
+    ``nodeinfo.go``; reference 1.4, 2.2, 2.3).
+``max-replicas``
+    No node holds more *active* tasks (held, desired <= COMPLETE) of a
+    service than its ``--replicas-max-per-node`` (``MaxReplicasFilter``,
+    reference 2.3 #7).  Tasks created under another cap are not counted: a
+    placement-only change does not redeploy tasks whose node still matches
+    (``IsTaskDirty``, reference 3.8), so lowering the cap keeps them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from swarmsim.api.enums import ServiceMode, TaskState, UpdateState
+from swarmsim.api.objects import Service, Task
+from swarmsim.swarm import Swarm
+from swarmsim.testing.facts import Violation, held, runs_on_ready_node, updating
+
+__all__ = ["check_always"]
+
+_OVER = (UpdateState.COMPLETED, UpdateState.ROLLBACK_COMPLETED)
+
+
+def check_always(swarm: Swarm) -> list[Violation]:
+    """Every violation of the invariants that hold at every moment."""
+    problems: list[Violation] = []
+    store = swarm.ctx.store
+    for service in store.services.values():
+        if service.spec.mode == ServiceMode.REPLICATED:
+            problems.extend(_slots(swarm, service))
+    problems.extend(_node_capacity(swarm))
+    return problems
+
+
+def _slots(swarm: Swarm, service: Service) -> list[Violation]:
+    problems: list[Violation] = []
+    name = service.spec.name
+    by_slot: defaultdict[int, list[Task]] = defaultdict(list)
+    for task in swarm.ctx.store.tasks_of_service(service.id):
+        if task.runnable:
+            by_slot[task.slot].append(task)
+    status = service.update_status
+    over = status is not None and status.state in _OVER and not updating(swarm, service)
+    if not over:
+        return problems
+    for slot, tasks in sorted(by_slot.items()):
+        if len(tasks) < 2:
+            continue
+        versions = Counter(t.spec_version for t in tasks)
+        for version, count in sorted(versions.items()):
+            if count > 1:
+                ids = ", ".join(sorted(t.id[:12] for t in tasks if t.spec_version == version))
+                problems.append(
+                    Violation(
+                        "slot-duplicate",
+                        f"{name}.{slot}: {count} runnable tasks of spec version {version} ({ids})",
+                    )
+                )
+        running = [t for t in tasks if runs_on_ready_node(swarm, t)]
+        if len(running) > 1 and status is not None:
+            ids = ", ".join(sorted(t.id[:12] for t in running))
+            problems.append(
+                Violation(
+                    "slot-overlap",
+                    f"{name}.{slot}: {len(running)} tasks running ({ids}) "
+                    f"after the update ended ({status.state.api_name})",
+                )
+            )
+    return problems
+
+
+def _node_capacity(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    store = swarm.ctx.store
+    for node in store.nodes.values():
+        cpus = memory = 0
+        active: Counter[str] = Counter()
+        for task in store.tasks_on_node(node.id):
+            if not held(task):
+                continue
+            cpus += task.spec.reservations.nano_cpus
+            memory += task.spec.reservations.memory_bytes
+            if task.desired_state <= TaskState.COMPLETE:
+                service = store.services.get(task.service_id)
+                cap = service.spec.task.placement.max_replicas if service else 0
+                if cap and task.spec.placement.max_replicas == cap:
+                    active[task.service_id] += 1
+        if cpus > node.nano_cpus or memory > node.memory_bytes:
+            problems.append(
+                Violation(
+                    "reservations",
+                    f"{node.hostname}: tasks reserve {cpus / 1e9:g} CPUs and {memory} bytes, "
+                    f"the node has {node.nano_cpus / 1e9:g} and {node.memory_bytes}",
+                )
+            )
+        for service_id, count in sorted(active.items()):
+            service = store.services[service_id]
+            cap = service.spec.task.placement.max_replicas
+            if count > cap:
+                problems.append(
+                    Violation(
+                        "max-replicas",
+                        f"{service.spec.name}: {count} active tasks on {node.hostname} "
+                        f"(max {cap} per node)",
+                    )
+                )
+    return problems

@@ -1,0 +1,342 @@
+"""Invariants that hold once a swarm has settled after its last operation.
+
+"Settled" (quiescence) means: the faults stay as they are (a failed node stays
+failed, a disconnected one disconnected), but enough virtual time has passed
+for every timer of the managers to have fired — see
+:data:`swarmsim.testing.schedules.SETTLE` for the bound.  Without a Raft
+leader nothing moves in a swarm, so these checks are skipped then (only
+:mod:`swarmsim.testing.safety` applies).
+
+``update-settled``
+    An update ends in a state docker shows: ``completed``, ``paused``,
+    ``rollback_completed`` or ``rollback_paused`` (or no status), never stuck in
+    ``updating`` / ``rollback_started`` — unless the updater legitimately waits
+    for a task that cannot run: PENDING with no node that can take it, or on a
+    node that is not READY (it "waits, with no timeout, until
+    the new task is RUNNING or terminal" — even once that task was shut down
+    because its node went down (``swarmkit:
+    manager/orchestrator/update/updater.go``, ``updateTask``; reference 5.4
+    step 4, 5.6).  Any such task of the service counts, whenever it was made:
+    an updater kept for an identical spec (``Supervisor.Update``) goes on
+    waiting for a task made before a later rollback restarted the status.
+``update-abandoned``
+    No runnable task is out of date (``IsTaskDirty``) while the service's
+    update status is nil / completed / rollback_completed and no updater runs:
+    every service change reaches the update supervisor, which replaces dirty
+    tasks (reference 3.3, 5.3).  Global tasks on PAUSE nodes are exempt: the
+    global orchestrator neither adds nor updates tasks there (``swarmkit:
+    manager/orchestrator/global/global.go``, ``reconcileServices``; reference 4).
+``replicas``
+    A replicated service has exactly ``replicas`` runnable slots (at most, when
+    its restart policy may give up: condition ``none`` or max attempts, 3.5),
+    each slot holds one runnable task (several only while an update is in
+    flight or paused, see ``_most_per_slot``), and every slot runs a task on a
+    READY, non-drained node — except slots whose tasks are of a failing image
+    (restart loop) or PENDING (judged by ``pending-placeable``) (reference 3.3,
+    3.4, 3.5, 12.7).
+``global-tasks``
+    A global service has one runnable task on every node that is not DOWN,
+    not drained, matches its constraints and is ACTIVE; it runs there unless
+    its image fails or it is PENDING (reference 4, 6.2).  PAUSE nodes keep
+    whatever they have: the global orchestrator neither adds, nor updates, nor
+    trims tasks there ("the node is paused, so we won't add or update any
+    tasks", ``swarmkit: manager/orchestrator/global/global.go``), so a start-first
+    overlap caught by a pause stays.
+``unavailable-node``
+    No task the managers want running sits on a DOWN, drained or deleted node:
+    the orchestrators shut those down (``InvalidNode`` in ``swarmkit:
+    manager/orchestrator/task.go``; reference 3.4, 4, 6.2).  Exception: a
+    PENDING task of a service whose update is still in flight.  The updater
+    got its slots when it started and creates a global node's new task even if
+    that node went down or was drained meanwhile (``swarmkit:
+    manager/orchestrator/update/updater.go``, ``worker``: no node check); the
+    global orchestrator only shuts tasks down on a node *event*, so the task
+    waits PENDING on that node and the update waits for it.
+``pending-placeable``
+    No task stays PENDING while a node passes the scheduler's filters for it —
+    judged by the scheduler's own filter pipeline on node state rebuilt from
+    the store (``swarmkit: manager/scheduler/scheduler.go``: pending tasks are
+    retried on every node or task change, no back-off; reference 2.3, 2.9).
+    Not judged for a task that is out of date (older spec version, and
+    ``IsTaskDirty``): swarmkit's ``noSuitableNode`` does not re-queue "a task
+    [that] belongs to an old revision of service" and nothing else does, so it
+    may wait PENDING for ever although a node that fits it joins.  (swarmkit
+    drops every older version, even after a ``scale`` or a no-op ``update``;
+    the engine keeps those queued — see the Differences of
+    ``swarmsim/manager/scheduler/bookkeeping.py`` — and so does this rule.)  Not judged either
+    while a failing image restarts somewhere: that churn frees and
+    takes nodes all the time and the scheduler may lag up to its 1 s maximum
+    latency behind a snapshot.
+``containers``
+    On every machine that is up and connected, each container belongs to a
+    task the store knows on that node, none keeps running once the managers
+    want it shut down, and every task the store sees running there has its
+    container (the agent's assignment sync, ``swarmkit: agent/worker.go``,
+    ``reconcileTaskState``; ``manager/dispatcher/assignments.go``).  The last
+    two are not judged for tasks of failing images, whose status reports are
+    always on their way to the managers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from swarmsim.api.enums import (
+    Availability,
+    NodeStatus,
+    RestartCondition,
+    ServiceMode,
+    TaskState,
+)
+from swarmsim.api.objects import Service, Task
+from swarmsim.manager.constraint import placement_matches
+from swarmsim.manager.orchestrator.task import is_task_dirty
+from swarmsim.manager.scheduler.nodeinfo import NodeInfo
+from swarmsim.swarm import Swarm
+from swarmsim.testing.facts import (
+    IN_FLIGHT,
+    PAUSED,
+    Violation,
+    fitting_nodes,
+    keeps_tasks,
+    node_infos,
+    paused,
+    runs_on_ready_node,
+    spec_fails,
+    updating,
+)
+
+__all__ = ["check_settled"]
+
+
+def check_settled(swarm: Swarm) -> list[Violation]:
+    """Every violation of the invariants of a settled swarm (none without a leader)."""
+    if not swarm.ctx.leadership.active:
+        return []
+    infos = node_infos(swarm)
+    problems: list[Violation] = []
+    for service in swarm.ctx.store.services.values():
+        problems.extend(_update(swarm, service, infos))
+        if service.spec.mode == ServiceMode.REPLICATED:
+            problems.extend(_replicas(swarm, service))
+        else:
+            problems.extend(_global(swarm, service))
+    problems.extend(_placement(swarm, infos))
+    problems.extend(_containers(swarm))
+    return problems
+
+
+def _may_give_up(service: Service) -> bool:
+    policy = service.spec.task.restart
+    return policy.condition == RestartCondition.NONE or policy.max_attempts > 0
+
+
+def _blocked(swarm: Swarm, task: Task, infos: dict[str, NodeInfo]) -> bool:
+    """A task that cannot make progress: unplaceable, or on a node that is not READY."""
+    if task.state == TaskState.PENDING:
+        return not task.runnable or not fitting_nodes(task, infos)
+    node = swarm.ctx.store.nodes.get(task.node_id)
+    return node is None or node.status != NodeStatus.READY
+
+
+def _update(swarm: Swarm, service: Service, infos: dict[str, NodeInfo]) -> list[Violation]:
+    name = service.spec.name
+    status = service.update_status
+    every = swarm.ctx.store.tasks_of_service(service.id)
+    tasks = [t for t in every if t.runnable]
+    if status is not None and status.state in IN_FLIGHT:
+        # the task an updater waits for may have been shut down meanwhile (its node
+        # went down): it still waits for it to report RUNNING or a terminal state
+        waiting = [t for t in every if t.state < TaskState.RUNNING and _blocked(swarm, t, infos)]
+        if not waiting:
+            return [Violation("update-settled", f"{name}: update stuck in {status.state.api_name}")]
+        return []
+    if (status is not None and status.state in PAUSED) or service.id in swarm.updates.updaters:
+        return []
+    nodes = swarm.ctx.store.nodes
+    dirty = []
+    for task in tasks:
+        node = nodes.get(task.node_id)
+        if task.slot == 0 and node is not None and node.availability == Availability.PAUSE:
+            continue
+        if is_task_dirty(service, task, node):
+            dirty.append(task)
+    if not dirty:
+        return []
+    state = status.state.api_name if status else "no update status"
+    names = ", ".join(sorted(_label(swarm, t) for t in dirty))
+    return [Violation("update-abandoned", f"{name}: {names} out of date, {state}")]
+
+
+def _label(swarm: Swarm, task: Task) -> str:
+    if task.slot:
+        return f"{task.service_name}.{task.slot}"
+    node = swarm.ctx.store.nodes.get(task.node_id)
+    return f"{task.service_name}.{node.hostname if node else task.node_id}"
+
+
+def _replicas(swarm: Swarm, service: Service) -> list[Violation]:
+    name = service.spec.name
+    by_slot: defaultdict[int, list[Task]] = defaultdict(list)
+    for task in swarm.ctx.store.tasks_of_service(service.id):
+        if task.runnable:
+            by_slot[task.slot].append(task)
+    problems: list[Violation] = []
+    wanted = service.spec.replicas
+    if len(by_slot) > wanted or (len(by_slot) < wanted and not _may_give_up(service)):
+        problems.append(
+            Violation("replicas", f"{name}: {len(by_slot)} runnable slots for {wanted} replicas")
+        )
+    for slot, tasks in sorted(by_slot.items()):
+        if len(tasks) > _most_per_slot(swarm, service):
+            problems.append(
+                Violation("replicas", f"{name}.{slot}: {len(tasks)} runnable tasks in one slot")
+            )
+        if any(runs_on_ready_node(swarm, t) and _node_ok(swarm, t) for t in tasks):
+            continue
+        stuck = [t for t in tasks if not spec_fails(swarm, t) and t.state != TaskState.PENDING]
+        if stuck:
+            states = ", ".join(sorted(f"{t.id[:12]} {_where(swarm, t)}" for t in stuck))
+            problems.append(Violation("replicas", f"{name}.{slot}: not running ({states})"))
+    return problems
+
+
+def _most_per_slot(swarm: Swarm, service: Service) -> int:
+    """How many runnable tasks a settled slot may hold.
+
+    One — except while an update is in flight (a start-first replacement that
+    cannot be placed keeps the old task beside it; ``update-settled`` judges
+    whether it may still be in flight) or paused: a start-first run leaves the
+    old task running when the new one fails, the restart supervisor restarts
+    the new version beside it, and every start-first run cancelled before its
+    task ran leaves that task behind too (see
+    :func:`~swarmsim.testing.facts.paused`; reference 5.4, 5.5, 5.8).
+    """
+    if updating(swarm, service) or paused(service):
+        return 1_000_000
+    return 1
+
+
+def _node_ok(swarm: Swarm, task: Task) -> bool:
+    return keeps_tasks(swarm.ctx.store.nodes.get(task.node_id))
+
+
+def _where(swarm: Swarm, task: Task) -> str:
+    node = swarm.ctx.store.nodes.get(task.node_id)
+    host = node.hostname if node else (task.node_id or "no node")
+    return f"{task.state.api_name}/{task.desired_state.api_name} on {host}"
+
+
+def _global(swarm: Swarm, service: Service) -> list[Violation]:
+    name = service.spec.name
+    store = swarm.ctx.store
+    by_node: defaultdict[str, list[Task]] = defaultdict(list)
+    for task in store.tasks_of_service(service.id):
+        if task.runnable:
+            by_node[task.node_id].append(task)
+    problems: list[Violation] = []
+    constraints = service.spec.task.placement.constraints
+    for node in sorted(store.nodes.values(), key=lambda n: n.hostname):
+        if not keeps_tasks(node) or not placement_matches(constraints, node):
+            continue  # runnable tasks there are reported by unavailable-node
+        tasks = by_node.get(node.id, [])
+        host = f"{name} on {node.hostname}"
+        paused_node = node.availability == Availability.PAUSE  # left alone by the orchestrator
+        if len(tasks) > _most_per_slot(swarm, service) and not paused_node:
+            problems.append(Violation("global-tasks", f"{host}: {len(tasks)} runnable tasks"))
+        if not tasks:
+            if node.availability == Availability.ACTIVE and not _may_give_up(service):
+                problems.append(Violation("global-tasks", f"{host}: no task"))
+            continue
+        if node.status != NodeStatus.READY or any(runs_on_ready_node(swarm, t) for t in tasks):
+            continue
+        stuck = [t for t in tasks if not spec_fails(swarm, t) and t.state != TaskState.PENDING]
+        if stuck:
+            states = ", ".join(sorted(f"{t.id[:12]} {_where(swarm, t)}" for t in stuck))
+            problems.append(Violation("global-tasks", f"{host}: not running ({states})"))
+    return problems
+
+
+def _placement(swarm: Swarm, infos: dict[str, NodeInfo]) -> list[Violation]:
+    problems: list[Violation] = []
+    store = swarm.ctx.store
+    # failing images restart for ever, freeing and taking nodes: the scheduler may
+    # lag up to its 1 s maximum latency behind, so a snapshot proves nothing then
+    churn = any(spec_fails(swarm, t) for t in store.tasks.values() if t.runnable)
+    for desired in (TaskState.READY, TaskState.RUNNING):
+        for task in list(store.tasks_with_desired(desired)):
+            problems.extend(_placement_of(swarm, task, infos, churn))
+    return problems
+
+
+def _placement_of(
+    swarm: Swarm, task: Task, infos: dict[str, NodeInfo], churn: bool
+) -> list[Violation]:
+    store = swarm.ctx.store
+    node = store.nodes.get(task.node_id)
+    service = store.services.get(task.service_id)
+    if task.node_id and not keeps_tasks(node):
+        if task.state == TaskState.PENDING and service is not None and updating(swarm, service):
+            return []  # a global updater's task for a node that left mid-update
+        where = _where(swarm, task)
+        return [Violation("unavailable-node", f"{_label(swarm, task)}: wanted running, {where}")]
+    if (
+        service is not None
+        and task.spec_version < service.spec_version
+        and is_task_dirty(service, task, None)
+    ):
+        return []  # out of date: the scheduler no longer queues it
+    if task.state == TaskState.PENDING and not churn:
+        fits = fitting_nodes(task, infos)
+        if fits:
+            hosts = ", ".join(sorted(n.hostname for n in fits))
+            return [
+                Violation(
+                    "pending-placeable", f"{_label(swarm, task)}: PENDING although {hosts} fits"
+                )
+            ]
+    return []
+
+
+def _containers(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    store = swarm.ctx.store
+    for node_id, agent in sorted(swarm.agents.items()):
+        node = store.nodes.get(node_id)
+        if node is None or not agent.up or not agent.connected:
+            continue
+        host = node.hostname
+        for task_id, controller in sorted(agent.controllers.items()):
+            task = store.tasks.get(task_id)
+            if task is None or task.node_id != node_id:
+                problems.append(
+                    Violation(
+                        "containers",
+                        f"{host}: container of task {task_id[:12]} "
+                        f"({controller.state.api_name}) unknown to the store",
+                    )
+                )
+            elif spec_fails(swarm, task):
+                continue  # its reports are always in flight
+            elif task.desired_state >= TaskState.SHUTDOWN and controller.state in (
+                TaskState.STARTING,
+                TaskState.RUNNING,
+            ):
+                problems.append(
+                    Violation(
+                        "containers",
+                        f"{host}: container of {_label(swarm, task)} ({task_id[:12]}) runs, "
+                        f"desired {task.desired_state.api_name}",
+                    )
+                )
+        for task in store.tasks_on_node(node_id):
+            running = task.state == TaskState.RUNNING and task.runnable
+            if running and task.id not in agent.controllers and not spec_fails(swarm, task):
+                problems.append(
+                    Violation(
+                        "containers",
+                        f"{host}: {_label(swarm, task)} ({task.id[:12]}) running "
+                        "in the store but has no container",
+                    )
+                )
+    return problems

@@ -1,0 +1,152 @@
+"""Fault schedules: scripts, runs, the issue's reproducers and the swarmkit behaviours allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from swarmsim.swarm import Swarm
+from swarmsim.testing.facts import Violation
+from swarmsim.testing.schedules import Schedule, run_schedule
+
+
+def test_a_schedule_is_a_pasteable_script() -> None:
+    schedule = Schedule(4, 3, 1, ("fail worker1", "sleep 20s"))
+    assert schedule.to_script() == (
+        "swarmsim shell --seed 4 --managers 3 --workers 1 <<'EOF'\nfail worker1\nsleep 20s\nEOF\n"
+    )
+
+
+def test_a_healthy_schedule_passes_and_keeps_its_transcript() -> None:
+    outcome = run_schedule(
+        Schedule(1, 1, 2, ("docker service create -d --name web --replicas 3 nginx", "sleep 5s"))
+    )
+    assert outcome.ok and outcome.step == 2
+    assert outcome.transcript[0].startswith("$ docker service create")
+
+
+def test_a_violation_stops_the_run_at_its_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    from swarmsim.testing import schedules
+
+    def wrong_after_a_node_fails(swarm: Swarm) -> list[Violation]:
+        down = not swarm.agents[swarm.node("worker1").id].up
+        return [Violation("test", "worker1 is down")] if down else []
+
+    monkeypatch.setattr(schedules, "check_always", wrong_after_a_node_fails)
+    steps = ("sleep 1s", "fail worker1", "sleep 1s")
+    outcome = run_schedule(Schedule(1, 1, 1, steps))
+    assert outcome.step == 1 and outcome.kinds == {"test"}
+    assert len(outcome.transcript) == 2
+
+
+# The issue's four engine reproducers (issue 14, items 1-4), as fault schedules.
+REPRODUCERS = {
+    "1-four-tasks-for-two": Schedule(1, 1, 0, (
+        "image bad:1 exits_after=1s exit_code=1",
+        "docker service create -d --name s0 --replicas 2 nginx:1",
+        "docker service update -d --image bad:1 s0", "sleep 10s",
+        "docker service update -d --image nginx:2 --update-order start-first s0",
+        "sleep 500ms", "docker service scale -d s0=2",
+    )),
+    "2-pending-after-rollback": Schedule(1, 1, 1, (
+        "image bad:1 pull_error=true",
+        "docker service create -d --name web --replicas 3 --reserve-memory 5G "
+        "--update-failure-action rollback --update-monitor 1s --rollback-monitor 1s nginx",
+        "sleep 10s", "docker service update -d --image bad:1 web", "sleep 1m",
+        "node add worker2",
+    )),
+    "3-update-without-status": Schedule(1, 1, 2, (
+        "docker service create -d --name s0 --replicas 4 nginx:1", "sleep 10s",
+        "docker service update -d --image nginx:2 s0", "fail worker1", "sleep 3s",
+        "docker service update -d --replicas 4 s0", "sleep 2m", "recover worker1",
+    )),
+    "4-orphaned-container": Schedule(1, 1, 1, (
+        "image nginx pull=10s",
+        "docker service create -d --name s0 --replicas 2 --constraint node.role==worker nginx",
+        "sleep 1s", "disconnect worker1", "docker service scale -d s0=1",
+        "docker service update -d --image nginx:2 s0", "reconnect worker1",
+    )),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(REPRODUCERS))
+def test_the_issue_reproducers_settle(name: str) -> None:
+    outcome = run_schedule(REPRODUCERS[name])
+    assert [str(v) for v in outcome.violations] == []
+
+
+# What the fuzzer found on the engine at 5a12790 (/work/fuzz-findings.md), settled since.
+FUZZ_FINDINGS = {
+    "rollback-to-an-identical-spec": Schedule(671, 1, 0, (
+        "image bad:pull pull_error=true",
+        "docker service create -d --name s0 --replicas 4 nginx:1", "sleep 100ms",
+        "docker service update -d --update-failure-action rollback --image bad:pull s0",
+        "docker service scale -d s0=4",
+    )),
+    "restart-lost-when-the-updater-re-delays": Schedule(336, 1, 4, (
+        "image bad:pull pull_error=true",
+        "docker service create -d --name s0 --replicas 3 --update-failure-action continue "
+        "bad:pull",
+        "docker service update -d --image nginx:3 s0", "sleep 100ms", "disconnect worker1",
+        "docker service update -d --update-order start-first --update-delay 1s --image bad:pull s0",
+    )),
+    "restart-lost-when-a-rollback-re-delays": Schedule(234, 1, 4, (
+        "image bad:health never_healthy=true",
+        "docker service create -d --name s0 --replicas 2 nginx:2", "sleep 500ms",
+        "docker service update -d --update-parallelism 0 s0",
+        "docker service update -d --update-order start-first --health-cmd true "
+        "--health-interval 1s --health-retries 1 --image bad:health s0",
+        "sleep 5s", "fail worker1", "docker service update -d s0", "docker service rollback -d s0",
+    )),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(FUZZ_FINDINGS))
+def test_the_fuzzer_findings_settle(name: str) -> None:
+    outcome = run_schedule(FUZZ_FINDINGS[name])
+    assert [str(v) for v in outcome.violations] == []
+
+
+# Shrunk schedules that once raised false alarms: swarmkit really behaves so (see
+# swarmsim/testing/settled.py and safety.py for the source of each exception).
+SWARMKIT_OWN = {
+    "updater-waits-for-task-on-down-node": Schedule(639, 3, 3, (
+        "image bad:exit exits_after=1s exit_code=1", "image bad:pull pull_error=true",
+        "docker service create -d --name s0 --replicas 4 bad:pull", "disconnect manager3",
+        "sleep 100ms", "docker service scale -d s0=2", "disconnect worker2",
+        "disconnect worker3", "docker node update --availability drain worker2",
+        "docker service update -d --image bad:exit s0", "reconnect worker2",
+    )),
+    "start-first-overlap-then-node-down": Schedule(824, 1, 2, (
+        "docker service create -d --name s0 nginx:1", "sleep 100ms",
+        "docker service update -d --update-order start-first --health-cmd true s0",
+        "fail worker2",
+    )),
+    "start-first-replacement-never-placed": Schedule(248, 1, 0, (
+        "docker service create -d --name s1 --replicas-max-per-node 1 nginx:1",
+        "docker service update -d --update-order start-first s1", "sleep 100ms",
+        "docker service update -d --force s1",
+    )),
+    "paused-after-start-first": Schedule(775, 1, 0, (
+        "image bad:health never_healthy=true",
+        "docker service create -d --name s0 --replicas 5 --update-failure-action rollback "
+        "bad:health",
+        "sleep 100ms", "docker service update -d --health-cmd true s0",
+        "docker service update -d --update-order start-first s0",
+    )),
+    "out-of-date-pending-task-stays": Schedule(202, 1, 0, (
+        "docker service create -d --name s0 --replicas 5 --replicas-max-per-node 1 nginx:2",
+        "sleep 100ms", "docker service update -d --image nginx:3 --update-order start-first s0",
+        "sleep 100ms", "node add worker1",
+    )),
+    "global-update-task-on-down-node": Schedule(740, 1, 1, (
+        "docker service create -d --name s1 --mode global nginx:2", "disconnect worker1",
+        "sleep 100ms",
+        "docker service update -d --update-order start-first --health-cmd true s1",
+    )),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(SWARMKIT_OWN))
+def test_swarmkit_behaviours_are_no_violation(name: str) -> None:
+    outcome = run_schedule(SWARMKIT_OWN[name])
+    assert [str(v) for v in outcome.violations] == []

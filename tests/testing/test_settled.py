@@ -1,0 +1,105 @@
+"""The invariants of a settled swarm: quiet on healthy swarms, loud on tampered ones."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from swarmsim.api.enums import Availability, NodeStatus, TaskState, UpdateState
+from swarmsim.api.objects import UpdateStatus
+from swarmsim.swarm import Swarm
+from swarmsim.testing.settled import check_settled
+
+
+def _settled(*commands: str, workers: int = 2) -> Swarm:
+    swarm = Swarm(seed=5, managers=1, workers=workers)
+    for command in commands:
+        assert swarm.docker(command).ok, command
+    swarm.advance(60)
+    assert check_settled(swarm) == []
+    return swarm
+
+
+def _messages(swarm: Swarm) -> list[str]:
+    return [str(v) for v in check_settled(swarm)]
+
+
+def test_an_update_left_in_flight_without_an_updater() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 2 nginx")
+    service = swarm.ctx.store.service_by_name("web")
+    assert service is not None
+    service.update_status = UpdateStatus(UpdateState.UPDATING, 0.0, "update in progress")
+    assert _messages(swarm) == ["update-settled: web: update stuck in updating"]
+
+
+def test_out_of_date_tasks_with_no_update_status() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 2 nginx:1")
+    service = swarm.ctx.store.service_by_name("web")
+    assert service is not None
+    container = replace(service.spec.task.container, image="nginx:2")
+    service.spec = replace(service.spec, task=replace(service.spec.task, container=container))
+    service.spec_version += 1  # changed behind the orchestrator's back
+    assert _messages(swarm) == ["update-abandoned: web: web.1, web.2 out of date, no update status"]
+
+
+def test_fewer_slots_than_replicas() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 2 nginx")
+    service = swarm.ctx.store.service_by_name("web")
+    assert service is not None
+    service.spec = replace(service.spec, replicas=3)
+    assert _messages(swarm) == ["replicas: web: 2 runnable slots for 3 replicas"]
+
+
+def test_a_global_node_without_its_task() -> None:
+    swarm = _settled("docker service create -d --name agent --mode global nginx", workers=1)
+    service = swarm.ctx.store.service_by_name("agent")
+    assert service is not None
+    worker = swarm.node("worker1")
+    for task in swarm.ctx.store.tasks_on_node(worker.id):
+        task.desired_state = TaskState.SHUTDOWN  # not published: nobody reacts
+    (running,) = (t for t in swarm.ctx.store.tasks_on_node(worker.id))
+    assert _messages(swarm) == [
+        "global-tasks: agent on worker1: no task",
+        f"containers: worker1: container of agent.worker1 ({running.id[:12]}) runs, "
+        "desired shutdown",
+    ]
+
+
+def test_a_wanted_task_on_a_node_marked_down() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 1 nginx", workers=1)
+    task = next(t for t in swarm.ctx.store.tasks.values() if t.runnable)
+    node = swarm.ctx.store.nodes[task.node_id]
+    node.status = NodeStatus.DOWN  # not published: the orchestrator never hears of it
+    messages = _messages(swarm)
+    assert f"unavailable-node: web.1: wanted running, running/running on {node.hostname}" in (
+        messages
+    )
+
+
+def test_a_pending_task_a_node_could_take() -> None:
+    swarm = _settled(
+        "docker node update --availability pause worker1",
+        "docker node update --availability pause manager1",
+        "docker service create -d --name web --replicas 1 nginx",
+        workers=1,
+    )
+    worker = swarm.node("worker1")
+    worker.availability = Availability.ACTIVE  # not published: the scheduler never hears
+    assert _messages(swarm) == ["pending-placeable: web.1: PENDING although worker1 fits"]
+
+
+def test_a_container_the_store_does_not_know() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 1 nginx", workers=1)
+    task = next(t for t in swarm.ctx.store.tasks.values() if t.runnable)
+    agent = swarm.agents[task.node_id]
+    agent.controllers["ghost"] = agent.controllers[task.id]
+    host = swarm.ctx.store.nodes[task.node_id].hostname
+    assert _messages(swarm) == [
+        f"containers: {host}: container of task ghost (running) unknown to the store"
+    ]
+
+
+def test_nothing_is_judged_without_a_leader() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 2 nginx", workers=1)
+    swarm.crash_node("manager1")
+    swarm.advance(60)
+    assert check_settled(swarm) == []
