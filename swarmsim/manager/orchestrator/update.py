@@ -69,7 +69,8 @@ Differences
   ``rollback_started`` for good.
 * Before a worker creates a task in a slot it also looks at the tasks created
   in that slot since its copy was taken: a clean one (the restart supervisor's
-  replacement of a task that failed meanwhile) is used as an existing task.
+  replacement of a task that failed meanwhile) is used as an existing task,
+  and a copy whose task was retired meanwhile is never the one kept.
   swarmkit's worker sees only its copy and creates a second task of the new
   spec; with the restart supervisor's matching rule (see
   :mod:`~swarmsim.manager.orchestrator.restart`) a slot never holds two wanted
@@ -354,8 +355,12 @@ class Updater:
         # tasks created in the slot since the copy was taken (a restart's replacement)
         known = {t.id for t in slot}
         slot = slot + [t for t in slot_mates(self.ctx.store, slot[0]) if t.id not in known]
+        live_tasks = self.ctx.store.tasks
         existing: Task | None = None
         for task in slot:
+            live = live_tasks.get(task.id)
+            if live is None or live.desired_state > _RUNNING:
+                continue  # retired since the copy was taken: a newer task holds the slot
             if not self._dirty_task(task):
                 if task.desired_state == _RUNNING:
                     existing = task
