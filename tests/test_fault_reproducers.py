@@ -180,3 +180,27 @@ def test_a_restart_deferred_behind_a_cancelled_delayed_start_still_happens() -> 
         t for t in swarm.ctx.store.tasks_on_node(down.id) if t.desired_state <= TaskState.RUNNING
     ]
     assert stuck == []
+
+
+def test_a_scaled_down_slot_stuck_on_a_down_node_stays_dead() -> None:
+    """Fuzzer finding: restart-condition none kept a removed slot alive; the service
+    flapped between two slots forever, one update run after the other."""
+    swarm = Swarm(seed=225, managers=1, workers=1)
+    shell = Shell(swarm)
+    for line in (
+        "docker service create -d --name s1 --replicas 3 --constraint node.role==worker "
+        "--restart-condition none nginx:2",
+        "disconnect worker1",
+        "sleep 100ms",
+        "node add worker3 cpus=1 memory=4G",
+        "docker service scale -d s1=2",
+        "docker service update -d --health-cmd true s1",
+        "sleep 5m",
+    ):
+        assert shell.execute(line).ok, line
+    settled = swarm.trace.dump()
+    swarm.advance(300)
+    changes = [r for r in swarm.trace if r.kind in ("task", "service") and r.time > 300]
+    assert changes == []  # nothing moves any more
+    assert running_images(swarm, "s1") == [(1, "nginx:2"), (2, "nginx:2")]
+    assert swarm.trace.dump().startswith(settled)

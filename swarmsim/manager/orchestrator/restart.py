@@ -19,6 +19,14 @@ tasks of the new spec, and nothing reconciles the service until its next
 update (``docker service ls`` shows e.g. ``4/2``).  The updater applies the
 same rule from its side (:mod:`~swarmsim.manager.orchestrator.update`).
 
+A slot whose newest task was removed by a scale-down (desired REMOVE) is dead
+even when the restart policy would not restart that task.  swarmkit's
+``UpdatableTasksInSlot`` keeps such a slot as updatable (it only asks the
+policy), so with ``--restart-condition none`` a removed task stuck on a
+down node (never reaped: it never stops) keeps its slot alive: every
+reconcile then finds one slot too many, scales down another one, and the
+updater re-creates the removed one, for as long as the node stays down.
+
 Restart history lives in this object; on a leader change it is lost as in
 swarmkit, and replacements still waiting at READY are restarted with what is
 left of their delay (``swarmkit: manager/orchestrator/taskinit/init.go``
@@ -43,6 +51,7 @@ from swarmsim.store import Action, NodeEvent, TaskEvent
 _COMPLETE = TaskState.COMPLETE
 _DELETE = Action.DELETE
 _READY = TaskState.READY
+_REMOVE = TaskState.REMOVE
 _RUNNING = TaskState.RUNNING
 _SHUTDOWN = TaskState.SHUTDOWN
 
@@ -132,6 +141,8 @@ class RestartSupervisor:
         if status is not None and status.state.name == "ROLLBACK_STARTED":
             return []
         latest = max(slot, key=lambda t: (t.status.timestamp, t.created_at))
+        if latest.desired_state == _REMOVE:
+            return []  # a slot a scale-down removed is dead, whatever the policy
         if not self.should_restart(latest, service):
             return [latest]
         return []
