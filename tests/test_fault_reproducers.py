@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from swarmsim.api.enums import TaskState, UpdateState
-from swarmsim.cli.shell import Shell
+from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
 
 

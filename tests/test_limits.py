@@ -7,7 +7,7 @@ import time
 import pytest
 
 from swarmsim.api import ContainerSpec, ServiceMode, ServiceSpec, TaskSpec
-from swarmsim.cli.shell import Shell
+from swarmsim.console.shell import Shell
 from swarmsim.context import ClusterSettings
 from swarmsim.errors import InvalidArgument
 from swarmsim.limits import check_node_count, check_run, task_demand, task_limit_error
@@ -201,7 +201,7 @@ def test_a_global_service_limits_new_nodes_and_a_lowered_limit_still_lets_a_swar
 def test_the_console_script_refuses_a_swarm_past_the_node_limit(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from swarmsim.cli.main import main
+    from swarmsim.console.main import main
 
     start = time.perf_counter()
     assert main(["shell", "--workers", "10000000"]) == 1

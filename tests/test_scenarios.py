@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from swarmsim.cli.shell import Shell
+from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -17,7 +17,7 @@ reproduces the parts of pflag a docker command meets, including the exact error 
 Values are converted as pflag and docker's option types convert them (Go's ``strconv`` with
 base prefixes for integers, ``time.ParseDuration``, go-units ``RAMInBytes``, docker's
 ``ParseCPUs``, ``encoding/csv`` for string slices): see :mod:`swarmsim.golang`,
-:mod:`swarmsim.units` and :mod:`swarmsim.cli.csvrecord`.
+:mod:`swarmsim.units` and :mod:`swarmsim.csvrecord`.
 
 On a flag error docker's ``FlagErrorFunc`` prints, to stderr::
 
@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from swarmsim.cli.csvrecord import read_csv_record
+from swarmsim.csvrecord import read_csv_record
 from swarmsim.golang import (
     go_parse_bool,
     go_parse_float,

@@ -7,8 +7,8 @@ versions and forbidden keys, :mod:`~swarmsim.compose.interpolate` substitutes
 :mod:`~swarmsim.compose.normalize` reads every key into one shape and
 :mod:`~swarmsim.compose.merge` merges several ``-c`` files;
 :mod:`~swarmsim.compose.objects` and :mod:`~swarmsim.compose.convert` turn the
-result into networks, secrets, configs and service specs, and
-:mod:`~swarmsim.compose.deploy` makes the requests of ``docker stack deploy`` and
-``docker stack rm``.  The command line is :mod:`swarmsim.cli.docker.stack`;
-``docs/compose.md`` lists what is supported.
+result into networks, secrets, configs and service specs.  The command line
+(:mod:`swarmsim.cli.docker.stack`) and the requests ``docker stack deploy`` and
+``docker stack rm`` make (:mod:`swarmsim.cli.docker.stack_deploy`) sit above
+this package; ``docs/compose.md`` lists what is supported.
 """

@@ -4,7 +4,7 @@ Mirrors ``cli: cli/compose/loader/loader.go`` (``toServicePortConfigs``, which u
 go-connections ``nat.ParsePortSpecs`` and ``swarmopts.ConvertPortToPortConfig``)
 and ``cli/compose/convert/service.go`` (``convertEndpointSpec``: ports sorted by
 published port, target port, protocol, mode as ``swarm.PortConfig.Compare``).
-The short syntax is parsed by :func:`swarmsim.cli.docker.service_opts.parse_port_flag`,
+The short syntax is parsed by :func:`swarmsim.portspec.parse_port_flag`,
 the parser of ``docker service create --publish``, after the host IP is taken off.
 
 Differences
@@ -21,6 +21,7 @@ from typing import Any
 
 from swarmsim.api.enums import PublishMode
 from swarmsim.api.specs import PortConfig
+from swarmsim.portspec import parse_port_flag
 
 __all__ = ["long_port", "parse_port_spec", "sort_ports"]
 
@@ -38,8 +39,6 @@ def parse_port_spec(text: str) -> list[PortConfig]:
     >>> [(p.published_port, p.target_port) for p in parse_port_spec("127.0.0.1:8000-8001:80-81")]
     [(8000, 80), (8001, 81)]
     """
-    from swarmsim.cli.docker.service_opts import parse_port_flag
-
     parts = text.split(":")
     if len(parts) > 2:
         ip = ":".join(parts[:-2])

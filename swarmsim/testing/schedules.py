@@ -11,7 +11,7 @@ failing schedule *is* a script a person can paste::
     EOF
 
 :func:`run_schedule` runs the lines one by one through
-:class:`~swarmsim.cli.shell.Shell` and checks
+:class:`~swarmsim.cli.interpreter.Interpreter` (the shell's) and checks
 :func:`~swarmsim.testing.safety.check_always` after every line; then it lets
 the swarm settle for :data:`SETTLE` seconds (checking the same every
 :data:`SETTLE_CHECK` seconds) and checks
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from swarmsim.cli.shell import Shell
+from swarmsim.cli.interpreter import Interpreter
 from swarmsim.swarm import Swarm
 from swarmsim.testing.facts import Violation
 from swarmsim.testing.invariants import check_quiescent
@@ -111,7 +111,7 @@ class Outcome:
 def run_schedule(schedule: Schedule, *, settle: float = SETTLE) -> Outcome:
     """Run ``schedule`` on a fresh swarm and check the invariants (see the module doc)."""
     swarm = Swarm(seed=schedule.seed, managers=schedule.managers, workers=schedule.workers)
-    shell = Shell(swarm)
+    shell = Interpreter(swarm)
     transcript: list[str] = []
     for index, line in enumerate(schedule.steps):
         result = shell.execute(line)

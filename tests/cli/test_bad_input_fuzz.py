@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from swarmsim.cli.docker.service_opts import CREATE_FLAGS, UPDATE_FLAGS
 from swarmsim.cli.docker.system import Command
 from swarmsim.cli.flags import FlagKind, FlagSpec
-from swarmsim.cli.shell import LineResult, Shell
+from swarmsim.console.shell import LineResult, Shell
 from swarmsim.context import ClusterSettings
 from swarmsim.swarm import Swarm
 

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swarmsim.cli.main import main
+from swarmsim.console.main import main
 from swarmsim.errors import ScenarioError
 from swarmsim.scenario import parse_scenario
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from swarmsim.cli.main import main
+from swarmsim.console.main import main
 from swarmsim.scenario import Runner, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent / "examples"

@@ -6,7 +6,7 @@ import random
 
 from hypothesis import given
 
-from swarmsim.cli.shell import Shell
+from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
 from swarmsim.testing.generate import IMAGES, random_schedule, schedules
 from swarmsim.testing.schedules import Schedule

@@ -7,7 +7,7 @@ tested on runs a class would see.
 
 from __future__ import annotations
 
-from swarmsim.cli.shell import Shell
+from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
 
 DRAIN = """\

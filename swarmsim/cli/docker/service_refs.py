@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from swarmsim.api.specs import ConfigReference, ContainerSpec, FileTarget, SecretReference
-from swarmsim.cli.csvrecord import read_csv_record
 from swarmsim.cli.flags import ParsedFlags
 from swarmsim.context import Context
+from swarmsim.csvrecord import read_csv_record
 from swarmsim.errors import DockerCLIError
 from swarmsim.golang import go_parse_uint
 

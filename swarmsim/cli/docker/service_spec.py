@@ -43,7 +43,6 @@ from swarmsim.cli.docker.service_opts import (
     parse_args_value,
     parse_network_flag,
     parse_placement_pref,
-    parse_port_flag,
 )
 from swarmsim.cli.docker.service_refs import apply_reference_updates, references
 from swarmsim.cli.flags import ParsedFlags
@@ -51,6 +50,7 @@ from swarmsim.context import Context
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi.network import get_network
+from swarmsim.portspec import parse_port_flag
 
 __all__ = ["apply_update", "build_spec"]
 

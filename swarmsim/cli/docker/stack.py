@@ -6,7 +6,7 @@ flags, the ``Ignoring ... options`` warnings and the ``--detach`` notice on
 standard error, the tables (``NAME SERVICES``; ``service ls`` and ``service ps``
 tables filtered by the stack label) and the messages (``Nothing found in stack:``).
 Loading and converting the files is :mod:`swarmsim.compose`; the requests are
-:mod:`swarmsim.compose.deploy`.
+:mod:`swarmsim.cli.docker.stack_deploy`.
 
 Compose files are read from the real file system, relative to the process's
 current directory; ``-c -`` reads the command's standard input when the caller
@@ -36,11 +36,11 @@ from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.formatter import choose_format, format_rows
 from swarmsim.cli.docker.progress import POLL_INTERVAL, PROGRESS_TIMEOUT, wait_on_service
 from swarmsim.cli.docker.service_format import LS_HEADER, LS_RAW, LS_TABLE, service_row
+from swarmsim.cli.docker.stack_deploy import deploy_stack, remove_stack
 from swarmsim.cli.docker.system import FILTER_FLAG, Command, natural_key, parse_filters
 from swarmsim.cli.docker.tasks import filter_tasks, render_tasks
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.cli.gotemplate import Struct
-from swarmsim.compose.deploy import deploy_stack, remove_stack
 from swarmsim.compose.dump import dump_config
 from swarmsim.compose.load import LoadedStack, check_images, load_stack
 from swarmsim.compose.objects import LABEL_NAMESPACE

@@ -10,7 +10,7 @@ import pytest
 from swarmsim.api.objects import Secret
 from swarmsim.api.specs import SecretSpec
 from swarmsim.cli.docker import run_command_line
-from swarmsim.cli.shell import Shell
+from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
 
 

@@ -12,8 +12,8 @@ from swarmsim.cli.docker.service_opts import (
     parse_args_value,
     parse_network_flag,
     parse_placement_pref,
-    parse_port_flag,
 )
+from swarmsim.portspec import parse_port_flag
 
 HOST = PublishMode.HOST
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from swarmsim.cli.main import main
+from swarmsim.console.main import main
 from swarmsim.trace import load
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -134,6 +134,6 @@ def test_shell_speed_shows_the_clock_in_the_prompt(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr("builtins.input", fake_input)
     monkeypatch.setattr("sys.stdin", type("Tty", (io.StringIO,), {"isatty": lambda self: True})())
-    monkeypatch.setattr("swarmsim.cli.pacing.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("swarmsim.console.pacing.time.sleep", lambda seconds: None)
     assert main(["shell", "--speed", "100x"]) == 0
     assert prompts == ["[0:00:00.0] manager1$ ", "[0:00:01.0] manager1$ "]

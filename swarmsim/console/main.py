@@ -6,11 +6,11 @@ per expectation; exit status 1 when an expectation (or a lesson's line)
 failed, 2 when a file is invalid -- then nothing runs.
 ``swarmsim validate FILE...`` only checks the files.
 ``swarmsim plot TRACE --out OUT.png`` draws a saved trace
-(:mod:`swarmsim.cli.plot_command`).
+(:mod:`swarmsim.console.plot_command`).
 ``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
 starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
 scenario's cluster after its steps; the CLI talks to the first manager) and
-reads shell lines (:mod:`swarmsim.cli.shell`) from the terminal or a pipe.
+reads shell lines (:mod:`swarmsim.console.shell`) from the terminal or a pipe.
 Piped input prints a transcript and the exit status is 1 when any command
 failed.
 
@@ -32,9 +32,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from swarmsim.cli import plot_command
 from swarmsim.cli.interpreter import SHELL_HELP
-from swarmsim.cli.pacing import pace, parse_speed
+from swarmsim.console import plot_command
+from swarmsim.console.pacing import pace, parse_speed
 from swarmsim.errors import ScenarioError, SwarmSimError
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _shell(args: argparse.Namespace) -> int:
-    from swarmsim.cli.shell import Shell
+    from swarmsim.console.shell import Shell
     from swarmsim.swarm import Swarm
 
     for stream in (sys.stdin, sys.stdout):

@@ -10,12 +10,12 @@ import time
 
 import pytest
 
-from swarmsim.cli.shell import Shell
+from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
 
 # a strict UTF-8 locale: where Python itself would raise UnicodeDecodeError on such input
 STRICT = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "PYTHONPATH": os.pathsep.join(sys.path)}
-COMMAND = [sys.executable, "-m", "swarmsim.cli.main", "shell", "--workers", "0"]
+COMMAND = [sys.executable, "-m", "swarmsim.console.main", "shell", "--workers", "0"]
 
 
 def test_a_line_with_an_undecodable_byte_is_refused_and_nothing_changes() -> None:

@@ -9,8 +9,8 @@ import pytest
 from engine_helpers import create, spec
 
 from swarmsim.api import NodeRole, NodeStatus, TaskState
-from swarmsim.cli.main import main
-from swarmsim.cli.shell import LineResult, Shell
+from swarmsim.console.main import main
+from swarmsim.console.shell import LineResult, Shell
 from swarmsim.swarm import Swarm
 
 

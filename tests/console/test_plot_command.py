@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from viz.lessons import DRAIN, lesson
 
-from swarmsim.cli.main import main
+from swarmsim.console.main import main
 
 
 @pytest.fixture(scope="module")

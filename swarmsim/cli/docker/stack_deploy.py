@@ -9,7 +9,8 @@ networks, each line printed before the request) and ``common.go`` (objects
 found by the ``com.docker.stack.namespace`` label).
 
 Secrets and configs go through :mod:`swarmsim.manager.controlapi.secret` and
-:mod:`swarmsim.manager.controlapi.config`, imported when first needed.
+:mod:`swarmsim.manager.controlapi.config`; loading and converting the files is
+:mod:`swarmsim.compose`.
 
 Differences
 -----------
@@ -32,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.objects import Network, Service
+from swarmsim.cli.docker.network import local_networks
 from swarmsim.compose.convert import convert_service
 from swarmsim.compose.load import LoadedStack
 from swarmsim.compose.objects import (
@@ -129,8 +131,6 @@ def _find_by_name(swarm: Swarm, kind: str, name: str) -> Any:
 
 def _check_external(swarm: Swarm, names: list[str]) -> None:
     """``validateExternalNetworks``: each must exist with swarm scope."""
-    from swarmsim.cli.docker.network import local_networks
-
     local = local_networks(swarm)
     for name in names:
         if name in ("host", "bridge", "none", "default") or name.startswith("container:"):
@@ -149,8 +149,6 @@ def _check_external(swarm: Swarm, names: list[str]) -> None:
 
 
 def _create_networks(swarm: Swarm, namespace: str, stack: LoadedStack, out: Output) -> None:
-    from swarmsim.cli.docker.network import local_networks
-
     plans, external = convert_networks(namespace, stack.config)
     _check_external(swarm, external)
     existing = {n.name for n in stack_networks(swarm, namespace)}

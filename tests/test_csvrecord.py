@@ -1,10 +1,10 @@
-"""Tests for swarmsim.cli.csvrecord: one encoding/csv record, with Go's error texts."""
+"""Tests for swarmsim.csvrecord: one encoding/csv record, with Go's error texts."""
 
 from __future__ import annotations
 
 import pytest
 
-from swarmsim.cli.csvrecord import read_csv_record
+from swarmsim.csvrecord import read_csv_record
 
 
 @pytest.mark.parametrize(
