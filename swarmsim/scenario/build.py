@@ -15,19 +15,24 @@ parser of durations and settings, :mod:`swarmsim.cli.shellargs`):
   created by some step (``docker service create --name``), a killed task's
   service by an earlier step;
 * an expectation has one time (``at`` or ``within``) and one check, and an
-  ``output`` check one way to compare.
+  ``output`` check one way to compare;
+* a compose file named by ``docker stack deploy|config -c FILE`` is inline
+  (``files:`` at the top or in an earlier step) or on disk beside the scenario;
+  an ``export`` or ``unset`` line names valid variables.
 
 This module has no swarmkit counterpart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 import re
 from collections.abc import Callable
 from typing import Any
 
-from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS
+from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS, environment_assignment
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
     MAX_SLEEP,
@@ -52,7 +57,7 @@ from swarmsim.scenario.model import (
 from swarmsim.scenario.yamlsource import Path, Positions, dotted, yaml11_hint
 from swarmsim.units import format_duration, parse_bytes, parse_nanocpus
 
-__all__ = ["build_scenario", "quote_word"]
+__all__ = ["build_scenario", "compose_files", "quote_word"]
 
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 _ACTIONS = ("run", "sleep", "fault")
@@ -73,6 +78,25 @@ def _text(value: Any) -> Text:
     if isinstance(value, str):
         return Text(value, value)
     return Text(value["en"], value.get("es", ""))
+
+
+def compose_files(words: list[str]) -> list[str]:
+    """The ``-c`` / ``--compose-file`` values of ``docker stack deploy|up|config``.
+
+    >>> compose_files("docker stack deploy -c a.yml --compose-file=b.yml -cc.yml web".split())
+    ['a.yml', 'b.yml', 'c.yml']
+    """
+    if words[:2] != ["docker", "stack"] or words[2:3] not in (["deploy"], ["up"], ["config"]):
+        return []
+    found = []
+    for i, word in enumerate(words[3:], 3):
+        if word in ("-c", "--compose-file") and i + 1 < len(words):
+            found.append(words[i + 1])
+        elif word.startswith("--compose-file="):
+            found.append(word.partition("=")[2])
+        elif word.startswith("-c") and not word.startswith("--") and len(word) > 2:
+            found.append(word[3:] if word[2] == "=" else word[2:])
+    return found
 
 
 def _created_services(words: list[str]) -> list[str]:
@@ -96,6 +120,8 @@ class _Builder:
         self.all_nodes: set[str] = set()
         self.services: set[str] = set()
         self.any_stack = False
+        self.files: set[str] = set()  # inline files written so far
+        self.folder = os.path.dirname(os.path.abspath(file))
 
     # ----------------------------------------------------------------- errors
     def error(self, path: Path, message: str, *, key: bool = False) -> ScenarioError:
@@ -238,7 +264,33 @@ class _Builder:
             self.check_node(path, words[1], self.nodes)
         if words[0] == "sleep" and len(words) == 2:
             return words, self.seconds(path, words[1], sleep_seconds)
+        if words[0] in ("export", "unset"):
+            for word in words[1:]:
+                try:
+                    environment_assignment(word, words[0])
+                except ShellError as error:
+                    raise self.error(path, f"{words[0]}: {error}") from None
+        for name in compose_files(words):
+            self.check_file(path, name)
         return words, 0.0
+
+    def check_file(self, path: Path, name: str) -> None:
+        """A ``-c`` file must be inline (written by then) or on disk beside the scenario."""
+        if name == "-" or os.path.normpath(name) in self.files:
+            return
+        if os.path.isfile(os.path.join(self.folder, name)):
+            return
+        inline = ", ".join(sorted(self.files)) or "none"
+        message = (
+            f"no compose file {name!r}: not in files: (written so far: {inline}) "
+            f"and not on disk beside the scenario ({self.folder})"
+        )
+        raise self.error(path, message)
+
+    def inline_files(self, data: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        """The inline files of the top level or of a step, now known to later steps."""
+        self.files.update(os.path.normpath(name) for name in data)
+        return tuple(data.items())
 
     def fault(self, path: Path, data: dict[str, Any]) -> str:
         kind = data["kind"]
@@ -281,8 +333,8 @@ class _Builder:
                     "(split it in two steps)"
                 )
                 raise self.error((*path, actions[1]), message, key=True)
-            if not actions and "comment" not in data:
-                raise self.error(path, "a step needs one of run, sleep, fault or comment")
+            if not actions and "comment" not in data and "files" not in data:
+                raise self.error(path, "a step needs one of run, sleep, fault, comment or files")
             if "at" in data and "after" in data:
                 raise self.error(
                     (*path, "after"),
@@ -300,6 +352,7 @@ class _Builder:
             start = at if at is not None else earliest + after
             kind = actions[0] if actions else "comment"
             line, slept = "", 0.0
+            files = self.inline_files(data.get("files", {}))
             if kind == "run":
                 words, slept = self.run_line((*path, "run"), data["run"])
                 line = data["run"]
@@ -313,7 +366,7 @@ class _Builder:
             earliest = start + slept
             comment = _text(data["comment"]) if "comment" in data else None
             label = dotted(path)
-            built.append((Step(kind, line, label, at, after, comment), data))
+            built.append((Step(kind, line, label, at, after, comment, files=files), data))
         return built
 
     # ----------------------------------------------------------- expectations
@@ -382,6 +435,8 @@ class _Builder:
     def scenario(self) -> Scenario:
         cluster = self.cluster()
         images = self.images()
+        environment = tuple((k, str(v)) for k, v in self.data.get("environment", {}).items())
+        files = self.inline_files(self.data.get("files", {}))
         steps = self.steps()
         self.all_nodes = set(self.nodes)
         built: list[Step] = []
@@ -390,9 +445,7 @@ class _Builder:
             expect = tuple(
                 self.expectation(("steps", i, "expect", j), e) for j, e in enumerate(items)
             )
-            built.append(
-                Step(step.kind, step.line, step.label, step.at, step.after, step.comment, expect)
-            )
+            built.append(dataclasses.replace(step, expect=expect))
         expect = tuple(
             self.expectation(("expect", j), e) for j, e in enumerate(self.data.get("expect", []))
         )
@@ -405,6 +458,8 @@ class _Builder:
             images=images,
             steps=tuple(built),
             expect=expect,
+            environment=environment,
+            files=files,
         )
 
 

@@ -60,7 +60,7 @@ def test_kill_names_a_service_created_before() -> None:
 
 def test_a_stack_deploy_turns_off_service_checks() -> None:
     scenario = parse_scenario(
-        "name: x\nsteps:\n  - run: docker stack deploy -c s.yml app\n"
+        "name: x\nfiles: {s.yml: 'services: {}'}\nsteps:\n  - run: docker stack deploy -c s.yml app\n"
         "expect:\n  - {at: 1m, running: {service: app_web, count: 1}}\n"
     )
     assert scenario.expectations[0].check.get("service") == "app_web"

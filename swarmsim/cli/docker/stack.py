@@ -8,9 +8,11 @@ tables filtered by the stack label) and the messages (``Nothing found in stack:`
 Loading and converting the files is :mod:`swarmsim.compose`; the requests are
 :mod:`swarmsim.compose.deploy`.
 
-Compose files are read from the real file system, relative to the process's
-current directory; ``-c -`` reads the command's standard input when the caller
-gives one (``Output.stdin``).  Variables are taken from
+Compose files (and the files they name) are read through
+:func:`stack_workspace`: the real file system relative to the process's current
+directory, unless a scenario sets its folder and inline files with
+:func:`set_stack_workspace`; ``-c -`` reads the command's standard input when
+the caller gives one (``Output.stdin``).  Variables are taken from
 :func:`stack_environment`: the process environment unless a shell or scenario
 sets its own with :func:`set_stack_environment`.
 
@@ -44,6 +46,7 @@ from swarmsim.compose.deploy import deploy_stack, remove_stack
 from swarmsim.compose.dump import dump_config
 from swarmsim.compose.load import LoadedStack, check_images, load_stack
 from swarmsim.compose.objects import LABEL_NAMESPACE
+from swarmsim.compose.workspace import Workspace
 from swarmsim.compose.yamlfile import ComposeError
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
@@ -52,9 +55,10 @@ from swarmsim.manager.controlapi.service import list_services
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
-__all__ = ["set_stack_environment", "stack_environment"]
+__all__ = ["set_stack_environment", "set_stack_workspace", "stack_environment", "stack_workspace"]
 
 _ENVIRONMENTS: WeakKeyDictionary[Swarm, dict[str, str]] = WeakKeyDictionary()
+_WORKSPACES: WeakKeyDictionary[Swarm, Workspace] = WeakKeyDictionary()
 _RESOLVE = ("always", "changed", "never")
 _DETACH_NOTICE = (
     "Since --detach=false was not specified, tasks will be created in the background.\n"
@@ -73,6 +77,16 @@ def stack_environment(swarm: Swarm) -> dict[str, str]:
 def set_stack_environment(swarm: Swarm, env: Mapping[str, str]) -> None:
     """Replace the variables (a shell's ``export`` lines, a scenario's environment)."""
     _ENVIRONMENTS[swarm] = dict(env)
+
+
+def stack_workspace(swarm: Swarm) -> Workspace:
+    """Where ``-c FILE`` and the files it names are read (default: the current directory)."""
+    return _WORKSPACES.get(swarm) or Workspace()
+
+
+def set_stack_workspace(swarm: Swarm, workspace: Workspace) -> None:
+    """Read files from ``workspace`` (a scenario's folder and its inline ``files:``)."""
+    _WORKSPACES[swarm] = workspace
 
 
 _COMPOSE_FILE = FlagSpec(
@@ -162,7 +176,9 @@ def _load(swarm: Swarm, parsed: ParsedFlags, out: Output, interpolate: bool = Tr
     stdin = getattr(out, "stdin", None)
     env = stack_environment(swarm) if interpolate else None
     try:
-        return load_stack(parsed.get_list("compose-file"), env, stdin=stdin)
+        return load_stack(
+            parsed.get_list("compose-file"), env, stdin=stdin, workspace=stack_workspace(swarm)
+        )
     except ComposeError as error:
         raise DockerCLIError(str(error)) from None
 
