@@ -12,7 +12,8 @@ parser of durations and settings, :mod:`swarmsim.cli.shellargs`):
   is one the shell knows;
 * names exist: a fault's or an expectation's node is a machine of the
   cluster (or added by an earlier ``node-add``), an expectation's service is
-  created by some step (``docker service create --name``), a killed task's
+  created by some step (``docker service create --name``, or ``docker stack
+  deploy`` of an inline compose file: ``STACK_SERVICE``), a killed task's
   service by an earlier step;
 * an expectation has one time (``at`` or ``within``) and one check, and an
   ``output`` check one way to compare;
@@ -43,6 +44,7 @@ from swarmsim.cli.shellargs import (
     sleep_seconds,
 )
 from swarmsim.cli.shellwords import split_command_line
+from swarmsim.compose.yamlfile import ComposeError, parse_compose
 from swarmsim.errors import ScenarioError
 from swarmsim.scenario.model import (
     CHECK_KINDS,
@@ -99,6 +101,20 @@ def compose_files(words: list[str]) -> list[str]:
     return found
 
 
+def _stack_name(words: list[str]) -> str:
+    """The STACK argument of ``docker stack deploy`` (``""`` when there is none)."""
+    names = []
+    skip = False
+    for word in words[3:]:
+        if skip:
+            skip = False
+        elif word in ("-c", "--compose-file", "--resolve-image"):
+            skip = True
+        elif not word.startswith("-"):
+            names.append(word)
+    return names[-1] if names else ""
+
+
 def _created_services(words: list[str]) -> list[str]:
     """The name given by ``docker service create --name NAME`` (none without --name)."""
     if words[:3] != ["docker", "service", "create"]:
@@ -121,6 +137,7 @@ class _Builder:
         self.services: set[str] = set()
         self.any_stack = False
         self.files: set[str] = set()  # inline files written so far
+        self.inline: dict[str, str] = {}  # their latest contents
         self.folder = os.path.dirname(os.path.abspath(file))
 
     # ----------------------------------------------------------------- errors
@@ -274,6 +291,22 @@ class _Builder:
             self.check_file(path, name)
         return words, 0.0
 
+    def stack_services(self, words: list[str]) -> list[str]:
+        """``STACK_SERVICE`` for each service of the inline files a stack deploy reads."""
+        if words[2:3] not in (["deploy"], ["up"]) or not _stack_name(words):
+            return []
+        names: list[str] = []
+        for file in compose_files(words):
+            text = self.inline.get(os.path.normpath(file))
+            try:
+                data = parse_compose(text or "", file).data
+            except ComposeError:
+                continue
+            services = data.get("services")
+            if isinstance(services, dict):
+                names += [f"{_stack_name(words)}_{name}" for name in services]
+        return names
+
     def check_file(self, path: Path, name: str) -> None:
         """A ``-c`` file must be inline (written by then) or on disk beside the scenario."""
         if name == "-" or os.path.normpath(name) in self.files:
@@ -290,6 +323,7 @@ class _Builder:
     def inline_files(self, data: dict[str, str]) -> tuple[tuple[str, str], ...]:
         """The inline files of the top level or of a step, now known to later steps."""
         self.files.update(os.path.normpath(name) for name in data)
+        self.inline.update((os.path.normpath(name), text) for name, text in data.items())
         return tuple(data.items())
 
     def fault(self, path: Path, data: dict[str, Any]) -> str:
@@ -357,6 +391,7 @@ class _Builder:
                 words, slept = self.run_line((*path, "run"), data["run"])
                 line = data["run"]
                 self.services.update(_created_services(words))
+                self.services.update(self.stack_services(words))
             elif kind == "sleep":
                 slept = self.seconds((*path, "sleep"), data["sleep"], sleep_seconds)
                 text = data["sleep"]
@@ -463,6 +498,22 @@ class _Builder:
         )
 
 
+def _deploys_files_on_disk(data: dict[str, Any]) -> bool:
+    """Whether a stack deploy reads a compose file that is not inline (its services unknown)."""
+    inline = {os.path.normpath(n) for n in data.get("files", {})}
+    inline |= {os.path.normpath(n) for step in data["steps"] for n in step.get("files", {})}
+    for step in data["steps"]:
+        try:
+            words = split_command_line(step["run"]) if isinstance(step.get("run"), str) else []
+        except ValueError:
+            continue
+        if words[2:3] in (["deploy"], ["up"]) and any(
+            name == "-" or os.path.normpath(name) not in inline for name in compose_files(words)
+        ):
+            return True
+    return False
+
+
 def build_scenario(file: str, data: dict[str, Any], positions: Positions) -> Scenario:
     """Check the meaning of schema-valid ``data`` and build the scenario.
 
@@ -472,7 +523,5 @@ def build_scenario(file: str, data: dict[str, Any], positions: Positions) -> Sce
         The first problem found, with the position of the value at fault.
     """
     builder = _Builder(file, data, positions)
-    builder.any_stack = any(
-        isinstance(s.get("run"), str) and "stack deploy" in s["run"] for s in data["steps"]
-    )
+    builder.any_stack = _deploys_files_on_disk(data)
     return builder.scenario()
