@@ -213,3 +213,22 @@ def test_validate_reports_a_missing_compose_file_with_exit_2(
     (tmp_path / "app.yml").write_text(COMPOSE)
     assert main(["validate", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: ok (1 steps, 0 expectations)\n"
+
+
+def test_a_text_lesson_reads_files_beside_it_and_starts_from_an_empty_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from swarmsim.scenario import load_lesson
+
+    monkeypatch.setenv("TAG", "9.9")
+    monkeypatch.chdir("/")
+    (tmp_path / "app.yml").write_text(COMPOSE)
+    lesson = tmp_path / "lesson.txt"
+    lesson.write_text(
+        "docker stack config -c app.yml\nexport TAG=2.0\ndocker stack config -c app.yml\n"
+    )
+    result = Runner(load_lesson(lesson)).run()
+    assert result.exit_code == 0
+    first, second = result.transcript.split("export TAG=2.0")
+    assert "image: nginx:1.24\n" in first and "image: nginx:2.0\n" in second
+    assert "9.9" not in result.transcript
