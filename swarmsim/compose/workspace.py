@@ -67,8 +67,10 @@ class Workspace:
         path = self.path(name)
         return path in self._inline() or os.path.isfile(path)
 
-    def read(self, name: str) -> bytes:
+    def read(self, name: str, limit: int = -1) -> bytes:
         """The contents of ``name``: the inline file, else the file on disk.
+
+        With ``limit`` at most that many bytes are read (docker's ``LimitReader``).
 
         Raises
         ------
@@ -78,6 +80,6 @@ class Workspace:
         path = self.path(name)
         inline = self._inline()
         if path in inline:
-            return inline[path]
+            return inline[path] if limit < 0 else inline[path][:limit]
         with open(path, "rb") as handle:
-            return handle.read()
+            return handle.read(limit)

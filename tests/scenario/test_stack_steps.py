@@ -232,3 +232,16 @@ def test_a_text_lesson_reads_files_beside_it_and_starts_from_an_empty_environmen
     first, second = result.transcript.split("export TAG=2.0")
     assert "image: nginx:1.24\n" in first and "image: nginx:2.0\n" in second
     assert "9.9" not in result.transcript
+
+
+def test_config_and_secret_create_read_inline_files_too() -> None:
+    text = _scenario(
+        files="files: {site.conf: 'server {}', pw.txt: s3cret}\n",
+        steps="  - run: docker config create site site.conf\n"
+        "  - run: docker secret create pw pw.txt\n"
+        "  - run: docker config inspect --pretty site\n"
+        "  - run: docker secret create other missing.txt\n",
+    )
+    out = _run(text)
+    assert "Data:\nserver {}\n" in out and "s3cret" not in out
+    assert "error reading from missing.txt: open missing.txt: no such file or directory\n" in out
