@@ -33,6 +33,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from swarmsim.cli.docker.stack import compose_files_of
 from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS, environment_assignment
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
@@ -59,7 +60,7 @@ from swarmsim.scenario.model import (
 from swarmsim.scenario.yamlsource import Path, Positions, dotted, yaml11_hint
 from swarmsim.units import format_duration, parse_bytes, parse_nanocpus
 
-__all__ = ["build_scenario", "compose_files", "quote_word"]
+__all__ = ["build_scenario", "quote_word"]
 
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 _ACTIONS = ("run", "sleep", "fault")
@@ -80,39 +81,6 @@ def _text(value: Any) -> Text:
     if isinstance(value, str):
         return Text(value, value)
     return Text(value["en"], value.get("es", ""))
-
-
-def compose_files(words: list[str]) -> list[str]:
-    """The ``-c`` / ``--compose-file`` values of ``docker stack deploy|up|config``.
-
-    >>> compose_files("docker stack deploy -c a.yml --compose-file=b.yml -cc.yml web".split())
-    ['a.yml', 'b.yml', 'c.yml']
-    """
-    if words[:2] != ["docker", "stack"] or words[2:3] not in (["deploy"], ["up"], ["config"]):
-        return []
-    found = []
-    for i, word in enumerate(words[3:], 3):
-        if word in ("-c", "--compose-file") and i + 1 < len(words):
-            found.append(words[i + 1])
-        elif word.startswith("--compose-file="):
-            found.append(word.partition("=")[2])
-        elif word.startswith("-c") and not word.startswith("--") and len(word) > 2:
-            found.append(word[3:] if word[2] == "=" else word[2:])
-    return found
-
-
-def _stack_name(words: list[str]) -> str:
-    """The STACK argument of ``docker stack deploy`` (``""`` when there is none)."""
-    names = []
-    skip = False
-    for word in words[3:]:
-        if skip:
-            skip = False
-        elif word in ("-c", "--compose-file", "--resolve-image"):
-            skip = True
-        elif not word.startswith("-"):
-            names.append(word)
-    return names[-1] if names else ""
 
 
 def _created_services(words: list[str]) -> list[str]:
@@ -287,16 +255,17 @@ class _Builder:
                     environment_assignment(word, words[0])
                 except ShellError as error:
                     raise self.error(path, f"{words[0]}: {error}") from None
-        for name in compose_files(words):
+        for name in compose_files_of(words)[0]:
             self.check_file(path, name)
         return words, 0.0
 
     def stack_services(self, words: list[str]) -> list[str]:
         """``STACK_SERVICE`` for each service of the inline files a stack deploy reads."""
-        if words[2:3] not in (["deploy"], ["up"]) or not _stack_name(words):
+        files, stack = compose_files_of(words)
+        if words[2:3] not in (["deploy"], ["up"]) or not stack:
             return []
         names: list[str] = []
-        for file in compose_files(words):
+        for file in files:
             text = self.inline.get(os.path.normpath(file))
             try:
                 data = parse_compose(text or "", file).data
@@ -304,7 +273,7 @@ class _Builder:
                 continue
             services = data.get("services")
             if isinstance(services, dict):
-                names += [f"{_stack_name(words)}_{name}" for name in services]
+                names += [f"{stack}_{name}" for name in services]
         return names
 
     def check_file(self, path: Path, name: str) -> None:
@@ -507,9 +476,10 @@ def _deploys_files_on_disk(data: dict[str, Any]) -> bool:
             words = split_command_line(step["run"]) if isinstance(step.get("run"), str) else []
         except ValueError:
             continue
-        if words[2:3] in (["deploy"], ["up"]) and any(
-            name == "-" or os.path.normpath(name) not in inline for name in compose_files(words)
-        ):
+        if words[2:3] not in (["deploy"], ["up"]):
+            continue
+        files = compose_files_of(words)[0]
+        if any(name == "-" or os.path.normpath(name) not in inline for name in files):
             return True
     return False
 

@@ -29,7 +29,7 @@ early: it counts at most one stopped task per poll).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -55,7 +55,13 @@ from swarmsim.manager.controlapi.service import list_services
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
-__all__ = ["set_stack_environment", "set_stack_workspace", "stack_environment", "stack_workspace"]
+__all__ = [
+    "compose_files_of",
+    "set_stack_environment",
+    "set_stack_workspace",
+    "stack_environment",
+    "stack_workspace",
+]
 
 _ENVIRONMENTS: WeakKeyDictionary[Swarm, dict[str, str]] = WeakKeyDictionary()
 _WORKSPACES: WeakKeyDictionary[Swarm, Workspace] = WeakKeyDictionary()
@@ -159,6 +165,33 @@ _CONFIG = Command(
     0,
     0,
 )  # fmt: skip
+
+
+def compose_files_of(words: Sequence[str]) -> tuple[list[str], str]:
+    """The ``-c`` files and the STACK of a ``docker stack deploy|up|config`` line.
+
+    The line is parsed with the command's own flags; anything else, or a line
+    docker would refuse, gives ``([], "")`` (running it prints the error).
+
+    Examples
+    --------
+    >>> compose_files_of("docker stack deploy -dc a.yml --compose-file=b.yml web".split())
+    (['a.yml', 'b.yml'], 'web')
+    >>> compose_files_of("docker stack config -c a.yml".split())
+    (['a.yml'], '')
+    """
+    if list(words[:2]) != ["docker", "stack"] or len(words) < 3:
+        return [], ""
+    command = {"deploy": _DEPLOY, "up": _DEPLOY, "config": _CONFIG}.get(words[2])
+    if command is None:
+        return [], ""
+    try:
+        parsed = command.parse(list(words[3:]), Output())
+    except DockerCLIError:
+        return [], ""
+    if parsed is None:
+        return [], ""
+    return parsed.get_list("compose-file"), parsed.args[0] if parsed.args else ""
 
 
 def _stack_name(name: str) -> str:
