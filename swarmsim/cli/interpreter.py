@@ -13,6 +13,7 @@ all hand their lines to an :class:`Interpreter`.  It understands:
     kill TASK|SERVICE.SLOT [CODE]   the task's container exits with CODE (default 1)
     image IMAGE key=value...        set how an image behaves (pull=1m exit_code=1 ...)
     node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G]   join a new node
+    export NAME=VALUE / unset NAME  set / drop a variable of the docker CLI's environment
     help, exit
 
 Every line it runs is recorded in the trace
@@ -33,7 +34,10 @@ substitution of a single command, a final ``| grep [-i] [-v] PATTERN`` (GNU
 grep's basic regular expressions, :mod:`swarmsim.cli.grep`) and
 ``printf ...`` or ``echo ...`` piped into a docker command (its standard input,
 as in ``printf 'pw' | docker secret create db_pw -``; the trace records such a
-line with the piped data hidden).  Environment variables are not expanded.
+line with the piped data hidden).  ``export`` and ``unset`` change the
+environment compose files are interpolated from
+(:func:`~swarmsim.cli.docker.stack.stack_environment`); ``$NAME`` in a line is
+not expanded.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.cli.docker import run_argv
+from swarmsim.cli.docker.stack import stack_environment
 from swarmsim.cli.docker.timefmt import go_time
 from swarmsim.cli.grep import compile_pattern
 from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, sleep_seconds
@@ -67,14 +72,19 @@ __all__ = [
     "LineResult",
     "ShellError",
     "continues",
+    "environment_assignment",
     "is_comment",
     "logical_lines",
 ]
 
 FAULT_WORDS = frozenset({"fail", "recover", "disconnect", "reconnect", "kill", "node"})
 NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
-SHELL_WORDS = frozenset({"docker", "sleep", "time", "image", "help", "exit", "quit"}) | FAULT_WORDS
+SHELL_WORDS = (
+    frozenset({"docker", "sleep", "time", "image", "export", "unset", "help", "exit", "quit"})
+    | FAULT_WORDS
+)
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")  # an odd number of final backslashes
 
 SHELL_HELP = """\
@@ -93,6 +103,9 @@ Shell words:
                                     never_healthy, unhealthy_after, pull_error
   node add NAME [role=manager] [label.KEY=VALUE] [cpus=N] [memory=SIZE]
                                     join a new node to the swarm
+  export NAME=VALUE                 set a variable for compose files (${NAME} in
+                                    docker stack deploy); export alone lists them
+  unset NAME...                     drop variables
   help                              this text
   exit                              leave the shell
 Lines starting with # are comments; a trailing \\ continues a line.
@@ -221,6 +234,35 @@ def _substitutions(line: str) -> Iterator[tuple[int, int]]:
         i += 1
 
 
+def environment_assignment(word: str, command: str = "export") -> tuple[str, str | None]:
+    """The name and value of an ``export`` word (``None``: no ``=``, nothing to set).
+
+    Raises
+    ------
+    ShellError
+        As bash says it (``not a valid identifier``).
+
+    Examples
+    --------
+    >>> environment_assignment("TAG=1.25"), environment_assignment("TAG")
+    (('TAG', '1.25'), ('TAG', None))
+    >>> environment_assignment("1A=b")
+    Traceback (most recent call last):
+    ...
+    swarmsim.cli.shellargs.ShellError: `1A=b': not a valid identifier
+    """
+    name, equals, value = word.partition("=")
+    if not _IDENTIFIER.fullmatch(name) or (command == "unset" and equals):
+        raise ShellError(f"`{word}': not a valid identifier")
+    return name, value if equals else None
+
+
+def _declare(name: str, value: str) -> str:
+    """How bash's ``export`` lists a variable: ``declare -x NAME="VALUE"``."""
+    escaped = re.sub(r'([\\"$`])', r"\\\1", value)
+    return f'declare -x {name}="{escaped}"\n'
+
+
 def event_of(words: list[str]) -> str:
     """The trace event of a line: ``docker``, ``fault`` or ``shell``."""
     if words[:1] == ["docker"]:
@@ -253,6 +295,8 @@ class Interpreter:
             "kill": self._kill,
             "image": self._image,
             "node": self._node,
+            "export": self._export,
+            "unset": self._unset,
             "help": lambda args: SHELL_HELP,
         }
 
@@ -429,3 +473,20 @@ class Interpreter:
         role = settings.get("role", NodeRole.WORKER)
         self.swarm.add_node(args[1], **settings)
         return f"This node joined a swarm as a {role.api_name}.\n"
+
+    def _export(self, args: list[str]) -> str:
+        env = stack_environment(self.swarm)
+        if not args or args == ["-p"]:
+            return "".join(_declare(name, env[name]) for name in sorted(env))
+        assignments = [environment_assignment(word) for word in args]  # all checked first
+        for name, value in assignments:
+            if value is not None:
+                env[name] = value
+        return ""
+
+    def _unset(self, args: list[str]) -> str:
+        names = [environment_assignment(word, "unset")[0] for word in args]
+        env = stack_environment(self.swarm)
+        for name in names:
+            env.pop(name, None)
+        return ""

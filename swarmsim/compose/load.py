@@ -10,6 +10,9 @@ when the offending value is known, ``FILE:LINE:COL``.
 
 Differences
 -----------
+Files are read through a :class:`~swarmsim.compose.workspace.Workspace`: relative
+paths start from its folder (a scenario's folder; the process's current
+directory for the shell) and a scenario's inline files come before the disk.
 The environment comes from the caller (the shell's ``export`` lines, a
 scenario's environment or the process environment), never from a ``.env``
 file, as in docker.  With a single file docker checks the services' images in
@@ -27,6 +30,7 @@ from swarmsim.compose.interpolate import InterpolationError, interpolate
 from swarmsim.compose.merge import merge_configs
 from swarmsim.compose.normalize import normalize
 from swarmsim.compose.schema import SchemaError, compose_version, validate
+from swarmsim.compose.workspace import Workspace
 from swarmsim.compose.yamlfile import ComposeError, ComposeFile, Path, parse_compose
 from swarmsim.manager.controlapi.service import parse_reference
 
@@ -77,6 +81,7 @@ class LoadedStack:
     files: list[ComposeFile]
     working_dir: str
     warnings: list[str] = field(default_factory=list)  # stderr text, newlines included
+    workspace: Workspace = field(default_factory=Workspace)  # where its files are read
 
     def error(self, message: str, path: Path | None = None) -> ComposeError:
         """An error placed in the last file that has ``path`` (unplaced when none has)."""
@@ -87,12 +92,11 @@ class LoadedStack:
         return ComposeError(message)
 
 
-def _read(path: str, stdin: str | None) -> ComposeFile:
+def _read(path: str, stdin: str | None, workspace: Workspace) -> ComposeFile:
     if path == "-":
         return parse_compose(stdin or "", "-")
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = workspace.read(path).decode("utf-8", "replace")
     except FileNotFoundError:
         raise ComposeError(f"open {path}: no such file or directory") from None
     except IsADirectoryError:
@@ -170,7 +174,11 @@ def _remainder(image: str) -> str:
 
 
 def _load_file(
-    file: ComposeFile, version: str, working_dir: str, env: Mapping[str, str] | None
+    file: ComposeFile,
+    version: str,
+    working_dir: str,
+    env: Mapping[str, str] | None,
+    workspace: Workspace,
 ) -> dict[str, Any]:
     own = compose_version(file.data)
     if own != version:
@@ -187,7 +195,7 @@ def _load_file(
     except SchemaError as error:
         raise file.error(error.message, error.path or ("version",)) from None
     try:
-        return normalize(data, version, working_dir, env or {})
+        return normalize(data, version, working_dir, env or {}, workspace.read)
     except ComposeError as error:
         if error.path is not None and not error.filename:
             raise file.error(error.message, error.path) from None
@@ -199,8 +207,12 @@ def load_stack(
     env: Mapping[str, str] | None,
     *,
     stdin: str | None = None,
+    workspace: Workspace | None = None,
 ) -> LoadedStack:
     """Read, check, interpolate (unless ``env`` is None) and merge the compose files.
+
+    Relative paths and inline files are looked up in ``workspace`` (default:
+    the disk, from the current directory).
 
     Raises
     ------
@@ -209,13 +221,14 @@ def load_stack(
     """
     if not paths:
         raise ComposeError("specify a Compose file (with --compose-file)")
+    workspace = workspace or Workspace()
     if paths[0] == "-" and len(paths) == 1:
-        working_dir = os.getcwd()
+        working_dir = workspace.path(os.curdir)
     else:
-        working_dir = os.path.dirname(os.path.abspath(paths[0]))
-    files = [_read(path, stdin) for path in paths]
+        working_dir = os.path.dirname(workspace.path(paths[0]))
+    files = [_read(path, stdin, workspace) for path in paths]
     version = compose_version(files[0].data)
-    configs = [_load_file(file, version, working_dir, env) for file in files]
-    stack = LoadedStack(merge_configs(configs), files, working_dir)
+    configs = [_load_file(file, version, working_dir, env, workspace) for file in files]
+    stack = LoadedStack(merge_configs(configs), files, working_dir, workspace=workspace)
     stack.warnings = _warnings(files)
     return stack

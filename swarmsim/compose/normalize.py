@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from swarmsim.compose.ports import long_port, parse_port_spec
@@ -90,11 +90,18 @@ def _file_refs(value: Any) -> list[dict[str, Any]]:
     return [{"source": v} if isinstance(v, str) else dict(v) for v in value or []]
 
 
-def _read_env_file(path: str) -> list[str]:
+Reader = Callable[[str], bytes]
+
+
+def _open(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _read_env_file(path: str, read: Reader) -> list[str]:
     """``parseEnvFile``: ``KEY=VALUE`` lines; comments and blank lines skipped."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
+        lines = read(path).decode("utf-8", "replace").splitlines()
     except OSError as error:
         reason = error.strerror.lower() if error.strerror else str(error)
         raise ComposeError(f"open {path}: {reason}") from None
@@ -108,7 +115,7 @@ def _read_env_file(path: str) -> list[str]:
 
 
 def _environment(
-    service: Mapping[str, Any], working_dir: str, env: Mapping[str, str]
+    service: Mapping[str, Any], working_dir: str, env: Mapping[str, str], read: Reader
 ) -> dict[str, str | None]:
     environment: dict[str, str | None] = {}
 
@@ -123,18 +130,18 @@ def _environment(
     if files:
         lines: list[str] = []
         for name in files:
-            lines += _read_env_file(os.path.join(working_dir, name))
+            lines += _read_env_file(os.path.join(working_dir, name), read)
         update(_mapping(lines, allow_nil=True))
     update(_mapping(service.get("environment"), allow_nil=True))
     return environment
 
 
 def _service(
-    name: str, service: Mapping[str, Any], working_dir: str, env: Mapping[str, str]
+    name: str, service: Mapping[str, Any], working_dir: str, env: Mapping[str, str], read: Reader
 ) -> dict[str, Any]:
     result = dict(service)
     if "environment" in service or "env_file" in service:
-        result["environment"] = _environment(service, working_dir, env)
+        result["environment"] = _environment(service, working_dir, env, read)
         result["env_file"] = _string_list(service.get("env_file"))
     for key in ("labels",):
         if key in service:
@@ -215,7 +222,11 @@ def _file_object(obj: dict[str, Any], kind: str, name: str, working_dir: str) ->
 
 
 def normalize(
-    config: Mapping[str, Any], version: str, working_dir: str, env: Mapping[str, str]
+    config: Mapping[str, Any],
+    version: str,
+    working_dir: str,
+    env: Mapping[str, str],
+    read: Reader = _open,
 ) -> dict[str, Any]:
     """The canonical form of one interpolated, schema-valid file (``loadSections``).
 
@@ -226,7 +237,7 @@ def normalize(
     """
     result: dict[str, Any] = {"version": version}
     result["services"] = {
-        name: _service(name, svc or {}, working_dir, env)
+        name: _service(name, svc or {}, working_dir, env, read)
         for name, svc in (config.get("services") or {}).items()
     }
     networks = {}

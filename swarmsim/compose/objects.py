@@ -15,7 +15,7 @@ Plans come out sorted by name (docker walks Go maps).  ``internal``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,10 +97,18 @@ def convert_networks(
     return sorted(plans, key=lambda p: p.name), sorted(external)
 
 
-def _read_file(path: str) -> bytes:
+Reader = Callable[[str], bytes]
+"""Reads a file by absolute path (a :meth:`~swarmsim.compose.workspace.Workspace.read`)."""
+
+
+def _open(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _read_file(path: str, read: Reader) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read(path)
     except FileNotFoundError:
         raise ComposeError(f"open {path}: no such file or directory") from None
     except OSError as error:
@@ -112,13 +120,15 @@ def object_name(namespace: str, name: str, obj: Mapping[str, Any]) -> str:
     return str(obj.get("name") or f"{namespace}_{name}")
 
 
-def convert_secrets(namespace: str, config: Mapping[str, Any]) -> list[SecretSpec]:
+def convert_secrets(
+    namespace: str, config: Mapping[str, Any], read: Reader = _open
+) -> list[SecretSpec]:
     """``convert.Secrets``: the non-external secrets, data read from their files, by name."""
     result = []
     for name, obj in sorted(config.get("secrets", {}).items()):
         if obj.get("external"):
             continue
-        data = b"" if obj.get("driver") else _read_file(str(obj["file"]))
+        data = b"" if obj.get("driver") else _read_file(str(obj["file"]), read)
         result.append(
             SecretSpec(
                 object_name(namespace, name, obj),
@@ -131,7 +141,9 @@ def convert_secrets(namespace: str, config: Mapping[str, Any]) -> list[SecretSpe
     return result
 
 
-def convert_configs(namespace: str, config: Mapping[str, Any]) -> list[ConfigSpec]:
+def convert_configs(
+    namespace: str, config: Mapping[str, Any], read: Reader = _open
+) -> list[ConfigSpec]:
     """``convert.Configs``: the non-external configs, data read from their files, by name."""
     result = []
     for name, obj in sorted(config.get("configs", {}).items()):
@@ -140,7 +152,7 @@ def convert_configs(namespace: str, config: Mapping[str, Any]) -> list[ConfigSpe
         result.append(
             ConfigSpec(
                 object_name(namespace, name, obj),
-                _read_file(str(obj["file"])),
+                _read_file(str(obj["file"]), read),
                 make_labels(stack_labels(namespace, obj.get("labels"))),
                 template_driver=str(obj.get("template_driver") or ""),
             )

@@ -12,22 +12,29 @@ parser of durations and settings, :mod:`swarmsim.cli.shellargs`):
   is one the shell knows;
 * names exist: a fault's or an expectation's node is a machine of the
   cluster (or added by an earlier ``node-add``), an expectation's service is
-  created by some step (``docker service create --name``), a killed task's
+  created by some step (``docker service create --name``, or ``docker stack
+  deploy`` of an inline compose file: ``STACK_SERVICE``), a killed task's
   service by an earlier step;
 * an expectation has one time (``at`` or ``within``) and one check, and an
-  ``output`` check one way to compare.
+  ``output`` check one way to compare;
+* a compose file named by ``docker stack deploy|config -c FILE`` is inline
+  (``files:`` at the top or in an earlier step) or on disk beside the scenario;
+  an ``export`` or ``unset`` line names valid variables.
 
 This module has no swarmkit counterpart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 import re
 from collections.abc import Callable
 from typing import Any
 
-from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS
+from swarmsim.cli.docker.stack import compose_files_of
+from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS, environment_assignment
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
     MAX_SLEEP,
@@ -38,6 +45,7 @@ from swarmsim.cli.shellargs import (
     sleep_seconds,
 )
 from swarmsim.cli.shellwords import split_command_line
+from swarmsim.compose.yamlfile import ComposeError, parse_compose
 from swarmsim.errors import ScenarioError
 from swarmsim.scenario.model import (
     CHECK_KINDS,
@@ -96,6 +104,9 @@ class _Builder:
         self.all_nodes: set[str] = set()
         self.services: set[str] = set()
         self.any_stack = False
+        self.files: set[str] = set()  # inline files written so far
+        self.inline: dict[str, str] = {}  # their latest contents
+        self.folder = os.path.dirname(os.path.abspath(file))
 
     # ----------------------------------------------------------------- errors
     def error(self, path: Path, message: str, *, key: bool = False) -> ScenarioError:
@@ -238,7 +249,51 @@ class _Builder:
             self.check_node(path, words[1], self.nodes)
         if words[0] == "sleep" and len(words) == 2:
             return words, self.seconds(path, words[1], sleep_seconds)
+        if words[0] in ("export", "unset"):
+            for word in words[1:]:
+                try:
+                    environment_assignment(word, words[0])
+                except ShellError as error:
+                    raise self.error(path, f"{words[0]}: {error}") from None
+        for name in compose_files_of(words)[0]:
+            self.check_file(path, name)
         return words, 0.0
+
+    def stack_services(self, words: list[str]) -> list[str]:
+        """``STACK_SERVICE`` for each service of the inline files a stack deploy reads."""
+        files, stack = compose_files_of(words)
+        if words[2:3] not in (["deploy"], ["up"]) or not stack:
+            return []
+        names: list[str] = []
+        for file in files:
+            text = self.inline.get(os.path.normpath(file))
+            try:
+                data = parse_compose(text or "", file).data
+            except ComposeError:
+                continue
+            services = data.get("services")
+            if isinstance(services, dict):
+                names += [f"{stack}_{name}" for name in services]
+        return names
+
+    def check_file(self, path: Path, name: str) -> None:
+        """A ``-c`` file must be inline (written by then) or on disk beside the scenario."""
+        if name == "-" or os.path.normpath(name) in self.files:
+            return
+        if os.path.isfile(os.path.join(self.folder, name)):
+            return
+        inline = ", ".join(sorted(self.files)) or "none"
+        message = (
+            f"no compose file {name!r}: not in files: (written so far: {inline}) "
+            f"and not on disk beside the scenario ({self.folder})"
+        )
+        raise self.error(path, message)
+
+    def inline_files(self, data: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        """The inline files of the top level or of a step, now known to later steps."""
+        self.files.update(os.path.normpath(name) for name in data)
+        self.inline.update((os.path.normpath(name), text) for name, text in data.items())
+        return tuple(data.items())
 
     def fault(self, path: Path, data: dict[str, Any]) -> str:
         kind = data["kind"]
@@ -281,8 +336,8 @@ class _Builder:
                     "(split it in two steps)"
                 )
                 raise self.error((*path, actions[1]), message, key=True)
-            if not actions and "comment" not in data:
-                raise self.error(path, "a step needs one of run, sleep, fault or comment")
+            if not actions and "comment" not in data and "files" not in data:
+                raise self.error(path, "a step needs one of run, sleep, fault, comment or files")
             if "at" in data and "after" in data:
                 raise self.error(
                     (*path, "after"),
@@ -300,10 +355,12 @@ class _Builder:
             start = at if at is not None else earliest + after
             kind = actions[0] if actions else "comment"
             line, slept = "", 0.0
+            files = self.inline_files(data.get("files", {}))
             if kind == "run":
                 words, slept = self.run_line((*path, "run"), data["run"])
                 line = data["run"]
                 self.services.update(_created_services(words))
+                self.services.update(self.stack_services(words))
             elif kind == "sleep":
                 slept = self.seconds((*path, "sleep"), data["sleep"], sleep_seconds)
                 text = data["sleep"]
@@ -313,7 +370,7 @@ class _Builder:
             earliest = start + slept
             comment = _text(data["comment"]) if "comment" in data else None
             label = dotted(path)
-            built.append((Step(kind, line, label, at, after, comment), data))
+            built.append((Step(kind, line, label, at, after, comment, files=files), data))
         return built
 
     # ----------------------------------------------------------- expectations
@@ -382,6 +439,8 @@ class _Builder:
     def scenario(self) -> Scenario:
         cluster = self.cluster()
         images = self.images()
+        environment = tuple((k, str(v)) for k, v in self.data.get("environment", {}).items())
+        files = self.inline_files(self.data.get("files", {}))
         steps = self.steps()
         self.all_nodes = set(self.nodes)
         built: list[Step] = []
@@ -390,9 +449,7 @@ class _Builder:
             expect = tuple(
                 self.expectation(("steps", i, "expect", j), e) for j, e in enumerate(items)
             )
-            built.append(
-                Step(step.kind, step.line, step.label, step.at, step.after, step.comment, expect)
-            )
+            built.append(dataclasses.replace(step, expect=expect))
         expect = tuple(
             self.expectation(("expect", j), e) for j, e in enumerate(self.data.get("expect", []))
         )
@@ -405,7 +462,26 @@ class _Builder:
             images=images,
             steps=tuple(built),
             expect=expect,
+            environment=environment,
+            files=files,
         )
+
+
+def _deploys_files_on_disk(data: dict[str, Any]) -> bool:
+    """Whether a stack deploy reads a compose file that is not inline (its services unknown)."""
+    inline = {os.path.normpath(n) for n in data.get("files", {})}
+    inline |= {os.path.normpath(n) for step in data["steps"] for n in step.get("files", {})}
+    for step in data["steps"]:
+        try:
+            words = split_command_line(step["run"]) if isinstance(step.get("run"), str) else []
+        except ValueError:
+            continue
+        if words[2:3] not in (["deploy"], ["up"]):
+            continue
+        files = compose_files_of(words)[0]
+        if any(name == "-" or os.path.normpath(name) not in inline for name in files):
+            return True
+    return False
 
 
 def build_scenario(file: str, data: dict[str, Any], positions: Positions) -> Scenario:
@@ -417,7 +493,5 @@ def build_scenario(file: str, data: dict[str, Any], positions: Positions) -> Sce
         The first problem found, with the position of the value at fault.
     """
     builder = _Builder(file, data, positions)
-    builder.any_stack = any(
-        isinstance(s.get("run"), str) and "stack deploy" in s["run"] for s in data["steps"]
-    )
+    builder.any_stack = _deploys_files_on_disk(data)
     return builder.scenario()

@@ -47,6 +47,14 @@ _TYPE_NAMES = {
 }
 
 
+_KEY_KINDS = {
+    "images": "a valid image reference (lowercase name, optional :tag)",
+    "environment": "a valid variable name (letters, digits and '_', not first a digit)",
+    "files": "a valid file name (a relative path in the scenario's folder: letters, digits, "
+    "'_', '.', '-' and '/'; no part starting with '.')",
+}
+
+
 @cache
 def schema() -> dict[str, Any]:
     """The scenario JSON Schema (``swarmsim/scenario/schema.json``)."""
@@ -109,9 +117,9 @@ def _schema_error(file: str, error: Any, positions: Positions) -> ScenarioError:
         choices = error.validator_value if validator == "enum" else [error.validator_value]
         text = ", ".join(str(c) for c in choices)
         message = f"{_kind(value)} is not one of: {text}{_suggest(str(value), map(str, choices))}"
-    elif "propertyNames" in error.schema_path:  # a key of ``images:``
+    elif "propertyNames" in error.schema_path:  # a key of images:, environment: or files:
+        message = f"{value!r} is not {_KEY_KINDS[str(path[-1])]}"
         path, at_key = (*path, value), True
-        message = f"{value!r} is not a valid image reference (lowercase name, optional :tag)"
     elif validator == "pattern":
         message = f"{value!r} is not a valid name (letters, digits, '_', '.', '-')"
     elif validator == "minimum":

@@ -106,7 +106,8 @@ class Step:
 
     ``kind`` is ``run``, ``sleep``, ``fault`` or ``comment``; ``line`` is the
     interpreter line it runs (empty for a comment).  A text lesson also has
-    ``text`` steps: a comment or blank line printed as it is.  It starts at ``at``
+    ``text`` steps: a comment or blank line printed as it is.  ``files`` are
+    written (in memory, beside the scenario) before the line runs.  It starts at ``at``
     seconds or, without ``at``, ``after`` seconds after the previous step
     ended; a step whose time has already passed starts at once.
     """
@@ -118,6 +119,7 @@ class Step:
     after: float = 0.0
     comment: Text | None = None
     expect: tuple[Expectation, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()  # inline files (re)written before the step runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +127,9 @@ class Scenario:
     """A whole scenario file, checked.
 
     ``kind`` is ``scenario`` (a YAML file) or ``lesson`` (a text lesson: a
-    failed line fails the run, as in the shell).
+    failed line fails the run, as in the shell).  ``environment`` is the
+    whole environment of the docker CLI at the start (nothing is taken from
+    the process); ``files`` are files the docker CLI finds beside the file.
     """
 
     name: str
@@ -137,6 +141,8 @@ class Scenario:
     steps: tuple[Step, ...] = ()
     expect: tuple[Expectation, ...] = ()
     kind: str = "scenario"
+    environment: tuple[tuple[str, str], ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
 
     @property
     def expectations(self) -> tuple[Expectation, ...]:

@@ -11,6 +11,12 @@ the start of its window and passes the first time it holds, or fails at its
 deadline.  Checks are made between steps, never in the
 middle of a command that waits (``docker service create`` without ``-d``).
 
+Before the first step the docker CLI gets the scenario's environment and
+nothing else (a transcript never depends on the machine it was made on:
+``${VAR}`` in a compose file is only what the file's ``environment:`` or an
+``export`` line says) and reads files from the scenario's folder, the inline
+``files:`` first; a step's ``files:`` are written before its line runs.
+
 Each verdict is printed where it happened in the transcript
 (``[0:02:00.0] PASS expect[0]: redis has 3 running tasks``, or ``FAIL`` with
 what was seen), and a last line sums them up.  Same scenario and seed: the
@@ -30,8 +36,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.enums import Availability, NodeRole
+from swarmsim.cli.docker.stack import set_stack_environment, set_stack_workspace
 from swarmsim.cli.interpreter import Interpreter
 from swarmsim.cli.transcript import Sink, Tee, Transcript, play_line
+from swarmsim.compose.workspace import Workspace
 from swarmsim.scenario.expectations import describe, observe
 from swarmsim.scenario.model import Expectation, Scenario
 
@@ -179,6 +187,7 @@ class Runner:
         self._order = 0
         self._verdicts: list[Verdict] = []
         self._failed: list[str] = []
+        self._workspace: Workspace | None = None
 
     # ------------------------------------------------------------ expectations
     def _expect(self, expectation: Expectation, anchor: float) -> None:
@@ -215,6 +224,16 @@ class Runner:
             self._transcript.text(f"# {line}".rstrip(), now)
         self.swarm.ctx.trace.command(now, "comment", "", text, 0)
 
+    def _write_files(self, files: tuple[tuple[str, str], ...]) -> None:
+        """Make ``files`` visible to the docker CLI beside the scenario (in memory)."""
+        if not files and self._workspace is not None:
+            return
+        folder = os.path.dirname(os.path.abspath(self.scenario.file))
+        known = dict(self._workspace.files) if self._workspace is not None else {}
+        known.update((name, text.encode()) for name, text in files)
+        self._workspace = Workspace(folder, known)
+        set_stack_workspace(self.swarm, self._workspace)
+
     def _play(self, line: str) -> bool:
         """Print or run one line; False once it was ``exit``."""
         result = play_line(self.interpreter, line, self._transcript)
@@ -231,6 +250,8 @@ class Runner:
             self._transcript.out.write(f"# {header}\n")
         for expectation in scenario.expect:
             self._expect(expectation, 0.0)
+        set_stack_environment(self.swarm, dict(scenario.environment))
+        self._write_files(scenario.files)
         for line in scenario.images:
             self._play(line)
         for step in scenario.steps:
@@ -238,6 +259,7 @@ class Runner:
             self._settle(max(start, self.swarm.now))
             if step.comment is not None:
                 self._comment(step.comment.get(self.lang))
+            self._write_files(step.files)
             if (step.line or step.kind == "text") and not self._play(step.line):
                 break
             for expectation in step.expect:

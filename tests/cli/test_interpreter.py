@@ -117,3 +117,46 @@ def test_data_piped_into_docker_is_its_stdin_and_never_reaches_the_trace() -> No
     (record,) = [r for r in swarm.trace if r.kind == "command"]
     assert record.detail == "printf ... | docker secret create db_pw -"
     assert "hunter2" not in swarm.trace.dump()
+
+
+def test_export_and_unset_set_the_variables_compose_files_see() -> None:
+    from swarmsim.cli.docker.stack import set_stack_environment, stack_environment
+
+    interpreter = Interpreter(Swarm(seed=0, managers=1, workers=0))
+    set_stack_environment(interpreter.swarm, {"KEEP": "1"})
+    assert interpreter.execute("export TAG=1.25 NOTE='two words' EMPTY= MARKED").ok
+    assert stack_environment(interpreter.swarm) == {
+        "KEEP": "1",
+        "TAG": "1.25",
+        "NOTE": "two words",
+        "EMPTY": "",
+    }
+    listed = interpreter.execute("export")
+    assert listed.stdout == (
+        'declare -x EMPTY=""\ndeclare -x KEEP="1"\ndeclare -x NOTE="two words"\n'
+        'declare -x TAG="1.25"\n'
+    )
+    assert interpreter.execute("unset TAG NOTE MISSING").ok
+    assert stack_environment(interpreter.swarm) == {"KEEP": "1", "EMPTY": ""}
+    # a bad name changes nothing, as one clear line
+    bad = interpreter.execute("export A=1 2B=3")
+    assert (bad.ok, bad.stderr) == (False, "export: `2B=3': not a valid identifier\n")
+    bad = interpreter.execute("unset KEEP X=1")
+    assert (bad.ok, bad.stderr) == (False, "unset: `X=1': not a valid identifier\n")
+    assert stack_environment(interpreter.swarm) == {"KEEP": "1", "EMPTY": ""}
+    assert interpreter.execute("export Q='a\"$b'").ok
+    assert interpreter.execute("export").stdout.endswith('declare -x Q="a\\"\\$b"\n')
+    records = [r for r in interpreter.swarm.trace if r.kind == "command"]
+    assert {r.event for r in records} == {"shell"}
+
+
+def test_the_shell_keeps_the_process_environment_as_its_base(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from swarmsim.cli.docker.stack import stack_environment
+
+    monkeypatch.setenv("SWARMSIM_TEST_TAG", "7")
+    interpreter = Interpreter(Swarm(seed=0, managers=1, workers=0))
+    assert interpreter.execute("export OTHER=1").ok
+    env = stack_environment(interpreter.swarm)
+    assert env["SWARMSIM_TEST_TAG"] == "7" and env["OTHER"] == "1"

@@ -228,6 +228,36 @@ MUTATIONS: dict[str, tuple[Mutation, str]] = {
     ),
     "unclosed-string": (_append('  - run: "docker node ls\n'), "invalid YAML"),
     "undefined-alias": (_step("  - run: *nothing\n"), "invalid YAML"),
+    "environment-bad-name": (
+        _append("environment: {9LIVES: x}\n"),
+        "not a valid variable name|duplicate key 'environment'",
+    ),
+    "environment-float": (
+        _append("environment: {TAG: 1.25}\n"),
+        "expected a string or a whole number|duplicate key 'environment'",
+    ),
+    "environment-list": (
+        _append("environment: [TAG=1]\n"),
+        "expected a mapping|duplicate key 'environment'",
+    ),
+    "files-outside-folder": (
+        _append("files: {../app.yml: x}\n"),
+        "not a valid file name|duplicate key 'files'",
+    ),
+    "files-not-text": (
+        _append("files: {app.yml: {services: {}}}\n"),
+        "expected a string|duplicate key 'files'",
+    ),
+    "step-files-absolute": (_step("  - files: {/etc/hosts: x}\n"), "not a valid file name"),
+    "stack-file-missing": (
+        _step("  - run: docker stack deploy -c ghost.yml app\n"),
+        "no compose file 'ghost.yml'",
+    ),
+    "stack-file-written-later": (
+        _step("  - run: docker stack config -c late.yml\n  - files: {late.yml: 'services: {}'}\n"),
+        "no compose file 'late.yml'",
+    ),
+    "export-bad-name": (_step("  - run: export 1A=b\n"), "not a valid identifier"),
     "a-list-document": (lambda text: "- " + text.replace("\n", "\n  "), "a scenario is a mapping"),
     "a-scalar-document": (lambda text: "just words\n", "a scenario is a mapping"),
     "empty-document": (lambda text: "", "a scenario is a mapping"),

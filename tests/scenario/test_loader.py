@@ -58,12 +58,34 @@ def test_kill_names_a_service_created_before() -> None:
         )
 
 
-def test_a_stack_deploy_turns_off_service_checks() -> None:
-    scenario = parse_scenario(
+def test_a_stack_deploy_of_a_file_on_disk_turns_off_service_checks(tmp_path: Path) -> None:
+    (tmp_path / "s.yml").write_text("services: {}\n")
+    path = tmp_path / "x.yaml"
+    path.write_text(
         "name: x\nsteps:\n  - run: docker stack deploy -c s.yml app\n"
         "expect:\n  - {at: 1m, running: {service: app_web, count: 1}}\n"
     )
+    scenario = load_scenario(path)
     assert scenario.expectations[0].check.get("service") == "app_web"
+
+
+def test_a_stack_deploy_of_an_inline_file_names_its_services() -> None:
+    head = (
+        "name: x\nfiles:\n  s.yml: |\n    services:\n      web: {image: nginx}\n"
+        "steps:\n  - run: docker stack deploy -d -c s.yml --prune app\n"
+    )
+    scenario = parse_scenario(
+        head + "expect:\n  - {at: 1m, running: {service: app_web, count: 1}}\n"
+    )
+    assert scenario.expectations[0].check.get("service") == "app_web"
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(
+            head + "expect:\n  - {at: 1m, running: {service: web, count: 1}}\n", "x.yaml"
+        )
+    assert str(raised.value) == (
+        "x.yaml:9:33: expect[0].running.service: no step creates a service 'web' "
+        "(docker service create --name; services: app_web)"
+    )
 
 
 def test_files_by_suffix_and_unreadable_files(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from swarmsim.cli.docker.payload import (
     read_data,
     remove,
 )
+from swarmsim.cli.docker.stack import stack_workspace
 from swarmsim.cli.docker.system import FILTER_FLAG, QUIET_FLAG, Command
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.errors import DockerCLIError
@@ -120,7 +121,7 @@ def config_create(swarm: Swarm, argv: list[str], out: Output) -> None:
     labels = create_args(_CREATE, parsed.get_list("label"))
     name, path = parsed.args
     try:
-        data = read_data("config", path, out.stdin, MAX_CONFIG_SIZE)
+        data = read_data("config", path, out.stdin, MAX_CONFIG_SIZE, stack_workspace(swarm))
     except DockerCLIError as error:
         raise DockerCLIError(f"error reading content from {go_quote(path)}: {error}") from None
     spec = ConfigSpec(name, data, labels, template_driver=parsed.get_str("template-driver") or "")

@@ -9,8 +9,10 @@ JSON.  :class:`Kind` holds what differs between the two.
 Differences
 -----------
 Data is read from the real file system (a path relative to the process's
-working directory) or, for ``-``, from what the shell pipes in (``printf 'pw' |
-docker secret create db_pw -``); without a pipe, standard input is empty.
+working directory; in a scenario, relative to its folder, its inline
+``files:`` first: :func:`~swarmsim.cli.docker.stack.stack_workspace`) or,
+for ``-``, from what the shell pipes in (``printf 'pw' | docker secret
+create db_pw -``); without a pipe, standard input is empty.
 ``Version.Index`` is 1: the simulator keeps no Raft index for these objects.
 """
 
@@ -30,6 +32,7 @@ from swarmsim.cli.docker.system import Command, natural_key, parse_filters, remo
 from swarmsim.cli.docker.timefmt import pretty_time, rfc3339nano
 from swarmsim.cli.gotemplate import Struct, TemplateError
 from swarmsim.cli.humanize import since
+from swarmsim.compose.workspace import Workspace
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
 
@@ -61,7 +64,9 @@ def _errno_text(error: OSError) -> str:
     return reasons.get(error.errno or 0, (error.strerror or "error").lower())
 
 
-def read_data(kind: str, path: str, stdin: bytes | None, limit: int) -> bytes:
+def read_data(
+    kind: str, path: str, stdin: bytes | None, limit: int, workspace: Workspace | None = None
+) -> bytes:
     """``readSecretData``: the bytes of ``path``, or of standard input for ``-``.
 
     At most ``2 * limit`` bytes are read, as docker's ``LimitReader``; the daemon
@@ -81,8 +86,7 @@ def read_data(kind: str, path: str, stdin: bytes | None, limit: int) -> bytes:
     if not path:
         raise DockerCLIError(f"{kind} file is required")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(2 * limit)
+        data = (workspace or Workspace()).read(path, 2 * limit)
     except IsADirectoryError as error:
         raise DockerCLIError(
             f"error reading from {path}: read {path}: {_errno_text(error)}"

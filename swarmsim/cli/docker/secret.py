@@ -26,6 +26,7 @@ from swarmsim.cli.docker.payload import (
     read_data,
     remove,
 )
+from swarmsim.cli.docker.stack import stack_workspace
 from swarmsim.cli.docker.system import FILTER_FLAG, QUIET_FLAG, Command
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.errors import DockerCLIError
@@ -126,7 +127,7 @@ def secret_create(swarm: Swarm, argv: list[str], out: Output) -> None:
         if path:
             raise DockerCLIError("when using secret driver secret data must be empty")
     else:
-        data = read_data("secret", path, out.stdin, MAX_SECRET_SIZE)
+        data = read_data("secret", path, out.stdin, MAX_SECRET_SIZE, stack_workspace(swarm))
     spec = SecretSpec(
         parsed.args[0],
         data,

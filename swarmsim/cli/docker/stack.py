@@ -8,9 +8,11 @@ tables filtered by the stack label) and the messages (``Nothing found in stack:`
 Loading and converting the files is :mod:`swarmsim.compose`; the requests are
 :mod:`swarmsim.cli.docker.stack_deploy`.
 
-Compose files are read from the real file system, relative to the process's
-current directory; ``-c -`` reads the command's standard input when the caller
-gives one (``Output.stdin``).  Variables are taken from
+Compose files (and the files they name) are read through
+:func:`stack_workspace`: the real file system relative to the process's current
+directory, unless a scenario sets its folder and inline files with
+:func:`set_stack_workspace`; ``-c -`` reads the command's standard input when
+the caller gives one (``Output.stdin``).  Variables are taken from
 :func:`stack_environment`: the process environment unless a shell or scenario
 sets its own with :func:`set_stack_environment`.
 
@@ -27,7 +29,7 @@ early: it counts at most one stopped task per poll).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -44,6 +46,7 @@ from swarmsim.cli.gotemplate import Struct
 from swarmsim.compose.dump import dump_config
 from swarmsim.compose.load import LoadedStack, check_images, load_stack
 from swarmsim.compose.objects import LABEL_NAMESPACE
+from swarmsim.compose.workspace import Workspace
 from swarmsim.compose.yamlfile import ComposeError
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
@@ -52,9 +55,16 @@ from swarmsim.manager.controlapi.service import list_services
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
-__all__ = ["set_stack_environment", "stack_environment"]
+__all__ = [
+    "compose_files_of",
+    "set_stack_environment",
+    "set_stack_workspace",
+    "stack_environment",
+    "stack_workspace",
+]
 
 _ENVIRONMENTS: WeakKeyDictionary[Swarm, dict[str, str]] = WeakKeyDictionary()
+_WORKSPACES: WeakKeyDictionary[Swarm, Workspace] = WeakKeyDictionary()
 _RESOLVE = ("always", "changed", "never")
 _DETACH_NOTICE = (
     "Since --detach=false was not specified, tasks will be created in the background.\n"
@@ -73,6 +83,16 @@ def stack_environment(swarm: Swarm) -> dict[str, str]:
 def set_stack_environment(swarm: Swarm, env: Mapping[str, str]) -> None:
     """Replace the variables (a shell's ``export`` lines, a scenario's environment)."""
     _ENVIRONMENTS[swarm] = dict(env)
+
+
+def stack_workspace(swarm: Swarm) -> Workspace:
+    """Where ``-c FILE`` and the files it names are read (default: the current directory)."""
+    return _WORKSPACES.get(swarm) or Workspace()
+
+
+def set_stack_workspace(swarm: Swarm, workspace: Workspace) -> None:
+    """Read files from ``workspace`` (a scenario's folder and its inline ``files:``)."""
+    _WORKSPACES[swarm] = workspace
 
 
 _COMPOSE_FILE = FlagSpec(
@@ -147,6 +167,33 @@ _CONFIG = Command(
 )  # fmt: skip
 
 
+def compose_files_of(words: Sequence[str]) -> tuple[list[str], str]:
+    """The ``-c`` files and the STACK of a ``docker stack deploy|up|config`` line.
+
+    The line is parsed with the command's own flags; anything else, or a line
+    docker would refuse, gives ``([], "")`` (running it prints the error).
+
+    Examples
+    --------
+    >>> compose_files_of("docker stack deploy -dc a.yml --compose-file=b.yml web".split())
+    (['a.yml', 'b.yml'], 'web')
+    >>> compose_files_of("docker stack config -c a.yml".split())
+    (['a.yml'], '')
+    """
+    if list(words[:2]) != ["docker", "stack"] or len(words) < 3:
+        return [], ""
+    command = {"deploy": _DEPLOY, "up": _DEPLOY, "config": _CONFIG}.get(words[2])
+    if command is None:
+        return [], ""
+    try:
+        parsed = command.parse(list(words[3:]), Output())
+    except DockerCLIError:
+        return [], ""
+    if parsed is None:
+        return [], ""
+    return parsed.get_list("compose-file"), parsed.args[0] if parsed.args else ""
+
+
 def _stack_name(name: str) -> str:
     """``validateStackName``: not empty once quotes and blanks are trimmed."""
     if not name.strip().strip("\"'").strip():
@@ -162,7 +209,9 @@ def _load(swarm: Swarm, parsed: ParsedFlags, out: Output, interpolate: bool = Tr
     stdin = getattr(out, "stdin", None)
     env = stack_environment(swarm) if interpolate else None
     try:
-        return load_stack(parsed.get_list("compose-file"), env, stdin=stdin)
+        return load_stack(
+            parsed.get_list("compose-file"), env, stdin=stdin, workspace=stack_workspace(swarm)
+        )
     except ComposeError as error:
         raise DockerCLIError(str(error)) from None
 

@@ -237,9 +237,9 @@ def deploy_stack(
         prune_services(swarm, namespace, stack, out)
     _create_networks(swarm, namespace, stack, out)
     try:
-        secrets = convert_secrets(namespace, stack.config)
+        secrets = convert_secrets(namespace, stack.config, stack.workspace.read)
         _create_objects(swarm, "secret", secrets, out)
-        configs = convert_configs(namespace, stack.config)
+        configs = convert_configs(namespace, stack.config, stack.workspace.read)
         _create_objects(swarm, "config", configs, out)
         specs = {
             name: convert_service(
