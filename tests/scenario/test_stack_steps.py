@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from swarmsim.cli.main import main
+from swarmsim.console.main import main
 from swarmsim.errors import ScenarioError
 from swarmsim.scenario import Runner, load_scenario, parse_scenario
 
