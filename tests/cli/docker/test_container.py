@@ -241,7 +241,8 @@ def test_a_replaced_task_keeps_its_stopped_container_until_reaped() -> None:
         (
             "docker ps -f nameweb",
             125,
-            'invalid argument "nameweb" for "-f, --filter" flag: bad format of filter (expected name=value)',
+            'invalid argument "nameweb" for "-f, --filter" flag: '
+            "bad format of filter (expected name=value)",
         ),
         (
             "docker ps --format '{{.ID'",
@@ -251,7 +252,8 @@ def test_a_replaced_task_keeps_its_stopped_container_until_reaped() -> None:
         (
             "docker ps --last x",
             125,
-            'invalid argument "x" for "-n, --last" flag: strconv.ParseInt: parsing "x": invalid syntax',
+            'invalid argument "x" for "-n, --last" flag: '
+            'strconv.ParseInt: parsing "x": invalid syntax',
         ),
         ("docker ps web", 1, "docker: 'docker ps' accepts no arguments"),
         ("docker container ls --bogus", 125, "unknown flag: --bogus"),
