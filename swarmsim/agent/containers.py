@@ -20,15 +20,16 @@ Differences
 -----------
 A stopped container follows the managers' store even on a machine that cannot
 hear them (partitioned); the real agent would keep it until it hears of the
-deletion.  Entries are pruned lazily: when a listing is asked for, and when a
-machine has remembered twice as many controllers as at its last pruning.
+deletion.  The table lives on the agent object (an attribute this module
+owns), so it goes with a dropped swarm.  Entries are pruned lazily: when a
+listing is asked for, and when a machine has remembered twice as many
+controllers as at its last pruning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from swarmsim.agent.executor import TaskController
@@ -45,7 +46,13 @@ class _Table:
         self.pruned_size = 64
 
 
-_TABLES: WeakKeyDictionary[Any, _Table] = WeakKeyDictionary()
+_ATTRIBUTE = "_engine_containers"
+"""The attribute of an agent holding its table (owned by this module, dropped with the agent)."""
+
+
+def _table(agent: Agent) -> _Table | None:
+    table: _Table | None = getattr(agent, _ATTRIBUTE, None)
+    return table
 
 
 def live_controllers(agent: Agent) -> Mapping[str, TaskController]:
@@ -75,9 +82,10 @@ def _keep(agent: Agent, tasks: Mapping[str, object] | None) -> Callable[[TaskCon
 
 def remember(agent: Agent, controller: TaskController) -> None:
     """Record a new controller of ``agent`` (pruning the machine's table now and then)."""
-    table = _TABLES.get(agent)
+    table = _table(agent)
     if table is None:
-        table = _TABLES[agent] = _Table()
+        table = _Table()
+        setattr(agent, _ATTRIBUTE, table)
     table.controllers[controller.task_id] = controller
     if len(table.controllers) > 2 * table.pruned_size:
         _prune(agent, table, _assigned_tasks(agent))
@@ -95,7 +103,7 @@ def containers_of(agent: Agent, tasks: Mapping[str, object] | None = None) -> li
     ``tasks`` is the store's task table (a stopped container is kept while its
     task is in it); without it, the agent's managers' store is used.
     """
-    table = _TABLES.get(agent)
+    table = _table(agent)
     if table is None:
         return []
     if tasks is None:
@@ -111,7 +119,7 @@ def container_of(
 
     ``tasks`` is as for :func:`containers_of`.
     """
-    table = _TABLES.get(agent)
+    table = _table(agent)
     controller = None if table is None else table.controllers.get(task_id)
     if controller is None or controller.created_at is None:
         return None
