@@ -23,7 +23,11 @@ own entrypoint is unknown, so ``""`` when the service gives none), sizes are
 ``0B``, mounts and volumes are empty.  ``inspect`` prints the fields listed in
 :func:`container_json` only.  Filters the daemon knows but the simulator does
 not model (``ancestor``, ``before``, ``since``, ``network``, ``publish``,
-``expose``, ``volume``, ``health``, ``isolation``) say so.
+``expose``, ``volume``, ``health``, ``isolation``) say so.  A health-checked
+container shows ``(health: starting)`` until its task runs, then ``(healthy)``;
+the unhealthy spell before such a task fails is not shown.  Stopped containers
+follow :mod:`swarmsim.agent.containers` (kept while their task is in the store,
+so they outlive a crash of their machine; running ones do not).
 """
 
 from __future__ import annotations

@@ -333,3 +333,29 @@ def test_inspect_a_container_of_another_machine_is_not_found(swarm: Swarm) -> No
     result = swarm.docker(f"docker container inspect web.{_slot(swarm, web)}.{web}")
     assert result.exit_code == 1
     assert result.stdout == "[]\n"
+
+
+def test_a_global_task_container_is_named_by_node() -> None:
+    swarm = Swarm(seed=6, managers=1, workers=1)
+    swarm.images.set("agent:1", logs=["up"])
+    assert swarm.docker("docker service create -d --mode global --name mon agent:1").ok
+    swarm.advance(10)
+    node = swarm.node("manager1").id
+    (task,) = [t for t in swarm.ctx.store.tasks.values() if t.node_id == node]
+    names = swarm.docker("docker ps --format '{{.Names}}'").stdout
+    assert names == f"mon.{node}.{task.id}\n"
+    # docker service logs prints the task's slot, which is 0 for a global task
+    logs = swarm.docker(f"docker service logs {task.id}").stdout
+    assert logs == f"mon.0.{task.id[:12]}@manager1    | up\n"
+
+
+def test_a_health_checked_container_shows_its_health() -> None:
+    swarm = Swarm(seed=6, managers=1, workers=0)
+    swarm.images.set("app:1", healthy_after=12.0, pull=0.0, create=0.0, start=0.0)
+    line = "docker service create -d --name app --health-cmd true --health-interval 5s app:1"
+    assert swarm.docker(line).ok
+    fmt = "docker ps --format '{{.Status}}|{{.HealthStatus}}'"
+    swarm.advance(8)
+    assert swarm.docker(fmt).stdout == "Up 7 seconds (health: starting)|starting\n"
+    swarm.advance(22)
+    assert swarm.docker(fmt).stdout == "Up 29 seconds (healthy)|healthy\n"
