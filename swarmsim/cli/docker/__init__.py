@@ -69,6 +69,7 @@ def _load_commands() -> None:
     from swarmsim.cli.docker import (  # noqa: F401
         config,
         container,
+        container_inspect,
         logs,
         network,
         node,

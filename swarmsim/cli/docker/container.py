@@ -1,4 +1,4 @@
-"""``docker ps`` / ``docker container ls | list | ps | inspect``: the containers of this machine.
+"""``docker ps`` / ``docker container ls | list | ps``: the containers of this machine.
 
 The CLI talks to the engine of the machine it runs on (``swarm.current_node_id``);
 its containers are the swarm task containers that machine's agent created
@@ -20,8 +20,7 @@ Differences
 The engine is not modelled: a container's ID is derived from the seed and its
 task, its command is the service's ``--entrypoint`` and arguments (the image's
 own entrypoint is unknown, so ``""`` when the service gives none), sizes are
-``0B``, mounts and volumes are empty.  ``inspect`` prints the fields listed in
-:func:`container_json` only.  Filters the daemon knows but the simulator does
+``0B``, mounts and volumes are empty.  Filters the daemon knows but the simulator does
 not model (``ancestor``, ``before``, ``since``, ``network``, ``publish``,
 ``expose``, ``volume``, ``health``, ``isolation``) say so.  A health-checked
 container shows ``(health: starting)`` until its task runs, then ``(healthy)``;
@@ -40,10 +39,10 @@ from swarmsim.agent.containers import containers_of, live_controllers
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.formatter import format_rows, labels_text
-from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs, parse_template
+from swarmsim.cli.docker.inspect import parse_template
 from swarmsim.cli.docker.system import FILTER_FLAG, Command, parse_filters
 from swarmsim.cli.docker.tasks import display_image, ellipsis, task_name
-from swarmsim.cli.docker.timefmt import go_time, rfc3339nano
+from swarmsim.cli.docker.timefmt import go_time
 from swarmsim.cli.docker.unsimulated import not_simulated
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.cli.gotemplate import Struct
@@ -55,7 +54,16 @@ if TYPE_CHECKING:
     from swarmsim.agent.executor import TaskController
     from swarmsim.swarm import Swarm
 
-__all__ = ["container_id", "machine_containers", "status_text"]
+__all__ = [
+    "command_line",
+    "container_id",
+    "container_labels",
+    "container_name",
+    "container_state",
+    "health_status",
+    "machine_containers",
+    "status_text",
+]
 
 _TABLE = (
     "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
@@ -130,16 +138,6 @@ _CONTAINER_LS = Command(
     max_args=0,
     aliases=("ps", "list"),
 )
-_INSPECT = Command(
-    "docker container inspect",
-    "inspect [OPTIONS] CONTAINER [CONTAINER...]",
-    "Display detailed information on one or more containers",
-    (
-        INSPECT_FORMAT_FLAG,
-        FlagSpec("size", "s", FlagKind.BOOL, help="Display total file sizes"),
-    ),
-    min_args=1,
-)
 
 
 def container_id(swarm: Swarm, task_id: str) -> str:
@@ -157,13 +155,13 @@ def machine_containers(swarm: Swarm) -> list[TaskController]:
     return sorted(found, key=lambda c: (c.created_at or 0.0, order[id(c)]), reverse=True)
 
 
-def _state(controller: TaskController, live: bool) -> str:
+def container_state(controller: TaskController, live: bool) -> str:
     if controller.finished_at is not None or not live:
         return "exited" if controller.started_at is not None else "created"
     return "running" if controller.started_at is not None else "created"
 
 
-def _health(controller: TaskController) -> str:
+def health_status(controller: TaskController) -> str:
     health = controller.task.spec.container.healthcheck
     if health is None or health.disabled or not health.test:
         return ""
@@ -175,7 +173,7 @@ def status_text(swarm: Swarm, controller: TaskController, state: str) -> str:
     now = swarm.now
     if state == "running":
         assert controller.started_at is not None
-        health = _health(controller)
+        health = health_status(controller)
         suffix = {"": "", "healthy": " (healthy)", "starting": " (health: starting)"}[health]
         return f"Up {human_duration(now - controller.started_at)}{suffix}"
     if state == "exited":
@@ -185,13 +183,13 @@ def status_text(swarm: Swarm, controller: TaskController, state: str) -> str:
     return "Created"
 
 
-def _names(swarm: Swarm, controller: TaskController) -> str:
+def container_name(swarm: Swarm, controller: TaskController) -> str:
     task = controller.task
     service = swarm.ctx.store.services.get(task.service_id)
     return task_name(service.spec.name if service is not None else task.service_name, task)
 
 
-def _labels(controller: TaskController) -> dict[str, str]:
+def container_labels(controller: TaskController) -> dict[str, str]:
     """``containerConfig.labels``: container spec labels, then the swarm's own."""
     task = controller.task
     labels = dict(task.spec.container.labels)
@@ -208,7 +206,7 @@ def _labels(controller: TaskController) -> dict[str, str]:
     return labels
 
 
-def _command_line(controller: TaskController) -> list[str]:
+def command_line(controller: TaskController) -> list[str]:
     container = controller.task.spec.container
     return [*container.command, *container.args]
 
@@ -238,21 +236,21 @@ def _networks(swarm: Swarm, controller: TaskController) -> str:
 
 
 def _row(swarm: Swarm, controller: TaskController, live: bool, trunc: bool) -> Struct:
-    state = _state(controller, live)
-    labels = _labels(controller)
-    command_text = " ".join(_command_line(controller))
+    state = container_state(controller, live)
+    labels = container_labels(controller)
+    command_text = " ".join(command_line(controller))
     created = int(controller.created_at or 0.0)
     image = controller.image
     fields: dict[str, Any] = {
         "Command": '"' + (ellipsis(command_text, 20) if trunc else command_text) + '"',
         "CreatedAt": go_time(created),
-        "HealthStatus": _health(controller) if state == "running" else "",
+        "HealthStatus": health_status(controller) if state == "running" else "",
         "ID": container_id(swarm, controller.task_id)[: 12 if trunc else None],
         "Image": display_image(image) if trunc else image,
         "Labels": labels_text(labels.items()),
         "LocalVolumes": "0",
         "Mounts": "",
-        "Names": _names(swarm, controller),
+        "Names": container_name(swarm, controller),
         "Networks": _networks(swarm, controller),
         "Platform": None,
         "Ports": _ports(controller, state),
@@ -303,7 +301,7 @@ def _selected(
     chosen: list[tuple[TaskController, bool]] = []
     for controller in machine_containers(swarm):
         is_live = live.get(controller.task_id) is controller
-        state = _state(controller, is_live)
+        state = container_state(controller, is_live)
         if not everything and state != "running":
             continue
         if "status" in filters and state not in filters["status"]:
@@ -316,9 +314,11 @@ def _selected(
             continue
         if "id" in filters and not _match(filters["id"], container_id(swarm, controller.task_id)):
             continue
-        if "name" in filters and not _match(filters["name"], "/" + _names(swarm, controller)):
+        if "name" in filters and not _match(
+            filters["name"], "/" + container_name(swarm, controller)
+        ):
             continue
-        labels = _labels(controller)
+        labels = container_labels(controller)
         pairs = [item.partition("=") for item in filters.get("label", ())]
         if any(k not in labels or (sep and labels[k] != v) for k, sep, v in pairs):
             continue
@@ -375,81 +375,3 @@ def _container_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 for _alias in ("ls", "list", "ps"):
     command("container", _alias)(_container_ls)
-
-
-def _time_or_zero(seconds: float | None) -> str:
-    return "0001-01-01T00:00:00Z" if seconds is None else rfc3339nano(seconds)
-
-
-def container_json(swarm: Swarm, controller: TaskController, live: bool) -> dict[str, Any]:
-    """The modelled fields of the Engine's ``ContainerJSON``, in its order."""
-    state = _state(controller, live)
-    container = controller.task.spec.container
-    line = _command_line(controller)
-    cid = container_id(swarm, controller.task_id)
-    health = _health(controller) if state == "running" else ""
-    state_json: dict[str, Any] = {
-        "Status": state,
-        "Running": state == "running",
-        "Paused": False,
-        "Restarting": False,
-        "OOMKilled": False,
-        "Dead": False,
-        "ExitCode": controller.exit_code if state == "exited" else 0,
-        "Error": "",
-        "StartedAt": _time_or_zero(controller.started_at),
-        "FinishedAt": _time_or_zero(controller.finished_at if state == "exited" else None),
-    }
-    if health:
-        state_json["Health"] = {"Status": health}
-    return {
-        "Id": cid,
-        "Created": rfc3339nano(controller.created_at or 0.0),
-        "Path": line[0] if line else "",
-        "Args": line[1:],
-        "State": state_json,
-        "Image": controller.image,
-        "Name": "/" + _names(swarm, controller),
-        "RestartCount": 0,
-        "Driver": "overlay2",
-        "Platform": "linux",
-        "Config": {
-            "Hostname": container.hostname or cid[:12],
-            "User": container.user,
-            "Env": list(container.env) or None,
-            "Cmd": list(container.args) or None,
-            "Image": controller.image,
-            "WorkingDir": container.dir,
-            "Entrypoint": list(container.command) or None,
-            "Labels": dict(sorted(_labels(controller).items())),
-        },
-    }
-
-
-def _find(swarm: Swarm, ref: str) -> dict[str, Any]:
-    """``GetContainer``: a full ID, a name (with or without ``/``), or a unique ID prefix."""
-    agent = swarm.agents.get(swarm.current_node_id)
-    live = live_controllers(agent) if agent is not None else {}
-    found = machine_containers(swarm)
-    ids = {container_id(swarm, c.task_id): c for c in found}
-    match = ids.get(ref)
-    if match is None:
-        match = next((c for c in found if "/" + _names(swarm, c) == "/" + ref.lstrip("/")), None)
-    if match is None and ref:
-        prefixed = [c for cid, c in ids.items() if cid.startswith(ref)]
-        if len(prefixed) > 1:
-            raise DaemonError(f"multiple IDs found with provided prefix: {ref}")
-        match = prefixed[0] if prefixed else None
-    if match is None:
-        raise DaemonError(f"No such container: {ref}")
-    return container_json(swarm, match, live.get(match.task_id) is match)
-
-
-@command("container", "inspect")
-def container_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
-    """``docker container inspect CONTAINER...``."""
-    parsed = _INSPECT.parse(argv, out)
-    if parsed is None:
-        return
-    fmt = parsed.get_str("format") or ""
-    inspect_refs(parsed.args, lambda ref: _find(swarm, ref), fmt, out)

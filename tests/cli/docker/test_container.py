@@ -5,44 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from container_helpers import cid, machine_with_two_services, slot, task_id
 
-from swarmsim.cli.docker.container import container_id
 from swarmsim.swarm import Swarm
 
 
 @pytest.fixture
 def swarm() -> Swarm:
-    """``web`` (2 replicas, host port 8080) on both machines, ``job`` exited (3) on manager1."""
-    swarm = Swarm(seed=3, managers=1, workers=1)
-    swarm.images.set("nginx:alpine", pull=2.0, create=0.5, start=0.5)
-    swarm.images.set("bad:1", exits_after=5.0, exit_code=3, pull=0.0, create=0.0, start=0.0)
-    for line in (
-        "docker service create --name web --replicas 2 -d"
-        " --publish mode=host,published=8080,target=80 nginx:alpine",
-        "docker service create --name job -d --restart-condition none"
-        " --constraint node.role==manager bad:1 sh -c 'exit 3'",
-    ):
-        assert swarm.docker(line).ok
-    swarm.advance(100)
-    return swarm
-
-
-def _task(swarm: Swarm, service: str, node: str = "manager1") -> str:
-    node_id = swarm.node(node).id
-    (task,) = [
-        t
-        for t in swarm.ctx.store.tasks.values()
-        if t.service_name == service and t.node_id == node_id
-    ]
-    return task.id
-
-
-def _cid(swarm: Swarm, service: str, node: str = "manager1") -> str:
-    return container_id(swarm, _task(swarm, service, node))
-
-
-def _slot(swarm: Swarm, task_id: str) -> int:
-    return swarm.ctx.store.tasks[task_id].slot
+    return machine_with_two_services()
 
 
 _PS_HEADER = (
@@ -52,13 +22,13 @@ _PS_HEADER = (
 
 
 def test_ps_lists_the_running_containers_of_this_machine_only(swarm: Swarm) -> None:
-    web = _task(swarm, "web")
+    web = task_id(swarm, "web")
     result = swarm.docker("docker ps")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == _PS_HEADER + (
-        f'{_cid(swarm, "web")[:12]}   nginx:alpine   ""        About a minute ago   '
+        f'{cid(swarm, "web")[:12]}   nginx:alpine   ""        About a minute ago   '
         "Up About a minute   0.0.0.0:8080->80/tcp, [::]:8080->80/tcp   "
-        f"web.{_slot(swarm, web)}.{web}\n"
+        f"web.{slot(swarm, web)}.{web}\n"
     )
     assert swarm.docker("docker container ls").stdout == result.stdout
     assert swarm.docker("docker container list").stdout == result.stdout
@@ -66,16 +36,16 @@ def test_ps_lists_the_running_containers_of_this_machine_only(swarm: Swarm) -> N
 
 
 def test_ps_all_adds_stopped_containers_newest_first(swarm: Swarm) -> None:
-    web, job = _task(swarm, "web"), _task(swarm, "job")
+    web, job = task_id(swarm, "web"), task_id(swarm, "job")
     result = swarm.docker("docker ps -a --no-trunc")
     assert result.stdout == (
         "CONTAINER ID                                                       IMAGE          "
         "COMMAND          CREATED              STATUS                          "
         "PORTS                                     NAMES\n"
-        f'{_cid(swarm, "web")}   nginx:alpine   ""               About a minute ago   '
+        f'{cid(swarm, "web")}   nginx:alpine   ""               About a minute ago   '
         "Up About a minute               0.0.0.0:8080->80/tcp, [::]:8080->80/tcp   "
-        f"web.{_slot(swarm, web)}.{web}\n"
-        f'{_cid(swarm, "job")}   bad:1          "sh -c exit 3"   About a minute ago   '
+        f"web.{slot(swarm, web)}.{web}\n"
+        f'{cid(swarm, "job")}   bad:1          "sh -c exit 3"   About a minute ago   '
         "Exited (3) About a minute ago                                             "
         f"job.1.{job}\n"
     )
@@ -83,9 +53,9 @@ def test_ps_all_adds_stopped_containers_newest_first(swarm: Swarm) -> None:
 
 def test_ps_on_another_machine_lists_that_machine(swarm: Swarm) -> None:
     swarm.current_node_id = swarm.node("worker1").id
-    web = _task(swarm, "web", "worker1")
+    web = task_id(swarm, "web", "worker1")
     result = swarm.docker("docker ps -a --format '{{.Names}} {{.Status}}'")
-    assert result.stdout == f"web.{_slot(swarm, web)}.{web} Up About a minute\n"
+    assert result.stdout == f"web.{slot(swarm, web)}.{web} Up About a minute\n"
 
 
 def test_ps_of_a_failed_machine_cannot_connect(swarm: Swarm) -> None:
@@ -124,14 +94,14 @@ def test_ps_filters_and_limits(swarm: Swarm, flags: str, services: list[str]) ->
 
 
 def test_ps_id_filter_is_a_regular_expression_as_in_the_daemon(swarm: Swarm) -> None:
-    full = _cid(swarm, "job")
+    full = cid(swarm, "job")
     result = swarm.docker(f"docker ps -a -q --no-trunc -f id=^{full[:6]}")
     assert result.stdout == f"{full}\n"
 
 
 def test_ps_quiet_ignores_a_custom_format_with_docker_warning(swarm: Swarm) -> None:
     result = swarm.docker("docker ps -q --format '{{.Names}}'")
-    assert result.stdout == f"{_cid(swarm, 'web')[:12]}\n"
+    assert result.stdout == f"{cid(swarm, 'web')[:12]}\n"
     assert result.stderr == (
         "WARNING: Ignoring custom format, because both --format and --quiet are set.\n"
     )
@@ -141,33 +111,33 @@ def test_ps_size_table_and_custom_table(swarm: Swarm) -> None:
     sized = swarm.docker("docker ps -s").stdout.splitlines()
     assert sized[0].endswith("NAMES                             SIZE")
     assert sized[1].endswith("   0B")
-    web = _task(swarm, "web")
+    web = task_id(swarm, "web")
     table = swarm.docker("docker ps --format 'table {{.Names}}\\t{{.State}}'")
     assert table.stdout == (
-        f"NAMES                             STATE\nweb.{_slot(swarm, web)}.{web}   running\n"
+        f"NAMES                             STATE\nweb.{slot(swarm, web)}.{web}   running\n"
     )
 
 
 def test_ps_json_has_docker_keys(swarm: Swarm) -> None:
-    web = _task(swarm, "web")
+    web = task_id(swarm, "web")
     row = json.loads(swarm.docker("docker ps --format json").stdout)
     assert row == {
         "Command": '""',
         "CreatedAt": "2026-01-01 00:00:02 +0000 UTC",
         "HealthStatus": "",
-        "ID": _cid(swarm, "web")[:12],
+        "ID": cid(swarm, "web")[:12],
         "Image": "nginx:alpine",
         "Labels": (
             f"com.docker.swarm.node.id={swarm.node('manager1').id},"
             f"com.docker.swarm.service.id={swarm.ctx.store.tasks[web].service_id},"
             "com.docker.swarm.service.name=web,"
             f"com.docker.swarm.task.id={web},"
-            f"com.docker.swarm.task.name=web.{_slot(swarm, web)}.{web},"
+            f"com.docker.swarm.task.name=web.{slot(swarm, web)}.{web},"
             "com.docker.swarm.task="
         ),
         "LocalVolumes": "0",
         "Mounts": "",
-        "Names": f"web.{_slot(swarm, web)}.{web}",
+        "Names": f"web.{slot(swarm, web)}.{web}",
         "Networks": "",
         "Platform": None,
         "Ports": "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp",
@@ -180,9 +150,9 @@ def test_ps_json_has_docker_keys(swarm: Swarm) -> None:
 
 def test_ps_raw_format(swarm: Swarm) -> None:
     result = swarm.docker("docker ps -a -f exited=3 --format raw")
-    job = _task(swarm, "job")
+    job = task_id(swarm, "job")
     assert result.stdout.splitlines()[:6] == [
-        f"container_id: {_cid(swarm, 'job')[:12]}",
+        f"container_id: {cid(swarm, 'job')[:12]}",
         "image: bad:1",
         'command: "sh -c exit 3"',
         "created_at: 2026-01-01 00:00:00 +0000 UTC",
@@ -192,7 +162,7 @@ def test_ps_raw_format(swarm: Swarm) -> None:
     assert f"names: job.1.{job}\n" in result.stdout
 
 
-def test_stopped_container_is_removed_with_its_task(swarm: Swarm) -> None:
+def test_stopped_container_is_removed_with_itstask_id(swarm: Swarm) -> None:
     assert swarm.docker("docker service rm job").ok
     swarm.advance(5)
     assert swarm.docker("docker ps -a --format '{{.Names}}'").stdout.startswith("web.")
@@ -267,72 +237,6 @@ def test_a_replaced_task_keeps_its_stopped_container_until_reaped() -> None:
 def test_bad_input_gives_docker_errors(swarm: Swarm, line: str, code: int, error: str) -> None:
     result = swarm.docker(line)
     assert (result.stdout, result.stderr, result.exit_code) == ("", error + "\n", code)
-
-
-def test_inspect_prints_the_modelled_fields(swarm: Swarm) -> None:
-    job = _task(swarm, "job")
-    cid = _cid(swarm, "job")
-    result = swarm.docker(f"docker container inspect job.1.{job}")
-    assert result.exit_code == 0
-    (doc,) = json.loads(result.stdout)
-    assert doc == {
-        "Id": cid,
-        "Created": "2026-01-01T00:00:00.051Z",
-        "Path": "sh",
-        "Args": ["-c", "exit 3"],
-        "State": {
-            "Status": "exited",
-            "Running": False,
-            "Paused": False,
-            "Restarting": False,
-            "OOMKilled": False,
-            "Dead": False,
-            "ExitCode": 3,
-            "Error": "",
-            "StartedAt": "2026-01-01T00:00:00.051Z",
-            "FinishedAt": "2026-01-01T00:00:05.051Z",
-        },
-        "Image": "bad:1",
-        "Name": f"/job.1.{job}",
-        "RestartCount": 0,
-        "Driver": "overlay2",
-        "Platform": "linux",
-        "Config": {
-            "Hostname": cid[:12],
-            "User": "",
-            "Env": None,
-            "Cmd": ["sh", "-c", "exit 3"],
-            "Image": "bad:1",
-            "WorkingDir": "",
-            "Entrypoint": None,
-            "Labels": {
-                "com.docker.swarm.node.id": swarm.node("manager1").id,
-                "com.docker.swarm.service.id": swarm.ctx.store.tasks[job].service_id,
-                "com.docker.swarm.service.name": "job",
-                "com.docker.swarm.task": "",
-                "com.docker.swarm.task.id": job,
-                "com.docker.swarm.task.name": f"job.1.{job}",
-            },
-        },
-    }
-
-
-def test_inspect_by_id_prefix_and_format_then_errors(swarm: Swarm) -> None:
-    cid = _cid(swarm, "job")
-    result = swarm.docker(
-        f"docker container inspect --format '{{{{.State.Status}}}} {{{{.State.ExitCode}}}}' "
-        f"{cid[:8]} nosuch"
-    )
-    assert result.stdout == "exited 3\n"
-    assert result.stderr == "Error response from daemon: No such container: nosuch\n"
-    assert result.exit_code == 1
-
-
-def test_inspect_a_container_of_another_machine_is_not_found(swarm: Swarm) -> None:
-    web = _task(swarm, "web", "worker1")
-    result = swarm.docker(f"docker container inspect web.{_slot(swarm, web)}.{web}")
-    assert result.exit_code == 1
-    assert result.stdout == "[]\n"
 
 
 def test_a_global_task_container_is_named_by_node() -> None:
