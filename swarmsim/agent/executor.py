@@ -27,6 +27,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from swarmsim.agent.containers import remember
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.api.specs import HealthConfig
@@ -120,16 +121,26 @@ class TaskController:
         "_stopping",
         "_token",
         "agent",
+        "created_at",
         "desired",
+        "exit_code",
+        "finished_at",
         "grace",
         "image",
+        "started_at",
         "state",
+        "task",
         "task_id",
     )
 
     def __init__(self, agent: Agent, task: Task, desired: TaskState) -> None:
         self.agent = agent
+        self.task = task  # as assigned: names and labels of its container
         self.task_id = task.id
+        self.created_at: float | None = None  # the container exists from then on
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self.exit_code = 0
         container = task.spec.container
         self.image = container.image
         self.grace = container.stop_grace_period
@@ -142,7 +153,13 @@ class TaskController:
         self._generation = 0  # which "process": a stop sequence started later is another
         self._go = False  # waiting at READY for desired state RUNNING
         self._stopping = False  # waiting for the container to stop
+        remember(agent, self)
         agent.sim.call_urgent(self._begin)
+
+    @property
+    def profile(self) -> ImageProfile | None:
+        """The image profile the container was made with (``None`` before it was looked up)."""
+        return self._profile
 
     # ----------------------------------------------------------- from agent
     def set_desired(self, desired: TaskState) -> None:
@@ -172,7 +189,17 @@ class TaskController:
         self, state: TaskState, message: str, err: str = "", code: int | None = None
     ) -> None:
         self.state = state
+        if state >= _COMPLETE and self.created_at is not None and self.finished_at is None:
+            self._finish(code)
         self.agent.report(self.task_id, TaskStatus(state, self.agent.sim.now, message, err, code))
+
+    def _finish(self, code: int | None) -> None:
+        """The container stops: record when, and its exit code."""
+        self.finished_at = self.agent.sim.now
+        if code is not None:
+            self.exit_code = code
+        elif self._profile is not None and self._profile.stop > self.grace:
+            self.exit_code = 137  # killed after the grace period
 
     def _after(self, delay: float, step: Callable[..., None], *args: Any) -> None:
         """Run ``step(*args)`` after ``delay`` unless an interrupt comes first."""
@@ -220,6 +247,7 @@ class TaskController:
             self._end()
             return
         self.agent.image_cache.add(self.image)
+        self.created_at = self.agent.sim.now
         if self.desired < _RUNNING:
             self._report(_READY, "prepared")
             self._go = True  # set_desired() continues
@@ -235,7 +263,7 @@ class TaskController:
     def _started(self) -> None:
         profile = self._profile
         assert profile is not None
-        started = self.agent.sim.now
+        started = self.started_at = self.agent.sim.now
         exits_at = None if profile.exits_after is None else started + profile.exits_after
         health = self._health
         if health is not None and not health.disabled and health.test:

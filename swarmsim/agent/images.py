@@ -49,6 +49,10 @@ class ImageProfile:
     pull_error
         The image cannot be pulled: the task is rejected with
         ``No such image: <image>``.
+    logs
+        The lines a container prints when it starts (``docker service logs``
+        shows them, stamped with the start time).  Nothing else is ever
+        printed: the simulator does not invent output.
     """
 
     pull: float = 2.0
@@ -61,9 +65,13 @@ class ImageProfile:
     never_healthy: bool = False
     unhealthy_after: float | None = None
     pull_error: bool = False
+    logs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Refuse values of the wrong type, negative or infinite times, bad exit codes."""
+        logs: object = self.logs
+        if isinstance(logs, list):  # a list is accepted as given (YAML, keyword arguments)
+            object.__setattr__(self, "logs", tuple(logs))
         for field in fields(self):
             _check_field(field.name, getattr(self, field.name))
 
@@ -74,7 +82,14 @@ _OPTIONAL = frozenset({"exits_after", "unhealthy_after"})
 
 def _check_field(name: str, value: object) -> None:
     """Reject a profile value of the wrong type (times: finite, non-negative)."""
-    if name in _FLAGS:
+    if name == "logs":
+        if not isinstance(value, tuple) or not all(
+            isinstance(line, str) and "\n" not in line for line in value
+        ):
+            raise InvalidArgument(
+                f"image profile logs must be a list of one-line strings, not {value!r}"
+            )
+    elif name in _FLAGS:
         if not isinstance(value, bool):
             raise InvalidArgument(f"image profile {name} must be True or False, not {value!r}")
     elif name == "exit_code":

@@ -76,8 +76,12 @@ def sleep_seconds(text: str) -> float:
 def image_settings(items: Iterable[str]) -> dict[str, Any]:
     """``key=value`` words of an ``image`` line as :class:`ImageProfile` changes.
 
+    Each ``logs=TEXT`` adds one line the container prints when it starts.
+
     >>> image_settings(["exits_after=3s", "exit_code=1"])
     {'exits_after': 3.0, 'exit_code': 1}
+    >>> image_settings(["logs=booting", "logs=ready"])
+    {'logs': ('booting', 'ready')}
     """
     changes: dict[str, Any] = {}
     for item in items:
@@ -85,7 +89,9 @@ def image_settings(items: Iterable[str]) -> dict[str, Any]:
         if not sep or key not in IMAGE_FIELDS:
             raise ShellError(f"bad setting {item!r}; keys: {', '.join(IMAGE_FIELDS)}")
         try:
-            if key in DURATION_FIELDS:
+            if key == "logs":
+                changes[key] = (*changes.get(key, ()), value)
+            elif key in DURATION_FIELDS:
                 changes[key] = shell_duration(value)
             elif key in _BOOL_FIELDS:
                 changes[key] = go_parse_bool(value)

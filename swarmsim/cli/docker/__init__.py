@@ -68,6 +68,9 @@ def _load_commands() -> None:
     # importing the modules registers their handlers
     from swarmsim.cli.docker import (  # noqa: F401
         config,
+        container,
+        container_inspect,
+        logs,
         network,
         node,
         secret,
@@ -120,6 +123,8 @@ def _require_manager(swarm: Swarm) -> None:
 
 
 def _resolve(argv: list[str]) -> tuple[Handler, list[str]]:
+    from swarmsim.cli.docker.unsimulated import not_simulated, not_simulated_path
+
     words: list[str] = []
     for word in argv:
         if word.startswith("-"):
@@ -127,6 +132,9 @@ def _resolve(argv: list[str]) -> tuple[Handler, list[str]]:
         words.append(word)
         if tuple(words) in COMMANDS:
             return COMMANDS[tuple(words)], argv[len(words) :]
+    missing = not_simulated_path(words)
+    if missing is not None:
+        raise not_simulated(missing)
     if not argv:
         raise DockerCLIError("docker: 'docker' requires a command", 1)
     groups = {path[0] for path in COMMANDS}
