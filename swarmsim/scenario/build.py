@@ -197,6 +197,9 @@ class _Builder:
             words = ["image", image]
             for key, value in settings.items():
                 path: Path = ("images", image, key)
+                if key == "logs":  # one word per line the container prints
+                    words.extend(f"logs={line}" for line in value)
+                    continue
                 if isinstance(value, bool):
                     text = str(value).lower()
                 elif key in DURATION_FIELDS:

@@ -101,3 +101,10 @@ def test_files_by_suffix_and_unreadable_files(tmp_path: Path) -> None:
     latin.write_bytes(b"name: x\nsteps: []\n# caf\xe9\n")
     with pytest.raises(ScenarioError, match=r"latin.yaml:3:1: \(file\): not UTF-8 text"):
         load_scenario(latin)
+
+
+def test_image_logs_become_one_shell_word_per_line() -> None:
+    scenario = parse_scenario(
+        "name: x\nimages:\n  web:1: {logs: ['listening on :80', ready]}\nsteps: []\n"
+    )
+    assert scenario.images == ("image web:1 'logs=listening on :80' logs=ready",)
