@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS
+from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS, partition_groups
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
     MAX_SLEEP,
@@ -213,6 +213,20 @@ class _Builder:
             names = ", ".join(sorted(known))
             raise self.error(path, f"no node {name!r} (nodes: {names})")
 
+    def check_partition(
+        self, path: Path, groups: list[list[str]], where: Callable[[int, int], Path]
+    ) -> None:
+        """Refuse an empty group, an unknown node or a node in two groups."""
+        seen: set[str] = set()
+        for i, group in enumerate(groups):
+            if not group:
+                raise self.error(path, f"partition group {i + 1} is empty")
+            for j, name in enumerate(group):
+                self.check_node(where(i, j), name, self.nodes)
+                if name in seen:
+                    raise self.error(where(i, j), f"{name} is in two partition groups")
+                seen.add(name)
+
     def check_service(self, path: Path, name: str, known: set[str]) -> None:
         if not self.any_stack and name not in known:
             names = ", ".join(sorted(known)) or "none"
@@ -236,6 +250,12 @@ class _Builder:
             )
         if words[0] in NODE_FAULTS and len(words) == 2:
             self.check_node(path, words[1], self.nodes)
+        if words[0] == "partition":
+            try:
+                groups = partition_groups(words[1:])
+            except ShellError as error:
+                raise self.error(path, str(error)) from None
+            self.check_partition(path, groups, lambda i, j: path)
         if words[0] == "sleep" and len(words) == 2:
             return words, self.seconds(path, words[1], sleep_seconds)
         return words, 0.0
@@ -245,6 +265,12 @@ class _Builder:
         if kind in NODE_FAULTS:
             self.check_node((*path, "node"), data["node"], self.nodes)
             return f"{kind} {quote_word(data['node'])}"
+        if kind == "partition":
+            groups = data["groups"]
+            self.check_partition(path, groups, lambda i, j: (*path, "groups", i, j))
+            return "partition " + " / ".join(",".join(map(quote_word, g)) for g in groups)
+        if kind == "heal":
+            return "heal"
         if kind == "kill":
             task = data["task"]
             service, dot, _slot = task.rpartition(".")
