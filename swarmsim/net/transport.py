@@ -51,6 +51,7 @@ class Transport:
         self._kinds: dict[str, str] = {}
         self._lines: dict[tuple[str, float], DelayLine] = {}
         self._rng = sim.rng("net")
+        self._routes = underlay.routes  # the underlay's cache, read directly on the hot path
 
     def bind(self, name: str, handler: Handler, *, kind: str, locate: Locator) -> None:
         """Bind ``handler`` to ``name``; ``locate()`` says on which machine it runs now.
@@ -97,9 +98,16 @@ class Transport:
 
     def send(self, src: str | None, dst: str, message: Any) -> None:
         """Queue a stream message for delivery after the path's latency."""
-        latency = self.latency(src, dst)
-        if latency is None:
-            return
+        # the hot path (every status report): latency() inlined for a cached route
+        target = self._locators[dst]()
+        route = self._routes.get((src, target)) if src is not None and target else None
+        if route is not None and not route[1]:
+            latency = route[0]
+        else:
+            found = self.latency(src, dst)
+            if found is None:
+                return
+            latency = found
         key = (self._kinds[dst], latency)
         line = self._lines.get(key)
         if line is None:

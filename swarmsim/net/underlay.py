@@ -19,7 +19,7 @@ built yet: one switch is the only topology.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 
 import networkx as nx
@@ -31,6 +31,32 @@ SWITCH = "switch"
 _MAX_TREES = 16  # shortest-path trees kept (each holds a path to every machine)
 
 Route = tuple[float, float]  # (latency in seconds, probability of loss)
+
+
+def group_problem(groups: Sequence[Sequence[str]]) -> tuple[int, int, str] | None:
+    """The first empty group or repeated machine of a partition, or ``None``.
+
+    Returns ``(group index, member index, message)`` (member index ``-1`` for
+    an empty group).
+
+    Examples
+    --------
+    >>> group_problem([["a", "b"], ["c"]]) is None
+    True
+    >>> group_problem([["a"], []])
+    (1, -1, 'partition group 2 is empty')
+    >>> group_problem([["a", "b"], ["b"]])
+    (1, 0, 'b is in two partition groups')
+    """
+    seen: set[str] = set()
+    for i, group in enumerate(groups):
+        if not group:
+            return i, -1, f"partition group {i + 1} is empty"
+        for j, machine in enumerate(group):
+            if machine in seen:
+                return i, j, f"{machine} is in two partition groups"
+            seen.add(machine)
+    return None
 
 
 class Underlay:
@@ -57,7 +83,7 @@ class Underlay:
         self.graph.add_node(SWITCH, machine=False)
         self.down: set[str] = set()
         self.groups: dict[str, int] = {}  # machine -> partition group (none: no partition)
-        self._routes: dict[tuple[str, str], Route | None] = {}
+        self.routes: dict[tuple[str, str], Route | None] = {}  # cleared in place on changes
         self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
 
     # ------------------------------------------------------------ topology
@@ -114,7 +140,7 @@ class Underlay:
             data["cut"] = cut
         self._changed()
 
-    def partition(self, groups: Sequence[Iterable[str]]) -> None:
+    def partition(self, groups: Sequence[Sequence[str]]) -> None:
         """Split the machines into ``groups``; machines named in none form one more group.
 
         Raises
@@ -126,18 +152,15 @@ class Underlay:
         if not groups:
             raise InvalidArgument("a partition needs at least one group")
         known = set(self.machines())
-        chosen: dict[str, int] = {}
-        for index, group in enumerate(groups):
-            members = list(group)
-            if not members:
-                raise InvalidArgument(f"partition group {index + 1} is empty")
-            for machine in members:
+        for group in groups:
+            for machine in group:
                 if machine not in known:
                     raise InvalidArgument(f"no such machine: {machine}")
-                if machine in chosen:
-                    label = self.graph.nodes[machine]["label"]
-                    raise InvalidArgument(f"{label} is in two partition groups")
-                chosen[machine] = index
+        labels = [[self.graph.nodes[m]["label"] for m in group] for group in groups]
+        problem = group_problem(labels)
+        if problem is not None:
+            raise InvalidArgument(problem[2])
+        chosen = {machine: index for index, group in enumerate(groups) for machine in group}
         rest = len(groups)
         self.groups = {m: chosen.get(m, rest) for m in self.machines()}
         self._changed()
@@ -152,9 +175,9 @@ class Underlay:
         """Latency and loss from ``src`` to ``dst``, or ``None`` when unreachable."""
         key = (src, dst)
         try:
-            return self._routes[key]
+            return self.routes[key]
         except KeyError:
-            route = self._routes[key] = self._find_route(src, dst)
+            route = self.routes[key] = self._find_route(src, dst)
             return route
 
     def attached(self, machine: str) -> bool:
@@ -207,5 +230,5 @@ class Underlay:
             raise InvalidArgument(f"no such machine: {node}")
 
     def _changed(self) -> None:
-        self._routes.clear()
+        self.routes.clear()
         self._trees.clear()

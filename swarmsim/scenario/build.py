@@ -39,6 +39,7 @@ from swarmsim.cli.shellargs import (
 )
 from swarmsim.cli.shellwords import split_command_line
 from swarmsim.errors import ScenarioError
+from swarmsim.net.underlay import group_problem
 from swarmsim.scenario.model import (
     CHECK_KINDS,
     Check,
@@ -216,16 +217,14 @@ class _Builder:
     def check_partition(
         self, path: Path, groups: list[list[str]], where: Callable[[int, int], Path]
     ) -> None:
-        """Refuse an empty group, an unknown node or a node in two groups."""
-        seen: set[str] = set()
+        """Refuse an unknown node, an empty group or a node in two groups."""
         for i, group in enumerate(groups):
-            if not group:
-                raise self.error(path, f"partition group {i + 1} is empty")
             for j, name in enumerate(group):
                 self.check_node(where(i, j), name, self.nodes)
-                if name in seen:
-                    raise self.error(where(i, j), f"{name} is in two partition groups")
-                seen.add(name)
+        problem = group_problem(groups)
+        if problem is not None:
+            i, j, message = problem
+            raise self.error(path if j < 0 else where(i, j), message)
 
     def check_service(self, path: Path, name: str, known: set[str]) -> None:
         if not self.any_stack and name not in known:
