@@ -90,6 +90,10 @@ class ClusterSettings:
             )
 
 
+def _always() -> bool:
+    return True
+
+
 class Leadership:
     """Whether a Raft leader exists; leader-only components follow it.
 
@@ -101,6 +105,13 @@ class Leadership:
     def __init__(self) -> None:
         self.active = True
         self._listeners: list[Callable[[bool], None]] = []
+        # whether the machine the CLI talks to reaches the leader (a partition may cut it off)
+        self.client_view: Callable[[], bool] = _always
+
+    @property
+    def visible(self) -> bool:
+        """Whether a request from the CLI finds a leader."""
+        return self.active and self.client_view()
 
     def subscribe(self, listener: Callable[[bool], None]) -> None:
         """Call ``listener(active)`` whenever leadership is lost or regained."""

@@ -51,6 +51,10 @@ from swarmsim.manager.orchestrator.task_reaper import TaskReaper
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
 from swarmsim.manager.raft import Raft
 from swarmsim.manager.scheduler import Scheduler
+from swarmsim.net.sessions import Sessions
+from swarmsim.net.transport import DISPATCHER, Transport
+from swarmsim.net.underlay import SWITCH, Underlay
+from swarmsim.store import Action, NodeEvent
 
 if TYPE_CHECKING:
     import os
@@ -172,8 +176,14 @@ class Swarm:
         check_node_count(settings, managers + workers if nodes is None else len(nodes))
         self.ctx = Context.create(seed_number, settings)
         self.images = ImageModel()
+        self.underlay = Underlay(settings.network_latency)
+        self.transport = Transport(self.ctx.sim, self.underlay)
         self.raft = Raft(self.ctx)
-        self.dispatcher = Dispatcher(self.ctx)
+        self.dispatcher = Dispatcher(self.ctx, self.transport)
+        self.transport.bind(
+            DISPATCHER, self.dispatcher.receive, kind=DISPATCHER, locate=self._leader
+        )
+        self.ctx.store.watch(self._on_node_event, NodeEvent)
         self.allocator = Allocator(self.ctx)
         self.scheduler = Scheduler(self.ctx)
         self.restarts = RestartSupervisor(self.ctx)
@@ -183,7 +193,9 @@ class Swarm:
         self.reaper = TaskReaper(self.ctx)
         self.enforcer = ConstraintEnforcer(self.ctx)
         self.agents: dict[str, Agent] = {}
+        self.sessions = Sessions(self.underlay, self.raft, self.agents)
         self.current_node_id = ""
+        self.ctx.leadership.client_view = self._cli_reaches_leader
         self._create_ingress()
         for keywords in nodes or ():
             self.add_node(**keywords)
@@ -255,14 +267,30 @@ class Swarm:
             created_at=self.ctx.now,
         )
         store.create_node(node)
+        self.underlay.add_machine(node.id, label=hostname)
         if role == NodeRole.MANAGER:
             self.raft.add_member(node.id)
             if not self.current_node_id:
                 self.current_node_id = node.id
-        agent = Agent(self.ctx.sim, node.id, self.dispatcher, self.images)
+        agent = Agent(self.ctx.sim, node.id, self.transport, self.images)
         self.agents[node.id] = agent
+        self.transport.bind(node.id, agent.receive, kind="agent", locate=lambda: node.id)
         agent.start()
         return node
+
+    def _leader(self) -> str | None:
+        return self.raft.leader
+
+    def _cli_reaches_leader(self) -> bool:
+        """Whether the machine the CLI talks to is on the leader's side of the network."""
+        return self.sessions.reaches_leader(self.current_node_id)
+
+    def _on_node_event(self, event: NodeEvent) -> None:
+        """A node removed from the swarm leaves it: its agent stops its containers."""
+        if event.action is Action.DELETE:
+            agent = self.agents.get(event.node.id)
+            if agent is not None:
+                agent.crash()
 
     def _check_room_for_a_node(self) -> None:
         """Refuse a node past ``max_nodes``, or whose global tasks pass ``max_tasks``."""
@@ -290,25 +318,60 @@ class Swarm:
         """The machine loses power: containers stop, heartbeats stop."""
         node = self.node(name)
         self.agents[node.id].crash()
-        self.raft.set_reachable(node.id, False)
+        self.underlay.set_up(node.id, False)
+        self.sessions.refresh()
 
     def recover_node(self, name: str) -> None:
-        """The machine boots again and rejoins (its containers are gone)."""
+        """The machine boots again and rejoins if its links work (its containers are gone)."""
         node = self.node(name)
-        self.agents[node.id].recover()
-        self.raft.set_reachable(node.id, True)
+        self.agents[node.id].recover(connect=False)
+        self.underlay.set_up(node.id, True)
+        self.sessions.refresh()
 
     def disconnect_node(self, name: str) -> None:
-        """The node's network to the managers fails; its containers keep running."""
+        """Cut every link of the node's machine; its containers keep running."""
         node = self.node(name)
-        self.agents[node.id].disconnect()
-        self.raft.set_reachable(node.id, False)
+        self.underlay.cut_machine(node.id)
+        self.sessions.refresh()
 
     def reconnect_node(self, name: str) -> None:
-        """The node's network comes back."""
+        """Heal every link of the node's machine."""
         node = self.node(name)
-        self.agents[node.id].reconnect()
-        self.raft.set_reachable(node.id, True)
+        self.underlay.cut_machine(node.id, cut=False)
+        self.sessions.refresh()
+
+    def partition(self, groups: Sequence[Sequence[str]]) -> None:
+        """Split the machines into groups that cannot talk to each other.
+
+        ``groups`` lists hostnames (or node ids); machines named in no group
+        form one more group.  A partition replaces the previous one.
+
+        Raises
+        ------
+        InvalidArgument
+            For no group, an empty group, an unknown node or a node in two
+            groups (nothing changes).
+        """
+        if isinstance(groups, str) or not isinstance(groups, Sequence):
+            raise InvalidArgument(f"groups must be a list of lists of nodes, not {groups!r}")
+        ids: list[list[str]] = []
+        for group in groups:
+            if isinstance(group, str) or not isinstance(group, Sequence):
+                raise InvalidArgument(f"a partition group is a list of nodes, not {group!r}")
+            ids.append([self.node(name).id for name in group])
+        self.underlay.partition(ids)
+        self.sessions.refresh()
+
+    def heal(self) -> None:
+        """End the partition (machines disconnected one by one stay so)."""
+        self.underlay.heal()
+        self.sessions.refresh()
+
+    def cut_link(self, a: str, b: str, *, cut: bool = True) -> None:
+        """Cut (or heal, ``cut=False``) the link between two nodes or a node and ``switch``."""
+        ends = [name if name == SWITCH else self.node(name).id for name in (a, b)]
+        self.underlay.cut_link(ends[0], ends[1], cut)
+        self.sessions.refresh()
 
     def kill_task(self, task_id: str, exit_code: int = 1) -> bool:
         """Make a running task's container exit with ``exit_code``; False if not running.

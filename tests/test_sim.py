@@ -84,9 +84,9 @@ for seed in range(50):
     one(seed)
 tracemalloc.start()
 marks = []
-for seed in range(300):
+for seed in range(400):
     one(seed)
-    if seed % 100 == 99:
+    if seed % 25 == 24:
         marks.append(tracemalloc.get_traced_memory()[0])
 print(json.dumps({"alive": len(alive), "marks": marks, "enabled": gc.isenabled()}))
 """
@@ -104,9 +104,12 @@ def test_dropped_swarms_are_freed_without_an_explicit_collection(freeze_min: int
     )
     report = json.loads(result.stdout)
     assert report["enabled"]
-    assert report["alive"] < 60, report  # of 350 swarms (each kept ~61 KiB before)
-    first, _, last = report["marks"]
-    assert last - first < 1024 * 1024, report  # 200 more runs: no growth beyond a sawtooth
+    assert report["alive"] < 60, report  # of 450 swarms (each kept ~61 KiB before)
+    # the heap is a sawtooth: dropped swarms wait in the oldest generation for the
+    # collector's next full pass (measured: 7.2-9.4 MiB over 2,500 runs, period
+    # ~1,200 runs).  Before the fix every swarm stayed: +16 MiB per 400 runs.
+    marks = report["marks"]
+    assert max(marks) - min(marks) < 4 * 1024 * 1024, report
 
 
 def test_collect_if_due_waits_for_a_quarter_of_the_survivors() -> None:

@@ -74,6 +74,32 @@ def test_faults_on_an_unknown_node_raise(fault: str) -> None:
         getattr(swarm, fault)("nope")
 
 
+def test_a_machine_that_boots_with_its_links_cut_registers_only_when_they_heal() -> None:
+    swarm = Swarm(seed=2, managers=1, workers=1)
+    worker = swarm.agents[swarm.node("worker1").id]
+    swarm.disconnect_node("worker1")
+    swarm.crash_node("worker1")
+    swarm.recover_node("worker1")
+    assert worker.up and not worker.connected
+    swarm.advance(30)
+    assert swarm.node("worker1").status.name == "DOWN"
+    swarm.reconnect_node("worker1")
+    swarm.advance(1)
+    assert worker.connected and swarm.node("worker1").status.name == "READY"
+
+
+def test_the_cli_on_a_manager_cut_off_from_the_leader_gets_the_no_leader_error() -> None:
+    swarm = Swarm(seed=3, managers=3, workers=0)
+    swarm.disconnect_node("manager1")  # the CLI's machine, and the leader
+    swarm.advance(20)
+    assert swarm.raft.leader in {swarm.node("manager2").id, swarm.node("manager3").id}
+    result = swarm.docker("docker node ls")
+    assert (result.exit_code, result.stderr.split(":")[0]) == (1, "Error response from daemon")
+    assert "does not have a leader" in result.stderr
+    swarm.reconnect_node("manager1")
+    assert swarm.docker("docker node ls").ok
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

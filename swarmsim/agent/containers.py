@@ -5,37 +5,51 @@ its agent from the moment it is created; :func:`containers_of` answers which
 of them still have a container on the machine, the way ``swarmkit:
 agent/worker.go`` (``reconcileTaskState``) keeps a task's container until the
 task is no longer assigned to the node and then removes it
-(``agent/exec/dockerapi/controller.go`` ``Remove``).  A task stops being
-assigned when it leaves the store: the task reaper deletes it past the task
-history limit, or the service is removed.
+(``agent/exec/dockerapi/controller.go`` ``Remove``).  The agent hears that a
+task is no longer assigned from the dispatcher (a removal when the task leaves
+the store — reaped past the history limit, or its service removed — or a full
+assignment set after it re-registers) and calls :func:`forget`.
 
 * a running or starting container is one the agent still controls
   (:func:`live_controllers`, the only place that reads ``Agent.controllers``);
-* a stopped container (it exited, failed or was shut down) is kept while its
-  task is still in the store;
+* a stopped container (it exited, failed or was shut down) is kept until the
+  machine hears that its task is no longer assigned;
 * a container that never was created (pull error, shut down while preparing),
-  or was lost with its machine (crash) or removed with its task, is gone.
+  or was lost with its machine (crash), is gone.
 
 Differences
 -----------
-A stopped container follows the managers' store even on a machine that cannot
-hear them (partitioned); the real agent would keep it until it hears of the
-deletion.  The table lives on the agent object (an attribute this module
-owns), so it goes with a dropped swarm.  Entries are pruned lazily: when a
-listing is asked for, and when a machine has remembered twice as many
-controllers as at its last pruning.
+The table lives on the agent object (an attribute this module owns), so it
+goes with a dropped swarm.  Entries of containers that no longer exist are
+pruned lazily: when a listing is asked for, and when a machine has remembered
+twice as many controllers as at its last pruning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from swarmsim.agent.executor import TaskController
-    from swarmsim.agent.worker import Agent
 
-__all__ = ["container_of", "containers_of", "live_controllers", "remember"]
+__all__ = [
+    "container_of",
+    "containers_of",
+    "forget",
+    "keep_only",
+    "live_controllers",
+    "remember",
+]
+
+
+class Engine(Protocol):
+    """What this module reads of an agent: the controllers it runs now."""
+
+    @property
+    def controllers(self) -> Mapping[str, TaskController]:
+        """Task id -> controller of every container the agent still controls."""
+        ...
 
 
 class _Table:
@@ -50,79 +64,67 @@ _ATTRIBUTE = "_engine_containers"
 """The attribute of an agent holding its table (owned by this module, dropped with the agent)."""
 
 
-def _table(agent: Agent) -> _Table | None:
+def _table(agent: object) -> _Table | None:
     table: _Table | None = getattr(agent, _ATTRIBUTE, None)
     return table
 
 
-def live_controllers(agent: Agent) -> Mapping[str, TaskController]:
+def live_controllers(agent: Engine) -> Mapping[str, TaskController]:
     """The controllers the agent runs now (task id -> controller)."""
     return agent.controllers
 
 
-def _assigned_tasks(agent: Agent) -> Mapping[str, object] | None:
-    """The store's tasks as the agent's managers see them, if reachable."""
-    dispatcher = getattr(agent, "dispatcher", None)
-    store = getattr(getattr(dispatcher, "ctx", None), "store", None)
-    return getattr(store, "tasks", None)
-
-
-def _keep(agent: Agent, tasks: Mapping[str, object] | None) -> Callable[[TaskController], bool]:
-    live = live_controllers(agent)
-
-    def keep(controller: TaskController) -> bool:
-        if controller.task_id in live and live[controller.task_id] is controller:
-            return True
-        if controller.finished_at is None:
-            return False  # never created, crashed, or removed while it ran
-        return tasks is None or controller.task_id in tasks
-
-    return keep
-
-
-def remember(agent: Agent, controller: TaskController) -> None:
-    """Record a new controller of ``agent`` (pruning the machine's table now and then)."""
+def remember(agent: Engine, controller: TaskController) -> None:
+    """Record a new controller of ``agent``'s machine."""
     table = _table(agent)
     if table is None:
         table = _Table()
         setattr(agent, _ATTRIBUTE, table)
     table.controllers[controller.task_id] = controller
     if len(table.controllers) > 2 * table.pruned_size:
-        _prune(agent, table, _assigned_tasks(agent))
+        _prune(agent, table)
 
 
-def _prune(agent: Agent, table: _Table, tasks: Mapping[str, object] | None) -> None:
-    keep = _keep(agent, tasks)
-    table.controllers = {tid: c for tid, c in table.controllers.items() if keep(c)}
+def forget(agent: Engine, task_id: str) -> None:
+    """The machine heard that ``task_id`` is no longer assigned: its container goes."""
+    table = _table(agent)
+    if table is not None:
+        table.controllers.pop(task_id, None)
+
+
+def keep_only(agent: Engine, assigned: set[str]) -> None:
+    """A full assignment set: the containers of tasks not in it go."""
+    table = _table(agent)
+    if table is not None:
+        table.controllers = {t: c for t, c in table.controllers.items() if t in assigned}
+
+
+def _exists(controller: TaskController, live: Mapping[str, TaskController]) -> bool:
+    """Whether the controller's container is on the machine (running, or stopped and kept)."""
+    if live.get(controller.task_id) is controller:
+        return True
+    return controller.finished_at is not None  # else never created, or lost in a crash
+
+
+def _prune(agent: Engine, table: _Table) -> None:
+    live = live_controllers(agent)
+    table.controllers = {t: c for t, c in table.controllers.items() if _exists(c, live)}
     table.pruned_size = max(64, len(table.controllers))
 
 
-def containers_of(agent: Agent, tasks: Mapping[str, object] | None = None) -> list[TaskController]:
-    """The controllers whose container exists on ``agent``'s machine, oldest first.
-
-    ``tasks`` is the store's task table (a stopped container is kept while its
-    task is in it); without it, the agent's managers' store is used.
-    """
+def containers_of(agent: Engine) -> list[TaskController]:
+    """The controllers whose container exists on ``agent``'s machine, oldest first."""
     table = _table(agent)
     if table is None:
         return []
-    if tasks is None:
-        tasks = _assigned_tasks(agent)
-    _prune(agent, table, tasks)
+    _prune(agent, table)
     return [c for c in table.controllers.values() if c.created_at is not None]
 
 
-def container_of(
-    agent: Agent, task_id: str, tasks: Mapping[str, object] | None = None
-) -> TaskController | None:
-    """The controller of ``task_id`` if its container exists on ``agent``'s machine.
-
-    ``tasks`` is as for :func:`containers_of`.
-    """
+def container_of(agent: Engine, task_id: str) -> TaskController | None:
+    """The controller of ``task_id`` if its container exists on ``agent``'s machine."""
     table = _table(agent)
     controller = None if table is None else table.controllers.get(task_id)
     if controller is None or controller.created_at is None:
         return None
-    if tasks is None:
-        tasks = _assigned_tasks(agent)
-    return controller if _keep(agent, tasks)(controller) else None
+    return controller if _exists(controller, live_controllers(agent)) else None

@@ -25,16 +25,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from swarmsim.agent.containers import remember
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.api.specs import HealthConfig
 
 if TYPE_CHECKING:
-    from swarmsim.agent.images import ImageProfile
-    from swarmsim.agent.worker import Agent
+    from swarmsim.agent.images import ImageModel, ImageProfile
+    from swarmsim.sim import Simulation
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _ACCEPTED = TaskState.ACCEPTED
@@ -54,6 +53,22 @@ CRASH = "crash"
 def exit_error(code: int) -> str:
     """The error text of a container that exited with a non-zero ``code``."""
     return f"task: non-zero exit ({code})"
+
+
+class Host(Protocol):
+    """What a controller needs from the agent that runs it (no import of the agent)."""
+
+    sim: Simulation
+    images: ImageModel
+    image_cache: set[str]
+
+    def prepare_time(self, image: str, profile: ImageProfile) -> float:
+        """Pull (if not cached) plus create time of ``image``."""
+        ...
+
+    def report(self, task_id: str, status: TaskStatus) -> None:
+        """Send a status change to the managers."""
+        ...
 
 
 class ContainerExit:
@@ -133,7 +148,7 @@ class TaskController:
         "task_id",
     )
 
-    def __init__(self, agent: Agent, task: Task, desired: TaskState) -> None:
+    def __init__(self, agent: Host, task: Task, desired: TaskState) -> None:
         self.agent = agent
         self.task = task  # as assigned: names and labels of its container
         self.task_id = task.id
@@ -153,7 +168,6 @@ class TaskController:
         self._generation = 0  # which "process": a stop sequence started later is another
         self._go = False  # waiting at READY for desired state RUNNING
         self._stopping = False  # waiting for the container to stop
-        remember(agent, self)
         agent.sim.call_urgent(self._begin)
 
     @property

@@ -6,12 +6,15 @@ heartbeat every period the dispatcher hands back, runs one controller per
 assigned task (:class:`~swarmsim.agent.executor.TaskController`) and reports
 every status change.
 
+The agent and the dispatcher never call each other: they exchange the
+messages of :mod:`swarmsim.net.messages` over the
+:class:`~swarmsim.net.transport.Transport`, which delivers them along the
+underlay with its latencies and loses them across cut links and partitions.
+
 Differences
 -----------
-No gRPC streams: the dispatcher calls :meth:`Agent.assign` and
-:meth:`Agent.remove` after the network latency, and the agent's reports reach
-the dispatcher through its :attr:`Dispatcher.status_channel` after the same
-latency.  A node can *crash* (the
+Unary calls (register, heartbeat) are answered in the same instant; stream
+messages take the path's latency.  A node can *crash* (the
 agent and its containers stop at once; on recovery the containers are gone) or
 be *disconnected* (containers keep running, messages are lost both ways; on
 reconnection the agent re-reports the status of every task it runs).  A
@@ -22,16 +25,24 @@ power loss depends on its restart settings.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
+from swarmsim.agent.containers import forget, keep_only, remember
 from swarmsim.agent.executor import CRASH, ContainerExit, TaskController, exit_error
 from swarmsim.agent.images import ImageModel, ImageProfile
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task, TaskStatus
+from swarmsim.net.messages import (
+    Assign,
+    Heartbeat,
+    Register,
+    Remove,
+    Reregister,
+    StatusReport,
+    Sync,
+)
+from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.sim import Process, Simulation
-
-if TYPE_CHECKING:
-    from swarmsim.manager.dispatcher import Dispatcher
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _ASSIGNED = TaskState.ASSIGNED
@@ -41,16 +52,18 @@ _RUNNING = TaskState.RUNNING
 _SHUTDOWN = TaskState.SHUTDOWN
 _STARTING = TaskState.STARTING
 
+DEFAULT_HEARTBEAT_PERIOD = 5.0  # until the dispatcher answers (swarmkit's default)
+
 
 class Agent:
     """The swarm agent of one node."""
 
     def __init__(
-        self, sim: Simulation, node_id: str, dispatcher: Dispatcher, images: ImageModel
+        self, sim: Simulation, node_id: str, transport: Transport, images: ImageModel
     ) -> None:
         self.sim = sim
         self.node_id = node_id
-        self.dispatcher = dispatcher
+        self.transport = transport
         self.images = images
         self.image_cache: set[str] = set()
         self.controllers: dict[str, TaskController] = {}
@@ -58,7 +71,7 @@ class Agent:
         self.connected = False  # messages reach the managers
         self._epoch = 0  # bumps on every crash/disconnect to stop old heartbeat loops
         self._outbox: dict[str, TaskStatus] = {}
-        self._send = dispatcher.status_channel
+        self._period = DEFAULT_HEARTBEAT_PERIOD
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -78,12 +91,17 @@ class Agent:
         self.controllers.clear()
         self._outbox.clear()
 
-    def recover(self) -> None:
-        """The machine boots again and re-registers; its old containers are gone."""
+    def recover(self, *, connect: bool = True) -> None:
+        """The machine boots again and re-registers; its old containers are gone.
+
+        With ``connect=False`` it boots cut off from the managers (it registers
+        on :meth:`reconnect`).
+        """
         if self.up:
             return
         self.up = True
-        self._connect()
+        if connect:
+            self._connect()
 
     def disconnect(self) -> None:
         """The network to the managers fails; containers keep running."""
@@ -107,18 +125,37 @@ class Agent:
         self.connected = True
         self._epoch += 1
         self.sim.process(self._heartbeat_loop(self._epoch))
-        self.dispatcher.register(self)
+        self._register()
         outbox, self._outbox = self._outbox, {}
         for task_id, status in outbox.items():
             self.report(task_id, status)
 
     def _heartbeat_loop(self, epoch: int) -> Process:
         while self.connected and self._epoch == epoch:
-            period = self.dispatcher.heartbeat(self.node_id)
-            yield self.sim.timeout(period)
+            period = self.transport.call(self.node_id, DISPATCHER, Heartbeat(self.node_id))
+            if period is not None:  # else lost: try again after the last period
+                self._period = period
+            yield self.sim.timeout(self._period)
+
+    def _register(self) -> None:
+        self.transport.call(self.node_id, DISPATCHER, Register(self.node_id))
+
+    # -------------------------------------------------------------- messages
+    def receive(self, message: Sync | Assign | Remove | Reregister) -> None:
+        """A message from the dispatcher; ignored while the session is down."""
+        if not self.connected:
+            return
+        if isinstance(message, Assign):
+            self.assign(message.task, message.desired)
+        elif isinstance(message, Remove):
+            self.remove(message.task_id)
+        elif isinstance(message, Sync):
+            self.sync(message.tasks)
+        else:
+            self._register()
 
     # ----------------------------------------------------------- assignments
-    def sync(self, tasks: list[Task]) -> None:
+    def sync(self, tasks: Sequence[Task]) -> None:
         """Take the full list of tasks assigned to this node (after (re)registration).
 
         The list is complete, as swarmkit's first ``COMPLETE`` assignment message
@@ -129,6 +166,7 @@ class Agent:
         assigned = {task.id for task in tasks}
         for task_id in [tid for tid in self.controllers if tid not in assigned]:
             self.remove(task_id)
+        keep_only(self, assigned)
         for task in tasks:
             if task.id in self.controllers:
                 self.controllers[task.id].set_desired(task.desired_state)
@@ -152,13 +190,15 @@ class Agent:
         if controller is not None:
             controller.set_desired(desired)
         elif task.state < _COMPLETE:
-            self.controllers[task.id] = TaskController(self, task, desired)
+            controller = self.controllers[task.id] = TaskController(self, task, desired)
+            remember(self, controller)  # the engine's container table
 
     def remove(self, task_id: str) -> None:
-        """The task left the store: stop its container without reporting."""
+        """The task left the store: stop and remove its container without reporting."""
         controller = self.controllers.pop(task_id, None)
         if controller is not None:
             controller.interrupt(CRASH)
+        forget(self, task_id)
 
     def kill(self, task_id: str, exit_code: int) -> bool:
         """Make a task's container exit with ``exit_code`` now (a fault)."""
@@ -184,4 +224,4 @@ class Agent:
         if not self.connected:
             self._outbox[task_id] = status
             return
-        self._send((task_id, status))
+        self.transport.send(self.node_id, DISPATCHER, StatusReport(task_id, status))

@@ -9,7 +9,8 @@ all hand their lines to an :class:`Interpreter`.  It understands:
     sleep DURATION                  advance virtual time (10s, 1m30s, 2.5)
     time                            print the virtual clock
     fail NODE / recover NODE        the node's machine stops / boots again
-    disconnect NODE / reconnect NODE  the node's network fails / comes back
+    disconnect NODE / reconnect NODE  the node's links are cut / heal
+    partition A,B / C,D / heal      split the machines into groups that cannot talk / rejoin
     kill TASK|SERVICE.SLOT [CODE]   the task's container exits with CODE (default 1)
     image IMAGE key=value...        set how an image behaves (pull=1m exit_code=1 ...)
     node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G]   join a new node
@@ -75,9 +76,12 @@ __all__ = [
     "environment_assignment",
     "is_comment",
     "logical_lines",
+    "partition_groups",
 ]
 
-FAULT_WORDS = frozenset({"fail", "recover", "disconnect", "reconnect", "kill", "node"})
+FAULT_WORDS = frozenset(
+    {"fail", "recover", "disconnect", "reconnect", "partition", "heal", "kill", "node"}
+)
 NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
 SHELL_WORDS = (
     frozenset({"docker", "sleep", "time", "image", "export", "unset", "help", "exit", "quit"})
@@ -97,6 +101,9 @@ Shell words:
   recover NODE                      the node boots again and rejoins
   disconnect NODE                   the node loses its network (containers keep running)
   reconnect NODE                    the node's network comes back
+  partition A,B / C,D               split the machines into groups that cannot talk
+                                    (machines named in no group form one more group)
+  heal                              end the partition
   kill TASK|SERVICE.SLOT [CODE]     the task's container exits with CODE (default 1)
   image IMAGE key=value...          set how an image behaves, keys: pull, create, start,
                                     stop, exits_after, exit_code, healthy_after,
@@ -120,6 +127,24 @@ class LineResult:
     stderr: str = ""
     ok: bool = True
     stop: bool = False
+
+
+PARTITION_USAGE = "usage: partition NODE[,NODE...] / NODE[,NODE...] ..."
+
+
+def partition_groups(args: list[str]) -> list[list[str]]:
+    """The groups of a ``partition`` line's arguments (names split on ``,`` and ``/``).
+
+    Examples
+    --------
+    >>> partition_groups(["manager1,worker1", "/", "worker2,", "worker3"])
+    [['manager1', 'worker1'], ['worker2', 'worker3']]
+    >>> partition_groups(["a/b"])
+    [['a'], ['b']]
+    """
+    if not args:
+        raise ShellError(PARTITION_USAGE)
+    return [part.replace(",", " ").split() for part in " ".join(args).split("/")]
 
 
 def is_comment(line: str) -> bool:
@@ -292,6 +317,8 @@ class Interpreter:
             "recover": self._fault(swarm.recover_node),
             "disconnect": self._fault(swarm.disconnect_node),
             "reconnect": self._fault(swarm.reconnect_node),
+            "partition": self._partition,
+            "heal": self._heal,
             "kill": self._kill,
             "image": self._image,
             "node": self._node,
@@ -420,6 +447,16 @@ class Interpreter:
             return ""
 
         return run
+
+    def _partition(self, args: list[str]) -> str:
+        self.swarm.partition(partition_groups(args))
+        return ""
+
+    def _heal(self, args: list[str]) -> str:
+        if args:
+            raise ShellError("usage: heal")
+        self.swarm.heal()
+        return ""
 
     def _find_task(self, ref: str) -> Task:
         store = self.swarm.ctx.store

@@ -10,26 +10,34 @@ batched and committed every 100 ms, only the latest status per task, and a
 report that would move a task backwards is dropped.  Task assignments and
 desired-state changes are pushed to the node's agent.
 
+Agents are not called: sessions, heartbeats and reports arrive as the
+messages of :mod:`swarmsim.net.messages` through :meth:`Dispatcher.receive`,
+and assignments leave through the :class:`~swarmsim.net.transport.Transport`.
+
 Differences
 -----------
-Assignments and reports travel with a fixed network latency
-(``ClusterSettings.network_latency``) instead of over gRPC streams, and a
-node's whole task list is re-sent only when it registers.
+Messages travel along the underlay with its latencies
+(``ClusterSettings.network_latency`` between two machines by default) instead
+of over gRPC streams, and a node's whole task list is re-sent only when it
+registers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from swarmsim.api.enums import NodeStatus, TaskState
-from swarmsim.api.objects import Node, Task, TaskStatus
+from swarmsim.api.objects import Node, TaskStatus
 from swarmsim.context import Context
-from swarmsim.sim import DelayLine
+from swarmsim.net.messages import (
+    Assign,
+    Heartbeat,
+    Register,
+    Remove,
+    Reregister,
+    StatusReport,
+    Sync,
+)
+from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.store import Action, NodeEvent, StoreEvent, TaskEvent
-
-if TYPE_CHECKING:
-    from swarmsim.agent.worker import Agent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _ASSIGNED = TaskState.ASSIGNED
@@ -43,9 +51,10 @@ UNKNOWN_MESSAGE = 'Node moved to "unknown" state due to leadership change in clu
 class Dispatcher:
     """Talks to every agent on behalf of the leader."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, transport: Transport) -> None:
         self.ctx = ctx
-        self.agents: dict[str, Agent] = {}
+        self.transport = transport
+        self.sessions: dict[str, None] = {}  # node ids that opened a session, in order
         self._rng = ctx.sim.rng("dispatcher")
         self._deadline: dict[str, float] = {}
         self._timer_at: dict[str, float] = {}  # one pending deadline check per node
@@ -53,20 +62,31 @@ class Dispatcher:
         self._updates: dict[str, TaskStatus] = {}
         self._flush_scheduled = False
         self._down_since: dict[str, float] = {}
-        latency = ctx.settings.network_latency
-        self._inbound = DelayLine(ctx.sim, latency, self._receive)
-        self._outbound = DelayLine(ctx.sim, latency, self._deliver)
         ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
         ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
+    # -------------------------------------------------------------- messages
+    def receive(self, message: Register | Heartbeat | StatusReport) -> float | None:
+        """A message from an agent; a heartbeat is answered with the next period."""
+        if isinstance(message, StatusReport):
+            self._receive(message.task_id, message.status)
+            return None
+        if isinstance(message, Heartbeat):
+            return self.heartbeat(message.node_id)
+        self.register(message.node_id)
+        return None
+
+    def _send(self, node_id: str, message: Assign | Remove) -> None:
+        self.transport.send(self.transport.where(DISPATCHER), node_id, message)
+
     # -------------------------------------------------------------- sessions
-    def register(self, agent: Agent) -> None:
-        """An agent opens a session: its node becomes READY and gets its tasks."""
-        self.agents[agent.node_id] = agent
+    def register(self, node_id: str) -> None:
+        """A node's agent opens a session: the node becomes READY and gets its tasks."""
+        self.sessions[node_id] = None
         if not self.ctx.leadership.active:
             return
-        node = self.ctx.store.nodes.get(agent.node_id)
+        node = self.ctx.store.nodes.get(node_id)
         if node is None:
             return
         self._down_since.pop(node.id, None)
@@ -77,12 +97,8 @@ class Dispatcher:
             node.status = NodeStatus.READY
             node.status_message = ""
             self.ctx.store.update_node(node)
-        tasks = [t for t in self.ctx.store.tasks_on_node(node.id) if t.state >= _ASSIGNED]
-        self.ctx.sim.call_later(self.ctx.settings.network_latency, self._sync, agent, tasks)
-
-    def _sync(self, agent: Agent, tasks: list[Task]) -> None:
-        if agent.connected:
-            agent.sync(tasks)
+        tasks = tuple(t for t in self.ctx.store.tasks_on_node(node.id) if t.state >= _ASSIGNED)
+        self.transport.post(self.transport.where(DISPATCHER), node.id, Sync(tasks))
 
     def heartbeat(self, node_id: str) -> float:
         """Record a heartbeat and return the period until the next one."""
@@ -160,24 +176,18 @@ class Dispatcher:
             self.ctx.store.update_node(node)
             self._grace[node.id] = settings.grace_multiplier * 2
             self._arm_deadline(node.id, settings.heartbeat_period)
-        for agent in list(self.agents.values()):
-            if agent.connected:
-                self.ctx.sim.call_later(settings.heartbeat_period, self._reregister, agent)
+        for node_id in list(self.sessions):
+            self.ctx.sim.call_later(settings.heartbeat_period, self._reregister, node_id)
         if self._updates and not self._flush_scheduled:
             self._schedule_flush()
 
-    def _reregister(self, agent: Agent) -> None:
-        if agent.connected and self.ctx.leadership.active:
-            self.register(agent)
+    def _reregister(self, node_id: str) -> None:
+        # the agents still in session (they hear it) open a new one at once
+        if self.ctx.leadership.active:
+            self.transport.call(self.transport.where(DISPATCHER), node_id, Reregister())
 
     # ---------------------------------------------------------- status flow
-    @property
-    def status_channel(self) -> Callable[[tuple[str, TaskStatus]], None]:
-        """Where agents send ``(task id, status)`` reports (the network's entry)."""
-        return self._inbound.send
-
-    def _receive(self, item: tuple[str, TaskStatus]) -> None:
-        task_id, status = item
+    def _receive(self, task_id: str, status: TaskStatus) -> None:
         self._updates[task_id] = status
         if not self._flush_scheduled and self.ctx.leadership.active:
             self._schedule_flush()
@@ -204,34 +214,21 @@ class Dispatcher:
             store.update_task(task)
 
     # ---------------------------------------------------------- assignments
-    def _deliver(self, item: tuple[str, Task | str, TaskState | None]) -> None:
-        node_id, task, desired = item
-        agent = self.agents.get(node_id)
-        if agent is None or not agent.connected:
-            return
-        if isinstance(task, str):
-            agent.remove(task)
-        else:
-            assert desired is not None
-            agent.assign(task, desired)
-
     def _on_node_event(self, event: StoreEvent) -> None:
-        """A deleted node's session ends: its agent leaves and stops its containers."""
+        """A deleted node's session ends (its machine stops its containers)."""
         assert isinstance(event, NodeEvent)
         if event.action is _DELETE:
             self._deadline.pop(event.node.id, None)
-            agent = self.agents.pop(event.node.id, None)
-            if agent is not None:
-                agent.crash()
+            self.sessions.pop(event.node.id, None)
 
     def _on_task_event(self, event: TaskEvent) -> None:
         task = event.task
         if event.action is _DELETE:
             if event.prev_node and event.prev_state is not None:
-                self._outbound.send((event.prev_node, task.id, None))
+                self._send(event.prev_node, Remove(task.id))
             return
         if not task.node_id or task.state < _ASSIGNED:
             return
         newly_assigned = event.prev_state is None or event.prev_state < _ASSIGNED
         if newly_assigned or event.prev_desired != task.desired_state:
-            self._outbound.send((task.node_id, task, task.desired_state))
+            self._send(task.node_id, Assign(task, task.desired_state))

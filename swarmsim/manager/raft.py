@@ -8,6 +8,10 @@ control-plane request fails and the leader-only components (dispatcher,
 allocator, scheduler, orchestrators) stop.  ``docker node ls`` shows each
 manager as ``Leader``, ``Reachable`` or ``Unreachable``.
 
+Which managers are reachable is read from the underlay's partitions and cut
+links by :class:`~swarmsim.net.sessions.Sessions`, which calls
+:meth:`Raft.set_reachable` after every network fault.
+
 Differences
 -----------
 The log, terms and votes are not simulated: an election succeeds exactly

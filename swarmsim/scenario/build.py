@@ -34,7 +34,12 @@ from collections.abc import Callable
 from typing import Any
 
 from swarmsim.cli.docker.stack import compose_files_of
-from swarmsim.cli.interpreter import NODE_FAULTS, SHELL_WORDS, environment_assignment
+from swarmsim.cli.interpreter import (
+    NODE_FAULTS,
+    SHELL_WORDS,
+    environment_assignment,
+    partition_groups,
+)
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
     MAX_SLEEP,
@@ -47,6 +52,7 @@ from swarmsim.cli.shellargs import (
 from swarmsim.cli.shellwords import split_command_line
 from swarmsim.compose.yamlfile import ComposeError, parse_compose
 from swarmsim.errors import ScenarioError
+from swarmsim.net.underlay import group_problem
 from swarmsim.scenario.model import (
     CHECK_KINDS,
     Check,
@@ -227,6 +233,18 @@ class _Builder:
             names = ", ".join(sorted(known))
             raise self.error(path, f"no node {name!r} (nodes: {names})")
 
+    def check_partition(
+        self, path: Path, groups: list[list[str]], where: Callable[[int, int], Path]
+    ) -> None:
+        """Refuse an unknown node, an empty group or a node in two groups."""
+        for i, group in enumerate(groups):
+            for j, name in enumerate(group):
+                self.check_node(where(i, j), name, self.nodes)
+        problem = group_problem(groups)
+        if problem is not None:
+            i, j, message = problem
+            raise self.error(path if j < 0 else where(i, j), message)
+
     def check_service(self, path: Path, name: str, known: set[str]) -> None:
         if not self.any_stack and name not in known:
             names = ", ".join(sorted(known)) or "none"
@@ -250,6 +268,12 @@ class _Builder:
             )
         if words[0] in NODE_FAULTS and len(words) == 2:
             self.check_node(path, words[1], self.nodes)
+        if words[0] == "partition":
+            try:
+                groups = partition_groups(words[1:])
+            except ShellError as error:
+                raise self.error(path, str(error)) from None
+            self.check_partition(path, groups, lambda i, j: path)
         if words[0] == "sleep" and len(words) == 2:
             return words, self.seconds(path, words[1], sleep_seconds)
         if words[0] in ("export", "unset"):
@@ -303,6 +327,12 @@ class _Builder:
         if kind in NODE_FAULTS:
             self.check_node((*path, "node"), data["node"], self.nodes)
             return f"{kind} {quote_word(data['node'])}"
+        if kind == "partition":
+            groups = data["groups"]
+            self.check_partition(path, groups, lambda i, j: (*path, "groups", i, j))
+            return "partition " + " / ".join(",".join(map(quote_word, g)) for g in groups)
+        if kind == "heal":
+            return "heal"
         if kind == "kill":
             task = data["task"]
             service, dot, _slot = task.rpartition(".")

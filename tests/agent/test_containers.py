@@ -10,8 +10,7 @@ def _names(swarm: Swarm, node: str = "manager1") -> list[tuple[str, bool, bool]]
     """(image, started, finished) of the machine's containers, oldest first."""
     agent = swarm.agents[swarm.node(node).id]
     return [
-        (c.image, c.started_at is not None, c.finished_at is not None)
-        for c in containers_of(agent, swarm.ctx.store.tasks)
+        (c.image, c.started_at is not None, c.finished_at is not None) for c in containers_of(agent)
     ]
 
 

@@ -160,3 +160,34 @@ def test_the_shell_keeps_the_process_environment_as_its_base(
     assert interpreter.execute("export OTHER=1").ok
     env = stack_environment(interpreter.swarm)
     assert env["SWARMSIM_TEST_TAG"] == "7" and env["OTHER"] == "1"
+
+
+def test_partition_and_heal_words_split_and_rejoin_the_machines() -> None:
+    interpreter = Interpreter(Swarm(seed=4, managers=1, workers=2))
+    swarm = interpreter.swarm
+    result = interpreter.execute("partition manager1,worker1 / worker2")
+    assert result.ok and (result.stdout, result.stderr) == ("", "")
+    assert not swarm.agents[swarm.node("worker2").id].connected
+    assert swarm.agents[swarm.node("worker1").id].connected
+    assert interpreter.execute("heal").ok
+    assert swarm.agents[swarm.node("worker2").id].connected
+    assert [c[1] for c in commands(interpreter)] == ["fault", "fault"]
+    assert "partition A,B / C,D" in interpreter.execute("help").stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("partition", "partition: usage: partition NODE[,NODE...] / NODE[,NODE...] ...\n"),
+        ("partition manager1 / ghost", "partition: no such node: ghost\n"),
+        ("partition worker1 / worker1,worker2", "partition: worker1 is in two partition groups\n"),
+        ("partition worker1 / / worker2", "partition: partition group 2 is empty\n"),
+        ("heal now", "heal: usage: heal\n"),
+    ],
+)
+def test_bad_partitions_are_one_line_errors_that_change_nothing(line: str, error: str) -> None:
+    interpreter = Interpreter(Swarm(seed=4, managers=1, workers=2))
+    result = interpreter.execute(line)
+    assert (result.ok, result.stdout, result.stderr) == (False, "", error)
+    assert not interpreter.swarm.underlay.groups
+    assert all(agent.connected for agent in interpreter.swarm.agents.values())

@@ -5,6 +5,9 @@ from __future__ import annotations
 from engine_helpers import create, spec, tasks
 
 from swarmsim.api import NodeStatus, TaskState
+from swarmsim.api.objects import TaskStatus
+from swarmsim.net.messages import Heartbeat, StatusReport
+from swarmsim.net.transport import DISPATCHER
 from swarmsim.swarm import Swarm
 
 
@@ -91,3 +94,15 @@ def test_a_removed_node_leaves_and_its_containers_stop() -> None:
     # the replica was replaced on the remaining node; nothing runs on the removed one
     live = [t for t in tasks(swarm, service) if t.state == TaskState.RUNNING]
     assert len(live) == 2 and all(t.node_id != worker1.id for t in live)
+
+
+def test_the_dispatcher_answers_typed_messages_over_the_transport() -> None:
+    swarm = Swarm(seed=3, managers=1, workers=1)
+    worker1 = swarm.node("worker1").id
+    period = swarm.transport.call(worker1, DISPATCHER, Heartbeat(worker1))
+    assert 4.5 <= period <= 5.5
+    swarm.partition([["manager1"], ["worker1"]])
+    assert swarm.transport.call(worker1, DISPATCHER, Heartbeat(worker1)) is None
+    lost = swarm.transport.lost
+    swarm.transport.send(worker1, DISPATCHER, StatusReport("t", TaskStatus(TaskState.FAILED)))
+    assert swarm.transport.lost == lost + 1

@@ -119,6 +119,24 @@ MUTATIONS: dict[str, tuple[Mutation, str]] = {
         _step("  - fault: {kind: fail, node: worker1, when: now}\n"),
         "unknown key",
     ),
+    "partition-dangling-node": (
+        _step("  - fault: {kind: partition, groups: [[manager1], [worker9]]}\n"),
+        "no node 'worker9'",
+    ),
+    "partition-twice": (
+        _step("  - fault: {kind: partition, groups: [[manager1, worker1], [worker1]]}\n"),
+        "worker1 is in two partition groups",
+    ),
+    "partition-empty-group": (
+        _step("  - fault: {kind: partition, groups: [[manager1], []]}\n"),
+        "must not be empty",
+    ),
+    "partition-no-groups": (_step("  - fault: {kind: partition}\n"), "missing key 'groups'"),
+    "heal-extra-key": (_step("  - fault: {kind: heal, node: worker1}\n"), "unknown key"),
+    "run-partition-dangling": (
+        _step("  - run: partition manager1 / worker9\n"),
+        "no node 'worker9'",
+    ),
     "fault-kill-no-service": (_step("  - fault: {kind: kill, task: ghost.1}\n"), "no step creates"),
     "fault-kill-code-text": (
         _step("  - fault: {kind: kill, task: x, exit_code: one}\n"),

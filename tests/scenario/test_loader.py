@@ -50,6 +50,32 @@ def test_a_scenario_becomes_interpreter_lines() -> None:
     assert (scenario.seed, scenario.description.get("es")) == (9, "Hola")
 
 
+def test_partition_and_heal_faults_become_shell_lines() -> None:
+    scenario = parse_scenario(
+        "name: split\n"
+        "cluster: {managers: 3, workers: 1}\n"
+        "steps:\n"
+        "  - fault: {kind: partition, groups: [[manager1, worker1], [manager2, manager3]]}\n"
+        "  - run: partition manager1 / manager2\n"
+        "  - fault: {kind: heal}\n",
+        "split.yaml",
+    )
+    assert [s.line for s in scenario.steps] == [
+        "partition manager1,worker1 / manager2,manager3",
+        "partition manager1 / manager2",
+        "heal",
+    ]
+
+
+def test_a_partition_naming_an_unknown_machine_points_at_it() -> None:
+    text = "name: x\nsteps:\n  - fault: {kind: partition, groups: [[manager1], [worker7]]}\n"
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(text, "x.yaml")
+    error = raised.value
+    assert (error.line, error.col) == (3, text.split("\n")[2].index("worker7") + 1)
+    assert error.path == "steps[0].fault.groups[1][0]"
+
+
 def test_kill_names_a_service_created_before() -> None:
     with pytest.raises(ScenarioError, match="no step creates a service 'web'"):
         parse_scenario(

@@ -150,7 +150,7 @@ def machine_containers(swarm: Swarm) -> list[TaskController]:
     agent = swarm.agents.get(swarm.current_node_id)
     if agent is None:
         return []
-    found = containers_of(agent, swarm.ctx.store.tasks)
+    found = containers_of(agent)
     order = {id(c): i for i, c in enumerate(found)}
     return sorted(found, key=lambda c: (c.created_at or 0.0, order[id(c)]), reverse=True)
 

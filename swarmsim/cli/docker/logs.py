@@ -128,13 +128,12 @@ def _target(swarm: Swarm, ref: str) -> tuple[list[Task], int]:
 
 def log_lines(swarm: Swarm, tasks: list[Task]) -> list[tuple[float, Task, str]]:
     """What the containers of ``tasks`` printed: ``(time, task, line)`` in print order."""
-    store_tasks = swarm.ctx.store.tasks
     printed: list[tuple[float, Task, str]] = []
     for task in tasks:
         agent = swarm.agents.get(task.node_id)
         if agent is None or not agent.up:
             continue
-        controller = container_of(agent, task.id, store_tasks)
+        controller = container_of(agent, task.id)
         if controller is None or controller.started_at is None or controller.profile is None:
             continue
         printed += [(controller.started_at, task, line) for line in controller.profile.logs]

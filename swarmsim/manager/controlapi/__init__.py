@@ -30,5 +30,5 @@ def check_filter_names(filters: Mapping[str, object], allowed: Collection[str]) 
 
 def require_leader(ctx: Context) -> None:
     """Refuse a request while the swarm has no leader (relayed as an ``Unknown`` gRPC error)."""
-    if not ctx.leadership.active:
+    if not ctx.leadership.visible:
         raise rpc_error("Unknown", NO_LEADER)

@@ -1,0 +1,76 @@
+"""The messages agents and the dispatcher exchange over the transport.
+
+Mirrors the dispatcher's gRPC service in ``swarmkit: api/dispatcher.proto``:
+``Session`` (:class:`Register`), ``Heartbeat``, ``UpdateTaskStatus``
+(:class:`StatusReport`) and the ``Assignments`` stream (:class:`Sync` for the
+complete first message, :class:`Assign` and :class:`Remove` for the
+incremental ones).
+
+Differences
+-----------
+A message is one Python object passed by reference (tasks are not copied);
+status reports carry one task each, where swarmkit batches several per call.
+:class:`Reregister` stands for the session error that makes a real agent
+reconnect after a leader change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from swarmsim.api.enums import TaskState
+from swarmsim.api.objects import Task, TaskStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    """An agent opens a session with the dispatcher (``Session``)."""
+
+    node_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """An agent's heartbeat; the reply is the period until the next one."""
+
+    node_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """A task's new status, observed by its node's agent (``UpdateTaskStatus``)."""
+
+    task_id: str
+    status: TaskStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Sync:
+    """The complete set of tasks assigned to a node, sent when its session opens."""
+
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """A task is assigned to the node, or its desired state changed."""
+
+    task: Task
+    desired: TaskState
+
+
+@dataclass(frozen=True, slots=True)
+class Remove:
+    """A task of the node left the store."""
+
+    task_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reregister:
+    """A new leader's dispatcher asks the agent to open a new session."""
+
+
+AgentMessage = Sync | Assign | Remove | Reregister
+ManagerMessage = Register | Heartbeat | StatusReport
+Message = AgentMessage | ManagerMessage

@@ -1,0 +1,117 @@
+"""Who can reach whom: agents' sessions and Raft's reachable managers.
+
+After every change of the underlay (a crash, a cut, a partition, a heal)
+and every change of leader, :class:`Sessions` recomputes
+
+- which managers Raft counts as reachable: those on the side of the network
+  holding a quorum of managers; without one, the leader's side; without a
+  leader, the side with the most managers (the first one in join order on a
+  tie).  A leader off that side steps down at once, and the side with a
+  quorum elects a new one after an election timeout
+  (:class:`~swarmsim.manager.raft.Raft`);
+- which agents keep their session: an agent needs a working link and, while
+  there is a leader, a path to the leader's machine.  An agent that loses it
+  stops heartbeating (its node goes DOWN after the heartbeat timeout) but
+  keeps its containers; one that gets it back registers again and re-reports
+  its tasks.
+
+Mirrors the effect of ``swarmkit: agent/session.go`` (a session broken by
+the network ends; the agent reconnects) and of Raft's ``CheckQuorum`` in
+``manager/state/raft/raft.go``.
+
+Differences
+-----------
+Reachability is decided for the whole swarm at once (one view), not by each
+manager from its own heartbeats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from swarmsim.manager.raft import Raft, quorum
+from swarmsim.net.underlay import Underlay
+
+
+class Station(Protocol):
+    """What the sessions need from an agent."""
+
+    up: bool
+    connected: bool
+
+    def disconnect(self) -> None:
+        """The network to the managers fails."""
+        ...
+
+    def reconnect(self) -> None:
+        """The network to the managers comes back."""
+        ...
+
+
+class Sessions:
+    """Keeps agents' sessions and Raft's view in step with the underlay."""
+
+    def __init__(self, underlay: Underlay, raft: Raft, agents: Mapping[str, Station]) -> None:
+        self.underlay = underlay
+        self.raft = raft
+        self.agents = agents
+        raft.ctx.leadership.subscribe(self._on_leadership)
+
+    def refresh(self) -> None:
+        """Apply the underlay's state: agents first, then Raft (a lost leader steps down)."""
+        reachable = self.reachable_managers()
+        leader = self.raft.leader if self.raft.leader in reachable else None
+        self._refresh_agents(leader)
+        raft = self.raft
+        for member in list(raft.members):
+            wanted = member in reachable
+            if wanted != (member in raft.reachable):
+                raft.set_reachable(member, wanted)
+
+    def reachable_managers(self) -> set[str]:
+        """The managers Raft counts as reachable (see the module docstring)."""
+        underlay, raft = self.underlay, self.raft
+        sides: list[list[str]] = []
+        for member in raft.members:
+            if not underlay.attached(member):
+                continue
+            for side in sides:
+                if underlay.route(side[0], member) is not None:
+                    side.append(member)
+                    break
+            else:
+                sides.append([member])
+        if not sides:
+            return set()
+        needed = quorum(len(raft.members))
+        for side in sides:
+            if len(side) >= needed:
+                return set(side)
+        for side in sides:
+            if raft.leader in side:
+                return set(side)
+        biggest: list[str] = max(sides, key=len)
+        return set(biggest)
+
+    def reaches_leader(self, machine: str) -> bool:
+        """Whether ``machine`` runs and has a path to the leader (the CLI's view)."""
+        leader = self.raft.leader
+        return leader is not None and self.underlay.route(machine, leader) is not None
+
+    def _on_leadership(self, active: bool) -> None:
+        self._refresh_agents(self.raft.leader)
+
+    def _refresh_agents(self, leader: str | None) -> None:
+        underlay = self.underlay
+        for node_id, agent in list(self.agents.items()):
+            if not agent.up:
+                continue
+            if leader is None:
+                wanted = underlay.attached(node_id)
+            else:
+                wanted = underlay.route(node_id, leader) is not None
+            if wanted and not agent.connected:
+                agent.reconnect()
+            elif not wanted and agent.connected:
+                agent.disconnect()

@@ -1,0 +1,234 @@
+"""The underlay: a graph of machines and links, and the faults that cut it.
+
+Every machine hangs off one switch by a link with a latency and a loss
+probability; a message follows the path of least latency between two
+machines.  Faults cut and heal a link or every link of a machine, and
+*partitions* split the machines into groups that cannot talk to each other
+(as a firewall between them would), whatever the links.  Routes are cached
+per ``(source, destination)`` and the cache is dropped on every change of the
+topology, so the hot path never searches the graph.
+
+Differences
+-----------
+Real machines talk over IP with TCP retransmissions; here a message either
+arrives after its path's latency or is lost.  A machine's message to itself
+(the agent on a manager talking to its own dispatcher) takes the default
+latency, as the simulator has always charged it.  Racks and zones are not
+built yet: one switch is the only topology.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import networkx as nx
+
+from swarmsim.errors import InvalidArgument
+
+SWITCH = "switch"
+
+_MAX_TREES = 16  # shortest-path trees kept (each holds a path to every machine)
+
+Route = tuple[float, float]  # (latency in seconds, probability of loss)
+
+
+def group_problem(groups: Sequence[Sequence[str]]) -> tuple[int, int, str] | None:
+    """The first empty group or repeated machine of a partition, or ``None``.
+
+    Returns ``(group index, member index, message)`` (member index ``-1`` for
+    an empty group).
+
+    Examples
+    --------
+    >>> group_problem([["a", "b"], ["c"]]) is None
+    True
+    >>> group_problem([["a"], []])
+    (1, -1, 'partition group 2 is empty')
+    >>> group_problem([["a", "b"], ["b"]])
+    (1, 0, 'b is in two partition groups')
+    """
+    seen: set[str] = set()
+    for i, group in enumerate(groups):
+        if not group:
+            return i, -1, f"partition group {i + 1} is empty"
+        for j, machine in enumerate(group):
+            if machine in seen:
+                return i, j, f"{machine} is in two partition groups"
+            seen.add(machine)
+    return None
+
+
+class Underlay:
+    """Machines, one switch, links; reachability and latency between machines.
+
+    Examples
+    --------
+    >>> net = Underlay(default_latency=0.002)
+    >>> for name in ("m1", "w1", "w2"):
+    ...     net.add_machine(name)
+    >>> net.route("m1", "w1")
+    (0.002, 0.0)
+    >>> net.partition([["m1", "w1"], ["w2"]])
+    >>> net.route("m1", "w2") is None, net.route("m1", "w1") is None
+    (True, False)
+    >>> net.heal()
+    >>> net.route("m1", "w2")
+    (0.002, 0.0)
+    """
+
+    def __init__(self, default_latency: float) -> None:
+        self.default_latency = default_latency
+        self.graph: nx.Graph = nx.Graph()
+        self.graph.add_node(SWITCH, machine=False)
+        self.down: set[str] = set()
+        self.groups: dict[str, int] = {}  # machine -> partition group (none: no partition)
+        self.routes: dict[tuple[str, str], Route | None] = {}  # cleared in place on changes
+        self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
+
+    # ------------------------------------------------------------ topology
+    def add_machine(self, machine: str, latency: float | None = None, *, label: str = "") -> None:
+        """Plug a machine into the switch by a link of half the default latency by default.
+
+        ``label`` names the machine in error messages (its hostname).
+        """
+        half = self.default_latency / 2 if latency is None else latency
+        self.graph.add_node(machine, machine=True, label=label or machine)
+        self.graph.add_edge(machine, SWITCH, latency=half, loss=0.0, cut=False)
+        if self.groups:
+            self.groups[machine] = max(self.groups.values()) + 1  # alone until healed
+        # a machine with a single link lies on no other route: extend the trees
+        for tree in self._trees.values():
+            via = tree.get(SWITCH)
+            if via is not None:
+                tree[machine] = [*via, machine]
+
+    def set_link(self, a: str, b: str, *, latency: float, loss: float = 0.0) -> None:
+        """Set (or add) the link between ``a`` and ``b`` (a machine or the switch)."""
+        for end in (a, b):
+            self._check_node(end)
+        if not latency >= 0 or not 0.0 <= loss <= 1.0:
+            raise InvalidArgument("a link needs a latency >= 0 and a loss between 0 and 1")
+        cut = bool(self.graph.edges[a, b]["cut"]) if self.graph.has_edge(a, b) else False
+        self.graph.add_edge(a, b, latency=latency, loss=loss, cut=cut)
+        self._changed()
+
+    def machines(self) -> list[str]:
+        """Every machine, in the order they were added."""
+        return [n for n, is_machine in self.graph.nodes(data="machine") if is_machine]
+
+    # --------------------------------------------------------------- faults
+    def set_up(self, machine: str, up: bool) -> None:
+        """A machine stops (it neither sends, receives nor forwards) or runs again."""
+        if up:
+            self.down.discard(machine)
+        else:
+            self.down.add(machine)
+        self._changed()
+
+    def cut_link(self, a: str, b: str, cut: bool = True) -> None:
+        """Cut (or, with ``cut=False``, heal) the link between ``a`` and ``b``."""
+        if not self.graph.has_edge(a, b):
+            raise InvalidArgument(f"no link between {a} and {b}")
+        self.graph.edges[a, b]["cut"] = cut
+        self._changed()
+
+    def cut_machine(self, machine: str, cut: bool = True) -> None:
+        """Cut (or heal) every link of a machine."""
+        self._check_node(machine)
+        for _, _, data in self.graph.edges(machine, data=True):
+            data["cut"] = cut
+        self._changed()
+
+    def partition(self, groups: Sequence[Sequence[str]]) -> None:
+        """Split the machines into ``groups``; machines named in none form one more group.
+
+        Raises
+        ------
+        InvalidArgument
+            For an empty group, an unknown machine or a machine in two groups
+            (nothing changes).
+        """
+        if not groups:
+            raise InvalidArgument("a partition needs at least one group")
+        known = set(self.machines())
+        for group in groups:
+            for machine in group:
+                if machine not in known:
+                    raise InvalidArgument(f"no such machine: {machine}")
+        labels = [[self.graph.nodes[m]["label"] for m in group] for group in groups]
+        problem = group_problem(labels)
+        if problem is not None:
+            raise InvalidArgument(problem[2])
+        chosen = {machine: index for index, group in enumerate(groups) for machine in group}
+        rest = len(groups)
+        self.groups = {m: chosen.get(m, rest) for m in self.machines()}
+        self._changed()
+
+    def heal(self) -> None:
+        """End the partition (links cut one by one stay cut)."""
+        self.groups = {}
+        self._changed()
+
+    # --------------------------------------------------------------- routes
+    def route(self, src: str, dst: str) -> Route | None:
+        """Latency and loss from ``src`` to ``dst``, or ``None`` when unreachable."""
+        key = (src, dst)
+        try:
+            return self.routes[key]
+        except KeyError:
+            route = self.routes[key] = self._find_route(src, dst)
+            return route
+
+    def attached(self, machine: str) -> bool:
+        """Whether a machine runs and has at least one working link."""
+        if machine in self.down or machine not in self.graph:
+            return False
+        return any(not cut for _, _, cut in self.graph.edges(machine, data="cut"))
+
+    def _find_route(self, src: str, dst: str) -> Route | None:
+        down = self.down
+        if src in down or dst in down or src not in self.graph or dst not in self.graph:
+            return None
+        if src == dst:
+            return (self.default_latency, 0.0)
+        groups = self.groups
+        if groups and groups.get(src) != groups.get(dst):
+            return None
+        # one shortest-path tree serves every route ending at its root (links are
+        # symmetric): the leader's tree answers all the agents' routes both ways
+        tree = self._trees.get(src)
+        if tree is not None:
+            path = tree.get(dst)
+            return None if path is None else self._walk(path)
+        path = (self._trees.get(dst) or self._tree(dst)).get(src)
+        return None if path is None else self._walk(path[::-1])
+
+    def _tree(self, source: str) -> dict[str, list[str]]:
+        down, edges = self.down, self.graph.edges
+        view = nx.subgraph_view(
+            self.graph,
+            filter_node=lambda n: n not in down,
+            filter_edge=lambda a, b: not edges[a, b]["cut"],
+        )
+        paths: dict[str, list[str]] = nx.single_source_dijkstra_path(view, source, weight="latency")
+        if len(self._trees) >= _MAX_TREES:
+            self._trees.clear()
+        self._trees[source] = paths
+        return paths
+
+    def _walk(self, path: list[str]) -> Route:
+        latency, delivered = 0.0, 1.0
+        for a, b in pairwise(path):
+            link = self.graph.edges[a, b]
+            latency += link["latency"]
+            delivered *= 1.0 - link["loss"]
+        return (latency, 1.0 - delivered)
+
+    def _check_node(self, node: str) -> None:
+        if node not in self.graph:
+            raise InvalidArgument(f"no such machine: {node}")
+
+    def _changed(self) -> None:
+        self.routes.clear()
+        self._trees.clear()

@@ -1,0 +1,110 @@
+"""The underlay graph: routes, latencies, cuts, partitions and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from swarmsim.errors import InvalidArgument
+from swarmsim.net.underlay import SWITCH, Underlay
+
+
+def three(latency: float = 0.001) -> Underlay:
+    net = Underlay(default_latency=latency)
+    for name in ("m1", "w1", "w2"):
+        net.add_machine(name, label=name)
+    return net
+
+
+def test_two_machines_are_the_default_latency_apart_through_the_switch() -> None:
+    net = three(0.001)
+    assert net.route("w1", "w2") == (0.001, 0.0)  # two half links add up exactly
+    assert net.route("m1", "m1") == (0.001, 0.0)  # to itself: the default, as before
+    net.set_link("w1", SWITCH, latency=0.02)
+    assert net.route("w1", "m1") == pytest.approx((0.0205, 0.0))
+
+
+def test_a_direct_link_is_taken_when_shorter() -> None:
+    net = three()
+    net.set_link("w1", "w2", latency=0.0001)
+    assert net.route("w1", "w2") == (0.0001, 0.0)
+    net.cut_link("w1", "w2")
+    assert net.route("w1", "w2") == (0.001, 0.0)  # back through the switch
+
+
+def test_cutting_a_machine_isolates_it_until_healed() -> None:
+    net = three()
+    assert net.route("w1", "m1") is not None
+    net.cut_machine("w1")
+    assert net.route("w1", "m1") is None and net.route("m1", "w1") is None
+    assert not net.attached("w1") and net.attached("w2")
+    net.cut_machine("w1", cut=False)
+    assert net.route("w1", "m1") == (0.001, 0.0)
+
+
+def test_a_down_machine_is_unreachable_and_not_attached() -> None:
+    net = three()
+    net.set_up("w2", False)
+    assert net.route("m1", "w2") is None and not net.attached("w2")
+    net.set_up("w2", True)
+    assert net.route("m1", "w2") is not None
+
+
+def test_a_partition_blocks_traffic_between_groups_only() -> None:
+    net = three()
+    net.partition([["m1", "w1"]])  # w2 forms the other group
+    assert net.route("m1", "w1") is not None
+    assert net.route("m1", "w2") is None and net.route("w2", "w1") is None
+    net.add_machine("w3")  # a machine joining during a partition is alone
+    assert net.route("w3", "w2") is None and net.route("w3", "m1") is None
+    net.heal()
+    assert net.route("w3", "w2") == (0.001, 0.0)
+
+
+def test_a_heal_keeps_links_cut_one_by_one() -> None:
+    net = three()
+    net.cut_machine("w1")
+    net.partition([["m1"], ["w1", "w2"]])
+    net.heal()
+    assert net.route("m1", "w1") is None and net.route("m1", "w2") is not None
+
+
+def test_loss_multiplies_along_the_path() -> None:
+    net = three()
+    net.set_link("w1", SWITCH, latency=0.0005, loss=0.5)
+    net.set_link("w2", SWITCH, latency=0.0005, loss=0.5)
+    assert net.route("w1", "w2") == (0.001, 0.75)
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ([], "at least one group"),
+        ([["m1"], []], "partition group 2 is empty"),
+        ([["m1"], ["nope"]], "no such machine: nope"),
+        ([["m1", "w1"], ["w1"]], "w1 is in two partition groups"),
+    ],
+)
+def test_bad_partitions_change_nothing(groups: list[list[str]], message: str) -> None:
+    net = three()
+    net.partition([["m1"], ["w1", "w2"]])
+    with pytest.raises(InvalidArgument, match=message):
+        net.partition(groups)
+    assert net.route("m1", "w1") is None and net.route("w1", "w2") is not None
+
+
+def test_bad_links_are_refused() -> None:
+    net = three()
+    with pytest.raises(InvalidArgument, match="no such machine: x"):
+        net.set_link("x", SWITCH, latency=1.0)
+    with pytest.raises(InvalidArgument, match="latency >= 0"):
+        net.set_link("w1", SWITCH, latency=-1.0)
+    with pytest.raises(InvalidArgument, match="no link between w1 and w2"):
+        net.cut_link("w1", "w2")
+
+
+def test_routes_are_cached_until_the_topology_changes() -> None:
+    net = three()
+    first = net.route("w1", "m1")
+    assert net.route("w1", "m1") is first  # cached: no second search
+    net.cut_machine("m1")
+    assert net.route("w1", "m1") is None
