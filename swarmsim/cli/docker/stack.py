@@ -273,15 +273,21 @@ command("stack", "ls")(_list)
 command("stack", "list")(_list)
 
 
+def _stack_filters(spec: Command, parsed: ParsedFlags) -> tuple[str, dict[str, list[str]]]:
+    """The stack named on the line and the ``--filter`` values plus its namespace label."""
+    namespace = _stack_name(parsed.args[0])
+    filters = parse_filters(spec, parsed.get_list("filter"))
+    filters.setdefault("label", []).append(f"{LABEL_NAMESPACE}={namespace}")
+    return namespace, filters
+
+
 @command("stack", "services")
 def stack_services_command(swarm: Swarm, argv: list[str], out: Output) -> None:
     """``docker stack services STACK``: the ``service ls`` table of the stack."""
     parsed = _SERVICES.parse(argv, out)
     if parsed is None:
         return
-    namespace = _stack_name(parsed.args[0])
-    filters = parse_filters(_SERVICES, parsed.get_list("filter"))
-    filters.setdefault("label", []).append(f"{LABEL_NAMESPACE}={namespace}")
+    namespace, filters = _stack_filters(_SERVICES, parsed)
     services = sorted(list_services(swarm.ctx, filters), key=lambda s: natural_key(s.spec.name))
     if not services:
         out.error(f"Nothing found in stack: {namespace}")
@@ -297,9 +303,7 @@ def stack_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _PS.parse(argv, out)
     if parsed is None:
         return
-    namespace = _stack_name(parsed.args[0])
-    filters = parse_filters(_PS, parsed.get_list("filter"))
-    filters.setdefault("label", []).append(f"{LABEL_NAMESPACE}={namespace}")
+    namespace, filters = _stack_filters(_PS, parsed)
     tasks = filter_tasks(swarm, swarm.ctx.store.tasks.values(), filters)
     if not tasks:
         raise DockerCLIError(f"nothing found in stack: {namespace}")
