@@ -42,6 +42,9 @@ class ClusterSettings:
         Virtual seconds times nodes that one ``advance``, ``run`` or ``sleep``
         may cover: every node heartbeats every few seconds, so this bounds the
         work of one call (10**8, about a minute of wall time).
+    data_path_port
+        The UDP port of overlay (VXLAN) traffic between machines
+        (``docker swarm init --data-path-port``, 1024 to 49151; 4789 by default).
     max_trace_records
         Records the trace may hold (about 175 bytes each): a run stops with an
         error once it grows past them, as when a service fails in a tight loop
@@ -59,6 +62,7 @@ class ClusterSettings:
     old_task_timeout: float = 60.0
     node_down_orphan_period: float = 24 * 3600.0
     network_latency: float = 0.001
+    data_path_port: int = 4789
     max_nodes: int = 10_000
     max_tasks: int = 100_000
     max_time: float = 365 * 24 * 3600.0
@@ -69,6 +73,8 @@ class ClusterSettings:
         """Refuse a value that would stall or reverse the clock, when built or changed later."""
         if name == "task_history_limit":  # negative: never reap
             ok = isinstance(value, int) and not isinstance(value, bool)
+        elif name == "data_path_port":
+            ok = isinstance(value, int) and not isinstance(value, bool) and 1024 <= value <= 49151
         elif name in ("grace_multiplier", "max_nodes", "max_tasks", "max_trace_records"):
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
         else:

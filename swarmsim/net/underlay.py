@@ -87,13 +87,24 @@ class Underlay:
         self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
 
     # ------------------------------------------------------------ topology
-    def add_machine(self, machine: str, latency: float | None = None, *, label: str = "") -> None:
+    def add_machine(
+        self,
+        machine: str,
+        latency: float | None = None,
+        *,
+        label: str = "",
+        udp_ports_taken: frozenset[int] = frozenset(),
+    ) -> None:
         """Plug a machine into the switch by a link of half the default latency by default.
 
-        ``label`` names the machine in error messages (its hostname).
+        ``label`` names the machine in error messages (its hostname);
+        ``udp_ports_taken`` are UDP ports another program holds on the machine
+        (a VMware host holds 4789, the default overlay data path port).
         """
         half = self.default_latency / 2 if latency is None else latency
-        self.graph.add_node(machine, machine=True, label=label or machine)
+        self.graph.add_node(
+            machine, machine=True, label=label or machine, udp_taken=frozenset(udp_ports_taken)
+        )
         self.graph.add_edge(machine, SWITCH, latency=half, loss=0.0, cut=False)
         if self.groups:
             self.groups[machine] = max(self.groups.values()) + 1  # alone until healed
@@ -112,6 +123,17 @@ class Underlay:
         cut = bool(self.graph.edges[a, b]["cut"]) if self.graph.has_edge(a, b) else False
         self.graph.add_edge(a, b, latency=latency, loss=loss, cut=cut)
         self._changed()
+
+    def udp_port_free(self, machine: str, port: int) -> bool:
+        """Whether ``machine`` can bind UDP ``port`` (no other program holds it).
+
+        >>> net = Underlay(0.001)
+        >>> net.add_machine("esx", udp_ports_taken=frozenset({4789}))
+        >>> net.udp_port_free("esx", 4789), net.udp_port_free("esx", 7789)
+        (False, True)
+        """
+        self._check_node(machine)
+        return port not in self.graph.nodes[machine]["udp_taken"]
 
     def machines(self) -> list[str]:
         """Every machine, in the order they were added."""
