@@ -7,6 +7,7 @@ process-wide singletons and the gRPC plumbing of swarmkit with plain objects.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ class ClusterSettings:
     data_path_port
         The UDP port of overlay (VXLAN) traffic between machines
         (``docker swarm init --data-path-port``, 1024 to 49151; 4789 by default).
+    default_addr_pool, default_addr_pool_mask_length
+        The address pools overlay networks' subnets are carved from, and the
+        subnets' prefix length (``docker swarm init --default-addr-pool``,
+        ``--default-addr-pool-mask-length``; ``10.0.0.0/8`` and 24 by default).
     max_trace_records
         Records the trace may hold (about 175 bytes each): a run stops with an
         error once it grows past them, as when a service fails in a tight loop
@@ -63,6 +68,8 @@ class ClusterSettings:
     node_down_orphan_period: float = 24 * 3600.0
     network_latency: float = 0.001
     data_path_port: int = 4789
+    default_addr_pool: tuple[str, ...] = ("10.0.0.0/8",)
+    default_addr_pool_mask_length: int = 24
     max_nodes: int = 10_000
     max_tasks: int = 100_000
     max_time: float = 365 * 24 * 3600.0
@@ -73,6 +80,10 @@ class ClusterSettings:
         """Refuse a value that would stall or reverse the clock, when built or changed later."""
         if name == "task_history_limit":  # negative: never reap
             ok = isinstance(value, int) and not isinstance(value, bool)
+        elif name == "default_addr_pool":
+            ok = _valid_pools(value)
+        elif name == "default_addr_pool_mask_length":
+            ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 32
         elif name == "data_path_port":
             ok = isinstance(value, int) and not isinstance(value, bool) and 1024 <= value <= 49151
         elif name in ("grace_multiplier", "max_nodes", "max_tasks", "max_trace_records"):
@@ -94,6 +105,20 @@ class ClusterSettings:
             raise InvalidArgument(
                 "cluster setting heartbeat_epsilon must be below heartbeat_period"
             )
+
+
+def _valid_pools(value: object) -> bool:
+    """Whether ``value`` is a non-empty tuple of IPv4 networks (``10.0.0.0/8``)."""
+    if not isinstance(value, tuple) or not value:
+        return False
+    try:
+        for pool in value:
+            if not isinstance(pool, str):
+                return False
+            ipaddress.IPv4Network(pool)
+    except ValueError:
+        return False
+    return True
 
 
 def _always() -> bool:
