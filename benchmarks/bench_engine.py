@@ -18,6 +18,19 @@ minute on two cores).  The last line printed is one JSON object:
   simulated seconds per wall second;
 - ``peak_rss_mb``: peak resident memory of the process.
 
+``--swarm2k`` runs the Swarm2K rolling update instead, through the docker CLI
+as a user would: 2,400 nodes, 40 services × 2,375 replicas created with
+``--update-parallelism 50 --update-delay 5s``, run until every task runs, then
+``docker service update --image`` of every service, run until no update is in
+progress; and the same at a tenth of the size (240 nodes, 40 × 237 tasks) for
+the growth figure (``--nodes N`` runs one size only, e.g. to profile it).  Its
+JSON line gives, per size, the wall and simulated seconds of convergence and of
+the update, microseconds per created and per replaced task, the update's
+simulated seconds per wall second, bytes per task (resident memory added by the
+services once converged, trace included, and again after the update); then the
+growth of the cost per replaced task from the small to the large size, the raw
+SimPy events per second measured around the runs and the peak resident memory.
+
 Each measurement starts with a full garbage collection, so that the garbage
 of the previous run is not charged to the next one.  Only virtual time decides
 what happens; wall time is measured here and never
@@ -131,12 +144,115 @@ def rolling_update(nodes: int, services: int, replicas: int) -> dict[str, float]
     }
 
 
+SWARM2K_NODES = 2_400
+SWARM2K_SERVICES = 40
+SWARM2K_REPLICAS = 2_375  # per service at 2,400 nodes: 95,000 tasks
+
+
+def _rss_bytes() -> int:
+    """Resident memory of the process now (Linux ``/proc``; peak RSS elsewhere)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _updating(swarm: Swarm) -> bool:
+    return any(
+        s.update_status is not None and s.update_status.state.name == "UPDATING"
+        for s in swarm.ctx.store.services.values()
+    )
+
+
+def _docker(swarm: Swarm, command: str) -> None:
+    result = swarm.docker(command)
+    if result.exit_code:
+        raise SystemExit(f"{command}: {result.stderr.strip()}")
+
+
+def swarm2k(nodes: int) -> dict[str, float]:
+    """The Swarm2K rolling update at ``nodes`` nodes (tasks scale with nodes)."""
+    replicas = SWARM2K_REPLICAS * nodes // SWARM2K_NODES
+    total = SWARM2K_SERVICES * replicas
+    swarm = Swarm(seed=3, managers=3, workers=nodes - 3)
+    swarm.advance(1)
+    gc.collect()
+    rss_before = _rss_bytes()
+    began = swarm.now
+    start = time.perf_counter()
+    for i in range(SWARM2K_SERVICES):
+        _docker(
+            swarm,
+            f"docker service create --detach --name svc{i} --replicas {replicas} "
+            "--update-parallelism 50 --update-delay 5s app:1",
+        )
+    while not _all_running(swarm, total):
+        swarm.advance(1)
+    converge_wall = time.perf_counter() - start
+    converge_sim = swarm.now - began
+    gc.collect()
+    rss_converged = _rss_bytes()
+    began = swarm.now
+    start = time.perf_counter()
+    for i in range(SWARM2K_SERVICES):
+        _docker(swarm, f"docker service update --detach --image app:2 svc{i}")
+    swarm.advance(1)
+    while _updating(swarm):
+        swarm.advance(1)
+    update_wall = time.perf_counter() - start
+    update_sim = swarm.now - began
+    gc.collect()
+    rss_updated = _rss_bytes()
+    return {
+        "nodes": nodes,
+        "tasks": total,
+        "converge_wall_s": round(converge_wall, 3),
+        "converge_sim_s": round(converge_sim, 3),
+        "update_wall_s": round(update_wall, 3),
+        "update_sim_s": round(update_sim, 3),
+        "update_sim_s_per_wall_s": round(update_sim / update_wall, 1),
+        "us_per_created_task": round(converge_wall / total * 1e6, 1),
+        "us_per_replaced_task": round(update_wall / total * 1e6, 1),
+        "bytes_per_task_converged": round((rss_converged - rss_before) / total),
+        "bytes_per_task_updated": round((rss_updated - rss_before) / total),
+        "trace_records": len(swarm.trace),
+    }
+
+
+def main_swarm2k(nodes: int | None, events: int) -> dict[str, object]:
+    """The ``--swarm2k`` mode: one size, or a tenth of Swarm2K and then Swarm2K."""
+    sizes = [nodes] if nodes else [SWARM2K_NODES // 10, SWARM2K_NODES]
+    raws = [raw_simpy_events_per_s(events)]
+    runs = []
+    for n in sizes:
+        run = swarm2k(n)
+        print(json.dumps(run), flush=True)
+        runs.append(run)
+        raws.append(raw_simpy_events_per_s(events))
+    summary: dict[str, object] = {"swarm2k": runs}
+    if len(runs) == 2:
+        summary["us_per_replaced_task_growth"] = round(
+            runs[1]["us_per_replaced_task"] / runs[0]["us_per_replaced_task"], 2
+        )
+    summary["raw_simpy_events_per_s"] = round(statistics.median(raws))
+    return summary
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller update benchmark")
+    parser.add_argument("--swarm2k", action="store_true", help="the Swarm2K rolling update")
+    parser.add_argument("--nodes", type=int, help="--swarm2k: run this size only")
     args = parser.parse_args(argv)
     events = 200_000 if args.quick else 1_000_000
+    if args.swarm2k:
+        summary = main_swarm2k(args.nodes, events)
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        summary["peak_rss_mb"] = round(peak_kb / 1024, 1)
+        print(json.dumps(summary, sort_keys=True))
+        return 0
     # the machine's speed drifts: measure the yardstick before, between and after
     # the cluster runs and keep the median
     raws = [raw_simpy_events_per_s(events)]
