@@ -42,9 +42,12 @@ Differences
 * Plugin, platform and CSI-volume filters are not modelled (see
   :mod:`swarmsim.manager.scheduler.filters`).
 
-Cost: a tick touches only the queued tasks, shuffles the node list once and
-visits every node once per batch (O(nodes) per batch, with a bounded heap of
-the batch-size best nodes).
+Cost: a tick touches only the queued tasks and shuffles the node list once.
+A batch without spread preferences whose task only needs a ready node (the
+common case) takes its best nodes from the node index
+(:mod:`swarmsim.manager.scheduler.nodeindex`), reading only the counts it
+needs; any other batch visits every node once (with a bounded heap of the
+batch-size best nodes), as swarmkit does.  Both give the same placements.
 """
 
 from __future__ import annotations
@@ -54,12 +57,15 @@ from swarmsim.api.objects import Task
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.task import is_task_dirty
 from swarmsim.manager.scheduler.bookkeeping import Bookkeeping
+from swarmsim.manager.scheduler.filters import ReadyFilter
+from swarmsim.manager.scheduler.nodeindex import best_nodes
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.nodeset import (
     DecisionTree,
     KeyFunc,
     NodeRanking,
     build_tree,
+    node_key,
     parse_spread,
 )
 from swarmsim.manager.scheduler.pipeline import Pipeline
@@ -78,6 +84,31 @@ NO_SUITABLE_NODE = "no suitable node"
 _PENDING = TaskState.PENDING
 _ASSIGNED = TaskState.ASSIGNED
 _SHUTDOWN = TaskState.SHUTDOWN
+_READY_FILTER = ReadyFilter()
+
+
+class _TickNodes:
+    """The node list of one tick in offer order, with what the node index needs."""
+
+    __slots__ = ("_position", "_unready", "order")
+
+    def __init__(self, order: list[NodeInfo]) -> None:
+        self.order = order
+        self._position: dict[str, int] | None = None
+        self._unready: set[str] = set()
+
+    def position(self) -> dict[str, int]:
+        """Node ID to its place in :attr:`order` (computed once per tick)."""
+        if self._position is None:
+            self._position = {info.node.id: i for i, info in enumerate(self.order)}
+            check = _READY_FILTER.check
+            self._unready = {info.node.id for info in self.order if not check(info)}
+        return self._position
+
+    @property
+    def unready(self) -> set[str]:
+        """IDs of the nodes that are not ready for new tasks (after :meth:`position`)."""
+        return self._unready
 
 
 class _Decision:
@@ -166,31 +197,61 @@ class Assigner:
             rng.shuffle(batches)
         order = list(book.nodes.values())
         rng.shuffle(order)
+        tick_nodes = _TickNodes(order)
         decisions: list[_Decision] = []
         for batch in batches:
             if len(batch) > 1:
                 rng.shuffle(batch)
-            self._schedule_batch(batch, order, decisions)
+            self._schedule_batch(batch, tick_nodes, decisions)
         self._apply(decisions)
 
     def _schedule_batch(
-        self, batch: list[Task], order: list[NodeInfo], decisions: list[_Decision]
+        self, batch: list[Task], tick_nodes: _TickNodes, decisions: list[_Decision]
     ) -> None:
         """``scheduleTaskGroup``: place tasks sharing one service and spec version."""
         task = batch[0]  # all tasks of the batch are equal for the filters
         pipeline = self.pipeline
         pipeline.set_task(task)
         ranking = NodeRanking(task.service_id, (task.service_id, task.spec_version), self._ctx.now)
-        nodes = order
+        order = tick_nodes.order
+        offset = 0
         if len(order) > 1:
             offset = self._rng.randrange(len(order))
-            if offset:
-                nodes = order[offset:] + order[:offset]
         levels = parse_spread(task.spec.placement.preferences)
-        tree = build_tree(nodes, ranking, levels, len(batch), pipeline.process)
-        self._on_subtree(len(batch), batch, tree, decisions, ranking)
+        indexed = None if levels else self._indexed(len(batch), tick_nodes, offset, ranking)
+        if indexed is not None:
+            self._on_nodes(len(batch), batch, indexed, decisions, ranking)
+        else:
+            pipeline.set_task(task)  # counters as if no node had been looked at
+            nodes = order[offset:] + order[:offset] if offset else order
+            tree = build_tree(nodes, ranking, levels, len(batch), pipeline.process)
+            self._on_subtree(len(batch), batch, tree, decisions, ranking)
         if batch:
             self._no_suitable_node(batch, decisions)
+
+    def _indexed(
+        self, limit: int, tick_nodes: _TickNodes, offset: int, ranking: KeyFunc
+    ) -> list[NodeInfo] | None:
+        """The batch's ordered candidates from the node index, or None when the batch
+        needs the full tree: other filters than readiness, a custom ranking, or a
+        node whose recent failures of the batch change its rank."""
+        if type(ranking) is not NodeRanking or any(
+            type(flt) is not ReadyFilter for flt in self.pipeline.enabled
+        ):
+            return None
+        index = self._book.index
+        for info in index.failing.values():
+            if ranking(info) != node_key(info, ranking.service_id, ("", -1), ranking.now):
+                return None
+        position = tick_nodes.position()
+        count = len(tick_nodes.order)
+
+        def offered(node_id: str) -> int:
+            return (position[node_id] - offset) % count
+
+        return best_nodes(
+            index, ranking.service_id, limit, offered, self.pipeline.process, tick_nodes.unready
+        )
 
     def _on_subtree(
         self,

@@ -40,6 +40,7 @@ from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Node, Service, Task
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.task import is_task_dirty
+from swarmsim.manager.scheduler.nodeindex import NodeIndex
 from swarmsim.manager.scheduler.nodeinfo import ACTIVE_DESIRED_MAX, NodeInfo
 from swarmsim.store.events import TaskEvent
 
@@ -67,6 +68,8 @@ class Bookkeeping:
     ----------
     nodes : dict of str to NodeInfo
         The node set, by node ID.
+    index : NodeIndex
+        The node set by active task counts, kept in step by every node info.
     known : set of str
         IDs of the tracked tasks (swarmkit's ``allTasks``, membership only).
     holder : dict of str to str
@@ -86,6 +89,7 @@ class Bookkeeping:
         "_ctx",
         "aside",
         "holder",
+        "index",
         "known",
         "nodes",
         "pending_preassigned",
@@ -94,6 +98,7 @@ class Bookkeeping:
     )
 
     nodes: dict[str, NodeInfo]
+    index: NodeIndex
     known: set[str]
     holder: dict[str, str]
     unassigned: dict[str, Task]
@@ -109,6 +114,7 @@ class Bookkeeping:
     def clear(self) -> None:
         """Forget every task and node."""
         self.nodes = {}
+        self.index = NodeIndex()
         self.known = set()
         self.holder = {}
         self.unassigned = {}
@@ -142,6 +148,7 @@ class Bookkeeping:
             for task in by_node.get(node.id, ()):
                 info.add_task(task)
                 self.holder[task.id] = node.id
+            self._index(info)
 
     # ---------------------------------------------------------------- tasks
     def create_task(self, task: Task) -> bool:
@@ -274,15 +281,22 @@ class Bookkeeping:
         """Add a node to the node set or refresh it (``createOrUpdateNode``)."""
         info = self.nodes.get(node.id)
         if info is None:
-            self.nodes[node.id] = NodeInfo(node, self._ctx.now)
+            info = self.nodes[node.id] = NodeInfo(node, self._ctx.now)
+            self._index(info)
         else:
             info.update_node(node)
+
+    def _index(self, info: NodeInfo) -> None:
+        info.index = self.index
+        self.index.add(info)
 
     def remove_node(self, node_id: str) -> None:
         """Drop a deleted node and what it held."""
         info = self.nodes.pop(node_id, None)
         if info is None:
             return
+        self.index.remove(info)
+        info.index = None
         for task_id in info.tasks:
             if self.holder.get(task_id) == node_id:
                 del self.holder[task_id]

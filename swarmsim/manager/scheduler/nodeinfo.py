@@ -28,8 +28,13 @@ swarmkit: releasing one of two tasks that somehow hold the same port frees it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Node, Task
+
+if TYPE_CHECKING:
+    from swarmsim.manager.scheduler.nodeindex import NodeIndex
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _COMPLETE = TaskState.COMPLETE
@@ -105,6 +110,7 @@ class NodeInfo:
         "available_memory_bytes",
         "available_nano_cpus",
         "engine_labels",
+        "index",
         "labels",
         "last_cleanup",
         "node",
@@ -129,6 +135,7 @@ class NodeInfo:
         self.used_host_ports: set[HostPort] = set()
         self.recent_failures: dict[FailureKey, list[float]] = {}
         self.last_cleanup = now
+        self.index: NodeIndex | None = None  # told of every count change once set
 
     def __repr__(self) -> str:
         return (
@@ -161,13 +168,17 @@ class NodeInfo:
         return self.active_tasks_count_by_service.get(service_id, 0)
 
     def _count(self, service_id: str, delta: int) -> None:
-        self.active_tasks_count += delta
+        total = self.active_tasks_count
+        self.active_tasks_count = total + delta
         by_service = self.active_tasks_count_by_service
-        value = by_service.get(service_id, 0) + delta
+        before = by_service.get(service_id, 0)
+        value = before + delta
         if value:
             by_service[service_id] = value
         else:
             del by_service[service_id]
+        if self.index is not None:
+            self.index.count(self, total, service_id, before)
 
     def add_task(self, task: Task) -> bool:
         """Hold ``task`` on this node, or refresh its active flag; True if anything changed.
@@ -213,6 +224,8 @@ class NodeInfo:
         for key in stale:
             del self.recent_failures[key]
         self.last_cleanup = now
+        if self.index is not None:
+            self.index.failures_changed(self)
 
     def task_failed(self, key: FailureKey, now: float) -> None:
         """Record that a task of ``key`` (service, spec version) failed here at ``now``."""
@@ -225,6 +238,8 @@ class NodeInfo:
                 break
             expired += 1
         self.recent_failures[key] = [*times[expired:], now]
+        if self.index is not None:
+            self.index.failures_changed(self)
 
     def count_recent_failures(self, key: FailureKey, now: float) -> int:
         """Failures of ``key`` on this node within the last :data:`MONITOR_FAILURES`."""

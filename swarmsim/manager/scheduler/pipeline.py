@@ -59,6 +59,11 @@ class Pipeline:
         return self._filters
 
     @property
+    def enabled(self) -> tuple[Filter, ...]:
+        """The filters that apply to the current task, in pipeline order."""
+        return tuple(flt for _, flt in self._enabled)
+
+    @property
     def failure_counts(self) -> tuple[int, ...]:
         """The current failure counter of each filter, in pipeline order."""
         return tuple(self._counts)
