@@ -2,8 +2,15 @@
 
 Every committed change in the store appends a :class:`TraceRecord`; the trace
 is the simulator's ground truth for transcripts, plots, metrics and notebooks
-(:meth:`Trace.to_dataframe`).  Records are plain tuples underneath so that a
-run with 100,000 tasks stays cheap.
+(:meth:`Trace.to_dataframe`).
+
+Storage is columnar so that a run with 100,000 tasks stays small: new records
+are kept as plain tuples for a while (cheap to append) and then moved, a few
+thousand at a time, into one typed array per field, every text stored once in
+a shared table and referred to by its number (about 60 bytes per record
+instead of about 150).  Reading a record gives back the same
+:class:`TraceRecord`; iteration, indexing, :meth:`Trace.to_dataframe` and the
+file format do not depend on the layout.
 
 Determinism: a record holds only virtual times and values derived from the
 seeded run, so the same scenario and seed always give the same trace.
@@ -21,11 +28,12 @@ from __future__ import annotations
 import json
 import math
 import os
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from operator import itemgetter
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from swarmsim.api.enums import TaskState
 from swarmsim.errors import SwarmSimError
@@ -81,8 +89,104 @@ FORMAT_VERSION = 1
 KINDS = frozenset({"task", "node", "service", "command"})
 
 
+class _Columns:
+    """Records in columns: integers, text numbers into a shared table, times and ids.
+
+    Times (shared by the records of one instant, and an integer 0 stays an
+    integer) and ids (unique per object, already held by the objects) are kept
+    as references; every other text is stored once in :attr:`texts` and
+    referred to by number.
+    """
+
+    __slots__ = ("_numbers", "codes", "ids", "ints", "texts", "time")
+
+    _TEXT = (1, 2, 4, 6, 7, 8, 9)  # kind, event, service, node, state, desired, detail
+    _INT = (5, 10)  # slot, spec_version
+
+    def __init__(self) -> None:
+        self.time: list[float] = []  # references: one float object per instant
+        self.ids: list[str] = []
+        self.codes = {i: array("I") for i in self._TEXT}
+        self.ints = {i: array("q") for i in self._INT}
+        self.texts: list[str] = []
+        self._numbers: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    def extend(self, records: list[TraceRecord]) -> None:
+        """Append ``records`` (the column-wise work is done in C)."""
+        if not records:
+            return
+        fields = list(zip(*records, strict=True))
+        numbers = self._numbers
+        for i in self._TEXT:
+            for text in set(fields[i]).difference(numbers):
+                numbers[text] = len(self.texts)
+                self.texts.append(text)
+            self.codes[i].extend(map(numbers.__getitem__, fields[i]))
+        self.time.extend(fields[0])
+        self.ids.extend(fields[3])
+        for i in self._INT:
+            self.ints[i].extend(fields[i])
+
+    def insert(self, index: int, record: TraceRecord) -> None:
+        """Insert one record at ``index`` (rare: a command that moved the clock)."""
+        numbers = self._numbers
+        for i in self._TEXT:
+            text = str(record[i])
+            if text not in numbers:
+                numbers[text] = len(self.texts)
+                self.texts.append(text)
+            self.codes[i].insert(index, numbers[text])
+        self.time.insert(index, record.time)
+        self.ids.insert(index, record.id)
+        self.ints[5].insert(index, record.slot)
+        self.ints[10].insert(index, record.spec_version)
+
+    def column(self, i: int, start: int = 0, stop: int | None = None) -> Iterator[object]:
+        """Field ``i`` of records ``start:stop``, decoded."""
+        if i == 0:
+            return islice(self.time, start, stop)
+        if i == 3:
+            return islice(self.ids, start, stop)
+        if i in self.ints:
+            return islice(self.ints[i], start, stop)
+        return map(self.texts.__getitem__, islice(self.codes[i], start, stop))
+
+    def record(self, index: int) -> TraceRecord:
+        """Record ``index`` (0 <= index < len)."""
+        texts = self.texts
+        codes = self.codes
+        ints = self.ints
+        return _new_record(
+            TraceRecord,
+            (
+                self.time[index],
+                texts[codes[1][index]],
+                texts[codes[2][index]],
+                self.ids[index],
+                texts[codes[4][index]],
+                ints[5][index],
+                texts[codes[6][index]],
+                texts[codes[7][index]],
+                texts[codes[8][index]],
+                texts[codes[9][index]],
+                ints[10][index],
+            ),
+        )
+
+    def records(self, start: int = 0, stop: int | None = None) -> Iterator[TraceRecord]:
+        """Records ``start:stop`` in order."""
+        columns = [self.column(i, start, stop) for i in range(len(COLUMNS))]
+        return map(TraceRecord._make, zip(*columns, strict=False))
+
+
+_CHUNK = 4096  # records kept as tuples before they move into the columns
+
+
 class Trace:
-    """An append-only list of :class:`TraceRecord` with optional live observers.
+    """An append-only sequence of :class:`TraceRecord` with optional live observers.
 
     Parameters
     ----------
@@ -101,17 +205,31 @@ class Trace:
         clock: Callable[[], float] | None = None,
         end: float | None = None,
     ) -> None:
-        self._records: list[TraceRecord] = list(records)
+        self._columns = _Columns()
+        self._records: list[TraceRecord] = []  # the newest records, not yet in columns
         self._clock = clock
         self._end = end
         self._observers: list[Observer] = []
+        for record in records:
+            self._records.append(record)
+            if len(self._records) >= _CHUNK:
+                self._compact()
+        self._compact()
+
+    def _compact(self) -> None:
+        """Move the newest records into the columns."""
+        self._columns.extend(self._records)
+        self._records = []
 
     def subscribe(self, observer: Observer) -> None:
         """Call ``observer(record)`` for every record appended from now on."""
         self._observers.append(observer)
 
     def _append(self, record: TraceRecord) -> None:
-        self._records.append(record)
+        records = self._records
+        records.append(record)
+        if len(records) >= _CHUNK:
+            self._compact()
         for observer in self._observers:
             observer(record)
 
@@ -136,7 +254,10 @@ class Trace:
                 task.spec_version,
             ),
         )
-        self._records.append(record)  # the hottest record: _append inlined
+        records = self._records  # the hottest record: _append inlined
+        records.append(record)
+        if len(records) >= _CHUNK:
+            self._compact()
         for observer in self._observers:
             observer(record)
 
@@ -205,8 +326,12 @@ class Trace:
         """
         record = TraceRecord(time, "command", event, "", "", exit_code, machine, "", "", line, 0)
         records = self._records
-        if records and records[-1].time > time:
-            records.insert(bisect_right(records, time, key=itemgetter(0)), record)
+        columns = self._columns
+        if (records and records[-1].time > time) or (
+            not records and len(columns) and columns.time[-1] > time
+        ):
+            self._compact()
+            columns.insert(bisect_right(columns.time, time), record)
             for observer in self._observers:
                 observer(record)
             return
@@ -217,30 +342,52 @@ class Trace:
         """The virtual time the run reached: its clock now, else the saved end, else the
         last record's time (0 when empty).  A run that slept after its last change ends
         later than its last record; pictures draw up to here."""
-        last = self._records[-1].time if self._records else 0.0
+        if self._records:
+            last = self._records[-1].time
+        else:
+            last = self._columns.time[-1] if self._columns.time else 0.0
         if self._clock is not None:
             return max(float(self._clock()), last)
         return max(self._end, last) if self._end is not None else float(last)
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._columns) + len(self._records)
 
     def __iter__(self) -> Iterator[TraceRecord]:
-        return iter(self._records)
+        self._compact()
+        return self._columns.records(0, len(self._columns))
 
-    def __getitem__(self, index: int) -> TraceRecord:
-        return self._records[index]
+    @overload
+    def __getitem__(self, index: int) -> TraceRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TraceRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> TraceRecord | list[TraceRecord]:
+        self._compact()
+        columns = self._columns
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(columns))
+            if step == 1:
+                return list(columns.records(start, max(start, stop)))
+            return [columns.record(i) for i in range(start, stop, step)]
+        size = len(columns)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("trace index out of range")
+        return columns.record(index)
 
     def to_dataframe(self) -> pd.DataFrame:
         """All records as a :class:`pandas.DataFrame` with one column per field."""
         import pandas as pd
 
-        return pd.DataFrame.from_records(self._records, columns=list(COLUMNS))
+        return pd.DataFrame.from_records(list(self), columns=list(COLUMNS))
 
     def dump(self) -> str:
         """All records as tab-separated lines (byte-identical for identical runs)."""
         lines = []
-        for rec in self._records:
+        for rec in self:
             lines.append("\t".join(f"{v:.6f}" if isinstance(v, float) else str(v) for v in rec))
         return "\n".join(lines) + ("\n" if lines else "")
 
@@ -275,7 +422,7 @@ class Trace:
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         with Path(path).open("w", encoding="utf-8", newline="\n") as out:
             out.write(dumps(header) + "\n")
-            for rec in self._records:
+            for rec in self:
                 out.write(dumps([float(rec[0]), *rec[1:]]) + "\n")
 
 
