@@ -71,7 +71,8 @@ class Store:
         self._hostnames: dict[str, str] = {}  # hostname -> node id, first node wins
         self._by_service: defaultdict[str, dict[str, Task]] = defaultdict(dict)
         self._by_node: defaultdict[str, dict[str, Task]] = defaultdict(dict)
-        self._by_slot: defaultdict[tuple[str, int], dict[str, Task]] = defaultdict(dict)
+        # a slot holds a few tasks (its history): a list is a quarter of a dict's size
+        self._by_slot: defaultdict[tuple[str, int], list[Task]] = defaultdict(list)
         self._by_desired: defaultdict[TaskState, dict[str, Task]] = defaultdict(dict)
         self._task_keys: dict[str, _TaskKey] = {}
         self._watchers: dict[type, list[Watcher]] = {
@@ -219,7 +220,7 @@ class Store:
         """Add a task and index it."""
         self.tasks[task.id] = task
         self._by_service[task.service_id][task.id] = task
-        self._by_slot[task.service_id, task.slot][task.id] = task
+        self._by_slot[task.service_id, task.slot].append(task)
         self._by_desired[task.desired_state][task.id] = task
         if task.node_id:
             self._by_node[task.node_id][task.id] = task
@@ -267,7 +268,10 @@ class Store:
         if not by_service:
             del self._by_service[task.service_id]
         by_slot = self._by_slot[task.service_id, slot]
-        del by_slot[task_id]
+        for index, mate in enumerate(by_slot):
+            if mate is task:
+                del by_slot[index]
+                break
         if not by_slot:
             del self._by_slot[task.service_id, slot]
         del self._by_desired[desired][task_id]
@@ -286,7 +290,7 @@ class Store:
 
     def tasks_in_slot(self, service_id: str, slot: int) -> Collection[Task]:
         """Every task of one slot (global services: slot 0 holds all tasks)."""
-        return self._by_slot.get((service_id, slot), {}).values()
+        return self._by_slot.get((service_id, slot), ())
 
     def tasks_with_desired(self, state: TaskState) -> Collection[Task]:
         """Every task whose desired state is ``state`` (a live view)."""
