@@ -72,6 +72,8 @@ def is_task_dirty(service: Service, task: Task, node: Node | None) -> bool:
         return True
     if task.spec == new:
         return False
+    if task.spec.placement == new.placement:
+        return True  # the difference is elsewhere (no copy needed to see it)
     if replace(task.spec, placement=new.placement) == new and node is not None:
         return not placement_matches(new.placement.constraints, node)
     return True
