@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from viz.lessons import UPDATE_PAUSED, lesson
 
 from swarmsim.errors import SwarmSimError
 from swarmsim.metrics import replica_timeline, update_reports
 from swarmsim.swarm import Swarm
-from swarmsim.trace import Trace, TraceFileError, TraceRecord, load
+from swarmsim.trace import COLUMNS, Trace, TraceFileError, TraceRecord, load
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +111,40 @@ def test_unreadable_and_binary_files(tmp_path: Path) -> None:
     path.write_bytes(HEADER.encode() + b"\n\xff\xfe\n")
     with pytest.raises(TraceFileError, match=r"binary\.jsonl:2: not UTF-8 text"):
         load(path)
+
+
+def _records(count: int) -> list[TraceRecord]:
+    """Command records in time order, some at integer times, texts repeating and unique."""
+    records = []
+    for i in range(count):
+        time = i // 4 if i % 4 == 0 else i / 4
+        line = f"line {i % 11}"
+        records.append(
+            TraceRecord(time, "command", "shell", f"id{i}", "", i % 7, "m", "", "", line, i)
+        )
+    return records
+
+
+def test_records_read_back_unchanged_across_the_column_layout() -> None:
+    records = _records(10_000)  # more than one chunk of columns, and a tail of tuples
+    trace = Trace(records[:9_000])
+    for rec in records[9_000:]:
+        trace._append(rec)
+    assert len(trace) == 10_000
+    assert list(trace) == records
+    assert [type(r.time) for r in trace] == [type(r.time) for r in records]  # 0 stays an int
+    assert trace[0] == records[0] and trace[-1] == records[-1] and trace[4_321] == records[4_321]
+    assert trace[9_990:] == records[9_990:] and trace[::2500] == records[::2500]
+    with pytest.raises(IndexError):
+        trace[10_000]
+    assert trace.to_dataframe().equals(pd.DataFrame.from_records(records, columns=COLUMNS))
+    assert trace.dump() == Trace(records).dump()
+
+
+def test_a_late_command_goes_before_records_already_in_columns() -> None:
+    trace = Trace(_records(5_000))
+    trace.command(1.5, "docker", "manager1", "docker service ls", 0)
+    times = [r.time for r in trace]
+    assert times == sorted(times) and times[6:9] == [1.5, 1.5, 1.75]
+    assert trace[7].detail == "docker service ls" and len(trace) == 5_001  # after t <= 1.5
+    assert trace.end == 1_249.75

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine_helpers import hostname, running
 
 from swarmsim.api import Service, TaskState
+from swarmsim.api.specs import Placement
+from swarmsim.manager.orchestrator.task import is_task_dirty
 from swarmsim.swarm import Swarm
 
 
@@ -63,3 +67,30 @@ def test_start_first_with_a_host_port_on_one_node_never_schedules_the_new_task()
     assert [t.state for t in new] == [TaskState.PENDING]
     assert new[0].status.err == "no suitable node (host-mode port already in use on 1 node)"
     assert old.state == TaskState.RUNNING and old.desired_state == TaskState.RUNNING
+
+
+def test_a_new_image_is_dirty_whatever_the_placement_and_a_new_placement_alone_is_not() -> None:
+    swarm = Swarm(seed=6, managers=1, workers=1)
+    assert swarm.docker("docker service create -d --name web --replicas 1 nginx:1").ok
+    swarm.advance(10)
+    service = _service(swarm, "web")
+    task = next(iter(running(swarm, service)))
+    node = swarm.ctx.store.nodes[task.node_id]
+    old = replace(service, spec_version=service.spec_version + 1)
+    image = replace(old.spec.task.container, image="nginx:2")
+    placement = Placement(constraints=(f"node.hostname=={node.hostname}",))
+    new_image = replace(old, spec=replace(old.spec, task=replace(old.spec.task, container=image)))
+    new_place = replace(
+        old, spec=replace(old.spec, task=replace(old.spec.task, placement=placement))
+    )
+    both = replace(
+        new_image,
+        spec=replace(new_image.spec, task=replace(new_image.spec.task, placement=placement)),
+    )
+    assert is_task_dirty(new_image, task, node)
+    assert not is_task_dirty(new_place, task, node)  # the node matches the new constraint
+    assert is_task_dirty(both, task, node)
+    assert not is_task_dirty(old, task, node)  # a new version of the same spec
+    elsewhere = Placement(constraints=("node.hostname==nowhere",))
+    moved = replace(old, spec=replace(old.spec, task=replace(old.spec.task, placement=elsewhere)))
+    assert is_task_dirty(moved, task, node)  # the node no longer matches

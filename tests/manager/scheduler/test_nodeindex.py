@@ -1,0 +1,123 @@
+"""The node index gives a plain batch the same candidates as the full decision tree."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from swarmsim.api.enums import Availability, NodeStatus, TaskState
+from swarmsim.api.objects import Node, Task
+from swarmsim.api.specs import ContainerSpec, TaskSpec
+from swarmsim.manager.scheduler.assign import Assigner
+from swarmsim.manager.scheduler.nodeindex import NodeIndex, best_nodes
+from swarmsim.manager.scheduler.nodeinfo import NodeInfo
+from swarmsim.manager.scheduler.nodeset import NodeRanking, build_tree
+from swarmsim.manager.scheduler.pipeline import Pipeline
+from swarmsim.swarm import Swarm
+
+SPEC = TaskSpec(ContainerSpec("app"))
+SERVICES = ("a", "b", "c")
+
+
+def _cluster(rng: random.Random, size: int) -> tuple[list[NodeInfo], NodeIndex]:
+    index = NodeIndex()
+    infos = []
+    for n in range(size):
+        status = NodeStatus.DOWN if rng.random() < 0.1 else NodeStatus.READY
+        availability = Availability.DRAIN if rng.random() < 0.1 else Availability.ACTIVE
+        info = NodeInfo(Node(f"n{n}", f"n{n}", status=status, availability=availability))
+        info.index = index
+        index.add(info)
+        infos.append(info)
+    for serial in range(size * 3):  # tasks come and go, some stop counting
+        info = rng.choice(infos)
+        task = Task(f"t{serial}", rng.choice(SERVICES), "svc", serial, SPEC, 1)
+        info.add_task(task)
+        if rng.random() < 0.3:
+            info.remove_task(task.id)
+        elif rng.random() < 0.2:
+            task.desired_state = TaskState.SHUTDOWN
+            info.add_task(task)  # held, no longer active
+    return infos, index
+
+
+def _tree_candidates(
+    infos: list[NodeInfo], offset: int, limit: int, ranking: NodeRanking, pipeline: Pipeline
+) -> list[NodeInfo]:
+    nodes = infos[offset:] + infos[:offset]
+    tree = build_tree(nodes, ranking, (), limit, pipeline.process)
+    return tree.ordered_nodes(pipeline.process, ranking)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_best_nodes_are_the_trees_candidates_in_the_same_order(seed: int) -> None:
+    rng = random.Random(seed)
+    infos, index = _cluster(rng, rng.randint(1, 40))
+    pipeline = Pipeline()
+    pipeline.set_task(Task("x", "a", "svc", 1, SPEC, 1))
+    ranking = NodeRanking("a", ("a", 1), 0.0)
+    position = {info.id: i for i, info in enumerate(infos)}
+    unready = {i.id for i in infos if i.node.status is not NodeStatus.READY} | {
+        i.id for i in infos if i.node.availability is not Availability.ACTIVE
+    }
+    for _ in range(5):
+        offset = rng.randrange(len(infos))
+        limit = rng.randint(1, len(infos) + 3)
+        expected = _tree_candidates(infos, offset, limit, ranking, pipeline)
+
+        def offered(node_id: str, offset: int = offset) -> int:
+            return (position[node_id] - offset) % len(infos)
+
+        got = best_nodes(index, "a", limit, offered, pipeline.process, unready)
+        assert (got or []) == expected
+
+
+def test_the_index_follows_every_count_change() -> None:
+    infos, index = _cluster(random.Random(7), 30)
+    by_total: dict[int, set[str]] = {}
+    for info in infos:
+        by_total.setdefault(info.active_tasks_count, set()).add(info.id)
+    assert {t: set(b) for t, b in index.by_total.items()} == by_total
+    for service in SERVICES:
+        runs = {i.id for i in infos if i.active_tasks_count_by_service.get(service)}
+        assert set(index.by_service.get(service, {})) == runs
+    index.remove(infos[0])
+    assert all(infos[0].id not in bucket for bucket in index.by_total.values())
+
+
+SCRIPT = [
+    "docker service create -d --name web --replicas 12 --update-parallelism 3 app:1",
+    "docker service create -d --name api --replicas 7 --update-delay 2s app:1",
+    "docker service create -d --name pinned --replicas 4 --constraint node.role==worker app:1",
+    "docker service create -d --name spread --replicas 6 "
+    "--placement-pref spread=node.labels.zone app:1",
+    "docker service create -d --name big --replicas 3 --reserve-memory 6G app:1",
+    "docker node update --availability drain worker2",
+    "docker service update -d --image app:2 web",
+    "docker service scale api=11",
+    "docker node update --availability active worker2",
+    "docker service update -d --image app:2 api",
+]
+
+
+def _run(disable_index: bool, monkeypatch: pytest.MonkeyPatch) -> str:
+    if disable_index:
+        monkeypatch.setattr(Assigner, "_indexed", lambda *args: None)
+    swarm = Swarm(seed=5, managers=1, workers=6)
+    swarm.advance(2)
+    for line in SCRIPT:
+        assert swarm.docker(line).exit_code == 0, line
+        swarm.advance(7)
+    swarm.crash_node("worker3")
+    swarm.advance(40)
+    swarm.recover_node("worker3")
+    swarm.advance(40)
+    monkeypatch.undo()
+    return swarm.trace.dump()
+
+
+def test_a_run_with_the_index_is_the_run_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    with_index = _run(False, monkeypatch)
+    assert with_index == _run(True, monkeypatch)
+    assert "scheduler assigned task to node" in with_index
