@@ -30,6 +30,9 @@ from swarmsim.api import (
     UpdateOrder,
     UpdateState,
 )
+from swarmsim.api.objects import Task
+from swarmsim.api.specs import ContainerSpec, TaskSpec
+from swarmsim.manager.orchestrator.update import _copy_task
 
 
 def test_class_notes_update_one_task_at_a_time() -> None:
@@ -343,3 +346,13 @@ def test_global_service_updates_node_by_node() -> None:
     assert [s.created - t0 for s in new] == pytest.approx([0.0, d + 10, 2 * d + 20], abs=1e-9)
     assert images_running(swarm, service) == [NEW] * 3
     check(statuses(swarm, service)[-1], t0 + 3 * d + 41, "completed", "update completed")
+
+
+def test_the_updaters_copy_of_a_task_keeps_its_state_when_the_live_task_moves_on() -> None:
+    live = Task("t1", "svc", "web", 3, TaskSpec(ContainerSpec("app:1")), 2, node_id="n1")
+    snapshot = _copy_task(live)
+    assert snapshot == live and snapshot.status is not live.status
+    live.status.state = TaskState.RUNNING
+    live.desired_state = TaskState.SHUTDOWN
+    assert snapshot.state == TaskState.NEW and snapshot.desired_state == TaskState.RUNNING
+    assert snapshot.spec is live.spec  # immutable parts are shared, as copy.copy shares them
