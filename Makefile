@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench fuzz clean
+.PHONY: demo test lint typecheck pytest bench bench-swarm2k fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --quick
+
+# the Swarm2K rolling update (2,400 nodes, 95,000 tasks) and its tenth: docs/performance.md
+bench-swarm2k: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py --swarm2k
 
 # the long fault-schedule fuzzer (docs/testing.md): make fuzz FUZZ_SCHEDULES=10000 FUZZ_SEED=1
 FUZZ_SCHEDULES ?= 10000

@@ -25,7 +25,8 @@ as a user would: 2,400 nodes, 40 services × 2,375 replicas created with
 progress; and the same at a tenth of the size (240 nodes, 40 × 237 tasks) for
 the growth figure (``--nodes N`` runs one size only, e.g. to profile it).  Its
 JSON line gives, per size, the wall and simulated seconds of convergence and of
-the update, microseconds per created and per replaced task, the update's
+the update (and the process's CPU seconds, steadier than wall time on a
+shared machine), microseconds per created and per replaced task, the update's
 simulated seconds per wall second, bytes per task (resident memory added by the
 services once converged, trace included, and again after the update); then the
 growth of the cost per replaced task from the small to the large size, the raw
@@ -181,6 +182,7 @@ def swarm2k(nodes: int) -> dict[str, float]:
     rss_before = _rss_bytes()
     began = swarm.now
     start = time.perf_counter()
+    cpu = time.process_time()
     for i in range(SWARM2K_SERVICES):
         _docker(
             swarm,
@@ -190,17 +192,20 @@ def swarm2k(nodes: int) -> dict[str, float]:
     while not _all_running(swarm, total):
         swarm.advance(1)
     converge_wall = time.perf_counter() - start
+    converge_cpu = time.process_time() - cpu
     converge_sim = swarm.now - began
     gc.collect()
     rss_converged = _rss_bytes()
     began = swarm.now
     start = time.perf_counter()
+    cpu = time.process_time()
     for i in range(SWARM2K_SERVICES):
         _docker(swarm, f"docker service update --detach --image app:2 svc{i}")
     swarm.advance(1)
     while _updating(swarm):
         swarm.advance(1)
     update_wall = time.perf_counter() - start
+    update_cpu = time.process_time() - cpu
     update_sim = swarm.now - began
     gc.collect()
     rss_updated = _rss_bytes()
@@ -208,8 +213,10 @@ def swarm2k(nodes: int) -> dict[str, float]:
         "nodes": nodes,
         "tasks": total,
         "converge_wall_s": round(converge_wall, 3),
+        "converge_cpu_s": round(converge_cpu, 3),
         "converge_sim_s": round(converge_sim, 3),
         "update_wall_s": round(update_wall, 3),
+        "update_cpu_s": round(update_cpu, 3),
         "update_sim_s": round(update_sim, 3),
         "update_sim_s_per_wall_s": round(update_sim / update_wall, 1),
         "us_per_created_task": round(converge_wall / total * 1e6, 1),
