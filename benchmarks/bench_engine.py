@@ -47,6 +47,7 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import simpy
@@ -172,6 +173,26 @@ def _docker(swarm: Swarm, command: str) -> None:
         raise SystemExit(f"{command}: {result.stderr.strip()}")
 
 
+def _timed_phase(
+    swarm: Swarm, commands: list[str], busy: Callable[[Swarm], bool]
+) -> tuple[float, float, float, int]:
+    """Run ``commands``, then the clock while ``busy``: wall, CPU and simulated
+    seconds, and the resident memory afterwards."""
+    began = swarm.now
+    start = time.perf_counter()
+    cpu = time.process_time()
+    for command in commands:
+        _docker(swarm, command)
+    swarm.advance(1)
+    while busy(swarm):
+        swarm.advance(1)
+    wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    simulated = swarm.now - began
+    gc.collect()
+    return wall, cpu, simulated, _rss_bytes()
+
+
 def swarm2k(nodes: int) -> dict[str, float]:
     """The Swarm2K rolling update at ``nodes`` nodes (tasks scale with nodes)."""
     replicas = SWARM2K_REPLICAS * nodes // SWARM2K_NODES
@@ -180,35 +201,16 @@ def swarm2k(nodes: int) -> dict[str, float]:
     swarm.advance(1)
     gc.collect()
     rss_before = _rss_bytes()
-    began = swarm.now
-    start = time.perf_counter()
-    cpu = time.process_time()
-    for i in range(SWARM2K_SERVICES):
-        _docker(
-            swarm,
-            f"docker service create --detach --name svc{i} --replicas {replicas} "
-            "--update-parallelism 50 --update-delay 5s app:1",
-        )
-    while not _all_running(swarm, total):
-        swarm.advance(1)
-    converge_wall = time.perf_counter() - start
-    converge_cpu = time.process_time() - cpu
-    converge_sim = swarm.now - began
-    gc.collect()
-    rss_converged = _rss_bytes()
-    began = swarm.now
-    start = time.perf_counter()
-    cpu = time.process_time()
-    for i in range(SWARM2K_SERVICES):
-        _docker(swarm, f"docker service update --detach --image app:2 svc{i}")
-    swarm.advance(1)
-    while _updating(swarm):
-        swarm.advance(1)
-    update_wall = time.perf_counter() - start
-    update_cpu = time.process_time() - cpu
-    update_sim = swarm.now - began
-    gc.collect()
-    rss_updated = _rss_bytes()
+    names = [f"svc{i}" for i in range(SWARM2K_SERVICES)]
+    create = "docker service create --detach --update-parallelism 50 --update-delay 5s"
+    converge_wall, converge_cpu, converge_sim, rss_converged = _timed_phase(
+        swarm,
+        [f"{create} --name {name} --replicas {replicas} app:1" for name in names],
+        lambda s: not _all_running(s, total),
+    )
+    update_wall, update_cpu, update_sim, rss_updated = _timed_phase(
+        swarm, [f"docker service update --detach --image app:2 {name}" for name in names], _updating
+    )
     return {
         "nodes": nodes,
         "tasks": total,
