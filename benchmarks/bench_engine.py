@@ -49,6 +49,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import islice
 
 import simpy
 
@@ -101,7 +102,7 @@ def converge(nodes: int, tasks_per_node: int = 10) -> dict[str, float]:
     while not _all_running(swarm, total):
         swarm.advance(1)
     wall = time.perf_counter() - start
-    transitions = sum(1 for r in swarm.trace[records_before:] if r.kind == "task")
+    transitions = sum(1 for r in islice(swarm.trace, records_before, None) if r.kind == "task")
     return {
         "wall_s": wall,
         "us_per_task": wall / total * 1e6,

@@ -6,8 +6,9 @@ is the simulator's ground truth for transcripts, plots, metrics and notebooks
 
 Storage is columnar so that a run with 100,000 tasks stays small: new records
 are kept as plain tuples for a while (cheap to append) and then moved, a few
-thousand at a time, into one list per field, about 90 bytes per record instead
-of about 150 (the values are shared with the objects they describe).  Reading
+thousand at a time, into chunks of one tuple per field: about 90 bytes per
+record instead of about 150 (the values are shared with the objects they
+describe).  Reading
 a record gives back the same :class:`TraceRecord`; iteration, indexing,
 :meth:`Trace.to_dataframe` and the file format do not depend on the layout.
 
@@ -29,7 +30,6 @@ import math
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
@@ -88,47 +88,71 @@ KINDS = frozenset({"task", "node", "service", "command"})
 
 
 class _Columns:
-    """Records stored field by field: one list per field.
+    """Records stored in chunks, each chunk one tuple per field.
 
     A record tuple costs a header of 56 bytes on top of its eleven references;
     here a record costs its eleven references only.  The values themselves are
     shared: texts (ids, names, states, messages) and numbers are the very
     objects the tasks, nodes and services hold, and one time object serves all
-    the records of an instant.
+    the records of an instant.  Chunks are allocated once at their final size:
+    growing one long list per field would leave the memory of each outgrown
+    copy behind.
     """
 
-    __slots__ = ("fields",)
+    __slots__ = ("chunks", "size", "starts")
 
     def __init__(self) -> None:
-        self.fields: list[list[Any]] = [[] for _ in COLUMNS]
+        self.chunks: list[tuple[tuple[Any, ...], ...]] = []
+        self.starts: list[int] = []  # index of each chunk's first record
+        self.size = 0
 
     def __len__(self) -> int:
-        return len(self.fields[0])
+        return self.size
 
-    @property
-    def time(self) -> list[float]:
-        """The time of every record."""
-        return self.fields[0]
+    def last_time(self) -> float:
+        """The time of the last record (there is one)."""
+        last: float = self.chunks[-1][0][-1]
+        return last
 
     def extend(self, records: list[TraceRecord]) -> None:
-        """Append ``records`` (the field-wise copy is done in C)."""
+        """Append ``records`` as one chunk (the field-wise copy is done in C)."""
         if records:
-            for column, values in zip(self.fields, zip(*records, strict=True), strict=True):
-                column.extend(values)
+            self.starts.append(self.size)
+            self.chunks.append(tuple(zip(*records, strict=True)))
+            self.size += len(records)
 
-    def insert(self, index: int, record: TraceRecord) -> None:
-        """Insert one record at ``index`` (rare: a command that moved the clock)."""
-        for column, value in zip(self.fields, record, strict=True):
-            column.insert(index, value)
+    def insert(self, record: TraceRecord) -> None:
+        """Insert ``record`` after every record at or before its time (rare: a
+        command that moved the clock)."""
+        chunks = self.chunks
+        number = len(chunks) - 1
+        while number > 0 and chunks[number][0][0] > record.time:
+            number -= 1
+        fields = chunks[number]
+        at = bisect_right(fields[0], record.time)
+        chunks[number] = tuple(
+            (*field[:at], value, *field[at:]) for field, value in zip(fields, record, strict=True)
+        )
+        for later in range(number + 1, len(chunks)):
+            self.starts[later] += 1
+        self.size += 1
 
     def record(self, index: int) -> TraceRecord:
         """Record ``index`` (0 <= index < len)."""
-        return _new_record(TraceRecord, [column[index] for column in self.fields])
+        number = bisect_right(self.starts, index) - 1
+        offset = index - self.starts[number]
+        return _new_record(TraceRecord, [field[offset] for field in self.chunks[number]])
 
-    def records(self, start: int = 0, stop: int | None = None) -> Iterator[TraceRecord]:
+    def records(self, start: int, stop: int) -> Iterator[TraceRecord]:
         """Records ``start:stop`` in order."""
-        columns = [islice(column, start, stop) for column in self.fields]
-        return map(TraceRecord._make, zip(*columns, strict=False))
+        number = max(bisect_right(self.starts, start) - 1, 0)
+        while number < len(self.chunks) and self.starts[number] < stop:
+            base = self.starts[number]
+            fields = self.chunks[number]
+            low, high = max(start - base, 0), min(stop - base, len(fields[0]))
+            columns = [field[low:high] for field in fields]
+            yield from map(TraceRecord._make, zip(*columns, strict=True))
+            number += 1
 
 
 _CHUNK = 4096  # records kept as tuples before they move into the columns
@@ -277,10 +301,10 @@ class Trace:
         records = self._records
         columns = self._columns
         if (records and records[-1].time > time) or (
-            not records and len(columns) and columns.time[-1] > time
+            not records and len(columns) and columns.last_time() > time
         ):
             self._compact()
-            columns.insert(bisect_right(columns.time, time), record)
+            columns.insert(record)
             for observer in self._observers:
                 observer(record)
             return
@@ -294,7 +318,7 @@ class Trace:
         if self._records:
             last = self._records[-1].time
         else:
-            last = self._columns.time[-1] if self._columns.time else 0.0
+            last = self._columns.last_time() if len(self._columns) else 0.0
         if self._clock is not None:
             return max(float(self._clock()), last)
         return max(self._end, last) if self._end is not None else float(last)

@@ -142,8 +142,10 @@ def test_records_read_back_unchanged_across_the_column_layout() -> None:
 
 
 def test_a_late_command_goes_before_records_already_in_columns() -> None:
-    trace = Trace(_records(5_000))
+    records = _records(5_000)
+    trace = Trace(records)
     trace.command(1.5, "docker", "manager1", "docker service ls", 0)
+    assert trace[4_097] == records[4_096] and trace[-1] == records[-1]  # later ones moved up
     times = [r.time for r in trace]
     assert times == sorted(times) and times[6:9] == [1.5, 1.5, 1.75]
     assert trace[7].detail == "docker service ls" and len(trace) == 5_001  # after t <= 1.5
