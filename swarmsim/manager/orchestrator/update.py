@@ -563,7 +563,8 @@ class UpdateSupervisor:
             del self.updaters[updater.service.id]
 
     def _on_task_event(self, event: TaskEvent) -> None:
-        if event.action is _UPDATE:
+        # an updater only hears of tasks at RUNNING or past it (Updater.on_task_update)
+        if event.action is _UPDATE and event.task.status.state >= _RUNNING:
             updater = self.updaters.get(event.task.service_id)
             if updater is not None:
                 updater.on_task_update(event.task)
