@@ -88,26 +88,32 @@ _READY_FILTER = ReadyFilter()
 
 
 class _TickNodes:
-    """The node list of one tick in offer order, with what the node index needs."""
+    """The node list of one tick in offer order, with what the node index needs
+    (computed on first use, once per tick)."""
 
     __slots__ = ("_position", "_unready", "order")
 
     def __init__(self, order: list[NodeInfo]) -> None:
         self.order = order
-        self._position: dict[str, int] | None = None
+        self._position: dict[str, int] = {}
         self._unready: set[str] = set()
 
-    def position(self) -> dict[str, int]:
-        """Node ID to its place in :attr:`order` (computed once per tick)."""
-        if self._position is None:
+    def _look(self) -> None:
+        if not self._position:
             self._position = {info.node.id: i for i, info in enumerate(self.order)}
             check = _READY_FILTER.check
             self._unready = {info.node.id for info in self.order if not check(info)}
+
+    @property
+    def position(self) -> dict[str, int]:
+        """Node ID to its place in :attr:`order`."""
+        self._look()
         return self._position
 
     @property
     def unready(self) -> set[str]:
-        """IDs of the nodes that are not ready for new tasks (after :meth:`position`)."""
+        """IDs of the nodes that are not ready for new tasks."""
+        self._look()
         return self._unready
 
 
@@ -243,7 +249,7 @@ class Assigner:
         for info in index.failing.values():
             if ranking(info) != node_key(info, ranking.service_id, ("", -1), ranking.now):
                 return None
-        position = tick_nodes.position()
+        position = tick_nodes.position
         count = len(tick_nodes.order)
 
         def offered(node_id: str) -> int:
