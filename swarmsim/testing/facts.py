@@ -98,8 +98,9 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
     """Whether the task's container can never stay running (a failing image).
 
     Such a task cycles through the restart loop forever, so at any moment it
-    may be in any state: pull errors, containers that exit by themselves, and
-    health checks that never pass or stop passing.
+    may be in any state: pull errors, containers that exit by themselves (at
+    a time, at start with some probability, or at a crash rate), and health
+    checks that never pass or stop passing.
     """
     profile = swarm.images.profile(task.spec.container.image)
     health = task.spec.container.healthcheck
@@ -107,6 +108,8 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
     return (
         profile.pull_error
         or profile.exits_after is not None
+        or profile.fail_at_start > 0
+        or profile.crash_rate > 0
         or (checked and (profile.never_healthy or profile.unhealthy_after is not None))
     )
 
