@@ -58,11 +58,11 @@ from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.nodeset import (
     DecisionTree,
     KeyFunc,
-    NodeRanking,
     build_tree,
     parse_spread,
 )
 from swarmsim.manager.scheduler.pipeline import Pipeline
+from swarmsim.manager.scheduler.ranking import SPREAD, Ranking
 
 __all__ = [
     "ASSIGNED_MESSAGE",
@@ -111,9 +111,12 @@ class Assigner:
     ----------
     pipeline : Pipeline
         The filters nodes are run through.
+    ranking : Ranking
+        Makes each batch's node ranking (:mod:`swarmsim.manager.scheduler.ranking`;
+        swarmkit's spread by default).
     """
 
-    __slots__ = ("_book", "_ctx", "_rng", "_store", "pipeline")
+    __slots__ = ("_book", "_ctx", "_rng", "_store", "pipeline", "ranking")
 
     def __init__(self, ctx: Context, book: Bookkeeping) -> None:
         self._ctx = ctx
@@ -121,6 +124,7 @@ class Assigner:
         self._rng = ctx.sim.rng("scheduler")
         self._book = book
         self.pipeline = Pipeline()
+        self.ranking: Ranking = SPREAD
 
     def process_preassigned(self) -> None:
         """Check each preassigned task against its own node (``taskFitNode``)."""
@@ -180,7 +184,7 @@ class Assigner:
         task = batch[0]  # all tasks of the batch are equal for the filters
         pipeline = self.pipeline
         pipeline.set_task(task)
-        ranking = NodeRanking(task.service_id, (task.service_id, task.spec_version), self._ctx.now)
+        ranking = self.ranking(task.service_id, (task.service_id, task.spec_version), self._ctx.now)
         nodes = order
         if len(order) > 1:
             offset = self._rng.randrange(len(order))
