@@ -7,7 +7,7 @@ failed, 2 when a file is invalid -- then nothing runs.
 ``swarmsim validate FILE...`` only checks the files.
 ``swarmsim plot TRACE --out OUT.png`` draws a saved trace
 (:mod:`swarmsim.console.plot_command`).
-``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
+``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE] [--ranking NAME]``
 starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
 scenario's cluster after its steps; the CLI talks to the first manager) and
 reads shell lines (:mod:`swarmsim.console.shell`) from the terminal or a pipe.
@@ -38,12 +38,23 @@ from swarmsim.console.pacing import pace, parse_speed
 from swarmsim.errors import ScenarioError, SwarmSimError
 
 if TYPE_CHECKING:
+    from swarmsim.manager.scheduler.ranking import Ranking
     from swarmsim.scenario.model import Scenario
     from swarmsim.swarm import Swarm
 
 __all__ = ["build_parser", "main"]
 
 _PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _ranking(text: str) -> Ranking:
+    """An argparse type: a scheduler node ranking by name or ``module:Class``."""
+    from swarmsim.manager.scheduler.ranking import resolve_ranking
+
+    try:
+        return resolve_ranking(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _count(minimum: int) -> Callable[[str], int]:
@@ -135,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--managers", type=_count(1), help="manager nodes (1)")
     shell.add_argument("--workers", type=_count(0), help="worker nodes (2)")
     shell.add_argument("--from", dest="source", metavar="FILE", help="start after a scenario")
+    shell.add_argument(
+        "--ranking",
+        type=_ranking,
+        metavar="NAME",
+        help="scheduler node ranking: spread (swarmkit's, default), binpack, or module:Class",
+    )
     _outputs(shell)
     plot_command.add_parser(commands)
     return parser
@@ -221,6 +238,8 @@ def _shell(args: argparse.Namespace) -> int:
         if scenarios is None:
             return 2
         runner = Runner(scenarios[0], out=sys.stdout, lang=args.lang, seed=args.seed)
+        if args.ranking is not None:
+            runner.swarm.scheduler.ranking = args.ranking
         if args.speed:
             pace(runner.swarm, args.speed)
         runner.run()
@@ -229,6 +248,8 @@ def _shell(args: argparse.Namespace) -> int:
         managers = 1 if args.managers is None else args.managers
         workers = 2 if args.workers is None else args.workers
         swarm = Swarm(seed=args.seed or 0, managers=managers, workers=workers)
+        if args.ranking is not None:
+            swarm.scheduler.ranking = args.ranking
         if args.speed:
             pace(swarm, args.speed)
     if interactive:

@@ -39,12 +39,13 @@ unchanged (its fast path for spread is kept).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from swarmsim.manager.scheduler.nodeinfo import MAX_FAILURES, FailureKey, NodeInfo
 from swarmsim.manager.scheduler.nodeset import NodeRanking
 
-__all__ = ["RANKINGS", "SPREAD", "Binpack", "Ranking", "recent_failures"]
+__all__ = ["RANKINGS", "SPREAD", "Binpack", "Ranking", "recent_failures", "resolve_ranking"]
 
 Ranking = Callable[[str, FailureKey, float], NodeRanking]
 """Makes the ranking of one batch from ``(service ID, failure key, now)``."""
@@ -91,3 +92,35 @@ class Binpack(NodeRanking):
 
 RANKINGS: dict[str, Ranking] = {"spread": SPREAD, "binpack": Binpack}
 """The shipped rankings by name."""
+
+
+def resolve_ranking(text: str) -> Ranking:
+    """A ranking by name (:data:`RANKINGS`) or as ``module:Class`` (``swarmsim shell --ranking``).
+
+    Examples
+    --------
+    >>> resolve_ranking("binpack") is Binpack
+    True
+    >>> resolve_ranking("swarmsim.manager.scheduler.ranking:Binpack") is Binpack
+    True
+    >>> resolve_ranking("best")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown ranking 'best' (binpack, spread, or module:Class)
+    """
+    if text in RANKINGS:
+        return RANKINGS[text]
+    module, sep, name = text.partition(":")
+    if not sep or not module or not name:
+        raise ValueError(
+            f"unknown ranking {text!r} ({', '.join(sorted(RANKINGS))}, or module:Class)"
+        )
+    try:
+        found: object = importlib.import_module(module)
+        for part in name.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError) as error:
+        raise ValueError(f"cannot load ranking {text!r}: {error}") from None
+    if not (isinstance(found, type) and issubclass(found, NodeRanking)):
+        raise ValueError(f"{text!r} is not a NodeRanking subclass")
+    return found
