@@ -14,11 +14,12 @@ This module has no swarmkit counterpart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from swarmsim.api.enums import Availability, NodeStatus, TaskState, UpdateState
 from swarmsim.api.objects import Node, Service, Task
+from swarmsim.manager.scheduler.filters import Filter
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.pipeline import Pipeline
 from swarmsim.swarm import Swarm
@@ -79,13 +80,17 @@ def node_infos(swarm: Swarm) -> dict[str, NodeInfo]:
     return infos
 
 
-def fitting_nodes(task: Task, infos: dict[str, NodeInfo]) -> list[Node]:
+def fitting_nodes(
+    task: Task, infos: dict[str, NodeInfo], filters: Sequence[Filter] | None = None
+) -> list[Node]:
     """Nodes that pass the scheduler's filter pipeline for ``task``.
 
-    A preassigned (global) task is only ever checked against its own node
-    (``swarmkit: manager/scheduler/scheduler.go``, ``processPreassignedTasks``).
+    ``filters``: the swarm's own (``swarm.scheduler.pipeline.filters``, which a
+    test may have swapped); swarmkit's by default.  A preassigned (global)
+    task is only ever checked against its own node (``swarmkit:
+    manager/scheduler/scheduler.go``, ``processPreassignedTasks``).
     """
-    pipeline = Pipeline()
+    pipeline = Pipeline(filters)
     pipeline.set_task(task)
     if task.node_id:
         candidates: Iterable[NodeInfo] = [infos[task.node_id]] if task.node_id in infos else []
