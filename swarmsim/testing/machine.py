@@ -1,6 +1,6 @@
 """A hypothesis state machine over a swarm, whose failures print as replayable scripts.
 
-:class:`SwarmStateMachine` builds a small cluster, then lets hypothesis pick
+:class:`SwarmStateMachine` builds a small cluster and a first service, then lets hypothesis pick
 rules -- create, scale, update, roll back and remove services; drain, pause
 and activate nodes; fail and recover them; let time pass; settle -- each one
 a ``swarmsim shell`` line run through the shell's interpreter (the docker
@@ -90,6 +90,18 @@ def script_header(seed: int, managers: int, ranking: Ranking | None = None) -> s
 SERVICE_NAMES = ("s0", "s1")
 """The names services are created with (a rule on a missing one does nothing)."""
 
+NEW_SERVICE = sst.services(
+    st.sampled_from(SERVICE_NAMES),
+    replicas=st.integers(1, 8),
+    # mostly plain services: spread is then checked right after placement
+    constraints=st.sampled_from(((), (), ("node.role==worker",))),
+    preferences=st.sampled_from(((), (), ("node.labels.zone",))),
+    max_per_node=st.sampled_from((0, 0, 2)),
+    update=st.just(()),
+    restart=st.just(()),
+)
+"""The services the machine creates: few flags, so that printed scripts stay short."""
+
 
 class SwarmStateMachine(RuleBasedStateMachine):
     """Random operations on a swarm, with the invariants checked after every step.
@@ -122,9 +134,11 @@ class SwarmStateMachine(RuleBasedStateMachine):
         self.profiled: set[str] = set()  # images whose profile line has run
 
     # ------------------------------------------------------------- set-up
-    @initialize(cluster=sst.clusters(managers=1, workers=st.integers(2, 4), labels={}))
-    def build(self, cluster: sst.ClusterShape) -> None:
-        """Start the cluster: one swarm of the managers, then ``node add`` per worker."""
+    @initialize(
+        cluster=sst.clusters(managers=1, workers=st.integers(2, 4), labels={}), first=NEW_SERVICE
+    )
+    def build(self, cluster: sst.ClusterShape, first: sst.ServiceShape) -> None:
+        """Start the cluster (the managers, then ``node add`` per worker) and a first service."""
         self.managers = cluster.managers
         self.swarm = Swarm(seed=self.seed, managers=cluster.managers, workers=0)
         if self.ranking is not None:
@@ -133,6 +147,7 @@ class SwarmStateMachine(RuleBasedStateMachine):
         self.workers = [name for name in self.hostnames if name.startswith("worker")]
         for line in cluster.lines():
             self.run(line)
+        self.add_service(first)
 
     # -------------------------------------------------------------- tools
     @property
@@ -176,20 +191,13 @@ class SwarmStateMachine(RuleBasedStateMachine):
         return self.workers[index % len(self.workers)]
 
     @precondition(lambda self: len(self.services) < self.max_services)
-    @rule(
-        shape=sst.services(
-            st.sampled_from(SERVICE_NAMES),
-            replicas=st.integers(1, 8),
-            # mostly plain services: spread is then checked right after placement
-            constraints=st.sampled_from(((), (), ("node.role==worker",))),
-            preferences=st.sampled_from(((), (), ("node.labels.zone",))),
-            max_per_node=st.sampled_from((0, 0, 2)),
-            update=st.just(()),
-            restart=st.just(()),
-        )
-    )
+    @rule(shape=NEW_SERVICE)
     def create(self, shape: sst.ServiceShape) -> None:
-        """``docker service create`` of a drawn service, then 1 s for the scheduler."""
+        """``docker service create`` of a drawn service (:meth:`add_service`)."""
+        self.add_service(shape)
+
+    def add_service(self, shape: sst.ServiceShape) -> None:
+        """Create the service, give the scheduler 1 s, check spread if the cluster was calm."""
         if shape.name in self.services:
             return
         calm = self.calm()
@@ -288,10 +296,12 @@ class SwarmStateMachine(RuleBasedStateMachine):
 _HEADER = re.compile(r"swarmsim shell (?P<args>[^<]*)<<'EOF'\n")
 
 
-def replay(script: str) -> Swarm:
+def replay(script: str, ranking: Ranking | None = None) -> Swarm:
     """Run a script printed by :class:`SwarmStateMachine` in Python; return the swarm.
 
-    The ``--ranking`` of the header is resolved as ``swarmsim shell`` does.
+    The ``--ranking`` of the header is resolved as ``swarmsim shell`` does,
+    unless ``ranking`` is given (a class that cannot be imported by name,
+    e.g. one defined in a notebook).
 
     >>> swarm = replay("swarmsim shell --seed 1 --managers 1 --workers 0 <<'EOF'\\n"
     ...                "node add worker1\\nEOF\\n")
@@ -310,7 +320,9 @@ def replay(script: str) -> Swarm:
         managers=int(options.get("--managers", "1")),
         workers=int(options.get("--workers", "2")),
     )
-    if "--ranking" in options:
+    if ranking is not None:
+        swarm.scheduler.ranking = ranking
+    elif "--ranking" in options:
         swarm.scheduler.ranking = resolve_ranking(options["--ranking"])
     body = script[header.end() :]
     for line in body.split("\nEOF", 1)[0].splitlines():
