@@ -43,12 +43,17 @@ class ShellError(SwarmSimError):
 
 
 class SettingError(ShellError):
-    """A bad ``key=value`` word: ``index`` is the word, ``offset`` the character in it."""
+    """A bad ``key=value`` word: ``index`` is the word, ``offset`` the character in it.
 
-    def __init__(self, message: str, index: int, offset: int = 0) -> None:
+    ``reason`` is the message without the ``key:`` prefix (a scenario file names
+    the key in its path already).
+    """
+
+    def __init__(self, message: str, index: int, offset: int = 0, reason: str = "") -> None:
         super().__init__(message)
         self.index = index
         self.offset = offset
+        self.reason = reason or message
 
 
 DURATION_FIELDS = frozenset(
@@ -117,9 +122,10 @@ def image_settings(items: Iterable[str]) -> dict[str, Any]:
             else:
                 changes[key] = parse_value(key, value)
         except DistributionError as error:
-            raise SettingError(f"{key}: {error}", index, len(key) + 1 + error.offset) from None
+            offset = len(key) + 1 + error.offset
+            raise SettingError(f"{key}: {error}", index, offset, str(error)) from None
         except ValueError as error:
-            raise SettingError(f"{key}: {error}", index, len(key) + 1) from None
+            raise SettingError(f"{key}: {error}", index, len(key) + 1, str(error)) from None
     return changes
 
 
