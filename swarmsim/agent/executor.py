@@ -329,10 +329,12 @@ class TaskController:
             return
         # the manager asked for shutdown: stop the container if one runs
         if self.state in (_STARTING, _RUNNING):
-            # the image's stop time now (a class may have changed it); drawn if random
+            # the image's stop time now (a class may have changed the profile meanwhile)
             profile = self.agent.images.profile(self.image)
             stop = profile.stop
-            if isinstance(stop, Distribution):
+            if profile is self._profile and self._draw is not None:
+                stop = self._draw.stop  # this container's own draw
+            elif isinstance(stop, Distribution):
                 stop = stop.sample(self.agent.sim.rng("image.stop"))
             self._stopping = True
             self._after(min(stop, self.grace), self._stop_done)

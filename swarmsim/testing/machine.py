@@ -25,7 +25,10 @@ and hypothesis shrinks the run first, so the script printed is the shortest
 one found.  :func:`replay` runs such a script in Python.
 
 Users subclass it: add ``@rule`` methods (run lines with :meth:`~SwarmStateMachine.run`)
-and ``@invariant`` methods (raise with :meth:`~SwarmStateMachine.fail`), set
+and ``@invariant`` methods (raise with :meth:`~SwarmStateMachine.fail`); a rule
+redefined without its decorator stops being a rule (hypothesis reads the
+class's attributes), so override the plain helpers (:meth:`~SwarmStateMachine.add_service`,
+:meth:`~SwarmStateMachine.check_fresh_spread`) rather than the rules; set
 ``ranking`` to try another placement rule, ``settle_time`` to wait more or
 less.  Run it with ``TestCase = MyMachine.TestCase`` or
 :func:`hypothesis.stateful.run_state_machine_as_test`.
