@@ -7,7 +7,7 @@ failed, 2 when a file is invalid -- then nothing runs.
 ``swarmsim validate FILE...`` only checks the files.
 ``swarmsim plot TRACE --out OUT.png`` draws a saved trace
 (:mod:`swarmsim.console.plot_command`).
-``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE] [--ranking NAME]``
+``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
 starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
 scenario's cluster after its steps; the CLI talks to the first manager) and
 reads shell lines (:mod:`swarmsim.console.shell`) from the terminal or a pipe.
