@@ -58,6 +58,7 @@ from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.nodeset import (
     DecisionTree,
     KeyFunc,
+    NodeRanking,
     build_tree,
     parse_spread,
 )
@@ -184,7 +185,9 @@ class Assigner:
         task = batch[0]  # all tasks of the batch are equal for the filters
         pipeline = self.pipeline
         pipeline.set_task(task)
-        ranking = self.ranking(task.service_id, (task.service_id, task.spec_version), self._ctx.now)
+        ranking: NodeRanking = self.ranking(
+            task.service_id, (task.service_id, task.spec_version), self._ctx.now
+        )
         nodes = order
         if len(order) > 1:
             offset = self._rng.randrange(len(order))
