@@ -128,3 +128,14 @@ def test_per_seed_behaviour_is_reproducible_and_differs_across_seeds() -> None:
     failed = [t for t in swarm.ctx.store.tasks.values() if t.state == TaskState.FAILED]
     assert failed, "fail_at_start and crash_rate make tasks fail"
     assert {t.status.err for t in failed} == {"task: non-zero exit (1)"}
+
+
+def test_health_and_pull_times_are_drawn_per_container() -> None:
+    swarm = Swarm(seed=5, managers=1, workers=3)
+    swarm.run_script("image app:1 pull=uniform(1s,10s) healthy_after=uniform(2s,20s)\n")
+    health = "--health-cmd true --health-interval 1s"
+    swarm.docker(f"docker service create -d --name web --replicas 8 {health} app:1")
+    swarm.advance(60)
+    running = [r.time for r in swarm.trace if r.kind == "task" and r.state == "running"]
+    assert len(running) == 8 and len(set(running)) == 8  # each container its own times
+    assert max(running) - min(running) > 5

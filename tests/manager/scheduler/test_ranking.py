@@ -81,3 +81,37 @@ def test_a_custom_ranking_reads_labels_as_a_mapping() -> None:
 @pytest.mark.parametrize("name", sorted(RANKINGS))
 def test_rankings_are_registered_by_name(name: str) -> None:
     assert issubclass(RANKINGS[name], NodeRanking)  # type: ignore[arg-type]
+
+
+def test_rankings_resolve_by_name_or_module_path_and_refuse_the_rest() -> None:
+    from swarmsim.manager.scheduler.ranking import resolve_ranking
+
+    assert resolve_ranking("spread") is NodeRanking
+    assert resolve_ranking(f"{__name__}:Prefers") is Prefers
+    for bad, message in (
+        ("tightest", "unknown ranking"),
+        ("swarmsim.nowhere:X", "cannot load ranking"),
+        ("swarmsim.swarm:Swarm", "not a NodeRanking subclass"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            resolve_ranking(bad)
+
+
+def test_the_shell_takes_a_ranking_and_refuses_an_unknown_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    from swarmsim.console.main import main
+
+    lines = "docker service create -d --name web --replicas 3 nginx\nsleep 5s\n"
+    lines += "docker service ps --format '{{.Node}}' web\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    assert main(["shell", "--workers", "2", "--ranking", "binpack"]) == 0
+    nodes = capsys.readouterr().out.rsplit("web\n", 1)[1].split()
+    assert len(nodes) == 3 and len(set(nodes)) == 1
+    with pytest.raises(SystemExit) as caught:
+        main(["shell", "--ranking", "tightest"])
+    assert caught.value.code == 2
+    assert "unknown ranking 'tightest'" in capsys.readouterr().err
