@@ -47,6 +47,16 @@ __all__ = ["build_parser", "main"]
 _PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
+def _ranking_option(parser: argparse.ArgumentParser) -> None:
+    """``--ranking NAME``: the node ranking (:mod:`swarmsim.manager.scheduler.ranking`)."""
+    parser.add_argument(
+        "--ranking",
+        type=_ranking,
+        metavar="NAME",
+        help="scheduler node ranking: spread (swarmkit's, default), binpack, or module:Class",
+    )
+
+
 def _ranking(text: str) -> Ranking:
     """An argparse type: a scheduler node ranking by name or ``module:Class``."""
     from swarmsim.manager.scheduler.ranking import resolve_ranking
@@ -124,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("files", nargs="+", metavar="FILE", help="a scenario (.yaml) or lesson (.txt)")
     run.add_argument("--seed", type=int, help="seed instead of the scenario's (lessons: 0)")
     run.add_argument("--quiet", action="store_true", help="print only the verdicts")
+    _ranking_option(run)
     _outputs(run)
     validate = commands.add_parser(
         "validate", help="check scenario files without running them", description="Check files."
@@ -146,12 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--managers", type=_count(1), help="manager nodes (1)")
     shell.add_argument("--workers", type=_count(0), help="worker nodes (2)")
     shell.add_argument("--from", dest="source", metavar="FILE", help="start after a scenario")
-    shell.add_argument(
-        "--ranking",
-        type=_ranking,
-        metavar="NAME",
-        help="scheduler node ranking: spread (swarmkit's, default), binpack, or module:Class",
-    )
+    _ranking_option(shell)
     _outputs(shell)
     plot_command.add_parser(commands)
     return parser
@@ -199,6 +205,8 @@ def _run(args: argparse.Namespace) -> int:
     status = 0
     for scenario in scenarios:
         runner = Runner(scenario, out=sys.stdout, lang=args.lang, quiet=args.quiet, seed=args.seed)
+        if args.ranking is not None:
+            runner.swarm.scheduler.ranking = args.ranking
         if args.speed:
             pace(runner.swarm, args.speed)
         status = max(status, runner.run().exit_code)

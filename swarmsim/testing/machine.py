@@ -12,17 +12,18 @@ cluster it checks swarmkit's spread (``fresh-spread``); at quiescence (the
 
 When a check fails, the error carries the lines run so far as a script::
 
-    swarmsim shell --seed 0 --managers 1 --workers 0 --ranking binpack <<'EOF'
+    swarmsim shell --seed 0 --managers 1 --workers 2 --ranking binpack <<'EOF'
     image app:1 pull=500ms create=100ms start=200ms stop=100ms
-    node add worker1
-    node add worker2
-    docker service create -d --name s0 --replicas 2 ... app:1
+    docker service create -d --name s0 --replicas 2 app:1
     sleep 1s
     docker service ps --format '{{.Name}} {{.Node}}' s0
     EOF
 
 and hypothesis shrinks the run first, so the script printed is the shortest
-one found.  :func:`replay` runs such a script in Python.
+one found.  The swarm is the shell's own (``manager1``, ``worker1``,
+``worker2``; more workers join with ``node add``), so the same lines saved as
+``lesson.txt`` replay with ``swarmsim run --seed 0 --ranking binpack
+lesson.txt``; :func:`replay` runs a script in Python.
 
 Users subclass it: add ``@rule`` methods (run lines with :meth:`~SwarmStateMachine.run`)
 and ``@invariant`` methods (raise with :meth:`~SwarmStateMachine.fail`); a rule
@@ -59,13 +60,19 @@ __all__ = ["InvariantFailure", "SwarmStateMachine", "replay", "script_header"]
 
 
 class InvariantFailure(AssertionError):
-    """An invariant broke; the message lists the violations and the script that shows it."""
+    """An invariant broke; the message lists the violations and the script that shows it.
 
-    def __init__(self, violations: Sequence[Violation], script: str) -> None:
+    ``run`` is the ``swarmsim run`` command that replays the script's lines
+    saved as ``lesson.txt``.
+    """
+
+    def __init__(self, violations: Sequence[Violation], script: str, run: str = "") -> None:
         self.violations = tuple(violations)
         self.script = script
+        self.run = run
         listed = "\n".join(f"  {v}" for v in self.violations)
-        super().__init__(f"invariants broken:\n{listed}\nreplay with:\n{script}")
+        lesson = f"or save the lines between the EOF markers as lesson.txt: {run}\n" if run else ""
+        super().__init__(f"invariants broken:\n{listed}\nreplay with:\n{script}{lesson}")
 
 
 def ranking_option(ranking: Ranking | None) -> str:
@@ -78,16 +85,31 @@ def ranking_option(ranking: Ranking | None) -> str:
     return f"{ranking.__module__}:{ranking.__qualname__}"
 
 
+SHELL_WORKERS = 2
+"""Workers the machine's swarm starts with: those of ``swarmsim shell`` and of a lesson."""
+
+
 def script_header(seed: int, managers: int, ranking: Ranking | None = None) -> str:
     """The ``swarmsim shell`` command line a script starts with.
 
     >>> from swarmsim.manager.scheduler.ranking import Binpack
     >>> script_header(3, 1, Binpack)
-    'swarmsim shell --seed 3 --managers 1 --workers 0 --ranking binpack'
+    'swarmsim shell --seed 3 --managers 1 --workers 2 --ranking binpack'
     """
     option = ranking_option(ranking)
-    head = f"swarmsim shell --seed {seed} --managers {managers} --workers 0"
+    head = f"swarmsim shell --seed {seed} --managers {managers} --workers {SHELL_WORKERS}"
     return f"{head} --ranking {shlex.quote(option)}" if option else head
+
+
+def run_command(seed: int, ranking: Ranking | None = None) -> str:
+    """The ``swarmsim run`` command line that replays a script's lines saved as a lesson.
+
+    >>> run_command(3)
+    'swarmsim run --seed 3 lesson.txt'
+    """
+    option = ranking_option(ranking)
+    flag = f" --ranking {shlex.quote(option)}" if option else ""
+    return f"swarmsim run --seed {seed}{flag} lesson.txt"
 
 
 SERVICE_NAMES = ("s0", "s1")
@@ -141,15 +163,20 @@ class SwarmStateMachine(RuleBasedStateMachine):
         cluster=sst.clusters(managers=1, workers=st.integers(2, 4), labels={}), first=NEW_SERVICE
     )
     def build(self, cluster: sst.ClusterShape, first: sst.ServiceShape) -> None:
-        """Start the cluster (the managers, then ``node add`` per worker) and a first service."""
+        """Start the cluster and a first service.
+
+        The swarm is the shell's (and a lesson's): ``manager1``, ``worker1``,
+        ``worker2``; more workers join with ``node add``, so the script runs
+        the same in ``swarmsim shell`` and ``swarmsim run``.
+        """
         self.managers = cluster.managers
-        self.swarm = Swarm(seed=self.seed, managers=cluster.managers, workers=0)
+        self.swarm = Swarm(seed=self.seed, managers=cluster.managers, workers=SHELL_WORKERS)
         if self.ranking is not None:
             self.swarm.scheduler.ranking = self.ranking
         self.hostnames = list(cluster.hostnames)
         self.workers = [name for name in self.hostnames if name.startswith("worker")]
-        for line in cluster.lines():
-            self.run(line)
+        for index, node in enumerate(cluster.workers[SHELL_WORKERS:], start=SHELL_WORKERS + 1):
+            self.run(node.line(f"worker{index}"))
         self.add_service(first)
 
     # -------------------------------------------------------------- tools
@@ -173,7 +200,7 @@ class SwarmStateMachine(RuleBasedStateMachine):
         """Raise :class:`InvariantFailure` if there are violations (``show``: lines to look)."""
         found = list(violations)
         if found:
-            raise InvariantFailure(found, self.script(*show))
+            raise InvariantFailure(found, self.script(*show), run_command(self.seed, self.ranking))
 
     def calm(self) -> bool:
         """Every node READY and ACTIVE: a fresh placement must then spread evenly."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -36,14 +37,14 @@ class PlantedBug(SwarmStateMachine):
 
 
 def test_the_machine_finds_a_planted_bug_and_prints_a_replayable_script(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     with pytest.raises(InvariantFailure) as caught:
         run_state_machine_as_test(PlantedBug, settings=BUDGET)
     failure = caught.value
     assert {v.invariant for v in failure.violations} == {"fresh-spread"}
     script = failure.script
-    assert script.startswith("swarmsim shell --seed 0 --managers 1 --workers 0 --ranking binpack")
+    assert script.startswith("swarmsim shell --seed 0 --managers 1 --workers 2 --ranking binpack")
     assert script in str(failure)
     # shrunk: the cluster, one create and the look at its placement
     assert script.count("docker service create") == 1
@@ -54,11 +55,17 @@ def test_the_machine_finds_a_planted_bug_and_prints_a_replayable_script(
     service = next(iter(swarm.ctx.store.services.values()))
     assert check_spread(swarm, service) == [v.message for v in failure.violations]
 
-    # replayed in `swarmsim shell`: every task of the service on one node
+    # replayed in `swarmsim shell`, and as a lesson in `swarmsim run`: the same placement
     body = script.split("<<'EOF'\n", 1)[1].rsplit("EOF\n", 1)[0]
     monkeypatch.setattr(sys, "stdin", io.StringIO(body))
-    args = script.split("<<")[0].split()[1:]
-    assert main(args) == 0
-    shown = capsys.readouterr().out.rsplit("$ docker service ps", 1)[1].splitlines()[1:]
-    nodes = {line.split()[1] for line in shown if line.strip()}
-    assert len(shown) >= 2 and len(nodes) == 1
+    assert main(script.split("<<")[0].split()[1:]) == 0
+    in_shell = capsys.readouterr().out.rsplit("$ docker service ps", 1)[1].splitlines()[1:]
+    nodes = {line.split()[1] for line in in_shell if line.strip()}
+    assert len(in_shell) >= 2 and len(nodes) == 1
+    lesson = tmp_path / "lesson.txt"
+    lesson.write_text(body)
+    assert failure.run == "swarmsim run --seed 0 --ranking binpack lesson.txt"
+    assert f"as lesson.txt: {failure.run}" in str(failure)
+    assert main([*failure.run.split()[1:-1], str(lesson)]) == 0
+    in_run = capsys.readouterr().out.rsplit("$ docker service ps", 1)[1].splitlines()[1:]
+    assert in_run[: len(in_shell)] == in_shell
