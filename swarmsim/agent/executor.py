@@ -14,7 +14,8 @@ managers would never have seen it.
 Differences
 -----------
 The Docker Engine is not modelled: pull, create, start and stop take the times
-of the image's :class:`~swarmsim.agent.images.ImageProfile`, and health probes
+of the image's :class:`~swarmsim.agent.images.ImageProfile` (drawn once per
+container when they are distributions), and health probes
 are evaluated on their schedule (every ``interval`` from start, failures inside
 ``start_period`` not counted, ``retries`` consecutive failures make the
 container unhealthy) without running any command.  A container that becomes
@@ -27,12 +28,13 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from swarmsim.agent.distributions import Distribution
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.api.specs import HealthConfig
 
 if TYPE_CHECKING:
-    from swarmsim.agent.images import ImageModel, ImageProfile
+    from swarmsim.agent.images import ContainerDraw, ImageModel, ImageProfile
     from swarmsim.sim import Simulation
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
@@ -62,7 +64,7 @@ class Host(Protocol):
     images: ImageModel
     image_cache: set[str]
 
-    def prepare_time(self, image: str, profile: ImageProfile) -> float:
+    def prepare_time(self, image: str, profile: ContainerDraw) -> float:
         """Pull (if not cached) plus create time of ``image``."""
         ...
 
@@ -129,6 +131,7 @@ class TaskController:
 
     __slots__ = (
         "_alive",
+        "_draw",
         "_generation",
         "_go",
         "_health",
@@ -163,6 +166,7 @@ class TaskController:
         self.desired = desired
         self.state = task.state
         self._profile: ImageProfile | None = None
+        self._draw: ContainerDraw | None = None  # this container's times and exit code
         self._token = 0  # identifies the pending step; bumped to cancel it
         self._alive = True  # a step is pending or queued (a live SimPy process)
         self._generation = 0  # which "process": a stop sequence started later is another
@@ -212,7 +216,7 @@ class TaskController:
         self.finished_at = self.agent.sim.now
         if code is not None:
             self.exit_code = code
-        elif self._profile is not None and self._profile.stop > self.grace:
+        elif self._draw is not None and self._draw.stop > self.grace:
             self.exit_code = 137  # killed after the grace period
 
     def _after(self, delay: float, step: Callable[..., None], *args: Any) -> None:
@@ -247,11 +251,12 @@ class TaskController:
             return
         agent = self.agent
         profile = self._profile = agent.images.profile(self.image)
+        draw = self._draw = profile.draw(agent.sim.rng)
         # ACCEPTED and PREPARING happen in the same instant: the dispatcher keeps
         # only the latest status of a batch, so only PREPARING needs to travel
         self.state = _ACCEPTED
         self._report(_PREPARING, "preparing")
-        self._after(agent.prepare_time(self.image, profile), self._prepared)
+        self._after(agent.prepare_time(self.image, draw), self._prepared)
 
     def _prepared(self) -> None:
         profile = self._profile
@@ -270,22 +275,22 @@ class TaskController:
         self._starting()
 
     def _starting(self) -> None:
-        assert self._profile is not None
+        assert self._draw is not None
         self._report(_STARTING, "starting")
-        self._after(self._profile.start, self._started)
+        self._after(self._draw.start, self._started)
 
     def _started(self) -> None:
-        profile = self._profile
-        assert profile is not None
+        profile, draw = self._profile, self._draw
+        assert profile is not None and draw is not None
         started = self.started_at = self.agent.sim.now
-        exits_at = None if profile.exits_after is None else started + profile.exits_after
+        exits_at = None if draw.exits_after is None else started + draw.exits_after
         health = self._health
         if health is not None and not health.disabled and health.test:
-            healthy, unhealthy = health_times(health, profile.healthy_after, profile.never_healthy)
+            healthy, unhealthy = health_times(health, draw.healthy_after, profile.never_healthy)
             gate = healthy if healthy is not None else unhealthy
             assert gate is not None
             if exits_at is not None and exits_at <= started + gate:
-                self._after(exits_at - started, self._stopped, ContainerExit(profile.exit_code))
+                self._after(exits_at - started, self._stopped, ContainerExit(draw.exit_code))
             elif healthy is None:
                 self._after(gate, self._stopped, ContainerExit(137, "unhealthy container"))
             else:
@@ -294,10 +299,10 @@ class TaskController:
         self._running(exits_at)
 
     def _healthy(self, started: float, exits_at: float | None) -> None:
-        profile = self._profile
-        assert profile is not None and self._health is not None
-        if profile.unhealthy_after is not None:
-            sick = started + unhealthy_at(self._health, profile.unhealthy_after)
+        draw = self._draw
+        assert draw is not None and self._health is not None
+        if draw.unhealthy_after is not None:
+            sick = started + unhealthy_at(self._health, draw.unhealthy_after)
             if exits_at is None or sick < exits_at:
                 self._report(_RUNNING, "started")
                 unhealthy = ContainerExit(137, "unhealthy container")
@@ -310,8 +315,8 @@ class TaskController:
         if exits_at is None:
             self._end()  # the container runs until interrupt() stops it
             return
-        assert self._profile is not None
-        exit = ContainerExit(self._profile.exit_code)
+        assert self._draw is not None
+        exit = ContainerExit(self._draw.exit_code)
         self._after(exits_at - self.agent.sim.now, self._stopped, exit)
 
     def _stopped(self, cause: object) -> None:
@@ -324,9 +329,15 @@ class TaskController:
             return
         # the manager asked for shutdown: stop the container if one runs
         if self.state in (_STARTING, _RUNNING):
+            # the image's stop time now (a class may have changed the profile meanwhile)
             profile = self.agent.images.profile(self.image)
+            stop = profile.stop
+            if profile is self._profile and self._draw is not None:
+                stop = self._draw.stop  # this container's own draw
+            elif isinstance(stop, Distribution):
+                stop = stop.sample(self.agent.sim.rng("image.stop"))
             self._stopping = True
-            self._after(min(profile.stop, self.grace), self._stop_done)
+            self._after(min(stop, self.grace), self._stop_done)
             return
         self._report(_SHUTDOWN, "shutdown")
         self._end()

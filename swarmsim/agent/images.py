@@ -4,8 +4,15 @@ The agent asks an :class:`ImageModel` for the :class:`ImageProfile` of a
 task's image.  A profile says how long a pull takes on a node that does not
 have the image yet, how long a container takes to be created, started and
 stopped, and how it misbehaves: exits after a while with an exit code, never
-becomes healthy, cannot be pulled.  A class stages a bad release by giving its
-image such a profile.
+becomes healthy, cannot be pulled, fails at start with some probability,
+crashes at some rate while running.  A class stages a bad release by giving
+its image such a profile.
+
+Times may be distributions and exit codes a choice
+(:mod:`swarmsim.agent.distributions`): each container gets its own
+:class:`ContainerDraw`, drawn when it is prepared from one named random
+stream per field (``image.start``, ``image.crash``, ...).  A profile of
+constants draws nothing.
 
 This has no swarmkit counterpart: it stands in for the Docker Engine and the
 registry behind ``swarmkit: agent/exec/dockerapi``.
@@ -14,10 +21,26 @@ registry behind ``swarmkit: agent/exec/dockerapi``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from random import Random
 from typing import Any
 
+from swarmsim.agent.distributions import (
+    Choice,
+    Distribution,
+    DistributionError,
+    parse_choice,
+    parse_probability,
+    parse_rate,
+    parse_time,
+)
 from swarmsim.errors import InvalidArgument
+
+__all__ = ["ContainerDraw", "ImageModel", "ImageProfile", "Time"]
+
+Time = float | Distribution
+"""A profile time: fixed seconds or a distribution drawn per container."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +61,15 @@ class ImageProfile:
     exits_after
         If set, the container exits by itself this long after it started.
     exit_code
-        The exit code used when the container exits by itself.
+        The exit code used when the container exits by itself (an integer or
+        a :class:`~swarmsim.agent.distributions.Choice`).
+    fail_at_start
+        Probability (0 to 1) that a container exits at once when it starts,
+        with ``exit_code`` (1 if that is 0).
+    crash_rate
+        Crashes per second while running: the time to a crash is exponential
+        with this rate, counted from the start; the exit code is as for
+        ``fail_at_start``.  0 never crashes.
     healthy_after
         With a health check: time after start from which probes succeed.
     never_healthy
@@ -55,15 +86,17 @@ class ImageProfile:
         printed: the simulator does not invent output.
     """
 
-    pull: float = 2.0
-    create: float = 0.1
-    start: float = 0.5
-    stop: float = 0.3
-    exits_after: float | None = None
-    exit_code: int = 0
-    healthy_after: float = 0.0
+    pull: Time = 2.0
+    create: Time = 0.1
+    start: Time = 0.5
+    stop: Time = 0.3
+    exits_after: Time | None = None
+    exit_code: int | Choice = 0
+    fail_at_start: float = 0.0
+    crash_rate: float = 0.0
+    healthy_after: Time = 0.0
     never_healthy: bool = False
-    unhealthy_after: float | None = None
+    unhealthy_after: Time | None = None
     pull_error: bool = False
     logs: tuple[str, ...] = ()
 
@@ -73,7 +106,113 @@ class ImageProfile:
         if isinstance(logs, list):  # a list is accepted as given (YAML, keyword arguments)
             object.__setattr__(self, "logs", tuple(logs))
         for field in fields(self):
-            _check_field(field.name, getattr(self, field.name))
+            value = getattr(self, field.name)
+            if isinstance(value, str) and field.name in _TEXT:
+                try:
+                    value = parse_value(field.name, value)
+                except DistributionError as error:
+                    raise InvalidArgument(f"image profile {field.name}: {error}") from None
+                object.__setattr__(self, field.name, value)
+            _check_field(field.name, value)
+
+    @property
+    def random(self) -> bool:
+        """Whether containers of this image draw anything (else every draw is the same)."""
+        return (
+            any(isinstance(getattr(self, name), Distribution) for name in _TIMES)
+            or isinstance(self.exit_code, Choice)
+            or self.fail_at_start > 0
+            or self.crash_rate > 0
+        )
+
+    def draw(self, rng: Callable[[str], Random]) -> ContainerDraw:
+        """The times and exit code of one container; ``rng(name)`` gives a named stream.
+
+        Only random fields draw, each from its own stream ``image.<field>``
+        (``image.crash`` for the crash time), so a profile of constants
+        touches no stream and a new random field shifts no other draw.
+
+        Examples
+        --------
+        >>> from swarmsim.sim import Simulation
+        >>> profile = ImageProfile(start="uniform(1s,3s)", exits_after=3.0, exit_code=1)
+        >>> draw = profile.draw(Simulation(seed=1).rng)
+        >>> round(draw.start, 3), draw.exits_after, draw.exit_code
+        (1.346, 3.0, 1)
+        """
+
+        def time(name: str) -> float:
+            value: Time = getattr(self, name)
+            return value.sample(rng(f"image.{name}")) if isinstance(value, Distribution) else value
+
+        def optional(name: str) -> float | None:
+            return None if getattr(self, name) is None else time(name)
+
+        code = self.exit_code
+        exit_code = code.sample(rng("image.exit_code")) if isinstance(code, Choice) else code
+        exits_after = optional("exits_after")
+        p = self.fail_at_start
+        if p > 0 and (p >= 1 or rng("image.fail_at_start").random() < p):
+            exits_after, exit_code = 0.0, exit_code or 1
+        elif self.crash_rate > 0:
+            crash = rng("image.crash").expovariate(self.crash_rate)
+            if exits_after is None or crash < exits_after:
+                exits_after, exit_code = crash, exit_code or 1
+        return ContainerDraw(
+            pull=time("pull"),
+            create=time("create"),
+            start=time("start"),
+            stop=time("stop"),
+            exits_after=exits_after,
+            exit_code=exit_code,
+            healthy_after=time("healthy_after"),
+            unhealthy_after=optional("unhealthy_after"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerDraw:
+    """What one container got from its image's profile: fixed times and exit code.
+
+    ``exits_after`` already includes a failure at start (``0``) or a crash.
+    """
+
+    pull: float
+    create: float
+    start: float
+    stop: float
+    exits_after: float | None
+    exit_code: int
+    healthy_after: float
+    unhealthy_after: float | None
+
+
+_TIMES = ("pull", "create", "start", "stop", "exits_after", "healthy_after", "unhealthy_after")
+_TEXT = frozenset({*_TIMES, "exit_code", "fail_at_start", "crash_rate"})
+
+
+def parse_value(name: str, text: str) -> Any:
+    """The value of profile field ``name`` written as text (as in an ``image`` line).
+
+    Raises
+    ------
+    DistributionError
+        With the offset in ``text`` where the problem starts.
+
+    Examples
+    --------
+    >>> parse_value("crash_rate", "2/h") * 3600
+    2.0
+    """
+    if name in _TIMES:
+        return parse_time(text)
+    if name == "exit_code":
+        return parse_choice(text)
+    if name == "fail_at_start":
+        return parse_probability(text)
+    if name == "crash_rate":
+        return parse_rate(text)
+    raise DistributionError(f"{name} is not written as text", 0)
 
 
 _FLAGS = frozenset({"never_healthy", "pull_error"})
@@ -93,12 +232,26 @@ def _check_field(name: str, value: object) -> None:
         if not isinstance(value, bool):
             raise InvalidArgument(f"image profile {name} must be True or False, not {value!r}")
     elif name == "exit_code":
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
+        codes = value.values if isinstance(value, Choice) else (value,)
+        if not codes or any(
+            isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 255
+            for code in codes
+        ):
             raise InvalidArgument(
                 f"image profile exit_code must be an integer from 0 to 255, not {value!r}"
             )
-    elif value is None and name in _OPTIONAL:
+    elif (value is None and name in _OPTIONAL) or (
+        isinstance(value, Distribution) and name in _TIMES
+    ):
         return
+    elif name == "fail_at_start" and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1
+    ):
+        raise InvalidArgument(f"image profile fail_at_start must be from 0 to 1, not {value!r}")
+    elif name == "crash_rate" and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0
+    ):
+        raise InvalidArgument(f"image profile crash_rate must be a rate >= 0, not {value!r}")
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidArgument(f"image profile {name} must be a number of seconds, not {value!r}")
     elif not math.isfinite(value) or value < 0:

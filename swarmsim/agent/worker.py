@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 from swarmsim.agent.containers import forget, keep_only, remember
 from swarmsim.agent.executor import CRASH, ContainerExit, TaskController, exit_error
-from swarmsim.agent.images import ImageModel, ImageProfile
+from swarmsim.agent.images import ContainerDraw, ImageModel
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.net.messages import (
@@ -209,9 +209,9 @@ class Agent:
         return True
 
     # --------------------------------------------------------------- helpers
-    def prepare_time(self, image: str, profile: ImageProfile) -> float:
+    def prepare_time(self, image: str, profile: ContainerDraw) -> float:
         """Pull (if not cached) plus create time of ``image`` on this node."""
-        if image in self.image_cache or profile.pull_error:
+        if image in self.image_cache or self.images.profile(image).pull_error:
             return profile.create
         return profile.pull + profile.create
 

@@ -12,7 +12,9 @@ components never keep stale copies around.  Timestamps are virtual seconds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from swarmsim.api.enums import (
     Availability,
@@ -52,6 +54,20 @@ class Node:
     arch: str = "x86_64"
     created_at: float = 0.0
     updated_at: float = 0.0
+
+    @property
+    def label_map(self) -> Mapping[str, str]:
+        """The node labels as a read-only mapping (``node.label_map["zone"]``).
+
+        >>> Node("n1", "w1", labels=(("zone", "east"),)).label_map["zone"]
+        'east'
+        """
+        return MappingProxyType(dict(self.labels))
+
+    @property
+    def engine_label_map(self) -> Mapping[str, str]:
+        """The engine labels as a read-only mapping."""
+        return MappingProxyType(dict(self.engine_labels))
 
     def label(self, key: str) -> str:
         """Value of node label ``key``, or ``""`` when it is missing."""

@@ -107,7 +107,9 @@ Shell words:
   kill TASK|SERVICE.SLOT [CODE]     the task's container exits with CODE (default 1)
   image IMAGE key=value...          set how an image behaves, keys: pull, create, start,
                                     stop, exits_after, exit_code, healthy_after,
-                                    never_healthy, unhealthy_after, pull_error
+                                    never_healthy, unhealthy_after, pull_error,
+                                    fail_at_start, crash_rate (start=lognormal(2s,0.5),
+                                    crash_rate=1/h, exit_code=choice(1,137))
   node add NAME [role=manager] [label.KEY=VALUE] [cpus=N] [memory=SIZE]
                                     join a new node to the swarm
   export NAME=VALUE                 set a variable for compose files (${NAME} in

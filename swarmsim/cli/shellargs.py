@@ -1,6 +1,7 @@
 """The values shell words take: durations, image profiles, node settings.
 
-``sleep 1m30s``, ``image redis:3.0.7 exits_after=3s exit_code=1`` and
+``sleep 1m30s``, ``image redis:3.0.7 exits_after=3s exit_code=1`` (times may
+be distributions, ``start=lognormal(2s,0.5)``: :mod:`swarmsim.agent.distributions`) and
 ``node add w3 role=manager label.zone=a memory=4G`` are read here, by the
 :class:`~swarmsim.cli.interpreter.Interpreter` when a line runs and by the
 scenario loader when it checks a file before anything runs: one parser for
@@ -11,21 +12,22 @@ This module has no swarmkit counterpart.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
 
-from swarmsim.agent.images import ImageProfile
+from swarmsim.agent.distributions import DistributionError, parse_seconds
+from swarmsim.agent.images import ImageProfile, parse_value
 from swarmsim.api.enums import NodeRole
 from swarmsim.errors import SwarmSimError
-from swarmsim.golang import go_parse_bool, go_parse_int, go_quote
-from swarmsim.units import format_duration, parse_bytes, parse_duration, parse_nanocpus
+from swarmsim.golang import go_parse_bool
+from swarmsim.units import format_duration, parse_bytes, parse_nanocpus
 
 __all__ = [
     "DURATION_FIELDS",
     "IMAGE_FIELDS",
     "MAX_SLEEP",
+    "SettingError",
     "ShellError",
     "image_settings",
     "node_settings",
@@ -38,6 +40,20 @@ MAX_SLEEP = 30 * 24 * 3600.0  # the longest single sleep: 720h (30 days) of virt
 
 class ShellError(SwarmSimError):
     """A shell word was misused; printed as one line."""
+
+
+class SettingError(ShellError):
+    """A bad ``key=value`` word: ``index`` is the word, ``offset`` the character in it.
+
+    ``reason`` is the message without the ``key:`` prefix (a scenario file names
+    the key in its path already).
+    """
+
+    def __init__(self, message: str, index: int, offset: int = 0, reason: str = "") -> None:
+        super().__init__(message)
+        self.index = index
+        self.offset = offset
+        self.reason = reason or message
 
 
 DURATION_FIELDS = frozenset(
@@ -53,13 +69,10 @@ def shell_duration(text: str) -> float:
     >>> shell_duration("1m30s"), shell_duration("2.5")
     (90.0, 2.5)
     """
-    plain = re.fullmatch(r"[0-9]+(\.[0-9]*)?", text) is not None
     try:
-        return parse_duration(text + "s" if plain else text)
+        return parse_seconds(text)
     except ValueError as error:
-        # a plain number can only overflow: name it as typed
-        message = f"time: invalid duration {go_quote(text)}" if plain else str(error)
-        raise ShellError(message) from None
+        raise ShellError(str(error)) from None
 
 
 def sleep_seconds(text: str) -> float:
@@ -76,29 +89,43 @@ def sleep_seconds(text: str) -> float:
 def image_settings(items: Iterable[str]) -> dict[str, Any]:
     """``key=value`` words of an ``image`` line as :class:`ImageProfile` changes.
 
-    Each ``logs=TEXT`` adds one line the container prints when it starts.
+    Each ``logs=TEXT`` adds one line the container prints when it starts;
+    times, rates, probabilities and exit codes read as
+    :func:`swarmsim.agent.images.parse_value` does (the Python API's text form).
 
     >>> image_settings(["exits_after=3s", "exit_code=1"])
     {'exits_after': 3.0, 'exit_code': 1}
     >>> image_settings(["logs=booting", "logs=ready"])
     {'logs': ('booting', 'ready')}
+    >>> image_settings(["start=lognormal(2s,0.5)", "crash_rate=1/h"])["start"]
+    LogNormal(median=2.0, sigma=0.5)
+    >>> image_settings(["start=normal(2s,x)"])
+    Traceback (most recent call last):
+    ...
+    swarmsim.cli.shellargs.SettingError: start: time: invalid duration "x"
+
+    Raises
+    ------
+    SettingError
+        Naming the bad word (``index``) and where in it the problem starts.
     """
     changes: dict[str, Any] = {}
-    for item in items:
+    for index, item in enumerate(items):
         key, sep, value = item.partition("=")
         if not sep or key not in IMAGE_FIELDS:
-            raise ShellError(f"bad setting {item!r}; keys: {', '.join(IMAGE_FIELDS)}")
+            raise SettingError(f"bad setting {item!r}; keys: {', '.join(IMAGE_FIELDS)}", index)
         try:
             if key == "logs":
                 changes[key] = (*changes.get(key, ()), value)
-            elif key in DURATION_FIELDS:
-                changes[key] = shell_duration(value)
             elif key in _BOOL_FIELDS:
                 changes[key] = go_parse_bool(value)
             else:
-                changes[key] = go_parse_int(value)
+                changes[key] = parse_value(key, value)
+        except DistributionError as error:
+            offset = len(key) + 1 + error.offset
+            raise SettingError(f"{key}: {error}", index, offset, str(error)) from None
         except ValueError as error:
-            raise ShellError(f"{key}: {error}") from None
+            raise SettingError(f"{key}: {error}", index, len(key) + 1, str(error)) from None
     return changes
 
 

@@ -38,12 +38,33 @@ from swarmsim.console.pacing import pace, parse_speed
 from swarmsim.errors import ScenarioError, SwarmSimError
 
 if TYPE_CHECKING:
+    from swarmsim.manager.scheduler.ranking import Ranking
     from swarmsim.scenario.model import Scenario
     from swarmsim.swarm import Swarm
 
 __all__ = ["build_parser", "main"]
 
 _PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _ranking_option(parser: argparse.ArgumentParser) -> None:
+    """``--ranking NAME``: the node ranking (:mod:`swarmsim.manager.scheduler.ranking`)."""
+    parser.add_argument(
+        "--ranking",
+        type=_ranking,
+        metavar="NAME",
+        help="scheduler node ranking: spread (swarmkit's, default), binpack, or module:Class",
+    )
+
+
+def _ranking(text: str) -> Ranking:
+    """An argparse type: a scheduler node ranking by name or ``module:Class``."""
+    from swarmsim.manager.scheduler.ranking import resolve_ranking
+
+    try:
+        return resolve_ranking(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _count(minimum: int) -> Callable[[str], int]:
@@ -113,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("files", nargs="+", metavar="FILE", help="a scenario (.yaml) or lesson (.txt)")
     run.add_argument("--seed", type=int, help="seed instead of the scenario's (lessons: 0)")
     run.add_argument("--quiet", action="store_true", help="print only the verdicts")
+    _ranking_option(run)
     _outputs(run)
     validate = commands.add_parser(
         "validate", help="check scenario files without running them", description="Check files."
@@ -135,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--managers", type=_count(1), help="manager nodes (1)")
     shell.add_argument("--workers", type=_count(0), help="worker nodes (2)")
     shell.add_argument("--from", dest="source", metavar="FILE", help="start after a scenario")
+    _ranking_option(shell)
     _outputs(shell)
     plot_command.add_parser(commands)
     return parser
@@ -182,6 +205,8 @@ def _run(args: argparse.Namespace) -> int:
     status = 0
     for scenario in scenarios:
         runner = Runner(scenario, out=sys.stdout, lang=args.lang, quiet=args.quiet, seed=args.seed)
+        if args.ranking is not None:
+            runner.swarm.scheduler.ranking = args.ranking
         if args.speed:
             pace(runner.swarm, args.speed)
         status = max(status, runner.run().exit_code)
@@ -221,6 +246,8 @@ def _shell(args: argparse.Namespace) -> int:
         if scenarios is None:
             return 2
         runner = Runner(scenarios[0], out=sys.stdout, lang=args.lang, seed=args.seed)
+        if args.ranking is not None:
+            runner.swarm.scheduler.ranking = args.ranking
         if args.speed:
             pace(runner.swarm, args.speed)
         runner.run()
@@ -229,6 +256,8 @@ def _shell(args: argparse.Namespace) -> int:
         managers = 1 if args.managers is None else args.managers
         workers = 2 if args.workers is None else args.workers
         swarm = Swarm(seed=args.seed or 0, managers=managers, workers=workers)
+        if args.ranking is not None:
+            swarm.scheduler.ranking = args.ranking
         if args.speed:
             pace(swarm, args.speed)
     if interactive:

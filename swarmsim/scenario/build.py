@@ -43,6 +43,7 @@ from swarmsim.cli.interpreter import (
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
     MAX_SLEEP,
+    SettingError,
     ShellError,
     image_settings,
     node_settings,
@@ -219,9 +220,11 @@ class _Builder:
                 item = f"{key}={text}"
                 try:
                     image_settings([item])
-                except ShellError as error:
+                except SettingError as error:
                     hint = yaml11_hint(text)
-                    raise self.error(path, f"{error}{f' ({hint})' if hint else ''}") from None
+                    raise self.error(
+                        path, f"{error.reason}{f' ({hint})' if hint else ''}"
+                    ) from None
                 words.append(item)
             if len(words) > 2:
                 lines.append(" ".join(quote_word(w) for w in words))

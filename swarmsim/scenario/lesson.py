@@ -64,8 +64,28 @@ def parse_lesson(text: str, file: str = "<lesson>") -> Scenario:
             message = f"unknown command {words[0]!r}{hint}"
             raise ScenarioError(file, start, col, "lesson", message)
         steps.append(Step("run", line, f"line {start}"))
+    _check_image_lines(steps, file)
     name = Path(file).stem
     return Scenario(name, file, cluster=SHELL_CLUSTER, steps=tuple(steps), kind="lesson")
+
+
+def _check_image_lines(steps: list[Step], file: str) -> None:
+    """Refuse a bad ``image`` line before anything runs, at the column of the bad value."""
+    from swarmsim.cli.shellargs import SettingError, image_settings
+
+    for step in steps:
+        words = split_command_line(step.line) if step.kind == "run" else []
+        if words[:1] != ["image"]:
+            continue
+        try:
+            image_settings(words[2:])
+        except SettingError as error:
+            line = step.line
+            word = words[2 + error.index]
+            at = line.find(word)  # a quoted word is not found: point at the line instead
+            col = at + 1 + error.offset if at >= 0 else len(line) - len(line.lstrip()) + 1
+            number = int(step.label.removeprefix("line "))
+            raise ScenarioError(file, number, col, "image", str(error)) from None
 
 
 def read_source(path: str | os.PathLike[str]) -> str:

@@ -1,6 +1,11 @@
 """Tools for property-based testing of swarm behaviour with hypothesis.
 
-- :mod:`swarmsim.testing.strategies`: clusters, services, operations.
+- :mod:`swarmsim.testing.strategies`: clusters, services, images and operations
+  (shell lines), with keyword overrides.
+- :mod:`swarmsim.testing.machine`: a hypothesis state machine over a swarm whose
+  failures print as replayable ``swarmsim shell`` scripts.
+- :mod:`swarmsim.testing.pytest_plugin`: hypothesis profiles and the ``swarm`` /
+  ``swarm_invariants`` fixtures for any suite (entry point ``pytest11``).
 - :mod:`swarmsim.testing.invariants`: checks that return violations (at every
   step: :mod:`~swarmsim.testing.safety`; once settled:
   :mod:`~swarmsim.testing.settled`).
@@ -20,8 +25,8 @@ Example
     def test_converges(cluster, service):
         swarm = sst.build_swarm(cluster)
         sst.create_service(swarm, service)
-        swarm.advance(30)
-        assert invariants.check_converged(swarm) == []
+        swarm.advance(600)
+        assert invariants.check_quiescent(swarm) == []
 """
 
 from swarmsim.testing import invariants, strategies

@@ -14,11 +14,12 @@ This module has no swarmkit counterpart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from swarmsim.api.enums import Availability, NodeStatus, TaskState, UpdateState
 from swarmsim.api.objects import Node, Service, Task
+from swarmsim.manager.scheduler.filters import Filter
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.pipeline import Pipeline
 from swarmsim.swarm import Swarm
@@ -79,13 +80,17 @@ def node_infos(swarm: Swarm) -> dict[str, NodeInfo]:
     return infos
 
 
-def fitting_nodes(task: Task, infos: dict[str, NodeInfo]) -> list[Node]:
+def fitting_nodes(
+    task: Task, infos: dict[str, NodeInfo], filters: Sequence[Filter] | None = None
+) -> list[Node]:
     """Nodes that pass the scheduler's filter pipeline for ``task``.
 
-    A preassigned (global) task is only ever checked against its own node
-    (``swarmkit: manager/scheduler/scheduler.go``, ``processPreassignedTasks``).
+    ``filters``: the swarm's own (``swarm.scheduler.pipeline.filters``, which a
+    test may have swapped); swarmkit's by default.  A preassigned (global)
+    task is only ever checked against its own node (``swarmkit:
+    manager/scheduler/scheduler.go``, ``processPreassignedTasks``).
     """
-    pipeline = Pipeline()
+    pipeline = Pipeline(filters)
     pipeline.set_task(task)
     if task.node_id:
         candidates: Iterable[NodeInfo] = [infos[task.node_id]] if task.node_id in infos else []
@@ -98,8 +103,9 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
     """Whether the task's container can never stay running (a failing image).
 
     Such a task cycles through the restart loop forever, so at any moment it
-    may be in any state: pull errors, containers that exit by themselves, and
-    health checks that never pass or stop passing.
+    may be in any state: pull errors, containers that exit by themselves (at
+    a time, at start with some probability, or at a crash rate), and health
+    checks that never pass or stop passing.
     """
     profile = swarm.images.profile(task.spec.container.image)
     health = task.spec.container.healthcheck
@@ -107,6 +113,8 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
     return (
         profile.pull_error
         or profile.exits_after is not None
+        or profile.fail_at_start > 0
+        or profile.crash_rate > 0
         or (checked and (profile.never_healthy or profile.unhealthy_after is not None))
     )
 

@@ -134,7 +134,7 @@ def _may_give_up(service: Service) -> bool:
 def _blocked(swarm: Swarm, task: Task, infos: dict[str, NodeInfo]) -> bool:
     """A task that cannot make progress: unplaceable, or on a node that is not READY."""
     if task.state == TaskState.PENDING:
-        return not task.runnable or not fitting_nodes(task, infos)
+        return not task.runnable or not fitting_nodes(task, infos, swarm.scheduler.pipeline.filters)
     node = swarm.ctx.store.nodes.get(task.node_id)
     return node is None or node.status != NodeStatus.READY
 
@@ -287,7 +287,7 @@ def _placement_of(
     ):
         return []  # out of date: the scheduler no longer queues it
     if task.state == TaskState.PENDING and not churn:
-        fits = fitting_nodes(task, infos)
+        fits = fitting_nodes(task, infos, swarm.scheduler.pipeline.filters)
         if fits:
             hosts = ", ".join(sorted(n.hostname for n in fits))
             return [

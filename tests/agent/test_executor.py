@@ -131,10 +131,15 @@ def test_image_profiles_refuse_negative_times_and_unknown_fields() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"start": "x"}, "start must be a number of seconds"),
+        ({"start": "x"}, 'start: time: invalid duration "x"'),
+        ({"start": [1]}, "start must be a number of seconds"),
+        ({"start": "gamma(1s)"}, "unknown distribution 'gamma'"),
+        ({"fail_at_start": 1.5}, "fail_at_start must be from 0 to 1"),
+        ({"crash_rate": -1.0}, "crash_rate must be a rate"),
         ({"stop": math.inf}, "stop cannot be negative or infinite"),
         ({"exits_after": math.nan}, "exits_after cannot be negative or infinite"),
-        ({"exit_code": "a"}, "exit_code must be an integer"),
+        ({"exit_code": "a"}, "exit code 'a' is not an integer"),
+        ({"exit_code": "choice(1,300)"}, "exit code '300' is not an integer"),
         ({"exit_code": 1.5}, "exit_code must be an integer"),
         ({"pull_error": "yes"}, "pull_error must be True or False"),
         ({"healthy_after": None}, "healthy_after must be a number of seconds"),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from swarmsim.agent.executor import CRASH, SHUTDOWN_REQUEST, ContainerExit, TaskController
-from swarmsim.agent.images import ImageModel, ImageProfile
+from swarmsim.agent.images import ContainerDraw, ImageModel, ImageProfile
 from swarmsim.api import ContainerSpec, TaskSpec, TaskState
 from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.sim import Simulation
@@ -31,7 +31,7 @@ class FakeAgent:
         self.image_cache: set[str] = set()
         self.reports: list[tuple[float, str, str]] = []
 
-    def prepare_time(self, image: str, profile: ImageProfile) -> float:
+    def prepare_time(self, image: str, profile: ContainerDraw) -> float:
         return profile.pull + profile.create
 
     def report(self, task_id: str, status: TaskStatus) -> None:

@@ -234,6 +234,13 @@ MUTATIONS: dict[str, tuple[Mutation, str]] = {
     "image-bad-duration": (_image("  nginx:1: {pull: soon}\n"), "invalid duration"),
     "image-bad-ref": (_image("  Nginx:1: {pull: 1s}\n"), "not a valid image reference"),
     "image-bool-yes": (_image("  nginx:1: {pull_error: yes}\n"), "YAML 1.1"),
+    "image-bad-distribution": (
+        _image('  nginx:1: {start: "uniform(3s,1s)"}\n'),
+        "^uniform: low 3s is above high 1s$",
+    ),
+    "image-bad-rate": (_image('  nginx:1: {crash_rate: "1/0s"}\n'), "must be above 0"),
+    "image-bad-choice": (_image('  nginx:1: {exit_code: "choice(1,300)"}\n'), "0 to 255"),
+    "image-bad-probability": (_image("  nginx:1: {fail_at_start: 2}\n"), "from 0 to 1"),
     "description-extra": (
         _sub(r"^description:\n", "description:\n  de: hallo\n"),
         "unknown key 'de'",

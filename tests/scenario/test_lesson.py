@@ -27,6 +27,16 @@ def test_lines_become_steps_with_continuations_joined() -> None:
     )
 
 
+def test_a_bad_image_line_is_refused_at_the_column_of_its_value() -> None:
+    text = "docker node ls\nimage app:1 pull=2s start=lognormal(2s,x)\n"
+    with pytest.raises(ScenarioError) as caught:
+        parse_lesson(text, "l.txt")
+    assert str(caught.value) == "l.txt:2:40: image: start: shape 'x' is not a number"
+    assert text.splitlines()[1][39] == "x"
+    steps = parse_lesson("image app:1 start=lognormal(2s,0.5) crash_rate=1/h\n", "l.txt").steps
+    assert [s.kind for s in steps] == ["run"]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

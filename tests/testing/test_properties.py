@@ -1,11 +1,10 @@
-"""Property tests over random clusters, services and drain/down/scale sequences."""
+"""Property tests over random clusters, services and operation sequences (shell lines)."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swarmsim.api import ServiceMode
 from swarmsim.testing import invariants
 from swarmsim.testing import strategies as sst
 
@@ -15,59 +14,77 @@ def test_fresh_service_converges_balanced(
     cluster: sst.ClusterShape, shape: sst.ServiceShape
 ) -> None:
     swarm = sst.build_swarm(cluster, seed=1)
-    service = sst.create_service(swarm, shape)
+    assert sst.create_service(swarm, shape).ok, shape.line()
     swarm.advance(20)
     assert invariants.check_converged(swarm) == []
-    if shape.mode == ServiceMode.REPLICATED and not shape.spread:
+    service = swarm.ctx.store.service_by_name(shape.name)
+    assert service is not None
+    if shape.mode == "replicated" and not shape.preferences:
         assert invariants.check_spread(swarm, service) == []
     assert invariants.check_trace(swarm.trace) == []
 
 
 @st.composite
-def _scenarios(
-    draw: st.DrawFn,
-) -> tuple[sst.ClusterShape, list[sst.ServiceShape], list[sst.Operation]]:
-    cluster = draw(sst.clusters(max_workers=5))
-    shapes = [draw(sst.services("svc0")), draw(sst.services("svc1"))]
-    ops = draw(
-        st.lists(sst.operations(len(cluster.zones), ("svc0", "svc1")), min_size=1, max_size=8)
-    )
-    return cluster, shapes, ops
+def _scenarios(draw: st.DrawFn) -> tuple[sst.ClusterShape, list[str]]:
+    cluster = draw(sst.clusters(max_workers=4))
+    shapes = [draw(sst.services("svc0")), draw(sst.services("svc1", image=st.just("bad:exit")))]
+    ops = draw(st.lists(sst.operations(cluster.hostnames, ("svc0", "svc1")), max_size=8))
+    return cluster, [shape.line() for shape in shapes] + ops
 
 
 @given(_scenarios(), st.integers(0, 3))
-def test_any_fault_sequence_settles(
-    scenario: tuple[sst.ClusterShape, list[sst.ServiceShape], list[sst.Operation]], seed: int
+def test_any_operation_sequence_keeps_the_invariants(
+    scenario: tuple[sst.ClusterShape, list[str]], seed: int
 ) -> None:
-    cluster, shapes, ops = scenario
+    cluster, lines = scenario
     swarm = sst.build_swarm(cluster, seed=seed)
-    for shape in shapes:
-        sst.create_service(swarm, shape)
-    swarm.advance(5)
-    for op in ops:
-        sst.apply(swarm, op)
-        swarm.advance(0.5)
-    # long enough for down detection (<= 16.5 s), restart delays and starts
-    swarm.advance(60)
-    assert invariants.check_converged(swarm) == []
-    assert invariants.check_trace(swarm.trace) == []
+    for line in lines:
+        result = sst.apply(swarm, line)
+        assert "internal error" not in result.stderr, line
+        assert invariants.check_step(swarm) == [], sst.script(seed, cluster.managers, lines)
+    swarm.advance(600)
+    assert invariants.check_quiescent(swarm) == [], sst.script(seed, cluster.managers, lines)
 
 
 @given(_scenarios())
-def test_same_seed_same_trace(
-    scenario: tuple[sst.ClusterShape, list[sst.ServiceShape], list[sst.Operation]],
-) -> None:
-    cluster, shapes, ops = scenario
+def test_same_seed_same_trace(scenario: tuple[sst.ClusterShape, list[str]]) -> None:
+    cluster, lines = scenario
 
     def run() -> str:
         swarm = sst.build_swarm(cluster, seed=9)
-        for shape in shapes:
-            sst.create_service(swarm, shape)
-        swarm.advance(3)
-        for op in ops:
-            sst.apply(swarm, op)
-            swarm.advance(0.5)
+        for line in lines:
+            sst.apply(swarm, line)
         swarm.advance(20)
         return swarm.trace.dump()
 
     assert run() == run()
+
+
+@settings(max_examples=5)
+@given(st.data())
+def test_overrides_fix_or_draw_each_part(data: st.DataObject) -> None:
+    shape = data.draw(sst.clusters(managers=3, workers=2, labels={"rack": ["r1"]}, cpus=2.0))
+    assert shape.managers == 3 and len(shape.workers) == 2
+    assert shape.lines() == [
+        "node add worker1 label.rack=r1 cpus=2",
+        "node add worker2 label.rack=r1 cpus=2",
+    ]
+    service = data.draw(
+        sst.services(
+            "web",
+            replicas=4,
+            mode="replicated",
+            constraints=["node.labels.rack==r1"],
+            preferences=[],
+            max_per_node=2,
+            reserve_memory="64M",
+            update=sst.update_configs(parallelism=2, order="start-first"),
+        )
+    )
+    line = service.line()
+    assert "--replicas 4 --constraint node.labels.rack==r1 --replicas-max-per-node 2" in line
+    assert "--update-order=start-first" in line and "--update-parallelism=2" in line
+    swarm = sst.build_swarm(shape)
+    assert sst.create_service(swarm, service).ok
+    swarm.advance(30)
+    assert invariants.check_quiescent(swarm) == []

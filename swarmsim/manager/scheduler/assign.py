@@ -69,6 +69,7 @@ from swarmsim.manager.scheduler.nodeset import (
     parse_spread,
 )
 from swarmsim.manager.scheduler.pipeline import Pipeline
+from swarmsim.manager.scheduler.ranking import SPREAD, Ranking
 
 __all__ = [
     "ASSIGNED_MESSAGE",
@@ -148,9 +149,12 @@ class Assigner:
     ----------
     pipeline : Pipeline
         The filters nodes are run through.
+    ranking : Ranking
+        Makes each batch's node ranking (:mod:`swarmsim.manager.scheduler.ranking`;
+        swarmkit's spread by default).
     """
 
-    __slots__ = ("_book", "_ctx", "_rng", "_store", "pipeline")
+    __slots__ = ("_book", "_ctx", "_rng", "_store", "pipeline", "ranking")
 
     def __init__(self, ctx: Context, book: Bookkeeping) -> None:
         self._ctx = ctx
@@ -158,6 +162,7 @@ class Assigner:
         self._rng = ctx.sim.rng("scheduler")
         self._book = book
         self.pipeline = Pipeline()
+        self.ranking: Ranking = SPREAD
 
     def process_preassigned(self) -> None:
         """Check each preassigned task against its own node (``taskFitNode``)."""
@@ -218,7 +223,9 @@ class Assigner:
         task = batch[0]  # all tasks of the batch are equal for the filters
         pipeline = self.pipeline
         pipeline.set_task(task)
-        ranking = NodeRanking(task.service_id, (task.service_id, task.spec_version), self._ctx.now)
+        ranking: NodeRanking = self.ranking(
+            task.service_id, (task.service_id, task.spec_version), self._ctx.now
+        )
         order = tick_nodes.order
         offset = 0
         if len(order) > 1:

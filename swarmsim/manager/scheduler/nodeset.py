@@ -204,6 +204,8 @@ def build_tree(
     push = heapq.heappush
     replace = heapq.heapreplace
     seq = 0
+    # the spread key is inlined below; any other ranking (ranking.py) is always called
+    other = type(ranking) is not NodeRanking
     if not levels:
         # hot path without preferences: a single leaf
         heap = root._heap
@@ -224,7 +226,7 @@ def build_tree(
             seq += 1
             key = (
                 ranking(info)
-                if info.recent_failures
+                if info.recent_failures or other
                 else (count << _SHIFT) | info.active_tasks_count
             )
             if key < worst and process(info):
@@ -248,7 +250,11 @@ def build_tree(
             if process(info):
                 push(heap, (-ranking(info), -seq, info))
             continue
-        key = ranking(info) if info.recent_failures else (count << _SHIFT) | info.active_tasks_count
+        key = (
+            ranking(info)
+            if info.recent_failures or other
+            else (count << _SHIFT) | info.active_tasks_count
+        )
         if key < -heap[0][0] and process(info):
             replace(heap, (-key, -seq, info))
     return root

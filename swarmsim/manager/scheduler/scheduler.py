@@ -38,6 +38,7 @@ from swarmsim.manager.scheduler.assign import Assigner
 from swarmsim.manager.scheduler.bookkeeping import Bookkeeping
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.pipeline import Pipeline
+from swarmsim.manager.scheduler.ranking import Ranking
 from swarmsim.store.events import (
     Action,
     NetworkEvent,
@@ -140,6 +141,15 @@ class Scheduler:
     @pipeline.setter
     def pipeline(self, pipeline: Pipeline) -> None:
         self._assigner.pipeline = pipeline
+
+    @property
+    def ranking(self) -> Ranking:
+        """How a batch ranks the nodes passing the filters (replaceable; spread by default)."""
+        return self._assigner.ranking
+
+    @ranking.setter
+    def ranking(self, ranking: Ranking) -> None:
+        self._assigner.ranking = ranking
 
     # ----------------------------------------------------------- leadership
     def _on_leadership(self, active: bool) -> None:
