@@ -33,7 +33,9 @@ Differences
 Nodes' load-balancer addresses (``ingress-sbox``, ``lb-NETWORK``) are not
 allocated.  Node-local drivers (``bridge``, ``macvlan``, ``ipvlan``, ``host``
 with ``--scope swarm``) get no pool, as in swarmkit, and no addresses.  Only
-IPv4 pools are modelled.
+IPv4 pools are modelled.  When a network's addresses run out, a VIP is left
+out and a task gets ``""`` on that network, where swarmkit would keep the
+task in NEW until addresses free up.
 """
 
 from __future__ import annotations
