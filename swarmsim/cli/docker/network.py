@@ -16,9 +16,10 @@ behind it (``moby: api/server/router/network/network_routes.go``,
   networks (``bridge``, ``docker_gwbridge``, ``host``, ``none``) next to the
   swarm's ``ingress`` and overlay networks;
 * ``inspect`` shows a swarm network as the daemon does: the cluster's view
-  (``"Containers": null``, no ``EnableIPv4``) unless a running task container of
-  this machine is attached, then the local view with those containers and the
-  ``Peers`` (machines running an attached task);
+  (``"Containers": null``, no ``EnableIPv4``) unless the network exists on this
+  machine (``ingress`` always, others when a running task container of this
+  machine is attached), then the local view with those containers and the
+  ``Peers`` (machines where it exists);
 * ``rm`` prints each removed argument and reports failures one per line;
   removing ``ingress`` asks for confirmation;
 * ``prune`` asks for confirmation unless ``-f``, then removes every custom
@@ -51,7 +52,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from swarmsim.api.enums import TaskState
+from swarmsim.api.enums import NodeStatus, TaskState
 from swarmsim.api.objects import Network, Task
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.formatter import choose_format, format_rows, labels_text
@@ -295,51 +296,40 @@ def _ipam_configs(
                 raise DockerCLIError("multiple overlapping subnet configuration is not supported")
         configs[subnet] = IPAMConfig(subnet)
     for ip_range in ranges:
-        matched = False
-        for subnet in subnets:
-            try:
-                _go_parse_cidr(ip_range)
-            except ValueError as error:
-                raise DockerCLIError(str(error)) from None
-            if not _subnet_matches(subnet, ip_range):
-                continue
-            if configs[subnet].ip_range:
-                raise DockerCLIError(
-                    f"cannot configure multiple ranges ({ip_range}, {configs[subnet].ip_range}) "
-                    f"on the same subnet ({subnet})"
-                )
-            configs[subnet] = _with(configs[subnet], ip_range=ip_range)
-            matched = True
-        if not matched:
-            raise DockerCLIError(f"no matching subnet for range {ip_range}")
+        try:
+            _go_parse_cidr(ip_range)
+        except ValueError as error:
+            raise DockerCLIError(str(error)) from None
+        _assign(configs, ip_range, "ip_range", "ranges ({}, {}) on", "range {}")
     for gateway in gateways:
-        matched = False
-        for subnet in subnets:
-            if not _subnet_matches(subnet, gateway):
-                continue
-            if configs[subnet].gateway:
-                raise DockerCLIError(
-                    f"cannot configure multiple gateways ({gateway}, {configs[subnet].gateway}) "
-                    f"for the same subnet ({subnet})"
-                )
-            configs[subnet] = _with(configs[subnet], gateway=gateway)
-            matched = True
-        if not matched:
-            raise DockerCLIError(f"no matching subnet for gateway {gateway}")
+        _assign(configs, gateway, "gateway", "gateways ({}, {}) for", "gateway {}")
     for name, address in aux:
         matched = False
         for subnet in subnets:
             if _subnet_matches(subnet, address):
                 entries = (*configs[subnet].aux_addresses, (name, address))
-                configs[subnet] = _with(configs[subnet], aux_addresses=entries)
+                configs[subnet] = replace(configs[subnet], aux_addresses=entries)
                 matched = True
         if not matched:
             raise DockerCLIError(f"no matching subnet for aux-address {address}")
     return list(configs.values())
 
 
-def _with(config: IPAMConfig, **changes: Any) -> IPAMConfig:
-    return replace(config, **changes)
+def _assign(configs: dict[str, IPAMConfig], value: str, field: str, many: str, what: str) -> None:
+    """Put an ``--ip-range`` or ``--gateway`` under every subnet holding it (one each)."""
+    matched = False
+    for subnet, config in configs.items():
+        if not _subnet_matches(subnet, value):
+            continue
+        held = getattr(config, field)
+        if held:
+            raise DockerCLIError(
+                f"cannot configure multiple {many.format(value, held)} the same subnet ({subnet})"
+            )
+        configs[subnet] = replace(config, **{field: value})
+        matched = True
+    if not matched:
+        raise DockerCLIError(f"no matching subnet for {what.format(value)}")
 
 
 def _map_opt(values: list[str]) -> dict[str, str]:
@@ -777,8 +767,13 @@ def _local_json(found: LocalNetwork) -> dict[str, Any]:
 
 
 def _swarm_json(swarm: Swarm, network: Network) -> dict[str, Any]:
-    """``BasicNetworkFromGRPC``, or the local view when this machine has attached containers."""
+    """``BasicNetworkFromGRPC``, or the local view when the network exists on this machine.
+
+    ``ingress`` exists on every machine of the swarm; another network where a
+    running task of this machine is attached.
+    """
     here = _attached_here(swarm, network)
+    instantiated = bool(here) or network.ingress
     allocated = network.allocated
     config = _ipam_config(network.subnet, network.gateway, network.ip_range) if allocated else None
     document: dict[str, Any] = {
@@ -787,7 +782,7 @@ def _swarm_json(swarm: Swarm, network: Network) -> dict[str, Any]:
         "Created": rfc3339nano(network.created_at),
         "Scope": "swarm",
         "Driver": network.driver if allocated else "",
-        "EnableIPv4": bool(here),
+        "EnableIPv4": instantiated,
         "EnableIPv6": False,
         "IPAM": {
             "Driver": "default" if allocated else "",
@@ -803,7 +798,7 @@ def _swarm_json(swarm: Swarm, network: Network) -> dict[str, Any]:
         "Options": _swarm_options(network) or None,
         "Labels": dict(network.labels) or None,
     }
-    if not here:
+    if not instantiated:
         return document
     from swarmsim.cli.docker.container import container_id
 
@@ -828,11 +823,12 @@ def _swarm_json(swarm: Swarm, network: Network) -> dict[str, Any]:
 
 
 def _peers(swarm: Swarm, network: Network) -> list[dict[str, str]]:
-    """Machines with a running task attached to ``network``, in node order."""
+    """Machines where ``network`` exists, in node order: every ready one for ``ingress``."""
     return [
         {"Name": _peer_name(node.id, node.hostname), "IP": node.addr}
         for node in swarm.ctx.store.nodes.values()
-        if _attached_tasks(swarm, network, node.id)
+        if (network.ingress and node.status == NodeStatus.READY)
+        or _attached_tasks(swarm, network, node.id)
     ]
 
 

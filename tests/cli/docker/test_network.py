@@ -470,3 +470,10 @@ def test_rm_ingress_when_confirmed(swarm: Swarm) -> None:
     )
     new = swarm.docker("docker network create -d overlay --ingress my-ingress").stdout.strip()
     assert swarm.ctx.store.networks[new].subnet == "10.0.0.0/24"
+
+
+def test_ingress_exists_on_every_machine(swarm: Swarm) -> None:
+    (doc,) = json.loads(swarm.docker("docker network inspect ingress").stdout)
+    assert (doc["EnableIPv4"], doc["Containers"], doc["Ingress"]) == (True, {}, True)
+    assert [p["IP"] for p in doc["Peers"]] == [n.addr for n in swarm.ctx.store.nodes.values()]
+    assert doc["Options"] == {"com.docker.network.driver.overlay.vxlanid_list": "4096"}
