@@ -326,7 +326,10 @@ def _assign(configs: dict[str, IPAMConfig], value: str, field: str, many: str, w
             raise DockerCLIError(
                 f"cannot configure multiple {many.format(value, held)} the same subnet ({subnet})"
             )
-        configs[subnet] = replace(config, **{field: value})
+        if field == "gateway":
+            configs[subnet] = replace(config, gateway=value)
+        else:
+            configs[subnet] = replace(config, ip_range=value)
         matched = True
     if not matched:
         raise DockerCLIError(f"no matching subnet for {what.format(value)}")
