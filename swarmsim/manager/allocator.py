@@ -17,7 +17,8 @@ behind it:
   ``dnsrr`` or is removed;
 * an ingress port with no published number gets one of 30000–32767, serially
   (the port after the last one handed out, wrapping, as ``idm.GetID(true)``),
-  and keeps it across updates; ports are released with the service;
+  and keeps it across updates; ports are released with the service, and a
+  service finding the range used up waits (its tasks stay NEW);
 * a new task gets one address per attached overlay network (the service's
   networks, ingress first) and moves to PENDING with ``pending task
   scheduling``; its addresses are released once it is dead (desired and
@@ -140,6 +141,7 @@ class Allocator:
         self._pools: dict[str, AddressPool] = {}  # network id -> its addresses
         self._unallocated: dict[str, Network] = {}  # networks whose subnet overlapped
         self._ports: dict[tuple[str, int], str] = {}  # ingress (protocol, port) -> service id
+        self._service_ports: dict[str, set[tuple[str, int]]] = {}  # service id -> its ports
         self._next_port = DYNAMIC_PORT_START
         self._next_vxlan = VXLAN_ID_START
         self._worker = Worker(ctx.sim, self._work)
@@ -211,34 +213,28 @@ class Allocator:
         self._unallocated.pop(event.network.id, None)
         for network in list(self._unallocated.values()):  # procUnallocatedNetworks
             self.allocate_network(network)
-            if network.allocated:
-                self._retry_waiting()
-
-    def _retry_waiting(self) -> None:
-        """Services and tasks that waited for a network get another go."""
-        for service in self.ctx.store.services.values():
-            self._services[service.id] = None
-        for task in self.ctx.store.tasks_with_desired(_RUNNING):
-            if task.state == _NEW:
-                self._new_tasks[task.id] = None
-        self._worker.kick()
+        self._worker.kick()  # services and tasks that waited for it get another go
 
     # ---------------------------------------------------------------- ports
-    def _take_dynamic_port(self, protocol: str) -> int:
-        """The next free ingress port of 30000–32767 after the last one handed out."""
+    def _take_dynamic_port(self, protocol: str, taken: Collection[tuple[str, int]]) -> int:
+        """The next free ingress port of 30000–32767 after the last one handed out (0: none)."""
         size = DYNAMIC_PORT_END - DYNAMIC_PORT_START + 1
         number = self._next_port
         for _ in range(size):
             if number > DYNAMIC_PORT_END:
                 number = DYNAMIC_PORT_START
-            if (protocol, number) not in self._ports:
+            key = (protocol, number)
+            if key not in self._ports and key not in taken:
                 self._next_port = number + 1
                 return number
             number += 1
         return 0
 
-    def _allocate_ports(self, service: Service) -> tuple[PortConfig, ...]:
-        """``serviceAllocatePorts``: ingress ports (blanks filled), then the host-mode ones."""
+    def _allocate_ports(self, service: Service) -> tuple[PortConfig, ...] | None:
+        """``serviceAllocatePorts``: ingress ports (blanks filled), then the host-mode ones.
+
+        ``None`` (and nothing held) when the dynamic range is used up.
+        """
         previous = {
             (p.protocol, p.target_port): p.published_port
             for p in service.published_ports
@@ -254,18 +250,21 @@ class Allocator:
             if port.published_port == 0:
                 number = previous.get((port.protocol, port.target_port), 0)
                 if not number or (port.protocol, number) in held:
-                    number = self._take_dynamic_port(port.protocol)
+                    number = self._take_dynamic_port(port.protocol, held)
+                    if not number:
+                        return None
                 port = replace(port, published_port=number)
-            key = (port.protocol, port.published_port)
-            held.add(key)
-            self._ports[key] = service.id
+            held.add((port.protocol, port.published_port))
             ingress.append(port)
-        self._release_ports(service.id, keep=held)
+        self._release_ports(service.id)
+        for key in held:
+            self._ports[key] = service.id
+        self._service_ports[service.id] = held
         return (*ingress, *host)
 
-    def _release_ports(self, service_id: str, keep: Collection[tuple[str, int]] = ()) -> None:
-        for key in [k for k, owner in self._ports.items() if owner == service_id]:
-            if key not in keep:
+    def _release_ports(self, service_id: str) -> None:
+        for key in self._service_ports.pop(service_id, ()):
+            if self._ports.get(key) == service_id:
                 del self._ports[key]
 
     # ------------------------------------------------------------- services
@@ -286,11 +285,13 @@ class Allocator:
         return networks
 
     def _allocate_service(self, service: Service) -> bool:
-        """Ports and VIPs of a service; ``False`` while one of its networks is unallocated."""
+        """Ports and VIPs of a service; ``False`` while a network or a dynamic port is missing."""
         networks = self._service_networks(service)
         if networks is None:
             return False
         ports = self._allocate_ports(service)
+        if ports is None:
+            return False
         held = dict(service.virtual_ips)
         wanted: set[str] = set()
         if service.spec.endpoint.mode != "dnsrr":
@@ -354,6 +355,7 @@ class Allocator:
         if event.action is _DELETE:
             self._services.pop(event.service.id, None)
             self._deallocate_service(event.service)
+            self._worker.kick()  # a service waiting for a port may get it now
             return
         # re-allocation writes only when something changed, so this cannot loop
         self._services[event.service.id] = None

@@ -179,3 +179,20 @@ def test_task_addresses_released_once_the_task_is_dead(swarm: Swarm) -> None:
     ok(swarm, "docker service scale -d api=0")
     swarm.advance(15)
     assert task.state > TaskState.RUNNING and task.attachments == ()
+
+
+def test_a_service_waits_for_a_free_dynamic_port(
+    swarm: Swarm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import swarmsim.manager.allocator as allocator
+
+    monkeypatch.setattr(allocator, "DYNAMIC_PORT_END", allocator.DYNAMIC_PORT_START + 1)
+    for name in ("a", "b", "c"):
+        ok(swarm, f"docker service create -d --name {name} -p 80 nginx")
+    swarm.advance(10)
+    (task,) = swarm.ctx.store.tasks_of_service(service(swarm, "c").id)
+    assert (service(swarm, "c").published_ports, task.state) == ((), TaskState.NEW)
+    ok(swarm, "docker service rm a")
+    swarm.advance(10)
+    assert [p.published_port for p in service(swarm, "c").published_ports] == [30000]
+    assert task.state == TaskState.RUNNING
