@@ -85,7 +85,7 @@ from swarmsim.units import parse_duration
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
-__all__ = ["LocalNetwork", "confirm", "local_networks", "network_json"]
+__all__ = ["LocalNetwork", "local_networks", "network_json"]
 
 INGRESS_WARNING = (
     "WARNING! Before removing the routing-mesh network, make sure all the nodes in your swarm "
@@ -146,7 +146,7 @@ def local_networks(swarm: Swarm) -> dict[str, LocalNetwork]:
     return table
 
 
-def confirm(out: Output, message: str) -> bool:
+def _confirm(out: Output, message: str) -> bool:
     """``prompt.Confirm``: print ``message [y/N] `` and read one answer from standard input.
 
     Without piped input the answer is the empty line a user would type: no.
@@ -614,7 +614,7 @@ def network_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
     for ref in parsed.args:
         try:
             found = _find(swarm, ref)
-            if isinstance(found, Network) and found.ingress and not confirm(out, INGRESS_WARNING):
+            if isinstance(found, Network) and found.ingress and not _confirm(out, INGRESS_WARNING):
                 continue
             if isinstance(found, Network):
                 remove_network(swarm.ctx, found.id)
@@ -686,7 +686,7 @@ def network_prune(swarm: Swarm, argv: list[str], out: Output) -> None:
     if parsed is None:
         return
     filters = parse_filters(_PRUNE, parsed.get_list("filter"))
-    if not parsed.get_bool("force") and not confirm(out, PRUNE_WARNING):
+    if not parsed.get_bool("force") and not _confirm(out, PRUNE_WARNING):
         return  # "network prune has been cancelled": docker prints nothing, exit 0
     check_filter_names(filters, _PRUNE_FILTERS)
     until = _until(filters.get("until", []), swarm.ctx.now)
