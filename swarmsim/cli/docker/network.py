@@ -6,8 +6,8 @@ behind it (``moby: api/server/router/network/network_routes.go``,
 ``daemon/network.go``, ``daemon/prune.go``, ``daemon/network/filter.go``,
 ``daemon/cluster/convert/network.go``, ``libnetwork/controller.go``):
 
-* ``create`` consolidates ``--subnet``/``--ip-range``/``--gateway``/
-  ``--aux-address`` as the CLI does (``createIPAMConfig``), the daemon checks
+* ``create`` groups ``--subnet``/``--ip-range``/``--gateway``/
+  ``--aux-address`` as the CLI does (:mod:`swarmsim.cli.docker.network_ipam`), the daemon checks
   the name, the IPAM configuration (``ValidateIPAM``) and the driver's scope,
   and ``overlay`` networks (or any built-in driver with ``--scope swarm``) go to
   the swarm (:mod:`swarmsim.manager.controlapi.network`); the new ID is printed;
@@ -48,7 +48,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -57,6 +57,7 @@ from swarmsim.api.objects import Network, Task
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.formatter import choose_format, format_rows, labels_text
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
+from swarmsim.cli.docker.network_ipam import ipam_configs
 from swarmsim.cli.docker.service_opts import validate_values
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
@@ -73,7 +74,6 @@ from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
 from swarmsim.manager.controlapi.network import (
     PREDEFINED_NETWORKS,
-    IPAMConfig,
     create_network,
     get_network,
     list_networks,
@@ -246,95 +246,6 @@ _PRUNE = Command(
 )
 
 
-# ------------------------------------------------------------------------ create: the CLI
-
-
-def _go_parse_cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    """Go's ``net.ParseCIDR`` (host bits allowed); ``ValueError`` with Go's text."""
-    address, slash, bits = text.partition("/")
-    try:
-        parsed = ipaddress.ip_address(address)
-        if not slash or "%" in address or not bits.isascii() or not bits.isdigit():
-            raise ValueError
-        if int(bits) > parsed.max_prefixlen:
-            raise ValueError
-        return ipaddress.ip_network(f"{parsed}/{int(bits)}", strict=False)
-    except ValueError:
-        raise ValueError(f"invalid CIDR address: {text}") from None
-
-
-def _subnet_matches(subnet: str, data: str) -> bool:
-    """The CLI's ``subnetMatches``: whether ``data`` (address or CIDR) lies in ``subnet``."""
-    try:
-        net = _go_parse_cidr(subnet)
-    except ValueError as error:
-        raise DockerCLIError(f"invalid subnet: {error}") from None
-    if "/" in data:
-        try:
-            _go_parse_cidr(data)
-        except ValueError as error:
-            raise DockerCLIError(str(error)) from None
-        address: Any = ipaddress.ip_address(data.partition("/")[0])
-    else:
-        try:
-            address = ipaddress.ip_address(data)
-        except ValueError:
-            return False
-    return address.version == net.version and address in net
-
-
-def _ipam_configs(
-    subnets: list[str], ranges: list[str], gateways: list[str], aux: list[tuple[str, str]]
-) -> list[IPAMConfig]:
-    """``createIPAMConfig``: group ranges, gateways and aux addresses under their subnet."""
-    if len(subnets) < len(ranges) or len(subnets) < len(gateways):
-        raise DockerCLIError("every ip-range or gateway must have a corresponding subnet")
-    configs: dict[str, IPAMConfig] = {}
-    for subnet in subnets:
-        for known in configs:
-            if _subnet_matches(subnet, known) or _subnet_matches(known, subnet):
-                raise DockerCLIError("multiple overlapping subnet configuration is not supported")
-        configs[subnet] = IPAMConfig(subnet)
-    for ip_range in ranges:
-        try:
-            _go_parse_cidr(ip_range)
-        except ValueError as error:
-            raise DockerCLIError(str(error)) from None
-        _assign(configs, ip_range, "ip_range", "ranges ({}, {}) on", "range {}")
-    for gateway in gateways:
-        _assign(configs, gateway, "gateway", "gateways ({}, {}) for", "gateway {}")
-    for name, address in aux:
-        matched = False
-        for subnet in subnets:
-            if _subnet_matches(subnet, address):
-                entries = (*configs[subnet].aux_addresses, (name, address))
-                configs[subnet] = replace(configs[subnet], aux_addresses=entries)
-                matched = True
-        if not matched:
-            raise DockerCLIError(f"no matching subnet for aux-address {address}")
-    return list(configs.values())
-
-
-def _assign(configs: dict[str, IPAMConfig], value: str, field: str, many: str, what: str) -> None:
-    """Put an ``--ip-range`` or ``--gateway`` under every subnet holding it (one each)."""
-    matched = False
-    for subnet, config in configs.items():
-        if not _subnet_matches(subnet, value):
-            continue
-        held = getattr(config, field)
-        if held:
-            raise DockerCLIError(
-                f"cannot configure multiple {many.format(value, held)} the same subnet ({subnet})"
-            )
-        if field == "gateway":
-            configs[subnet] = replace(config, gateway=value)
-        else:
-            configs[subnet] = replace(config, ip_range=value)
-        matched = True
-    if not matched:
-        raise DockerCLIError(f"no matching subnet for {what.format(value)}")
-
-
 def _map_opt(values: list[str]) -> dict[str, str]:
     """docker's ``MapOpts``: ``KEY=VALUE`` or a bare ``KEY`` (empty value), last one wins."""
     return dict(v.partition("=")[::2] for v in values)
@@ -374,7 +285,7 @@ def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
     name = parsed.args[0]
     driver = parsed.get_str("driver") or "bridge"
     aux = list(_map_opt(parsed.get_list("aux-address")).items())
-    configs = _ipam_configs(
+    configs = ipam_configs(
         parsed.get_list("subnet"), parsed.get_list("ip-range"), parsed.get_list("gateway"), aux
     )
     labels = dict(item.partition("=")[::2] for item in parsed.get_list("label"))
