@@ -36,8 +36,10 @@ Node-local networks are bookkeeping only (no containers attach to them) and
 their 64-hex IDs come from the simulation's ``local-networks`` random stream.
 ``--ipv6``, ``--config-only``, ``--config-from`` and IPAM driver options are
 not simulated.  ``inspect`` leaves out the load-balancer endpoints
-(``ingress-sbox``, ``lb-NETWORK``) and ``--verbose``; a peer's name is its
-hostname and a suffix derived from its node ID.  ``prune --filter until=``
+(``ingress-sbox``, ``lb-NETWORK``); a peer's name is its hostname and a suffix
+derived from its node ID; ``--verbose`` numbers the services' load balancers
+(one per service and network) from 256 in order of service creation, the same
+on every machine.  ``prune --filter until=``
 takes a duration or a Unix timestamp (RFC 3339 dates are refused with the
 daemon's generic message).  ``--format`` takes the templates of
 :mod:`swarmsim.cli.docker.inspect` and :mod:`swarmsim.cli.docker.formatter`.
@@ -52,7 +54,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from swarmsim.api.enums import NodeStatus, TaskState
+from swarmsim.api.enums import NodeStatus, PublishMode, TaskState
 from swarmsim.api.objects import Network, Task
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.formatter import choose_format, format_rows, labels_text
@@ -225,7 +227,10 @@ _INSPECT = Command(
     "docker network inspect",
     "inspect [OPTIONS] NETWORK [NETWORK...]",
     "Display detailed information on one or more networks",
-    (INSPECT_FORMAT_FLAG,),
+    (
+        INSPECT_FORMAT_FLAG,
+        FlagSpec("verbose", "v", FlagKind.BOOL, help="Verbose output for diagnostics"),
+    ),
     min_args=1,
 )
 _PRUNE = Command(
@@ -680,11 +685,19 @@ def _local_json(found: LocalNetwork) -> dict[str, Any]:
     }
 
 
-def _swarm_json(swarm: Swarm, network: Network) -> dict[str, Any]:
+def _endpoint_id(swarm: Swarm, task: Task, network: Network) -> str:
+    """The 64-hex ID of a task's endpoint on a network (derived from seed, task and network)."""
+    return hashlib.sha256(
+        f"{swarm.ctx.sim.seed}:endpoint:{task.id}:{network.id}".encode()
+    ).hexdigest()
+
+
+def _swarm_json(swarm: Swarm, network: Network, verbose: bool = False) -> dict[str, Any]:
     """``BasicNetworkFromGRPC``, or the local view when the network exists on this machine.
 
     ``ingress`` exists on every machine of the swarm; another network where a
-    running task of this machine is attached.
+    running task of this machine is attached.  ``verbose`` adds the local
+    view's ``Services``.
     """
     here = _attached_here(swarm, network)
     instantiated = bool(here) or network.ingress
@@ -720,11 +733,9 @@ def _swarm_json(swarm: Swarm, network: Network) -> dict[str, Any]:
     for task in sorted(here, key=lambda t: container_id(swarm, t.id)):
         address = dict(task.attachments).get(network.id, "")
         cid = container_id(swarm, task.id)
-        endpoint = hashlib.sha256(f"{cid}:{network.id}".encode()).hexdigest()
-        service = swarm.ctx.store.services.get(task.service_id)
         containers[cid] = {
-            "Name": task_name(service.name if service else task.service_name, task),
-            "EndpointID": endpoint,
+            "Name": _task_name(swarm, task),
+            "EndpointID": _endpoint_id(swarm, task, network),
             "MacAddress": _mac(address) if address else "",
             "IPv4Address": address,
             "IPv6Address": "",
@@ -733,7 +744,65 @@ def _swarm_json(swarm: Swarm, network: Network) -> dict[str, Any]:
     document["Options"] = document["Options"] or {}
     document["Labels"] = document["Labels"] or {}
     document["Peers"] = _peers(swarm, network)
+    services = _services(swarm, network) if verbose else {}
+    if services:
+        document["Services"] = services
     return document
+
+
+def _task_name(swarm: Swarm, task: Task) -> str:
+    service = swarm.ctx.store.services.get(task.service_id)
+    return task_name(service.name if service else task.service_name, task)
+
+
+def _services(swarm: Swarm, network: Network) -> dict[str, Any]:
+    """``Network.Services``: every service with running tasks on ``network``, by name.
+
+    Each has its VIP on the network, its ingress ports (on ``ingress`` only),
+    its load-balancer index (libnetwork's ``fwMark``: one per service and
+    network, 256 onwards, here in order of service creation) and its tasks with
+    their addresses and hosts.
+    """
+    store = swarm.ctx.store
+    found: dict[str, Any] = {}
+    marks = {
+        (service.id, network_id): 256 + i
+        for i, (service, network_id) in enumerate(
+            (s, n) for s in store.services.values() for n, _ in s.virtual_ips
+        )
+    }
+    for service in store.services.values():
+        tasks = []
+        for task in store.tasks_of_service(service.id):
+            address = (
+                dict(task.attachments).get(network.id) if task.state == TaskState.RUNNING else None
+            )
+            if address is None:
+                continue
+            node = store.nodes.get(task.node_id)
+            tasks.append(
+                {
+                    "Name": _task_name(swarm, task),
+                    "EndpointID": _endpoint_id(swarm, task, network),
+                    "EndpointIP": address.partition("/")[0],
+                    "Info": {"Host IP": node.addr if node else ""},
+                }
+            )
+        if not tasks:
+            continue
+        vip = dict(service.virtual_ips).get(network.id, "")
+        ports = [
+            f"Target: {p.target_port}, Publish: {p.published_port}"
+            for p in service.published_ports
+            if network.ingress and p.publish_mode == PublishMode.INGRESS
+        ]
+        found[service.name] = {
+            "VIP": vip.partition("/")[0],
+            "Ports": ports,
+            "LocalLBIndex": marks.get((service.id, network.id), 0),
+            "Tasks": tasks,
+        }
+    return found
 
 
 def _peers(swarm: Swarm, network: Network) -> list[dict[str, str]]:
@@ -746,10 +815,12 @@ def _peers(swarm: Swarm, network: Network) -> list[dict[str, str]]:
     ]
 
 
-def network_json(swarm: Swarm, found: LocalNetwork | Network) -> dict[str, Any]:
+def network_json(
+    swarm: Swarm, found: LocalNetwork | Network, verbose: bool = False
+) -> dict[str, Any]:
     """The Engine API network resource of a local or swarm network."""
     if isinstance(found, Network):
-        return _swarm_json(swarm, found)
+        return _swarm_json(swarm, found, verbose)
     return _local_json(found)
 
 
@@ -761,4 +832,7 @@ def network_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
         return
     require_leader(swarm.ctx)
     fmt = parsed.get_str("format") or ""
-    inspect_refs(parsed.args, lambda r: network_json(swarm, _find(swarm, r)), fmt, out, "network")
+    verbose = parsed.get_bool("verbose")
+    inspect_refs(
+        parsed.args, lambda r: network_json(swarm, _find(swarm, r), verbose), fmt, out, "network"
+    )

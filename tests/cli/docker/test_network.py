@@ -477,3 +477,30 @@ def test_ingress_exists_on_every_machine(swarm: Swarm) -> None:
     assert (doc["EnableIPv4"], doc["Containers"], doc["Ingress"]) == (True, {}, True)
     assert [p["IP"] for p in doc["Peers"]] == [n.addr for n in swarm.ctx.store.nodes.values()]
     assert doc["Options"] == {"com.docker.network.driver.overlay.vxlanid_list": "4096"}
+
+
+def test_inspect_verbose_lists_the_services_behind_each_vip(swarm: Swarm) -> None:
+    swarm.docker("docker network create -d overlay backend")
+    swarm.docker("docker service create -d --name db --endpoint-mode dnsrr --network backend redis")
+    swarm.docker("docker service create -d --name web --replicas 2 --network backend -p 80 nginx")
+    swarm.advance(10)
+    store = swarm.ctx.store
+    web = store.service_by_name("web")
+    assert web is not None
+    (ingress_doc, backend_doc) = json.loads(
+        swarm.docker("docker network inspect -v ingress backend").stdout
+    )
+    assert list(ingress_doc["Services"]) == ["web"]
+    assert ingress_doc["Services"]["web"]["Ports"] == ["Target: 80, Publish: 30000"]
+    web_info = backend_doc["Services"]["web"]
+    assert (web_info["VIP"], web_info["Ports"]) == ("10.0.1.2", [])
+    assert {ingress_doc["Services"]["web"]["LocalLBIndex"], web_info["LocalLBIndex"]} == {256, 257}
+    hosts = {t.id: store.nodes[t.node_id].addr for t in store.tasks_of_service(web.id)}
+    assert sorted(
+        (t["Name"].split(".")[2], t["Info"]["Host IP"]) for t in web_info["Tasks"]
+    ) == sorted(hosts.items())
+    assert (
+        backend_doc["Services"]["db"]["VIP"],
+        backend_doc["Services"]["db"]["LocalLBIndex"],
+    ) == ("", 0)
+    assert "Services" not in json.loads(swarm.docker("docker network inspect backend").stdout)[0]
