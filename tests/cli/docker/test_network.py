@@ -504,3 +504,21 @@ def test_inspect_verbose_lists_the_services_behind_each_vip(swarm: Swarm) -> Non
         backend_doc["Services"]["db"]["LocalLBIndex"],
     ) == ("", 0)
     assert "Services" not in json.loads(swarm.docker("docker network inspect backend").stdout)[0]
+
+
+def test_inspect_templates_see_peers_as_a_list() -> None:
+    swarm = Swarm(seed=0, managers=1, workers=0)
+    swarm.docker("docker network create -d overlay backend")
+    manager = next(iter(swarm.ctx.store.nodes.values()))
+    fmt = "'{{range .Peers}}{{.IP}}{{end}} {{len .Peers}} {{.Peers}} {{len .Containers}}'"
+    assert run(swarm, f"docker network inspect -f {fmt} ingress backend") == (
+        f"{manager.addr} 1 [{{manager1-{manager_suffix(manager.id)} {manager.addr}}}] 0\n 0 [] 0\n",
+        "",
+        0,
+    )
+
+
+def manager_suffix(node_id: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(node_id.encode()).hexdigest()[:12]
