@@ -54,9 +54,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from swarmsim.api.enums import NodeStatus, PublishMode, TaskState
+from swarmsim.api.enums import NodeRole, NodeStatus, PublishMode, TaskState
 from swarmsim.api.objects import Network, Task
-from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker import NOT_A_MANAGER, Output, command
 from swarmsim.cli.docker.formatter import choose_format, format_rows, labels_text
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.network_ipam import ipam_configs
@@ -73,7 +73,7 @@ from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.cli.gotemplate import Struct
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
-from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
+from swarmsim.manager.controlapi import check_filter_names, rpc_error
 from swarmsim.manager.controlapi.network import (
     PREDEFINED_NETWORKS,
     create_network,
@@ -89,6 +89,10 @@ if TYPE_CHECKING:
 
 __all__ = ["LocalNetwork", "local_networks", "network_json"]
 
+NOT_IN_A_SWARM = (  # moby: daemon/network.go createNetwork
+    'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to '
+    "connect this node to swarm and try again."
+)
 INGRESS_WARNING = (
     "WARNING! Before removing the routing-mesh network, make sure all the nodes in your swarm "
     "run the same docker engine version. Otherwise, removal may not be effective and "
@@ -297,10 +301,17 @@ def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
     options = _map_opt(parsed.get_list("opt"))
     ingress = parsed.get_bool("ingress")
     local = local_networks(swarm)
-    if swarm.ctx.leadership.visible and any(n.name == name for n in list_networks(swarm.ctx)):
+    manager = _is_manager(swarm)
+    if (
+        manager
+        and swarm.ctx.leadership.visible
+        and any(n.name == name for n in list_networks(swarm.ctx))
+    ):
         raise DaemonError(f"network with name {name} already exists")
     if name in PREDEFINED_NETWORKS:
         raise DaemonError(f"operation is not permitted on predefined {name} network ")
+    if driver == "overlay" and not manager:
+        raise DaemonError(NOT_IN_A_SWARM)
     validate_ipam(configs)
     if name in local:
         raise DaemonError(f"network with name {name} already exists")
@@ -308,6 +319,13 @@ def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
     to_swarm = _scope_checks(
         driver, parsed.get_str("scope") or "", ingress, parsed.get_bool("ipv4")
     )
+    if to_swarm and not manager:
+        raise DaemonError(
+            "Cannot create a multi-host network from a worker node. Please create the network "
+            "from a manager node."
+            if swarm.current_node_id in swarm.ctx.store.nodes
+            else "cannot create a swarm scoped network when swarm is not active"
+        )
     first = next(
         (c for c in configs if ipaddress.ip_network(c.subnet, strict=False).version == 4), None
     )
@@ -381,6 +399,27 @@ def _used_here(swarm: Swarm, found: LocalNetwork | Network) -> bool:
     return found.ingress or bool(_attached_here(swarm, found))
 
 
+def _is_manager(swarm: Swarm) -> bool:
+    """Whether the machine the CLI runs on is a manager of the swarm."""
+    node = swarm.ctx.store.nodes.get(swarm.current_node_id)
+    return node is not None and node.role == NodeRole.MANAGER
+
+
+def _swarm_networks(swarm: Swarm) -> list[Network]:
+    """The swarm networks this machine's daemon lists.
+
+    A manager that reaches the leader lists the cluster's networks; any other
+    machine (a worker, a manager cut off from the leader) only those that
+    exist on it: ``ingress`` and the networks of its running tasks (the
+    daemon ignores the cluster's error).
+    """
+    if _is_manager(swarm) and swarm.ctx.leadership.visible:
+        return list_networks(swarm.ctx)
+    if swarm.current_node_id not in swarm.ctx.store.nodes:
+        return []
+    return [n for n in swarm.ctx.store.networks.values() if n.ingress or _attached_here(swarm, n)]
+
+
 # ------------------------------------------------------------------------------------ ls
 
 
@@ -392,7 +431,7 @@ def _rows(swarm: Swarm) -> list[tuple[str, str, str, str, bool, tuple[tuple[str,
     ]
     rows += [
         (n.id, n.name, n.driver if n.allocated else "", "swarm", False, n.labels)
-        for n in list_networks(swarm.ctx)
+        for n in _swarm_networks(swarm)
     ]
     return rows
 
@@ -444,7 +483,6 @@ def network_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _LS.parse(argv, out)
     if parsed is None:
         return
-    require_leader(swarm.ctx)
     filters = parse_filters(_LS, parsed.get_list("filter"))
     check_filter_names(filters, _NETWORK_FILTERS)
     dangling = _dangling_filter(filters)
@@ -452,7 +490,7 @@ def network_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
         if value not in ("builtin", "custom"):
             raise DaemonError(f"invalid filter: 'type'='{value}'")
     found: dict[str, LocalNetwork | Network] = {n.id: n for n in local_networks(swarm).values()}
-    found.update((n.id, n) for n in list_networks(swarm.ctx))
+    found.update((n.id, n) for n in _swarm_networks(swarm))
     rows = [r for r in _rows(swarm) if _matches(r, filters)]
     if dangling is not None:
         rows = [r for r in rows if _used_here(swarm, found[r[0]]) != dangling]
@@ -506,7 +544,14 @@ def _find(swarm: Swarm, ref: str) -> LocalNetwork | Network:
         if ref in (entry.id, entry.name):
             return entry
     try:
-        return get_network(swarm.ctx, ref)
+        if _is_manager(swarm):
+            return get_network(swarm.ctx, ref)
+        here = _swarm_networks(swarm)
+        found = next((n for n in here if ref in (n.id, n.name)), None)
+        found = found or next((n for n in here if ref and n.id.startswith(ref)), None)
+        if found is None:
+            raise DaemonError(f"network {ref} not found")
+        return found
     except DaemonError:
         matches = [n for n in local_networks(swarm).values() if n.id.startswith(ref)]
         if ref and len(matches) == 1:
@@ -524,12 +569,13 @@ def network_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _RM.parse(argv, out)
     if parsed is None:
         return
-    require_leader(swarm.ctx)
     failed = False
     local = local_networks(swarm)
     for ref in parsed.args:
         try:
             found = _find(swarm, ref)
+            if isinstance(found, Network) and not _is_manager(swarm):
+                raise DaemonError(NOT_A_MANAGER)
             if isinstance(found, Network) and found.ingress and not _confirm(out, INGRESS_WARNING):
                 continue
             if isinstance(found, Network):
@@ -607,7 +653,8 @@ def network_prune(swarm: Swarm, argv: list[str], out: Output) -> None:
     check_filter_names(filters, _PRUNE_FILTERS)
     until = _until(filters.get("until", []), swarm.ctx.now)
     deleted: list[str] = []
-    swarm_networks = list_networks(swarm.ctx) if swarm.ctx.leadership.visible else []
+    visible = _is_manager(swarm) and swarm.ctx.leadership.visible
+    swarm_networks = list_networks(swarm.ctx) if visible else []
     for network in swarm_networks:
         if network.ingress or not _prunable(network.labels, network.created_at, filters, until):
             continue
@@ -830,7 +877,6 @@ def network_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _INSPECT.parse(argv, out)
     if parsed is None:
         return
-    require_leader(swarm.ctx)
     fmt = parsed.get_str("format") or ""
     verbose = parsed.get_bool("verbose")
     inspect_refs(

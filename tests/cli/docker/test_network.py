@@ -522,3 +522,58 @@ def manager_suffix(node_id: str) -> str:
     import hashlib
 
     return hashlib.sha256(node_id.encode()).hexdigest()[:12]
+
+
+def docker_on(swarm: Swarm, hostname: str, line: str) -> tuple[str, str, int]:
+    """Run ``line`` on another machine (``Swarm.docker(on=...)`` where it exists)."""
+    import inspect
+
+    if "on" in inspect.signature(swarm.docker).parameters:
+        result = getattr(swarm, "docker")(line, on=hostname)  # noqa: B009
+    else:
+        node = swarm.ctx.store.node_by_name(hostname)
+        assert node is not None
+        previous, swarm.current_node_id = swarm.current_node_id, node.id
+        try:
+            result = swarm.docker(line)
+        finally:
+            swarm.current_node_id = previous
+    return result.stdout, result.stderr, result.exit_code
+
+
+def test_a_worker_sees_only_the_networks_on_it(swarm: Swarm) -> None:
+    swarm.docker("docker network create -d overlay backend")
+    swarm.docker("docker network create -d overlay front")
+    swarm.docker(
+        "docker service create -d --name api --network backend --constraint node.hostname==worker1 "
+        "nginx"
+    )
+    swarm.advance(10)
+    out, err, code = docker_on(swarm, "worker1", "docker network ls --format '{{.Name}}'")
+    assert (out.split(), err, code) == (
+        ["backend", "bridge", "docker_gwbridge", "host", "ingress", "none"],
+        "",
+        0,
+    )
+    assert docker_on(swarm, "worker1", "docker network inspect front") == (
+        "[]\n",
+        DAEMON + "network front not found\n",
+        1,
+    )
+    before = snapshot(swarm)
+    assert docker_on(swarm, "worker1", "docker network create -d overlay x") == (
+        "",
+        DAEMON + 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm '
+        'join" to connect this node to swarm and try again.\n',
+        1,
+    )
+    assert docker_on(swarm, "worker1", "docker network create -d bridge --scope swarm x") == (
+        "",
+        DAEMON + "Cannot create a multi-host network from a worker node. Please create the "
+        "network from a manager node.\n",
+        1,
+    )
+    out, err, code = docker_on(swarm, "worker1", "docker network rm backend")
+    assert (out, code) == ("", 1) and err.startswith(DAEMON + "This node is not a swarm manager.")
+    assert docker_on(swarm, "worker1", "docker network prune -f") == ("", "", 0)
+    assert snapshot(swarm) == before
