@@ -86,7 +86,9 @@ class NetworkAttachment:
     address
         ``ADDR/PREFIX`` (e.g. ``10.0.1.5/24``): a service's virtual IP or a
         task's own address; ``""`` for a ``dnsrr`` service, on a node-local
-        network, or before the allocator has run.
+        network, before the allocator has run, or when the network's addresses
+        ran out.  It names an endpoint; it is not a reachability condition (a
+        task attached to a network is on it, address or not).
     ingress
         Whether this is the routing-mesh network.
     overlay
