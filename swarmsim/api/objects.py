@@ -167,6 +167,9 @@ class Task:
     endpoint: EndpointSpec = field(default_factory=EndpointSpec)
     host_ports: tuple[PortConfig, ...] = ()  # the endpoint's host-mode ports
     service_labels: Labels = ()
+    # (network id, address/prefix) per attached network, ingress first; the
+    # address is "" on node-local networks (the allocator fills this in)
+    attachments: tuple[tuple[str, str], ...] = ()
 
     @property
     def state(self) -> TaskState:
@@ -181,7 +184,13 @@ class Task:
 
 @dataclass(slots=True)
 class Network:
-    """A swarm-scoped network (``ingress`` or a user overlay)."""
+    """A swarm-scoped network (``ingress``, a user overlay or a node-local driver).
+
+    ``subnet``, ``gateway`` and ``ip_range`` hold what the user asked for until
+    the allocator has run, then what it allocated; ``allocated`` stays false
+    when the allocator could not give the network a pool (its subnet overlaps
+    another network's), as a swarmkit network whose allocation failed.
+    """
 
     id: str
     name: str
@@ -192,6 +201,16 @@ class Network:
     attachable: bool = False
     labels: Labels = ()
     created_at: float = 0.0
+    ip_range: str = ""
+    internal: bool = False
+    options: Labels = ()  # driver options (``--opt encrypted``)
+    allocated: bool = False
+    vxlan_id: int = 0  # the overlay driver's VNI (``vxlanid_list``)
+
+    @property
+    def overlay(self) -> bool:
+        """Whether the network spans machines (the overlay driver); others are node-local."""
+        return self.driver == "overlay"
 
 
 @dataclass(slots=True)

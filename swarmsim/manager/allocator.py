@@ -1,28 +1,56 @@
-"""The allocator: network subnets, service VIPs and ingress ports; NEW → PENDING.
+"""The allocator: network subnets, service VIPs, task addresses and ingress ports; NEW → PENDING.
 
 Mirrors ``swarmkit: manager/allocator/`` (``network.go``, ``portallocator.go``,
-``networkallocator/``): overlay networks get a /24 out of ``10.0.0.0/8``,
-services get one virtual IP per attached network (the ingress network too when
-they publish ingress ports), ingress ports with no published number get the
-lowest free one in 30000–32767, and every new task moves to PENDING with the
-message ``pending task scheduling``.
+``networkallocator/``) with the default IPAM of ``moby: libnetwork/ipams``
+behind it:
+
+* an overlay network without ``--subnet`` gets the first subnet of
+  ``ClusterSettings.default_addr_pool`` (``/default_addr_pool_mask_length``,
+  10.0.0.0/8 in /24s by default) that overlaps no other network's, the first
+  address of the subnet as gateway, and the next VXLAN ID from 4096 (the
+  ``ingress`` network, made first, gets 10.0.0.0/24 and 4096); a network whose
+  ``--subnet`` overlaps another's stays unallocated (swarmkit logs "Failed
+  allocation for network") and is retried whenever a network is removed;
+* a ``vip`` service gets one virtual IP per attached overlay network — the
+  ``ingress`` network first when it publishes a port in ingress mode — kept
+  while it stays attached and released when it leaves the network, changes to
+  ``dnsrr`` or is removed;
+* an ingress port with no published number gets one of 30000–32767, serially
+  (the port after the last one handed out, wrapping, as ``idm.GetID(true)``),
+  and keeps it across updates; ports are released with the service, and a
+  service finding the range used up waits (its tasks stay NEW);
+* a new task gets one address per attached overlay network (the service's
+  networks, ingress first) and moves to PENDING with ``pending task
+  scheduling``; its addresses are released once it is dead (desired and
+  observed state past RUNNING) or deleted.  A task whose service or networks
+  are not allocated stays NEW until they are.
+
+Addresses in a subnet are handed out serially too (libnetwork's
+``AllocSerialPrefix``): after the last one given, skipping the gateway and the
+addresses in use, so a released address is not reused at once.
 
 Differences
 -----------
-Addresses are handed out sequentially from per-network counters; task IP
-addresses are not modelled.  Networks are allocated when created (the network
-model of the daemon is not simulated).
+Nodes' load-balancer addresses (``ingress-sbox``, ``lb-NETWORK``) are not
+allocated.  Node-local drivers (``bridge``, ``macvlan``, ``ipvlan``, ``host``
+with ``--scope swarm``) get no pool, as in swarmkit, and no addresses.  Only
+IPv4 pools are modelled.  When a network's addresses run out, a VIP is left
+out and a task gets ``""`` on that network, where swarmkit would keep the
+task in NEW until addresses free up.
 """
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Collection
 from dataclasses import replace
 
+from swarmsim.api.endpoints import task_alive
 from swarmsim.api.enums import PublishMode, TaskState
-from swarmsim.api.objects import Network, Service, TaskStatus
+from swarmsim.api.objects import Network, Service, Task, TaskStatus
 from swarmsim.api.specs import PortConfig
 from swarmsim.context import Context, Worker
-from swarmsim.store import Action, ServiceEvent, TaskEvent
+from swarmsim.store import Action, NetworkEvent, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _CREATE = Action.CREATE
@@ -30,10 +58,77 @@ _DELETE = Action.DELETE
 _NEW = TaskState.NEW
 _PENDING = TaskState.PENDING
 _RUNNING = TaskState.RUNNING
+_INGRESS = PublishMode.INGRESS
 
 DYNAMIC_PORT_START = 30000
 DYNAMIC_PORT_END = 32767
+VXLAN_ID_START = 4096
 PENDING_MESSAGE = "pending task scheduling"
+
+__all__ = [
+    "DYNAMIC_PORT_END",
+    "DYNAMIC_PORT_START",
+    "PENDING_MESSAGE",
+    "AddressPool",
+    "Allocator",
+    "networks_overlap",
+]
+
+
+def networks_overlap(a: str, b: str) -> bool:
+    """Whether two IPv4 CIDRs share an address (host bits are ignored)."""
+    first = ipaddress.ip_network(a, strict=False)
+    second = ipaddress.ip_network(b, strict=False)
+    return first.version == second.version and first.overlaps(second)
+
+
+class AddressPool:
+    """Serial host addresses of one subnet (or of its ``--ip-range``), gateway excluded.
+
+    Examples
+    --------
+    >>> pool = AddressPool("10.0.1.0/24", "10.0.1.1")
+    >>> pool.take(), pool.take()
+    ('10.0.1.2/24', '10.0.1.3/24')
+    >>> pool.release("10.0.1.2/24"); pool.take()
+    '10.0.1.4/24'
+    """
+
+    __slots__ = ("_first", "_last", "_next", "_prefix", "_text", "_used")
+
+    def __init__(self, subnet: str, gateway: str, ip_range: str = "") -> None:
+        network = ipaddress.ip_network(subnet, strict=False)
+        span = ipaddress.ip_network(ip_range or subnet, strict=False)
+        self._prefix = network.prefixlen
+        self._text = ipaddress.IPv4Address if network.version == 4 else ipaddress.IPv6Address
+        self._first = int(span.network_address) + (0 if ip_range else 1)
+        self._last = int(span.broadcast_address) - (0 if ip_range else 1)
+        if span.num_addresses <= 2:  # /31 and /32: every address is a host
+            self._first, self._last = int(span.network_address), int(span.broadcast_address)
+        self._used: set[int] = set()  # in-range addresses only
+        if gateway and self._first <= int(ipaddress.ip_address(gateway)) <= self._last:
+            self._used.add(int(ipaddress.ip_address(gateway)))
+        self._next = self._first
+
+    def take(self) -> str | None:
+        """The next free address after the last one taken (wrapping), or ``None`` if full."""
+        size = self._last - self._first + 1
+        if len(self._used) >= size:
+            return None
+        candidate = self._next
+        for _ in range(size):
+            if candidate > self._last:
+                candidate = self._first
+            if candidate not in self._used:
+                self._used.add(candidate)
+                self._next = candidate + 1
+                return f"{self._text(candidate)}/{self._prefix}"
+            candidate += 1
+        return None
+
+    def release(self, address: str) -> None:
+        """Give an ``ADDR/PREFIX`` back (unknown addresses are ignored)."""
+        self._used.discard(int(ipaddress.ip_address(address.partition("/")[0])))
 
 
 class Allocator:
@@ -43,79 +138,228 @@ class Allocator:
         self.ctx = ctx
         self._new_tasks: dict[str, None] = {}
         self._services: dict[str, None] = {}
-        self._next_subnet = 0
-        self._next_host: dict[str, int] = {}
+        self._pools: dict[str, AddressPool] = {}  # network id -> its addresses
+        self._unallocated: dict[str, Network] = {}  # networks whose subnet overlapped
+        self._ports: dict[tuple[str, int], str] = {}  # ingress (protocol, port) -> service id
+        self._service_ports: dict[str, set[tuple[str, int]]] = {}  # service id -> its ports
+        self._next_port = DYNAMIC_PORT_START
+        self._next_vxlan = VXLAN_ID_START
         self._worker = Worker(ctx.sim, self._work)
         ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
         ctx.store.watch(self._on_service_event, ServiceEvent)
+        ctx.store.watch(self._on_network_event, NetworkEvent)
         ctx.leadership.subscribe(self._on_leadership)
 
     # ------------------------------------------------------------- networks
     def allocate_network(self, network: Network) -> None:
-        """Give a new overlay network the next free /24 of 10.0.0.0/8."""
-        index = self._next_subnet
-        self._next_subnet += 1
-        second, third = divmod(index, 256)
-        network.subnet = f"10.{second}.{third}.0/24"
-        network.gateway = f"10.{second}.{third}.1"
-        self._next_host[network.id] = 2
+        """Give a network its subnet, gateway, VXLAN ID and address pool (before it is stored).
 
-    def _next_address(self, network_id: str) -> str:
-        network = self.ctx.store.networks[network_id]
-        host = self._next_host.get(network_id, 2)
-        self._next_host[network_id] = host + 1
-        prefix = network.subnet.rsplit(".", 1)[0]
-        return f"{prefix}.{host}/24"
+        The requested ``subnet`` is kept when given; otherwise the first free
+        subnet of the default pools is carved.  On overlap or exhaustion the
+        network stays unallocated (``network.allocated`` false).
+        """
+        if not network.overlay:
+            network.allocated = True  # node-local drivers: the engines allocate
+            return
+        subnet = network.subnet or self._carve(network.id)
+        if not subnet or self._overlaps(network.id, subnet):
+            self._unallocated[network.id] = network
+            return
+        net = ipaddress.ip_network(subnet, strict=False)
+        network.subnet = str(net) if not network.subnet else network.subnet
+        network.gateway = network.gateway or str(net.network_address + 1)
+        self._pools[network.id] = AddressPool(network.subnet, network.gateway, network.ip_range)
+        network.vxlan_id = self._next_vxlan
+        self._next_vxlan += 1
+        network.allocated = True
+        self._unallocated.pop(network.id, None)
+
+    def _overlaps(self, network_id: str, subnet: str) -> bool:
+        return any(
+            n.id != network_id and n.allocated and n.subnet and networks_overlap(n.subnet, subnet)
+            for n in self.ctx.store.networks.values()
+        )
+
+    def _carve(self, network_id: str) -> str:
+        """The first subnet of the default pools that overlaps no allocated network."""
+        settings = self.ctx.settings
+        mask = settings.default_addr_pool_mask_length
+        taken = [
+            ipaddress.ip_network(n.subnet, strict=False)
+            for n in self.ctx.store.networks.values()
+            if n.id != network_id and n.allocated and n.subnet
+        ]
+        for text in settings.default_addr_pool:
+            pool = ipaddress.IPv4Network(text, strict=False)
+            if mask < pool.prefixlen:
+                continue
+            step = 1 << (32 - mask)
+            start = int(pool.network_address)
+            candidate = start
+            while candidate <= int(pool.broadcast_address):
+                subnet = ipaddress.IPv4Network((candidate, mask))
+                clash = next((t for t in taken if t.overlaps(subnet)), None)
+                if clash is None:
+                    return str(subnet)
+                # jump past the clashing network (it may be bigger than one step)
+                end = int(clash.broadcast_address) + 1
+                candidate = max(candidate + step, start + -(-(end - start) // step) * step)
+        return ""
+
+    def _on_network_event(self, event: NetworkEvent) -> None:
+        if event.action is not _DELETE:
+            return
+        self._pools.pop(event.network.id, None)
+        self._unallocated.pop(event.network.id, None)
+        for network in list(self._unallocated.values()):  # procUnallocatedNetworks
+            self.allocate_network(network)
+        self._worker.kick()  # services and tasks that waited for it get another go
 
     # ---------------------------------------------------------------- ports
-    def ingress_ports_in_use(self, exclude_service: str = "") -> dict[tuple[str, int], Service]:
-        """Ingress (protocol, port) pairs held by services other than ``exclude_service``."""
-        used: dict[tuple[str, int], Service] = {}
-        for service in self.ctx.store.services.values():
-            if service.id == exclude_service:
-                continue
-            for port in service.published_ports:
-                if port.publish_mode == PublishMode.INGRESS and port.published_port:
-                    used[port.protocol, port.published_port] = service
-        return used
+    def _take_dynamic_port(self, protocol: str, taken: Collection[tuple[str, int]]) -> int:
+        """The next free ingress port of 30000–32767 after the last one handed out (0: none)."""
+        size = DYNAMIC_PORT_END - DYNAMIC_PORT_START + 1
+        number = self._next_port
+        for _ in range(size):
+            if number > DYNAMIC_PORT_END:
+                number = DYNAMIC_PORT_START
+            key = (protocol, number)
+            if key not in self._ports and key not in taken:
+                self._next_port = number + 1
+                return number
+            number += 1
+        return 0
 
-    def _allocate_service(self, service: Service) -> None:
-        used = self.ingress_ports_in_use(service.id)
-        previous = {(p.protocol, p.target_port): p.published_port for p in service.published_ports}
-        ports: list[PortConfig] = []
+    def _allocate_ports(self, service: Service) -> tuple[PortConfig, ...] | None:
+        """``serviceAllocatePorts``: ingress ports (blanks filled), then the host-mode ones.
+
+        ``None`` (and nothing held) when the dynamic range is used up.
+        """
+        previous = {
+            (p.protocol, p.target_port): p.published_port
+            for p in service.published_ports
+            if p.publish_mode == _INGRESS
+        }
+        ingress: list[PortConfig] = []
+        host: list[PortConfig] = []
+        held: set[tuple[str, int]] = set()
         for port in service.spec.endpoint.ports:
-            if port.publish_mode == PublishMode.INGRESS and port.published_port == 0:
+            if port.publish_mode != _INGRESS:
+                host.append(port)
+                continue
+            if port.published_port == 0:
                 number = previous.get((port.protocol, port.target_port), 0)
-                if not number:
-                    number = DYNAMIC_PORT_START
-                    while (port.protocol, number) in used and number < DYNAMIC_PORT_END:
-                        number += 1
-                used[port.protocol, number] = service
+                if not number or (port.protocol, number) in held:
+                    number = self._take_dynamic_port(port.protocol, held)
+                    if not number:
+                        return None
                 port = replace(port, published_port=number)
-            ports.append(port)
-        networks = list(service.spec.task.networks)
-        if any(p.publish_mode == PublishMode.INGRESS for p in ports):
-            ingress = next((n for n in self.ctx.store.networks.values() if n.ingress), None)
-            if ingress is not None:
-                networks.insert(0, ingress.id)
+            held.add((port.protocol, port.published_port))
+            ingress.append(port)
+        self._release_ports(service.id)
+        for key in held:
+            self._ports[key] = service.id
+        self._service_ports[service.id] = held
+        return (*ingress, *host)
+
+    def _release_ports(self, service_id: str) -> None:
+        for key in self._service_ports.pop(service_id, ()):
+            if self._ports.get(key) == service_id:
+                del self._ports[key]
+
+    # ------------------------------------------------------------- services
+    def _service_networks(self, service: Service) -> list[str] | None:
+        """Network IDs a service's tasks attach to, ingress first; ``None`` if one is missing."""
+        store = self.ctx.store
+        networks: list[str] = []
+        if any(p.publish_mode == _INGRESS for p in service.spec.endpoint.ports):
+            ingress = next((n for n in store.networks.values() if n.ingress), None)
+            if ingress is None:
+                return None
+            networks.append(ingress.id)
+        for network_id in service.spec.task.networks:
+            network = store.networks.get(network_id)
+            if network is None or not network.allocated:
+                return None
+            networks.append(network_id)
+        return networks
+
+    def _allocate_service(self, service: Service) -> bool:
+        """Ports and VIPs of a service; ``False`` while a network or a dynamic port is missing."""
+        networks = self._service_networks(service)
+        if networks is None:
+            return False
+        ports = self._allocate_ports(service)
+        if ports is None:
+            return False
         held = dict(service.virtual_ips)
-        vips = tuple((nid, held.get(nid) or self._next_address(nid)) for nid in networks)
-        if tuple(ports) != service.published_ports or vips != service.virtual_ips:
-            service.published_ports = tuple(ports)
-            service.virtual_ips = vips
+        wanted: set[str] = set()
+        if service.spec.endpoint.mode != "dnsrr":
+            wanted = {n for n in networks if n in self._pools}
+        vips = [(n, a) for n, a in service.virtual_ips if n in wanted]
+        for network_id in networks:
+            if network_id in wanted and network_id not in held:
+                address = self._pools[network_id].take()
+                if address is not None:
+                    vips.append((network_id, address))
+        for network_id, address in service.virtual_ips:
+            if network_id not in wanted and network_id in self._pools:
+                self._pools[network_id].release(address)
+        if ports != service.published_ports or tuple(vips) != service.virtual_ips:
+            service.published_ports = ports
+            service.virtual_ips = tuple(vips)
             self.ctx.store.update_service(service)
+        return True
+
+    def _deallocate_service(self, service: Service) -> None:
+        self._release_ports(service.id)
+        for network_id, address in service.virtual_ips:
+            pool = self._pools.get(network_id)
+            if pool is not None:
+                pool.release(address)
+
+    # ---------------------------------------------------------------- tasks
+    def _allocate_task(self, task: Task) -> bool:
+        """Addresses of a new task on every network of its service; ``False`` if not ready."""
+        service = self.ctx.store.services.get(task.service_id)
+        if service is None or service.id in self._services:
+            return False
+        networks = self._service_networks(service)
+        if networks is None:
+            return False
+        attachments = []
+        for network_id in networks:
+            pool = self._pools.get(network_id)
+            address = pool.take() if pool is not None else ""
+            attachments.append((network_id, address or ""))
+        task.attachments = tuple(attachments)
+        return True
+
+    def _release_task(self, task: Task) -> None:
+        for network_id, address in task.attachments:
+            pool = self._pools.get(network_id)
+            if pool is not None and address:
+                pool.release(address)
+        task.attachments = ()
 
     # ---------------------------------------------------------------- loop
     def _on_task_event(self, event: TaskEvent) -> None:
-        if event.action is _CREATE and event.task.state == _NEW:
-            self._new_tasks[event.task.id] = None
+        task = event.task
+        if event.action is _CREATE and task.state == _NEW:
+            self._new_tasks[task.id] = None
             self._worker.kick()
+        elif task.attachments and (event.action is _DELETE or not task_alive(task)):
+            self._release_task(task)
 
     def _on_service_event(self, event: ServiceEvent) -> None:
-        if event.action is not _DELETE:
-            # re-allocation writes only when something changed, so this cannot loop
-            self._services[event.service.id] = None
-            self._worker.kick()
+        if event.action is _DELETE:
+            self._services.pop(event.service.id, None)
+            self._deallocate_service(event.service)
+            self._worker.kick()  # a service waiting for a port may get it now
+            return
+        # re-allocation writes only when something changed, so this cannot loop
+        self._services[event.service.id] = None
+        self._worker.kick()
 
     def _on_leadership(self, active: bool) -> None:
         if active:
@@ -131,13 +375,16 @@ class Allocator:
         services, self._services = self._services, {}
         for service_id in services:
             service = store.services.get(service_id)
-            if service is not None:
-                self._allocate_service(service)
+            if service is not None and not self._allocate_service(service):
+                self._services[service_id] = None  # waits for its networks
         tasks, self._new_tasks = self._new_tasks, {}
         now = self.ctx.now
         for task_id in tasks:
             task = store.tasks.get(task_id)
             if task is None or task.state != _NEW:
+                continue
+            if not self._allocate_task(task):
+                self._new_tasks[task_id] = None  # retried when its networks are allocated
                 continue
             task.status = TaskStatus(_PENDING, now, PENDING_MESSAGE)
             store.update_task(task)

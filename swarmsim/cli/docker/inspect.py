@@ -51,7 +51,7 @@ INSPECT_FORMAT_FLAG = FlagSpec(
 MAP: dict[str, Any] = {}
 """Marks a field the API types as a Go map (a nil map prints ``map[]``)."""
 
-_MAP_FIELDS = frozenset({"Labels", "Options", "DriverOpts", "Containers", "Peers"})
+_MAP_FIELDS = frozenset({"Labels", "Options", "DriverOpts", "Containers"})
 
 _SPEC_ZEROS: dict[str, Any] = {"Name": "", "Labels": MAP}
 _CONTAINER_ZEROS: dict[str, Any] = {
@@ -89,7 +89,7 @@ ZEROS: dict[str, dict[str, Any]] = {
         "Endpoint": {"Ports": [], "VirtualIPs": []},
         "UpdateStatus": NIL,
     },
-    "network": {"Labels": MAP, "Options": MAP},
+    "network": {"Labels": MAP, "Options": MAP, "Containers": MAP, "Peers": [], "Services": MAP},
     "secret": {
         "Spec": {**_SPEC_ZEROS, "Data": [], "Driver": NIL, "Templating": NIL},
     },

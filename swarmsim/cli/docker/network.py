@@ -1,70 +1,112 @@
-"""``docker network create | ls | rm | inspect`` as seen from a swarm manager.
+"""``docker network create | ls | inspect | rm | prune`` as seen from a swarm manager.
 
 Mirrors ``cli: cli/command/network/`` (``create.go``, ``list.go``,
-``remove.go``, ``inspect.go``, ``formatter.go``): ``create`` prints the new
-network's ID, ``ls`` prints ``NETWORK ID`` (12 characters), ``NAME``,
-``DRIVER`` and ``SCOPE`` sorted by name in natural order, ``rm`` prints each
-removed argument and reports failures one per line.  A manager lists its
-node-local networks (``bridge``, ``docker_gwbridge``, ``host``, ``none``) next
-to the swarm's ``ingress`` and overlay networks.
+``remove.go``, ``inspect.go``, ``prune.go``, ``formatter.go``) and the daemon
+behind it (``moby: api/server/router/network/network_routes.go``,
+``daemon/network.go``, ``daemon/prune.go``, ``daemon/network/filter.go``,
+``daemon/cluster/convert/network.go``, ``libnetwork/controller.go``):
+
+* ``create`` groups ``--subnet``/``--ip-range``/``--gateway``/
+  ``--aux-address`` as the CLI does (:mod:`swarmsim.cli.docker.network_ipam`), the daemon checks
+  the name, the IPAM configuration (``ValidateIPAM``) and the driver's scope,
+  and ``overlay`` networks (or any built-in driver with ``--scope swarm``) go to
+  the swarm (:mod:`swarmsim.manager.controlapi.network`); the new ID is printed;
+* ``ls`` prints ``NETWORK ID`` (12 characters), ``NAME``, ``DRIVER`` and
+  ``SCOPE`` sorted by name in natural order; a manager lists its node-local
+  networks (``bridge``, ``docker_gwbridge``, ``host``, ``none``) next to the
+  swarm's ``ingress`` and overlay networks;
+* ``inspect`` shows a swarm network as the daemon does: the cluster's view
+  (``"Containers": null``, no ``EnableIPv4``) unless the network exists on this
+  machine (``ingress`` always, others when a running task container of this
+  machine is attached), then the local view with those containers and the
+  ``Peers`` (machines where it exists);
+* ``rm`` prints each removed argument and reports failures one per line;
+  removing ``ingress`` asks for confirmation;
+* ``prune`` asks for confirmation unless ``-f``, then removes every custom
+  network nothing uses (never ``ingress``) and lists their names under
+  ``Deleted Networks:``.
+
+Confirmations read the standard input a shell pipe gives the command
+(``echo y | docker network prune``); with none the answer is "no", as an empty
+line at the real prompt, and the command does nothing (exit 0).
 
 Differences
 -----------
 Node-local networks are bookkeeping only (no containers attach to them) and
 their 64-hex IDs come from the simulation's ``local-networks`` random stream.
-Only the first ``--subnet`` is used; ``--opt``, ``--ipv6``, ``--ip-range`` and
-IPAM options are not simulated.  Removing ``ingress`` asks for confirmation as
-docker does and the simulated answer is always "no".  ``network inspect``
-prints a shortened JSON document (no ``Containers`` or ``Peers`` details);
-its ``--format`` takes the templates of :mod:`swarmsim.cli.docker.inspect`, and
-``ls --format`` those of :mod:`swarmsim.cli.docker.formatter`.
+``--ipv6``, ``--config-only``, ``--config-from`` and IPAM driver options are
+not simulated.  ``inspect`` leaves out the load-balancer endpoints
+(``ingress-sbox``, ``lb-NETWORK``); a peer's name is its hostname and a suffix
+derived from its node ID; ``--verbose`` numbers the services' load balancers
+(one per service and network) from 256 in order of service creation, the same
+on every machine.  ``prune --filter until=``
+takes a duration or a Unix timestamp (RFC 3339 dates are refused with the
+daemon's generic message).  ``--format`` takes the templates of
+:mod:`swarmsim.cli.docker.inspect` and :mod:`swarmsim.cli.docker.formatter`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from swarmsim.api.objects import Network
-from swarmsim.cli.docker import Output, command
+from swarmsim.api.enums import NodeRole, NodeStatus, PublishMode, TaskState
+from swarmsim.api.objects import Network, Task
+from swarmsim.cli.docker import NOT_A_MANAGER, Output, command
 from swarmsim.cli.docker.formatter import choose_format, format_rows, labels_text
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
+from swarmsim.cli.docker.network_ipam import ipam_configs
+from swarmsim.cli.docker.service_opts import validate_values
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
     Command,
     natural_key,
     parse_filters,
 )
-from swarmsim.cli.docker.timefmt import go_time, rfc3339nano
+from swarmsim.cli.docker.tasks import task_name
+from swarmsim.cli.docker.timefmt import EPOCH, go_time, rfc3339nano
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.cli.gotemplate import Struct
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
-from swarmsim.manager.controlapi import check_filter_names, require_leader
+from swarmsim.manager.controlapi import check_filter_names, rpc_error
 from swarmsim.manager.controlapi.network import (
-    check_network_name,
+    PREDEFINED_NETWORKS,
     create_network,
     get_network,
     list_networks,
     remove_network,
     validate_ipam,
 )
+from swarmsim.units import parse_duration
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
 __all__ = ["LocalNetwork", "local_networks", "network_json"]
 
+NOT_IN_A_SWARM = (  # moby: daemon/network.go createNetwork
+    'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to '
+    "connect this node to swarm and try again."
+)
 INGRESS_WARNING = (
     "WARNING! Before removing the routing-mesh network, make sure all the nodes in your swarm "
     "run the same docker engine version. Otherwise, removal may not be effective and "
     "functionality of newly create ingress networks will be impaired.\n"
     "Are you sure you want to continue?"
 )
-_NETWORK_FILTERS = ("driver", "id", "label", "name", "scope", "type")
+PRUNE_WARNING = (
+    "WARNING! This will remove all custom networks not used by at least one container.\n"
+    "Are you sure you want to continue?"
+)
+_NETWORK_FILTERS = ("dangling", "driver", "id", "label", "name", "scope", "type")
+_PRUNE_FILTERS = ("label", "label!", "until")
+_LOCAL_DRIVERS = ("bridge", "host", "ipvlan", "macvlan", "null", "overlay")
+_SINGLETON_DRIVERS = ("host", "null")
 
 
 @dataclass
@@ -81,6 +123,8 @@ class LocalNetwork:
     labels: tuple[tuple[str, str], ...] = ()
     created_at: float = 0.0
     predefined: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    ip_range: str = ""
 
 
 _LOCAL: WeakKeyDictionary[Swarm, dict[str, LocalNetwork]] = WeakKeyDictionary()
@@ -108,6 +152,19 @@ def local_networks(swarm: Swarm) -> dict[str, LocalNetwork]:
     return table
 
 
+def _confirm(out: Output, message: str) -> bool:
+    """``prompt.Confirm``: print ``message [y/N] `` and read one answer from standard input.
+
+    Without piped input the answer is the empty line a user would type: no.
+    """
+    out.write(f"{message} [y/N] ")
+    lines = (out.stdin or b"").decode("utf-8", "replace").splitlines()
+    answer = lines[0].strip() if lines else ""
+    if not lines:
+        out.write("\n")  # the user's Enter, echoed by the terminal
+    return answer.lower() == "y"
+
+
 # ---------------------------------------------------------------------------- commands
 
 _CREATE = Command(
@@ -116,16 +173,34 @@ _CREATE = Command(
     "Create a network",
     (
         FlagSpec("driver", "d", FlagKind.STRING, "bridge", "Driver to manage the Network"),
-        FlagSpec("attachable", None, FlagKind.BOOL, help="Enable manual container attachment"),
-        FlagSpec("internal", None, FlagKind.BOOL, help="Restrict external access to the network"),
-        FlagSpec("label", None, FlagKind.ARRAY, help="Set metadata on a network"),
         FlagSpec("opt", "o", FlagKind.ARRAY, help="Set driver specific options", value_name="map"),
+        FlagSpec(
+            "label", None, FlagKind.ARRAY, help="Set metadata on a network", value_name="list"
+        ),
+        FlagSpec("internal", None, FlagKind.BOOL, help="Restrict external access to the network"),
+        FlagSpec(
+            "ipv4", None, FlagKind.BOOL, True, help="Enable or disable IPv4 address assignment"
+        ),
+        FlagSpec("attachable", None, FlagKind.BOOL, help="Enable manual container attachment"),
+        FlagSpec("ingress", None, FlagKind.BOOL, help="Create swarm routing-mesh network"),
         FlagSpec("scope", None, FlagKind.STRING, help="Control the network's scope"),
+        FlagSpec(
+            "ipam-driver", None, FlagKind.STRING, "default", help="IP Address Management Driver"
+        ),
         FlagSpec(
             "subnet",
             None,
             FlagKind.LIST,
             help="Subnet in CIDR format that represents a network segment",
+        ),
+        FlagSpec("ip-range", None, FlagKind.LIST, help="Allocate container ip from a sub-range"),
+        FlagSpec("gateway", None, FlagKind.LIST, help="IPv4 or IPv6 Gateway for the master subnet"),
+        FlagSpec(
+            "aux-address",
+            None,
+            FlagKind.ARRAY,
+            help="Auxiliary IPv4 or IPv6 addresses used by Network driver",
+            value_name="map",
         ),
     ),
     min_args=1,
@@ -156,55 +231,133 @@ _INSPECT = Command(
     "docker network inspect",
     "inspect [OPTIONS] NETWORK [NETWORK...]",
     "Display detailed information on one or more networks",
-    (INSPECT_FORMAT_FLAG,),
+    (
+        INSPECT_FORMAT_FLAG,
+        FlagSpec("verbose", "v", FlagKind.BOOL, help="Verbose output for diagnostics"),
+    ),
     min_args=1,
+)
+_PRUNE = Command(
+    "docker network prune",
+    "prune [OPTIONS]",
+    "Remove all unused networks",
+    (
+        FlagSpec(
+            "filter",
+            None,
+            FlagKind.ARRAY,
+            help='Provide filter values (e.g. "until=<timestamp>")',
+            value_name="filter",
+        ),
+        FlagSpec("force", "f", FlagKind.BOOL, help="Do not prompt for confirmation"),
+    ),
+    max_args=0,
 )
 
 
-def _subnet_arg(value: str) -> str:
-    """The CLI's ``parsePrefixOrAddr``: a CIDR, or a bare address as a one-address subnet."""
-    if "/" in value:
-        return value
-    try:
-        address = ipaddress.ip_address(value)
-    except ValueError:
-        raise DockerCLIError(
-            f"invalid address: ParseAddr({go_quote(value)}): unable to parse IP"
-        ) from None
-    return f"{value}/{address.max_prefixlen}"
+def _map_opt(values: list[str]) -> dict[str, str]:
+    """docker's ``MapOpts``: ``KEY=VALUE`` or a bare ``KEY`` (empty value), last one wins."""
+    return dict(v.partition("=")[::2] for v in values)
+
+
+# ------------------------------------------------------------------------ create: the daemon
+
+
+def _scope_checks(driver: str, scope: str, ingress: bool, ipv4: bool) -> bool:
+    """``libnetwork: Controller.NewNetwork``: whether the network goes to the swarm.
+
+    Raises
+    ------
+    DaemonError
+        An unknown driver, a global driver asked to be ``local``, a node-local
+        ingress driver, IPv4 disabled on a swarm network.
+    """
+    if driver not in _LOCAL_DRIVERS:
+        raise DaemonError(f"plugin {go_quote(driver)} not found")
+    if scope == "local" and driver == "overlay":
+        raise DaemonError(f"cannot downgrade network scope for {driver} networks")
+    if ingress and driver != "overlay":
+        raise DaemonError("Ingress network can only be global scope network")
+    to_swarm = driver == "overlay" or scope == "swarm"
+    if to_swarm and not ipv4:
+        raise DaemonError("IPv4 cannot be disabled in a Swarm scoped network")
+    return to_swarm
 
 
 @command("network", "create")
 def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
-    """``docker network create [-d overlay] [--attachable] [--subnet CIDR] NAME``."""
+    """``docker network create [-d overlay] [--attachable] [--subnet CIDR] ... NAME``."""
     parsed = _CREATE.parse(argv, out)
     if parsed is None:
         return
+    validate_values(_CREATE, parsed, _CREATE.flags)
     name = parsed.args[0]
     driver = parsed.get_str("driver") or "bridge"
-    subnets = [_subnet_arg(s) for s in parsed.get_list("subnet")]
-    validate_ipam(subnets)
+    aux = list(_map_opt(parsed.get_list("aux-address")).items())
+    configs = ipam_configs(
+        parsed.get_list("subnet"), parsed.get_list("ip-range"), parsed.get_list("gateway"), aux
+    )
     labels = dict(item.partition("=")[::2] for item in parsed.get_list("label"))
+    options = _map_opt(parsed.get_list("opt"))
+    ingress = parsed.get_bool("ingress")
     local = local_networks(swarm)
-    if driver == "overlay" or parsed.get_str("scope") == "swarm":
+    manager = _is_manager(swarm)
+    if (
+        manager
+        and swarm.ctx.leadership.visible
+        and any(n.name == name for n in list_networks(swarm.ctx))
+    ):
+        raise DaemonError(f"network with name {name} already exists")
+    if name in PREDEFINED_NETWORKS:
+        raise DaemonError(f"operation is not permitted on predefined {name} network ")
+    if driver == "overlay" and not manager:
+        raise DaemonError(NOT_IN_A_SWARM)
+    validate_ipam(configs)
+    if name in local:
+        raise DaemonError(f"network with name {name} already exists")
+    ipam_driver = parsed.get_str("ipam-driver") or "default"
+    to_swarm = _scope_checks(
+        driver, parsed.get_str("scope") or "", ingress, parsed.get_bool("ipv4")
+    )
+    if to_swarm and not manager:
+        raise DaemonError(
+            "Cannot create a multi-host network from a worker node. Please create the network "
+            "from a manager node."
+            if swarm.current_node_id in swarm.ctx.store.nodes
+            else "cannot create a swarm scoped network when swarm is not active"
+        )
+    first = next(
+        (c for c in configs if ipaddress.ip_network(c.subnet, strict=False).version == 4), None
+    )
+    if to_swarm:
+        if ipam_driver != "default":
+            raise rpc_error("InvalidArgument", f"error during lookup of plugin {ipam_driver}")
         network = create_network(
             swarm.ctx,
             swarm.allocator,
             name,
             driver=driver,
             attachable=parsed.get_bool("attachable"),
-            subnet=subnets[0] if subnets else None,
+            ingress=ingress,
+            internal=parsed.get_bool("internal"),
+            subnet=first.subnet if first else None,
+            gateway=first.gateway if first else None,
+            ip_range=first.ip_range if first else None,
+            options=options,
             labels=labels,
             local_names=local.keys(),
         )
         out.line(network.id)
         return
-    check_network_name(swarm.ctx, name, local.keys())
-    if driver not in ("bridge", "macvlan", "ipvlan"):
-        raise DaemonError(f"plugin {go_quote(driver)} not found")
+    if ipam_driver != "default":
+        raise DaemonError(f"plugin {go_quote(ipam_driver)} not found")
+    if driver in _SINGLETON_DRIVERS:
+        raise DaemonError(f'only one instance of "{driver}" network is allowed')
     index = sum(1 for n in local.values() if n.driver == "bridge") + 17
-    subnet = subnets[0] if subnets else f"172.{index}.0.0/16"
-    gateway = str(ipaddress.ip_network(subnet, strict=False).network_address + 1)
+    subnet = first.subnet if first else f"172.{index}.0.0/16"
+    gateway = (first.gateway if first else "") or str(
+        ipaddress.ip_network(subnet, strict=False).network_address + 1
+    )
     entry = LocalNetwork(
         _hex_id(swarm),
         name,
@@ -215,9 +368,59 @@ def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
         attachable=parsed.get_bool("attachable"),
         labels=tuple(sorted(labels.items())),
         created_at=swarm.ctx.now,
+        options=tuple(sorted(options.items())),
+        ip_range=first.ip_range if first else "",
     )
     local[name] = entry
     out.line(entry.id)
+
+
+# ------------------------------------------------------------------------------- usage
+
+
+def _attached_tasks(swarm: Swarm, network: Network, node_id: str) -> list[Task]:
+    """Running tasks of machine ``node_id`` attached to ``network``."""
+    return [
+        task
+        for task in swarm.ctx.store.tasks_on_node(node_id)
+        if task.state == TaskState.RUNNING and any(n == network.id for n, _ in task.attachments)
+    ]
+
+
+def _attached_here(swarm: Swarm, network: Network) -> list[Task]:
+    """Running task containers of the CLI's machine attached to ``network``."""
+    return _attached_tasks(swarm, network, swarm.current_node_id)
+
+
+def _used_here(swarm: Swarm, found: LocalNetwork | Network) -> bool:
+    """``filterNetworkByUse``: predefined, or with endpoints on this machine."""
+    if isinstance(found, LocalNetwork):
+        return found.predefined or found.name == "docker_gwbridge"
+    return found.ingress or bool(_attached_here(swarm, found))
+
+
+def _is_manager(swarm: Swarm) -> bool:
+    """Whether the machine the CLI runs on is a manager of the swarm."""
+    node = swarm.ctx.store.nodes.get(swarm.current_node_id)
+    return node is not None and node.role == NodeRole.MANAGER
+
+
+def _swarm_networks(swarm: Swarm) -> list[Network]:
+    """The swarm networks this machine's daemon lists.
+
+    A manager that reaches the leader lists the cluster's networks; any other
+    machine (a worker, a manager cut off from the leader) only those that
+    exist on it: ``ingress`` and the networks of its running tasks (the
+    daemon ignores the cluster's error).
+    """
+    if _is_manager(swarm) and swarm.ctx.leadership.visible:
+        return list_networks(swarm.ctx)
+    if swarm.current_node_id not in swarm.ctx.store.nodes:
+        return []
+    return [n for n in swarm.ctx.store.networks.values() if n.ingress or _attached_here(swarm, n)]
+
+
+# ------------------------------------------------------------------------------------ ls
 
 
 def _rows(swarm: Swarm) -> list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]]:
@@ -226,7 +429,10 @@ def _rows(swarm: Swarm) -> list[tuple[str, str, str, str, bool, tuple[tuple[str,
         (n.id, n.name, n.driver, "local", n.predefined, n.labels)
         for n in local_networks(swarm).values()
     ]
-    rows += [(n.id, n.name, n.driver, "swarm", False, n.labels) for n in list_networks(swarm.ctx)]
+    rows += [
+        (n.id, n.name, n.driver if n.allocated else "", "swarm", False, n.labels)
+        for n in _swarm_networks(swarm)
+    ]
     return rows
 
 
@@ -249,7 +455,25 @@ def _matches(row: tuple[str, str, str, str, bool, Any], filters: dict[str, list[
         label, has_value, wanted = value.partition("=")
         return label in label_map and (not has_value or label_map[label] == wanted)
 
-    return all(any(check(key, v) for v in values) for key, values in filters.items())
+    return all(
+        any(check(key, v) for v in values) for key, values in filters.items() if key != "dangling"
+    )
+
+
+def _dangling_filter(filters: dict[str, list[str]]) -> bool | None:
+    """The ``dangling`` filter's value (``None`` when absent)."""
+    values = filters.get("dangling", [])
+    if not values:
+        return None
+    if len(values) > 1:
+        raise DaemonError('got more than one value for filter key "dangling"')
+    if values[0] in ("1", "true"):
+        return True
+    if values[0] in ("0", "false"):
+        return False
+    raise DaemonError(
+        'invalid value for filter \'dangling\', must be "true" (or "1"), or "false" (or "0")'
+    )
 
 
 @command("network", "ls")
@@ -261,15 +485,18 @@ def network_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
         return
     filters = parse_filters(_LS, parsed.get_list("filter"))
     check_filter_names(filters, _NETWORK_FILTERS)
+    dangling = _dangling_filter(filters)
     for value in filters.get("type", ()):
         if value not in ("builtin", "custom"):
             raise DaemonError(f"invalid filter: 'type'='{value}'")
+    found: dict[str, LocalNetwork | Network] = {n.id: n for n in local_networks(swarm).values()}
+    found.update((n.id, n) for n in _swarm_networks(swarm))
     rows = [r for r in _rows(swarm) if _matches(r, filters)]
+    if dangling is not None:
+        rows = [r for r in rows if _used_here(swarm, found[r[0]]) != dangling]
     rows.sort(key=lambda r: natural_key(r[1]))
     width = None if parsed.get_bool("no-trunc") else 12
-    found: dict[str, LocalNetwork | Network] = {n.id: n for n in local_networks(swarm).values()}
-    found.update((n.id, n) for n in list_networks(swarm.ctx))
-    contexts = (_ls_row(found[r[0]], r[3], width) for r in rows)
+    contexts = (_ls_row(found[r[0]], r[2], r[3], width) for r in rows)
     quiet = parsed.get_bool("quiet")
     fmt = choose_format(parsed.get_str("format") or "", _LS_TABLE, quiet=quiet, raw=_LS_RAW)
     out.write(format_rows(fmt, contexts, _LS_HEADER))
@@ -293,17 +520,17 @@ _LS_HEADER = {
 }
 
 
-def _ls_row(network: LocalNetwork | Network, scope: str, width: int | None) -> Struct:
+def _ls_row(network: LocalNetwork | Network, driver: str, scope: str, width: int | None) -> Struct:
     """docker's ``networkContext`` of one network."""
     labels = dict(network.labels)
     fields = {
         "ID": network.id[:width],
         "Name": network.name,
-        "Driver": network.driver,
+        "Driver": driver,
         "Scope": scope,
         "IPv4": "true",
         "IPv6": "false",
-        "Internal": "true" if getattr(network, "internal", False) else "false",
+        "Internal": "true" if network.internal else "false",
         "Labels": labels_text(network.labels),
         "Label": lambda name: labels.get(name, ""),
         "CreatedAt": go_time(network.created_at),
@@ -317,12 +544,22 @@ def _find(swarm: Swarm, ref: str) -> LocalNetwork | Network:
         if ref in (entry.id, entry.name):
             return entry
     try:
-        return get_network(swarm.ctx, ref)
+        if _is_manager(swarm):
+            return get_network(swarm.ctx, ref)
+        here = _swarm_networks(swarm)
+        found = next((n for n in here if ref in (n.id, n.name)), None)
+        found = found or next((n for n in here if ref and n.id.startswith(ref)), None)
+        if found is None:
+            raise DaemonError(f"network {ref} not found")
+        return found
     except DaemonError:
         matches = [n for n in local_networks(swarm).values() if n.id.startswith(ref)]
         if ref and len(matches) == 1:
             return matches[0]
         raise
+
+
+# ------------------------------------------------------------------------------------ rm
 
 
 @command("network", "rm")
@@ -332,14 +569,14 @@ def network_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _RM.parse(argv, out)
     if parsed is None:
         return
-    require_leader(swarm.ctx)
     failed = False
     local = local_networks(swarm)
     for ref in parsed.args:
         try:
             found = _find(swarm, ref)
-            if isinstance(found, Network) and found.ingress:
-                out.write(f"{INGRESS_WARNING} [y/N] \n")
+            if isinstance(found, Network) and not _is_manager(swarm):
+                raise DaemonError(NOT_A_MANAGER)
+            if isinstance(found, Network) and found.ingress and not _confirm(out, INGRESS_WARNING):
                 continue
             if isinstance(found, Network):
                 remove_network(swarm.ctx, found.id)
@@ -363,32 +600,275 @@ def network_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
         raise DockerCLIError("", 1)  # the errors are printed already
 
 
-def network_json(swarm: Swarm, found: LocalNetwork | Network) -> dict[str, Any]:
-    """The Engine API network resource (shortened) of a local or swarm network."""
-    swarm_scope = isinstance(found, Network)
-    config = [{"Subnet": found.subnet, "Gateway": found.gateway}] if found.subnet else []
-    options: dict[str, str] = {}
-    if isinstance(found, Network) and found.subnet.startswith("10.0."):
-        vxlan = 4096 + int(found.subnet.split(".")[2])
-        options["com.docker.network.driver.overlay.vxlanid_list"] = str(vxlan)
+# --------------------------------------------------------------------------------- prune
+
+
+def _until(values: list[str], now: float) -> float | None:
+    """The ``until`` prune filter as a virtual time (``moby: api/types/time`` ``GetTimestamp``)."""
+    if not values:
+        return None
+    if len(values) > 1:
+        raise DaemonError("more than one until filter specified")
+    value = values[0]
+    if value != "0":
+        try:
+            return now - parse_duration(value)
+        except ValueError:
+            pass
+    try:
+        return float(value) - EPOCH.timestamp()
+    except ValueError:
+        raise DaemonError(f"failed to parse value as time or duration: {go_quote(value)}") from None
+
+
+def _prunable(
+    labels: tuple[tuple[str, str], ...],
+    created: float,
+    filters: dict[str, list[str]],
+    until: float | None,
+) -> bool:
+    """``label``, ``label!`` and ``until`` of a prune filter."""
+    label_map = dict(labels)
+
+    def has(value: str) -> bool:
+        key, has_value, wanted = value.partition("=")
+        return key in label_map and (not has_value or label_map[key] == wanted)
+
+    if until is not None and not created < until:
+        return False
+    if not all(has(v) for v in filters.get("label", [])):
+        return False
+    return not any(has(v) for v in filters.get("label!", []))
+
+
+@command("network", "prune")
+def network_prune(swarm: Swarm, argv: list[str], out: Output) -> None:
+    """``docker network prune [-f] [--filter k=v]``: unused custom networks go."""
+    parsed = _PRUNE.parse(argv, out)
+    if parsed is None:
+        return
+    filters = parse_filters(_PRUNE, parsed.get_list("filter"))
+    if not parsed.get_bool("force") and not _confirm(out, PRUNE_WARNING):
+        return  # "network prune has been cancelled": docker prints nothing, exit 0
+    check_filter_names(filters, _PRUNE_FILTERS)
+    until = _until(filters.get("until", []), swarm.ctx.now)
+    deleted: list[str] = []
+    visible = _is_manager(swarm) and swarm.ctx.leadership.visible
+    swarm_networks = list_networks(swarm.ctx) if visible else []
+    for network in swarm_networks:
+        if network.ingress or not _prunable(network.labels, network.created_at, filters, until):
+            continue
+        try:
+            remove_network(swarm.ctx, network.id)
+        except DaemonError:
+            continue  # still in use
+        deleted.append(network.name)
+    local = local_networks(swarm)
+    for entry in list(local.values()):
+        if entry.predefined or entry.name == "docker_gwbridge":
+            continue
+        if _prunable(entry.labels, entry.created_at, filters, until):
+            del local[entry.name]
+            deleted.append(entry.name)
+    if deleted:
+        out.write("Deleted Networks:\n" + "".join(f"{name}\n" for name in deleted) + "\n")
+
+
+# ------------------------------------------------------------------------------- inspect
+
+
+def _peer_name(node_id: str, hostname: str) -> str:
+    """A networkdb peer name: the hostname and a short suffix (derived from the node ID)."""
+    return f"{hostname}-{hashlib.sha256(node_id.encode()).hexdigest()[:12]}"
+
+
+def _mac(address: str) -> str:
+    """The MAC address the overlay driver derives from an IPv4 address (``02:42:`` + IP)."""
+    octets = address.partition("/")[0].split(".")
+    return "02:42:" + ":".join(f"{int(o):02x}" for o in octets)
+
+
+def _swarm_options(network: Network) -> dict[str, str]:
+    """``DriverState.Options``: the driver options given, and the overlay's VXLAN ID."""
+    options = dict(network.options)
+    if network.overlay and network.allocated:
+        options["com.docker.network.driver.overlay.vxlanid_list"] = str(network.vxlan_id)
+    return dict(sorted(options.items()))
+
+
+def _ipam_config(subnet: str, gateway: str, ip_range: str) -> list[dict[str, str]]:
+    if not subnet:
+        return []
+    config = {"Subnet": subnet}
+    if ip_range:
+        config["IPRange"] = ip_range
+    if gateway:
+        config["Gateway"] = gateway
+    return [config]
+
+
+def _local_json(found: LocalNetwork) -> dict[str, Any]:
     return {
         "Name": found.name,
         "Id": found.id,
         "Created": rfc3339nano(found.created_at),
-        "Scope": "swarm" if swarm_scope else "local",
+        "Scope": "local",
         "Driver": found.driver,
         "EnableIPv4": True,
         "EnableIPv6": False,
-        "IPAM": {"Driver": "default", "Options": None, "Config": config},
-        "Internal": getattr(found, "internal", False),
+        "IPAM": {
+            "Driver": "default",
+            "Options": None,
+            "Config": _ipam_config(found.subnet, found.gateway, found.ip_range),
+        },
+        "Internal": found.internal,
         "Attachable": found.attachable,
-        "Ingress": isinstance(found, Network) and found.ingress,
+        "Ingress": False,
         "ConfigFrom": {"Network": ""},
         "ConfigOnly": False,
         "Containers": {},
-        "Options": options,
+        "Options": dict(found.options),
         "Labels": dict(found.labels),
     }
+
+
+def _endpoint_id(swarm: Swarm, task: Task, network: Network) -> str:
+    """The 64-hex ID of a task's endpoint on a network (derived from seed, task and network)."""
+    return hashlib.sha256(
+        f"{swarm.ctx.sim.seed}:endpoint:{task.id}:{network.id}".encode()
+    ).hexdigest()
+
+
+def _swarm_json(swarm: Swarm, network: Network, verbose: bool = False) -> dict[str, Any]:
+    """``BasicNetworkFromGRPC``, or the local view when the network exists on this machine.
+
+    ``ingress`` exists on every machine of the swarm; another network where a
+    running task of this machine is attached.  ``verbose`` adds the local
+    view's ``Services``.
+    """
+    here = _attached_here(swarm, network)
+    instantiated = bool(here) or network.ingress
+    allocated = network.allocated
+    config = _ipam_config(network.subnet, network.gateway, network.ip_range) if allocated else None
+    document: dict[str, Any] = {
+        "Name": network.name,
+        "Id": network.id,
+        "Created": rfc3339nano(network.created_at),
+        "Scope": "swarm",
+        "Driver": network.driver if allocated else "",
+        "EnableIPv4": instantiated,
+        "EnableIPv6": False,
+        "IPAM": {
+            "Driver": "default" if allocated else "",
+            "Options": None,
+            "Config": config,
+        },
+        "Internal": network.internal,
+        "Attachable": network.attachable,
+        "Ingress": network.ingress,
+        "ConfigFrom": {"Network": ""},
+        "ConfigOnly": False,
+        "Containers": None,
+        "Options": _swarm_options(network) or None,
+        "Labels": dict(network.labels) or None,
+    }
+    if not instantiated:
+        return document
+    from swarmsim.cli.docker.container import container_id
+
+    containers = {}
+    for task in sorted(here, key=lambda t: container_id(swarm, t.id)):
+        address = dict(task.attachments).get(network.id, "")
+        cid = container_id(swarm, task.id)
+        containers[cid] = {
+            "Name": _task_name(swarm, task),
+            "EndpointID": _endpoint_id(swarm, task, network),
+            "MacAddress": _mac(address) if address else "",
+            "IPv4Address": address,
+            "IPv6Address": "",
+        }
+    document["Containers"] = containers
+    document["Options"] = document["Options"] or {}
+    document["Labels"] = document["Labels"] or {}
+    document["Peers"] = _peers(swarm, network)
+    services = _services(swarm, network) if verbose else {}
+    if services:
+        document["Services"] = services
+    return document
+
+
+def _task_name(swarm: Swarm, task: Task) -> str:
+    service = swarm.ctx.store.services.get(task.service_id)
+    return task_name(service.name if service else task.service_name, task)
+
+
+def _services(swarm: Swarm, network: Network) -> dict[str, Any]:
+    """``Network.Services``: every service with running tasks on ``network``, by name.
+
+    Each has its VIP on the network, its ingress ports (on ``ingress`` only),
+    its load-balancer index (libnetwork's ``fwMark``: one per service and
+    network, 256 onwards, here in order of service creation) and its tasks with
+    their addresses and hosts.
+    """
+    store = swarm.ctx.store
+    found: dict[str, Any] = {}
+    marks = {
+        (service.id, network_id): 256 + i
+        for i, (service, network_id) in enumerate(
+            (s, n) for s in store.services.values() for n, _ in s.virtual_ips
+        )
+    }
+    for service in store.services.values():
+        tasks = []
+        for task in store.tasks_of_service(service.id):
+            address = (
+                dict(task.attachments).get(network.id) if task.state == TaskState.RUNNING else None
+            )
+            if address is None:
+                continue
+            node = store.nodes.get(task.node_id)
+            tasks.append(
+                {
+                    "Name": _task_name(swarm, task),
+                    "EndpointID": _endpoint_id(swarm, task, network),
+                    "EndpointIP": address.partition("/")[0],
+                    "Info": {"Host IP": node.addr if node else ""},
+                }
+            )
+        if not tasks:
+            continue
+        vip = dict(service.virtual_ips).get(network.id, "")
+        ports = [
+            f"Target: {p.target_port}, Publish: {p.published_port}"
+            for p in service.published_ports
+            if network.ingress and p.publish_mode == PublishMode.INGRESS
+        ]
+        found[service.name] = {
+            "VIP": vip.partition("/")[0],
+            "Ports": ports,
+            "LocalLBIndex": marks.get((service.id, network.id), 0),
+            "Tasks": tasks,
+        }
+    return found
+
+
+def _peers(swarm: Swarm, network: Network) -> list[dict[str, str]]:
+    """Machines where ``network`` exists, in node order: every ready one for ``ingress``."""
+    return [
+        {"Name": _peer_name(node.id, node.hostname), "IP": node.addr}
+        for node in swarm.ctx.store.nodes.values()
+        if (network.ingress and node.status == NodeStatus.READY)
+        or _attached_tasks(swarm, network, node.id)
+    ]
+
+
+def network_json(
+    swarm: Swarm, found: LocalNetwork | Network, verbose: bool = False
+) -> dict[str, Any]:
+    """The Engine API network resource of a local or swarm network."""
+    if isinstance(found, Network):
+        return _swarm_json(swarm, found, verbose)
+    return _local_json(found)
 
 
 @command("network", "inspect")
@@ -397,6 +877,8 @@ def network_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
     parsed = _INSPECT.parse(argv, out)
     if parsed is None:
         return
-    require_leader(swarm.ctx)
     fmt = parsed.get_str("format") or ""
-    inspect_refs(parsed.args, lambda r: network_json(swarm, _find(swarm, r)), fmt, out, "network")
+    verbose = parsed.get_bool("verbose")
+    inspect_refs(
+        parsed.args, lambda r: network_json(swarm, _find(swarm, r), verbose), fmt, out, "network"
+    )

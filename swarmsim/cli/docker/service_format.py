@@ -100,11 +100,12 @@ def endpoint_ports(service: Service) -> tuple[PortConfig, ...]:
     """The service's ports as the allocator published them (``Endpoint.Ports``).
 
     Until the allocator has caught up with the current spec (same instant as a create
-    or update), the spec's ports stand in for them.
+    or update), the spec's ports stand in for them.  The allocator lists the
+    ingress ports before the host-mode ones (``updatePortsInHostPublishMode``).
     """
 
     def shape(ports: tuple[PortConfig, ...]) -> list[tuple[str, int, PublishMode]]:
-        return [(p.protocol, p.target_port, p.publish_mode) for p in ports]
+        return sorted((p.protocol, p.target_port, p.publish_mode) for p in ports)
 
     spec_ports = service.spec.endpoint.ports
     if shape(service.published_ports) == shape(spec_ports):

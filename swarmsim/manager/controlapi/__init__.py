@@ -9,6 +9,7 @@ real API, every request needs a Raft leader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 
 from swarmsim.context import Context
@@ -32,3 +33,16 @@ def require_leader(ctx: Context) -> None:
     """Refuse a request while the swarm has no leader (relayed as an ``Unknown`` gRPC error)."""
     if not ctx.leadership.visible:
         raise rpc_error("Unknown", NO_LEADER)
+
+
+_NAME_RE = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")
+
+
+def validate_name(name: str) -> None:
+    """``validateAnnotations``: an object name must be a DNS name component of 1–63 characters."""
+    if not name:
+        raise rpc_error("InvalidArgument", "meta: name must be provided")
+    if not _NAME_RE.fullmatch(name):
+        raise rpc_error("InvalidArgument", "name must be valid as a DNS name component")
+    if len(name) > 63:
+        raise rpc_error("InvalidArgument", "name must be 63 characters or fewer")

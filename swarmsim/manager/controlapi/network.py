@@ -10,19 +10,20 @@ or by a task that has not stopped cannot be removed.
 
 Differences
 -----------
-Only swarm-scoped ``overlay`` networks live here; node-local networks
-(``bridge``, ``host``, ``none``, ``docker_gwbridge`` and user ``bridge``
-networks) belong to the daemon and are kept by the CLI layer, which passes
-their names in for the conflict checks.  A network is allocated when it is
-created: without ``--subnet`` it takes the allocator's next /24 of
-10.0.0.0/8; with ``--subnet`` it uses that subnet (no overlap check with other
-pools) and its first address as gateway.
+Only swarm-scoped networks live here; node-local networks (``bridge``,
+``host``, ``none``, ``docker_gwbridge`` and user ``bridge`` networks) belong to
+the daemon and are kept by the CLI layer, which passes their names in for the
+conflict checks.  A network is allocated when it is created
+(:meth:`~swarmsim.manager.allocator.Allocator.allocate_network`) rather than
+by the allocator's event loop.  Plugin drivers do not exist: every driver but
+the built-in ones is refused as a failed plugin lookup.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Network, Service
@@ -30,10 +31,12 @@ from swarmsim.api.specs import make_labels
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError
 from swarmsim.manager.allocator import Allocator
-from swarmsim.manager.controlapi import require_leader, rpc_error
+from swarmsim.manager.controlapi import require_leader, rpc_error, validate_name
 
 __all__ = [
+    "BUILTIN_SWARM_DRIVERS",
     "PREDEFINED_NETWORKS",
+    "IPAMConfig",
     "check_network_name",
     "create_network",
     "get_network",
@@ -108,12 +111,62 @@ def _parse_prefix(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interfac
     return ipaddress.ip_interface(f"{parsed}/{int(bits)}")
 
 
-def validate_ipam(subnets: Sequence[str]) -> None:
-    """Check ``--subnet`` values as the daemon does before any network is made.
+@dataclass(frozen=True)
+class IPAMConfig:
+    """One ``--subnet`` with the ``--ip-range``, ``--gateway`` and ``--aux-address`` in it."""
+
+    subnet: str
+    ip_range: str = ""
+    gateway: str = ""
+    aux_addresses: tuple[tuple[str, str], ...] = ()
+
+
+def _address_error(
+    address: str, subnet: ipaddress.IPv4Network | ipaddress.IPv6Network, given: str
+) -> str:
+    """``validateAddress``: why ``address`` cannot be used in ``subnet`` (``""`` if it can)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return "invalid address"
+    if parsed.version != subnet.version:
+        return f"parent subnet is an IPv{subnet.version} block"
+    if parsed not in subnet:
+        return f"parent subnet {given} doesn't contain this address"
+    return ""
+
+
+def _range_errors(
+    ip_range: str, subnet: ipaddress.IPv4Network | ipaddress.IPv6Network, given: str
+) -> list[str]:
+    """``validateIPRange``."""
+    prefix = _parse_prefix(ip_range)
+    if prefix is None:
+        return [f"invalid ip-range {ip_range}: invalid CIDR block notation"]
+    if prefix.version != subnet.version:
+        return [f"invalid ip-range {ip_range}: parent subnet is an IPv{subnet.version} block"]
+    errors = []
+    if prefix.network.prefixlen < subnet.prefixlen:
+        errors.append(
+            f"invalid ip-range {ip_range}: CIDR block is bigger than its parent subnet {given}"
+        )
+    if prefix.ip != prefix.network.network_address:
+        errors.append(f"invalid ip-range {prefix.with_prefixlen}: it should be {prefix.network}")
+    if not subnet.overlaps(prefix.network):
+        errors.append(
+            f"invalid ip-range {ip_range}: parent subnet {given} doesn't contain ip-range"
+        )
+    return errors
+
+
+def validate_ipam(configs: Sequence[IPAMConfig]) -> None:
+    """Check the IPAM configuration as the daemon does before any network is made.
 
     Mirrors ``moby: api/types/network/ipam.go`` ``ValidateIPAM``, which the daemon
     runs for node-local and swarm networks alike: every subnet must parse as a
-    prefix and have no host bits; the errors are joined under one heading.
+    prefix and have no host bits, its range, gateway and auxiliary addresses
+    must lie in it; the errors are joined under one heading.  IPv6 subnets are
+    skipped (IPv6 is not enabled).
 
     Raises
     ------
@@ -122,28 +175,72 @@ def validate_ipam(subnets: Sequence[str]) -> None:
         block notation`` (docker prints this on two lines).
     """
     errors = []
-    for subnet in subnets:
-        prefix = _parse_prefix(subnet)
+    for config in configs:
+        prefix = _parse_prefix(config.subnet)
         if prefix is None:
-            errors.append(f"invalid subnet {subnet}: invalid CIDR block notation")
-        elif prefix.ip != prefix.network.network_address:
-            errors.append(f"invalid subnet {prefix.with_prefixlen}: it should be {prefix.network}")
+            errors.append(f"invalid subnet {config.subnet}: invalid CIDR block notation")
+            continue
+        if prefix.version == 6:
+            continue
+        given = prefix.with_prefixlen
+        if prefix.ip != prefix.network.network_address:
+            errors.append(f"invalid subnet {given}: it should be {prefix.network}")
+        if config.ip_range:
+            errors += _range_errors(config.ip_range, prefix.network, given)
+        if config.gateway:
+            why = _address_error(config.gateway, prefix.network, given)
+            if why:
+                errors.append(f"invalid gateway {config.gateway}: {why}")
+        for name, address in config.aux_addresses:
+            why = _address_error(address, prefix.network, given)
+            if why:
+                errors.append(f"invalid auxiliary address {name}: {why}")
     if len(errors) == 1:
         raise DaemonError(f"invalid network config:\n{errors[0]}")
     if errors:
         raise DaemonError("invalid network config:\n* " + "\n* ".join(errors))
 
 
-def _subnet(subnet: str) -> tuple[str, str]:
-    """Validate a CIDR (Go's ``net.ParseCIDR``) and return it with its first host address."""
-    error = rpc_error("InvalidArgument", f"ipam configuration: invalid subnet {subnet}")
+BUILTIN_SWARM_DRIVERS = frozenset({"overlay", "macvlan", "bridge", "ipvlan", "host"})
+"""Drivers a swarm network may use (``moby: libnetwork/cnmallocator`` ``initializers``)."""
+PREDEFINED_LABEL = "com.docker.swarm.predefined"
+
+
+def _validate_ipam(subnet: str | None, gateway: str | None, ip_range: str | None) -> None:
+    """``validateIPAMConfiguration``: the subnet parses, and holds the range and gateway."""
+    if not subnet:
+        return
+    bad = rpc_error("InvalidArgument", f"ipam configuration: invalid subnet {subnet}")
     if "/" not in subnet:
-        raise error
+        raise bad
     try:
         net = ipaddress.ip_network(subnet, strict=False)
     except ValueError:
-        raise error from None
-    return subnet, str(net.network_address + 1)
+        raise bad from None
+    if ip_range:
+        try:
+            first = ipaddress.ip_network(ip_range, strict=False).network_address
+        except ValueError:
+            raise rpc_error(
+                "InvalidArgument", f"ipam configuration: invalid range {ip_range}"
+            ) from None
+        if first not in net:
+            raise rpc_error(
+                "InvalidArgument",
+                f"ipam configuration: subnet {subnet} does not contain range {ip_range}",
+            )
+    if gateway:
+        try:
+            address = ipaddress.ip_address(gateway)
+        except ValueError:
+            raise rpc_error(
+                "InvalidArgument", f"ipam configuration: invalid gateway {gateway}"
+            ) from None
+        if address not in net:
+            raise rpc_error(
+                "InvalidArgument",
+                f"ipam configuration: subnet {subnet} does not contain gateway {gateway}",
+            )
 
 
 def create_network(
@@ -153,34 +250,67 @@ def create_network(
     *,
     driver: str = "overlay",
     attachable: bool = False,
+    ingress: bool = False,
+    internal: bool = False,
     subnet: str | None = None,
+    gateway: str | None = None,
+    ip_range: str | None = None,
+    options: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
     local_names: Collection[str] = (),
 ) -> Network:
     """Create and allocate a swarm-scoped network (``docker network create -d overlay``).
 
+    Mirrors ``CreateNetwork`` and ``validateNetworkSpec``: attachable ingress,
+    reserved labels, names, drivers and the IPAM configuration are checked in
+    swarmkit's order, then a second ingress network is refused.  The network is
+    allocated at once (:meth:`Allocator.allocate_network`); one whose subnet
+    overlaps another network's is created unallocated, as in swarmkit.
+
     Raises
     ------
     DaemonError
-        Name conflicts (:func:`check_network_name`), a driver other than ``overlay``,
-        an invalid subnet.
+        Name conflicts (:func:`check_network_name`), swarmkit's validation
+        errors (``ingress network cannot be attachable``, ``error during lookup of
+        plugin <driver>``, ``ipam configuration: ...``), ``ingress network (<id>)
+        is already present``.
     """
     check_network_name(ctx, name, local_names)
-    if driver != "overlay":
-        raise rpc_error("InvalidArgument", "invalid driver specified")
-    allocation = _subnet(subnet) if subnet else None
+    if attachable and ingress:
+        raise rpc_error("InvalidArgument", "ingress network cannot be attachable")
+    validate_name(name)
+    if labels and PREDEFINED_LABEL in labels:
+        raise rpc_error(
+            "PermissionDenied",
+            f"label {PREDEFINED_LABEL} is for internally created predefined networks "
+            "and cannot be applied by users",
+        )
+    if ingress and driver != "overlay":
+        raise rpc_error(
+            "Unimplemented", "only overlay driver is currently supported for ingress network"
+        )
+    if driver not in BUILTIN_SWARM_DRIVERS:
+        raise rpc_error("InvalidArgument", f"error during lookup of plugin {driver}")
+    _validate_ipam(subnet, gateway, ip_range)
+    if ingress:
+        present = next((n for n in ctx.store.networks.values() if n.ingress), None)
+        if present is not None:
+            raise rpc_error("AlreadyExists", f"ingress network ({present.id}) is already present")
     network = Network(
         ctx.ids.new(),
         name,
         driver=driver,
+        subnet=subnet or "",
+        gateway=gateway or "",
+        ip_range=ip_range or "",
+        ingress=ingress,
         attachable=attachable,
+        internal=internal,
+        options=make_labels(options or {}),
         labels=make_labels(labels or {}),
         created_at=ctx.now,
     )
-    if allocation is None:
-        allocator.allocate_network(network)
-    else:
-        network.subnet, network.gateway = allocation
+    allocator.allocate_network(network)
     ctx.store.create_network(network)
     return network
 

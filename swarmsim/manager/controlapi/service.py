@@ -50,7 +50,12 @@ from swarmsim.errors import DaemonError
 from swarmsim.golang import go_format_g, go_quote
 from swarmsim.limits import parallelism_limit_error, task_demand, task_limit_error
 from swarmsim.manager.constraint import parse_constraints
-from swarmsim.manager.controlapi import check_filter_names, require_leader, rpc_error
+from swarmsim.manager.controlapi import (
+    check_filter_names,
+    require_leader,
+    rpc_error,
+    validate_name,
+)
 from swarmsim.manager.controlapi.payload import check_references
 from swarmsim.units import format_duration
 
@@ -71,7 +76,6 @@ __all__ = [
 MANUAL_ROLLBACK_MESSAGE = "manually requested rollback"
 SERVICE_FILTERS = ("id", "label", "mode", "name", "runtime")
 _MIN_HEALTH_DURATION = 0.001  # swarmkit's minimumDuration (1ms)
-_NAME_RE = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")
 _INT64_LIMIT = 1 << 63
 
 
@@ -228,15 +232,6 @@ def service_status(ctx: Context, service: Service) -> tuple[int, int]:
 # --------------------------------------------------------------------------------------
 
 
-def _validate_name(name: str) -> None:
-    if not name:
-        raise rpc_error("InvalidArgument", "meta: name must be provided")
-    if not _NAME_RE.fullmatch(name):
-        raise rpc_error("InvalidArgument", "name must be valid as a DNS name component")
-    if len(name) > 63:
-        raise rpc_error("InvalidArgument", "name must be 63 characters or fewer")
-
-
 def _validate_resources(resources: Resources) -> None:
     if resources.nano_cpus and resources.nano_cpus < 1_000_000:
         value = go_format_g(resources.nano_cpus / 1e9)
@@ -289,7 +284,7 @@ def _validate_task(spec: ServiceSpec) -> None:
 
 def _validate_spec(spec: ServiceSpec) -> None:
     """``validateServiceSpec``: name, task, mode, update config, endpoint (in that order)."""
-    _validate_name(spec.name)
+    validate_name(spec.name)
     _validate_task(spec)
     if spec.mode == ServiceMode.REPLICATED and not 0 <= spec.replicas < _INT64_LIMIT:
         raise rpc_error("InvalidArgument", "Number of replicas must be non-negative")

@@ -55,8 +55,42 @@ def test_custom_subnet(swarm: Swarm) -> None:
         ("docker_gwbridge", {}, "network with name docker_gwbridge already exists"),
         (
             "x",
-            {"driver": "bridge"},
-            "rpc error: code = InvalidArgument desc = invalid driver specified",
+            {"driver": "null"},
+            "rpc error: code = InvalidArgument desc = error during lookup of plugin null",
+        ),
+        (
+            "x",
+            {"ingress": True, "attachable": True},
+            "rpc error: code = InvalidArgument desc = ingress network cannot be attachable",
+        ),
+        (
+            "x",
+            {"ingress": True, "driver": "bridge"},
+            "rpc error: code = Unimplemented desc = only overlay driver is currently supported "
+            "for ingress network",
+        ),
+        (
+            "my.net",
+            {},
+            "rpc error: code = InvalidArgument desc = name must be valid as a DNS name component",
+        ),
+        (
+            "x",
+            {"labels": {"com.docker.swarm.predefined": "true"}},
+            "rpc error: code = PermissionDenied desc = label com.docker.swarm.predefined is for "
+            "internally created predefined networks and cannot be applied by users",
+        ),
+        (
+            "x",
+            {"subnet": "10.9.0.0/24", "gateway": "10.8.0.1"},
+            "rpc error: code = InvalidArgument desc = ipam configuration: subnet 10.9.0.0/24 "
+            "does not contain gateway 10.8.0.1",
+        ),
+        (
+            "x",
+            {"subnet": "10.9.0.0/24", "ip_range": "10.8.0.0/28"},
+            "rpc error: code = InvalidArgument desc = ipam configuration: subnet 10.9.0.0/24 "
+            "does not contain range 10.8.0.0/28",
         ),
         (
             "x",

@@ -1,0 +1,198 @@
+"""The allocator: subnets from the default pools, VIPs, task addresses and ingress ports."""
+
+from __future__ import annotations
+
+import pytest
+
+from swarmsim.api import TaskState
+from swarmsim.api.objects import Network, Service
+from swarmsim.context import ClusterSettings
+from swarmsim.manager.allocator import AddressPool, networks_overlap
+from swarmsim.swarm import Swarm
+
+
+@pytest.fixture
+def swarm() -> Swarm:
+    return Swarm(seed=3, managers=1, workers=2)
+
+
+def ok(swarm: Swarm, line: str) -> str:
+    result = swarm.docker(line)
+    assert (result.stderr, result.exit_code) == ("", 0), line
+    return result.stdout.strip()
+
+
+def network(swarm: Swarm, name: str) -> Network:
+    return next(n for n in swarm.ctx.store.networks.values() if n.name == name)
+
+
+def service(swarm: Swarm, name: str) -> Service:
+    found = swarm.ctx.store.service_by_name(name)
+    assert found is not None
+    return found
+
+
+def vips(swarm: Swarm, name: str) -> list[tuple[str, str]]:
+    networks = swarm.ctx.store.networks
+    return [(networks[n].name, a) for n, a in service(swarm, name).virtual_ips]
+
+
+def test_address_pool_is_serial_wraps_and_fills() -> None:
+    pool = AddressPool("10.1.0.0/29", "10.1.0.1")  # hosts .1-.6, .1 is the gateway
+    taken = [pool.take() for _ in range(5)]
+    assert taken == [f"10.1.0.{i}/29" for i in range(2, 7)]
+    assert pool.take() is None
+    pool.release("10.1.0.3/29")
+    pool.release("10.1.0.5/29")
+    assert (pool.take(), pool.take(), pool.take()) == ("10.1.0.3/29", "10.1.0.5/29", None)
+
+
+def test_address_pool_takes_from_the_ip_range_only() -> None:
+    pool = AddressPool("10.1.0.0/24", "10.1.0.1", "10.1.0.128/30")
+    assert [pool.take() for _ in range(5)] == [
+        "10.1.0.128/24",
+        "10.1.0.129/24",
+        "10.1.0.130/24",
+        "10.1.0.131/24",
+        None,
+    ]
+
+
+def test_networks_overlap() -> None:
+    assert networks_overlap("10.5.0.0/16", "10.5.1.0/24")
+    assert not networks_overlap("10.5.0.0/16", "10.6.0.0/24")
+    assert not networks_overlap("10.0.0.0/8", "fd00::/64")
+
+
+def test_subnets_are_the_first_free_ones_of_the_pool(swarm: Swarm) -> None:
+    ingress = network(swarm, "ingress")
+    assert (ingress.subnet, ingress.gateway, ingress.vxlan_id) == ("10.0.0.0/24", "10.0.0.1", 4096)
+    ok(swarm, "docker network create -d overlay a")
+    ok(swarm, "docker network create -d overlay --subnet 10.0.2.0/23 b")
+    ok(swarm, "docker network create -d overlay c")
+    assert [(n.subnet, n.vxlan_id) for n in map(lambda x: network(swarm, x), "abc")] == [
+        ("10.0.1.0/24", 4097),
+        ("10.0.2.0/23", 4098),
+        ("10.0.4.0/24", 4099),  # past the user's /23
+    ]
+    ok(swarm, "docker network rm a")
+    ok(swarm, "docker network create -d overlay d")
+    assert network(swarm, "d").subnet == "10.0.1.0/24"  # first fit: the freed subnet
+
+
+def test_default_pool_and_mask_length_come_from_the_cluster_settings() -> None:
+    settings = ClusterSettings(
+        default_addr_pool=("10.20.0.0/16", "192.168.100.0/24"), default_addr_pool_mask_length=26
+    )
+    swarm = Swarm(seed=1, managers=1, workers=0, settings=settings)
+    ok(swarm, "docker network create -d overlay a")
+    assert [(network(swarm, n).subnet, network(swarm, n).gateway) for n in ("ingress", "a")] == [
+        ("10.20.0.0/26", "10.20.0.1"),
+        ("10.20.0.64/26", "10.20.0.65"),
+    ]
+
+
+def test_second_pool_used_when_the_first_is_full() -> None:
+    settings = ClusterSettings(
+        default_addr_pool=("10.20.0.0/25", "192.168.100.0/24"), default_addr_pool_mask_length=25
+    )
+    swarm = Swarm(seed=1, managers=1, workers=0, settings=settings)
+    ok(swarm, "docker network create -d overlay a")
+    assert network(swarm, "a").subnet == "192.168.100.0/25"
+
+
+def test_overlapping_subnet_waits_unallocated_with_its_tasks(swarm: Swarm) -> None:
+    ok(swarm, "docker network create -d overlay --subnet 10.5.0.0/16 big")
+    ok(swarm, "docker network create -d overlay --subnet 10.5.1.0/24 inner")
+    inner = network(swarm, "inner")
+    assert not inner.allocated
+    ok(swarm, "docker service create -d --name api --network inner nginx")
+    swarm.advance(20)
+    (task,) = swarm.ctx.store.tasks_of_service(service(swarm, "api").id)
+    assert (task.state, task.attachments) == (TaskState.NEW, ())
+    ok(swarm, "docker network rm big")
+    assert inner.allocated and inner.subnet == "10.5.1.0/24"
+    swarm.advance(5)
+    assert task.state == TaskState.RUNNING
+    assert task.attachments == ((inner.id, "10.5.1.3/24"),)  # .2 is the service's VIP
+
+
+def test_vip_per_network_ingress_first_released_on_leave(swarm: Swarm) -> None:
+    ok(swarm, "docker network create -d overlay backend")
+    ok(swarm, "docker network create -d overlay front")
+    ok(swarm, "docker service create -d --name web --network backend -p 8080:80 nginx")
+    swarm.advance(1)
+    assert vips(swarm, "web") == [("ingress", "10.0.0.2/24"), ("backend", "10.0.1.2/24")]
+    ok(swarm, "docker service update -d --network-add front web")
+    swarm.advance(1)
+    assert vips(swarm, "web") == [
+        ("ingress", "10.0.0.2/24"),
+        ("backend", "10.0.1.2/24"),
+        ("front", "10.0.2.2/24"),
+    ]
+    ok(swarm, "docker service update -d --network-rm backend --publish-rm 80 web")
+    swarm.advance(1)
+    assert vips(swarm, "web") == [("front", "10.0.2.2/24")]
+
+
+def test_dnsrr_services_have_no_vip(swarm: Swarm) -> None:
+    ok(swarm, "docker network create -d overlay backend")
+    ok(swarm, "docker service create -d --name db --network backend nginx")
+    swarm.advance(1)
+    assert vips(swarm, "db") == [("backend", "10.0.1.2/24")]
+    ok(swarm, "docker service update -d --endpoint-mode dnsrr db")
+    swarm.advance(1)
+    assert vips(swarm, "db") == []
+
+
+def test_dynamic_ingress_ports_are_serial_and_kept(swarm: Swarm) -> None:
+    ok(swarm, "docker service create -d --name a -p 80 nginx")
+    ok(swarm, "docker service create -d --name b -p 81 -p 82 nginx")
+    swarm.advance(1)
+    ok(swarm, "docker service rm a")
+    ok(swarm, "docker service create -d --name c -p 83 nginx")
+    ok(swarm, "docker service update -d --env-add X=1 b")
+    swarm.advance(1)
+
+    def published(name: str) -> list[int]:
+        return [p.published_port for p in service(swarm, name).published_ports]
+
+    assert (published("b"), published("c")) == ([30001, 30002], [30003])
+
+
+def test_ingress_ports_before_host_ports(swarm: Swarm) -> None:
+    ok(swarm, "docker service create -d --name a -p mode=host,target=90,published=9000 -p 80 nginx")
+    swarm.advance(1)
+    ports = [(p.target_port, p.published_port) for p in service(swarm, "a").published_ports]
+    assert ports == [(80, 30000), (90, 9000)]
+    shown = swarm.docker("docker service ls --format '{{.Ports}}'").stdout
+    assert shown == "*:30000->80/tcp\n"
+
+
+def test_task_addresses_released_once_the_task_is_dead(swarm: Swarm) -> None:
+    ok(swarm, "docker network create -d overlay backend")
+    ok(swarm, "docker service create -d --name api --network backend -p 80:80 nginx")
+    swarm.advance(10)
+    (task,) = swarm.ctx.store.tasks_of_service(service(swarm, "api").id)
+    ingress, backend = network(swarm, "ingress"), network(swarm, "backend")
+    assert task.attachments == ((ingress.id, "10.0.0.3/24"), (backend.id, "10.0.1.3/24"))
+    ok(swarm, "docker service scale -d api=0")
+    swarm.advance(15)
+    assert task.state > TaskState.RUNNING and task.attachments == ()
+
+
+def test_a_service_waits_for_a_free_dynamic_port(
+    swarm: Swarm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import swarmsim.manager.allocator as allocator
+
+    monkeypatch.setattr(allocator, "DYNAMIC_PORT_END", allocator.DYNAMIC_PORT_START + 1)
+    for name in ("a", "b", "c"):
+        ok(swarm, f"docker service create -d --name {name} -p 80 nginx")
+    swarm.advance(10)
+    (task,) = swarm.ctx.store.tasks_of_service(service(swarm, "c").id)
+    assert (service(swarm, "c").published_ports, task.state) == ((), TaskState.NEW)
+    ok(swarm, "docker service rm a")
+    swarm.advance(10)
+    assert [p.published_port for p in service(swarm, "c").published_ports] == [30000]
+    assert task.state == TaskState.RUNNING
