@@ -37,7 +37,7 @@ from swarmsim.errors import DaemonError
 
 if TYPE_CHECKING:
     from swarmsim.agent.executor import TaskController
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["container_json"]
 

@@ -44,7 +44,7 @@ from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.manager.controlapi.service import get_service
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["FOLLOW_SECONDS", "log_lines"]
 

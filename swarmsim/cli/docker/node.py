@@ -42,7 +42,7 @@ from swarmsim.manager.controlapi.node import get_node, list_nodes, remove_node, 
 from swarmsim.units import format_bytes_binary
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["node_json", "node_pretty", "resolve_node"]
 

@@ -37,7 +37,7 @@ from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["Kind", "create_args", "inspect_payloads", "list_payloads", "read_data", "remove"]
 

@@ -41,7 +41,7 @@ from swarmsim.manager.orchestrator.task import is_task_dirty
 from swarmsim.units import NANOSECONDS_PER_SECOND, seconds_to_ns
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["POLL_INTERVAL", "PROGRESS_TIMEOUT", "wait_on_service"]
 

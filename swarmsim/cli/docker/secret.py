@@ -39,7 +39,7 @@ from swarmsim.manager.controlapi.secret import (
 )
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["SECRET"]
 

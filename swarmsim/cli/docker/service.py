@@ -65,7 +65,7 @@ from swarmsim.manager.controlapi.service import (
 )
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__: list[str] = []
 

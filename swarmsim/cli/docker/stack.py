@@ -53,7 +53,7 @@ from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi.service import list_services
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = [
     "compose_files_of",

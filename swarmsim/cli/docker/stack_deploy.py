@@ -57,7 +57,7 @@ from swarmsim.manager.controlapi.service import (
 
 if TYPE_CHECKING:
     from swarmsim.cli.docker import Output
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["deploy_stack", "remove_stack", "stack_objects", "stack_services"]
 

@@ -33,7 +33,7 @@ from swarmsim.manager.controlapi.node import get_node
 from swarmsim.manager.controlapi.service import get_service, parse_reference
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = [
     "TASK_FILTERS",
