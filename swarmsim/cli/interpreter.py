@@ -81,8 +81,10 @@ __all__ = [
     "ShellError",
     "continues",
     "environment_assignment",
+    "is_assignment",
     "is_comment",
     "logical_lines",
+    "machine_prefix",
     "partition_groups",
 ]
 
@@ -308,10 +310,10 @@ def _literal(value: str, *, quoted: bool, split: bool) -> str:
     return "".join(ch if _SAFE.fullmatch(ch) else "\\" + ch for ch in value)
 
 
-def _machine_prefix(line: str) -> tuple[str, str]:
+def machine_prefix(line: str) -> tuple[str, str]:
     """The machine of an ``@NAME ...`` line and the rest of it (``""`` and the line without one).
 
-    >>> _machine_prefix("@worker1 docker node ls"), _machine_prefix("  @w2"), _machine_prefix("ls")
+    >>> machine_prefix("@worker1 docker node ls"), machine_prefix(" @w2"), machine_prefix("ls")
     (('worker1', 'docker node ls'), ('w2', ''), ('', 'ls'))
     """
     stripped = line.lstrip()
@@ -319,6 +321,15 @@ def _machine_prefix(line: str) -> tuple[str, str]:
         return "", line
     name, _, rest = stripped[len(MACHINE_PREFIX) :].partition(" ")
     return name, rest
+
+
+def is_assignment(words: list[str]) -> bool:
+    """Whether a line's words only set shell variables (``TOKEN=abc``).
+
+    >>> is_assignment(["A=1", "B="]), is_assignment(["A=1", "docker"]), is_assignment([])
+    (True, False, False)
+    """
+    return bool(words) and all(_ASSIGNMENT.match(word) for word in words)
 
 
 def environment_assignment(word: str, command: str = "export") -> tuple[str, str | None]:
@@ -419,7 +430,7 @@ class Interpreter:
             byte = ord(undecodable.group()) - 0xDC00  # surrogateescape's stand-in
             message = f"invalid UTF-8 byte 0x{byte:02x} at column {undecodable.start() + 1}"
             return [], LineResult(stderr=f"swarmsim: {message}\n", ok=False), machine
-        target, line = _machine_prefix(line)
+        target, line = machine_prefix(line)
         if target:
             try:
                 machine = self.swarm.machine(target).hostname
@@ -454,7 +465,7 @@ class Interpreter:
             return LineResult()
         if words[0] in ("exit", "quit"):
             return LineResult(stop=True)
-        if all(_ASSIGNMENT.match(word) for word in words):
+        if is_assignment(words):
             return self._assign(words)
         if "|" in words:
             cut = words.index("|")
