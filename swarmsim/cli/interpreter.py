@@ -86,6 +86,7 @@ __all__ = [
     "logical_lines",
     "machine_prefix",
     "partition_groups",
+    "static_words",
 ]
 
 FAULT_WORDS = frozenset(
@@ -321,6 +322,23 @@ def machine_prefix(line: str) -> tuple[str, str]:
         return "", line
     name, _, rest = stripped[len(MACHINE_PREFIX) :].partition(" ")
     return name, rest
+
+
+def static_words(line: str) -> list[str]:
+    """A line's words before it runs, each ``$(...)`` standing for one word (for checks).
+
+    Raises
+    ------
+    ValueError, ShellError
+        For a line that does not split (an open quote, an open substitution).
+
+    >>> static_words("TOKEN=$(docker swarm join-token -q worker)")
+    ['TOKEN=_']
+    """
+    for start, end, _what, _ in reversed(list(_expansions(line))):
+        if line[start + 1] == "(":
+            line = line[:start] + "_" + line[end:]
+    return split_command_line(line)
 
 
 def is_assignment(words: list[str]) -> bool:

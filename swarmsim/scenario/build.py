@@ -43,6 +43,7 @@ from swarmsim.cli.interpreter import (
     is_assignment,
     machine_prefix,
     partition_groups,
+    static_words,
 )
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
@@ -301,8 +302,8 @@ class _Builder:
         if machine:
             self.check_node(path, machine, self.nodes)
         try:
-            words = split_command_line(line)
-        except ValueError as error:
+            words = static_words(line)
+        except (ValueError, ShellError) as error:
             raise self.error(path, str(error)) from None
         if not words:
             raise self.error(path, "an empty command")

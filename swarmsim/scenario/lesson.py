@@ -29,8 +29,9 @@ from swarmsim.cli.interpreter import (
     is_comment,
     logical_lines,
     machine_prefix,
+    static_words,
 )
-from swarmsim.cli.shellwords import split_command_line
+from swarmsim.cli.shellargs import ShellError
 from swarmsim.errors import ScenarioError
 from swarmsim.scenario.model import Cluster, Machine, Scenario, Step
 
@@ -73,8 +74,8 @@ def parse_lesson(text: str, file: str = "<lesson>") -> Scenario:
             message = f"no machine {machine!r} (machines: {names})"
             raise ScenarioError(file, start, 1, "lesson", message)
         try:
-            words = split_command_line(command)
-        except ValueError as error:
+            words = static_words(command)
+        except (ValueError, ShellError) as error:
             raise ScenarioError(file, start, 1, "lesson", str(error)) from None
         if words and words[0] not in SHELL_WORDS and not is_assignment(words):
             close = difflib.get_close_matches(words[0], sorted(SHELL_WORDS), n=1)
