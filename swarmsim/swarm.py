@@ -359,11 +359,13 @@ class Swarm:
             raise InvalidArgument(message)
 
     def node(self, name_or_id: str) -> Node:
-        """The node with this hostname or id."""
+        """The node with this hostname (the one its machine runs as now) or id."""
         if not isinstance(name_or_id, str):
             raise InvalidArgument(f"a node is named by its hostname or id, not {name_or_id!r}")
         store = self.ctx.store
-        node = store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
+        machine = self.machines.get(name_or_id)  # a machine's node now, if it rejoined
+        node = store.nodes.get(machine.node_id) if machine is not None else None
+        node = node or store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
         if node is None:
             raise InvalidArgument(f"no such node: {name_or_id}")
         return node
