@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from swarmsim.api.genericresource import GenericResources, node_resources
 from swarmsim.arguments import hostname_of, integer, label_map, resources
 from swarmsim.errors import InvalidArgument
 
@@ -51,7 +52,15 @@ ALREADY_IN_SWARM = (  # moby: daemon/cluster/errors.go
 )
 NOT_IN_SWARM = "This node is not part of a swarm"
 ONE_SWARM = "swarmsim: this simulation already had a swarm; start a new simulation for another"
-_KEYS = ("name", "address", "cpus", "memory", "engine_labels", "udp_ports_taken")
+_KEYS = (
+    "name",
+    "address",
+    "cpus",
+    "memory",
+    "engine_labels",
+    "generic_resources",
+    "udp_ports_taken",
+)
 
 
 @dataclass(slots=True)
@@ -68,6 +77,9 @@ class Machine:
         What it offers to tasks (CPUs, bytes).
     engine_labels
         The engine's labels (``engine.labels.KEY`` in constraints).
+    generic_resources
+        Units per kind of the engine's generic resources
+        (``dockerd --node-generic-resource gpu=2``).
     udp_ports_taken
         UDP ports another program holds: the overlay data path cannot use them.
     node_id
@@ -81,6 +93,7 @@ class Machine:
     cpus: float = 4.0
     memory: int = 8 * GIB
     engine_labels: dict[str, str] = field(default_factory=dict)
+    generic_resources: GenericResources = ()
     udp_ports_taken: frozenset[int] = frozenset()
     node_id: str = ""
     up: bool = True
@@ -121,7 +134,7 @@ def machine_of(entry: str | Mapping[str, Any], index: int) -> Machine:
     --------
     >>> machine_of("manager1", 0)
     Machine(hostname='manager1', address='192.168.65.2', cpus=4.0, memory=8589934592, \
-engine_labels={}, udp_ports_taken=frozenset(), node_id='', up=True)
+engine_labels={}, generic_resources=(), udp_ports_taken=frozenset(), node_id='', up=True)
     >>> machine_of({"name": "esx1", "udp_ports_taken": [4789]}, 1).udp_ports_taken
     frozenset({4789})
     """
@@ -146,8 +159,28 @@ engine_labels={}, udp_ports_taken=frozenset(), node_id='', up=True)
         cpus,
         memory,
         labels,
+        generic_of(entry.get("generic_resources", ())),
         _ports(entry.get("udp_ports_taken", ())),
     )
+
+
+def generic_of(value: object) -> GenericResources:
+    """``--node-generic-resource`` terms (``["gpu=2"]``) as units per kind.
+
+    Raises
+    ------
+    InvalidArgument
+        For terms that are not a list of strings or that swarmkit cannot parse.
+    """
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidArgument(f"generic_resources must be a list of KIND=VALUE, not {value!r:.80}")
+    terms = list(value)
+    if not all(isinstance(term, str) for term in terms):
+        raise InvalidArgument(f"generic_resources must be a list of KIND=VALUE, not {value!r:.80}")
+    try:
+        return node_resources(terms)
+    except ValueError as error:
+        raise InvalidArgument(str(error)) from None
 
 
 def _ports(value: object) -> frozenset[int]:

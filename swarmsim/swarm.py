@@ -42,7 +42,7 @@ from swarmsim.limits import (
     task_demand,
     task_limit_error,
 )
-from swarmsim.machine import ALREADY_IN_SWARM, GIB, ONE_SWARM, Machine, machine_of
+from swarmsim.machine import ALREADY_IN_SWARM, GIB, ONE_SWARM, Machine, generic_of, machine_of
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -242,11 +242,13 @@ class Swarm:
         memory: int = 8 * GIB,
         availability: Availability = Availability.ACTIVE,
         address: str | None = None,
+        generic_resources: Sequence[str] = (),
     ) -> Node:
         """Join a new node to the swarm now (it registers and becomes READY).
 
         A new machine named ``hostname`` is created for it; ``address`` is its
-        IP address (default ``192.168.65.N``).
+        IP address (default ``192.168.65.N``); ``generic_resources`` are its
+        engine's ``--node-generic-resource`` terms (``["gpu=2"]``).
 
         Raises
         ------
@@ -274,6 +276,7 @@ class Swarm:
         labels = label_map("labels", labels)
         engine_labels = label_map("engine_labels", engine_labels)
         cpus, memory = resources(cpus, memory)
+        generic = generic_of(generic_resources)
         if not self._swarm_created:
             raise InvalidArgument("there is no swarm yet: run docker swarm init on a machine")
         self._check_room_for_a_node()
@@ -283,6 +286,7 @@ class Swarm:
             cpus,
             memory,
             dict(engine_labels),
+            generic,
         )
         self._plug(machine)
         if role == NodeRole.MANAGER and not self.current_machine:
@@ -305,6 +309,7 @@ class Swarm:
             availability=availability,
             labels=make_labels(labels),
             engine_labels=make_labels(machine.engine_labels),
+            generic_resources=machine.generic_resources,
             status=NodeStatus.READY,
             addr=address,
             nano_cpus=int(machine.cpus * 1e9),

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from swarmsim.api.genericresource import node_resources
 from swarmsim.cli.docker.stack import compose_files_of
 from swarmsim.cli.interpreter import (
     MACHINE_PREFIX,
@@ -223,6 +224,11 @@ class _Builder:
             raise self.error(name_path, f"a second machine named {name!r}")
         self.nodes.add(name)
         cpus, memory = self.resources(path, data.get("cpus", 4), data.get("memory", 8 << 30))
+        generic = tuple(data.get("generic_resources", ()))
+        try:
+            node_resources(generic)
+        except ValueError as error:
+            raise self.error((*path, "generic_resources"), str(error)) from None
         address = data.get("address")
         if address is not None:
             try:
@@ -236,6 +242,7 @@ class _Builder:
             memory=memory,
             address=address,
             udp_ports_taken=tuple(data.get("udp_ports_taken", ())),
+            generic_resources=generic,
         )
 
     # ----------------------------------------------------------------- images

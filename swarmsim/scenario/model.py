@@ -48,7 +48,8 @@ class Machine:
     """One machine at time 0: a node (``Swarm.add_node`` keywords) or, blank, no node yet.
 
     A blank machine's ``labels`` are its engine's labels; ``udp_ports_taken``
-    are UDP ports another program holds on it.
+    are UDP ports another program holds on it; ``generic_resources`` its
+    engine's generic resources (``gpu=2``).
     """
 
     name: str
@@ -59,6 +60,7 @@ class Machine:
     address: str | None = None
     availability: str = "active"
     udp_ports_taken: tuple[int, ...] = ()
+    generic_resources: tuple[str, ...] = ()  # ``--node-generic-resource`` terms
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,7 @@ def build_swarm(scenario: Scenario, seed: int | None = None) -> Swarm:
                 "memory": m.memory,
                 "engine_labels": dict(m.labels),
                 "udp_ports_taken": m.udp_ports_taken,
+                "generic_resources": m.generic_resources,
                 **({"address": m.address} if m.address else {}),
             }
             for m in scenario.cluster.machines
