@@ -166,31 +166,34 @@ _SWARM_FLAGS = (
         value_name="external-ca",
     ),
 )
+_ADDRESS_FLAGS = (  # cli: cli/command/swarm/init.go and join.go
+    FlagSpec(
+        "listen-addr",
+        None,
+        FlagKind.STRING,
+        help='Listen address (format: "<ip|interface>[:port]") (default 0.0.0.0:2377)',
+        value_name="node-addr",
+    ),
+    FlagSpec(
+        "advertise-addr",
+        None,
+        FlagKind.STRING,
+        help='Advertised address (format: "<ip|interface>[:port]")',
+    ),
+    FlagSpec(
+        "data-path-addr",
+        None,
+        FlagKind.STRING,
+        help='Address or interface to use for data path traffic (format: "<ip|interface>")',
+    ),
+)
 _INIT = Command(
     "docker swarm init",
     "init [OPTIONS]",
     "Initialize a swarm",
     (
         *_SWARM_FLAGS,
-        FlagSpec(
-            "listen-addr",
-            None,
-            FlagKind.STRING,
-            help='Listen address (format: "<ip|interface>[:port]") (default 0.0.0.0:2377)',
-            value_name="node-addr",
-        ),
-        FlagSpec(
-            "advertise-addr",
-            None,
-            FlagKind.STRING,
-            help='Advertised address (format: "<ip|interface>[:port]")',
-        ),
-        FlagSpec(
-            "data-path-addr",
-            None,
-            FlagKind.STRING,
-            help='Address or interface to use for data path traffic (format: "<ip|interface>")',
-        ),
+        *_ADDRESS_FLAGS,
         FlagSpec(
             "data-path-port",
             None,
@@ -241,25 +244,7 @@ _JOIN = Command(
     "join [OPTIONS] HOST:PORT",
     "Join a swarm as a node and/or manager",
     (
-        FlagSpec(
-            "listen-addr",
-            None,
-            FlagKind.STRING,
-            help='Listen address (format: "<ip|interface>[:port]") (default 0.0.0.0:2377)',
-            value_name="node-addr",
-        ),
-        FlagSpec(
-            "advertise-addr",
-            None,
-            FlagKind.STRING,
-            help='Advertised address (format: "<ip|interface>[:port]")',
-        ),
-        FlagSpec(
-            "data-path-addr",
-            None,
-            FlagKind.STRING,
-            help='Address or interface to use for data path traffic (format: "<ip|interface>")',
-        ),
+        *_ADDRESS_FLAGS,
         FlagSpec("token", None, FlagKind.STRING, help="Token for entry into the swarm"),
         FlagSpec(
             "availability",
