@@ -183,6 +183,7 @@ class Swarm:
         self.enforcer = ConstraintEnforcer(self.ctx)
         self.agents: dict[str, Agent] = {}
         self.machines: dict[str, Machine] = {}  # by hostname, in the order they were added
+        self._addresses: set[str] = set()  # the machines' addresses
         self._machine_of: dict[str, str] = {}  # node id -> hostname, while the node runs there
         self.sessions = Sessions(self.underlay, self.raft, self.agents, self._machine_of)
         self.current_machine = ""  # hostname of the machine the CLI talks to
@@ -227,6 +228,7 @@ class Swarm:
         if machine.hostname in self.machines:
             raise InvalidArgument(f"a node named {machine.hostname!r} already exists")
         self.machines[machine.hostname] = machine
+        self._addresses.add(machine.address)
         self.underlay.add_machine(
             machine.hostname, label=machine.hostname, udp_ports_taken=machine.udp_ports_taken
         )
@@ -280,9 +282,12 @@ class Swarm:
         if not self._swarm_created:
             raise InvalidArgument("there is no swarm yet: run docker swarm init on a machine")
         self._check_room_for_a_node()
+        default = f"192.168.65.{len(store.nodes) + 2}"
+        if default in self._addresses:  # a machine outside the swarm holds it
+            default = f"192.168.65.{len(self.machines) + 2}"
         machine = Machine(
             hostname,
-            address or f"192.168.65.{len(store.nodes) + 2}",
+            address or default,
             cpus,
             memory,
             dict(engine_labels),
@@ -678,6 +683,9 @@ class Swarm:
         <Swarm seed=0 t=0s: 2 nodes, 0 services>
           manager1  manager  ready  active  0 running
           worker1   worker   ready  active  0 running
+        >>> Swarm(seed=0, machines=["m1", "m2"])
+        <Swarm seed=0 t=0s: 0 nodes, 0 services>
+          in no swarm: m1, m2
         """
         from swarmsim.units import format_duration
 
@@ -697,6 +705,10 @@ class Swarm:
             )
         if len(nodes) > _REPR_ROWS:
             lines.append(f"  ... and {len(nodes) - _REPR_ROWS} more nodes")
+        outside = [m.hostname for m in self.machines.values() if not m.in_swarm]
+        if outside:
+            shown = ", ".join(outside[:_REPR_ROWS]) + (", ..." if len(outside) > _REPR_ROWS else "")
+            lines.append(f"  in no swarm: {shown}")
         for service in services[:_REPR_ROWS]:
             running = sum(
                 1 for t in store.tasks_of_service(service.id) if t.state == TaskState.RUNNING
