@@ -325,6 +325,7 @@ class Swarm:
         machine.node_id = node.id
         hostname = machine.hostname
         self._machine_of[node.id] = hostname
+        self.underlay.alias(node.id, hostname)
         if role == NodeRole.MANAGER:
             self.raft.add_member(node.id)
         agent = Agent(self.ctx.sim, node.id, self.transport, self.images, machine=hostname)
@@ -353,6 +354,7 @@ class Swarm:
     def _forget_node(self, node_id: str) -> None:
         """The machine that ran ``node_id`` is in no swarm any more."""
         hostname = self._machine_of.pop(node_id, None)
+        self.underlay.alias(node_id, None)
         machine = self.machines.get(hostname or "")
         if machine is not None and machine.node_id == node_id:
             machine.node_id = ""
