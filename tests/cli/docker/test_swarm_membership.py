@@ -298,3 +298,15 @@ def test_one_swarm_per_simulation(blank: Swarm) -> None:
     result = blank.docker("docker swarm init", on="worker2")
     assert result.stderr.startswith("Error response from daemon: swarmsim: this simulation")
     assert len(blank.ctx.store.nodes) == 1
+
+
+def test_autolock_prints_an_unlock_key(blank: Swarm) -> None:
+    out = blank.docker("docker swarm init --autolock").stdout
+    tail = out.split("and follow the instructions.\n", 1)[1]
+    assert re.fullmatch(
+        r"To unlock a swarm manager after it restarts, run the `docker swarm unlock`\n"
+        r"command and provide the following key:\n\n    SWMKEY-1-[A-Za-z0-9+/]{43}\n\n"
+        r"Remember to store this key in a password manager, since without it you\n"
+        r"will not be able to restart the manager\.\n",
+        tail,
+    )
