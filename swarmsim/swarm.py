@@ -15,8 +15,8 @@ and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.agent.images import ImageModel
@@ -32,8 +32,9 @@ from swarmsim.arguments import (
     label_map,
     resources,
 )
+from swarmsim.cli.docker import CommandResult as CommandResult
 from swarmsim.context import ClusterSettings, Context
-from swarmsim.errors import InvalidArgument
+from swarmsim.errors import DaemonError, InvalidArgument
 from swarmsim.limits import (
     check_node_count,
     check_run,
@@ -41,6 +42,7 @@ from swarmsim.limits import (
     task_demand,
     task_limit_error,
 )
+from swarmsim.machine import ALREADY_IN_SWARM, GIB, ONE_SWARM, Machine, generic_of, machine_of
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -66,48 +68,8 @@ if TYPE_CHECKING:
     from swarmsim.scenario.runner import ScenarioResult
     from swarmsim.trace import Trace
 
-GIB = 1024**3
 _REPR_ROWS = 20  # nodes and services shown by repr(swarm)
 _SLICE = 600.0  # virtual seconds between two looks at the trace's size during a run
-
-
-@dataclass(frozen=True, slots=True)
-class CommandResult:
-    """What a ``docker ...`` command printed and its exit code."""
-
-    stdout: str
-    stderr: str
-    exit_code: int
-
-    @property
-    def output(self) -> str:
-        """Standard output followed by standard error."""
-        return self.stdout + self.stderr
-
-    @property
-    def ok(self) -> bool:
-        """Whether the command exited 0."""
-        return self.exit_code == 0
-
-    def __str__(self) -> str:
-        return self.output
-
-    def __repr__(self) -> str:
-        """The terminal text under a one-line header (tables stay aligned).
-
-        >>> CommandResult("worker1\\n", "", 0)
-        <CommandResult exit_code=0>
-        worker1
-        """
-        return f"<CommandResult exit_code={self.exit_code}>\n{self.output}".rstrip("\n")
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(repr(self))
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<pre>{html.escape(repr(self))}</pre>"
 
 
 class Swarm:
@@ -129,13 +91,22 @@ class Swarm:
         Instead of ``manager1..M`` and ``worker1..W``: the initial nodes, each
         as the keywords of :meth:`add_node` (``hostname``, ``role``,
         ``labels``...), in order; at least one is a manager.
+    machines
+        Start with no swarm: these machines, each a hostname or a mapping of
+        :func:`~swarmsim.machine.machine_of` fields (``name``, ``address``,
+        ``cpus``, ``memory``, ``engine_labels``, ``udp_ports_taken``).  The
+        CLI talks to the first one until told otherwise (:meth:`use`,
+        ``docker(..., on=NAME)``); ``docker swarm init`` and ``join`` form the
+        swarm.  ``managers``, ``workers``, ``cpus``, ``memory`` and ``nodes``
+        do not apply.
 
     Raises
     ------
     InvalidArgument
         For a seed that is not an integer, fewer than one manager, a negative
-        number of workers, more nodes than ``settings.max_nodes``, resources
-        that are not finite positive numbers, or settings that are not a
+        number of workers, both ``nodes`` and ``machines``, no machine or a bad
+        one, more nodes than ``settings.max_nodes``, resources that are not
+        finite positive numbers, or settings that are not a
         :class:`~swarmsim.context.ClusterSettings`.
 
     Examples
@@ -146,6 +117,15 @@ class Swarm:
     >>> swarm.advance(30)
     >>> swarm.docker("docker service ls").stdout.splitlines()[1].split()[1:4]
     ['web', 'replicated', '3/3']
+
+    Blank machines, as before ``docker swarm init``:
+
+    >>> blank = Swarm(seed=1, machines=["manager1", "worker1"])
+    >>> blank.docker("docker swarm init").stdout.splitlines()[0]
+    'Swarm initialized: current node (jh4xtzxur220x88fddkssysys) is now a manager.'
+    >>> token = blank.docker("docker swarm join-token -q worker").stdout.strip()
+    >>> blank.docker(f"docker swarm join --token {token} 192.168.65.2", on="worker1").stdout.strip()
+    'This node joined a swarm as a worker.'
     """
 
     def __init__(
@@ -158,6 +138,7 @@ class Swarm:
         cpus: float = 4,
         memory: int = 8 * GIB,
         nodes: Sequence[Mapping[str, Any]] | None = None,
+        machines: Sequence[str | Mapping[str, Any]] | None = None,
     ) -> None:
         seed_number = integer(seed)
         if seed_number is None:
@@ -173,7 +154,15 @@ class Swarm:
                 raise InvalidArgument(f"nodes must be a list of add_node keywords, not {nodes!r}")
             if not any(n.get("role") == NodeRole.MANAGER for n in nodes):
                 raise InvalidArgument("nodes must hold at least one manager")
-        check_node_count(settings, managers + workers if nodes is None else len(nodes))
+        if machines is not None:
+            if nodes is not None:
+                raise InvalidArgument("give either machines or nodes, not both")
+            if isinstance(machines, str | Mapping) or not isinstance(machines, Sequence):
+                raise InvalidArgument(f"machines must be a list of machines, not {machines!r:.80}")
+            if not machines:
+                raise InvalidArgument("machines must name at least one machine")
+        initial = len(nodes) if nodes is not None else managers + workers
+        check_node_count(settings, initial if machines is None else len(machines))
         self.ctx = Context.create(seed_number, settings)
         self.images = ImageModel()
         self.underlay = Underlay(settings.network_latency)
@@ -193,9 +182,17 @@ class Swarm:
         self.reaper = TaskReaper(self.ctx)
         self.enforcer = ConstraintEnforcer(self.ctx)
         self.agents: dict[str, Agent] = {}
-        self.sessions = Sessions(self.underlay, self.raft, self.agents)
-        self.current_node_id = ""
+        self.machines: dict[str, Machine] = {}  # by hostname, in the order they were added
+        self._addresses: set[str] = set()  # the machines' addresses
+        self._machine_of: dict[str, str] = {}  # node id -> hostname, while the node runs there
+        self.sessions = Sessions(self.underlay, self.raft, self.agents, self._machine_of)
+        self.current_machine = ""  # hostname of the machine the CLI talks to
+        self._swarm_created = machines is None
         self.ctx.leadership.client_view = self._cli_reaches_leader
+        if machines is not None:
+            for entry in machines:
+                self.add_machine(entry)
+            return
         self._create_ingress()
         for keywords in nodes or ():
             self.add_node(**keywords)
@@ -210,6 +207,32 @@ class Swarm:
         self.allocator.allocate_network(ingress)
         self.ctx.store.create_network(ingress)
 
+    def add_machine(self, machine: str | Mapping[str, Any]) -> Machine:
+        """Plug a machine into the underlay, outside any swarm (it may join one later).
+
+        ``machine`` is a hostname or a mapping of :func:`~swarmsim.machine.machine_of`
+        fields; its default address is ``192.168.65.<N + 2>`` for the N-th machine.
+
+        Raises
+        ------
+        InvalidArgument
+            For a bad description or a hostname already taken.
+        """
+        built = machine_of(machine, len(self.machines))
+        self._plug(built)
+        if not self.current_machine:
+            self.current_machine = built.hostname
+        return built
+
+    def _plug(self, machine: Machine) -> None:
+        if machine.hostname in self.machines:
+            raise InvalidArgument(f"a node named {machine.hostname!r} already exists")
+        self.machines[machine.hostname] = machine
+        self._addresses.add(machine.address)
+        self.underlay.add_machine(
+            machine.hostname, label=machine.hostname, udp_ports_taken=machine.udp_ports_taken
+        )
+
     def add_node(
         self,
         hostname: str,
@@ -221,23 +244,27 @@ class Swarm:
         memory: int = 8 * GIB,
         availability: Availability = Availability.ACTIVE,
         address: str | None = None,
+        generic_resources: Sequence[str] = (),
     ) -> Node:
         """Join a new node to the swarm now (it registers and becomes READY).
 
-        ``address`` is the node's IP address (default ``192.168.65.N``).
+        A new machine named ``hostname`` is created for it; ``address`` is its
+        IP address (default ``192.168.65.N``); ``generic_resources`` are its
+        engine's ``--node-generic-resource`` terms (``["gpu=2"]``).
 
         Raises
         ------
         InvalidArgument
             For a hostname that is empty, has blanks or is taken, a role or
             availability of the wrong type, an address that is not an IP address,
-            labels that are not a mapping of strings, bad resources, or a node past
+            labels that are not a mapping of strings, bad resources, a node past
             ``ClusterSettings.max_nodes`` (or whose global services' tasks would
-            pass ``max_tasks``).
+            pass ``max_tasks``), or a simulation that started from blank machines
+            and has no swarm yet.
         """
         store = self.ctx.store
         hostname = hostname_of(hostname)
-        if store.node_by_name(hostname) is not None:
+        if store.node_by_name(hostname) is not None or hostname in self.machines:
             raise InvalidArgument(f"a node named {hostname!r} already exists")
         if not isinstance(role, NodeRole):
             raise InvalidArgument(f"role must be a NodeRole, not {role!r}")
@@ -251,39 +278,70 @@ class Swarm:
         labels = label_map("labels", labels)
         engine_labels = label_map("engine_labels", engine_labels)
         cpus, memory = resources(cpus, memory)
+        generic = generic_of(generic_resources)
+        if not self._swarm_created:
+            raise InvalidArgument("there is no swarm yet: run docker swarm init on a machine")
         self._check_room_for_a_node()
-        index = len(store.nodes) + 2
+        default = f"192.168.65.{len(store.nodes) + 2}"
+        if default in self._addresses:  # a machine outside the swarm holds it
+            default = f"192.168.65.{len(self.machines) + 2}"
+        machine = Machine(
+            hostname,
+            address or default,
+            cpus,
+            memory,
+            dict(engine_labels),
+            generic,
+        )
+        self._plug(machine)
+        if role == NodeRole.MANAGER and not self.current_machine:
+            self.current_machine = hostname  # the CLI talks to the first manager
+        return self._join(machine, role, availability, labels, machine.address)
+
+    def _join(
+        self,
+        machine: Machine,
+        role: NodeRole,
+        availability: Availability,
+        labels: Mapping[str, str],
+        address: str,
+    ) -> Node:
+        """``machine``'s engine becomes a node of the swarm: a new node ID, an agent."""
         node = Node(
             id=self.ctx.ids.new(),
-            hostname=hostname,
+            hostname=machine.hostname,
             role=role,
             availability=availability,
             labels=make_labels(labels),
-            engine_labels=make_labels(engine_labels),
+            engine_labels=make_labels(machine.engine_labels),
+            generic_resources=machine.generic_resources,
             status=NodeStatus.READY,
-            addr=address or f"192.168.65.{index}",
-            nano_cpus=int(cpus * 1e9),
-            memory_bytes=memory,
+            addr=address,
+            nano_cpus=int(machine.cpus * 1e9),
+            memory_bytes=machine.memory,
             created_at=self.ctx.now,
         )
-        store.create_node(node)
-        self.underlay.add_machine(node.id, label=hostname)
+        self.ctx.store.create_node(node)
+        machine.node_id = node.id
+        hostname = machine.hostname
+        self._machine_of[node.id] = hostname
+        self.underlay.alias(node.id, hostname)
         if role == NodeRole.MANAGER:
             self.raft.add_member(node.id)
-            if not self.current_node_id:
-                self.current_node_id = node.id
-        agent = Agent(self.ctx.sim, node.id, self.transport, self.images)
+        agent = Agent(self.ctx.sim, node.id, self.transport, self.images, machine=hostname)
         self.agents[node.id] = agent
-        self.transport.bind(node.id, agent.receive, kind="agent", locate=lambda: node.id)
+        self.transport.bind(node.id, agent.receive, kind="agent", locate=lambda: hostname)
         agent.start()
         return node
 
     def _leader(self) -> str | None:
-        return self.raft.leader
+        """The machine the leader runs on (the dispatcher's place)."""
+        leader = self.raft.leader
+        return None if leader is None else self._machine_of.get(leader)
 
     def _cli_reaches_leader(self) -> bool:
         """Whether the machine the CLI talks to is on the leader's side of the network."""
-        return self.sessions.reaches_leader(self.current_node_id)
+        return self.sessions.reaches_leader(self.current_machine)
 
     def _on_node_event(self, event: NodeEvent) -> None:
         """A node removed from the swarm leaves it: its agent stops its containers."""
@@ -291,6 +349,15 @@ class Swarm:
             agent = self.agents.get(event.node.id)
             if agent is not None:
                 agent.crash()
+            self._forget_node(event.node.id)
+
+    def _forget_node(self, node_id: str) -> None:
+        """The machine that ran ``node_id`` is in no swarm any more."""
+        hostname = self._machine_of.pop(node_id, None)
+        self.underlay.alias(node_id, None)
+        machine = self.machines.get(hostname or "")
+        if machine is not None and machine.node_id == node_id:
+            machine.node_id = ""
 
     def _check_room_for_a_node(self) -> None:
         """Refuse a node past ``max_nodes``, or whose global tasks pass ``max_tasks``."""
@@ -304,40 +371,63 @@ class Swarm:
             raise InvalidArgument(message)
 
     def node(self, name_or_id: str) -> Node:
-        """The node with this hostname or id."""
+        """The node with this hostname (the one its machine runs as now) or id."""
         if not isinstance(name_or_id, str):
             raise InvalidArgument(f"a node is named by its hostname or id, not {name_or_id!r}")
         store = self.ctx.store
-        node = store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
+        machine = self.machines.get(name_or_id)  # a machine's node now, if it rejoined
+        node = store.nodes.get(machine.node_id) if machine is not None else None
+        node = node or store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
         if node is None:
             raise InvalidArgument(f"no such node: {name_or_id}")
         return node
 
+    def machine(self, name_or_id: str) -> Machine:
+        """The machine with this hostname, or the one a node with this id runs on.
+
+        Raises
+        ------
+        InvalidArgument
+            ``no such node: NAME`` when there is none.
+        """
+        if not isinstance(name_or_id, str):
+            raise InvalidArgument(f"a node is named by its hostname or id, not {name_or_id!r}")
+        machine = self.machines.get(name_or_id)
+        if machine is None:
+            machine = self.machines.get(self._machine_of.get(name_or_id, ""))
+        if machine is None:
+            raise InvalidArgument(f"no such node: {name_or_id}")
+        return machine
+
     # ---------------------------------------------------------------- faults
     def crash_node(self, name: str) -> None:
-        """The machine loses power: containers stop, heartbeats stop."""
-        node = self.node(name)
-        self.agents[node.id].crash()
-        self.underlay.set_up(node.id, False)
+        """The machine loses power: containers stop, heartbeats stop, its CLI cannot connect."""
+        machine = self.machine(name)
+        machine.up = False
+        agent = self.agents.get(machine.node_id)
+        if agent is not None:
+            agent.crash()
+        self.underlay.set_up(machine.hostname, False)
         self.sessions.refresh()
 
     def recover_node(self, name: str) -> None:
         """The machine boots again and rejoins if its links work (its containers are gone)."""
-        node = self.node(name)
-        self.agents[node.id].recover(connect=False)
-        self.underlay.set_up(node.id, True)
+        machine = self.machine(name)
+        machine.up = True
+        agent = self.agents.get(machine.node_id)
+        if agent is not None:
+            agent.recover(connect=False)
+        self.underlay.set_up(machine.hostname, True)
         self.sessions.refresh()
 
     def disconnect_node(self, name: str) -> None:
-        """Cut every link of the node's machine; its containers keep running."""
-        node = self.node(name)
-        self.underlay.cut_machine(node.id)
+        """Cut every link of the machine; its containers keep running."""
+        self.underlay.cut_machine(self.machine(name).hostname)
         self.sessions.refresh()
 
     def reconnect_node(self, name: str) -> None:
-        """Heal every link of the node's machine."""
-        node = self.node(name)
-        self.underlay.cut_machine(node.id, cut=False)
+        """Heal every link of the machine."""
+        self.underlay.cut_machine(self.machine(name).hostname, cut=False)
         self.sessions.refresh()
 
     def partition(self, groups: Sequence[Sequence[str]]) -> None:
@@ -354,12 +444,12 @@ class Swarm:
         """
         if isinstance(groups, str) or not isinstance(groups, Sequence):
             raise InvalidArgument(f"groups must be a list of lists of nodes, not {groups!r}")
-        ids: list[list[str]] = []
+        names: list[list[str]] = []
         for group in groups:
             if isinstance(group, str) or not isinstance(group, Sequence):
                 raise InvalidArgument(f"a partition group is a list of nodes, not {group!r}")
-            ids.append([self.node(name).id for name in group])
-        self.underlay.partition(ids)
+            names.append([self.machine(name).hostname for name in group])
+        self.underlay.partition(names)
         self.sessions.refresh()
 
     def heal(self) -> None:
@@ -368,8 +458,8 @@ class Swarm:
         self.sessions.refresh()
 
     def cut_link(self, a: str, b: str, *, cut: bool = True) -> None:
-        """Cut (or heal, ``cut=False``) the link between two nodes or a node and ``switch``."""
-        ends = [name if name == SWITCH else self.node(name).id for name in (a, b)]
+        """Cut (or heal, ``cut=False``) the link between two machines or one and ``switch``."""
+        ends = [name if name == SWITCH else self.machine(name).hostname for name in (a, b)]
         self.underlay.cut_link(ends[0], ends[1], cut)
         self.sessions.refresh()
 
@@ -454,13 +544,113 @@ class Swarm:
         return plot_replicas(self, service, **options)
 
     # --------------------------------------------------------------- docker
-    def docker(self, command: str) -> CommandResult:
-        """Run one ``docker ...`` command line against this swarm."""
+    def docker(self, command: str, *, on: str | None = None) -> CommandResult:
+        """Run one ``docker ...`` command line on machine ``on`` (default: the current one).
+
+        Raises
+        ------
+        InvalidArgument
+            For a command that is not a string or an unknown machine.
+        """
         from swarmsim.cli.docker import run_command_line
 
         if not isinstance(command, str):
             raise InvalidArgument(f"a docker command is a string, not {command!r}")
-        return run_command_line(self, command)
+        with self.on(on or self.current_machine):
+            return run_command_line(self, command)
+
+    def use(self, name: str) -> None:
+        """Make the CLI talk to machine ``name`` from now on (the shell's ``@NAME``)."""
+        self.current_machine = self.machine(name).hostname
+
+    @contextmanager
+    def on(self, name: str) -> Iterator[Machine]:
+        """Talk to machine ``name`` inside the ``with`` block, then to the current one again."""
+        machine = self.machine(name)
+        before = self.current_machine
+        self.current_machine = machine.hostname
+        try:
+            yield machine
+        finally:
+            self.current_machine = before
+
+    # ------------------------------------------------- the engine the CLI talks to
+    @property
+    def host(self) -> Machine:
+        """The machine the CLI talks to."""
+        return self.machines[self.current_machine]
+
+    @property
+    def current_node_id(self) -> str:
+        """The node ID of the machine the CLI talks to (``""`` outside a swarm)."""
+        machine = self.machines.get(self.current_machine)
+        return machine.node_id if machine is not None else ""
+
+    @current_node_id.setter
+    def current_node_id(self, node_id: str) -> None:
+        self.use(node_id)
+
+    def manager_at(self, address: str) -> Node | None:
+        """The manager node advertising ``address`` (an IP) whose engine is in the swarm."""
+        store = self.ctx.store
+        for node_id in self.raft.members:
+            node = store.nodes.get(node_id)
+            if node is not None and node.addr == address and node_id in self._machine_of:
+                return node
+        return None
+
+    def reaches(self, node_id: str) -> bool:
+        """Whether the machine the CLI talks to has a path to the machine of ``node_id``."""
+        target = self._machine_of.get(node_id)
+        return target is not None and self.underlay.route(self.current_machine, target) is not None
+
+    def init_swarm(
+        self, address: str, availability: Availability, settings: Mapping[str, Any]
+    ) -> Node:
+        """``docker swarm init`` on the current machine: a swarm with it as the only manager.
+
+        ``settings`` are :class:`~swarmsim.context.ClusterSettings` fields to set first.
+
+        Raises
+        ------
+        DaemonError
+            When the machine is already in a swarm, or this simulation already had one.
+        """
+        machine = self.host
+        if machine.in_swarm:
+            raise DaemonError(ALREADY_IN_SWARM)
+        if self._swarm_created:
+            raise DaemonError(ONE_SWARM)
+        for name, value in settings.items():
+            setattr(self.ctx.settings, name, value)
+        self._swarm_created = True
+        self._create_ingress()
+        return self._join(machine, NodeRole.MANAGER, availability, {}, address)
+
+    def join_swarm(self, role: NodeRole, availability: Availability, address: str) -> Node:
+        """``docker swarm join``: the current machine becomes a node (its token checked already)."""
+        machine = self.host
+        if machine.in_swarm:
+            raise DaemonError(ALREADY_IN_SWARM)
+        self._check_room_for_a_node()
+        node = self._join(machine, role, availability, {}, address)
+        self.sessions.refresh()
+        return node
+
+    def leave_swarm(self) -> None:
+        """``docker swarm leave``: the current machine's node stops; its containers are removed.
+
+        The node stays in the swarm's list (``Down`` after the heartbeat
+        timeout; a manager stays a Raft member, unreachable) until ``docker
+        node rm`` removes it.
+        """
+        machine = self.host
+        node_id = machine.node_id
+        agent = self.agents.get(node_id)
+        if agent is not None:
+            agent.crash()
+        self._forget_node(node_id)
+        self.sessions.refresh()
 
     def run_script(self, text: str) -> ScriptResult:
         """Run the lines of a lesson (docker commands, ``sleep``, faults...) as the shell does.
@@ -495,6 +685,9 @@ class Swarm:
         <Swarm seed=0 t=0s: 2 nodes, 0 services>
           manager1  manager  ready  active  0 running
           worker1   worker   ready  active  0 running
+        >>> Swarm(seed=0, machines=["m1", "m2"])
+        <Swarm seed=0 t=0s: 0 nodes, 0 services>
+          in no swarm: m1, m2
         """
         from swarmsim.units import format_duration
 
@@ -514,6 +707,10 @@ class Swarm:
             )
         if len(nodes) > _REPR_ROWS:
             lines.append(f"  ... and {len(nodes) - _REPR_ROWS} more nodes")
+        outside = [m.hostname for m in self.machines.values() if not m.in_swarm]
+        if outside:
+            shown = ", ".join(outside[:_REPR_ROWS]) + (", ..." if len(outside) > _REPR_ROWS else "")
+            lines.append(f"  in no swarm: {shown}")
         for service in services[:_REPR_ROWS]:
             running = sum(
                 1 for t in store.tasks_of_service(service.id) if t.state == TaskState.RUNNING

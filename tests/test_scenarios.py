@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from swarmsim.console.shell import Shell
-from swarmsim.swarm import Swarm
+from swarmsim.scenario.lesson import parse_lesson
+from swarmsim.scenario.runner import build_swarm
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 LESSONS = sorted(SCENARIOS.glob("*.txt"))
@@ -21,8 +22,11 @@ SEED = 7  # the seed make demo uses
 
 
 def transcript(lesson: Path) -> tuple[str, int]:
-    """The lesson's transcript (standard output and error interleaved) and exit status."""
-    swarm = Swarm(seed=SEED, managers=1, workers=2)
+    """The lesson's transcript (standard output and error interleaved) and exit status.
+
+    The lesson starts on its machines (``# machines:``) or the shell's formed swarm.
+    """
+    swarm = build_swarm(parse_lesson(lesson.read_text(), str(lesson)), seed=SEED)
     stream = io.StringIO()
     with lesson.open() as source:
         code = Shell(swarm).run(source, stream, stream, interactive=False)

@@ -59,10 +59,17 @@ class Agent:
     """The swarm agent of one node."""
 
     def __init__(
-        self, sim: Simulation, node_id: str, transport: Transport, images: ImageModel
+        self,
+        sim: Simulation,
+        node_id: str,
+        transport: Transport,
+        images: ImageModel,
+        *,
+        machine: str = "",
     ) -> None:
         self.sim = sim
         self.node_id = node_id
+        self.machine = machine or node_id  # where its messages leave from on the underlay
         self.transport = transport
         self.images = images
         self.image_cache: set[str] = set()
@@ -132,13 +139,13 @@ class Agent:
 
     def _heartbeat_loop(self, epoch: int) -> Process:
         while self.connected and self._epoch == epoch:
-            period = self.transport.call(self.node_id, DISPATCHER, Heartbeat(self.node_id))
+            period = self.transport.call(self.machine, DISPATCHER, Heartbeat(self.node_id))
             if period is not None:  # else lost: try again after the last period
                 self._period = period
             yield self.sim.timeout(self._period)
 
     def _register(self) -> None:
-        self.transport.call(self.node_id, DISPATCHER, Register(self.node_id))
+        self.transport.call(self.machine, DISPATCHER, Register(self.node_id))
 
     # -------------------------------------------------------------- messages
     def receive(self, message: Sync | Assign | Remove | Reregister) -> None:
@@ -224,4 +231,4 @@ class Agent:
         if not self.connected:
             self._outbox[task_id] = status
             return
-        self.transport.send(self.node_id, DISPATCHER, StatusReport(task_id, status))
+        self.transport.send(self.machine, DISPATCHER, StatusReport(task_id, status))

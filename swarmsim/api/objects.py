@@ -50,6 +50,7 @@ class Node:
     memory_bytes: int = 0
     engine_version: str = "28.2.2"
     engine_labels: Labels = ()
+    generic_resources: tuple[tuple[str, int], ...] = ()  # units per kind the engine announces
     os: str = "linux"
     arch: str = "x86_64"
     created_at: float = 0.0

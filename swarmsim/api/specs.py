@@ -74,13 +74,14 @@ class Placement:
 
 @dataclass(frozen=True, slots=True)
 class Resources:
-    """CPU (NanoCPUs) and memory (bytes); zero means unset."""
+    """CPU (NanoCPUs), memory (bytes) and generic resources (units per kind); zero means unset."""
 
     nano_cpus: int = 0
     memory_bytes: int = 0
+    generic: tuple[tuple[str, int], ...] = ()  # swarmkit: api/genericresource (discrete)
 
     def __bool__(self) -> bool:
-        return bool(self.nano_cpus or self.memory_bytes)
+        return bool(self.nano_cpus or self.memory_bytes or self.generic)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,11 @@ The ``swarmsim shell``, a text lesson (``swarmsim run lesson.txt``), a
 scenario's steps and :meth:`Swarm.run_script <swarmsim.swarm.Swarm.run_script>`
 all hand their lines to an :class:`Interpreter`.  It understands:
 
-    docker ...                      a docker command (``$(docker ...)``, ``| grep`` and
-                                    ``printf|echo ... | docker ...`` work)
+    docker ...                      a docker command on the current machine (``$(docker ...)``,
+                                    ``| grep`` and ``printf|echo ... | docker ...`` work)
+    @NAME LINE / @NAME              run LINE on machine NAME / make NAME the current machine
+    NAME=VALUE                      set a shell variable (``$NAME``, ``${NAME}`` expand later)
+    echo [-n] WORD...               print the words
     sleep DURATION                  advance virtual time (10s, 1m30s, 2.5)
     time                            print the virtual clock
     fail NODE / recover NODE        the node's machine stops / boots again
@@ -37,8 +40,12 @@ grep's basic regular expressions, :mod:`swarmsim.cli.grep`) and
 as in ``printf 'pw' | docker secret create db_pw -``; the trace records such a
 line with the piped data hidden).  ``export`` and ``unset`` change the
 environment compose files are interpolated from
-(:func:`~swarmsim.cli.docker.stack.stack_environment`); ``$NAME`` in a line is
-not expanded.
+(:func:`~swarmsim.cli.docker.stack.stack_environment`).  ``NAME=VALUE`` sets a
+shell variable, which is not exported unless it already was (as in sh);
+``$NAME`` and ``${NAME}`` expand to a shell or exported variable (empty when
+unset) outside single quotes, and an unquoted expansion is split into words
+except in an assignment.  ``@NAME`` at the start of a line stands for the
+terminal of machine NAME (its docker CLI talks to that machine's engine).
 """
 
 from __future__ import annotations
@@ -74,9 +81,12 @@ __all__ = [
     "ShellError",
     "continues",
     "environment_assignment",
+    "is_assignment",
     "is_comment",
     "logical_lines",
+    "machine_prefix",
     "partition_groups",
+    "static_words",
 ]
 
 FAULT_WORDS = frozenset(
@@ -84,17 +94,25 @@ FAULT_WORDS = frozenset(
 )
 NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
 SHELL_WORDS = (
-    frozenset({"docker", "sleep", "time", "image", "export", "unset", "help", "exit", "quit"})
+    frozenset(
+        {"docker", "sleep", "time", "image", "export", "unset", "echo", "help", "exit", "quit"}
+    )
     | FAULT_WORDS
 )
+MACHINE_PREFIX = "@"  # "@worker1 docker node ls": the line runs on worker1
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNMENT = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*=")
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")  # an odd number of final backslashes
 
 SHELL_HELP = """\
 Shell words:
-  docker ...                        run a docker command on manager1
+  docker ...                        run a docker command on the current machine
                                     ($(docker ...) and a final | grep PATTERN work)
+  @NAME LINE                        run LINE on machine NAME (@NAME alone: switch to it)
+  NAME=VALUE                        set a shell variable; $NAME or ${NAME} expands it
+  echo [-n] WORD...                 print the words (echo $TOKEN)
   sleep DURATION                    advance virtual time (10s, 1m30s, 2.5)
   time                              print the virtual clock
   fail NODE                         the node's machine stops (containers die)
@@ -239,8 +257,16 @@ def _hide_piped_data(words: list[str]) -> str:
     return f"{left[0]} ... | {shlex.join(right)}"
 
 
-def _substitutions(line: str) -> Iterator[tuple[int, int]]:
-    """Spans of ``$(...)`` outside single quotes (innermost not needed: no nesting)."""
+def _expansions(line: str) -> Iterator[tuple[int, int, str, bool]]:
+    """Spans of ``$(...)``, ``$NAME`` and ``${NAME}`` outside single quotes.
+
+    Each span is ``(start, end, what, quoted)``: ``what`` is the command of a
+    substitution or ``$NAME`` for a variable, ``quoted`` whether it sits inside
+    double quotes.  Substitutions do not nest.
+
+    >>> [(w, q) for _, _, w, q in _expansions('a $(b c) "$X" ${Z} $')]
+    [('b c', False), ('$X', True), ('$Z', False)]
+    """
     quote = ""
     i = 0
     while i < len(line):
@@ -256,9 +282,74 @@ def _substitutions(line: str) -> Iterator[tuple[int, int]]:
             end = line.find(")", i + 2)
             if end < 0:
                 raise ShellError("unterminated command substitution")
-            yield i, end + 1
+            yield i, end + 1, line[i + 2 : end], quote == '"'
             i = end
+        elif ch == "$":
+            match = _VARIABLE.match(line, i)
+            if match is not None:
+                yield i, match.end(), "$" + (match.group(1) or match.group(2)), quote == '"'
+                i = match.end() - 1
         i += 1
+
+
+_SAFE = re.compile(r"[\w@%+=:,./-]")
+
+
+def _literal(value: str, *, quoted: bool, split: bool) -> str:
+    """``value`` written so the shell reads it back as it is.
+
+    Inside double quotes only ``\\ " $ `` ` are escaped; outside, every other
+    character is, except blanks when the value is to be split into words.
+
+    >>> print(_literal('a "b"  c', quoted=False, split=True))
+    a \\"b\\" c
+    >>> print(_literal("a b", quoted=False, split=False), _literal('x"$', quoted=True, split=False))
+    a\\ b x\\"\\$
+    """
+    if quoted:
+        return re.sub(r'([\\"$`])', r"\\\1", value)
+    if split:
+        return " ".join(_literal(word, quoted=False, split=False) for word in value.split())
+    return "".join(ch if _SAFE.fullmatch(ch) else "\\" + ch for ch in value)
+
+
+def machine_prefix(line: str) -> tuple[str, str]:
+    """The machine of an ``@NAME ...`` line and the rest of it (``""`` and the line without one).
+
+    >>> machine_prefix("@worker1 docker node ls"), machine_prefix(" @w2"), machine_prefix("ls")
+    (('worker1', 'docker node ls'), ('w2', ''), ('', 'ls'))
+    """
+    stripped = line.lstrip()
+    if not stripped.startswith(MACHINE_PREFIX):
+        return "", line
+    name, _, rest = stripped[len(MACHINE_PREFIX) :].partition(" ")
+    return name, rest
+
+
+def static_words(line: str) -> list[str]:
+    """A line's words before it runs, each ``$(...)`` standing for one word (for checks).
+
+    Raises
+    ------
+    ValueError, ShellError
+        For a line that does not split (an open quote, an open substitution).
+
+    >>> static_words("TOKEN=$(docker swarm join-token -q worker)")
+    ['TOKEN=_']
+    """
+    for start, end, _what, _ in reversed(list(_expansions(line))):
+        if line[start + 1] == "(":
+            line = line[:start] + "_" + line[end:]
+    return split_command_line(line)
+
+
+def is_assignment(words: list[str]) -> bool:
+    """Whether a line's words only set shell variables (``TOKEN=abc``).
+
+    >>> is_assignment(["A=1", "B="]), is_assignment(["A=1", "docker"]), is_assignment([])
+    (True, False, False)
+    """
+    return bool(words) and all(_ASSIGNMENT.match(word) for word in words)
 
 
 def environment_assignment(word: str, command: str = "export") -> tuple[str, str | None]:
@@ -312,6 +403,7 @@ class Interpreter:
 
     def __init__(self, swarm: Swarm) -> None:
         self.swarm = swarm
+        self.variables: dict[str, str] = {}  # shell variables that are not exported
         self._words: dict[str, Callable[[list[str]], str]] = {
             "sleep": self._sleep,
             "time": self._time,
@@ -326,14 +418,14 @@ class Interpreter:
             "node": self._node,
             "export": self._export,
             "unset": self._unset,
+            "echo": lambda args: (pipe_input(["echo", *args]) or b"").decode(),
             "help": lambda args: SHELL_HELP,
         }
 
     @property
     def host(self) -> str:
         """The hostname of the machine the docker CLI talks to."""
-        node = self.swarm.ctx.store.nodes.get(self.swarm.current_node_id)
-        return node.hostname if node else ""
+        return self.swarm.current_machine
 
     # ------------------------------------------------------------------ lines
     def execute(self, line: str, *, record: bool = True) -> LineResult:
@@ -358,12 +450,22 @@ class Interpreter:
             byte = ord(undecodable.group()) - 0xDC00  # surrogateescape's stand-in
             message = f"invalid UTF-8 byte 0x{byte:02x} at column {undecodable.start() + 1}"
             return [], LineResult(stderr=f"swarmsim: {message}\n", ok=False), machine
-        try:
-            words = split_command_line(self._substitute(line))
-        except (ValueError, ShellError) as error:
-            return [], LineResult(stderr=f"swarmsim: {error}\n", ok=False), machine
-        machine = self._machine(words) or machine
-        return words, self._dispatch(words), machine
+        target, line = machine_prefix(line)
+        if target:
+            try:
+                machine = self.swarm.machine(target).hostname
+            except SwarmSimError as error:
+                return [], LineResult(stderr=f"swarmsim: {error}\n", ok=False), machine
+            if not line.strip():
+                self.swarm.use(machine)
+                return [], LineResult(), machine
+        with self.swarm.on(machine):
+            try:
+                words = split_command_line(self._expand(line))
+            except (ValueError, ShellError) as error:
+                return [], LineResult(stderr=f"swarmsim: {error}\n", ok=False), machine
+            machine = self._machine(words) or machine
+            return words, self._dispatch(words), machine
 
     def _machine(self, words: list[str]) -> str:
         """The node a fault hits (``fail worker2``, ``kill web.1``, ``node add w3``), or ``""``."""
@@ -383,6 +485,8 @@ class Interpreter:
             return LineResult()
         if words[0] in ("exit", "quit"):
             return LineResult(stop=True)
+        if is_assignment(words):
+            return self._assign(words)
         if "|" in words:
             cut = words.index("|")
             return self._pipe(words[:cut], words[cut + 1 :])
@@ -423,12 +527,34 @@ class Interpreter:
         kept = [x for x in first.stdout.splitlines(True) if bool(pattern.search(x)) != invert]
         return LineResult("".join(kept), first.stderr, bool(kept))
 
-    def _substitute(self, line: str) -> str:
-        spans = list(_substitutions(line))
-        for start, end in reversed(spans):
-            inner = self.execute(line[start + 2 : end - 1], record=False)
-            line = line[:start] + inner.stdout.rstrip("\n") + line[end:]
+    def _expand(self, line: str) -> str:
+        """The line with ``$(...)``, ``$NAME`` and ``${NAME}`` replaced by their values."""
+        spans = list(_expansions(line))
+        split = _ASSIGNMENT.match(line) is None  # an assignment's value stays one word
+        for start, end, what, quoted in reversed(spans):
+            if line[start + 1] != "(":  # $NAME or ${NAME}
+                value = self._value(what[1:])
+            else:
+                value = self.execute(what, record=False).stdout.rstrip("\n")
+            line = line[:start] + _literal(value, quoted=quoted, split=split) + line[end:]
         return line
+
+    def _value(self, name: str) -> str:
+        """A shell variable, else an exported one, else ``""`` (as sh expands an unset one)."""
+        if name in self.variables:
+            return self.variables[name]
+        return stack_environment(self.swarm).get(name, "")
+
+    def _assign(self, words: list[str]) -> LineResult:
+        """``NAME=VALUE...``: shell variables; an exported one changes the environment too."""
+        env = stack_environment(self.swarm)
+        for word in words:
+            name, _, value = word.partition("=")
+            if name in env:
+                env[name] = value
+            else:
+                self.variables[name] = value
+        return LineResult()
 
     # ------------------------------------------------------------------ words
     def _sleep(self, args: list[str]) -> str:
@@ -521,6 +647,9 @@ class Interpreter:
         for name, value in assignments:
             if value is not None:
                 env[name] = value
+                self.variables.pop(name, None)
+            elif name in self.variables:  # export NAME: a shell variable joins the environment
+                env[name] = self.variables.pop(name)
         return ""
 
     def _unset(self, args: list[str]) -> str:
@@ -528,4 +657,5 @@ class Interpreter:
         env = stack_environment(self.swarm)
         for name in names:
             env.pop(name, None)
+            self.variables.pop(name, None)
         return ""

@@ -7,7 +7,7 @@ failed, 2 when a file is invalid -- then nothing runs.
 ``swarmsim validate FILE...`` only checks the files.
 ``swarmsim plot TRACE --out OUT.png`` draws a saved trace
 (:mod:`swarmsim.console.plot_command`).
-``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
+``swarmsim shell [--seed N] [--managers M] [--workers W | --machines A,B] [--from FILE]``
 starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
 scenario's cluster after its steps; the CLI talks to the first manager) and
 reads shell lines (:mod:`swarmsim.console.shell`) from the terminal or a pipe.
@@ -146,9 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         "shell",
         help="type docker commands against a simulated swarm",
         description=(
-            "Start a formed swarm (hosts manager1..M, worker1..W; the CLI talks to manager1) "
-            "and read commands from the terminal or a pipe.  Piped input prints a transcript "
-            "('$ <line>' then the output) and exits 1 if any command failed."
+            "Start a formed swarm (hosts manager1..M, worker1..W; the CLI talks to manager1), "
+            "or blank machines with --machines, and read commands from the terminal or a "
+            "pipe.  Piped input prints a transcript ('$ <line>' then the output) and exits 1 "
+            "if any command failed."
         ),
         epilog=SHELL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -156,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--seed", type=int, help="seed of every random stream (0)")
     shell.add_argument("--managers", type=_count(1), help="manager nodes (1)")
     shell.add_argument("--workers", type=_count(0), help="worker nodes (2)")
+    shell.add_argument(
+        "--machines",
+        type=_machine_names,
+        metavar="NAME,...",
+        help="start from these machines with no swarm (docker swarm init is yours to run)",
+    )
     shell.add_argument("--from", dest="source", metavar="FILE", help="start after a scenario")
     _ranking_option(shell)
     _outputs(shell)
@@ -226,6 +233,16 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if scenarios is not None else 2
 
 
+def _machine_names(text: str) -> list[str]:
+    """``--machines manager1,worker1``: distinct hostnames without blanks."""
+    names = [name.strip() for name in text.split(",")]
+    if not all(names) or any(" " in name for name in names):
+        raise argparse.ArgumentTypeError(f"not a list of hostnames: {text!r}")
+    if len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"a machine is named twice: {text!r}")
+    return names
+
+
 def _shell(args: argparse.Namespace) -> int:
     from swarmsim.console.shell import Shell
     from swarmsim.swarm import Swarm
@@ -239,7 +256,7 @@ def _shell(args: argparse.Namespace) -> int:
     if args.source:
         from swarmsim.scenario.runner import Runner
 
-        if args.managers is not None or args.workers is not None:
+        if args.managers is not None or args.workers is not None or args.machines:
             print("swarmsim: --from takes the cluster from FILE", file=sys.stderr)
             return 2
         scenarios = _load([args.source])
@@ -252,6 +269,13 @@ def _shell(args: argparse.Namespace) -> int:
             pace(runner.swarm, args.speed)
         runner.run()
         swarm = runner.swarm
+    elif args.machines:
+        if args.managers is not None or args.workers is not None:
+            print("swarmsim: give either --machines or --managers/--workers", file=sys.stderr)
+            return 2
+        swarm = Swarm(seed=args.seed or 0, machines=args.machines)
+        if args.speed:
+            pace(swarm, args.speed)
     else:
         managers = 1 if args.managers is None else args.managers
         workers = 2 if args.workers is None else args.workers

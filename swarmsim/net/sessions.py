@@ -39,6 +39,7 @@ class Station(Protocol):
 
     up: bool
     connected: bool
+    machine: str
 
     def disconnect(self) -> None:
         """The network to the managers fails."""
@@ -52,10 +53,17 @@ class Station(Protocol):
 class Sessions:
     """Keeps agents' sessions and Raft's view in step with the underlay."""
 
-    def __init__(self, underlay: Underlay, raft: Raft, agents: Mapping[str, Station]) -> None:
+    def __init__(
+        self,
+        underlay: Underlay,
+        raft: Raft,
+        agents: Mapping[str, Station],
+        machine_of: Mapping[str, str],
+    ) -> None:
         self.underlay = underlay
         self.raft = raft
         self.agents = agents
+        self.machine_of = machine_of  # node id -> the machine it runs on (if it still does)
         raft.ctx.leadership.subscribe(self._on_leadership)
 
     def refresh(self) -> None:
@@ -71,13 +79,14 @@ class Sessions:
 
     def reachable_managers(self) -> set[str]:
         """The managers Raft counts as reachable (see the module docstring)."""
-        underlay, raft = self.underlay, self.raft
-        sides: list[list[str]] = []
+        underlay, raft, machine_of = self.underlay, self.raft, self.machine_of
+        sides: list[list[str]] = []  # node ids; the first one's machine stands for the side
         for member in raft.members:
-            if not underlay.attached(member):
-                continue
+            machine = machine_of.get(member)
+            if machine is None or not underlay.attached(machine):
+                continue  # its engine left the swarm, or its machine is off the network
             for side in sides:
-                if underlay.route(side[0], member) is not None:
+                if underlay.route(machine_of[side[0]], machine) is not None:
                     side.append(member)
                     break
             else:
@@ -95,22 +104,26 @@ class Sessions:
         return set(biggest)
 
     def reaches_leader(self, machine: str) -> bool:
-        """Whether ``machine`` runs and has a path to the leader (the CLI's view)."""
-        leader = self.raft.leader
+        """Whether ``machine`` runs and has a path to the leader's machine (the CLI's view)."""
+        leader = self._leader_machine(self.raft.leader)
         return leader is not None and self.underlay.route(machine, leader) is not None
+
+    def _leader_machine(self, leader: str | None) -> str | None:
+        return None if leader is None else self.machine_of.get(leader)
 
     def _on_leadership(self, active: bool) -> None:
         self._refresh_agents(self.raft.leader)
 
     def _refresh_agents(self, leader: str | None) -> None:
         underlay = self.underlay
-        for node_id, agent in list(self.agents.items()):
+        target = self._leader_machine(leader)
+        for agent in list(self.agents.values()):
             if not agent.up:
                 continue
-            if leader is None:
-                wanted = underlay.attached(node_id)
+            if target is None:
+                wanted = underlay.attached(agent.machine)
             else:
-                wanted = underlay.route(node_id, leader) is not None
+                wanted = underlay.route(agent.machine, target) is not None
             if wanted and not agent.connected:
                 agent.reconnect()
             elif not wanted and agent.connected:

@@ -85,6 +85,7 @@ class Underlay:
         self.groups: dict[str, int] = {}  # machine -> partition group (none: no partition)
         self.routes: dict[tuple[str, str], Route | None] = {}  # cleared in place on changes
         self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
+        self.aliases: dict[str, str] = {}  # another name -> machine (a node ID while it runs there)
 
     # ------------------------------------------------------------ topology
     def add_machine(
@@ -124,6 +125,28 @@ class Underlay:
         self.graph.add_edge(a, b, latency=latency, loss=loss, cut=cut)
         self._changed()
 
+    def alias(self, name: str, machine: str | None) -> None:
+        """Let ``name`` stand for ``machine`` in routes and checks (``None``: not any more).
+
+        Machines are known by hostname; a node ID is an alias of its machine
+        while the node runs there, so callers holding node IDs need no lookup.
+
+        >>> net = Underlay(0.001)
+        >>> net.add_machine("w1"); net.add_machine("w2")
+        >>> net.alias("node-7", "w2")
+        >>> net.route("w1", "node-7"), net.attached("node-7")
+        ((0.001, 0.0), True)
+        >>> net.alias("node-7", None)
+        >>> net.route("w1", "node-7") is None
+        True
+        """
+        if machine is None:
+            if self.aliases.pop(name, None) is not None:
+                self.routes.clear()  # routes cached under the old name
+            return
+        self._check_node(machine)
+        self.aliases[name] = machine
+
     def udp_port_free(self, machine: str, port: int) -> bool:
         """Whether ``machine`` can bind UDP ``port`` (no other program holds it).
 
@@ -132,6 +155,7 @@ class Underlay:
         >>> net.udp_port_free("esx", 4789), net.udp_port_free("esx", 7789)
         (False, True)
         """
+        machine = self.aliases.get(machine, machine)
         self._check_node(machine)
         return port not in self.graph.nodes[machine]["udp_taken"]
 
@@ -204,11 +228,14 @@ class Underlay:
 
     def attached(self, machine: str) -> bool:
         """Whether a machine runs and has at least one working link."""
+        machine = self.aliases.get(machine, machine)
         if machine in self.down or machine not in self.graph:
             return False
         return any(not cut for _, _, cut in self.graph.edges(machine, data="cut"))
 
     def _find_route(self, src: str, dst: str) -> Route | None:
+        aliases = self.aliases
+        src, dst = aliases.get(src, src), aliases.get(dst, dst)
         down = self.down
         if src in down or dst in down or src not in self.graph or dst not in self.graph:
             return None

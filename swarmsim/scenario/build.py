@@ -27,18 +27,24 @@ This module has no swarmkit counterpart.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import math
 import os
 import re
 from collections.abc import Callable
 from typing import Any
 
+from swarmsim.api.genericresource import node_resources
 from swarmsim.cli.docker.stack import compose_files_of
 from swarmsim.cli.interpreter import (
+    MACHINE_PREFIX,
     NODE_FAULTS,
     SHELL_WORDS,
     environment_assignment,
+    is_assignment,
+    machine_prefix,
     partition_groups,
+    static_words,
 )
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
@@ -158,6 +164,16 @@ class _Builder:
     def cluster(self) -> Cluster:
         data = self.data.get("cluster", {})
         path: Path = ("cluster",)
+        if "machines" in data:
+            clash = [k for k in ("nodes", "managers", "workers", "cpus", "memory") if k in data]
+            if clash:
+                message = f"give either machines or {clash[0]}, not both"
+                raise self.error((*path, clash[0]), message, key=True)
+            machines = [
+                self.blank_machine((*path, "machines", i), m)
+                for i, m in enumerate(data["machines"])
+            ]
+            return Cluster(tuple(machines), blank=True)
         if "nodes" not in data:
             cpus, memory = self.resources(path, data.get("cpus", 4), data.get("memory", 8 << 30))
             managers, workers = data.get("managers", 1), data.get("workers", 2)
@@ -195,6 +211,39 @@ class _Builder:
             memory,
             data.get("address"),
             data.get("availability", "active"),
+        )
+
+    def blank_machine(self, path: Path, data: str | dict[str, Any]) -> Machine:
+        """A machine in no swarm yet: a hostname or its settings (engine labels, UDP ports)."""
+        if isinstance(data, str):
+            data = {"name": data}
+            name_path: Path = path
+        else:
+            name_path = (*path, "name")
+        name = data["name"]
+        if name in self.nodes:
+            raise self.error(name_path, f"a second machine named {name!r}")
+        self.nodes.add(name)
+        cpus, memory = self.resources(path, data.get("cpus", 4), data.get("memory", 8 << 30))
+        generic = tuple(data.get("generic_resources", ()))
+        try:
+            node_resources(generic)
+        except ValueError as error:
+            raise self.error((*path, "generic_resources"), str(error)) from None
+        address = data.get("address")
+        if address is not None:
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                raise self.error((*path, "address"), f"not an IP address: {address}") from None
+        return Machine(
+            name,
+            labels=tuple(data.get("engine_labels", {}).items()),
+            cpus=cpus,
+            memory=memory,
+            address=address,
+            udp_ports_taken=tuple(data.get("udp_ports_taken", ())),
+            generic_resources=generic,
         )
 
     # ----------------------------------------------------------------- images
@@ -259,12 +308,17 @@ class _Builder:
 
     def run_line(self, path: Path, line: str) -> tuple[list[str], float]:
         """Check a ``run:`` line; return its words and how long it sleeps."""
+        machine, line = machine_prefix(line)
+        if machine:
+            self.check_node(path, machine, self.nodes)
         try:
-            words = split_command_line(line)
-        except ValueError as error:
+            words = static_words(line)
+        except (ValueError, ShellError) as error:
             raise self.error(path, str(error)) from None
         if not words:
             raise self.error(path, "an empty command")
+        if is_assignment(words):
+            return words, 0.0
         if words[0] not in SHELL_WORDS or words[0] in ("exit", "quit"):
             raise self.error(
                 path, f"unknown command {words[0]!r} (a docker command or a shell word)"
@@ -392,11 +446,16 @@ class _Builder:
             kind = actions[0] if actions else "comment"
             line, slept = "", 0.0
             files = self.inline_files(data.get("files", {}))
+            if "on" in data and kind != "run":
+                raise self.error((*path, "on"), "on names the machine of a run step", key=True)
             if kind == "run":
                 words, slept = self.run_line((*path, "run"), data["run"])
                 line = data["run"]
                 self.services.update(_created_services(words))
                 self.services.update(self.stack_services(words))
+                if "on" in data:
+                    self.check_node((*path, "on"), data["on"], self.nodes)
+                    line = f"{MACHINE_PREFIX}{data['on']} {line}"
             elif kind == "sleep":
                 slept = self.seconds((*path, "sleep"), data["sleep"], sleep_seconds)
                 text = data["sleep"]

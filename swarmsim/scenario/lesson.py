@@ -8,7 +8,10 @@ run lesson.txt`` refuses a broken lesson with one ``FILE:LINE:COL`` line as
 it does a broken scenario.  The lesson becomes a
 :class:`~swarmsim.scenario.model.Scenario` (kind ``lesson``) on the shell's
 swarm (``manager1``, ``worker1``, ``worker2``) whose steps are its lines:
-``run`` steps, and ``text`` steps printed as they are.
+``run`` steps, and ``text`` steps printed as they are.  A comment
+``# machines: manager1, worker1, worker2`` before the first command starts the
+lesson from those blank machines instead (no swarm yet: the lesson runs
+``docker swarm init`` and ``join`` itself).
 
 This module has no swarmkit counterpart.
 """
@@ -17,15 +20,24 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 
-from swarmsim.cli.interpreter import SHELL_WORDS, is_comment, logical_lines
-from swarmsim.cli.shellwords import split_command_line
+from swarmsim.cli.interpreter import (
+    SHELL_WORDS,
+    is_assignment,
+    is_comment,
+    logical_lines,
+    machine_prefix,
+    static_words,
+)
+from swarmsim.cli.shellargs import ShellError
 from swarmsim.errors import ScenarioError
 from swarmsim.scenario.model import Cluster, Machine, Scenario, Step
 
 __all__ = ["SHELL_CLUSTER", "load_lesson", "parse_lesson", "read_source"]
 
+_MACHINES = re.compile(r"#\s*machines:\s*([A-Za-z0-9][A-Za-z0-9_., -]*)")  # a blank start
 SHELL_CLUSTER = Cluster(
     (Machine("manager1", "manager"), Machine("worker1"), Machine("worker2"))
 )  # what ``swarmsim shell`` starts with
@@ -44,18 +56,28 @@ def parse_lesson(text: str, file: str = "<lesson>") -> Scenario:
     swarmsim.errors.ScenarioError: l.txt:2:1: lesson: unknown command 'docekr'; did you mean...
     """
     steps: list[Step] = []
+    cluster = SHELL_CLUSTER
     number = 1
     for line in logical_lines(text.splitlines(True)):
         start = number
         number += line.count("\n") + 1
+        match = _MACHINES.fullmatch(line.strip())
+        if match is not None and not any(step.kind == "run" for step in steps):
+            names = match.group(1).replace(",", " ").split()
+            cluster = Cluster(tuple(Machine(name) for name in names), blank=True)
         if is_comment(line):
             steps.append(Step("text", line, f"line {start}"))
             continue
+        machine, command = machine_prefix(line)
+        if machine and machine not in cluster.names:
+            names = ", ".join(sorted(cluster.names))
+            message = f"no machine {machine!r} (machines: {names})"
+            raise ScenarioError(file, start, 1, "lesson", message)
         try:
-            words = split_command_line(line)
-        except ValueError as error:
+            words = static_words(command)
+        except (ValueError, ShellError) as error:
             raise ScenarioError(file, start, 1, "lesson", str(error)) from None
-        if words and words[0] not in SHELL_WORDS:
+        if words and words[0] not in SHELL_WORDS and not is_assignment(words):
             close = difflib.get_close_matches(words[0], sorted(SHELL_WORDS), n=1)
             hint = (
                 f"; did you mean {close[0]!r}?" if close else " (a docker command or a shell word)"
@@ -66,7 +88,7 @@ def parse_lesson(text: str, file: str = "<lesson>") -> Scenario:
         steps.append(Step("run", line, f"line {start}"))
     _check_image_lines(steps, file)
     name = Path(file).stem
-    return Scenario(name, file, cluster=SHELL_CLUSTER, steps=tuple(steps), kind="lesson")
+    return Scenario(name, file, cluster=cluster, steps=tuple(steps), kind="lesson")
 
 
 def _check_image_lines(steps: list[Step], file: str) -> None:

@@ -45,7 +45,12 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Machine:
-    """One node of the cluster at time 0 (``Swarm.add_node`` keywords)."""
+    """One machine at time 0: a node (``Swarm.add_node`` keywords) or, blank, no node yet.
+
+    A blank machine's ``labels`` are its engine's labels; ``udp_ports_taken``
+    are UDP ports another program holds on it; ``generic_resources`` its
+    engine's generic resources (``gpu=2``).
+    """
 
     name: str
     role: str = "worker"
@@ -54,13 +59,19 @@ class Machine:
     memory: int = 8 * 1024**3
     address: str | None = None
     availability: str = "active"
+    udp_ports_taken: tuple[int, ...] = ()
+    generic_resources: tuple[str, ...] = ()  # ``--node-generic-resource`` terms
 
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """The machines, managers first as given (the first manager hosts the CLI)."""
+    """The machines, managers first as given (the first manager hosts the CLI).
+
+    ``blank``: the machines are in no swarm yet (the CLI talks to the first one).
+    """
 
     machines: tuple[Machine, ...]
+    blank: bool = False
 
     @property
     def names(self) -> frozenset[str]:

@@ -133,6 +133,21 @@ def build_swarm(scenario: Scenario, seed: int | None = None) -> Swarm:
     """A new swarm with the scenario's machines (and its seed unless ``seed`` is given)."""
     from swarmsim.swarm import Swarm
 
+    seed = scenario.seed if seed is None else seed
+    if scenario.cluster.blank:
+        machines = [
+            {
+                "name": m.name,
+                "cpus": m.cpus,
+                "memory": m.memory,
+                "engine_labels": dict(m.labels),
+                "udp_ports_taken": m.udp_ports_taken,
+                "generic_resources": m.generic_resources,
+                **({"address": m.address} if m.address else {}),
+            }
+            for m in scenario.cluster.machines
+        ]
+        return Swarm(seed=seed, machines=machines)
     nodes = [
         {
             "hostname": m.name,
@@ -145,7 +160,7 @@ def build_swarm(scenario: Scenario, seed: int | None = None) -> Swarm:
         }
         for m in scenario.cluster.machines
     ]
-    return Swarm(seed=scenario.seed if seed is None else seed, nodes=nodes)
+    return Swarm(seed=seed, nodes=nodes)
 
 
 class Runner:

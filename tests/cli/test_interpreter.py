@@ -191,3 +191,52 @@ def test_bad_partitions_are_one_line_errors_that_change_nothing(line: str, error
     assert (result.ok, result.stdout, result.stderr) == (False, "", error)
     assert not interpreter.swarm.underlay.groups
     assert all(agent.connected for agent in interpreter.swarm.agents.values())
+
+
+def test_variables_expand_as_in_sh() -> None:
+    interpreter = Interpreter(Swarm(seed=2, managers=1, workers=1))
+    run = interpreter.execute
+    assert run("TOKEN=$(docker swarm join-token -q worker)").ok
+    token = interpreter.variables["TOKEN"]
+    assert token.startswith("SWMTKN-1-")
+    assert run("echo $TOKEN").stdout == f"{token}\n"
+    assert run('echo "${TOKEN}"-x').stdout == f"{token}-x\n"
+    assert run("echo '$TOKEN' $NOPE.").stdout == "$TOKEN .\n"  # single quotes; unset is empty
+    assert run("GREETING=$(echo hello   world)").ok  # an assignment is not split
+    assert interpreter.variables["GREETING"] == "hello world"
+    assert run("echo $GREETING").stdout == "hello world\n"
+    assert run("A=1 B='two words'").ok and interpreter.variables["B"] == "two words"
+    assert run("echo $A$B").stdout == "1two words\n"
+    # a shell variable is not exported until export names it; then it follows assignments
+    from swarmsim.cli.docker.stack import stack_environment
+
+    env = stack_environment(interpreter.swarm)
+    assert "A" not in env
+    assert run("export A").ok and env["A"] == "1" and "A" not in interpreter.variables
+    assert run("A=3").ok and env["A"] == "3" and run("echo $A").stdout == "3\n"
+    assert run("unset A B").ok and run("echo [$A$B]").stdout == "[]\n"
+
+
+def test_machine_prefix_runs_a_line_elsewhere_and_alone_switches() -> None:
+    swarm = Swarm(seed=2, machines=["manager1", "worker1"])
+    interpreter = Interpreter(swarm)
+    run = interpreter.execute
+    assert run("docker swarm init").ok
+    assert run("T=$(docker swarm join-token -q worker)").ok
+    assert run("@worker1 docker swarm join --token $T 192.168.65.2").stdout == (
+        "This node joined a swarm as a worker.\n"
+    )
+    assert interpreter.host == "manager1"
+    assert run("@worker1").ok and interpreter.host == "worker1"
+    assert "This node is not a swarm manager. Worker" in run("docker node ls").stderr
+    assert run("@manager1 docker node ls").ok and interpreter.host == "worker1"
+    bad = run("@nowhere docker node ls")
+    assert (bad.ok, bad.stderr) == (False, "swarmsim: no such node: nowhere\n")
+    assert interpreter.host == "worker1"
+    recorded = [(r.event, r.node, r.detail) for r in swarm.trace if r.kind == "command"][-4:]
+    assert recorded == [
+        ("shell", "worker1", "@worker1"),
+        ("docker", "worker1", "docker node ls"),
+        ("docker", "manager1", "@manager1 docker node ls"),
+        ("shell", "worker1", "@nowhere docker node ls"),
+    ]

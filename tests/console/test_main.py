@@ -45,7 +45,7 @@ def test_run_a_lesson_with_a_seed(capsys: pytest.CaptureFixture[str]) -> None:
         for line in out.splitlines(True)[:-1]
     )
     assert unstamped == golden  # the shell's transcript, stamped with virtual time
-    assert out.endswith("class-notes: 25 commands, 0 failed\n")
+    assert out.endswith("class-notes: 35 commands, 0 failed\n")
 
 
 def test_output_options_are_checked_before_running(

@@ -268,3 +268,24 @@ def test_interactive_continuation_lines(monkeypatch: pytest.MonkeyPatch) -> None
     assert (out.getvalue(), err.getvalue()) == ("worker1\n", "")
     recorded = [r.detail for r in swarm.trace if r.kind == "command"]
     assert recorded == ["docker node update \\\n  --availability drain worker1"]
+
+
+def test_shell_starts_from_blank_machines(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = "docker info | grep Swarm\n@worker1\ndocker swarm init\ndocker node ls -q\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    assert main(["shell", "--machines", "manager1,worker1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("$ docker info | grep Swarm\n Swarm: inactive\n$ @worker1\n")
+    assert "Swarm initialized: current node (" in out
+    for argv, error in [
+        (["--machines", "a,a"], "a machine is named twice"),
+        (["--machines", "a,,b"], "not a list of hostnames"),
+    ]:
+        with pytest.raises(SystemExit):
+            main(["shell", *argv])
+        assert error in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["shell", "--machines", "a", "--workers", "3"]) == 2
+    assert "either --machines or --managers/--workers" in capsys.readouterr().err

@@ -100,5 +100,5 @@ def test_several_files_run_in_turn(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out.splitlines()[-2:] == [
         "drain: 7 expectations, 7 passed",
-        "class-notes: 25 commands, 0 failed",
+        "class-notes: 35 commands, 0 failed",
     ]

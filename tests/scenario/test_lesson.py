@@ -55,3 +55,20 @@ def test_broken_lessons(text: str, message: str) -> None:
     with pytest.raises(ScenarioError) as raised:
         parse_lesson(text, "l.txt")
     assert str(raised.value) == message
+
+
+def test_a_machines_comment_starts_the_lesson_from_blank_machines() -> None:
+    from swarmsim.scenario.lesson import SHELL_CLUSTER, parse_lesson
+
+    text = (
+        "# machines: manager1, worker1\n"
+        "docker swarm init\n"
+        "TOKEN=$(docker swarm join-token -q worker)\n"
+        "@worker1 docker swarm join --token $TOKEN 192.168.65.2\n"
+    )
+    lesson = parse_lesson(text, "l.txt")
+    assert lesson.cluster.blank and lesson.cluster.names == {"manager1", "worker1"}
+    late = parse_lesson("docker node ls\n# machines: a, b\n", "l.txt")  # after a command: a comment
+    assert late.cluster == SHELL_CLUSTER
+    with pytest.raises(ScenarioError, match=r"l.txt:4:1: lesson: no machine 'worker2'"):
+        parse_lesson(text.replace("@worker1", "@worker2"), "l.txt")

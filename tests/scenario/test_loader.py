@@ -134,3 +134,73 @@ def test_image_logs_become_one_shell_word_per_line() -> None:
         "name: x\nimages:\n  web:1: {logs: ['listening on :80', ready]}\nsteps: []\n"
     )
     assert scenario.images == ("image web:1 'logs=listening on :80' logs=ready",)
+
+
+BLANK = """\
+name: blank
+cluster:
+  machines:
+    - manager1
+    - {name: esx1, address: 192.168.1.252, udp_ports_taken: [4789], engine_labels: {vm: esx}}
+steps:
+  - run: docker swarm init --data-path-port=7789
+  - run: TOKEN=$(docker swarm join-token -q worker)
+  - run: docker swarm join --token $TOKEN 192.168.65.2:2377
+    on: esx1
+  - run: "@esx1 docker info"
+"""
+
+
+def test_blank_machines_and_steps_on_a_machine() -> None:
+    scenario = parse_scenario(BLANK, "blank.yaml")
+    assert scenario.cluster.blank
+    esx1 = scenario.cluster.machines[1]
+    assert (esx1.address, esx1.udp_ports_taken, esx1.labels) == (
+        "192.168.1.252",
+        (4789,),
+        (("vm", "esx"),),
+    )
+    assert [s.line for s in scenario.steps][1:] == [
+        "TOKEN=$(docker swarm join-token -q worker)",
+        "@esx1 docker swarm join --token $TOKEN 192.168.65.2:2377",
+        "@esx1 docker info",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        (("    on: esx1", "    on: esx9"), "steps[2].on", "no node 'esx9' (nodes: esx1, manager1)"),
+        (
+            ('  - run: "@esx1', '  - run: "@esx7'),
+            "steps[3].run",
+            "no node 'esx7' (nodes: esx1, manager1)",
+        ),
+        (
+            ("    - manager1\n", "    - manager1\n    - manager1\n"),
+            "cluster.machines[1]",
+            "a second machine named 'manager1'",
+        ),
+        (
+            ("address: 192.168.1.252", "address: 192.168.1"),
+            "cluster.machines[1].address",
+            "not an IP address: 192.168.1",
+        ),
+        (
+            ("  machines:", "  managers: 2\n  machines:"),
+            "cluster.managers",
+            "give either machines or managers, not both",
+        ),
+        (
+            ('  - run: "@esx1 docker info"', "  - sleep: 1s\n    on: esx1"),
+            "steps[3].on",
+            "on names the machine of a run step",
+        ),
+    ],
+)
+def test_bad_blank_scenarios_point_at_the_mistake(
+    change: tuple[str, str], where: str, message: str
+) -> None:
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(BLANK.replace(*change), "blank.yaml")
+    assert (raised.value.path, raised.value.message) == (where, message)

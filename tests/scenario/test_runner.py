@@ -236,3 +236,24 @@ def test_random_valid_scenarios_run_deterministically(steps: list[str], seed: in
     assert first.transcript == second.transcript
     assert first.trace.dump() == second.trace.dump()
     assert "internal error" not in first.transcript
+
+
+def test_a_scenario_from_blank_machines_runs_steps_on_each() -> None:
+    from swarmsim.scenario import parse_scenario
+    from swarmsim.scenario.runner import Runner
+
+    text = (
+        "name: blank\ncluster:\n  machines: [manager1, {name: esx1, udp_ports_taken: [4789]}]\n"
+        "steps:\n  - run: docker swarm init --data-path-port=7789\n"
+        "  - run: TOKEN=$(docker swarm join-token -q worker)\n"
+        "  - run: docker swarm join --token $TOKEN 192.168.65.2\n    on: esx1\n"
+        "expect:\n  - at: 10s\n    output: {run: docker node ls, contains: esx1}\n"
+    )
+    runner = Runner(parse_scenario(text, "blank.yaml"))
+    result = runner.run()
+    assert result.exit_code == 0 and result.passed, result.transcript
+    swarm = runner.swarm
+    assert swarm.ctx.settings.data_path_port == 7789
+    assert not swarm.underlay.udp_port_free("esx1", 4789)
+    assert swarm.underlay.udp_port_free("esx1", 7789)
+    assert swarm.node("esx1").status.api_name == "ready"

@@ -1,8 +1,8 @@
 """The ``docker`` command line, as far as swarm mode goes.
 
-``run_command_line(swarm, "docker service ls")`` splits the line like a shell,
+``run_command_line(engine, "docker service ls")`` splits the line like a shell,
 finds the handler registered for the command path (``service ls``), runs it
-and returns a :class:`~swarmsim.swarm.CommandResult`.  Handlers write to an
+and returns a :class:`CommandResult`.  Handlers write to an
 :class:`Output` and raise :class:`~swarmsim.errors.DockerCLIError` with
 docker's wording; nothing else escapes as a traceback.  A failed command
 leaves the swarm unchanged: handlers validate everything before they write.
@@ -12,12 +12,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from swarmsim.errors import DaemonError, DockerCLIError, SwarmSimError
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import CommandResult, Swarm
+    from swarmsim.cli.docker.engine import Engine
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """What a ``docker ...`` command printed and its exit code."""
+
+    stdout: str
+    stderr: str
+    exit_code: int
+
+    @property
+    def output(self) -> str:
+        """Standard output followed by standard error."""
+        return self.stdout + self.stderr
+
+    @property
+    def ok(self) -> bool:
+        """Whether the command exited 0."""
+        return self.exit_code == 0
+
+    def __str__(self) -> str:
+        return self.output
+
+    def __repr__(self) -> str:
+        """The terminal text under a one-line header (tables stay aligned).
+
+        >>> CommandResult("worker1\\n", "", 0)
+        <CommandResult exit_code=0>
+        worker1
+        """
+        return f"<CommandResult exit_code={self.exit_code}>\n{self.output}".rstrip("\n")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(repr(self))}</pre>"
 
 
 @dataclass
@@ -41,15 +80,20 @@ class Output:
         self.stderr.append(text + "\n")
 
 
-Handler = Callable[["Swarm", list[str], Output], None]
+Handler = Callable[["Engine", list[str], Output], None]
 CANNOT_CONNECT = (
     "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
     "Is the docker daemon running?"
 )
 MANAGER_ONLY = frozenset({"service", "node", "stack", "secret", "config"})
-NOT_A_MANAGER = (
+MANAGER_ONLY_PATHS = frozenset({("swarm", "join-token"), ("swarm", "update")})
+NOT_A_MANAGER = (  # moby: daemon/cluster/errors.go, cluster.go errNoManager
     "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster "
     "state. Please run this command on a manager node or promote the current node to a manager."
+)
+NOT_IN_A_SWARM = (
+    'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to '
+    "connect this node to swarm and try again."
 )
 COMMANDS: dict[tuple[str, ...], Handler] = {}
 
@@ -81,19 +125,19 @@ def _load_commands() -> None:
     )
 
 
-def run_argv(swarm: Swarm, argv: list[str], stdin: bytes | None = None) -> CommandResult:
-    """Run ``docker`` with ``argv`` (the words after ``docker``), ``stdin`` piped in."""
-    from swarmsim.swarm import CommandResult
-
+def run_argv(engine: Engine, argv: list[str], stdin: bytes | None = None) -> CommandResult:
+    """Run ``docker`` with ``argv`` (the words after ``docker``) on ``engine``, with ``stdin``."""
     _load_commands()
     out = Output(stdin=stdin)
     code = 0
     try:
         handler, rest = _resolve(argv)
-        _require_daemon(swarm)
-        if argv[0] in MANAGER_ONLY and "--help" not in rest:
-            _require_manager(swarm)
-        handler(swarm, rest, out)
+        _require_daemon(engine)
+        if "--help" not in rest and (
+            argv[0] in MANAGER_ONLY or tuple(argv[:2]) in MANAGER_ONLY_PATHS
+        ):
+            require_manager(engine)
+        handler(engine, rest, out)
     except DockerCLIError as error:
         if str(error):
             out.error(str(error))
@@ -107,18 +151,20 @@ def run_argv(swarm: Swarm, argv: list[str], stdin: bytes | None = None) -> Comma
     return CommandResult("".join(out.stdout), "".join(out.stderr), code)
 
 
-def _require_daemon(swarm: Swarm) -> None:
-    """The CLI talks to the engine of the current node: it must be running."""
-    agent = swarm.agents.get(swarm.current_node_id)
-    if agent is not None and not agent.up:
+def _require_daemon(engine: Engine) -> None:
+    """The CLI talks to the engine of its machine: the machine must be running."""
+    if not engine.host.up:
         raise DockerCLIError(CANNOT_CONNECT, 1)
 
 
-def _require_manager(swarm: Swarm) -> None:
+def require_manager(engine: Engine) -> None:
+    """Refuse a manager-only request on a worker or outside a swarm (docker's texts)."""
     from swarmsim.api.enums import NodeRole
 
-    node = swarm.ctx.store.nodes.get(swarm.current_node_id)
-    if node is None or node.role != NodeRole.MANAGER:
+    node = engine.ctx.store.nodes.get(engine.current_node_id)
+    if not engine.current_node_id or node is None:
+        raise DaemonError(NOT_IN_A_SWARM)
+    if node.role != NodeRole.MANAGER:
         raise DaemonError(NOT_A_MANAGER)
 
 
@@ -145,10 +191,9 @@ def _resolve(argv: list[str]) -> tuple[Handler, list[str]]:
     raise DockerCLIError(f"docker: unknown command: docker {words[0]} {words[1]}", 1)
 
 
-def run_command_line(swarm: Swarm, line: str, stdin: bytes | None = None) -> CommandResult:
+def run_command_line(engine: Engine, line: str, stdin: bytes | None = None) -> CommandResult:
     """Split ``line`` like a shell and run it; the first word must be ``docker``."""
     from swarmsim.cli.shellwords import split_command_line
-    from swarmsim.swarm import CommandResult
 
     try:
         words = split_command_line(line)
@@ -156,4 +201,4 @@ def run_command_line(swarm: Swarm, line: str, stdin: bytes | None = None) -> Com
         return CommandResult("", f"{error}\n", 2)
     if not words or words[0] != "docker":
         return CommandResult("", f"not a docker command: {line.strip()}\n", 127)
-    return run_argv(swarm, words[1:], stdin)
+    return run_argv(engine, words[1:], stdin)

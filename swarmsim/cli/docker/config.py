@@ -39,7 +39,7 @@ from swarmsim.manager.controlapi.config import (
 )
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["CONFIG"]
 
@@ -113,7 +113,7 @@ Data:
 
 
 @command("config", "create")
-def config_create(swarm: Swarm, argv: list[str], out: Output) -> None:
+def config_create(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker config create [-l k=v] [--template-driver D] NAME FILE|-``."""
     parsed = _CREATE.parse(argv, out)
     if parsed is None:
@@ -130,19 +130,19 @@ def config_create(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 @command("config", "ls")
 @command("config", "list")
-def config_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
+def config_ls(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker config ls [-q] [--filter k=v] [--format F]``."""
     list_payloads(swarm, CONFIG, _LS, argv, out)
 
 
 @command("config", "inspect")
-def config_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
+def config_inspect(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker config inspect [--pretty] [-f F] CONFIG...``."""
     inspect_payloads(swarm, CONFIG, _INSPECT, argv, out)
 
 
 @command("config", "rm")
 @command("config", "remove")
-def config_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
+def config_rm(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker config rm CONFIG...``."""
     remove(swarm, CONFIG, _RM, argv, out)

@@ -52,7 +52,7 @@ from swarmsim.manager.controlapi import check_filter_names
 
 if TYPE_CHECKING:
     from swarmsim.agent.executor import TaskController
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = [
     "command_line",

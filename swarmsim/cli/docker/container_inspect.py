@@ -37,7 +37,7 @@ from swarmsim.errors import DaemonError
 
 if TYPE_CHECKING:
     from swarmsim.agent.executor import TaskController
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["container_json"]
 
@@ -57,7 +57,7 @@ def _time_or_zero(seconds: float | None) -> str:
     return "0001-01-01T00:00:00Z" if seconds is None else rfc3339nano(seconds)
 
 
-def container_json(swarm: Swarm, controller: TaskController, live: bool) -> dict[str, Any]:
+def container_json(swarm: Engine, controller: TaskController, live: bool) -> dict[str, Any]:
     """The modelled fields of the Engine's ``ContainerJSON``, in its order."""
     state = container_state(controller, live)
     container = controller.task.spec.container
@@ -102,7 +102,7 @@ def container_json(swarm: Swarm, controller: TaskController, live: bool) -> dict
     }
 
 
-def _find(swarm: Swarm, ref: str) -> dict[str, Any]:
+def _find(swarm: Engine, ref: str) -> dict[str, Any]:
     """``GetContainer``: a full ID, a name (with or without ``/``), or a unique ID prefix."""
     agent = swarm.agents.get(swarm.current_node_id)
     live = live_controllers(agent) if agent is not None else {}
@@ -124,7 +124,7 @@ def _find(swarm: Swarm, ref: str) -> dict[str, Any]:
 
 
 @command("container", "inspect")
-def container_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
+def container_inspect(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker container inspect CONTAINER...``."""
     parsed = _INSPECT.parse(argv, out)
     if parsed is None:

@@ -44,7 +44,7 @@ from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.manager.controlapi.service import get_service
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["FOLLOW_SECONDS", "log_lines"]
 
@@ -99,7 +99,7 @@ def _tail(text: str) -> int | None:
     return count
 
 
-def _get_task(swarm: Swarm, ref: str) -> Task:
+def _get_task(swarm: Engine, ref: str) -> Task:
     tasks = swarm.ctx.store.tasks
     if ref in tasks:
         return tasks[ref]
@@ -111,7 +111,7 @@ def _get_task(swarm: Swarm, ref: str) -> Task:
     return matches[0]
 
 
-def _target(swarm: Swarm, ref: str) -> tuple[list[Task], int]:
+def _target(swarm: Engine, ref: str) -> tuple[list[Task], int]:
     """The tasks whose logs to read and the slot width of the prefix."""
     try:
         service = get_service(swarm.ctx, ref)
@@ -126,7 +126,7 @@ def _target(swarm: Swarm, ref: str) -> tuple[list[Task], int]:
     return list(swarm.ctx.store.tasks_of_service(service.id)), width
 
 
-def log_lines(swarm: Swarm, tasks: list[Task]) -> list[tuple[float, Task, str]]:
+def log_lines(swarm: Engine, tasks: list[Task]) -> list[tuple[float, Task, str]]:
     """What the containers of ``tasks`` printed: ``(time, task, line)`` in print order."""
     printed: list[tuple[float, Task, str]] = []
     for task in tasks:
@@ -140,7 +140,7 @@ def log_lines(swarm: Swarm, tasks: list[Task]) -> list[tuple[float, Task, str]]:
     return printed
 
 
-def _prefix(swarm: Swarm, task: Task, width: int, flags: dict[str, bool]) -> str:
+def _prefix(swarm: Engine, task: Task, width: int, flags: dict[str, bool]) -> str:
     store = swarm.ctx.store
     service = store.services.get(task.service_id)
     node = store.nodes.get(task.node_id)
@@ -156,7 +156,7 @@ def _prefix(swarm: Swarm, task: Task, width: int, flags: dict[str, bool]) -> str
 
 
 def _write(
-    swarm: Swarm,
+    swarm: Engine,
     lines: list[tuple[float, Task, str]],
     width: int,
     flags: dict[str, bool],
@@ -186,7 +186,7 @@ def _ordered(lines: list[tuple[float, Task, str]]) -> list[tuple[float, Task, st
 
 
 @command("service", "logs")
-def service_logs(swarm: Swarm, argv: list[str], out: Output) -> None:
+def service_logs(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service logs SERVICE|TASK``."""
     parsed = _LOGS.parse(argv, out)
     if parsed is None:

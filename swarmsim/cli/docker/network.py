@@ -85,7 +85,7 @@ from swarmsim.manager.controlapi.network import (
 from swarmsim.units import parse_duration
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = ["LocalNetwork", "local_networks", "network_json"]
 

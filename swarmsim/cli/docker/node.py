@@ -42,7 +42,7 @@ from swarmsim.manager.controlapi.node import get_node, list_nodes, remove_node, 
 from swarmsim.units import format_bytes_binary
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["node_json", "node_pretty", "resolve_node"]
 
@@ -147,12 +147,12 @@ _RM = Command(
 # ----------------------------------------------------------------------------- lookups
 
 
-def resolve_node(swarm: Swarm, ref: str) -> Node:
+def resolve_node(swarm: Engine, ref: str) -> Node:
     """The node ``ref`` names; ``self`` is the node the CLI talks to (``Reference``)."""
     return get_node(swarm.ctx, swarm.current_node_id if ref == "self" else ref)
 
 
-def _manager_status(swarm: Swarm, node: Node) -> dict[str, Any] | None:
+def _manager_status(swarm: Engine, node: Node) -> dict[str, Any] | None:
     """The API's ``ManagerStatus`` of a node (``None`` for workers)."""
     status = swarm.raft.manager_status(node.id)
     if not status:
@@ -165,11 +165,11 @@ def _manager_status(swarm: Swarm, node: Node) -> dict[str, Any] | None:
     return result
 
 
-def _version(swarm: Swarm, node: Node) -> int:
+def _version(swarm: Engine, node: Node) -> int:
     return sum(1 for r in swarm.ctx.trace if r.kind == "node" and r.id == node.id)
 
 
-def node_json(swarm: Swarm, node: Node) -> dict[str, Any]:
+def node_json(swarm: Engine, node: Node) -> dict[str, Any]:
     """The Engine API ``Node`` object (``GET /nodes/{id}``), keys in the API's order."""
     spec: dict[str, Any] = {
         "Labels": dict(node.labels),
@@ -210,7 +210,7 @@ def _labels_lines(title: str, labels: tuple[tuple[str, str], ...]) -> list[str]:
     return [f"{title}:", *(f" - {k}={v}" if v else f" - {k}" for k, v in labels)]
 
 
-def node_pretty(swarm: Swarm, node: Node) -> str:
+def node_pretty(swarm: Engine, node: Node) -> str:
     """``docker node inspect --pretty`` of one node (``nodeInspectPrettyTemplate``)."""
     lines = [f"ID:\t\t\t{node.id}", *_labels_lines("Labels", node.labels)]
     lines += [
@@ -274,7 +274,7 @@ _LS_HEADER = {
 }
 
 
-def _ls_row(swarm: Swarm, node: Node) -> Struct:
+def _ls_row(swarm: Engine, node: Node) -> Struct:
     """docker's ``nodeContext`` (TLS certificates are not simulated: always ``Ready``)."""
     fields = {
         "ID": node.id,
@@ -291,7 +291,7 @@ def _ls_row(swarm: Swarm, node: Node) -> Struct:
 
 @command("node", "ls")
 @command("node", "list")
-def node_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
+def node_ls(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker node ls [-q] [--filter k=v]``."""
     parsed = _LS.parse(argv, out)
     if parsed is None:
@@ -304,7 +304,7 @@ def node_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 
 @command("node", "inspect")
-def node_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
+def node_inspect(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker node inspect [--pretty] [--format F] self|NODE...``."""
     parsed = _INSPECT.parse(argv, out)
     if parsed is None:
@@ -323,7 +323,7 @@ def node_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 
 @command("node", "update")
-def node_update(swarm: Swarm, argv: list[str], out: Output) -> None:
+def node_update(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker node update [--availability A] [--role R] [--label-add k=v] [--label-rm k] N``."""
     parsed = _UPDATE.parse(argv, out)
     if parsed is None:
@@ -345,7 +345,9 @@ def node_update(swarm: Swarm, argv: list[str], out: Output) -> None:
     out.line(ref)
 
 
-def _change_roles(swarm: Swarm, cmd: Command, argv: list[str], out: Output, role: NodeRole) -> None:
+def _change_roles(
+    swarm: Engine, cmd: Command, argv: list[str], out: Output, role: NodeRole
+) -> None:
     parsed = cmd.parse(argv, out)
     if parsed is None:
         return
@@ -363,20 +365,20 @@ def _change_roles(swarm: Swarm, cmd: Command, argv: list[str], out: Output, role
 
 
 @command("node", "promote")
-def node_promote(swarm: Swarm, argv: list[str], out: Output) -> None:
+def node_promote(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker node promote NODE...``."""
     _change_roles(swarm, _PROMOTE, argv, out, NodeRole.MANAGER)
 
 
 @command("node", "demote")
-def node_demote(swarm: Swarm, argv: list[str], out: Output) -> None:
+def node_demote(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker node demote NODE...``."""
     _change_roles(swarm, _DEMOTE, argv, out, NodeRole.WORKER)
 
 
 @command("node", "rm")
 @command("node", "remove")
-def node_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
+def node_rm(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker node rm [-f] NODE...``: each removed node's argument, then the joined errors."""
     parsed = _RM.parse(argv, out)
     if parsed is None:
@@ -386,7 +388,7 @@ def node_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 
 @command("node", "ps")
-def node_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
+def node_ps(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker node ps [NODE...]`` (default ``self``): the task table of those nodes.
 
     As ``runPs``: each node's tasks are listed with the user's filters plus

@@ -37,7 +37,7 @@ from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["Kind", "create_args", "inspect_payloads", "list_payloads", "read_data", "remove"]
 
@@ -158,7 +158,9 @@ def _row(kind: Kind, item: Payload, now: float) -> Struct:
     return Struct(kind.context_type, fields)
 
 
-def list_payloads(swarm: Swarm, kind: Kind, command: Command, argv: list[str], out: Output) -> None:
+def list_payloads(
+    swarm: Engine, kind: Kind, command: Command, argv: list[str], out: Output
+) -> None:
     """``docker secret|config ls [-q] [--filter k=v] [--format F]``: sorted by name."""
     parsed = command.parse(argv, out)
     if parsed is None:
@@ -186,7 +188,7 @@ def _pretty_context(item: Payload) -> Struct:
 
 
 def inspect_payloads(
-    swarm: Swarm, kind: Kind, command: Command, argv: list[str], out: Output
+    swarm: Engine, kind: Kind, command: Command, argv: list[str], out: Output
 ) -> None:
     """``docker secret|config inspect [--pretty] [-f F] NAME...``."""
     parsed = command.parse(argv, out)
@@ -214,7 +216,7 @@ def inspect_payloads(
     out.write("".join(text))
 
 
-def remove(swarm: Swarm, kind: Kind, command: Command, argv: list[str], out: Output) -> None:
+def remove(swarm: Engine, kind: Kind, command: Command, argv: list[str], out: Output) -> None:
     """``docker secret|config rm NAME...``: each removed argument, then the errors."""
     parsed = command.parse(argv, out)
     if parsed is None:

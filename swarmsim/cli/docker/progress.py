@@ -41,7 +41,7 @@ from swarmsim.manager.orchestrator.task import is_task_dirty
 from swarmsim.units import NANOSECONDS_PER_SECOND, seconds_to_ns
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["POLL_INTERVAL", "PROGRESS_TIMEOUT", "wait_on_service"]
 
@@ -222,7 +222,7 @@ class _Global:
         return running == count
 
 
-def _up_to_date(swarm: Swarm, service: Service) -> list[Task]:
+def _up_to_date(swarm: Engine, service: Service) -> list[Task]:
     """The service's tasks that match its current spec (the ``_up-to-date`` filter)."""
     store = swarm.ctx.store
     return [
@@ -232,7 +232,7 @@ def _up_to_date(swarm: Swarm, service: Service) -> list[Task]:
     ]
 
 
-def _follow(swarm: Swarm, ref: str, screen: Screen) -> None:
+def _follow(swarm: Engine, ref: str, screen: Screen) -> None:
     """``ServiceProgress``: poll until converged, paused or timed out."""
     ctx = swarm.ctx
     updater: _Replicated | _Global | None = None
@@ -297,7 +297,7 @@ def _follow(swarm: Swarm, ref: str, screen: Screen) -> None:
         tick += 1
 
 
-def wait_on_service(swarm: Swarm, ref: str, out: Output, quiet: bool = False) -> None:
+def wait_on_service(swarm: Engine, ref: str, out: Output, quiet: bool = False) -> None:
     """Follow ``ref`` until it converges (``WaitOnService``), printing the final screen.
 
     Parameters

@@ -39,7 +39,7 @@ from swarmsim.manager.controlapi.secret import (
 )
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["SECRET"]
 
@@ -114,7 +114,7 @@ Updated at:        {{.UpdatedAt}}""",
 
 
 @command("secret", "create")
-def secret_create(swarm: Swarm, argv: list[str], out: Output) -> None:
+def secret_create(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker secret create [-l k=v] [-d DRIVER] [--template-driver D] NAME [FILE|-]``."""
     parsed = _CREATE.parse(argv, out)
     if parsed is None:
@@ -140,19 +140,19 @@ def secret_create(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 @command("secret", "ls")
 @command("secret", "list")
-def secret_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
+def secret_ls(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker secret ls [-q] [--filter k=v] [--format F]``."""
     list_payloads(swarm, SECRET, _LS, argv, out)
 
 
 @command("secret", "inspect")
-def secret_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
+def secret_inspect(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker secret inspect [--pretty] [-f F] SECRET...``."""
     inspect_payloads(swarm, SECRET, _INSPECT, argv, out)
 
 
 @command("secret", "rm")
 @command("secret", "remove")
-def secret_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
+def secret_rm(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker secret rm SECRET...``."""
     remove(swarm, SECRET, _RM, argv, out)

@@ -65,7 +65,7 @@ from swarmsim.manager.controlapi.service import (
 )
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__: list[str] = []
 
@@ -162,13 +162,13 @@ def _parse_create(argv: list[str], out: Output) -> ParsedFlags | None:
     return parsed
 
 
-def _follow(swarm: Swarm, parsed: ParsedFlags, ref: str, out: Output) -> None:
+def _follow(swarm: Engine, parsed: ParsedFlags, ref: str, out: Output) -> None:
     if not parsed.get_bool("detach"):
         wait_on_service(swarm, ref, out, parsed.get_bool("quiet"))
 
 
 @command("service", "create")
-def service_create(swarm: Swarm, argv: list[str], out: Output) -> None:
+def service_create(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service create [OPTIONS] IMAGE [COMMAND] [ARG...]``: print the ID, follow."""
     parsed = _parse_create(argv, out)
     if parsed is None:
@@ -181,7 +181,7 @@ def service_create(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 
 @command("service", "update")
-def service_update(swarm: Swarm, argv: list[str], out: Output) -> None:
+def service_update(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service update [OPTIONS] SERVICE``: print the argument, follow."""
     parsed = _UPDATE.parse(argv, out)
     if parsed is None:
@@ -201,7 +201,7 @@ def service_update(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 
 @command("service", "rollback")
-def service_rollback(swarm: Swarm, argv: list[str], out: Output) -> None:
+def service_rollback(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service rollback [OPTIONS] SERVICE``: print the argument, follow."""
     parsed = _ROLLBACK.parse(argv, out)
     if parsed is None:
@@ -221,7 +221,7 @@ def _parse_replicas(text: str) -> int:
     return int(text)
 
 
-def _scale_one(swarm: Swarm, name: str, replicas: int, out: Output) -> None:
+def _scale_one(swarm: Engine, name: str, replicas: int, out: Output) -> None:
     """``runServiceScale``."""
     service = get_service(swarm.ctx, name)
     if service.spec.mode != ServiceMode.REPLICATED:
@@ -235,7 +235,7 @@ def _error_text(error: DaemonError | DockerCLIError) -> str:
 
 
 @command("service", "scale")
-def service_scale(swarm: Swarm, argv: list[str], out: Output) -> None:
+def service_scale(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service scale SERVICE=REPLICAS...``: ``<svc> scaled to <n>``, then follow."""
     parsed = _SCALE.parse(argv, out)
     if parsed is None:
@@ -269,7 +269,7 @@ def service_scale(swarm: Swarm, argv: list[str], out: Output) -> None:
         raise DockerCLIError("\n".join(errors))
 
 
-def _remove(swarm: Swarm, argv: list[str], out: Output) -> None:
+def _remove(swarm: Engine, argv: list[str], out: Output) -> None:
     """``runRemove``: print each removed argument, then the errors."""
     parsed = _RM.parse(argv, out)
     if parsed is None:
@@ -281,7 +281,7 @@ command("service", "rm")(_remove)
 command("service", "remove")(_remove)
 
 
-def _list(swarm: Swarm, argv: list[str], out: Output) -> None:
+def _list(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service ls``: the services in natural name order."""
     parsed = _LS.parse(argv, out)
     if parsed is None:
@@ -297,7 +297,7 @@ command("service", "ls")(_list)
 command("service", "list")(_list)
 
 
-def _ps_services(swarm: Swarm, refs: list[str]) -> tuple[list[str], list[str]]:
+def _ps_services(swarm: Engine, refs: list[str]) -> tuple[list[str], list[str]]:
     """``createFilter``: IDs of the services named (full ID, name, ID prefix), not-founds."""
     require_leader(swarm.ctx)
     services = list(swarm.ctx.store.services.values())
@@ -321,7 +321,7 @@ def _ps_services(swarm: Swarm, refs: list[str]) -> tuple[list[str], list[str]]:
 
 
 @command("service", "ps")
-def service_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
+def service_ps(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service ps SERVICE...``: the task table of the services."""
     parsed = _PS.parse(argv, out)
     if parsed is None:
@@ -345,7 +345,7 @@ def service_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
         raise DockerCLIError("\n".join(missing))
 
 
-def _inspect_ref(swarm: Swarm, ref: str) -> Service:
+def _inspect_ref(swarm: Engine, ref: str) -> Service:
     """``getRef``: a missing service is ``Error: no such service: <ref>``."""
     try:
         return get_service(swarm.ctx, ref)
@@ -356,7 +356,7 @@ def _inspect_ref(swarm: Swarm, ref: str) -> Service:
 
 
 @command("service", "inspect")
-def service_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
+def service_inspect(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker service inspect [--pretty] SERVICE...``."""
     parsed = _INSPECT.parse(argv, out)
     if parsed is None:

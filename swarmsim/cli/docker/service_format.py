@@ -43,7 +43,7 @@ from swarmsim.units import (
 )
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine as Swarm
 
 __all__ = [
     "LS_HEADER",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Sequence
 
+from swarmsim.api.genericresource import validate_term
 from swarmsim.cli.docker.service_refs import parse_config_flag, parse_secret_flag
 from swarmsim.cli.docker.system import Command
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
@@ -106,7 +107,6 @@ _UNSUPPORTED_CREATE = (
     ("env-file", _A, None), ("mount", _A, None),
     ("group", _A, None), ("dns", _A, None), ("dns-option", _A, None), ("dns-search", _A, None),
     ("host", _A, None), ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
-    ("generic-resource", _A, None),
 )  # fmt: skip
 _UPDATE_PAIRS = (
     "group", "mount", "dns", "dns-option", "dns-search", "host",
@@ -138,6 +138,7 @@ CREATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("container-label", _A, "Container labels"),
     _flag("env", _A, "Set environment variables", "e"),
     _flag("constraint", _A, "Placement constraints"),
+    _flag("generic-resource", _A, "User defined resources"),
     _flag("placement-pref", _A, "Add a placement preference"),
     _flag("network", _A, "Network attachments"),
     _flag("publish", _A, "Publish a port as a node port", "p"),
@@ -277,6 +278,7 @@ _VALIDATORS = {
     "network": parse_network_flag,
     "network-add": parse_network_flag,
     "args": parse_args_value,
+    "generic-resource": validate_term,
     "secret": parse_secret_flag,
     "secret-add": parse_secret_flag,
     "config": parse_config_flag,

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from swarmsim.api.enums import FailureAction, RestartCondition, ServiceMode, UpdateOrder
+from swarmsim.api.genericresource import service_reservations
 from swarmsim.api.specs import (
     ContainerSpec,
     EndpointSpec,
@@ -173,6 +174,17 @@ def _resources(parsed: ParsedFlags, prefix: str, base: Resources) -> Resources:
     return base
 
 
+def _generic(parsed: ParsedFlags, base: Resources) -> Resources:
+    """``--generic-resource kind=N``: discrete units reserved per task (docker's errors)."""
+    terms = parsed.get_list("generic-resource")
+    if not terms:
+        return base
+    try:
+        return replace(base, generic=service_reservations(terms))
+    except ValueError as error:
+        raise DockerCLIError(str(error)) from None
+
+
 def _health(parsed: ParsedFlags, base: HealthConfig) -> HealthConfig:
     health = base
     if "health-interval" in parsed.changed:
@@ -264,7 +276,7 @@ def build_spec(ctx: Context, parsed: ParsedFlags, image: str, args: Sequence[str
     )
     task = TaskSpec(
         container,
-        reservations=_resources(parsed, "reserve", Resources()),
+        reservations=_generic(parsed, _resources(parsed, "reserve", Resources())),
         limits=_resources(parsed, "limit", Resources()),
         restart=restart,
         placement=Placement(

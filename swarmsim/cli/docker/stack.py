@@ -53,7 +53,7 @@ from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi.service import list_services
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = [
     "compose_files_of",
@@ -63,8 +63,8 @@ __all__ = [
     "stack_workspace",
 ]
 
-_ENVIRONMENTS: WeakKeyDictionary[Swarm, dict[str, str]] = WeakKeyDictionary()
-_WORKSPACES: WeakKeyDictionary[Swarm, Workspace] = WeakKeyDictionary()
+_ENVIRONMENTS: WeakKeyDictionary[Engine, dict[str, str]] = WeakKeyDictionary()
+_WORKSPACES: WeakKeyDictionary[Engine, Workspace] = WeakKeyDictionary()
 _RESOLVE = ("always", "changed", "never")
 _DETACH_NOTICE = (
     "Since --detach=false was not specified, tasks will be created in the background.\n"
@@ -72,7 +72,7 @@ _DETACH_NOTICE = (
 )
 
 
-def stack_environment(swarm: Swarm) -> dict[str, str]:
+def stack_environment(swarm: Engine) -> dict[str, str]:
     """The variables compose files are interpolated from (a mutable mapping)."""
     env = _ENVIRONMENTS.get(swarm)
     if env is None:
@@ -80,17 +80,17 @@ def stack_environment(swarm: Swarm) -> dict[str, str]:
     return env
 
 
-def set_stack_environment(swarm: Swarm, env: Mapping[str, str]) -> None:
+def set_stack_environment(swarm: Engine, env: Mapping[str, str]) -> None:
     """Replace the variables (a shell's ``export`` lines, a scenario's environment)."""
     _ENVIRONMENTS[swarm] = dict(env)
 
 
-def stack_workspace(swarm: Swarm) -> Workspace:
+def stack_workspace(swarm: Engine) -> Workspace:
     """Where ``-c FILE`` and the files it names are read (default: the current directory)."""
     return _WORKSPACES.get(swarm) or Workspace()
 
 
-def set_stack_workspace(swarm: Swarm, workspace: Workspace) -> None:
+def set_stack_workspace(swarm: Engine, workspace: Workspace) -> None:
     """Read files from ``workspace`` (a scenario's folder and its inline ``files:``)."""
     _WORKSPACES[swarm] = workspace
 
@@ -205,7 +205,7 @@ _STACK_TABLE = "table {{.Name}}\t{{.Services}}"
 _STACK_HEADER = {"Name": "NAME", "Services": "SERVICES"}
 
 
-def _load(swarm: Swarm, parsed: ParsedFlags, out: Output, interpolate: bool = True) -> LoadedStack:
+def _load(swarm: Engine, parsed: ParsedFlags, out: Output, interpolate: bool = True) -> LoadedStack:
     stdin = getattr(out, "stdin", None)
     env = stack_environment(swarm) if interpolate else None
     try:
@@ -217,7 +217,7 @@ def _load(swarm: Swarm, parsed: ParsedFlags, out: Output, interpolate: bool = Tr
 
 
 @command("stack", "deploy")
-def stack_deploy(swarm: Swarm, argv: list[str], out: Output) -> None:
+def stack_deploy(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker stack deploy -c FILE [...] STACK``."""
     parsed = _DEPLOY.parse(argv, out)
     if parsed is None:
@@ -252,7 +252,7 @@ def stack_deploy(swarm: Swarm, argv: list[str], out: Output) -> None:
 command("stack", "up")(stack_deploy)
 
 
-def _list(swarm: Swarm, argv: list[str], out: Output) -> None:
+def _list(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker stack ls``: stacks and their service counts, in natural order."""
     parsed = _LS.parse(argv, out)
     if parsed is None:
@@ -282,7 +282,7 @@ def _stack_filters(spec: Command, parsed: ParsedFlags) -> tuple[str, dict[str, l
 
 
 @command("stack", "services")
-def stack_services_command(swarm: Swarm, argv: list[str], out: Output) -> None:
+def stack_services_command(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker stack services STACK``: the ``service ls`` table of the stack."""
     parsed = _SERVICES.parse(argv, out)
     if parsed is None:
@@ -298,7 +298,7 @@ def stack_services_command(swarm: Swarm, argv: list[str], out: Output) -> None:
 
 
 @command("stack", "ps")
-def stack_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
+def stack_ps(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker stack ps STACK``: the task table of the stack's services."""
     parsed = _PS.parse(argv, out)
     if parsed is None:
@@ -320,7 +320,7 @@ def stack_ps(swarm: Swarm, argv: list[str], out: Output) -> None:
     )
 
 
-def _remove(swarm: Swarm, argv: list[str], out: Output) -> None:
+def _remove(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker stack rm STACK...``: each stack's services, secrets, configs, networks."""
     parsed = _RM.parse(argv, out)
     if parsed is None:
@@ -340,7 +340,7 @@ def _remove(swarm: Swarm, argv: list[str], out: Output) -> None:
         raise DockerCLIError("\n".join(errors))
 
 
-def _wait_on_tasks(swarm: Swarm, namespace: str) -> None:
+def _wait_on_tasks(swarm: Engine, namespace: str) -> None:
     """``waitOnTasks``: poll until every task of the stack has stopped (or is gone)."""
     label = [f"{LABEL_NAMESPACE}={namespace}"]
     deadline = swarm.now + PROGRESS_TIMEOUT
@@ -356,7 +356,7 @@ for _alias in ("rm", "remove", "down"):
 
 
 @command("stack", "config")
-def stack_config(swarm: Swarm, argv: list[str], out: Output) -> None:
+def stack_config(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker stack config -c FILE [...]``: the merged, interpolated file as YAML."""
     parsed = _CONFIG.parse(argv, out)
     if parsed is None:

@@ -57,7 +57,7 @@ from swarmsim.manager.controlapi.service import (
 
 if TYPE_CHECKING:
     from swarmsim.cli.docker import Output
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["deploy_stack", "remove_stack", "stack_objects", "stack_services"]
 
@@ -92,12 +92,12 @@ def _label_filter(namespace: str) -> dict[str, list[str]]:
     return {"label": [f"{LABEL_NAMESPACE}={namespace}"]}
 
 
-def stack_services(swarm: Swarm, namespace: str) -> list[Service]:
+def stack_services(swarm: Engine, namespace: str) -> list[Service]:
     """The services carrying the stack's label."""
     return list_services(swarm.ctx, _label_filter(namespace))
 
 
-def stack_networks(swarm: Swarm, namespace: str) -> list[Network]:
+def stack_networks(swarm: Engine, namespace: str) -> list[Network]:
     """The swarm networks carrying the stack's label, by name."""
     found = [
         n
@@ -107,13 +107,13 @@ def stack_networks(swarm: Swarm, namespace: str) -> list[Network]:
     return sorted(found, key=lambda n: n.name)
 
 
-def stack_objects(swarm: Swarm, kind: str, namespace: str) -> list[Any]:
+def stack_objects(swarm: Engine, kind: str, namespace: str) -> list[Any]:
     """The secrets or configs carrying the stack's label, by name."""
     found = _APIS[kind].list(swarm.ctx, _label_filter(namespace))
     return sorted(found, key=lambda o: o.spec.name)
 
 
-def _settle(swarm: Swarm) -> None:
+def _settle(swarm: Engine) -> None:
     """Let the managers handle what is due at this instant (no virtual time passes)."""
     env = swarm.ctx.sim.env
     for _ in range(1_000_000):
@@ -122,14 +122,14 @@ def _settle(swarm: Swarm) -> None:
         env.step()
 
 
-def _find_by_name(swarm: Swarm, kind: str, name: str) -> Any:
+def _find_by_name(swarm: Engine, kind: str, name: str) -> Any:
     for obj in _APIS[kind].list(swarm.ctx, {"name": [name]}):
         if obj.spec.name == name:
             return obj
     return None
 
 
-def _check_external(swarm: Swarm, names: list[str]) -> None:
+def _check_external(swarm: Engine, names: list[str]) -> None:
     """``validateExternalNetworks``: each must exist with swarm scope."""
     local = local_networks(swarm)
     for name in names:
@@ -148,7 +148,7 @@ def _check_external(swarm: Swarm, names: list[str]) -> None:
         )
 
 
-def _create_networks(swarm: Swarm, namespace: str, stack: LoadedStack, out: Output) -> None:
+def _create_networks(swarm: Engine, namespace: str, stack: LoadedStack, out: Output) -> None:
     plans, external = convert_networks(namespace, stack.config)
     _check_external(swarm, external)
     existing = {n.name for n in stack_networks(swarm, namespace)}
@@ -173,7 +173,7 @@ def _create_networks(swarm: Swarm, namespace: str, stack: LoadedStack, out: Outp
             ) from None
 
 
-def _create_objects(swarm: Swarm, kind: str, specs: list[Any], out: Output) -> None:
+def _create_objects(swarm: Engine, kind: str, specs: list[Any], out: Output) -> None:
     """``createSecrets`` / ``createConfigs``: update labels of existing ones, create the rest."""
     if not specs:
         return
@@ -198,7 +198,7 @@ def _create_objects(swarm: Swarm, kind: str, specs: list[Any], out: Output) -> N
                 ) from None
 
 
-def _lookup(swarm: Swarm, kind: str) -> Callable[[str], str | None]:
+def _lookup(swarm: Engine, kind: str) -> Callable[[str], str | None]:
     def find(name: str) -> str | None:
         found = _find_by_name(swarm, kind, name)
         return None if found is None else str(found.id)
@@ -206,7 +206,7 @@ def _lookup(swarm: Swarm, kind: str) -> Callable[[str], str | None]:
     return find
 
 
-def _network_id(swarm: Swarm) -> Callable[[str], str | None]:
+def _network_id(swarm: Engine) -> Callable[[str], str | None]:
     def find(name: str) -> str | None:
         for network in swarm.ctx.store.networks.values():
             if network.name == name:
@@ -216,7 +216,7 @@ def _network_id(swarm: Swarm) -> Callable[[str], str | None]:
     return find
 
 
-def prune_services(swarm: Swarm, namespace: str, stack: LoadedStack, out: Output) -> None:
+def prune_services(swarm: Engine, namespace: str, stack: LoadedStack, out: Output) -> None:
     """``pruneServices``: remove the stack's services the files no longer name."""
     keep = {f"{namespace}_{name}" for name in stack.config["services"]}
     gone = [s for s in stack_services(swarm, namespace) if s.spec.name not in keep]
@@ -224,7 +224,7 @@ def prune_services(swarm: Swarm, namespace: str, stack: LoadedStack, out: Output
 
 
 def deploy_stack(
-    swarm: Swarm, namespace: str, stack: LoadedStack, out: Output, *, prune: bool = False
+    swarm: Engine, namespace: str, stack: LoadedStack, out: Output, *, prune: bool = False
 ) -> list[str]:
     """``deployCompose``: create what is missing, update the services; their IDs in order.
 
@@ -280,7 +280,7 @@ def _placed(stack: LoadedStack, error: ComposeError) -> ComposeError:
     return stack.error(error.message, error.path) if error.path is not None else error
 
 
-def _remove_services(swarm: Swarm, services: list[Service], out: Output) -> bool:
+def _remove_services(swarm: Engine, services: list[Service], out: Output) -> bool:
     failed = False
     for service in sorted(services, key=lambda s: s.spec.name):
         out.line(f"Removing service {service.spec.name}")
@@ -295,7 +295,7 @@ def _remove_services(swarm: Swarm, services: list[Service], out: Output) -> bool
     return failed
 
 
-def remove_stack(swarm: Swarm, namespace: str, out: Output) -> bool:
+def remove_stack(swarm: Engine, namespace: str, out: Output) -> bool:
     """``runRemove`` for one stack; False when nothing carried its label.
 
     Raises

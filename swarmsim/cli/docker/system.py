@@ -35,6 +35,7 @@ from functools import cmp_to_key
 from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import NodeRole, TaskState
+from swarmsim.api.objects import Node
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.flags import FlagError, FlagKind, FlagSpec, ParsedFlags, parse_flags
 from swarmsim.cli.humanize import human_duration
@@ -44,7 +45,7 @@ from swarmsim.manager.controlapi import require_leader
 from swarmsim.units import format_bytes_binary, format_duration
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = [
     "FILTER_FLAG",
@@ -346,35 +347,40 @@ _PLUGINS = (
     "  Log: awslogs fluentd gcplogs gelf journald json-file local splunk syslog",
 )
 _CA_EXPIRY = 90 * 24 * 3600.0
+_ENGINE = Node("", "")  # what every simulated engine reports: version, OS, architecture
+ENGINE_VERSION, OS_TYPE, ARCHITECTURE = _ENGINE.engine_version, _ENGINE.os, _ENGINE.arch
 
 
-def _swarm_block(swarm: Swarm) -> list[str]:
-    """The ``Swarm:`` section of ``printSwarmInfo``."""
+def _swarm_block(engine: Engine) -> list[str]:
+    """The ``Swarm:`` section of ``printSwarmInfo`` for the engine's machine."""
     from swarmsim.cli.docker.swarm import cluster_identity
 
-    store = swarm.ctx.store
-    node = store.nodes[swarm.current_node_id]
+    store = engine.ctx.store
+    node = store.nodes.get(engine.current_node_id)
+    if node is None:
+        return [" Swarm: inactive"]
     manager = node.role == NodeRole.MANAGER
-    managers = [n for n in store.nodes.values() if n.id in swarm.raft.members]
+    managers = [n for n in store.nodes.values() if n.id in engine.raft.members]
     lines = [" Swarm: active", f"  NodeID: {node.id}"]
     error = ""
     if manager:
         try:
-            require_leader(swarm.ctx)
+            require_leader(engine.ctx)
         except DaemonError as exc:
             error = str(exc)
     if error:
         lines.append(f"  Error: {error}")
     lines.append(f"  Is Manager: {'true' if manager else 'false'}")
     if manager and not error:
-        settings = swarm.ctx.settings
+        settings = engine.ctx.settings
+        pools = "".join(f"{pool}  " for pool in settings.default_addr_pool)
         lines += [
-            f"  ClusterID: {cluster_identity(swarm).cluster_id}",
+            f"  ClusterID: {cluster_identity(engine).cluster_id}",
             f"  Managers: {len(managers)}",
             f"  Nodes: {len(store.nodes)}",
-            "  Default Address Pool: 10.0.0.0/8  ",
-            "  SubnetSize: 24",
-            "  Data Path Port: 4789",
+            f"  Default Address Pool: {pools}",
+            f"  SubnetSize: {settings.default_addr_pool_mask_length}",
+            f"  Data Path Port: {settings.data_path_port}",
             "  Orchestration:",
             f"   Task History Retention Limit: {settings.task_history_limit}",
             "  Raft:",
@@ -396,23 +402,29 @@ def _swarm_block(swarm: Swarm) -> list[str]:
     return lines
 
 
-def _daemon_id(swarm: Swarm) -> str:
-    """A stable daemon ID (a UUID) for the current node, derived from the seed."""
-    seed = f"{swarm.ctx.sim.seed}:daemon-id:{swarm.current_node_id}"
+def _daemon_id(engine: Engine) -> str:
+    """A stable daemon ID (a UUID) for the engine's machine, derived from the seed.
+
+    A machine in a swarm from the start keeps the ID derived from its first node
+    ID, as before machines existed; a blank machine's comes from its hostname.
+    """
+    key = engine.current_node_id or f"machine:{engine.host.hostname}"
+    seed = f"{engine.ctx.sim.seed}:daemon-id:{key}"
     hex32 = hashlib.sha256(seed.encode()).hexdigest()[:32]
     return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
 
 
-def _info(swarm: Swarm, out: Output) -> None:
-    node = swarm.ctx.store.nodes[swarm.current_node_id]
-    tasks = list(swarm.ctx.store.tasks_on_node(node.id))
+def _info(engine: Engine, out: Output) -> None:
+    machine = engine.host
+    node_id = engine.current_node_id
+    tasks = list(engine.ctx.store.tasks_on_node(node_id)) if node_id else []
     created = [t for t in tasks if TaskState.READY <= t.state <= TaskState.FAILED]
     running = sum(1 for t in created if t.state in (TaskState.STARTING, TaskState.RUNNING))
-    agent = swarm.agents.get(node.id)
+    agent = engine.agents.get(node_id)
     images = len(agent.image_cache) if agent is not None else 0
     lines = [
         "Client:",
-        f" Version:    {node.engine_version}",
+        f" Version:    {ENGINE_VERSION}",
         " Context:    default",
         " Debug Mode: false",
         "",
@@ -422,22 +434,22 @@ def _info(swarm: Swarm, out: Output) -> None:
         "  Paused: 0",
         f"  Stopped: {len(created) - running}",
         f" Images: {images}",
-        f" Server Version: {node.engine_version}",
+        f" Server Version: {ENGINE_VERSION}",
         " Storage Driver: overlay2",
         " Logging Driver: json-file",
         " Cgroup Driver: systemd",
         " Cgroup Version: 2",
         " Plugins:",
         *_PLUGINS,
-        *_swarm_block(swarm),
+        *_swarm_block(engine),
         " Runtimes: io.containerd.runc.v2 runc",
         " Default Runtime: runc",
-        f" OSType: {node.os}",
-        f" Architecture: {node.arch}",
-        f" CPUs: {node.nano_cpus // 1_000_000_000}",
-        f" Total Memory: {format_bytes_binary(node.memory_bytes)}",
-        f" Name: {node.hostname}",
-        f" ID: {_daemon_id(swarm)}",
+        f" OSType: {OS_TYPE}",
+        f" Architecture: {ARCHITECTURE}",
+        f" CPUs: {int(machine.cpus)}",
+        f" Total Memory: {format_bytes_binary(machine.memory)}",
+        f" Name: {machine.hostname}",
+        f" ID: {_daemon_id(engine)}",
         " Docker Root Dir: /var/lib/docker",
         " Debug Mode: false",
         " Experimental: false",
@@ -451,14 +463,14 @@ def _info(swarm: Swarm, out: Output) -> None:
 
 
 @command("info")
-def info(swarm: Swarm, argv: list[str], out: Output) -> None:
+def info(engine: Engine, argv: list[str], out: Output) -> None:
     """``docker info``."""
     if _INFO.parse(argv, out) is not None:
-        _info(swarm, out)
+        _info(engine, out)
 
 
 @command("system", "info")
-def system_info(swarm: Swarm, argv: list[str], out: Output) -> None:
+def system_info(engine: Engine, argv: list[str], out: Output) -> None:
     """``docker system info``."""
     if _SYSTEM_INFO.parse(argv, out) is not None:
-        _info(swarm, out)
+        _info(engine, out)

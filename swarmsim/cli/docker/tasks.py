@@ -33,7 +33,7 @@ from swarmsim.manager.controlapi.node import get_node
 from swarmsim.manager.controlapi.service import get_service, parse_reference
 
 if TYPE_CHECKING:
-    from swarmsim.swarm import Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = [
     "TASK_FILTERS",
@@ -117,19 +117,19 @@ def task_name(service_name: str, task: Task) -> str:
     return f"{service_name}.{middle}.{task.id}"
 
 
-def _service_name(swarm: Swarm, task: Task) -> str:
+def _service_name(swarm: Engine, task: Task) -> str:
     service = swarm.ctx.store.services.get(task.service_id)
     return service.spec.name if service is not None else task.service_name
 
 
-def _table_name(swarm: Swarm, task: Task, no_resolve: bool) -> str:
+def _table_name(swarm: Engine, task: Task, no_resolve: bool) -> str:
     """``generateTaskNames``: ``<service>.<slot>`` or ``<service>.<node id>``."""
     service = task.service_id if no_resolve else _service_name(swarm, task)
     return f"{service}.{task.slot or task.node_id}"
 
 
 def filter_tasks(
-    swarm: Swarm, tasks: Iterable[Task], filters: Mapping[str, Sequence[str]]
+    swarm: Engine, tasks: Iterable[Task], filters: Mapping[str, Sequence[str]]
 ) -> list[Task]:
     """The tasks matching ``filters`` (``--filter`` of ``service ps`` / ``node ps``).
 
@@ -198,7 +198,7 @@ def _ports(task: Task) -> str:
 
 
 def render_tasks(
-    swarm: Swarm,
+    swarm: Engine,
     tasks: Iterable[Task],
     *,
     no_trunc: bool = False,

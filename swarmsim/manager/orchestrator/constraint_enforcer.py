@@ -11,9 +11,9 @@ restart it elsewhere according to the restart policy.
 
 Differences
 -----------
-Generic resources are not modelled, so only CPU and memory reservations are
-re-checked; the check runs one instant after the node commit instead of on the
-enforcer's own watch queue.
+A node's generic resources never change after it joins, so only CPU and
+memory reservations are re-checked; the check runs one instant after the node
+commit instead of on the enforcer's own watch queue.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ In pipeline order (explanations for 1 node / ``n`` nodes):
 
 1. :class:`ReadyFilter` (always): ``1 node not available for new tasks`` /
    ``%d nodes not available for new tasks``.
-2. :class:`ResourceFilter` (CPU or memory reservation non-zero):
+2. :class:`ResourceFilter` (CPU, memory or generic reservation non-zero):
    ``insufficient resources on 1 node`` / ``... on %d nodes``.
 3. :class:`ConstraintFilter` (constraints present and parseable):
    ``scheduling constraints not satisfied on 1 node`` / ``... on %d nodes``.
@@ -24,7 +24,7 @@ swarmkit's ``PluginFilter`` (volume/network/log-driver plugins),
 ``PlatformFilter`` (image platforms) and ``VolumesFilter`` (CSI cluster
 volumes) are not modelled: the simulator has no plugins, no image manifests
 and no cluster volumes, so in swarmkit terms every node would pass them.
-Generic resources are not modelled in :class:`ResourceFilter`.
+Named generic resources count as units of their kind in :class:`ResourceFilter`.
 """
 
 from __future__ import annotations
@@ -89,23 +89,29 @@ class ReadyFilter(Filter):
 
 
 class ResourceFilter(Filter):
-    """The node's available CPU and memory must cover the task's reservations."""
+    """The node's available CPU, memory and generic resources must cover the reservations."""
 
-    __slots__ = ("_memory_bytes", "_nano_cpus")
+    __slots__ = ("_generic", "_memory_bytes", "_nano_cpus")
 
     def __init__(self) -> None:
         self._nano_cpus = 0
         self._memory_bytes = 0
+        self._generic: tuple[tuple[str, int], ...] = ()
 
     def set_task(self, task: Task) -> bool:
         reservations = task.spec.reservations
-        if not reservations.nano_cpus and not reservations.memory_bytes:
+        if not reservations:
             return False
         self._nano_cpus = reservations.nano_cpus
         self._memory_bytes = reservations.memory_bytes
+        self._generic = reservations.generic
         return True
 
     def check(self, info: NodeInfo) -> bool:
+        if self._generic:  # swarmkit: api/genericresource/validate.go HasEnough
+            free = info.available_generic
+            if any(units > free.get(kind, 0) for kind, units in self._generic):
+                return False
         return (
             self._nano_cpus <= info.available_nano_cpus
             and self._memory_bytes <= info.available_memory_bytes

@@ -21,8 +21,9 @@ Differences
 swarmkit keeps copies of the task objects and compares old and new copies;
 the simulator shares live task objects, so a :class:`HeldTask` records what
 was accounted for the task (service, reservations, host ports, whether it is
-counted as active) and later changes are applied against that record.  Generic
-resources and devices are not modelled.  ``used_host_ports`` is a set, as in
+counted as active) and later changes are applied against that record.
+``available_generic`` counts free units of each generic resource kind (named
+resources as units of their kind); devices are not modelled.  ``used_host_ports`` is a set, as in
 swarmkit: releasing one of two tasks that somehow hold the same port frees it.
 """
 
@@ -80,13 +81,14 @@ def task_host_ports(task: Task) -> tuple[HostPort, ...]:
 class HeldTask:
     """What a node holds for one task: resources, host ports and its active flag."""
 
-    __slots__ = ("active", "host_ports", "memory_bytes", "nano_cpus", "service_id")
+    __slots__ = ("active", "generic", "host_ports", "memory_bytes", "nano_cpus", "service_id")
 
     def __init__(self, task: Task) -> None:
         reservations = task.spec.reservations
         self.service_id = task.service_id
         self.nano_cpus = reservations.nano_cpus
         self.memory_bytes = reservations.memory_bytes
+        self.generic = reservations.generic
         self.host_ports = task_host_ports(task)
         self.active = task.desired_state <= ACTIVE_DESIRED_MAX
 
@@ -107,6 +109,7 @@ class NodeInfo:
     __slots__ = (
         "active_tasks_count",
         "active_tasks_count_by_service",
+        "available_generic",
         "available_memory_bytes",
         "available_nano_cpus",
         "engine_labels",
@@ -132,6 +135,7 @@ class NodeInfo:
         self.total_memory_bytes = node.memory_bytes
         self.available_nano_cpus = node.nano_cpus
         self.available_memory_bytes = node.memory_bytes
+        self.available_generic = dict(node.generic_resources)  # free units per kind
         self.used_host_ports: set[HostPort] = set()
         self.recent_failures: dict[FailureKey, list[float]] = {}
         self.last_cleanup = now
@@ -157,11 +161,15 @@ class NodeInfo:
         self.total_memory_bytes = node.memory_bytes
         cpus = node.nano_cpus
         memory = node.memory_bytes
+        generic = dict(node.generic_resources)
         for held in self.tasks.values():
             cpus -= held.nano_cpus
             memory -= held.memory_bytes
+            for kind, units in held.generic:
+                generic[kind] = generic.get(kind, 0) - units
         self.available_nano_cpus = cpus
         self.available_memory_bytes = memory
+        self.available_generic = generic
 
     def service_count(self, service_id: str) -> int:
         """Active tasks of ``service_id`` on the node."""
@@ -198,6 +206,8 @@ class NodeInfo:
         self.tasks[task.id] = held
         self.available_nano_cpus -= held.nano_cpus
         self.available_memory_bytes -= held.memory_bytes
+        for kind, units in held.generic:
+            self.available_generic[kind] = self.available_generic.get(kind, 0) - units
         self.used_host_ports.update(held.host_ports)
         if held.active:
             self._count(held.service_id, 1)
@@ -213,6 +223,8 @@ class NodeInfo:
         self.used_host_ports.difference_update(held.host_ports)
         self.available_nano_cpus += held.nano_cpus
         self.available_memory_bytes += held.memory_bytes
+        for kind, units in held.generic:
+            self.available_generic[kind] = self.available_generic.get(kind, 0) + units
         return True
 
     def _cleanup_failures(self, now: float) -> None:
