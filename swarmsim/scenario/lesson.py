@@ -96,7 +96,7 @@ def _check_image_lines(steps: list[Step], file: str) -> None:
     from swarmsim.cli.shellargs import SettingError, image_settings
 
     for step in steps:
-        words = split_command_line(step.line) if step.kind == "run" else []
+        words = static_words(machine_prefix(step.line)[1]) if step.kind == "run" else []
         if words[:1] != ["image"]:
             continue
         try:

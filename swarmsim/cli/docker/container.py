@@ -52,7 +52,7 @@ from swarmsim.manager.controlapi import check_filter_names
 
 if TYPE_CHECKING:
     from swarmsim.agent.executor import TaskController
-    from swarmsim.cli.docker.engine import Engine as Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = [
     "command_line",
@@ -140,12 +140,12 @@ _CONTAINER_LS = Command(
 )
 
 
-def container_id(swarm: Swarm, task_id: str) -> str:
+def container_id(swarm: Engine, task_id: str) -> str:
     """The 64-hex-digit ID of a task's container, derived from the seed and the task."""
     return hashlib.sha256(f"{swarm.ctx.sim.seed}:container:{task_id}".encode()).hexdigest()
 
 
-def machine_containers(swarm: Swarm) -> list[TaskController]:
+def machine_containers(swarm: Engine) -> list[TaskController]:
     """The containers of the machine the CLI runs on, newest first."""
     agent = swarm.agents.get(swarm.current_node_id)
     if agent is None:
@@ -168,7 +168,7 @@ def health_status(controller: TaskController) -> str:
     return "healthy" if controller.state >= TaskState.RUNNING else "starting"
 
 
-def status_text(swarm: Swarm, controller: TaskController, state: str) -> str:
+def status_text(swarm: Engine, controller: TaskController, state: str) -> str:
     """The daemon's ``Status``: ``Up 5 minutes``, ``Exited (1) 2 minutes ago``, ``Created``."""
     now = swarm.now
     if state == "running":
@@ -183,7 +183,7 @@ def status_text(swarm: Swarm, controller: TaskController, state: str) -> str:
     return "Created"
 
 
-def container_name(swarm: Swarm, controller: TaskController) -> str:
+def container_name(swarm: Engine, controller: TaskController) -> str:
     task = controller.task
     service = swarm.ctx.store.services.get(task.service_id)
     return task_name(service.spec.name if service is not None else task.service_name, task)
@@ -227,7 +227,7 @@ def _ports(controller: TaskController, state: str) -> str:
     )
 
 
-def _networks(swarm: Swarm, controller: TaskController) -> str:
+def _networks(swarm: Engine, controller: TaskController) -> str:
     store = swarm.ctx.store
     names = [store.networks[n].name for n in controller.task.spec.networks if n in store.networks]
     if any(p.publish_mode == PublishMode.INGRESS for p in controller.task.endpoint.ports):
@@ -235,7 +235,7 @@ def _networks(swarm: Swarm, controller: TaskController) -> str:
     return ",".join(sorted(names))
 
 
-def _row(swarm: Swarm, controller: TaskController, live: bool, trunc: bool) -> Struct:
+def _row(swarm: Engine, controller: TaskController, live: bool, trunc: bool) -> Struct:
     state = container_state(controller, live)
     labels = container_labels(controller)
     command_text = " ".join(command_line(controller))
@@ -293,7 +293,7 @@ def _check_filters(filters: dict[str, list[str]]) -> None:
 
 
 def _selected(
-    swarm: Swarm, filters: dict[str, list[str]], everything: bool, limit: int
+    swarm: Engine, filters: dict[str, list[str]], everything: bool, limit: int
 ) -> list[tuple[TaskController, bool]]:
     agent = swarm.agents.get(swarm.current_node_id)
     live = live_controllers(agent) if agent is not None else {}
@@ -339,7 +339,7 @@ def _format(fmt: str, quiet: bool, size: bool, out: Output) -> str:
     return "{{.ID}}" if quiet else fmt
 
 
-def _list(command_def: Command, swarm: Swarm, argv: list[str], out: Output) -> None:
+def _list(command_def: Command, swarm: Engine, argv: list[str], out: Output) -> None:
     parsed = command_def.parse(argv, out)
     if parsed is None:
         return
@@ -364,12 +364,12 @@ def _list(command_def: Command, swarm: Swarm, argv: list[str], out: Output) -> N
 
 
 @command("ps")
-def ps(swarm: Swarm, argv: list[str], out: Output) -> None:
+def ps(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker ps``."""
     _list(_PS, swarm, argv, out)
 
 
-def _container_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
+def _container_ls(swarm: Engine, argv: list[str], out: Output) -> None:
     _list(_CONTAINER_LS, swarm, argv, out)
 
 

@@ -85,7 +85,7 @@ from swarmsim.manager.controlapi.network import (
 from swarmsim.units import parse_duration
 
 if TYPE_CHECKING:
-    from swarmsim.cli.docker.engine import Engine as Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = ["LocalNetwork", "local_networks", "network_json"]
 
@@ -127,14 +127,14 @@ class LocalNetwork:
     ip_range: str = ""
 
 
-_LOCAL: WeakKeyDictionary[Swarm, dict[str, LocalNetwork]] = WeakKeyDictionary()
+_LOCAL: WeakKeyDictionary[Engine, dict[str, LocalNetwork]] = WeakKeyDictionary()
 
 
-def _hex_id(swarm: Swarm) -> str:
+def _hex_id(swarm: Engine) -> str:
     return f"{swarm.ctx.sim.rng('local-networks').getrandbits(256):064x}"
 
 
-def local_networks(swarm: Swarm) -> dict[str, LocalNetwork]:
+def local_networks(swarm: Engine) -> dict[str, LocalNetwork]:
     """The node-local networks by name, the predefined ones created on first use."""
     table = _LOCAL.get(swarm)
     if table is None:
@@ -285,7 +285,7 @@ def _scope_checks(driver: str, scope: str, ingress: bool, ipv4: bool) -> bool:
 
 
 @command("network", "create")
-def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
+def network_create(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker network create [-d overlay] [--attachable] [--subnet CIDR] ... NAME``."""
     parsed = _CREATE.parse(argv, out)
     if parsed is None:
@@ -378,7 +378,7 @@ def network_create(swarm: Swarm, argv: list[str], out: Output) -> None:
 # ------------------------------------------------------------------------------- usage
 
 
-def _attached_tasks(swarm: Swarm, network: Network, node_id: str) -> list[Task]:
+def _attached_tasks(swarm: Engine, network: Network, node_id: str) -> list[Task]:
     """Running tasks of machine ``node_id`` attached to ``network``."""
     return [
         task
@@ -387,25 +387,25 @@ def _attached_tasks(swarm: Swarm, network: Network, node_id: str) -> list[Task]:
     ]
 
 
-def _attached_here(swarm: Swarm, network: Network) -> list[Task]:
+def _attached_here(swarm: Engine, network: Network) -> list[Task]:
     """Running task containers of the CLI's machine attached to ``network``."""
     return _attached_tasks(swarm, network, swarm.current_node_id)
 
 
-def _used_here(swarm: Swarm, found: LocalNetwork | Network) -> bool:
+def _used_here(swarm: Engine, found: LocalNetwork | Network) -> bool:
     """``filterNetworkByUse``: predefined, or with endpoints on this machine."""
     if isinstance(found, LocalNetwork):
         return found.predefined or found.name == "docker_gwbridge"
     return found.ingress or bool(_attached_here(swarm, found))
 
 
-def _is_manager(swarm: Swarm) -> bool:
+def _is_manager(swarm: Engine) -> bool:
     """Whether the machine the CLI runs on is a manager of the swarm."""
     node = swarm.ctx.store.nodes.get(swarm.current_node_id)
     return node is not None and node.role == NodeRole.MANAGER
 
 
-def _swarm_networks(swarm: Swarm) -> list[Network]:
+def _swarm_networks(swarm: Engine) -> list[Network]:
     """The swarm networks this machine's daemon lists.
 
     A manager that reaches the leader lists the cluster's networks; any other
@@ -423,7 +423,7 @@ def _swarm_networks(swarm: Swarm) -> list[Network]:
 # ------------------------------------------------------------------------------------ ls
 
 
-def _rows(swarm: Swarm) -> list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]]:
+def _rows(swarm: Engine) -> list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]]:
     """(id, name, driver, scope, predefined, labels) of every network the manager sees."""
     rows = [
         (n.id, n.name, n.driver, "local", n.predefined, n.labels)
@@ -478,7 +478,7 @@ def _dangling_filter(filters: dict[str, list[str]]) -> bool | None:
 
 @command("network", "ls")
 @command("network", "list")
-def network_ls(swarm: Swarm, argv: list[str], out: Output) -> None:
+def network_ls(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker network ls [-q] [--no-trunc] [--filter k=v]``."""
     parsed = _LS.parse(argv, out)
     if parsed is None:
@@ -538,7 +538,7 @@ def _ls_row(network: LocalNetwork | Network, driver: str, scope: str, width: int
     return Struct("*network.networkContext", fields)
 
 
-def _find(swarm: Swarm, ref: str) -> LocalNetwork | Network:
+def _find(swarm: Engine, ref: str) -> LocalNetwork | Network:
     """A network by ID, name or ID prefix: local ones first, as the daemon does."""
     for entry in local_networks(swarm).values():
         if ref in (entry.id, entry.name):
@@ -564,7 +564,7 @@ def _find(swarm: Swarm, ref: str) -> LocalNetwork | Network:
 
 @command("network", "rm")
 @command("network", "remove")
-def network_rm(swarm: Swarm, argv: list[str], out: Output) -> None:
+def network_rm(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker network rm NETWORK...``: removed arguments, then one error line each."""
     parsed = _RM.parse(argv, out)
     if parsed is None:
@@ -642,7 +642,7 @@ def _prunable(
 
 
 @command("network", "prune")
-def network_prune(swarm: Swarm, argv: list[str], out: Output) -> None:
+def network_prune(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker network prune [-f] [--filter k=v]``: unused custom networks go."""
     parsed = _PRUNE.parse(argv, out)
     if parsed is None:
@@ -732,14 +732,14 @@ def _local_json(found: LocalNetwork) -> dict[str, Any]:
     }
 
 
-def _endpoint_id(swarm: Swarm, task: Task, network: Network) -> str:
+def _endpoint_id(swarm: Engine, task: Task, network: Network) -> str:
     """The 64-hex ID of a task's endpoint on a network (derived from seed, task and network)."""
     return hashlib.sha256(
         f"{swarm.ctx.sim.seed}:endpoint:{task.id}:{network.id}".encode()
     ).hexdigest()
 
 
-def _swarm_json(swarm: Swarm, network: Network, verbose: bool = False) -> dict[str, Any]:
+def _swarm_json(swarm: Engine, network: Network, verbose: bool = False) -> dict[str, Any]:
     """``BasicNetworkFromGRPC``, or the local view when the network exists on this machine.
 
     ``ingress`` exists on every machine of the swarm; another network where a
@@ -797,12 +797,12 @@ def _swarm_json(swarm: Swarm, network: Network, verbose: bool = False) -> dict[s
     return document
 
 
-def _task_name(swarm: Swarm, task: Task) -> str:
+def _task_name(swarm: Engine, task: Task) -> str:
     service = swarm.ctx.store.services.get(task.service_id)
     return task_name(service.name if service else task.service_name, task)
 
 
-def _services(swarm: Swarm, network: Network) -> dict[str, Any]:
+def _services(swarm: Engine, network: Network) -> dict[str, Any]:
     """``Network.Services``: every service with running tasks on ``network``, by name.
 
     Each has its VIP on the network, its ingress ports (on ``ingress`` only),
@@ -852,7 +852,7 @@ def _services(swarm: Swarm, network: Network) -> dict[str, Any]:
     return found
 
 
-def _peers(swarm: Swarm, network: Network) -> list[dict[str, str]]:
+def _peers(swarm: Engine, network: Network) -> list[dict[str, str]]:
     """Machines where ``network`` exists, in node order: every ready one for ``ingress``."""
     return [
         {"Name": _peer_name(node.id, node.hostname), "IP": node.addr}
@@ -863,7 +863,7 @@ def _peers(swarm: Swarm, network: Network) -> list[dict[str, str]]:
 
 
 def network_json(
-    swarm: Swarm, found: LocalNetwork | Network, verbose: bool = False
+    swarm: Engine, found: LocalNetwork | Network, verbose: bool = False
 ) -> dict[str, Any]:
     """The Engine API network resource of a local or swarm network."""
     if isinstance(found, Network):
@@ -872,7 +872,7 @@ def network_json(
 
 
 @command("network", "inspect")
-def network_inspect(swarm: Swarm, argv: list[str], out: Output) -> None:
+def network_inspect(swarm: Engine, argv: list[str], out: Output) -> None:
     """``docker network inspect NETWORK...``."""
     parsed = _INSPECT.parse(argv, out)
     if parsed is None:

@@ -43,7 +43,7 @@ from swarmsim.units import (
 )
 
 if TYPE_CHECKING:
-    from swarmsim.cli.docker.engine import Engine as Swarm
+    from swarmsim.cli.docker.engine import Engine
 
 __all__ = [
     "LS_HEADER",
@@ -132,7 +132,7 @@ LS_RAW = (
 """The ``raw`` format of ``docker service ls`` and its ``-q`` form."""
 
 
-def service_row(swarm: Swarm, service: Service) -> Struct:
+def service_row(swarm: Engine, service: Service) -> Struct:
     """docker's ``serviceContext`` of one service: ``ID NAME MODE REPLICAS IMAGE PORTS``."""
     running, desired = service_status(swarm.ctx, service)
     spec = service.spec
@@ -193,7 +193,7 @@ def _health_lines(health: HealthConfig) -> list[str]:
     return lines
 
 
-def _status_lines(swarm: Swarm, service: Service) -> list[str]:
+def _status_lines(swarm: Engine, service: Service) -> list[str]:
     status = service.update_status
     if status is None:
         return []
@@ -205,7 +205,7 @@ def _status_lines(swarm: Swarm, service: Service) -> list[str]:
     return lines
 
 
-def pretty_service(swarm: Swarm, service: Service) -> str:
+def pretty_service(swarm: Engine, service: Service) -> str:
     """``docker service inspect --pretty`` of one service (``serviceInspectPrettyTemplate``).
 
     The text starts with an empty line and ends with an empty line, as docker prints it.
