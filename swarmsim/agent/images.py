@@ -53,6 +53,10 @@ class ImageProfile:
         The lines a container prints when it starts (``docker service logs``
         shows them, stamped with the start time).  Nothing else is ever
         printed: the simulator does not invent output.
+    requests_per_second
+        Requests one container serves per second (the traffic model,
+        :mod:`swarmsim.net.traffic`); more fail as overloaded.  ``None``:
+        no limit.
     """
 
     pull: float = 2.0
@@ -66,6 +70,7 @@ class ImageProfile:
     unhealthy_after: float | None = None
     pull_error: bool = False
     logs: tuple[str, ...] = ()
+    requests_per_second: float | None = None
 
     def __post_init__(self) -> None:
         """Refuse values of the wrong type, negative or infinite times, bad exit codes."""
@@ -77,7 +82,7 @@ class ImageProfile:
 
 
 _FLAGS = frozenset({"never_healthy", "pull_error"})
-_OPTIONAL = frozenset({"exits_after", "unhealthy_after"})
+_OPTIONAL = frozenset({"exits_after", "unhealthy_after", "requests_per_second"})
 
 
 def _check_field(name: str, value: object) -> None:

@@ -19,7 +19,7 @@ built yet: one switch is the only topology.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import networkx as nx
@@ -85,6 +85,7 @@ class Underlay:
         self.groups: dict[str, int] = {}  # machine -> partition group (none: no partition)
         self.routes: dict[tuple[str, str], Route | None] = {}  # cleared in place on changes
         self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
+        self.listeners: list[Callable[[], None]] = []  # called after every change of routes
 
     # ------------------------------------------------------------ topology
     def add_machine(
@@ -134,6 +135,12 @@ class Underlay:
         """
         self._check_node(machine)
         return port not in self.graph.nodes[machine]["udp_taken"]
+
+    def take_udp_ports(self, machine: str, ports: frozenset[int]) -> None:
+        """Say which UDP ports another program holds on ``machine`` (a VMware host: 4789)."""
+        self._check_node(machine)
+        self.graph.nodes[machine]["udp_taken"] = frozenset(ports)
+        self._changed()
 
     def machines(self) -> list[str]:
         """Every machine, in the order they were added."""
@@ -254,3 +261,5 @@ class Underlay:
     def _changed(self) -> None:
         self.routes.clear()
         self._trees.clear()
+        for listener in self.listeners:
+            listener()
