@@ -254,8 +254,12 @@ class Mesh:
             self._balance(plan, service, reachable)
             return
         serving, stopping = self.backends(service)
+        on_node: dict[str, list[Task]] = defaultdict(list)
+        for task in serving:
+            if _binds(task, port):
+                on_node[task.node_id].append(task)
         for node, weight in reachable:  # host mode: only this node's own task answers
-            local = [t for t in serving if t.node_id == node and _binds(t, port)]
+            local = on_node.get(node)
             if local:
                 self._spread(plan, node, self._by_machine(local), len(local), weight)
             else:

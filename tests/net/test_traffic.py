@@ -93,7 +93,9 @@ def test_a_service_is_reachable_by_name_only_over_a_shared_network() -> None:
     ok(swarm, "docker service create -d --name db --network back redis")
     ok(swarm, "docker service create -d --name api --network front nginx")
     ok(swarm, "docker service create -d --name worker --network back nginx")
+    ok(swarm, "docker service create -d --name cache --network back --endpoint-mode dnsrr redis")
     swarm.advance(20)
+    swarm.traffic("cache:6379", rate=10, source="worker", name="dns")
     swarm.traffic("db:6379", rate=10, source="api", name="api")
     swarm.traffic("db:6379", rate=10, source="worker", name="worker")
     swarm.traffic("db:6379", rate=10, source="worker1", network="back", name="debug")
@@ -101,6 +103,7 @@ def test_a_service_is_reachable_by_name_only_over_a_shared_network() -> None:
     assert totals(swarm, load="api") == {"no shared network": 20}
     assert success_rate(swarm, load="worker") == 1.0
     assert success_rate(swarm, load="debug") == 1.0
+    assert success_rate(swarm, load="dns") == 1.0  # DNS round robin over the tasks
 
 
 def test_a_client_needs_a_service_or_an_attachable_network() -> None:
@@ -200,3 +203,17 @@ def test_a_trace_with_requests_saves_and_loads(tmp_path: object) -> None:
     path = Path(str(tmp_path)) / "run.jsonl"
     swarm.trace.save(path)
     assert requests_frame(load(path)).equals(requests_frame(swarm))
+
+
+def test_a_host_mode_port_answers_only_where_a_task_runs() -> None:
+    swarm = Swarm(seed=3, managers=1, workers=2)
+    ok(swarm, "docker service create -d --name web -p mode=host,published=8080,target=80 nginx")
+    swarm.advance(20)
+    (task,) = [t for t in swarm.ctx.store.tasks.values() if t.state.api_name == "running"]
+    for node in swarm.ctx.store.nodes.values():
+        swarm.traffic(":8080", rate=10, source=node.hostname, name=node.hostname)
+    swarm.advance(2.5)
+    for node in swarm.ctx.store.nodes.values():
+        expected = 1.0 if node.id == task.node_id else 0.0
+        assert success_rate(swarm, load=node.hostname) == expected
+    assert set(totals(swarm)) == {"not found"}
