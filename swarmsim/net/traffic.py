@@ -258,6 +258,8 @@ class TrafficModel:
         load.stopped_at = now
         load._token += 1
         del self.loads[load.name]
+        if not self.loads:
+            self.per_task = {}  # nothing reaches any task any more
         self.replan()
 
     def _client(self, target: Target, source: str | None, network: str | None) -> Client:

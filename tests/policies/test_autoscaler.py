@@ -64,3 +64,18 @@ def test_bad_settings_are_refused() -> None:
         autoscale(swarm, "web", target=0)
     with pytest.raises(InvalidArgument, match="min_replicas 3 is above max_replicas 2"):
         autoscale(swarm, "web", target=5, min_replicas=3, max_replicas=2)
+
+
+def test_with_no_load_left_it_scales_down_to_the_minimum() -> None:
+    swarm = Swarm(seed=2, managers=1, workers=2)
+    assert swarm.docker("docker service create -d --name web -p 8080:80 nginx").ok
+    swarm.advance(10)
+    autoscale(swarm, "web", target=10, min_replicas=2, window=60)
+    load = swarm.traffic(":8080", rate=50)
+    swarm.advance(40)
+    assert replicas(swarm) == 5
+    load.stop()
+    swarm.advance(50)
+    assert replicas(swarm) == 5  # within the window
+    swarm.advance(40)
+    assert replicas(swarm) == 2
