@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from swarmsim.cli.transcript import ScriptResult
+    from swarmsim.net.traffic import Load
     from swarmsim.scenario.runner import ScenarioResult
     from swarmsim.trace import Trace
 
@@ -676,6 +677,43 @@ class Swarm:
         from swarmsim.scenario.runner import run_scenario
 
         return run_scenario(path, lang=lang, swarm=self)
+
+    # --------------------------------------------------------------- traffic
+    def traffic(
+        self,
+        target: str,
+        rate: float,
+        source: str | None = None,
+        **options: Any,
+    ) -> Load:
+        """Start sending ``rate`` requests per second to ``target`` (:mod:`swarmsim.net.traffic`).
+
+        ``target`` is ``":PORT"`` (a published port, through the routing mesh)
+        or ``"SERVICE:PORT"`` (a service by name on an overlay network).
+        ``source`` is where the client runs: for ``:PORT`` a node (``None``:
+        outside clients spread over every node); for ``SERVICE:PORT`` a
+        service whose tasks send the requests, or a node with
+        ``network=NAME`` (an attachable network).  Other keywords: ``name``,
+        ``window`` (seconds per record, 1 by default) and ``arrivals``
+        (``"fixed"`` or ``"poisson"``).  Stop it with ``load.stop()``; read it
+        with :func:`swarmsim.metrics.requests_frame`.
+
+        Examples
+        --------
+        >>> swarm = Swarm(seed=0)
+        >>> swarm.docker("docker service create -d --name web -p 8080:80 nginx").exit_code
+        0
+        >>> swarm.advance(10)
+        >>> load = swarm.traffic(":8080", rate=20)
+        >>> swarm.advance(5)
+        >>> load.stop()
+        >>> from swarmsim.metrics import requests_frame
+        >>> int(requests_frame(swarm)["ok"].sum())
+        100
+        """
+        from swarmsim.net.traffic import traffic_of
+
+        return traffic_of(self).start(target, rate, source, **options)
 
     # ---------------------------------------------------------------- repr
     def __repr__(self) -> str:

@@ -56,11 +56,18 @@ class TraceRecord(NamedTuple):
     A ``command`` record is a line the user ran (a docker command, a fault, a
     shell word or a printed comment): ``node`` is the machine it ran on,
     ``detail`` the line as typed and ``slot`` its exit code.
+
+    A ``requests`` record counts the requests of one load in one time window
+    with one outcome (:mod:`swarmsim.net.traffic`): ``time`` is the window's
+    start, ``event`` the outcome (``ok`` or why they failed), ``id`` the
+    load's name, ``slot`` the count, ``node`` the client, ``desired`` the
+    target and ``spec_version`` the mean latency in microseconds.
     """
 
     time: float
-    kind: str  # "task" | "node" | "service" | "command"
+    kind: str  # "task" | "node" | "service" | "command" | "requests"
     event: str  # "create" | "update" | "delete"; commands: "docker" | "fault" | "shell" | "comment"
+    # requests: "ok" or a reason
     id: str
     service: str
     slot: int
@@ -84,7 +91,7 @@ class TraceFileError(SwarmSimError):
 #: First line of a trace file: what it is and the order of the fields in each line.
 FORMAT = "swarmsim-trace"
 FORMAT_VERSION = 1
-KINDS = frozenset({"task", "node", "service", "command"})
+KINDS = frozenset({"task", "node", "service", "command", "requests"})
 
 
 class _Columns:
@@ -298,6 +305,32 @@ class Trace:
         the trace stays in time order for the metrics and pictures.
         """
         record = TraceRecord(time, "command", event, "", "", exit_code, machine, "", "", line, 0)
+        self._insert(record)
+
+    def requests(
+        self,
+        start: float,
+        load: str,
+        client: str,
+        target: str,
+        outcome: str,
+        count: int,
+        latency_us: int,
+    ) -> None:
+        """Record ``count`` requests of ``load`` in the window from ``start`` with ``outcome``.
+
+        A window is recorded when it closes, so its record goes after the last
+        record at or before ``start`` (see :class:`TraceRecord`).
+        """
+        self._insert(
+            TraceRecord(
+                start, "requests", outcome, load, "", count, client, "", target, "", latency_us
+            )
+        )
+
+    def _insert(self, record: TraceRecord) -> None:
+        """Append ``record``, or insert it after the last record at or before its time."""
+        time = record.time
         records = self._records
         columns = self._columns
         if (records and records[-1].time > time) or (

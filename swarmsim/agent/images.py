@@ -84,6 +84,10 @@ class ImageProfile:
         The lines a container prints when it starts (``docker service logs``
         shows them, stamped with the start time).  Nothing else is ever
         printed: the simulator does not invent output.
+    requests_per_second
+        Requests one container serves per second (the traffic model,
+        :mod:`swarmsim.net.traffic`); more fail as overloaded.  ``None``:
+        no limit.
     """
 
     pull: Time = 2.0
@@ -99,6 +103,7 @@ class ImageProfile:
     unhealthy_after: Time | None = None
     pull_error: bool = False
     logs: tuple[str, ...] = ()
+    requests_per_second: float | None = None
 
     def __post_init__(self) -> None:
         """Refuse values of the wrong type, negative or infinite times, bad exit codes."""
@@ -188,7 +193,7 @@ class ContainerDraw:
 
 
 _TIMES = ("pull", "create", "start", "stop", "exits_after", "healthy_after", "unhealthy_after")
-_TEXT = frozenset({*_TIMES, "exit_code", "fail_at_start", "crash_rate"})
+_TEXT = frozenset({*_TIMES, "exit_code", "fail_at_start", "crash_rate", "requests_per_second"})
 
 
 def parse_value(name: str, text: str) -> Any:
@@ -212,11 +217,16 @@ def parse_value(name: str, text: str) -> Any:
         return parse_probability(text)
     if name == "crash_rate":
         return parse_rate(text)
+    if name == "requests_per_second":  # a number, or a rate such as 300/m
+        rate = parse_rate(text)
+        if rate <= 0:
+            raise DistributionError(f"requests per second must be above 0, not {text}", 0)
+        return rate
     raise DistributionError(f"{name} is not written as text", 0)
 
 
 _FLAGS = frozenset({"never_healthy", "pull_error"})
-_OPTIONAL = frozenset({"exits_after", "unhealthy_after"})
+_OPTIONAL = frozenset({"exits_after", "unhealthy_after", "requests_per_second"})
 
 
 def _check_field(name: str, value: object) -> None:
@@ -252,6 +262,10 @@ def _check_field(name: str, value: object) -> None:
         isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0
     ):
         raise InvalidArgument(f"image profile crash_rate must be a rate >= 0, not {value!r}")
+    elif name == "requests_per_second" and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+    ):
+        raise InvalidArgument(f"image profile requests_per_second must be above 0, not {value!r}")
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidArgument(f"image profile {name} must be a number of seconds, not {value!r}")
     elif not math.isfinite(value) or value < 0:

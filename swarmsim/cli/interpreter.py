@@ -18,6 +18,8 @@ all hand their lines to an :class:`Interpreter`.  It understands:
     image IMAGE key=value...        set how an image behaves (pull=1m exit_code=1 ...)
     node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G]   join a new node
     export NAME=VALUE / unset NAME  set / drop a variable of the docker CLI's environment
+    traffic start|stop ... / autoscale ...  request loads and the autoscaler
+                                    (:mod:`swarmsim.cli.trafficwords`)
     help, exit
 
 Every line it runs is recorded in the trace
@@ -63,6 +65,7 @@ from swarmsim.cli.docker.timefmt import go_time
 from swarmsim.cli.grep import compile_pattern
 from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, sleep_seconds
 from swarmsim.cli.shellwords import split_command_line
+from swarmsim.cli.trafficwords import autoscale_word, traffic_word
 from swarmsim.errors import SwarmSimError
 from swarmsim.golang import go_parse_int
 from swarmsim.units import format_duration
@@ -98,6 +101,7 @@ SHELL_WORDS = (
         {"docker", "sleep", "time", "image", "export", "unset", "echo", "help", "exit", "quit"}
     )
     | FAULT_WORDS
+    | {"traffic", "autoscale"}
 )
 MACHINE_PREFIX = "@"  # "@worker1 docker node ls": the line runs on worker1
 
@@ -133,6 +137,12 @@ Shell words:
   export NAME=VALUE                 set a variable for compose files (${NAME} in
                                     docker stack deploy); export alone lists them
   unset NAME...                     drop variables
+  traffic start NAME TARGET rate=N [from=NODE|SERVICE] [network=NET] [window=1s]
+                                    send N requests/s to :PORT (the routing mesh) or
+                                    SERVICE:PORT (an overlay); traffic stop NAME
+  autoscale SERVICE target=N [min=1] [max=10] [window=5m]
+                                    scale on requests per task (HPA-like, not swarmkit);
+                                    autoscale off SERVICE
   help                              this text
   exit                              leave the shell
 Lines starting with # are comments; a trailing \\ continues a line.
@@ -420,6 +430,8 @@ class Interpreter:
             "unset": self._unset,
             "echo": lambda args: (pipe_input(["echo", *args]) or b"").decode(),
             "help": lambda args: SHELL_HELP,
+            "traffic": lambda args: traffic_word(swarm, args),
+            "autoscale": lambda args: autoscale_word(swarm, args),
         }
 
     @property

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from swarmsim.metrics.availability import min_available, time_to_converge
 from swarmsim.metrics.placement import GroupTimeline, group_timeline
+from swarmsim.metrics.requests import requests_frame, success_rate
 from swarmsim.metrics.series import (
     ReplicaTimeline,
     StepSeries,
@@ -66,6 +67,8 @@ __all__ = [
     "min_available",
     "replica_series",
     "replica_timeline",
+    "requests_frame",
+    "success_rate",
     "time_to_converge",
     "update_frame",
     "update_reports",

@@ -13,13 +13,26 @@ Differences
 Real machines talk over IP with TCP retransmissions; here a message either
 arrives after its path's latency or is lost.  A machine's message to itself
 (the agent on a manager talking to its own dispatcher) takes the default
-latency, as the simulator has always charged it.  Racks and zones are not
-built yet: one switch is the only topology.
+latency, as the simulator has always charged it.
+
+Racks and zones
+---------------
+By default every machine hangs off the one core switch.  A machine given a
+``rack`` hangs off that rack's switch instead, and the rack's switch off its
+``zone``'s switch (or the core switch without a zone); a machine given only a
+zone hangs off the zone's switch; zone switches hang off the core switch.
+The links are: machine to its switch, half the default latency (as before);
+rack switch up, ``rack_latency`` (half the default latency); zone switch to
+the core, ``zone_latency`` (five times the default latency).  So two machines
+in one rack are the default latency apart, in two racks of one zone twice
+that, and in two zones 12 times that, as in a data centre whose zones are
+buildings apart.  Switches never go down; their links can be cut
+(:meth:`Underlay.cut_link` with the switch's name, e.g. ``rack:r1``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import networkx as nx
@@ -60,7 +73,7 @@ def group_problem(groups: Sequence[Sequence[str]]) -> tuple[int, int, str] | Non
 
 
 class Underlay:
-    """Machines, one switch, links; reachability and latency between machines.
+    """Machines, switches (one, or racks and zones), links; reachability and latency.
 
     Examples
     --------
@@ -77,8 +90,16 @@ class Underlay:
     (0.002, 0.0)
     """
 
-    def __init__(self, default_latency: float) -> None:
+    def __init__(
+        self,
+        default_latency: float,
+        *,
+        rack_latency: float | None = None,
+        zone_latency: float | None = None,
+    ) -> None:
         self.default_latency = default_latency
+        self.rack_latency = default_latency / 2 if rack_latency is None else rack_latency
+        self.zone_latency = 5 * default_latency if zone_latency is None else zone_latency
         self.graph: nx.Graph = nx.Graph()
         self.graph.add_node(SWITCH, machine=False)
         self.down: set[str] = set()
@@ -86,6 +107,7 @@ class Underlay:
         self.routes: dict[tuple[str, str], Route | None] = {}  # cleared in place on changes
         self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
         self.aliases: dict[str, str] = {}  # another name -> machine (a node ID while it runs there)
+        self.listeners: list[Callable[[], None]] = []  # called after every change of routes
 
     # ------------------------------------------------------------ topology
     def add_machine(
@@ -95,25 +117,53 @@ class Underlay:
         *,
         label: str = "",
         udp_ports_taken: frozenset[int] = frozenset(),
+        rack: str = "",
+        zone: str = "",
     ) -> None:
-        """Plug a machine into the switch by a link of half the default latency by default.
+        """Plug a machine into its switch by a link of half the default latency by default.
 
         ``label`` names the machine in error messages (its hostname);
         ``udp_ports_taken`` are UDP ports another program holds on the machine
-        (a VMware host holds 4789, the default overlay data path port).
+        (a VMware host holds 4789, the default overlay data path port);
+        ``rack`` and ``zone`` choose its switch (the core switch by default,
+        see "Racks and zones" above).
+
+        >>> net = Underlay(0.001)
+        >>> for name, rack, zone in [("a", "r1", "z1"), ("b", "r1", "z1"), ("c", "r2", "z1"),
+        ...                          ("d", "r3", "z2")]:
+        ...     net.add_machine(name, rack=rack, zone=zone)
+        >>> [round(net.route("a", m)[0], 6) for m in "bcd"]
+        [0.001, 0.002, 0.012]
         """
         half = self.default_latency / 2 if latency is None else latency
         self.graph.add_node(
             machine, machine=True, label=label or machine, udp_taken=frozenset(udp_ports_taken)
         )
-        self.graph.add_edge(machine, SWITCH, latency=half, loss=0.0, cut=False)
+        parent = SWITCH
+        if zone:
+            parent = self._switch(f"zone:{zone}", SWITCH, self.zone_latency)
+        if rack:
+            rack_name = f"rack:{zone}/{rack}" if zone else f"rack:{rack}"
+            parent = self._switch(rack_name, parent, self.rack_latency)
+        self._leaf(machine, parent, half)
         if self.groups:
             self.groups[machine] = max(self.groups.values()) + 1  # alone until healed
-        # a machine with a single link lies on no other route: extend the trees
+
+    def _switch(self, name: str, parent: str, latency: float) -> str:
+        """The switch called ``name``, hung off ``parent`` when new."""
+        if name not in self.graph:
+            self.graph.add_node(name, machine=False)
+            self._leaf(name, parent, latency)
+        return name
+
+    def _leaf(self, node: str, parent: str, latency: float) -> None:
+        """Link a new ``node`` to ``parent`` only: it lies on no other route, so the
+        cached shortest-path trees are extended rather than dropped."""
+        self.graph.add_edge(node, parent, latency=latency, loss=0.0, cut=False)
         for tree in self._trees.values():
-            via = tree.get(SWITCH)
+            via = tree.get(parent)
             if via is not None:
-                tree[machine] = [*via, machine]
+                tree[node] = [*via, node]
 
     def set_link(self, a: str, b: str, *, latency: float, loss: float = 0.0) -> None:
         """Set (or add) the link between ``a`` and ``b`` (a machine or the switch)."""
@@ -158,6 +208,13 @@ class Underlay:
         machine = self.aliases.get(machine, machine)
         self._check_node(machine)
         return port not in self.graph.nodes[machine]["udp_taken"]
+
+    def take_udp_ports(self, machine: str, ports: frozenset[int]) -> None:
+        """Say which UDP ports another program holds on ``machine`` (a VMware host: 4789)."""
+        machine = self.aliases.get(machine, machine)
+        self._check_node(machine)
+        self.graph.nodes[machine]["udp_taken"] = frozenset(ports)
+        self._changed()
 
     def machines(self) -> list[str]:
         """Every machine, in the order they were added."""
@@ -281,3 +338,5 @@ class Underlay:
     def _changed(self) -> None:
         self.routes.clear()
         self._trees.clear()
+        for listener in self.listeners:
+            listener()

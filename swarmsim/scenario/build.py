@@ -57,8 +57,10 @@ from swarmsim.cli.shellargs import (
     sleep_seconds,
 )
 from swarmsim.cli.shellwords import split_command_line
+from swarmsim.cli.trafficwords import autoscale_settings, traffic_settings
 from swarmsim.compose.yamlfile import ComposeError, parse_compose
-from swarmsim.errors import ScenarioError
+from swarmsim.errors import InvalidArgument, ScenarioError
+from swarmsim.net.mesh import parse_target
 from swarmsim.net.underlay import group_problem
 from swarmsim.scenario.model import (
     CHECK_KINDS,
@@ -76,7 +78,9 @@ from swarmsim.units import format_duration, parse_bytes, parse_nanocpus
 __all__ = ["build_scenario", "quote_word"]
 
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
-_ACTIONS = ("run", "sleep", "fault")
+_TRAFFIC_STEP_KEYS: tuple[str, ...] = ("rate", "from", "network", "window", "arrivals")
+_AUTOSCALE_STEP_KEYS: tuple[str, ...] = ("target", "min", "max", "tolerance", "window", "period")
+_ACTIONS = ("run", "sleep", "fault", "traffic", "autoscale")
 
 
 def quote_word(word: str) -> str:
@@ -414,6 +418,34 @@ class _Builder:
         self.nodes.add(name)
         return " ".join(quote_word(w) for w in words)
 
+    def traffic_line(self, path: Path, kind: str, data: dict[str, Any]) -> str:
+        """The shell line of a ``traffic:`` or ``autoscale:`` step, its settings checked."""
+        if kind == "autoscale":
+            service = data["service"]
+            if data.get("off"):
+                return f"autoscale off {quote_word(service)}"
+            head, check, keys = ["autoscale", service], autoscale_settings, _AUTOSCALE_STEP_KEYS
+        elif "stop" in data:
+            if len(data) > 1:
+                raise self.error(path, "a traffic step either stops a load (stop) or starts one")
+            return f"traffic stop {quote_word(data['stop'])}"
+        else:
+            for key in ("name", "target", "rate"):
+                if key not in data:
+                    raise self.error(path, f"a traffic step starting a load needs {key}")
+            head = ["traffic", "start", data["name"], data["target"]]
+            check, keys = traffic_settings, _TRAFFIC_STEP_KEYS
+            try:
+                parse_target(data["target"])
+            except InvalidArgument as error:
+                raise self.error((*path, "target"), str(error)) from None
+        words = [f"{k}={v}" for k, v in data.items() if k in keys]
+        try:
+            check(words)
+        except ShellError as error:
+            raise self.error(path, str(error)) from None
+        return " ".join(quote_word(str(w)) for w in [*head, *words])
+
     def steps(self) -> list[tuple[Step, dict[str, Any]]]:
         built: list[tuple[Step, dict[str, Any]]] = []
         earliest = 0.0
@@ -427,7 +459,10 @@ class _Builder:
                 )
                 raise self.error((*path, actions[1]), message, key=True)
             if not actions and "comment" not in data and "files" not in data:
-                raise self.error(path, "a step needs one of run, sleep, fault, comment or files")
+                raise self.error(
+                    path,
+                    "a step needs one of run, sleep, fault, traffic, autoscale, comment or files",
+                )
             if "at" in data and "after" in data:
                 raise self.error(
                     (*path, "after"),
@@ -462,6 +497,8 @@ class _Builder:
                 line = f"sleep {text if isinstance(text, str) else format_duration(slept)}"
             elif kind == "fault":
                 line = self.fault((*path, "fault"), data["fault"])
+            elif kind in ("traffic", "autoscale"):
+                line = self.traffic_line((*path, kind), kind, data[kind])
             earliest = start + slept
             comment = _text(data["comment"]) if "comment" in data else None
             label = dotted(path)

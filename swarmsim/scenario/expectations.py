@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import TaskState
 from swarmsim.manager.controlapi.service import service_status
+from swarmsim.metrics.requests import success_rate
 from swarmsim.scenario.model import Check
 
 if TYPE_CHECKING:
@@ -65,6 +66,13 @@ def describe(check: Check) -> str:
     if check.kind == "update":
         state = f"update of {service} is {f('state')}" if f("state") else f"update of {service}"
         return state + (f", message contains {f('message')!r}" if f("message") else "")
+    if check.kind == "requests":
+        low, high = f("min_success"), f("max_success")
+        bounds = [
+            f"at least {low:.0%}" if low is not None else "",
+            f"at most {high:.0%}" if high is not None else "",
+        ]
+        return f"load {f('load')} served {' and '.join(b for b in bounds if b) or 'requests'}"
     if check.kind == "node":
         facts = [str(f(k)) for k in ("status", "availability", "role") if f(k)]
         return f"node {f('name')} is {', '.join(facts) or 'there'}"
@@ -130,6 +138,13 @@ def observe(check: Check, interpreter: Interpreter) -> tuple[bool, str]:
         if f("equals") is not None:
             return output.rstrip("\n") == str(f("equals")).rstrip("\n"), _short(output)
         return re.search(str(f("matches")), output, re.MULTILINE) is not None, _short(output)
+    if check.kind == "requests":
+        rate = success_rate(swarm, load=str(f("load")))
+        if rate != rate:  # NaN: nothing recorded
+            return False, "no requests recorded"
+        low, high = f("min_success"), f("max_success")
+        ok = (low is None or rate >= low) and (high is None or rate <= high)  # type: ignore[operator]
+        return ok, f"{rate:.1%} served"
     service = store.service_by_name(str(f("service")))
     if service is None:
         zero = check.kind in ("running", "tasks") and f("count") == 0

@@ -24,7 +24,7 @@ __all__ = [
     "Text",
 ]
 
-CHECK_KINDS = ("running", "placement", "tasks", "update", "node", "output")
+CHECK_KINDS = ("running", "placement", "tasks", "update", "node", "output", "requests")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,9 @@
   computes — available tasks in total and per spec version, desired running,
   the spec's replicas — with bands where a rolling update or rollback was in
   progress.  Viz counts nothing itself.
+* :func:`success_rate_over_time` (:mod:`~swarmsim.viz.requests`) draws the
+  share of requests served per time window, one line per load, from
+  :func:`swarmsim.metrics.requests_frame`.
 * :func:`save` (:mod:`~swarmsim.viz.output`) writes a figure as PNG, SVG or
   PDF without timestamps or version strings, so the same trace always gives
   byte-identical files.
@@ -50,6 +53,7 @@ from swarmsim.viz.gantt import plot_tasks, task_gantt
 from swarmsim.viz.lesson import lesson_figure, save_lesson_plot
 from swarmsim.viz.output import save
 from swarmsim.viz.replicas import plot_replicas, replicas_over_time
+from swarmsim.viz.requests import success_rate_over_time
 from swarmsim.viz.style import (
     GROUP_COLORS,
     GROUP_LABELS,
@@ -77,6 +81,7 @@ __all__ = [
     "save_animation",
     "save_lesson_plot",
     "state_group",
+    "success_rate_over_time",
     "task_bars",
     "task_gantt",
     "version_palette",

@@ -47,6 +47,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "desired": ("desired running", "deseadas en ejecución"),
     "running on": ("running {version}", "en ejecución {version}"),
     "tasks": ("tasks", "tareas"),
+    # success-rate panel
+    "served": ("requests served (%)", "peticiones servidas (%)"),
+    "title:requests": ("Requests served per window", "Peticiones servidas por ventana"),
     # titles and axes
     "time": ("virtual time (s)", "tiempo virtual (s)"),
     "title:tasks": ("Tasks per node", "Tareas por nodo"),

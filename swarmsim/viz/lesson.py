@@ -31,6 +31,7 @@ from swarmsim.viz.i18n import check_lang, text
 from swarmsim.viz.lanes import MAX_LANES, node_groups, node_lanes
 from swarmsim.viz.output import save
 from swarmsim.viz.replicas import replicas_over_time
+from swarmsim.viz.requests import has_requests, success_rate_over_time
 from swarmsim.viz.style import new_figure
 from swarmsim.viz.versions import version_palette
 
@@ -63,8 +64,9 @@ def lesson_figure(
     -------
     matplotlib.figure.Figure
         Axes in order: the timeline (gid ``timeline`` or ``lanes``), one
-        replica panel per service (gid ``replicas:<service>``), the command
-        key (gid ``commands``) when the run has commands.
+        replica panel per service (gid ``replicas:<service>``), the
+        success-rate panel (gid ``requests``) when the run had traffic, the
+        command key (gid ``commands``) when the run has commands.
 
     Raises
     ------
@@ -92,6 +94,9 @@ def lesson_figure(
     else:
         top_height = min(9.0, max(2.2, 1.0 + 0.3 * gantt_lanes(records, until=end)))
     heights = [top_height] + [2.3] * len(services)
+    traffic = has_requests(records)
+    if traffic:
+        heights.append(2.0)
     if marks:
         heights.append(0.35 + 0.15 * key_lines(marks))
     fig = new_figure(WIDTH, sum(heights) + 0.4)
@@ -112,6 +117,11 @@ def lesson_figure(
         ax = fig.add_subplot(grid[row], sharex=top)
         replicas_over_time(records, service, ax=ax, until=end, palette=palette, lang=lang)
         ax.set_gid(f"replicas:{service}")
+        draw_marks(ax, marks)
+    if traffic:
+        ax = fig.add_subplot(grid[len(services) + 1], sharex=top)
+        success_rate_over_time(records, ax=ax, until=end, lang=lang)
+        ax.set_gid("requests")
         draw_marks(ax, marks)
     for ax in fig.axes:  # one time axis, under the last panel
         last = ax is fig.axes[-1]

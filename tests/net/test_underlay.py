@@ -108,3 +108,43 @@ def test_routes_are_cached_until_the_topology_changes() -> None:
     assert net.route("w1", "m1") is first  # cached: no second search
     net.cut_machine("m1")
     assert net.route("w1", "m1") is None
+
+
+def racks() -> Underlay:
+    net = Underlay(default_latency=0.001)
+    for name, rack, zone in [("a", "r1", "z1"), ("b", "r1", "z1"), ("c", "r2", "z1")]:
+        net.add_machine(name, rack=rack, zone=zone)
+    return net
+
+
+def test_racks_and_zones_add_a_latency_per_level() -> None:
+    net = racks()
+    assert net.route("a", "a") == (0.001, 0.0)
+    assert net.route("a", "b") == pytest.approx((0.001, 0.0))  # one rack: as one switch
+    assert net.route("a", "c") == pytest.approx((0.002, 0.0))  # two racks of a zone
+    net.route("c", "a")  # a cached tree rooted at c, extended by the next machines
+    net.add_machine("d", rack="r3", zone="z2")
+    net.add_machine("e")  # no rack, no zone: the core switch
+    assert net.route("c", "d") == pytest.approx((0.012, 0.0))
+    assert net.route("d", "c") == pytest.approx((0.012, 0.0))
+    assert net.route("c", "e") == pytest.approx((0.0065, 0.0))
+    assert net.machines() == ["a", "b", "c", "d", "e"]
+
+
+def test_cutting_a_rack_uplink_splits_the_rack_from_the_rest() -> None:
+    net = racks()
+    net.cut_link("rack:z1/r1", "zone:z1")
+    assert net.route("a", "b") is not None
+    assert net.route("a", "c") is None and net.route("c", "b") is None
+    net.cut_link("rack:z1/r1", "zone:z1", cut=False)
+    assert net.route("a", "c") is not None
+
+
+def test_changes_of_the_graph_call_the_listeners() -> None:
+    net = three()
+    calls: list[int] = []
+    net.listeners.append(lambda: calls.append(1))
+    net.partition([["m1"], ["w1"]])
+    net.heal()
+    net.take_udp_ports("w1", frozenset({4789}))
+    assert len(calls) == 3 and not net.udp_port_free("w1", 4789)
