@@ -7,6 +7,8 @@ failed, 2 when a file is invalid -- then nothing runs.
 ``swarmsim validate FILE...`` only checks the files.
 ``swarmsim plot TRACE --out OUT.png`` draws a saved trace
 (:mod:`swarmsim.console.plot_command`).
+``swarmsim sweep SCENARIO --grid GRID.yaml`` runs a scenario over a grid of
+its parameters and many seeds (:mod:`swarmsim.console.sweep_command`).
 ``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
 starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
 scenario's cluster after its steps; the CLI talks to the first manager) and
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from swarmsim.cli.interpreter import SHELL_HELP
-from swarmsim.console import plot_command
+from swarmsim.console import plot_command, sweep_command
 from swarmsim.console.pacing import pace, parse_speed
 from swarmsim.errors import ScenarioError, SwarmSimError
 
@@ -137,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--from", dest="source", metavar="FILE", help="start after a scenario")
     _outputs(shell)
     plot_command.add_parser(commands)
+    sweep_command.add_parser(commands)
     return parser
 
 
@@ -255,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "plot":
             return plot_command.run(args)
+        if args.command == "sweep":
+            return sweep_command.run(args)
         return _shell(args)
     except SwarmSimError as error:
         print(f"swarmsim: {error}", file=sys.stderr)
