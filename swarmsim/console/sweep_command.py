@@ -25,18 +25,11 @@ from swarmsim.errors import ScenarioError, SwarmSimError
 __all__ = ["add_parser", "load_grid", "run"]
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
-
-
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``sweep`` subcommand to ``subparsers`` (from ``add_subparsers``)."""
+    from swarmsim.console.main import _count  # the console's one integer type
+
+    positive = _count(1)
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sweep",
         help="run a scenario over a grid of its parameters and many seeds",
@@ -51,8 +44,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--grid", required=True, metavar="GRID.yaml", help="parameter name -> list of values"
     )
-    parser.add_argument("--seeds", type=_positive, default=30, help="seeds 0..N-1 (30)")
-    parser.add_argument("--jobs", type=_positive, help="worker processes (as many as cores)")
+    parser.add_argument("--seeds", type=positive, default=30, help="seeds 0..N-1 (30)")
+    parser.add_argument("--jobs", type=positive, help="worker processes (as many as cores)")
     parser.add_argument("--out", metavar="OUT.csv", help="the CSV file (standard output)")
     parser.add_argument("--cache", metavar="DIR", help="keep finished runs in DIR")
     parser.add_argument("--service", metavar="NAME", help="the service to measure")
