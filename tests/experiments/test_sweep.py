@@ -128,3 +128,11 @@ def test_a_scenario_file_sweeps_its_parameters() -> None:
 def test_bad_grids_and_seeds_are_refused_before_any_run(grid, seeds, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidArgument, match=message):
         sweep(flaky, grid, seeds=seeds, progress=False)
+
+
+def test_progress_shows_runs_per_second_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    sweep(flaky, {"fail": [False]}, seeds=3, jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "3/3" in err and "run/s" in err
+    sweep(flaky, {"fail": [False]}, seeds=3, jobs=1, progress=False)
+    assert capsys.readouterr().err == ""
