@@ -33,7 +33,7 @@ from swarmsim.arguments import (
     resources,
 )
 from swarmsim.context import ClusterSettings, Context
-from swarmsim.errors import CommandFailed, InvalidArgument
+from swarmsim.errors import InvalidArgument
 from swarmsim.limits import (
     check_node_count,
     check_run,
@@ -54,6 +54,7 @@ from swarmsim.manager.scheduler import Scheduler
 from swarmsim.net.sessions import Sessions
 from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.net.underlay import SWITCH, Underlay
+from swarmsim.settle import SettleResult, unsettled
 from swarmsim.store import Action, NodeEvent
 
 if TYPE_CHECKING:
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
 
     from swarmsim.cli.transcript import ScriptResult
     from swarmsim.scenario.runner import ScenarioResult
-    from swarmsim.settle import SettleResult
     from swarmsim.trace import Trace
 
 GIB = 1024**3
@@ -455,8 +455,6 @@ class Swarm:
         >>> result.settled, 0 < result.time < 120
         (True, True)
         """
-        from swarmsim.settle import SettleResult, unsettled
-
         timeout = finite_seconds("timeout", timeout)
         step = finite_seconds("step", step)
         if timeout < 0:
@@ -517,6 +515,7 @@ class Swarm:
         swarmsim.errors.CommandFailed: Error response from daemon: service web not found
         """
         from swarmsim.cli.docker import run_command_line
+        from swarmsim.errors import CommandFailed
 
         if not isinstance(command, str):
             raise InvalidArgument(f"a docker command is a string, not {command!r}")

@@ -245,13 +245,14 @@ class Trace:
         """
         import pandas as pd
 
+        records = list(self)
         hostname: dict[str, str] = {}
-        for rec in self._records:
+        for rec in records:
             if rec.kind == "node":
                 hostname[rec.id] = rec.node
         node_id = {name: id_ for id_, name in hostname.items()}
         rows = []
-        for rec in self._records:
+        for rec in records:
             if rec.kind == "task":
                 rows.append((*rec[:6], hostname.get(rec.node, rec.node), *rec[7:], rec.node))
             elif rec.kind == "node":

@@ -7,8 +7,6 @@ failed, 2 when a file is invalid -- then nothing runs.
 ``swarmsim validate FILE...`` only checks the files.
 ``swarmsim plot TRACE --out OUT.png`` draws a saved trace
 (:mod:`swarmsim.console.plot_command`).
-``swarmsim sweep SCENARIO --grid GRID.yaml`` runs a scenario over a grid of
-its parameters and many seeds (:mod:`swarmsim.console.sweep_command`).
 ``swarmsim shell [--seed N] [--managers M] [--workers W] [--from FILE]``
 starts a formed swarm (hosts ``manager1..M`` and ``worker1..W``, or the
 scenario's cluster after its steps; the CLI talks to the first manager) and
@@ -19,6 +17,9 @@ failed.
 ``--trace``, ``--plot`` and ``--animate`` write the run's trace (JSON lines),
 its timeline picture and its animation (:mod:`swarmsim.viz`); ``--speed``
 paces virtual time against the wall clock for a projector.
+
+``swarmsim sweep SCENARIO --grid GRID.yaml`` runs a scenario over a grid of
+its parameters and many seeds (:mod:`swarmsim.console.sweep_command`).
 
 This module has no swarmkit counterpart.
 """
