@@ -45,3 +45,30 @@ class ScenarioError(SwarmSimError):
 
 class DaemonError(SwarmSimError):
     """The manager refused a request; docker prints ``Error response from daemon: <msg>``."""
+
+
+class CommandFailed(DockerCLIError):
+    """``swarm.docker(command, check=True)`` exited non-zero; ``str(error)`` is docker's message.
+
+    Parameters
+    ----------
+    command
+        The command line as given.
+    stdout, stderr
+        What docker printed (``stderr`` holds the message).
+    exit_code
+        docker's exit status (never 0).
+
+    Examples
+    --------
+    >>> error = CommandFailed("docker service rm web", "", "Error: No such service: web\\n", 1)
+    >>> str(error), error.exit_code
+    ('Error: No such service: web', 1)
+    """
+
+    def __init__(self, command: str, stdout: str, stderr: str, exit_code: int) -> None:
+        message = stderr.strip() or stdout.strip() or f"{command!r} exited {exit_code}"
+        super().__init__(message, exit_code)
+        self.command = command
+        self.stdout = stdout
+        self.stderr = stderr

@@ -56,6 +56,7 @@ from swarmsim.manager.scheduler import Scheduler
 from swarmsim.net.sessions import Sessions
 from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.net.underlay import SWITCH, Underlay
+from swarmsim.settle import SettleResult, unsettled
 from swarmsim.store import Action, NodeEvent
 
 if TYPE_CHECKING:
@@ -522,6 +523,53 @@ class Swarm:
             ctx.sim.run(min(until, ctx.now + _SLICE))
             check_trace(ctx.settings, len(ctx.trace), ctx.now)
 
+    def settle(self, timeout: float = 3600.0, *, step: float = 1.0) -> SettleResult:
+        """Run until every service has converged and no update is in flight.
+
+        Looks every ``step`` virtual seconds, for at most ``timeout`` seconds;
+        the result says whether the swarm settled, when, and which services
+        were still converging or are held by a paused update
+        (:mod:`swarmsim.settle`).  A swarm already settled does not move.
+
+        Raises
+        ------
+        InvalidArgument
+            For a timeout that is negative or not a finite number, or a step
+            that is not positive.
+
+        Examples
+        --------
+        >>> swarm = Swarm(seed=1, managers=1, workers=2)
+        >>> swarm.docker("docker service create -d --replicas 3 --name web nginx").exit_code
+        0
+        >>> result = swarm.settle(timeout=120)
+        >>> result.settled, 0 < result.time < 120
+        (True, True)
+        """
+        timeout = finite_seconds("timeout", timeout)
+        step = finite_seconds("step", step)
+        if timeout < 0:
+            raise InvalidArgument(f"timeout must not be negative, not {timeout!r}")
+        if step <= 0:
+            raise InvalidArgument(f"step must be positive, not {step!r}")
+        start = self.now
+        deadline = start + timeout
+        seen = -1  # trace length at the last look: nothing changes between records
+        moving: list[str] = []
+        while True:
+            if len(self.trace) != seen:
+                seen = len(self.trace)
+                moving, held = unsettled(self.ctx.store, self._reachable)
+                if not moving:
+                    return SettleResult(True, self.now, self.now - start, (), tuple(held))
+            if self.now >= deadline:
+                return SettleResult(False, self.now, self.now - start, tuple(moving), tuple(held))
+            self.run(min(deadline, self.now + step))
+
+    def _reachable(self, node_id: str) -> bool:
+        agent = self.agents.get(node_id)
+        return agent is not None and agent.up and agent.connected
+
     # -------------------------------------------------------------- results
     @property
     def trace(self) -> Trace:
@@ -545,20 +593,37 @@ class Swarm:
         return plot_replicas(self, service, **options)
 
     # --------------------------------------------------------------- docker
-    def docker(self, command: str, *, on: str | None = None) -> CommandResult:
+    def docker(self, command: str, *, on: str | None = None, check: bool = False) -> CommandResult:
         """Run one ``docker ...`` command line on machine ``on`` (default: the current one).
+
+        With ``check=True`` a command that exits non-zero raises
+        :class:`~swarmsim.errors.CommandFailed` carrying docker's message
+        (what a sweep records in its ``error`` column).
 
         Raises
         ------
         InvalidArgument
             For a command that is not a string or an unknown machine.
+        CommandFailed
+            With ``check=True``, for a command that exits non-zero.
+
+        Examples
+        --------
+        >>> Swarm(seed=0).docker("docker service rm web", check=True)
+        Traceback (most recent call last):
+        ...
+        swarmsim.errors.CommandFailed: Error response from daemon: service web not found
         """
         from swarmsim.cli.docker import run_command_line
+        from swarmsim.errors import CommandFailed
 
         if not isinstance(command, str):
             raise InvalidArgument(f"a docker command is a string, not {command!r}")
         with self.on(on or self.current_machine):
-            return run_command_line(self, command)
+            result = run_command_line(self, command)
+        if check and not result.ok:
+            raise CommandFailed(command, result.stdout, result.stderr, result.exit_code)
+        return result
 
     def use(self, name: str) -> None:
         """Make the CLI talk to machine ``name`` from now on (the shell's ``@NAME``)."""

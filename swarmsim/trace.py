@@ -385,10 +385,34 @@ class Trace:
         return columns.record(index)
 
     def to_dataframe(self) -> pd.DataFrame:
-        """All records as a :class:`pandas.DataFrame` with one column per field."""
+        """All records as a :class:`pandas.DataFrame`: one column per field, then ``node_id``.
+
+        ``node`` names the node by its hostname on every row (task, node and
+        command records alike) and ``node_id`` holds its id (empty when the
+        row has no node, or names a machine the trace never saw join).
+
+        >>> trace = Trace()
+        >>> trace.command(0.0, "docker", "manager1", "docker node ls", 0)
+        >>> list(trace.to_dataframe().columns[-2:])
+        ['spec_version', 'node_id']
+        """
         import pandas as pd
 
-        return pd.DataFrame.from_records(list(self), columns=list(COLUMNS))
+        records = list(self)
+        hostname: dict[str, str] = {}
+        for rec in records:
+            if rec.kind == "node":
+                hostname[rec.id] = rec.node
+        node_id = {name: id_ for id_, name in hostname.items()}
+        rows = []
+        for rec in records:
+            if rec.kind == "task":
+                rows.append((*rec[:6], hostname.get(rec.node, rec.node), *rec[7:], rec.node))
+            elif rec.kind == "node":
+                rows.append((*rec, rec.id))
+            else:
+                rows.append((*rec, node_id.get(rec.node, "")))
+        return pd.DataFrame.from_records(rows, columns=[*COLUMNS, "node_id"])
 
     def dump(self) -> str:
         """All records as tab-separated lines (byte-identical for identical runs)."""

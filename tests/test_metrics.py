@@ -53,7 +53,7 @@ def test_class_notes_update_report() -> None:
     set_image(swarm, svc, NEW)
     swarm.advance(120)
     d = slot_time(swarm)
-    (report,) = update_reports(swarm.trace, swarm.ctx.store)
+    (report,) = update_reports(swarm)
     assert report == UpdateReport(
         service="redis",
         started_at=t0,
@@ -118,11 +118,11 @@ def test_a_no_op_update_needs_the_store_to_see_the_same_spec() -> None:
     t1 = swarm.now
     update(swarm, svc)  # resumes the paused update with a new version of the same spec
     swarm.advance(120)
-    reports = update_reports(swarm.trace, swarm.ctx.store)
+    reports = update_reports(swarm)
     assert [r.final_state for r in reports] == ["paused", "completed"]
     assert reports[0].failed_tasks >= 1
     assert (reports[1].from_version, reports[1].to_version) == (1, 2)
-    converged = time_to_converge(swarm.trace, "redis", since=t1, store=swarm.ctx.store)
+    converged = time_to_converge(swarm, "redis", since=t1)
     assert converged is not None and converged > t1
     # from the trace alone the version-1 task of the paused slot is out of date forever
     assert time_to_converge(swarm.trace, "redis", since=t1) is None

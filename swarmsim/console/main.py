@@ -18,6 +18,9 @@ failed.
 its timeline picture and its animation (:mod:`swarmsim.viz`); ``--speed``
 paces virtual time against the wall clock for a projector.
 
+``swarmsim sweep SCENARIO --grid GRID.yaml`` runs a scenario over a grid of
+its parameters and many seeds (:mod:`swarmsim.console.sweep_command`).
+
 This module has no swarmkit counterpart.
 """
 
@@ -33,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from swarmsim.cli.interpreter import SHELL_HELP
-from swarmsim.console import plot_command
+from swarmsim.console import plot_command, sweep_command
 from swarmsim.console.pacing import pace, parse_speed
 from swarmsim.errors import ScenarioError, SwarmSimError
 
@@ -167,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     _ranking_option(shell)
     _outputs(shell)
     plot_command.add_parser(commands)
+    sweep_command.add_parser(commands)
     return parser
 
 
@@ -308,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "plot":
             return plot_command.run(args)
+        if args.command == "sweep":
+            return sweep_command.run(args)
         return _shell(args)
     except SwarmSimError as error:
         print(f"swarmsim: {error}", file=sys.stderr)

@@ -22,8 +22,14 @@ Counting rules
   version), or — when the store is given — when the tasks and services still in
   the store show equal task specs and endpoints for both (a no-op update).
 
+Every function takes the run first — a :class:`~swarmsim.swarm.Swarm`, its
+:class:`~swarmsim.trace.Trace` or a loaded trace — then ``service``, then
+its own options; none takes the internal store (given a swarm, the metrics
+read what they need from it).
+
 Modules: :mod:`~swarmsim.metrics._sweep` (the one pass), :mod:`~.updates`
 (update reports), :mod:`~.availability` (convergence, fewest available),
+:mod:`~.disruption` (failed and displaced tasks),
 :mod:`~.series` (counts over time) and :mod:`~.placement` (counts per group
 of nodes).
 
@@ -35,9 +41,9 @@ Examples
 >>> spec = ServiceSpec("web", TaskSpec(ContainerSpec("nginx")), replicas=2)
 >>> swarm.ctx.store.create_service(Service(swarm.ctx.ids.new(), spec))
 >>> swarm.advance(30)
->>> min_available(swarm.trace, "web", 20.0, 30.0)
+>>> min_available(swarm, "web", 20.0, 30.0)
 2
->>> time_to_converge(swarm.trace, "web") is not None
+>>> time_to_converge(swarm, "web") is not None
 True
 >>> replica_timeline(swarm.trace, "web").running.at(30.0)
 2
@@ -46,6 +52,7 @@ True
 from __future__ import annotations
 
 from swarmsim.metrics.availability import min_available, time_to_converge
+from swarmsim.metrics.disruption import displaced_tasks, failed_tasks
 from swarmsim.metrics.placement import GroupTimeline, group_timeline
 from swarmsim.metrics.requests import requests_frame, success_rate
 from swarmsim.metrics.series import (
@@ -63,6 +70,8 @@ __all__ = [
     "StepSeries",
     "UpdateReport",
     "UpdateSpan",
+    "displaced_tasks",
+    "failed_tasks",
     "group_timeline",
     "min_available",
     "replica_series",

@@ -33,18 +33,20 @@ VersionKey = tuple[str, int]  # service name, spec version
 
 
 def checked_records(
-    trace: object,
+    run: object,
     service: object,
-    store: object = None,
     *,
     any_service: bool = False,
     **times: object,
-) -> list[TraceRecord]:
-    """The records of ``trace``, once the arguments every metric shares are checked.
+) -> tuple[list[TraceRecord], Store | None]:
+    """The records of ``run`` and its store, once the arguments every metric shares are checked.
 
-    ``service`` must be a name (or ``None`` with ``any_service``), ``store`` a
-    :class:`~swarmsim.store.Store` or ``None``, each of ``times`` a finite
-    number (``until`` may also be ``None``: no end).
+    ``run`` is a :class:`~swarmsim.swarm.Swarm` (its trace, and its store to
+    tell a no-op update's version from a real one), a
+    :class:`~swarmsim.trace.Trace` or :class:`~swarmsim.trace.TraceRecord`
+    rows.  ``service`` must be a name (or ``None`` with ``any_service``), each
+    of ``times`` a finite number (``until`` and ``end`` may also be ``None``:
+    no end).
 
     Raises
     ------
@@ -53,20 +55,25 @@ def checked_records(
         than :class:`~swarmsim.trace.TraceRecord` rows.
     """
     from swarmsim.store import Store
+    from swarmsim.swarm import Swarm
 
+    store: Store | None = None
+    trace = run
+    if isinstance(run, Swarm):
+        trace, store = run.trace, run.ctx.store
     if isinstance(trace, str | bytes) or not isinstance(trace, Iterable):
-        raise InvalidArgument(f"trace must be a Trace or TraceRecord rows, not {trace!r:.80}")
+        raise InvalidArgument(f"run must be a Swarm, a Trace or TraceRecord rows, not {run!r:.80}")
     records = list(trace)
     if not all(isinstance(record, TraceRecord) for record in records):
         raise InvalidArgument("trace must hold TraceRecord rows only")
+    if isinstance(service, Store):
+        raise InvalidArgument("metrics read no store: pass the Swarm itself as the first argument")
     if not isinstance(service, str) and not (any_service and service is None):
         raise InvalidArgument(f"service must be a service name, not {service!r:.80}")
-    if store is not None and not isinstance(store, Store):
-        raise InvalidArgument(f"store must be a Store (swarm.ctx.store), not {store!r:.80}")
     for name, value in times.items():
-        if value is not None or name != "until":
+        if value is not None or name not in ("until", "end"):
             finite_seconds(name, value)
-    return records
+    return records, store
 
 
 class Classes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -9,22 +10,24 @@ from swarmsim.metrics._sweep import Classes, Sweep, checked_records, version_cla
 from swarmsim.trace import Trace, TraceRecord
 
 if TYPE_CHECKING:
-    from swarmsim.store import Store
+    from swarmsim.swarm import Swarm
 
 
 def time_to_converge(
-    trace: Trace | Iterable[TraceRecord],
+    run: Swarm | Trace | Iterable[TraceRecord],
     service: str,
+    *,
     since: float = 0.0,
-    store: Store | None = None,
 ) -> float | None:
     """First time at or after ``since`` when the service has exactly its replicas
     available, all with its current spec; ``None`` if that never happens.
 
     Subtract ``since`` for a duration.  Meant for replicated services (the
-    wanted count is the spec's replica count).
+    wanted count is the spec's replica count).  Given a
+    :class:`~swarmsim.swarm.Swarm`, a no-op update's version counts as the
+    same spec as the one before.
     """
-    records = checked_records(trace, service, store, since=since)
+    records, store = checked_records(run, service, since=since)
     sweep = Sweep(version_classes(records, store))
     result: float | None = None
     before_ok = False  # converged at the last instant before ``since``
@@ -49,10 +52,15 @@ def time_to_converge(
 
 
 def min_available(
-    trace: Trace | Iterable[TraceRecord], service: str, start: float, end: float
+    run: Swarm | Trace | Iterable[TraceRecord],
+    service: str,
+    start: float = 0.0,
+    end: float | None = None,
 ) -> int:
-    """Fewest available tasks of ``service`` at any instant of ``[start, end]``."""
-    records = checked_records(trace, service, start=start, end=end)
+    """Fewest available tasks of ``service`` at any instant of ``[start, end]``
+    (``end`` None: up to the last record)."""
+    records, _ = checked_records(run, service, start=start, end=end)
+    end = math.inf if end is None else end
     sweep = Sweep(Classes())
     value = 0
     lowest: int | None = None

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from swarmsim.store import Store
+    from swarmsim.swarm import Swarm
 
 
 @dataclass(slots=True)
@@ -241,10 +242,9 @@ def _replay(
 
 
 def replica_timeline(
-    trace: Trace | Iterable[TraceRecord],
+    run: Swarm | Trace | Iterable[TraceRecord],
     service: str,
     *,
-    store: Store | None = None,
     until: float | None = None,
 ) -> ReplicaTimeline:
     """Available, per-version, desired-running and spec replica counts of a service, and
@@ -252,13 +252,11 @@ def replica_timeline(
 
     Parameters
     ----------
-    trace
-        The simulation's trace (``swarm.trace``), in time order.
+    run
+        The swarm (a no-op update's version then counts as the same spec as
+        the one before, for ``current``), or its trace, in time order.
     service
         The service's name.
-    store
-        The simulation's store: lets a no-op update's version count as the same
-        spec as the one before (for ``current``).
     until
         Ignore records after this virtual time and end the series there; the
         last record when None.
@@ -268,22 +266,22 @@ def replica_timeline(
     InvalidArgument
         When the trace has no record of ``service`` (up to ``until``).
     """
-    timeline = _replay(checked_records(trace, service, store, until=until), service, store, until)
+    records, store = checked_records(run, service, until=until)
+    timeline = _replay(records, service, store, until)
     if timeline is None:
         raise InvalidArgument(f"the trace has no record of service {service!r}")
     return timeline
 
 
-def replica_series(
-    trace: Trace | Iterable[TraceRecord], service: str, store: Store | None = None
-) -> pd.DataFrame:
+def replica_series(run: Swarm | Trace | Iterable[TraceRecord], service: str) -> pd.DataFrame:
     """Available tasks of ``service`` over time, one row per instant it changed.
 
     Columns: ``time``, ``running`` (available tasks), ``current`` (available
     tasks with the current spec), ``replicas`` (wanted; 0 after removal).
     """
     columns = ("running", "current", "replicas")
-    timeline = _replay(checked_records(trace, service, store), service, store, None)
+    records, store = checked_records(run, service)
+    timeline = _replay(records, service, store, None)
     if timeline is None:
         import pandas as pd
 

@@ -20,7 +20,7 @@ from swarmsim.trace import Trace, TraceRecord
 if TYPE_CHECKING:
     import pandas as pd
 
-    from swarmsim.store import Store
+    from swarmsim.swarm import Swarm
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,21 +105,19 @@ class _Episode:
 
 
 def update_reports(
-    trace: Trace | Iterable[TraceRecord], store: Store | None = None, service: str | None = None
+    run: Swarm | Trace | Iterable[TraceRecord], service: str | None = None
 ) -> list[UpdateReport]:
     """Every rolling update in the trace, in start order.
 
     Parameters
     ----------
-    trace
-        The simulation's trace (``swarm.trace``).
-    store
-        The simulation's store (``swarm.ctx.store``): lets a no-op update's
-        version count as the same spec as the one before.
+    run
+        The swarm (a no-op update's version then counts as the same spec as
+        the one before), or its trace (``swarm.trace``, a loaded trace).
     service
         Only this service's updates.
     """
-    records = checked_records(trace, service, store, any_service=True)
+    records, store = checked_records(run, service, any_service=True)
     sweep = Sweep(version_classes(records, store))
     open_: dict[str, _Episode] = {}
     closing: list[_Episode] = []
@@ -194,12 +192,33 @@ def update_reports(
 
 
 def update_frame(
-    trace: Trace | Iterable[TraceRecord], store: Store | None = None, service: str | None = None
+    run: Swarm | Trace | Iterable[TraceRecord], service: str | None = None
 ) -> pd.DataFrame:
-    """:func:`update_reports` as a DataFrame (one row per update, plus ``duration``)."""
+    """:func:`update_reports` as a DataFrame (one row per update, plus ``duration``).
+
+    ``ended_at`` and ``duration`` are float columns: NaN for an update still
+    running.  The figures are typed columns even when there is no update.
+    """
     import pandas as pd
 
-    reports = update_reports(trace, store, service)
+    reports = update_reports(run, service)
     columns = [f.name for f in fields(UpdateReport)] + ["duration"]
     rows = [{**asdict(r), "duration": r.duration} for r in reports]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype(_DTYPES)
+
+
+_DTYPES = {
+    "service": object,
+    "started_at": float,
+    "ended_at": float,
+    "final_state": object,
+    "message": object,
+    "from_version": int,
+    "to_version": int,
+    "min_running": int,
+    "min_running_new": int,
+    "failed_tasks": int,
+    "rolled_back": bool,
+    "duration": float,
+}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -32,6 +32,7 @@ from swarmsim.errors import ScenarioError
 from swarmsim.scenario.build import build_scenario
 from swarmsim.scenario.lesson import load_lesson, read_source
 from swarmsim.scenario.model import Scenario
+from swarmsim.scenario.parameters import apply_parameters
 from swarmsim.scenario.yamlsource import Path, Positions, dotted, load_yaml, yaml11_hint
 
 __all__ = ["load_file", "load_scenario", "parse_scenario", "schema"]
@@ -151,8 +152,13 @@ def _first_schema_error(file: str, data: Any, positions: Positions) -> ScenarioE
     )[1]
 
 
-def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
+def parse_scenario(
+    text: str, file: str = "<scenario>", *, parameters: Mapping[str, object] | None = None
+) -> Scenario:
     """A checked :class:`~swarmsim.scenario.model.Scenario` from YAML text.
+
+    ``parameters`` set the file's ``parameters:`` (the defaults otherwise;
+    :mod:`~swarmsim.scenario.parameters`).
 
     Raises
     ------
@@ -173,15 +179,18 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     if not isinstance(data, dict):
         message = f"a scenario is a mapping of keys (name, steps, ...), not {_kind(data)}"
         raise ScenarioError(file, 1, 1, "(root)", message)
+    data = apply_parameters(file, data, positions, parameters or {})
     error = _first_schema_error(file, data, positions)
     if error is not None:
         raise error
     return build_scenario(file, data, positions)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(
+    path: str | os.PathLike[str], *, parameters: Mapping[str, object] | None = None
+) -> Scenario:
     """Read and check a scenario file (see :func:`parse_scenario`)."""
-    return parse_scenario(read_source(path), os.fspath(path))
+    return parse_scenario(read_source(path), os.fspath(path), parameters=parameters)
 
 
 def load_file(path: str | os.PathLike[str]) -> Scenario:

@@ -1,0 +1,125 @@
+"""Running a swarm until it has settled: every service converged, no update in flight.
+
+:meth:`swarmsim.swarm.Swarm.settle` lets virtual time pass until
+:func:`unsettled` finds nothing left to wait for, or a timeout passes, and
+says which in a :class:`SettleResult`.  Sweeps use it instead of a guessed
+window ("advance 300 s and hope the update is over").
+
+A service has *converged* when every task the managers want running is
+running, on a ``ready`` node whose machine runs and reaches the managers
+(after a crash, until the managers mark the node down and replace its
+tasks, the service is still converging), with the service's current spec (a task of an
+older version whose spec is the same, as after a rollback, counts as
+current: ``IsTaskDirty``), no task the managers want stopped still runs on a
+``ready`` node (a down node's agent reports nothing), and
+a replicated service has exactly its replicas.  A service whose update is
+*held* (``paused`` or ``rollback_paused``) waits for a person: it counts as
+settled and is named in :attr:`SettleResult.held`.  An update in flight
+(``updating``, ``rollback_started``) is never settled.
+
+The checks read the store only when the trace has grown since the last look
+(nothing else changes what they see), once per ``step`` virtual seconds.
+
+Differences
+-----------
+swarmkit has no such notion; ``docker service create``/``update`` without
+``-d`` wait for one service the same way (``docker/cli:
+cli/command/service/progress/progress.go``).  A service whose restart
+policy gave up (condition ``none``, or its attempts used up) keeps fewer
+replicas and never settles: the result says so when the timeout passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from swarmsim.api.enums import NodeStatus, ServiceMode, TaskState, UpdateState
+from swarmsim.manager.orchestrator.task import is_task_dirty
+
+if TYPE_CHECKING:
+    from swarmsim.api.objects import Service
+    from swarmsim.store import Store
+
+__all__ = ["SettleResult", "unsettled"]
+
+_IN_FLIGHT = frozenset({UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED})
+_HELD = frozenset({UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED})
+
+
+@dataclass(frozen=True, slots=True)
+class SettleResult:
+    """How :meth:`~swarmsim.swarm.Swarm.settle` ended.
+
+    Attributes
+    ----------
+    settled
+        True when every service converged (or is held) before the timeout.
+    time
+        The virtual time the swarm was left at.
+    waited
+        Virtual seconds that passed during the call.
+    unsettled
+        Services still converging when the timeout passed (sorted).
+    held
+        Services whose update is paused and waits for a person (sorted).
+    """
+
+    settled: bool
+    time: float
+    waited: float
+    unsettled: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.settled
+
+    def __str__(self) -> str:
+        if self.settled:
+            text = f"settled at {self.time:g}s after {self.waited:g}s"
+            return text + (f" (held: {', '.join(self.held)})" if self.held else "")
+        return f"not settled after {self.waited:g}s (still converging: {', '.join(self.unsettled)})"
+
+
+def unsettled(
+    store: Store, reachable: Callable[[str], bool] = lambda node_id: True
+) -> tuple[list[str], list[str]]:
+    """Services still converging, and services whose update is held, by name (sorted).
+
+    ``reachable(node_id)`` says whether a node's machine runs and reaches the
+    managers: a node the managers still see ``ready`` but whose machine
+    crashed has not been replaced yet, so its tasks do not count.
+    """
+    moving: list[str] = []
+    held: list[str] = []
+    for service in store.services.values():
+        status = service.update_status
+        if status is not None and status.state in _HELD:
+            held.append(service.spec.name)
+            continue
+        in_flight = status is not None and status.state in _IN_FLIGHT
+        if in_flight or not _converged(store, service, reachable):
+            moving.append(service.spec.name)
+    return sorted(moving), sorted(held)
+
+
+def _converged(store: Store, service: Service, reachable: Callable[[str], bool]) -> bool:
+    running = 0
+    for task in store.tasks_of_service(service.id):
+        node = store.nodes.get(task.node_id)
+        ready = node is not None and node.status == NodeStatus.READY
+        if task.desired_state > TaskState.RUNNING:
+            if ready and TaskState.ASSIGNED <= task.state <= TaskState.RUNNING:
+                return False  # its agent has yet to stop it (a down node's never will)
+            continue
+        if (
+            task.state != TaskState.RUNNING
+            or node is None
+            or not ready
+            or not reachable(node.id)
+            or is_task_dirty(service, task, node)
+        ):
+            return False
+        running += 1
+    return service.spec.mode != ServiceMode.REPLICATED or running == service.spec.replicas

@@ -1,0 +1,103 @@
+"""Swarm.settle: runs until every service converged and no update is in flight."""
+
+from __future__ import annotations
+
+import pytest
+
+from swarmsim import Swarm
+from swarmsim.errors import CommandFailed, DockerCLIError, InvalidArgument
+from swarmsim.metrics import time_to_converge, update_reports
+
+
+def _swarm() -> Swarm:
+    swarm = Swarm(seed=3, managers=1, workers=3)
+    swarm.images.set("app:1", pull=2.0, start=1.0)
+    swarm.images.set("app:2", pull=2.0, start=1.0)
+    swarm.images.set("bad:1", exits_after=2.0, exit_code=1)
+    return swarm
+
+
+def test_settle_stops_once_the_service_converged() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 4 --name web app:1", check=True)
+    result = swarm.settle(timeout=300)
+    converged = time_to_converge(swarm, "web")
+    assert result.settled and result.unsettled == () and result.held == ()
+    assert converged is not None and converged <= result.time < converge_bound(converged)
+    assert swarm.docker("docker service ls").stdout.splitlines()[1].split()[3] == "4/4"
+    again = swarm.settle(timeout=300)  # already settled: the clock does not move
+    assert again.settled and again.waited == 0 and again.time == result.time
+
+
+def converge_bound(converged: float) -> float:
+    return converged + 1.0 + 1e-9  # one look per virtual second
+
+
+def test_settle_waits_for_a_rolling_update_to_complete() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 4 --name web app:1", check=True)
+    swarm.settle()
+    swarm.docker("docker service update -d --update-delay 10s --image app:2 web", check=True)
+    result = swarm.settle(timeout=600)
+    (report,) = update_reports(swarm, "web")
+    assert result.settled and report.final_state == "completed"
+    assert report.ended_at is not None and report.ended_at <= result.time < report.ended_at + 1.5
+    assert result.waited > 30  # four slots, 10 s apart
+
+
+def test_a_paused_update_is_held_not_waited_for() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 3 --name web app:1", check=True)
+    swarm.settle()
+    swarm.docker("docker service update -d --image bad:1 web", check=True)
+    result = swarm.settle(timeout=600)
+    assert result.settled and result.held == ("web",)
+    assert update_reports(swarm, "web")[-1].final_state == "paused"
+    assert "held: web" in str(result)
+
+
+def test_the_timeout_is_reported_with_the_services_still_converging() -> None:
+    swarm = _swarm()
+    swarm.docker(
+        "docker service create -d --replicas 2 --constraint node.labels.zone==mars "
+        "--name web app:1",
+        check=True,
+    )
+    result = swarm.settle(timeout=30)
+    assert not result and result.unsettled == ("web",)
+    assert result.waited == 30 and swarm.now == result.time
+    assert str(result).startswith("not settled after 30s")
+
+
+def test_settle_after_a_node_loss_waits_for_the_replacements() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 6 --name web app:1", check=True)
+    swarm.settle()
+    swarm.crash_node("worker1")
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 5  # the node is declared down first
+    store = swarm.ctx.store
+    service = store.service_by_name("web")
+    assert service is not None
+    tasks = store.tasks_of_service(service.id)
+    wanted = [t for t in tasks if t.desired_state.api_name == "running"]
+    hosts = {store.nodes[t.node_id].hostname for t in wanted}
+    assert "worker1" not in hosts and len(hosts) == 3
+
+
+@pytest.mark.parametrize(("timeout", "step"), [(-1, 1.0), (float("nan"), 1.0), (10, 0), ("x", 1)])
+def test_bad_settle_arguments(timeout: object, step: object) -> None:
+    with pytest.raises(InvalidArgument):
+        Swarm(seed=0).settle(timeout, step=step)  # type: ignore[arg-type]
+
+
+def test_docker_check_raises_docker_message_and_exit_code() -> None:
+    swarm = Swarm(seed=0)
+    assert swarm.docker("docker service rm web").exit_code == 1  # no check: a result
+    with pytest.raises(CommandFailed) as caught:
+        swarm.docker("docker service create --replica 2 nginx", check=True)
+    error = caught.value
+    assert isinstance(error, DockerCLIError)
+    assert str(error) == "unknown flag: --replica"
+    assert error.exit_code == 125 and error.command.endswith("nginx")
+    assert error.stderr.startswith("unknown flag: --replica")
