@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -87,6 +88,20 @@ def _title(header: list[str], name: str) -> str:
     return name
 
 
+def _notes_section(header: list[str], name: str) -> str:
+    """The class notes' own (Spanish) section title the header quotes, else the name."""
+    match = re.search(r'class notes, "([^"]+)"', " ".join(header))
+    return match.group(1) if match else name
+
+
+def _escape(text: str) -> str:
+    """Markdown-escape a lesson's comment (`` \\_ ``, ``*`` are meant literally)."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(
+        part if i % 2 else re.sub(r"([\\*_\[\]<])", r"\\\1", part) for i, part in enumerate(parts)
+    )
+
+
 def replay(path: Path, lang: str) -> tuple[int, str]:
     """Replay one lesson as ``swarmsim run PATH --lang LANG`` does; (exit status, output)."""
     from swarmsim.console.main import main
@@ -117,22 +132,20 @@ def _page(path: Path, lang: str, number: int, title: str, warn: Warn) -> str:
     words = WORDS[lang]
     scenario = load_file(path)
     other = "es" if lang == "en" else "en"
-    heading = (
-        f"{words['lesson']} {number}: {title}"
-        if lang == "en"
-        else f"{words['lesson']} {number} ({path.stem})"
-    )
+    header = _header(path)
+    if lang == "es":
+        title = _notes_section(header, path.stem)
+    heading = f"{words['lesson']} {number}: {title}"
     lines = [
         f"# {heading}",
         "",
         words["switch"].format(other=f"../{other}/{path.stem}.md"),
         "",
-        scenario.description.get(lang),
+        _escape(scenario.description.get(lang)),
         "",
     ]
-    header = _header(path)
     if lang == "en" and header:
-        teaches = " ".join(header)
+        teaches = _escape(" ".join(header))
         lines += [f"## {words['teaches']}", "", teaches, ""]
     flags = " --lang es" if lang == "es" else ""
     lines += [
@@ -156,7 +169,7 @@ def _page(path: Path, lang: str, number: int, title: str, warn: Warn) -> str:
             "sleep": f"{words['sleep']} (`{step.line}`)",
             "fault": f"{words['fault']}: `{step.line}`",
         }.get(step.kind, "")
-        comment = step.comment.get(lang) if step.comment else ""
+        comment = _escape(step.comment.get(lang)) if step.comment else ""
         parts = [
             p
             for p in (
@@ -214,7 +227,7 @@ def render(repo: Path, warn: Warn) -> dict[str, str]:
             number = int(path.stem.split("-", 1)[0])
             title = _title(_header(path), path.stem)
             pages[f"lessons/{lang}/{path.stem}.md"] = _page(path, lang, number, title, warn)
-            description = load_file(path).description.get(lang).replace("|", "\\|")
+            description = _escape(load_file(path).description.get(lang)).replace("|", "\\|")
             index.append(f"| [{number}. {path.stem}]({path.stem}.md) | {description} |")
         pages[f"lessons/{lang}/index.md"] = "\n".join(index) + "\n"
     return pages
