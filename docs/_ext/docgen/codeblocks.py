@@ -4,8 +4,9 @@ At every build, the fenced blocks of the guide pages (``docs/install.md``,
 ``docs/guides/*.md``) are run:
 
 * ``pycon`` blocks are doctests (the standard :mod:`doctest` parser, with
-  ``ELLIPSIS`` and ``NORMALIZE_WHITESPACE``); the blocks of one page share
-  their names, in order, as the cells of a notebook do;
+  ``ELLIPSIS`` and ``NORMALIZE_WHITESPACE``) and ``python`` blocks are run as
+  they are; the Python blocks of one page share their names, in order, as the
+  cells of a notebook do;
 * in ``console`` blocks every ``$ swarmsim ...`` line runs in-process, in a
   scratch folder where ``scenarios/`` and ``notebooks/`` are the project's
   (so ``--plot`` and ``--trace`` outputs land there), with ``< FILE`` as its
@@ -105,7 +106,7 @@ def _console(where: str, body: str, warn: Warn) -> None:
 
 
 def check_page(path: Path, repo: Path, warn: Warn) -> None:
-    """Run every ``pycon`` and ``console`` block of one page."""
+    """Run every ``pycon``, ``python`` and ``console`` block of one page."""
     text = path.read_text(encoding="utf-8")
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=_FLAGS)
@@ -118,6 +119,11 @@ def check_page(path: Path, repo: Path, warn: Warn) -> None:
             result = runner.run(test, out=out.write, clear_globs=False)
             if result.failed:
                 warn(f"{where}: doctest failed:\n{out.getvalue()}")
+        elif info == "python":
+            try:
+                exec(compile(body, where, "exec"), names)
+            except Exception as error:  # a guide's example failing is what we report
+                warn(f"{where}: the python block raised {type(error).__name__}: {error}")
         elif info == "console":
             _console(where, body, warn)
 
