@@ -41,7 +41,9 @@ def describe(schema: Any) -> str:
     kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
     parts: list[str] = []
     if kinds == ["array"]:
-        parts.append("list of " + describe(schema.get("items", {})))
+        least = schema.get("minItems", 0)
+        what = "non-empty list" if least == 1 else f"list of at least {least}" if least else "list"
+        parts.append(f"{what} of " + describe(schema.get("items", {})))
     elif kinds == ["object"] and "additionalProperties" in schema and not schema.get("properties"):
         names = schema.get("propertyNames", {}).get("pattern")
         key = f"name matching {_code(names)}" if names else "name"
@@ -54,8 +56,7 @@ def describe(schema: Any) -> str:
             ("minimum", "at least"),
             ("maximum", "at most"),
             ("minLength", "length at least"),
-            ("minItems", "at least items:"),
-            ("maxItems", "at most items:"),
+            ("maxItems", "items at most"),
             ("minProperties", "entries at least"),
         )
         if key in schema
@@ -135,7 +136,8 @@ def render(repo: Path, warn: Warn) -> str:
             lines += ["An object; its keys depend on `kind`.", "", *_table(sub)]
             lines += _variants(name, sub)
         else:
-            lines.append(describe(sub).capitalize() + ".")
+            text = describe(sub)
+            lines.append(text[:1].upper() + text[1:] + ".")
             if sub.get("properties"):
                 lines += ["", *_table(sub)]
     known = set(defs)
