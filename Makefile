@@ -32,10 +32,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# the notebooks run in `make docs` (executed there, a failing cell fails it), not here
 pytest: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -p no:cacheprovider --doctest-modules swarmsim tests
 
-# the documentation site (docs/_build/html); any warning fails the build
+# the documentation site (docs/_build/html): every page read afresh (-E), the notebooks
+# and the guides' code blocks run, and any warning fails the build
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -b html -E -W --keep-going -q docs docs/_build/html
 
