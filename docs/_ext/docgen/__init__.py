@@ -14,7 +14,8 @@ A Sphinx extension: when the builder starts, it writes Markdown pages into
   the transcript replayed in that language (:mod:`docgen.lessons`);
 * ``notebooks/*.ipynb``: copied so that myst-nb executes and renders them.
 
-It also runs every code block of the guides (:mod:`docgen.codeblocks`).
+It also runs every code block of the guides (:mod:`docgen.codeblocks`) and
+links every cited swarmkit or docker/cli file to GitHub (:mod:`docgen.sourcelinks`).
 
 A file is rewritten only when its text changes, so an unchanged input does not
 make Sphinx rebuild the page.  Problems (a schema key the support table does
@@ -30,7 +31,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from docgen import codeblocks, commands_table, compose_table, lessons, schema_ref
+from docgen import codeblocks, commands_table, compose_table, lessons, schema_ref, sourcelinks
 
 LOG = logging.getLogger(__name__)
 
@@ -72,4 +73,5 @@ def generate(app: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     """Register the generator with Sphinx."""
     app.connect("builder-inited", generate)
+    app.connect("doctree-resolved", sourcelinks.link)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
