@@ -1,6 +1,6 @@
 """Published-port values: ``--publish`` / compose ``ports`` strings into port configs.
 
-Mirrors ``cli: opts/port.go`` (``PortOpt.Set``: the long ``key=value`` syntax)
+Mirrors ``cli: opts/swarmopts/port.go`` (``PortOpt.Set``: the long ``key=value`` syntax)
 and ``go-connections: nat/nat.go`` (``ParsePortSpec``, ``ParsePortRange``) as the
 docker CLI uses them for ``docker service create --publish`` and as the compose
 loader uses them for a service's short-syntax ``ports``.  Every error is a

@@ -2,7 +2,7 @@
 
 Times are derived from the image timings configured here and the cluster
 settings (scheduler debounce, network latency, dispatcher batch), as in
-reference section 11.3 B.
+docs/behaviour.md#worked-timelines.
 """
 
 from __future__ import annotations

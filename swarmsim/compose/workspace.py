@@ -11,7 +11,7 @@ empty), and a file that a scenario gives inline (``files:``) is found in
 is, and a lesson can be one self-contained file.
 
 This module has no docker/cli counterpart: docker reads the real file system
-(``os.ReadFile`` in ``cli: cli/command/stack/loader/loader.go``).
+(``os.ReadFile`` in ``cli: cli/command/stack/loader.go``).
 
 Differences
 -----------

@@ -3,7 +3,7 @@
 Mirrors ``swarmkit: manager/constraint/constraint.go`` (``Parse``,
 ``Constraint.Match``, ``NodeMatches``).
 
-Rules (reference section 2.10):
+Rules (docs/behaviour.md#constraints):
 
 * ``==`` is looked for before ``!=``; the text is split at the first occurrence
   and both sides are trimmed.  The key must match ``^[a-z_][a-z0-9\\-_.]+$`` and the

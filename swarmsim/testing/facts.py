@@ -42,7 +42,7 @@ IN_FLIGHT = (UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED)
 """Update states in which an updater is (or should be) at work."""
 
 PAUSED = (UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED)
-"""Update states in which swarmkit's updater does nothing (reference 5.3 step 2)."""
+"""Update states in which swarmkit's updater does nothing (docs/behaviour.md#the-updater)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,10 @@ class Violation:
 
 
 def held(task: Task) -> bool:
-    """Whether a task holds its node's resources: observed ASSIGNED..RUNNING (reference 1.4)."""
+    """Whether a task holds its node's resources: observed ASSIGNED..RUNNING.
+
+    See docs/behaviour.md#per-node-bookkeeping.
+    """
     return TaskState.ASSIGNED <= task.state <= TaskState.RUNNING
 
 
@@ -137,7 +140,7 @@ def paused(service: Service) -> bool:
     """A paused update (PAUSED / ROLLBACK_PAUSED): it may leave several tasks in a slot.
 
     A start-first run leaves the old task running when the new one fails
-    (reference 5.4 step 5), and the restart supervisor keeps restarting the new
+    (docs/behaviour.md#the-updater), and the restart supervisor keeps restarting the new
     version beside it while the update is paused (5.5, 5.8).  The run that
     paused need not be start-first itself: a start-first update that rolled
     back leaves such slots to a stop-first rollback, which may pause before

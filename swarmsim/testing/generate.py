@@ -198,7 +198,7 @@ class _Builder:
 
     def count(self, name: str) -> int:
         """A new replica count; the same one a third of the time (a no-op scale still
-        rewrites the service, reference 5.2)."""
+        rewrites the service, docs/behaviour.md#every-update-rewrites-history)."""
         if not self._chance(33):
             self.replicas[name] = self.pick.randint(0 if self._chance(10) else 1, 6)
         return self.replicas.get(name, 1)

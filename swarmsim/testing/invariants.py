@@ -40,29 +40,32 @@ __all__ = [
 INVARIANTS: dict[str, str] = {
     "slot-duplicate": "no slot holds two runnable tasks of one spec version once an update "
     "is over (swarmkit: manager/orchestrator/restart/restart.go Restart; "
-    "manager/orchestrator/update/updater.go useExistingTask; reference 3.2, 3.5, 5.4)",
+    "manager/orchestrator/update/updater.go useExistingTask; docs/behaviour.md#slots)",
     "slot-overlap": "no slot runs two wanted tasks once an update is over "
-    "(restart.go DelayStart wait-for-stop; reference 3.5, 5.4)",
+    "(restart.go DelayStart wait-for-stop; docs/behaviour.md#restart-policy)",
     "reservations": "held tasks' reservations fit in their node (swarmkit: "
-    "manager/scheduler/filter.go ResourceFilter, nodeinfo.go; reference 1.4, 2.2)",
+    "manager/scheduler/filter.go ResourceFilter, nodeinfo.go; "
+    "docs/behaviour.md#per-node-bookkeeping)",
     "max-replicas": "no node holds more active tasks of a service than its cap "
-    "(filter.go MaxReplicasFilter; reference 2.3)",
+    "(filter.go MaxReplicasFilter; docs/behaviour.md#filters)",
     "update-settled": "an update ends completed, paused, rollback_completed or "
-    "rollback_paused unless it waits for a task that cannot run (updater.go; reference 5.4, 5.6)",
+    "rollback_paused unless it waits for a task that cannot run "
+    "(updater.go; docs/behaviour.md#the-updater)",
     "update-abandoned": "no out-of-date task once no update is in flight "
-    "(swarmkit: manager/orchestrator/task.go IsTaskDirty; reference 3.3, 3.8, 5.3)",
+    "(swarmkit: manager/orchestrator/task.go IsTaskDirty; docs/behaviour.md#out-of-date-tasks)",
     "replicas": "replicated services run their replicas, one task per slot, on READY "
-    "non-drained nodes (replicated/services.go reconcile; reference 3.3-3.5)",
-    "global-tasks": "one task per eligible node (global/global.go; reference 4)",
+    "non-drained nodes (replicated/services.go reconcile; docs/behaviour.md#replicated-services)",
+    "global-tasks": "one task per eligible node "
+    "(global/global.go; docs/behaviour.md#global-services)",
     "unavailable-node": "no wanted task on a down, drained or deleted node "
-    "(orchestrator/task.go InvalidNode; reference 3.4, 4, 6.2)",
+    "(orchestrator/task.go InvalidNode; docs/behaviour.md#node-down-drain-and-pause)",
     "pending-placeable": "no task PENDING while a node passes the scheduler's filters "
-    "(manager/scheduler/scheduler.go, pipeline.go; reference 2.3, 2.9)",
+    "(manager/scheduler/scheduler.go, pipeline.go; docs/behaviour.md#why-a-task-is-pending)",
     "containers": "every container on a machine belongs to a store task on that node, "
     "none runs when it should be shut down, every running task has one "
     "(agent/worker.go; manager/dispatcher/assignments.go)",
     "monotonic": "observed and desired states only move forward (api/types.proto TaskState; "
-    "reference 1.1, 1.2)",
+    "docs/behaviour.md#task-states)",
     "internal-error": "no command or wait raises a simulator exception",
 }
 """Every invariant the fault-schedule fuzzer checks, with the source of its rule."""

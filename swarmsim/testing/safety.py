@@ -15,7 +15,7 @@ the next has not reacted yet) cannot break it.
     manager/orchestrator/restart/restart.go``, ``Restart``), and the last
     updater run reused or retired every extra task of a slot
     (``swarmkit: manager/orchestrator/update/updater.go``, ``useExistingTask``,
-    ``removeOldTasks``); reference 3.2, 3.5, 5.4.  *During* a start-first
+    ``removeOldTasks``); docs/behaviour.md#slots.  *During* a start-first
     update a slot legitimately holds two runnable tasks, and swarmkit's
     ``Restart`` replaces each of them without looking at the slot (a node that
     goes down under both makes two replacements of the new spec), so the rule
@@ -24,20 +24,20 @@ the next has not reacted yet) cannot break it.
     Once an update is over (as above), no replicated slot has two tasks that
     are both wanted and running on READY nodes: replacements outside a
     start-first update wait for the old task to stop (``DelayStart`` with
-    wait-for-stop, reference 3.5, 5.4 step 3); only start-first overlaps,
+    wait-for-stop, docs/behaviour.md#restart-policy); only start-first overlaps,
     while its updater is at work or paused (5.4 step 5, 5.5).
 ``reservations``
     On every node the reservations of the tasks holding resources (observed
     ASSIGNED..RUNNING, whatever their desired state) fit in the node's CPUs and
     memory: the scheduler's ``ResourceFilter`` admits a task only if it fits
     what the held tasks leave (``swarmkit: manager/scheduler/filter.go``,
-    ``nodeinfo.go``; reference 1.4, 2.2, 2.3).
+    ``nodeinfo.go``; docs/behaviour.md#per-node-bookkeeping).
 ``max-replicas``
     No node holds more *active* tasks (held, desired <= COMPLETE) of a
     service than its ``--replicas-max-per-node`` (``MaxReplicasFilter``,
-    reference 2.3 #7).  Tasks created under another cap are not counted: a
+    docs/behaviour.md#filters).  Tasks created under another cap are not counted: a
     placement-only change does not redeploy tasks whose node still matches
-    (``IsTaskDirty``, reference 3.8), so lowering the cap keeps them.
+    (``IsTaskDirty``, docs/behaviour.md#out-of-date-tasks), so lowering the cap keeps them.
 """
 
 from __future__ import annotations

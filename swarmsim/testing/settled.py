@@ -15,7 +15,7 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     node that is not READY (it "waits, with no timeout, until
     the new task is RUNNING or terminal" — even once that task was shut down
     because its node went down (``swarmkit:
-    manager/orchestrator/update/updater.go``, ``updateTask``; reference 5.4
+    manager/orchestrator/update/updater.go``, ``updateTask``; docs/behaviour.md#the-updater
     step 4, 5.6).  Any such task of the service counts, whenever it was made:
     an updater kept for an identical spec (``Supervisor.Update``) goes on
     waiting for a task made before a later rollback restarted the status.
@@ -23,21 +23,22 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     No runnable task is out of date (``IsTaskDirty``) while the service's
     update status is nil / completed / rollback_completed and no updater runs:
     every service change reaches the update supervisor, which replaces dirty
-    tasks (reference 3.3, 5.3).  Global tasks on PAUSE nodes are exempt: the
+    tasks (docs/behaviour.md#out-of-date-tasks).  Global tasks on PAUSE nodes are exempt: the
     global orchestrator neither adds nor updates tasks there (``swarmkit:
-    manager/orchestrator/global/global.go``, ``reconcileServices``; reference 4).
+    manager/orchestrator/global/global.go``, ``reconcileServices``;
+    docs/behaviour.md#global-services).
 ``replicas``
     A replicated service has exactly ``replicas`` runnable slots (at most, when
     its restart policy may give up: condition ``none`` or max attempts, 3.5),
     each slot holds one runnable task (several only while an update is in
     flight or paused, see ``_most_per_slot``), and every slot runs a task on a
     READY, non-drained node — except slots whose tasks are of a failing image
-    (restart loop) or PENDING (judged by ``pending-placeable``) (reference 3.3,
+    (restart loop) or PENDING (judged by ``pending-placeable``) (docs/behaviour.md#restart-policy,
     3.4, 3.5, 12.7).
 ``global-tasks``
     A global service has one runnable task on every node that is not DOWN,
     not drained, matches its constraints and is ACTIVE; it runs there unless
-    its image fails or it is PENDING (reference 4, 6.2).  PAUSE nodes keep
+    its image fails or it is PENDING (docs/behaviour.md#global-services).  PAUSE nodes keep
     whatever they have: the global orchestrator neither adds, nor updates, nor
     trims tasks there ("the node is paused, so we won't add or update any
     tasks", ``swarmkit: manager/orchestrator/global/global.go``), so a start-first
@@ -45,7 +46,7 @@ leader nothing moves in a swarm, so these checks are skipped then (only
 ``unavailable-node``
     No task the managers want running sits on a DOWN, drained or deleted node:
     the orchestrators shut those down (``InvalidNode`` in ``swarmkit:
-    manager/orchestrator/task.go``; reference 3.4, 4, 6.2).  Exception: a
+    manager/orchestrator/task.go``; docs/behaviour.md#node-down-drain-and-pause).  Exception: a
     PENDING task of a service whose update is still in flight.  The updater
     got its slots when it started and creates a global node's new task even if
     that node went down or was drained meanwhile (``swarmkit:
@@ -56,7 +57,7 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     No task stays PENDING while a node passes the scheduler's filters for it —
     judged by the scheduler's own filter pipeline on node state rebuilt from
     the store (``swarmkit: manager/scheduler/scheduler.go``: pending tasks are
-    retried on every node or task change, no back-off; reference 2.3, 2.9).
+    retried on every node or task change, no back-off; docs/behaviour.md#why-a-task-is-pending).
     Not judged for a task that is out of date (older spec version, and
     ``IsTaskDirty``): swarmkit's ``noSuitableNode`` does not re-queue "a task
     [that] belongs to an old revision of service" and nothing else does, so it
@@ -210,7 +211,7 @@ def _most_per_slot(swarm: Swarm, service: Service) -> int:
     old task running when the new one fails, the restart supervisor restarts
     the new version beside it, and every start-first run cancelled before its
     task ran leaves that task behind too (see
-    :func:`~swarmsim.testing.facts.paused`; reference 5.4, 5.5, 5.8).
+    :func:`~swarmsim.testing.facts.paused`; docs/behaviour.md#paused-updates).
     """
     if updating(swarm, service) or paused(service):
         return 1_000_000

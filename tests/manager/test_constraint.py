@@ -1,4 +1,4 @@
-"""Constraint parsing and node matching (reference 2.10, ``constraint.go``)."""
+"""Constraint parsing and node matching (``constraint.go``; docs/behaviour.md#constraints)."""
 
 from __future__ import annotations
 

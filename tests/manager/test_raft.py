@@ -1,4 +1,4 @@
-"""Raft quorum and leadership (section 6.5)."""
+"""Raft quorum and leadership (docs/behaviour.md#managers-and-raft)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ daemon/list.go``: newest first, running only unless ``-a``, a ``status``
 filter or a limit; filters ``id``/``name`` as regular expressions, ``label``,
 ``status``, ``exited``, ``is-task``; ``daemon/container/state.go`` for the
 ``Up 5 minutes`` / ``Exited (1) 2 minutes ago`` / ``Created`` texts) and
-``swarmkit: agent/exec/dockerapi/container.go`` for names
+``swarmkit: swarmd/dockerexec/container.go`` for names
 (``SERVICE.SLOT.TASKID``, global ``SERVICE.NODEID.TASKID``) and the
 ``com.docker.swarm.*`` labels.
 

@@ -30,8 +30,8 @@ Differences
 * The request's ``Meta.Version`` (``update out of sequence``) is not modelled.
 * Requests that would take the swarm past ``ClusterSettings.max_tasks`` are refused
   with ``ResourceExhausted`` (:mod:`swarmsim.limits`); swarmkit has no such limit.
-* Not a simplification but a correction of the reference (section 8.2, marked
-  *inferred* there): REPLICAS running counts follow ``ListServiceStatuses``, which
+* Not a simplification but a correction of an earlier reading of the engine (see
+  docs/behaviour.md#tables): REPLICAS running counts follow ``ListServiceStatuses``, which
   counts every task observed RUNNING, including stale ones on DOWN nodes (moby issue
   45922 shows ``docker service ls`` doing so).
 """
@@ -447,7 +447,7 @@ def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service
     """Replace a service's spec (``UpdateService``); the old spec becomes the previous one.
 
     ``PreviousSpec := Spec``, ``Spec := spec``, a new spec version, ``UpdateStatus := None``
-    (every call does this, even without changes: reference 5.2).
+    (every call does this, even without changes: docs/behaviour.md#every-update-rewrites-history).
 
     Raises
     ------

@@ -3,7 +3,7 @@
 Mirrors ``swarmkit: manager/orchestrator/update/updater.go`` (``Supervisor``,
 ``Updater.Run``, ``worker``, ``updateTask``, ``useExistingTask``,
 ``removeOldTasks``, ``startUpdate``, ``pauseUpdate``, ``rollbackUpdate``,
-``completeUpdate``) and reference sections 5, 3.2, 3.8, 11.3 B.
+``completeUpdate``); behaviour: docs/behaviour.md#rolling-updates.
 
 The orchestrators call :meth:`UpdateSupervisor.update` at every reconcile with
 the service's runnable slots; an updater already working towards an identical

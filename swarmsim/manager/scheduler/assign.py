@@ -3,7 +3,7 @@
 Mirrors the assignment half of ``swarmkit: manager/scheduler/scheduler.go``
 (``processPreassignedTasks``, ``taskFitNode``, ``tick``, ``scheduleTaskGroup``,
 ``scheduleNTasksOnSubtree``, ``scheduleNTasksOnNodes``, ``noSuitableNode``,
-``applySchedulingDecisions``) and reference sections 2.1 and 2.5–2.9.  The candidate nodes of
+``applySchedulingDecisions``) and docs/behaviour.md#ranking-nodes.  The candidate nodes of
 a batch come from :mod:`swarmsim.manager.scheduler.nodeset`, the filters from
 :mod:`swarmsim.manager.scheduler.pipeline`, and what is known about tasks and nodes from
 :mod:`swarmsim.manager.scheduler.bookkeeping`.

@@ -3,7 +3,7 @@
 Mirrors the bookkeeping of ``swarmkit: manager/scheduler/scheduler.go`` (the maps
 ``allTasks``, ``unassignedTasks``, ``preassignedTasks`` and ``pendingPreassignedTasks``, the
 node set, ``setupTasksList``, ``buildNodeSet``, ``createTask``, ``updateTask``, ``deleteTask``
-and ``createOrUpdateNode``) and reference sections 2.1 and 2.2:
+and ``createOrUpdateNode``) and docs/behaviour.md#per-node-bookkeeping:
 
 * a task is known while PENDING <= state <= RUNNING;
 * a known task without a node waits in the unassigned queue, a PENDING task that already
@@ -20,8 +20,8 @@ Differences
 -----------
 * Objects are shared, not copied: the queues hold the live tasks, and an index from task ID to
   the node whose :class:`NodeInfo` holds it replaces swarmkit's search through copies.
-* Active task counts use desired state <= COMPLETE (reference 2.2) where older swarmkit
-  releases used <= RUNNING.
+* Active task counts use desired state <= COMPLETE (docs/behaviour.md#per-node-bookkeeping)
+  where older swarmkit releases used <= RUNNING.
 * swarmkit's ``noSuitableNode`` drops from the queue for good a PENDING task whose spec
   version is older than its service's.  Here the task is dropped only if its spec is
   really out of date (``IsTaskDirty``: a scale or a no-op update leaves it current and

@@ -1,6 +1,6 @@
 """The scheduler's node filters, in pipeline order.
 
-Mirrors ``swarmkit: manager/scheduler/filter.go`` and reference section 2.3.
+Mirrors ``swarmkit: manager/scheduler/filter.go`` and docs/behaviour.md#filters.
 Each filter is first given the task (:meth:`Filter.set_task`, which says
 whether the filter applies to it at all), then asked about nodes
 (:meth:`Filter.check`); :meth:`Filter.explain` words a failure on ``n`` nodes.
@@ -122,7 +122,7 @@ class ResourceFilter(Filter):
 
 
 class ConstraintFilter(Filter):
-    """The node must satisfy every placement constraint (reference 2.10).
+    """The node must satisfy every placement constraint (docs/behaviour.md#constraints).
 
     Constraints that fail to parse disable the filter, as in swarmkit (they
     were validated when the service was created).

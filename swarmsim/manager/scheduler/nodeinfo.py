@@ -1,7 +1,7 @@
 """What the scheduler remembers about each node.
 
 Mirrors ``swarmkit: manager/scheduler/nodeinfo.go`` (``NodeInfo``, ``addTask``,
-``removeTask``, ``taskFailed``, ``countRecentFailures``) and reference section 2.2:
+``removeTask``, ``taskFailed``, ``countRecentFailures``) and docs/behaviour.md#per-node-bookkeeping:
 
 * ``tasks``: the tasks held on the node, from ASSIGNED until their observed
   state passes RUNNING (preassigned global tasks once the scheduler confirmed

@@ -2,7 +2,7 @@
 
 Mirrors ``swarmkit: manager/scheduler/nodeset.go`` (``nodeSet.tree``),
 ``decision_tree.go`` (``decisionTree``, ``orderedNodes``) and ``nodeheap.go``
-(``nodeMaxHeap``), reference sections 2.6 and 2.7.
+(``nodeMaxHeap``), docs/behaviour.md#spread-preferences.
 
 Tree building visits every node of the node set once.  For each placement
 preference level it looks up the node's label value in the copies kept by

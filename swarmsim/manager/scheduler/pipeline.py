@@ -1,7 +1,7 @@
 """The filter pipeline: run a node through the filters and explain failures.
 
 Mirrors ``swarmkit: manager/scheduler/pipeline.go`` (``Pipeline.SetTask``,
-``Process``, ``Explain``) and reference sections 2.3 and 2.4:
+``Process``, ``Explain``) and docs/behaviour.md#filters:
 
 * :meth:`Pipeline.set_task` enables the filters that apply to the task and
   zeroes every failure counter.

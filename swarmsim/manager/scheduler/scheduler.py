@@ -1,7 +1,7 @@
 """The scheduler: assigns PENDING tasks to nodes.
 
 Mirrors ``swarmkit: manager/scheduler/scheduler.go`` (``New``, ``Run`` and its debounce of
-store commits) and reference section 2.1.  What the scheduler knows about tasks and nodes is
+store commits) and docs/behaviour.md#scheduler.  What the scheduler knows about tasks and nodes is
 kept by :mod:`swarmsim.manager.scheduler.bookkeeping`; what a run decides and writes is
 :mod:`swarmsim.manager.scheduler.assign`.
 

@@ -1,4 +1,7 @@
-"""``docker config create | ls | inspect | rm`` (``cli: cli/command/config/``, section 8.8)."""
+"""``docker config create | ls | inspect | rm`` (``cli: cli/command/config/``).
+
+Behaviour: docs/behaviour.md#secrets-and-configs.
+"""
 
 from __future__ import annotations
 

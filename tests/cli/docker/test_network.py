@@ -1,4 +1,7 @@
-"""``docker network create | ls | rm | inspect`` on a swarm manager (section 7)."""
+"""``docker network create | ls | rm | inspect`` on a swarm manager.
+
+Behaviour: docs/behaviour.md#networking.
+"""
 
 from __future__ import annotations
 

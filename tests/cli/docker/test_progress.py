@@ -1,4 +1,7 @@
-"""Convergence progress of create/update/scale/rollback in virtual time (reference 8.9)."""
+"""Convergence progress of create/update/scale/rollback in virtual time.
+
+Behaviour: docs/behaviour.md#convergence-progress.
+"""
 
 from __future__ import annotations
 

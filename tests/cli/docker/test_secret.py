@@ -1,4 +1,7 @@
-"""``docker secret create | ls | inspect | rm`` (``cli: cli/command/secret/``, section 8.8)."""
+"""``docker secret create | ls | inspect | rm`` (``cli: cli/command/secret/``).
+
+Behaviour: docs/behaviour.md#secrets-and-configs.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shared task table and task filters (reference 8.3, 8.4)."""
+"""The shared task table and task filters (docs/behaviour.md#tables)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Config requests of the control API (swarmkit ``controlapi/config.go``, section 10)."""
+"""Config requests of the control API (swarmkit ``controlapi/config.go``).
+
+Behaviour: docs/behaviour.md#secrets-and-configs.
+"""
 
 from __future__ import annotations
 

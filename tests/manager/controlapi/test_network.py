@@ -1,4 +1,7 @@
-"""Network requests of the control API (swarmkit ``controlapi/network.go``, section 7)."""
+"""Network requests of the control API (swarmkit ``controlapi/network.go``).
+
+Behaviour: docs/behaviour.md#networking.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Secret requests of the control API (swarmkit ``controlapi/secret.go``, section 10)."""
+"""Secret requests of the control API (swarmkit ``controlapi/secret.go``).
+
+Behaviour: docs/behaviour.md#secrets-and-configs.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Service requests of the control API (reference 5.2, 7, 8.10, 11.2; swarmkit controlapi)."""
+"""Service requests of the control API (swarmkit controlapi).
+
+Behaviour: docs/behaviour.md#every-update-rewrites-history.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Constraint enforcer (section 3.7)."""
+"""Constraint enforcer (docs/behaviour.md#constraint-enforcer)."""
 
 from __future__ import annotations
 

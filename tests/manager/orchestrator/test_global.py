@@ -1,4 +1,4 @@
-"""Global orchestrator (section 4)."""
+"""Global orchestrator (docs/behaviour.md#global-services)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Assignment decisions end to end on a store: explanations, ranking, spread (reference 2.3-2.9)."""
+"""Assignment decisions end to end on a store: explanations, ranking, spread.
+
+Behaviour: docs/behaviour.md#ranking-nodes.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Per-node bookkeeping (reference 2.2, ``nodeinfo.go``)."""
+"""Per-node bookkeeping (``nodeinfo.go``; docs/behaviour.md#per-node-bookkeeping)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decision tree and bounded node heap (reference 2.6, 2.7, ``nodeset.go``)."""
+"""Decision tree and bounded node heap (``nodeset.go``; docs/behaviour.md#spread-preferences)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Filters, their order and the pipeline's explanation (reference 2.3, 2.4)."""
+"""Filters, their order and the pipeline's explanation (docs/behaviour.md#filters)."""
 
 from __future__ import annotations
 

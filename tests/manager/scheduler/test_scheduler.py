@@ -1,4 +1,7 @@
-"""The scheduler's life cycle end to end on a store: debounce, ticks, leadership (reference 2.1)."""
+"""The scheduler's life cycle end to end on a store: debounce, ticks, leadership.
+
+Behaviour: docs/behaviour.md#scheduler.
+"""
 
 from __future__ import annotations
 
