@@ -39,6 +39,7 @@ pytest: $(STAMP)
 # the documentation site (docs/_build/html): every page read afresh (-E), the notebooks
 # and the guides' code blocks run, and any warning fails the build
 docs: $(STAMP)
+	rm -rf docs/_generated/api  # autosummary pages of modules that may have moved
 	$(BIN)/python -m sphinx -b html -E -W --keep-going -q docs docs/_build/html
 
 test: lint typecheck pytest docs

@@ -11,6 +11,7 @@ format reference from the JSON Schema, the compose support table) into
 from __future__ import annotations
 
 import sys
+import types
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -80,6 +81,8 @@ def _skip_foreign(
     """Leave out what a class gets from matplotlib (``Artist.set`` is regenerated per subclass)."""
     doc = getattr(obj, "__doc__", None) or ""
     if name == "set" and ":mpltype:" in doc:
+        return True
+    if isinstance(obj, types.GenericAlias):  # a type alias: no signature to format
         return True
     return None
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from swarmsim.experiments.grid import combinations
 from swarmsim.experiments.measures import METRICS, Metric, Outcome
 from swarmsim.experiments.summary import bootstrap_ci, pareto, summarize
-from swarmsim.experiments.sweep import sweep
+from swarmsim.experiments.sweeps import sweep
 
 __all__ = [
     "METRICS",

@@ -9,7 +9,7 @@ import pytest
 
 from swarmsim.console.main import main
 
-SCENARIO = str(Path(__file__).parents[1] / "experiments" / "update.yaml")
+SCENARIO = str(Path(__file__).parents[2] / "scenarios" / "experiments" / "update-strategy.yaml")
 
 
 def test_sweep_writes_one_csv_row_per_run(

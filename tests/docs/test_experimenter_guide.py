@@ -15,5 +15,11 @@ def test_every_python_block_of_the_guide_runs(capsys) -> None:  # type: ignore[n
     for block in blocks:
         exec(compile(block, str(GUIDE), "exec"), namespace)
     printed = capsys.readouterr().out
-    assert "(60, 15)" in printed  # 6 combinations x 10 seeds; 15 columns
+    assert "(60, 16)" in printed  # 6 combinations x 10 seeds; 16 columns
     assert printed.count("True") >= 2  # the thread pool and the cache give the same frame
+
+
+def test_the_guides_scenario_is_the_one_shipped_in_scenarios() -> None:
+    shipped = GUIDE.parents[2] / "scenarios" / "experiments" / "update-strategy.yaml"
+    blocks = re.findall(r"```yaml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    assert shipped.read_text(encoding="utf-8") in blocks

@@ -15,6 +15,7 @@ from swarmsim.experiments.plots import plot_metric, plot_runs, plot_tradeoff, re
 
 GRID = {"parallelism": [1, 2], "order": ["stop-first", "start-first"]}
 HERE = Path(__file__).parent
+STRATEGY = HERE.parents[1] / "scenarios" / "experiments" / "update-strategy.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +106,12 @@ def test_plots_draw_bands_the_front_and_replayed_runs(serial) -> None:  # type: 
 
 
 def test_a_scenario_file_sweeps_its_parameters() -> None:
-    frame = sweep(HERE / "update.yaml", {"order": ["start-first"]}, seeds=2, jobs=1, progress=False)
+    frame = sweep(STRATEGY, {"order": ["start-first"]}, seeds=2, jobs=1, progress=False)
     assert list(frame["min_running"]) == [4.0, 4.0]
     assert list(frame["expectations_failed"]) == [0, 0]
     with pytest.raises(InvalidArgument, match="cannot read"):
         sweep(HERE / "missing.yaml", None, seeds=1, progress=False)
-    bad = sweep(HERE / "update.yaml", {"speed": [1]}, seeds=1, jobs=1, progress=False)
+    bad = sweep(STRATEGY, {"speed": [1]}, seeds=1, jobs=1, progress=False)
     assert "unknown parameter 'speed'" in bad["error"].iloc[0]
 
 
