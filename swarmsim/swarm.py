@@ -53,22 +53,17 @@ from swarmsim.manager.orchestrator.task_reaper import TaskReaper
 from swarmsim.manager.orchestrator.update import UpdateSupervisor
 from swarmsim.manager.raft import Raft
 from swarmsim.manager.scheduler import Scheduler
-from swarmsim.net.sessions import Sessions
+from swarmsim.manager.sessions import Sessions
 from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.net.underlay import SWITCH, Underlay
 from swarmsim.settle import SettleResult, unsettled
 from swarmsim.store import Action, NodeEvent
 
 if TYPE_CHECKING:
-    import os
-
     import pandas as pd
-    from matplotlib.axes import Axes
 
-    from swarmsim.cli.transcript import ScriptResult
-    from swarmsim.net.traffic import Load
-    from swarmsim.scenario.runner import ScenarioResult
     from swarmsim.trace import Trace
+    from swarmsim.traffic.model import Load
 
 _REPR_ROWS = 20  # nodes and services shown by repr(swarm)
 _SLICE = 600.0  # virtual seconds between two looks at the trace's size during a run
@@ -580,18 +575,6 @@ class Swarm:
         """The trace as a pandas DataFrame."""
         return self.ctx.trace.to_dataframe()
 
-    def plot_tasks(self, service: str | None = None, **options: Any) -> Axes:
-        """Per-node timeline of the tasks (see :func:`swarmsim.viz.task_gantt`)."""
-        from swarmsim.viz import plot_tasks
-
-        return plot_tasks(self, service, **options)
-
-    def plot_replicas(self, service: str, **options: Any) -> Axes:
-        """Running replicas over time (see :func:`swarmsim.viz.replicas_over_time`)."""
-        from swarmsim.viz import plot_replicas
-
-        return plot_replicas(self, service, **options)
-
     # --------------------------------------------------------------- docker
     def docker(self, command: str, *, on: str | None = None, check: bool = False) -> CommandResult:
         """Run one ``docker ...`` command line on machine ``on`` (default: the current one).
@@ -718,31 +701,6 @@ class Swarm:
         self._forget_node(node_id)
         self.sessions.refresh()
 
-    def run_script(self, text: str) -> ScriptResult:
-        """Run the lines of a lesson (docker commands, ``sleep``, faults...) as the shell does.
-
-        Examples
-        --------
-        >>> swarm = Swarm(seed=0)
-        >>> result = swarm.run_script("image bad:1 pull_error=true\\nsleep 1m\\nfail worker2\\n")
-        >>> result.exit_code, swarm.now
-        (0, 60.0)
-        """
-        from swarmsim.cli.transcript import run_script
-
-        return run_script(self, text)
-
-    def run_scenario(self, path: str | os.PathLike[str], *, lang: str = "en") -> ScenarioResult:
-        """Replay a scenario file's images, steps and expectations on this swarm.
-
-        The file's ``cluster`` and ``seed`` are not applied (this swarm is
-        already built); :func:`swarmsim.scenario.run_scenario` builds a new
-        swarm from the file instead.
-        """
-        from swarmsim.scenario.runner import run_scenario
-
-        return run_scenario(path, lang=lang, swarm=self)
-
     # --------------------------------------------------------------- traffic
     def traffic(
         self,
@@ -751,7 +709,7 @@ class Swarm:
         source: str | None = None,
         **options: Any,
     ) -> Load:
-        """Start sending ``rate`` requests per second to ``target`` (:mod:`swarmsim.net.traffic`).
+        """Start sending ``rate`` requests per second to ``target`` (:mod:`swarmsim.traffic.model`).
 
         ``target`` is ``":PORT"`` (a published port, through the routing mesh)
         or ``"SERVICE:PORT"`` (a service by name on an overlay network).
@@ -776,7 +734,7 @@ class Swarm:
         >>> int(requests_frame(swarm)["ok"].sum())
         100
         """
-        from swarmsim.net.traffic import traffic_of
+        from swarmsim.traffic.model import traffic_of
 
         return traffic_of(self).start(target, rate, source, **options)
 

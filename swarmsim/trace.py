@@ -58,7 +58,7 @@ class TraceRecord(NamedTuple):
     ``detail`` the line as typed and ``slot`` its exit code.
 
     A ``requests`` record counts the requests of one load in one time window
-    with one outcome (:mod:`swarmsim.net.traffic`): ``time`` is the window's
+    with one outcome (:mod:`swarmsim.traffic.model`): ``time`` is the window's
     start, ``event`` the outcome (``ok`` or why they failed), ``id`` the
     load's name, ``slot`` the count, ``node`` the client, ``desired`` the
     target and ``spec_version`` the mean latency in microseconds.

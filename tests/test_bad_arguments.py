@@ -142,13 +142,13 @@ ENTRIES = [
     Entry("metrics run", lambda s, kw: metrics.update_reports(**kw), {"run": []}),
     Entry("Swarm.settle", lambda s, kw: s.settle(**kw), {"timeout": 5.0, "step": 1.0}),
     Entry(
-        "Swarm.plot_tasks",
-        lambda s, kw: s.plot_tasks(**kw),
+        "viz.plot_tasks",
+        lambda s, kw: viz.plot_tasks(s, **kw),
         {"service": "web", "ax": None, "until": None},
     ),
     Entry(
-        "Swarm.plot_replicas",
-        lambda s, kw: s.plot_replicas(**kw),
+        "viz.plot_replicas",
+        lambda s, kw: viz.plot_replicas(s, **kw),
         {"service": "web", "ax": None, "until": None},
     ),
     Entry(

@@ -165,25 +165,6 @@ def test_named_initial_nodes() -> None:
         Swarm(nodes=[{"hostname": "lonely"}])
 
 
-def test_run_script_and_run_scenario_use_the_shell_lines(tmp_path: object) -> None:
-    from pathlib import Path
-
-    swarm = Swarm(seed=3, managers=1, workers=1)
-    result = swarm.run_script("image app:2 start=3s\nsleep 20s\n")
-    assert (result.exit_code, swarm.now) == (0, 20)
-    scenario = Path(str(tmp_path)) / "s.yaml"
-    scenario.write_text(
-        "name: s\nsteps:\n  - run: docker service create -d --name web app:2\n"
-        "  - {after: 10s, fault: {kind: fail, node: worker1}}\n"
-        "expect:\n  - {at: 1m, running: {service: web, count: 1}}\n"
-        "  - {at: 1m, node: {name: worker1, status: down}}\n"
-    )
-    replay = swarm.run_scenario(scenario)
-    assert replay.passed and replay.summary() == "s: 2 expectations, 2 passed"
-    assert swarm.now == 60  # the scenario ran on this swarm, from t=20s
-    assert "[0:00:30.0] $ fail worker1" in replay.transcript
-
-
 def test_reprs_show_the_cluster_and_the_terminal_text() -> None:
     swarm = Swarm(seed=0, managers=1, workers=2)
     created = swarm.docker("docker service create -d --name web --replicas 2 nginx")

@@ -86,7 +86,7 @@ class ImageProfile:
         printed: the simulator does not invent output.
     requests_per_second
         Requests one container serves per second (the traffic model,
-        :mod:`swarmsim.net.traffic`); more fail as overloaded.  ``None``:
+        :mod:`swarmsim.traffic.model`); more fail as overloaded.  ``None``:
         no limit.
     """
 

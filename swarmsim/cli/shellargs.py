@@ -3,7 +3,7 @@
 ``sleep 1m30s``, ``image redis:3.0.7 exits_after=3s exit_code=1`` (times may
 be distributions, ``start=lognormal(2s,0.5)``: :mod:`swarmsim.agent.distributions`) and
 ``node add w3 role=manager label.zone=a memory=4G`` are read here, by the
-:class:`~swarmsim.cli.interpreter.Interpreter` when a line runs and by the
+:class:`~swarmsim.shell.interpreter.Interpreter` when a line runs and by the
 scenario loader when it checks a file before anything runs: one parser for
 both.  Durations and sizes follow docker's (:mod:`swarmsim.units`).
 

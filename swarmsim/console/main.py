@@ -35,10 +35,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from swarmsim.cli.interpreter import SHELL_HELP
 from swarmsim.console import plot_command, sweep_command
+from swarmsim.console.argtypes import count
 from swarmsim.console.pacing import pace, parse_speed
 from swarmsim.errors import ScenarioError, SwarmSimError
+from swarmsim.shell.interpreter import SHELL_HELP
 
 if TYPE_CHECKING:
     from swarmsim.manager.scheduler.ranking import Ranking
@@ -68,21 +69,6 @@ def _ranking(text: str) -> Ranking:
         return resolve_ranking(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _count(minimum: int) -> Callable[[str], int]:
-    """An argparse type: an integer of at least ``minimum``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"invalid integer: {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {text!r}")
-        return value
-
-    return parse
 
 
 def _suffixed(*suffixes: str) -> Callable[[str], str]:
@@ -158,8 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     shell.add_argument("--seed", type=int, help="seed of every random stream (0)")
-    shell.add_argument("--managers", type=_count(1), help="manager nodes (1)")
-    shell.add_argument("--workers", type=_count(0), help="worker nodes (2)")
+    shell.add_argument("--managers", type=count(1), help="manager nodes (1)")
+    shell.add_argument("--workers", type=count(0), help="worker nodes (2)")
     shell.add_argument(
         "--machines",
         type=_machine_names,

@@ -1,9 +1,9 @@
 """The ``swarmsim shell``: type docker commands against a simulated swarm.
 
 A :class:`Shell` reads lines from a terminal or a pipe and hands each one to
-the :class:`~swarmsim.cli.interpreter.Interpreter` (docker commands, shell
+the :class:`~swarmsim.shell.interpreter.Interpreter` (docker commands, shell
 words, faults; see ``docs/shell.md``).  Piped input (a lesson file) produces a
-transcript (:mod:`swarmsim.cli.transcript`): every command echoed as
+transcript (:mod:`swarmsim.shell.transcript`): every command echoed as
 ``$ <line>``, then what it printed (standard output, then standard error),
 comments and blank lines copied as they are.
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from swarmsim.cli.interpreter import SHELL_HELP, Interpreter, LineResult, continues, is_comment
-from swarmsim.cli.transcript import Transcript, clock_stamp, run_lines
+from swarmsim.shell.interpreter import SHELL_HELP, Interpreter, LineResult, continues, is_comment
+from swarmsim.shell.transcript import Transcript, clock_stamp, run_lines
 from swarmsim.swarm import Swarm
 
 __all__ = ["SHELL_HELP", "LineResult", "Shell"]

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from swarmsim.console.argtypes import count
 from swarmsim.errors import ScenarioError, SwarmSimError
 
 __all__ = ["add_parser", "load_grid", "run"]
@@ -27,9 +28,7 @@ __all__ = ["add_parser", "load_grid", "run"]
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``sweep`` subcommand to ``subparsers`` (from ``add_subparsers``)."""
-    from swarmsim.console.main import _count  # the console's one integer type
-
-    positive = _count(1)
+    positive = count(1)
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sweep",
         help="run a scenario over a grid of its parameters and many seeds",

@@ -45,12 +45,12 @@ import ipaddress
 from collections.abc import Collection
 from dataclasses import replace
 
-from swarmsim.api.endpoints import task_alive
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Network, Service, Task, TaskStatus
 from swarmsim.api.specs import PortConfig
 from swarmsim.context import Context, Worker
 from swarmsim.store import Action, NetworkEvent, ServiceEvent, TaskEvent
+from swarmsim.store.endpoints import task_alive
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _CREATE = Action.CREATE

@@ -9,7 +9,7 @@ allocator, scheduler, orchestrators) stop.  ``docker node ls`` shows each
 manager as ``Leader``, ``Reachable`` or ``Unreachable``.
 
 Which managers are reachable is read from the underlay's partitions and cut
-links by :class:`~swarmsim.net.sessions.Sessions`, which calls
+links by :class:`~swarmsim.manager.sessions.Sessions`, which calls
 :meth:`Raft.set_reachable` after every network fault.
 
 Differences

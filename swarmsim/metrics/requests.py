@@ -1,8 +1,8 @@
 """Requests served and failed, per time window, from the ``requests`` trace records.
 
-The traffic model (:mod:`swarmsim.net.traffic`) writes, for every load and
+The traffic model (:mod:`swarmsim.traffic.model`) writes, for every load and
 time window, one record per outcome (``ok`` or a reason of
-:data:`swarmsim.net.mesh.REASONS`).  :func:`requests_frame` turns them into one
+:data:`swarmsim.traffic.mesh.REASONS`).  :func:`requests_frame` turns them into one
 row per window and load; :func:`success_rate` is the share of requests
 served, the figure sweeps compare.
 

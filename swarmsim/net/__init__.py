@@ -4,6 +4,6 @@
 (latency, loss) with its faults (cut links, partitions);
 :mod:`~swarmsim.net.transport` carries the typed
 :mod:`~swarmsim.net.messages` between the agents and the dispatcher along it;
-:mod:`~swarmsim.net.sessions` keeps the agents' sessions and Raft's view of
+:mod:`~swarmsim.manager.sessions` keeps the agents' sessions and Raft's view of
 the managers in step with what the graph lets through.
 """

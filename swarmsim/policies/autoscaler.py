@@ -3,7 +3,7 @@
 Docker Swarm has no autoscaler: this one is not part of swarmkit, it stands
 beside the swarm as a program a team would run, so that a lesson or a sweep
 can show a load spike with and without one.  It reads the requests per second
-reaching each task (the traffic model, :mod:`swarmsim.net.traffic`) and acts
+reaching each task (the traffic model, :mod:`swarmsim.traffic.model`) and acts
 only through the control API, as ``docker service scale --detach
 SERVICE=N`` typed on the leader would (the command is recorded in the trace
 as such a ``docker`` line, on the leader's hostname).
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from swarmsim.api.enums import ServiceMode
 from swarmsim.arguments import real
 from swarmsim.errors import InvalidArgument
-from swarmsim.net.traffic import traffic_of
+from swarmsim.traffic.model import traffic_of
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

@@ -36,16 +36,6 @@ from typing import Any
 
 from swarmsim.api.genericresource import node_resources
 from swarmsim.cli.docker.stack import compose_files_of
-from swarmsim.cli.interpreter import (
-    MACHINE_PREFIX,
-    NODE_FAULTS,
-    SHELL_WORDS,
-    environment_assignment,
-    is_assignment,
-    machine_prefix,
-    partition_groups,
-    static_words,
-)
 from swarmsim.cli.shellargs import (
     DURATION_FIELDS,
     MAX_SLEEP,
@@ -57,10 +47,8 @@ from swarmsim.cli.shellargs import (
     sleep_seconds,
 )
 from swarmsim.cli.shellwords import split_command_line
-from swarmsim.cli.trafficwords import autoscale_settings, traffic_settings
 from swarmsim.compose.yamlfile import ComposeError, parse_compose
 from swarmsim.errors import InvalidArgument, ScenarioError
-from swarmsim.net.mesh import parse_target
 from swarmsim.net.underlay import group_problem
 from swarmsim.scenario.model import (
     CHECK_KINDS,
@@ -73,6 +61,18 @@ from swarmsim.scenario.model import (
     Text,
 )
 from swarmsim.scenario.yamlsource import Path, Positions, dotted, yaml11_hint
+from swarmsim.shell.interpreter import (
+    MACHINE_PREFIX,
+    NODE_FAULTS,
+    SHELL_WORDS,
+    environment_assignment,
+    is_assignment,
+    machine_prefix,
+    partition_groups,
+    static_words,
+)
+from swarmsim.shell.trafficwords import autoscale_settings, traffic_settings
+from swarmsim.traffic.mesh import parse_target
 from swarmsim.units import format_duration, parse_bytes, parse_nanocpus
 
 __all__ = ["build_scenario", "quote_word"]

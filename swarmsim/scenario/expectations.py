@@ -31,7 +31,7 @@ from swarmsim.metrics.requests import success_rate
 from swarmsim.scenario.model import Check
 
 if TYPE_CHECKING:
-    from swarmsim.cli.interpreter import Interpreter
+    from swarmsim.shell.interpreter import Interpreter
 
 __all__ = ["describe", "observe", "table_column"]
 

@@ -23,7 +23,10 @@ import os
 import re
 from pathlib import Path
 
-from swarmsim.cli.interpreter import (
+from swarmsim.cli.shellargs import ShellError
+from swarmsim.errors import ScenarioError
+from swarmsim.scenario.model import Cluster, Machine, Scenario, Step
+from swarmsim.shell.interpreter import (
     SHELL_WORDS,
     is_assignment,
     is_comment,
@@ -31,9 +34,6 @@ from swarmsim.cli.interpreter import (
     machine_prefix,
     static_words,
 )
-from swarmsim.cli.shellargs import ShellError
-from swarmsim.errors import ScenarioError
-from swarmsim.scenario.model import Cluster, Machine, Scenario, Step
 
 __all__ = ["SHELL_CLUSTER", "load_lesson", "parse_lesson", "read_source"]
 

@@ -3,7 +3,7 @@
 :class:`Runner` builds the swarm of a :class:`~swarmsim.scenario.model.Scenario`
 (or takes one), runs its ``image`` lines, then walks the timeline: it lets
 virtual time pass until a step's time, prints the step's comment, hands its
-line to the :class:`~swarmsim.cli.interpreter.Interpreter` and prints what it
+line to the :class:`~swarmsim.shell.interpreter.Interpreter` and prints what it
 printed.  Expectations wait in a queue ordered by time: an ``at`` check is
 made once at its time; a ``within`` check is polled every
 :data:`POLL` seconds (or every 1/:data:`MAX_POLLS` of a longer window) from
@@ -37,11 +37,11 @@ from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.enums import Availability, NodeRole
 from swarmsim.cli.docker.stack import set_stack_environment, set_stack_workspace
-from swarmsim.cli.interpreter import Interpreter
-from swarmsim.cli.transcript import Sink, Tee, Transcript, play_line
 from swarmsim.compose.workspace import Workspace
 from swarmsim.scenario.expectations import describe, observe
 from swarmsim.scenario.model import Expectation, Scenario
+from swarmsim.shell.interpreter import Interpreter
+from swarmsim.shell.transcript import Sink, Tee, Transcript, play_line
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

@@ -48,8 +48,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from swarmsim.api.enums import Availability, NodeStatus
-from swarmsim.cli.interpreter import LineResult
 from swarmsim.manager.scheduler.ranking import RANKINGS, Ranking
+from swarmsim.shell.interpreter import LineResult
 from swarmsim.swarm import Swarm
 from swarmsim.testing import strategies as sst
 from swarmsim.testing.facts import Violation

@@ -11,7 +11,7 @@ failing schedule *is* a script a person can paste::
     EOF
 
 :func:`run_schedule` runs the lines one by one through
-:class:`~swarmsim.cli.interpreter.Interpreter` (the shell's) and checks
+:class:`~swarmsim.shell.interpreter.Interpreter` (the shell's) and checks
 :func:`~swarmsim.testing.safety.check_always` after every line; then it lets
 the swarm settle for :data:`SETTLE` seconds (checking the same every
 :data:`SETTLE_CHECK` seconds) and checks
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from swarmsim.cli.interpreter import Interpreter
+from swarmsim.shell.interpreter import Interpreter
 from swarmsim.swarm import Swarm
 from swarmsim.testing.facts import Violation
 from swarmsim.testing.invariants import check_quiescent

@@ -6,7 +6,7 @@ a :class:`ClusterShape` is ``node add`` lines, a :class:`ServiceShape` is one
 an operation is one ``swarmsim shell`` line (``docker service scale s0=3``,
 ``docker node update --availability drain worker2``, ``fail worker1``,
 ``sleep 5s``).  Operations are carried out by :func:`apply` through the
-shell's :class:`~swarmsim.cli.interpreter.Interpreter` -- the docker CLI and
+shell's :class:`~swarmsim.shell.interpreter.Interpreter` -- the docker CLI and
 the control API, exactly as a user's command -- so a shrunk counter-example
 *is* a script (:func:`script`) that replays in ``swarmsim shell``.
 
@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from swarmsim.cli.interpreter import Interpreter, LineResult
+from swarmsim.shell.interpreter import Interpreter, LineResult
 from swarmsim.swarm import Swarm
 
 __all__ = [

@@ -20,6 +20,7 @@ from swarmsim.agent.distributions import (
 )
 from swarmsim.agent.images import ImageProfile
 from swarmsim.api.enums import TaskState
+from swarmsim.shell.transcript import run_script
 from swarmsim.sim import Simulation
 
 
@@ -107,7 +108,7 @@ def test_choice_needs_codes_in_range() -> None:
 
 def seeded_swarm(seed: int) -> Swarm:
     swarm = Swarm(seed=seed, managers=1, workers=3)
-    swarm.run_script("image flaky:1 start=exponential(4s) fail_at_start=0.3 crash_rate=1/10m\n")
+    run_script(swarm, "image flaky:1 start=exponential(4s) fail_at_start=0.3 crash_rate=1/10m\n")
     return swarm
 
 
@@ -132,7 +133,7 @@ def test_per_seed_behaviour_is_reproducible_and_differs_across_seeds() -> None:
 
 def test_health_and_pull_times_are_drawn_per_container() -> None:
     swarm = Swarm(seed=5, managers=1, workers=3)
-    swarm.run_script("image app:1 pull=uniform(1s,10s) healthy_after=uniform(2s,20s)\n")
+    run_script(swarm, "image app:1 pull=uniform(1s,10s) healthy_after=uniform(2s,20s)\n")
     health = "--health-cmd true --health-interval 1s"
     swarm.docker(f"docker service create -d --name web --replicas 8 {health} app:1")
     swarm.advance(60)

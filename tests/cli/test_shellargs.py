@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from swarmsim.cli.shellargs import image_settings
+from swarmsim.shell.transcript import run_script
 from swarmsim.swarm import Swarm
 
 
@@ -15,11 +16,12 @@ def test_each_logs_word_adds_a_line() -> None:
 
 def test_a_lesson_sets_log_lines_and_reads_them_back() -> None:
     swarm = Swarm(seed=1, managers=1, workers=0)
-    result = swarm.run_script(
+    result = run_script(
+        swarm,
         "image web:1 'logs=listening on :80'\n"
         "docker service create -d --name web web:1\n"
         "sleep 10s\n"
-        "docker service logs --raw web\n"
+        "docker service logs --raw web\n",
     )
     assert result.ok
     assert swarm.docker("docker service logs --raw web").stdout == "listening on :80\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from swarmsim.cli.transcript import run_script
 from swarmsim.console.pacing import TICK, pace, parse_speed
+from swarmsim.shell.transcript import run_script
 from swarmsim.swarm import Swarm
 
 LESSON = "docker service create --name web --replicas 3 nginx\nsleep 30s\nfail worker1\nsleep 1m\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from swarmsim.cli.interpreter import Interpreter
 from swarmsim.scenario.expectations import describe, observe, table_column
 from swarmsim.scenario.model import Check
+from swarmsim.shell.interpreter import Interpreter
 from swarmsim.swarm import Swarm
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swarmsim.scenario import Runner, ScenarioResult, parse_scenario
+from swarmsim.scenario import Runner, ScenarioResult, parse_scenario, run_scenario
 from swarmsim.scenario.lesson import parse_lesson
+from swarmsim.shell.transcript import run_script
 from swarmsim.swarm import Swarm
 
 HEAD = "name: t\nseed: 3\ncluster: {managers: 1, workers: 1}\n"
@@ -78,7 +80,7 @@ def test_within_passes_the_first_time_it_holds_and_at_is_anchored_to_the_step() 
 
 
 def _stamp(seconds: float) -> str:
-    from swarmsim.cli.transcript import clock_stamp
+    from swarmsim.shell.transcript import clock_stamp
 
     return clock_stamp(seconds)
 
@@ -257,3 +259,20 @@ def test_a_scenario_from_blank_machines_runs_steps_on_each() -> None:
     assert not swarm.underlay.udp_port_free("esx1", 4789)
     assert swarm.underlay.udp_port_free("esx1", 7789)
     assert swarm.node("esx1").status.api_name == "ready"
+
+
+def test_run_script_and_run_scenario_use_the_shell_lines(tmp_path: object) -> None:
+    swarm = Swarm(seed=3, managers=1, workers=1)
+    result = run_script(swarm, "image app:2 start=3s\nsleep 20s\n")
+    assert (result.exit_code, swarm.now) == (0, 20)
+    scenario = Path(str(tmp_path)) / "s.yaml"
+    scenario.write_text(
+        "name: s\nsteps:\n  - run: docker service create -d --name web app:2\n"
+        "  - {after: 10s, fault: {kind: fail, node: worker1}}\n"
+        "expect:\n  - {at: 1m, running: {service: web, count: 1}}\n"
+        "  - {at: 1m, node: {name: worker1, status: down}}\n"
+    )
+    replay = run_scenario(scenario, swarm=swarm)
+    assert replay.passed and replay.summary() == "s: 2 expectations, 2 passed"
+    assert swarm.now == 60  # the scenario ran on this swarm, from t=20s
+    assert "[0:00:30.0] $ fail worker1" in replay.transcript

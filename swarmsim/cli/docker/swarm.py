@@ -27,29 +27,25 @@ simulated effect.
 
 from __future__ import annotations
 
-import base64
 import ipaddress
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
-from swarmsim.api.enums import Availability, NodeRole
+from swarmsim.api.enums import Availability
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.identity import RAFT_PORT, cluster_identity, manager_address
 from swarmsim.cli.docker.system import Command
 from swarmsim.cli.docker.unsimulated import not_simulated
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
-from swarmsim.ids import IdGenerator, to_base36
 from swarmsim.machine import ALREADY_IN_SWARM, NOT_IN_SWARM, Machine
 from swarmsim.manager.controlapi import require_leader, rpc_error
 
 if TYPE_CHECKING:
     from swarmsim.cli.docker.engine import Engine
 
-__all__ = ["ClusterIdentity", "cluster_identity", "manager_address"]
+__all__: list[str] = []  # the commands register themselves
 
-RAFT_PORT = 2377
 JOIN_TIMEOUT = 20.0  # moby: daemon/cluster/cluster.go swarmConnectTimeout
 JOIN_TIMED_OUT = (
     "Timeout was reached before node joined. The attempt to join the swarm will continue in "
@@ -73,61 +69,6 @@ _AVAILABILITIES = {
     "pause": Availability.PAUSE,
     "drain": Availability.DRAIN,
 }
-
-
-@dataclass
-class ClusterIdentity:
-    """The cluster ID, root CA digest and join-token secrets of one swarm."""
-
-    ids: IdGenerator
-    cluster_id: str
-    ca_digest: str
-    secrets: dict[str, str] = field(default_factory=dict)
-
-    def token(self, role: str) -> str:
-        """The current join token of ``role`` (``worker`` or ``manager``)."""
-        if role not in self.secrets:
-            self.secrets[role] = self.ids.secret()
-        return f"SWMTKN-1-{self.ca_digest}-{self.secrets[role]}"
-
-    def rotate(self, role: str) -> None:
-        """Replace the secret of ``role``'s token (``--rotate``)."""
-        self.token(role)
-        self.secrets[role] = self.ids.secret()
-
-    def role_of(self, token: str) -> NodeRole | None:
-        """The role a join token admits (``swarmkit: ca/server.go``), ``None`` for neither."""
-        for role in (NodeRole.MANAGER, NodeRole.WORKER):
-            if token == self.token(role.api_name):
-                return role
-        return None
-
-    def unlock_key(self, rng_bytes: bytes) -> str:
-        """The human-readable unlock key of ``swarmkit: manager/encryption``."""
-        return "SWMKEY-1-" + base64.b64encode(rng_bytes).decode().rstrip("=")
-
-
-_IDENTITIES: WeakKeyDictionary[Engine, ClusterIdentity] = WeakKeyDictionary()
-
-
-def cluster_identity(engine: Engine) -> ClusterIdentity:
-    """The :class:`ClusterIdentity` of ``engine``'s swarm (created on first use, from the seed)."""
-    identity = _IDENTITIES.get(engine)
-    if identity is None:
-        rng = engine.ctx.sim.rng("cluster")
-        ids = IdGenerator(rng)
-        cluster_id = ids.new()
-        ca_digest = to_base36(rng.getrandbits(256), 50)
-        identity = ClusterIdentity(ids, cluster_id, ca_digest)
-        identity.token("worker")
-        identity.token("manager")
-        _IDENTITIES[engine] = identity
-    return identity
-
-
-def manager_address(engine: Engine) -> str:
-    """The Raft address (``ip:2377``) of the node the CLI talks to."""
-    return f"{engine.ctx.store.nodes[engine.current_node_id].addr}:{RAFT_PORT}"
 
 
 # ------------------------------------------------------------------------------- flags

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.api.objects import Node
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.identity import cluster_identity
 from swarmsim.cli.flags import FlagError, FlagKind, FlagSpec, ParsedFlags, parse_flags
 from swarmsim.cli.humanize import human_duration
 from swarmsim.errors import DaemonError, DockerCLIError
@@ -353,8 +354,6 @@ ENGINE_VERSION, OS_TYPE, ARCHITECTURE = _ENGINE.engine_version, _ENGINE.os, _ENG
 
 def _swarm_block(engine: Engine) -> list[str]:
     """The ``Swarm:`` section of ``printSwarmInfo`` for the engine's machine."""
-    from swarmsim.cli.docker.swarm import cluster_identity
-
     store = engine.ctx.store
     node = store.nodes.get(engine.current_node_id)
     if node is None:

@@ -29,13 +29,10 @@ swarmkit: releasing one of two tasks that somehow hold the same port frees it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Node, Task
-
-if TYPE_CHECKING:
-    from swarmsim.manager.scheduler.nodeindex import NodeIndex
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _COMPLETE = TaskState.COMPLETE
@@ -44,6 +41,7 @@ __all__ = [
     "ACTIVE_DESIRED_MAX",
     "MAX_FAILURES",
     "MONITOR_FAILURES",
+    "CountObserver",
     "FailureKey",
     "HeldTask",
     "HostPort",
@@ -93,6 +91,17 @@ class HeldTask:
         self.active = task.desired_state <= ACTIVE_DESIRED_MAX
 
 
+class CountObserver(Protocol):
+    """What a :class:`NodeInfo` tells of its changes (the scheduler's
+    :class:`~swarmsim.manager.scheduler.nodeindex.NodeIndex`)."""
+
+    def count(self, info: NodeInfo, total: int, service_id: str, by_service: int) -> None:
+        """``info`` had ``total`` tasks, ``by_service`` of ``service_id``; one changed."""
+
+    def failures_changed(self, info: NodeInfo) -> None:
+        """``info``'s recent failures changed."""
+
+
 class NodeInfo:
     """A node plus the scheduler's bookkeeping for it.
 
@@ -139,7 +148,7 @@ class NodeInfo:
         self.used_host_ports: set[HostPort] = set()
         self.recent_failures: dict[FailureKey, list[float]] = {}
         self.last_cleanup = now
-        self.index: NodeIndex | None = None  # told of every count change once set
+        self.index: CountObserver | None = None  # told of every count change once set
 
     def __repr__(self) -> str:
         return (

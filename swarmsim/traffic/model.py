@@ -4,7 +4,7 @@
 a client sends ``rate`` requests per second to a target (``:PORT`` through
 the routing mesh, ``SERVICE:PORT`` on an overlay network) until
 :meth:`Load.stop`.  Each request reaches a task or fails for a reason of
-:data:`~swarmsim.net.mesh.REASONS`; a task serves up to its image's
+:data:`~swarmsim.traffic.mesh.REASONS`; a task serves up to its image's
 ``requests_per_second`` (:class:`~swarmsim.agent.images.ImageProfile`), the
 rest of what reaches it fails as ``overloaded`` (shared by every load reaching
 it).  Every ``window`` seconds a load writes one ``requests`` trace record per
@@ -46,19 +46,26 @@ from typing import TYPE_CHECKING, Literal
 
 from swarmsim.arguments import finite_seconds, real
 from swarmsim.errors import InvalidArgument
-from swarmsim.net.mesh import OK, OVERLOADED, REASONS, Client, Mesh, Target, parse_target
 from swarmsim.store import NetworkEvent, NodeEvent, ServiceEvent, TaskEvent
+from swarmsim.traffic.mesh import (
+    OK,
+    OVERLOADED,
+    REASONS,
+    Client,
+    Cluster,
+    Mesh,
+    Target,
+    parse_target,
+)
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from swarmsim.swarm import Swarm
 
 __all__ = ["OUTCOMES", "Load", "TrafficModel", "traffic_of"]
 
 #: Every outcome in the order records are written.
 OUTCOMES = (OK, *REASONS)
-_ATTRIBUTE = "_traffic_model"  # the attribute of a Swarm holding its model (owned here)
+_ATTRIBUTE = "_traffic_model"  # the attribute of a swarm holding its model (owned here)
 
 Arrivals = Literal["fixed", "poisson"]
 
@@ -194,7 +201,7 @@ class Load:
 class TrafficModel:
     """The loads of one swarm, re-planned whenever the state they depend on changes."""
 
-    def __init__(self, swarm: Swarm) -> None:
+    def __init__(self, swarm: Cluster) -> None:
         self.swarm = swarm
         self.mesh = Mesh(swarm)
         self.loads: dict[str, Load] = {}  # the running loads by name
@@ -381,7 +388,7 @@ class TrafficModel:
         return touched
 
 
-def traffic_of(swarm: Swarm) -> TrafficModel:
+def traffic_of(swarm: Cluster) -> TrafficModel:
     """The swarm's traffic model (made on first use)."""
     model: TrafficModel | None = getattr(swarm, _ATTRIBUTE, None)
     if model is None:

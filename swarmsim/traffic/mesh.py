@@ -40,14 +40,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.errors import InvalidArgument
 
 if TYPE_CHECKING:
-    from swarmsim.api.objects import Service, Task
-    from swarmsim.swarm import Swarm
+    from collections.abc import Mapping
+
+    from swarmsim.agent.images import ImageModel
+    from swarmsim.agent.worker import Agent
+    from swarmsim.api.objects import Node, Service, Task
+    from swarmsim.context import Context
+    from swarmsim.net.underlay import Underlay
 
 __all__ = [
     "BLOCKED",
@@ -60,6 +65,7 @@ __all__ = [
     "REASONS",
     "STOPPING",
     "Client",
+    "Cluster",
     "Mesh",
     "Plan",
     "Target",
@@ -155,10 +161,38 @@ class Plan:
             entry[0] = total
 
 
+class Cluster(Protocol):
+    """What requests need from a simulated swarm (:class:`swarmsim.swarm.Swarm` is one)."""
+
+    @property
+    def ctx(self) -> Context:
+        """The managers' state: store, settings, clock, trace."""
+        ...
+
+    @property
+    def underlay(self) -> Underlay:
+        """The machines and links requests travel over."""
+        ...
+
+    @property
+    def agents(self) -> Mapping[str, Agent]:
+        """The agent of every node, by node ID."""
+        ...
+
+    @property
+    def images(self) -> ImageModel:
+        """How containers of each image behave (their request capacity)."""
+        ...
+
+    def node(self, name_or_id: str) -> Node:
+        """The node with this hostname or ID."""
+        ...
+
+
 class Mesh:
     """Routes requests over one swarm's underlay, as its load balancers would."""
 
-    def __init__(self, swarm: Swarm) -> None:
+    def __init__(self, swarm: Cluster) -> None:
         self.swarm = swarm
 
     # -------------------------------------------------------------- backends

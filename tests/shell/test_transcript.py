@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from swarmsim.cli.interpreter import Interpreter, LineResult
-from swarmsim.cli.transcript import ScriptResult, Tee, Transcript, clock_stamp, run_script
+from swarmsim.shell.interpreter import Interpreter, LineResult
+from swarmsim.shell.transcript import ScriptResult, Tee, Transcript, clock_stamp, run_script
 from swarmsim.swarm import Swarm
 
 

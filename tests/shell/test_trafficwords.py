@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from swarmsim.metrics import requests_frame
+from swarmsim.shell.transcript import run_script
 from swarmsim.swarm import Swarm
 
 
 def test_a_lesson_starts_and_stops_a_load_and_the_autoscaler() -> None:
     swarm = Swarm(seed=0)
-    result = swarm.run_script(
+    result = run_script(
+        swarm,
         "image nginx:1 requests_per_second=5\n"
         "docker service create -d --name web -p 8080:80 nginx:1\n"
         "sleep 10s\n"
@@ -17,7 +19,7 @@ def test_a_lesson_starts_and_stops_a_load_and_the_autoscaler() -> None:
         "traffic\n"
         "sleep 1m\n"
         "traffic stop web\n"
-        "autoscale off web\n"
+        "autoscale off web\n",
     )
     assert result.exit_code == 0
     assert "<Load web: 20/s to :8080 (running)>" in result.transcript
@@ -31,14 +33,15 @@ def test_a_lesson_starts_and_stops_a_load_and_the_autoscaler() -> None:
 
 def test_bad_traffic_lines_say_why() -> None:
     swarm = Swarm(seed=0, workers=1)
-    result = swarm.run_script(
+    result = run_script(
+        swarm,
         "traffic start a web rate=1\n"
         "traffic start a :80\n"
         "traffic start a :80 rate=x\n"
         "traffic stop nothing\n"
         "traffic go\n"
         "autoscale web\n"
-        "autoscale off web\n"
+        "autoscale off web\n",
     )
     errors = result.transcript
     for text in (

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swarmsim.cli.interpreter import Interpreter, LineResult, logical_lines
 from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, shell_duration
+from swarmsim.shell.interpreter import Interpreter, LineResult, logical_lines
 from swarmsim.swarm import Swarm
 
 

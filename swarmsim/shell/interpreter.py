@@ -1,8 +1,8 @@
 """The one interpreter of lines: docker commands, shell words and faults.
 
 The ``swarmsim shell``, a text lesson (``swarmsim run lesson.txt``), a
-scenario's steps and :meth:`Swarm.run_script <swarmsim.swarm.Swarm.run_script>`
-all hand their lines to an :class:`Interpreter`.  It understands:
+scenario's steps and :func:`~swarmsim.shell.transcript.run_script`
+all hand their lines to an :class:`Interpreter`.  It understands::
 
     docker ...                      a docker command on the current machine (``$(docker ...)``,
                                     ``| grep`` and ``printf|echo ... | docker ...`` work)
@@ -19,7 +19,7 @@ all hand their lines to an :class:`Interpreter`.  It understands:
     node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G]   join a new node
     export NAME=VALUE / unset NAME  set / drop a variable of the docker CLI's environment
     traffic start|stop ... / autoscale ...  request loads and the autoscaler
-                                    (:mod:`swarmsim.cli.trafficwords`)
+                                    (swarmsim.shell.trafficwords)
     help, exit
 
 Every line it runs is recorded in the trace
@@ -65,9 +65,9 @@ from swarmsim.cli.docker.timefmt import go_time
 from swarmsim.cli.grep import compile_pattern
 from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, sleep_seconds
 from swarmsim.cli.shellwords import split_command_line
-from swarmsim.cli.trafficwords import autoscale_word, traffic_word
 from swarmsim.errors import SwarmSimError
 from swarmsim.golang import go_parse_int
+from swarmsim.shell.trafficwords import autoscale_word, traffic_word
 from swarmsim.units import format_duration
 
 if TYPE_CHECKING:

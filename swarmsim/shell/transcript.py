@@ -7,9 +7,9 @@ line and comment with the virtual time it ran at, ``[0:01:30.0]``; output
 lines are never touched, so docker's tables stay byte for byte.
 
 :func:`run_script` runs a text lesson (or any text) through one
-:class:`~swarmsim.cli.interpreter.Interpreter`; it is what ``swarmsim shell``
-does with piped input, ``swarmsim run lesson.txt`` and
-:meth:`Swarm.run_script <swarmsim.swarm.Swarm.run_script>`.
+:class:`~swarmsim.shell.interpreter.Interpreter`; it is what ``swarmsim shell``
+does with piped input and ``swarmsim run lesson.txt``, and what Python code
+calls to run shell lines on a swarm.
 
 This module has no swarmkit counterpart.
 """
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from swarmsim.cli.interpreter import Interpreter, LineResult, is_comment, logical_lines
+from swarmsim.shell.interpreter import Interpreter, LineResult, is_comment, logical_lines
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
@@ -78,7 +78,8 @@ class Transcript:
     out
         Where the transcript goes.
     stamped
-        Start echoed lines and comments with ``[H:MM:SS.t] ``.
+        Start echoed lines and comments with a stamp such as ``[0:01:30.0]``
+        and a space.
     """
 
     def __init__(self, out: Sink, *, stamped: bool = False) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from swarmsim.api import PublishMode, TaskState
-from swarmsim.api.endpoints import (
+from swarmsim.store.endpoints import (
     NetworkAttachment,
     PublishedPort,
     endpoint_mode,

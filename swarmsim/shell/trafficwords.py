@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from swarmsim.cli.shellargs import ShellError, shell_duration
 from swarmsim.golang import go_parse_int
-from swarmsim.net.mesh import parse_target
-from swarmsim.net.traffic import traffic_of
 from swarmsim.policies.autoscaler import autoscale, autoscalers
+from swarmsim.traffic.mesh import parse_target
+from swarmsim.traffic.model import traffic_of
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

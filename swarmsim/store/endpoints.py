@@ -1,6 +1,6 @@
 """Read API of the network model: what a service and a task are attached to and publish.
 
-The routing mesh and the request model (:mod:`swarmsim.net`) route over what
+The routing mesh and the request model (:mod:`swarmsim.traffic`) route over what
 the allocator (:mod:`swarmsim.manager.allocator`) wrote into the store; they
 read it only through these functions, so the field layout of the store
 objects can change without them noticing.  Everything returned is immutable
@@ -59,7 +59,7 @@ from swarmsim.api.enums import PublishMode, TaskState
 from swarmsim.api.objects import Network, Service, Task
 
 if TYPE_CHECKING:
-    from swarmsim.store import Store
+    from swarmsim.store.memory import Store
 
 __all__ = [
     "NetworkAttachment",
