@@ -26,6 +26,7 @@ address given to ``swarm init``/``join`` is either an IP address or
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,7 @@ __all__ = [
     "ONE_SWARM",
     "Machine",
     "machine_of",
+    "place_of",
 ]
 
 GIB = 1024**3
@@ -60,7 +62,10 @@ _KEYS = (
     "engine_labels",
     "generic_resources",
     "udp_ports_taken",
+    "rack",
+    "zone",
 )
+_PLACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass(slots=True)
@@ -82,6 +87,9 @@ class Machine:
         (``dockerd --node-generic-resource gpu=2``).
     udp_ports_taken
         UDP ports another program holds: the overlay data path cannot use them.
+    rack, zone
+        Where it hangs on the underlay (``""``: off the core switch; see
+        :meth:`~swarmsim.net.underlay.Underlay.add_machine`).
     node_id
         The node it runs as in the swarm, ``""`` while it is in none.
     up
@@ -95,6 +103,8 @@ class Machine:
     engine_labels: dict[str, str] = field(default_factory=dict)
     generic_resources: GenericResources = ()
     udp_ports_taken: frozenset[int] = frozenset()
+    rack: str = ""
+    zone: str = ""
     node_id: str = ""
     up: bool = True
 
@@ -134,9 +144,12 @@ def machine_of(entry: str | Mapping[str, Any], index: int) -> Machine:
     --------
     >>> machine_of("manager1", 0)
     Machine(hostname='manager1', address='192.168.65.2', cpus=4.0, memory=8589934592, \
-engine_labels={}, generic_resources=(), udp_ports_taken=frozenset(), node_id='', up=True)
+engine_labels={}, generic_resources=(), udp_ports_taken=frozenset(), rack='', zone='', \
+node_id='', up=True)
     >>> machine_of({"name": "esx1", "udp_ports_taken": [4789]}, 1).udp_ports_taken
     frozenset({4789})
+    >>> machine_of({"name": "w7", "rack": "r2", "zone": "eu"}, 6).rack
+    'r2'
     """
     if isinstance(entry, str):
         entry = {"name": entry}
@@ -161,7 +174,26 @@ engine_labels={}, generic_resources=(), udp_ports_taken=frozenset(), node_id='',
         labels,
         generic_of(entry.get("generic_resources", ())),
         _ports(entry.get("udp_ports_taken", ())),
+        place_of("rack", entry.get("rack", "")),
+        place_of("zone", entry.get("zone", "")),
     )
+
+
+def place_of(key: str, value: object) -> str:
+    """A rack or zone name: letters, digits, ``_``, ``.``, ``-`` (``""``: none).
+
+    Raises
+    ------
+    InvalidArgument
+        For anything else.
+    """
+    if value == "":
+        return ""
+    if not isinstance(value, str) or _PLACE.fullmatch(value) is None:
+        raise InvalidArgument(
+            f"{key} must be a name of letters, digits, '_', '.' and '-', not {value!r:.80}"
+        )
+    return value
 
 
 def generic_of(value: object) -> GenericResources:

@@ -42,7 +42,15 @@ from swarmsim.limits import (
     task_demand,
     task_limit_error,
 )
-from swarmsim.machine import ALREADY_IN_SWARM, GIB, ONE_SWARM, Machine, generic_of, machine_of
+from swarmsim.machine import (
+    ALREADY_IN_SWARM,
+    GIB,
+    ONE_SWARM,
+    Machine,
+    generic_of,
+    machine_of,
+    place_of,
+)
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -227,7 +235,11 @@ class Swarm:
         self.machines[machine.hostname] = machine
         self._addresses.add(machine.address)
         self.underlay.add_machine(
-            machine.hostname, label=machine.hostname, udp_ports_taken=machine.udp_ports_taken
+            machine.hostname,
+            label=machine.hostname,
+            udp_ports_taken=machine.udp_ports_taken,
+            rack=machine.rack,
+            zone=machine.zone,
         )
 
     def add_node(
@@ -242,19 +254,23 @@ class Swarm:
         availability: Availability = Availability.ACTIVE,
         address: str | None = None,
         generic_resources: Sequence[str] = (),
+        rack: str = "",
+        zone: str = "",
     ) -> Node:
         """Join a new node to the swarm now (it registers and becomes READY).
 
         A new machine named ``hostname`` is created for it; ``address`` is its
         IP address (default ``192.168.65.N``); ``generic_resources`` are its
-        engine's ``--node-generic-resource`` terms (``["gpu=2"]``).
+        engine's ``--node-generic-resource`` terms (``["gpu=2"]``); ``rack`` and
+        ``zone`` place it on the underlay (default: off the core switch).
 
         Raises
         ------
         InvalidArgument
             For a hostname that is empty, has blanks or is taken, a role or
             availability of the wrong type, an address that is not an IP address,
-            labels that are not a mapping of strings, bad resources, a node past
+            labels that are not a mapping of strings, bad resources, a bad rack
+            or zone name, a node past
             ``ClusterSettings.max_nodes`` (or whose global services' tasks would
             pass ``max_tasks``), or a simulation that started from blank machines
             and has no swarm yet.
@@ -276,6 +292,7 @@ class Swarm:
         engine_labels = label_map("engine_labels", engine_labels)
         cpus, memory = resources(cpus, memory)
         generic = generic_of(generic_resources)
+        rack, zone = place_of("rack", rack), place_of("zone", zone)
         if not self._swarm_created:
             raise InvalidArgument("there is no swarm yet: run docker swarm init on a machine")
         self._check_room_for_a_node()
@@ -289,6 +306,8 @@ class Swarm:
             memory,
             dict(engine_labels),
             generic,
+            rack=rack,
+            zone=zone,
         )
         self._plug(machine)
         if role == NodeRole.MANAGER and not self.current_machine:
@@ -455,8 +474,18 @@ class Swarm:
         self.sessions.refresh()
 
     def cut_link(self, a: str, b: str, *, cut: bool = True) -> None:
-        """Cut (or heal, ``cut=False``) the link between two machines or one and ``switch``."""
-        ends = [name if name == SWITCH else self.machine(name).hostname for name in (a, b)]
+        """Cut (or heal, ``cut=False``) the link between two machines or switches.
+
+        A switch is ``switch`` (the core), ``zone:Z`` or ``rack:Z/R`` (``rack:R``
+        for a rack in no zone): cutting ``rack:z1/r1`` from ``zone:z1`` cuts
+        off the whole rack.
+        """
+        ends = [
+            name
+            if name == SWITCH or name.startswith(("rack:", "zone:"))
+            else self.machine(name).hostname
+            for name in (a, b)
+        ]
         self.underlay.cut_link(ends[0], ends[1], cut)
         self.sessions.refresh()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from swarmsim.api.enums import NodeRole
 from swarmsim.errors import InvalidArgument
 from swarmsim.machine import Machine, machine_of
 from swarmsim.swarm import Swarm
@@ -41,6 +42,8 @@ def test_a_machine_from_a_name_or_its_settings() -> None:
         ({"name": "a", "udp_ports_taken": "4789"}, "udp_ports_taken must be a list"),
         ({"name": "a", "cpu": 2}, "unknown machine setting 'cpu'"),
         ({"name": "a", "memory": -1}, "memory must be a positive number"),
+        ({"name": "a", "rack": "r 1"}, "rack must be a name of letters"),
+        ({"name": "a", "zone": 3}, "zone must be a name of letters"),
         (7, "a machine is a hostname or a mapping"),
     ],
 )
@@ -94,3 +97,52 @@ def test_a_failed_machine_outside_the_swarm_cannot_run_docker() -> None:
     assert swarm.docker("docker info", on="m2").stderr.startswith("Cannot connect to the Docker")
     swarm.recover_node("m2")
     assert swarm.docker("docker info", on="m2").ok
+
+
+def test_racks_and_zones_from_the_cluster_description_shape_the_underlay() -> None:
+    swarm = Swarm(
+        seed=1,
+        nodes=[
+            {"hostname": "manager1", "role": NodeRole.MANAGER, "rack": "r1", "zone": "z1"},
+            {"hostname": "worker1", "rack": "r1", "zone": "z1"},
+            {"hostname": "worker2", "rack": "r2", "zone": "z1"},
+        ],
+    )
+    swarm.add_node("worker3", rack="r3", zone="z2")
+    latency = swarm.ctx.settings.network_latency
+    hops = {
+        name: swarm.underlay.route("manager1", name) for name in ("worker1", "worker2", "worker3")
+    }
+    assert {name: round(route[0] / latency, 6) for name, route in hops.items() if route} == {
+        "worker1": 1.0,
+        "worker2": 2.0,
+        "worker3": 12.0,
+    }
+    assert swarm.machine("worker3").rack == "r3"
+    with pytest.raises(InvalidArgument, match="rack must be a name"):
+        swarm.add_node("worker4", rack="a/b")
+
+
+def test_cutting_a_rack_uplink_takes_down_every_node_of_the_rack() -> None:
+    swarm = Swarm(
+        seed=2,
+        nodes=[
+            {"hostname": "manager1", "role": NodeRole.MANAGER, "rack": "r1"},
+            {"hostname": "worker1", "rack": "r2"},
+            {"hostname": "worker2", "rack": "r2"},
+            {"hostname": "worker3", "rack": "r3"},
+        ],
+    )
+    swarm.cut_link("rack:r2", "switch")
+    swarm.advance(20)  # past the heartbeat grace (3 x 5 s + jitter)
+    status = {n.hostname: n.status.api_name for n in swarm.ctx.store.nodes.values()}
+    assert status == {"manager1": "ready", "worker1": "down", "worker2": "down", "worker3": "ready"}
+    swarm.cut_link("rack:r2", "switch", cut=False)
+    swarm.advance(10)
+    assert all(n.status.api_name == "ready" for n in swarm.ctx.store.nodes.values())
+
+
+def test_blank_machines_take_a_rack_and_a_zone() -> None:
+    swarm = Swarm(seed=3, machines=[{"name": "m1", "rack": "r1", "zone": "eu"}, "m2"])
+    assert (swarm.machine("m1").rack, swarm.machine("m1").zone) == ("r1", "eu")
+    assert "rack:eu/r1" in swarm.underlay.graph and "rack:eu/r1" not in str(swarm.machine("m2"))

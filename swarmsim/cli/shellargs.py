@@ -151,6 +151,8 @@ def node_settings(items: Iterable[str]) -> dict[str, Any]:
                 settings["memory"] = parse_bytes(value)
             elif key == "address" and sep and value:
                 settings["address"] = value
+            elif key in ("rack", "zone") and sep and value:
+                settings[key] = value
             else:
                 raise ShellError(f"bad setting {item!r}")
         except ValueError as error:

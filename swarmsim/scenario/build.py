@@ -215,6 +215,8 @@ class _Builder:
             memory,
             data.get("address"),
             data.get("availability", "active"),
+            rack=data.get("rack", ""),
+            zone=data.get("zone", ""),
         )
 
     def blank_machine(self, path: Path, data: str | dict[str, Any]) -> Machine:
@@ -248,6 +250,8 @@ class _Builder:
             address=address,
             udp_ports_taken=tuple(data.get("udp_ports_taken", ())),
             generic_resources=generic,
+            rack=data.get("rack", ""),
+            zone=data.get("zone", ""),
         )
 
     # ----------------------------------------------------------------- images

@@ -49,7 +49,8 @@ class Machine:
 
     A blank machine's ``labels`` are its engine's labels; ``udp_ports_taken``
     are UDP ports another program holds on it; ``generic_resources`` its
-    engine's generic resources (``gpu=2``).
+    engine's generic resources (``gpu=2``).  ``rack`` and ``zone`` place any
+    machine on the underlay (``""``: off the core switch).
     """
 
     name: str
@@ -61,6 +62,8 @@ class Machine:
     availability: str = "active"
     udp_ports_taken: tuple[int, ...] = ()
     generic_resources: tuple[str, ...] = ()  # ``--node-generic-resource`` terms
+    rack: str = ""
+    zone: str = ""
 
 
 @dataclass(frozen=True, slots=True)

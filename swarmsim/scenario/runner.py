@@ -143,6 +143,8 @@ def build_swarm(scenario: Scenario, seed: int | None = None) -> Swarm:
                 "engine_labels": dict(m.labels),
                 "udp_ports_taken": m.udp_ports_taken,
                 "generic_resources": m.generic_resources,
+                "rack": m.rack,
+                "zone": m.zone,
                 **({"address": m.address} if m.address else {}),
             }
             for m in scenario.cluster.machines
@@ -157,6 +159,8 @@ def build_swarm(scenario: Scenario, seed: int | None = None) -> Swarm:
             "memory": m.memory,
             "address": m.address,
             "availability": Availability[m.availability.upper()],
+            "rack": m.rack,
+            "zone": m.zone,
         }
         for m in scenario.cluster.machines
     ]

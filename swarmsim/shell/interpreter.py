@@ -16,7 +16,7 @@ all hand their lines to an :class:`Interpreter`.  It understands::
     partition A,B / C,D / heal      split the machines into groups that cannot talk / rejoin
     kill TASK|SERVICE.SLOT [CODE]   the task's container exits with CODE (default 1)
     image IMAGE key=value...        set how an image behaves (pull=1m exit_code=1 ...)
-    node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G]   join a new node
+    node add NAME [role=manager] [label.k=v] [cpus=N] [memory=8G] [rack=R] [zone=Z]  join a node
     export NAME=VALUE / unset NAME  set / drop a variable of the docker CLI's environment
     traffic start|stop ... / autoscale ...  request loads and the autoscaler
                                     (swarmsim.shell.trafficwords)
@@ -132,7 +132,7 @@ Shell words:
                                     never_healthy, unhealthy_after, pull_error,
                                     fail_at_start, crash_rate (start=lognormal(2s,0.5),
                                     crash_rate=1/h, exit_code=choice(1,137))
-  node add NAME [role=manager] [label.KEY=VALUE] [cpus=N] [memory=SIZE]
+  node add NAME [role=manager] [label.KEY=VALUE] [cpus=N] [memory=SIZE] [rack=R] [zone=Z]
                                     join a new node to the swarm
   export NAME=VALUE                 set a variable for compose files (${NAME} in
                                     docker stack deploy); export alone lists them

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from swarmsim.errors import ScenarioError
 from swarmsim.scenario import Runner, ScenarioResult, parse_scenario, run_scenario
 from swarmsim.scenario.lesson import parse_lesson
 from swarmsim.shell.transcript import run_script
@@ -276,3 +277,22 @@ def test_run_script_and_run_scenario_use_the_shell_lines(tmp_path: object) -> No
     assert replay.passed and replay.summary() == "s: 2 expectations, 2 passed"
     assert swarm.now == 60  # the scenario ran on this swarm, from t=20s
     assert "[0:00:30.0] $ fail worker1" in replay.transcript
+
+
+def test_the_cluster_description_places_machines_in_racks_and_zones() -> None:
+    from swarmsim.scenario import build_swarm
+
+    text = (
+        "name: racks\ncluster:\n  nodes:\n"
+        "    - {name: manager1, role: manager, rack: r1, zone: eu}\n"
+        "    - {name: worker1, rack: r2, zone: eu}\n"
+        "    - {name: worker2, zone: us}\n"
+        "steps:\n  - sleep: 1s\n"
+    )
+    swarm = build_swarm(parse_scenario(text, "racks.yaml"))
+    graph = swarm.underlay.graph
+    assert {"rack:eu/r1", "rack:eu/r2", "zone:eu", "zone:us"} <= set(graph)
+    assert graph.has_edge("worker2", "zone:us") and graph.has_edge("worker1", "rack:eu/r2")
+    bad = "name: b\ncluster:\n  machines:\n    - {name: m1, rack: 'r 1'}\nsteps:\n  - sleep: 1s\n"
+    with pytest.raises(ScenarioError, match=r"^b\.yaml:4:24: cluster\.machines\[0\]\.rack: "):
+        parse_scenario(bad, "b.yaml")

@@ -240,3 +240,13 @@ def test_machine_prefix_runs_a_line_elsewhere_and_alone_switches() -> None:
         ("docker", "manager1", "@manager1 docker node ls"),
         ("shell", "worker1", "@nowhere docker node ls"),
     ]
+
+
+def test_node_add_takes_a_rack_and_a_zone() -> None:
+    from swarmsim.shell import run_script
+    from swarmsim.swarm import Swarm
+
+    swarm = Swarm(seed=0)
+    result = run_script(swarm, "node add w9 rack=r4 zone=eu\nnode add w10 rack=r 4\n")
+    assert (swarm.machine("w9").rack, swarm.machine("w9").zone) == ("r4", "eu")
+    assert "rack:eu/r4" in swarm.underlay.graph and result.exit_code == 1
