@@ -116,6 +116,7 @@ def _load_commands() -> None:
         container_inspect,
         logs,
         network,
+        network_inspect,
         node,
         secret,
         service,

@@ -1,7 +1,7 @@
-"""``docker network create | ls | inspect | rm | prune`` as seen from a swarm manager.
+"""``docker network create | ls | rm | prune`` as seen from a swarm manager.
 
 Mirrors ``cli: cli/command/network/`` (``create.go``, ``list.go``,
-``remove.go``, ``inspect.go``, ``prune.go``, ``formatter.go``) and the daemon
+``remove.go``, ``prune.go``, ``formatter.go``) and the daemon
 behind it (``moby: api/server/router/network/network_routes.go``,
 ``daemon/network.go``, ``daemon/prune.go``, ``daemon/network/filter.go``,
 ``daemon/cluster/convert/network.go``, ``libnetwork/controller.go``):
@@ -15,11 +15,7 @@ behind it (``moby: api/server/router/network/network_routes.go``,
   ``SCOPE`` sorted by name in natural order; a manager lists its node-local
   networks (``bridge``, ``docker_gwbridge``, ``host``, ``none``) next to the
   swarm's ``ingress`` and overlay networks;
-* ``inspect`` shows a swarm network as the daemon does: the cluster's view
-  (``"Containers": null``, no ``EnableIPv4``) unless the network exists on this
-  machine (``ingress`` always, others when a running task container of this
-  machine is attached), then the local view with those containers and the
-  ``Peers`` (machines where it exists);
+* ``inspect`` is :mod:`swarmsim.cli.docker.network_inspect`;
 * ``rm`` prints each removed argument and reports failures one per line;
   removing ``ingress`` asks for confirmation;
 * ``prune`` asks for confirmation unless ``-f``, then removes every custom
@@ -35,11 +31,7 @@ Differences
 Node-local networks are bookkeeping only (no containers attach to them) and
 their 64-hex IDs come from the simulation's ``local-networks`` random stream.
 ``--ipv6``, ``--config-only``, ``--config-from`` and IPAM driver options are
-not simulated.  ``inspect`` leaves out the load-balancer endpoints
-(``ingress-sbox``, ``lb-NETWORK``); a peer's name is its hostname and a suffix
-derived from its node ID; ``--verbose`` numbers the services' load balancers
-(one per service and network) from 256 in order of service creation, the same
-on every machine.  ``prune --filter until=``
+not simulated.  ``prune --filter until=``
 takes a duration or a Unix timestamp (RFC 3339 dates are refused with the
 daemon's generic message).  ``--format`` takes the templates of
 :mod:`swarmsim.cli.docker.inspect` and :mod:`swarmsim.cli.docker.formatter`.
@@ -47,18 +39,16 @@ daemon's generic message).  ``--format`` takes the templates of
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from swarmsim.api.enums import NodeRole, NodeStatus, PublishMode, TaskState
+from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.api.objects import Network, Task
 from swarmsim.cli.docker import NOT_A_MANAGER, Output, command
 from swarmsim.cli.docker.formatter import choose_format, format_rows, labels_text
-from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.network_ipam import ipam_configs
 from swarmsim.cli.docker.service_opts import validate_values
 from swarmsim.cli.docker.system import (
@@ -67,8 +57,7 @@ from swarmsim.cli.docker.system import (
     natural_key,
     parse_filters,
 )
-from swarmsim.cli.docker.tasks import task_name
-from swarmsim.cli.docker.timefmt import EPOCH, go_time, rfc3339nano
+from swarmsim.cli.docker.timefmt import EPOCH, go_time
 from swarmsim.cli.flags import FlagKind, FlagSpec
 from swarmsim.cli.gotemplate import Struct
 from swarmsim.errors import DaemonError, DockerCLIError
@@ -87,7 +76,13 @@ from swarmsim.units import parse_duration
 if TYPE_CHECKING:
     from swarmsim.cli.docker.engine import Engine
 
-__all__ = ["LocalNetwork", "local_networks", "network_json"]
+__all__ = [
+    "LocalNetwork",
+    "attached_here",
+    "attached_tasks",
+    "find_network",
+    "local_networks",
+]
 
 NOT_IN_A_SWARM = (  # moby: daemon/network.go createNetwork
     'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to '
@@ -226,16 +221,6 @@ _RM = Command(
     (FlagSpec("force", "f", FlagKind.BOOL, help="Do not error if the network does not exist"),),
     min_args=1,
     aliases=("remove",),
-)
-_INSPECT = Command(
-    "docker network inspect",
-    "inspect [OPTIONS] NETWORK [NETWORK...]",
-    "Display detailed information on one or more networks",
-    (
-        INSPECT_FORMAT_FLAG,
-        FlagSpec("verbose", "v", FlagKind.BOOL, help="Verbose output for diagnostics"),
-    ),
-    min_args=1,
 )
 _PRUNE = Command(
     "docker network prune",
@@ -378,7 +363,7 @@ def network_create(swarm: Engine, argv: list[str], out: Output) -> None:
 # ------------------------------------------------------------------------------- usage
 
 
-def _attached_tasks(swarm: Engine, network: Network, node_id: str) -> list[Task]:
+def attached_tasks(swarm: Engine, network: Network, node_id: str) -> list[Task]:
     """Running tasks of machine ``node_id`` attached to ``network``."""
     return [
         task
@@ -387,16 +372,16 @@ def _attached_tasks(swarm: Engine, network: Network, node_id: str) -> list[Task]
     ]
 
 
-def _attached_here(swarm: Engine, network: Network) -> list[Task]:
+def attached_here(swarm: Engine, network: Network) -> list[Task]:
     """Running task containers of the CLI's machine attached to ``network``."""
-    return _attached_tasks(swarm, network, swarm.current_node_id)
+    return attached_tasks(swarm, network, swarm.current_node_id)
 
 
 def _used_here(swarm: Engine, found: LocalNetwork | Network) -> bool:
     """``filterNetworkByUse``: predefined, or with endpoints on this machine."""
     if isinstance(found, LocalNetwork):
         return found.predefined or found.name == "docker_gwbridge"
-    return found.ingress or bool(_attached_here(swarm, found))
+    return found.ingress or bool(attached_here(swarm, found))
 
 
 def _is_manager(swarm: Engine) -> bool:
@@ -417,7 +402,7 @@ def _swarm_networks(swarm: Engine) -> list[Network]:
         return list_networks(swarm.ctx)
     if swarm.current_node_id not in swarm.ctx.store.nodes:
         return []
-    return [n for n in swarm.ctx.store.networks.values() if n.ingress or _attached_here(swarm, n)]
+    return [n for n in swarm.ctx.store.networks.values() if n.ingress or attached_here(swarm, n)]
 
 
 # ------------------------------------------------------------------------------------ ls
@@ -538,7 +523,7 @@ def _ls_row(network: LocalNetwork | Network, driver: str, scope: str, width: int
     return Struct("*network.networkContext", fields)
 
 
-def _find(swarm: Engine, ref: str) -> LocalNetwork | Network:
+def find_network(swarm: Engine, ref: str) -> LocalNetwork | Network:
     """A network by ID, name or ID prefix: local ones first, as the daemon does."""
     for entry in local_networks(swarm).values():
         if ref in (entry.id, entry.name):
@@ -573,7 +558,7 @@ def network_rm(swarm: Engine, argv: list[str], out: Output) -> None:
     local = local_networks(swarm)
     for ref in parsed.args:
         try:
-            found = _find(swarm, ref)
+            found = find_network(swarm, ref)
             if isinstance(found, Network) and not _is_manager(swarm):
                 raise DaemonError(NOT_A_MANAGER)
             if isinstance(found, Network) and found.ingress and not _confirm(out, INGRESS_WARNING):
@@ -672,213 +657,3 @@ def network_prune(swarm: Engine, argv: list[str], out: Output) -> None:
             deleted.append(entry.name)
     if deleted:
         out.write("Deleted Networks:\n" + "".join(f"{name}\n" for name in deleted) + "\n")
-
-
-# ------------------------------------------------------------------------------- inspect
-
-
-def _peer_name(node_id: str, hostname: str) -> str:
-    """A networkdb peer name: the hostname and a short suffix (derived from the node ID)."""
-    return f"{hostname}-{hashlib.sha256(node_id.encode()).hexdigest()[:12]}"
-
-
-def _mac(address: str) -> str:
-    """The MAC address the overlay driver derives from an IPv4 address (``02:42:`` + IP)."""
-    octets = address.partition("/")[0].split(".")
-    return "02:42:" + ":".join(f"{int(o):02x}" for o in octets)
-
-
-def _swarm_options(network: Network) -> dict[str, str]:
-    """``DriverState.Options``: the driver options given, and the overlay's VXLAN ID."""
-    options = dict(network.options)
-    if network.overlay and network.allocated:
-        options["com.docker.network.driver.overlay.vxlanid_list"] = str(network.vxlan_id)
-    return dict(sorted(options.items()))
-
-
-def _ipam_config(subnet: str, gateway: str, ip_range: str) -> list[dict[str, str]]:
-    if not subnet:
-        return []
-    config = {"Subnet": subnet}
-    if ip_range:
-        config["IPRange"] = ip_range
-    if gateway:
-        config["Gateway"] = gateway
-    return [config]
-
-
-def _local_json(found: LocalNetwork) -> dict[str, Any]:
-    return {
-        "Name": found.name,
-        "Id": found.id,
-        "Created": rfc3339nano(found.created_at),
-        "Scope": "local",
-        "Driver": found.driver,
-        "EnableIPv4": True,
-        "EnableIPv6": False,
-        "IPAM": {
-            "Driver": "default",
-            "Options": None,
-            "Config": _ipam_config(found.subnet, found.gateway, found.ip_range),
-        },
-        "Internal": found.internal,
-        "Attachable": found.attachable,
-        "Ingress": False,
-        "ConfigFrom": {"Network": ""},
-        "ConfigOnly": False,
-        "Containers": {},
-        "Options": dict(found.options),
-        "Labels": dict(found.labels),
-    }
-
-
-def _endpoint_id(swarm: Engine, task: Task, network: Network) -> str:
-    """The 64-hex ID of a task's endpoint on a network (derived from seed, task and network)."""
-    return hashlib.sha256(
-        f"{swarm.ctx.sim.seed}:endpoint:{task.id}:{network.id}".encode()
-    ).hexdigest()
-
-
-def _swarm_json(swarm: Engine, network: Network, verbose: bool = False) -> dict[str, Any]:
-    """``BasicNetworkFromGRPC``, or the local view when the network exists on this machine.
-
-    ``ingress`` exists on every machine of the swarm; another network where a
-    running task of this machine is attached.  ``verbose`` adds the local
-    view's ``Services``.
-    """
-    here = _attached_here(swarm, network)
-    instantiated = bool(here) or network.ingress
-    allocated = network.allocated
-    config = _ipam_config(network.subnet, network.gateway, network.ip_range) if allocated else None
-    document: dict[str, Any] = {
-        "Name": network.name,
-        "Id": network.id,
-        "Created": rfc3339nano(network.created_at),
-        "Scope": "swarm",
-        "Driver": network.driver if allocated else "",
-        "EnableIPv4": instantiated,
-        "EnableIPv6": False,
-        "IPAM": {
-            "Driver": "default" if allocated else "",
-            "Options": None,
-            "Config": config,
-        },
-        "Internal": network.internal,
-        "Attachable": network.attachable,
-        "Ingress": network.ingress,
-        "ConfigFrom": {"Network": ""},
-        "ConfigOnly": False,
-        "Containers": None,
-        "Options": _swarm_options(network) or None,
-        "Labels": dict(network.labels) or None,
-    }
-    if not instantiated:
-        return document
-    from swarmsim.cli.docker.container import container_id
-
-    containers = {}
-    for task in sorted(here, key=lambda t: container_id(swarm, t.id)):
-        address = dict(task.attachments).get(network.id, "")
-        cid = container_id(swarm, task.id)
-        containers[cid] = {
-            "Name": _task_name(swarm, task),
-            "EndpointID": _endpoint_id(swarm, task, network),
-            "MacAddress": _mac(address) if address else "",
-            "IPv4Address": address,
-            "IPv6Address": "",
-        }
-    document["Containers"] = containers
-    document["Options"] = document["Options"] or {}
-    document["Labels"] = document["Labels"] or {}
-    document["Peers"] = _peers(swarm, network)
-    services = _services(swarm, network) if verbose else {}
-    if services:
-        document["Services"] = services
-    return document
-
-
-def _task_name(swarm: Engine, task: Task) -> str:
-    service = swarm.ctx.store.services.get(task.service_id)
-    return task_name(service.name if service else task.service_name, task)
-
-
-def _services(swarm: Engine, network: Network) -> dict[str, Any]:
-    """``Network.Services``: every service with running tasks on ``network``, by name.
-
-    Each has its VIP on the network, its ingress ports (on ``ingress`` only),
-    its load-balancer index (libnetwork's ``fwMark``: one per service and
-    network, 256 onwards, here in order of service creation) and its tasks with
-    their addresses and hosts.
-    """
-    store = swarm.ctx.store
-    found: dict[str, Any] = {}
-    marks = {
-        (service.id, network_id): 256 + i
-        for i, (service, network_id) in enumerate(
-            (s, n) for s in store.services.values() for n, _ in s.virtual_ips
-        )
-    }
-    for service in store.services.values():
-        tasks = []
-        for task in store.tasks_of_service(service.id):
-            address = (
-                dict(task.attachments).get(network.id) if task.state == TaskState.RUNNING else None
-            )
-            if address is None:
-                continue
-            node = store.nodes.get(task.node_id)
-            tasks.append(
-                {
-                    "Name": _task_name(swarm, task),
-                    "EndpointID": _endpoint_id(swarm, task, network),
-                    "EndpointIP": address.partition("/")[0],
-                    "Info": {"Host IP": node.addr if node else ""},
-                }
-            )
-        if not tasks:
-            continue
-        vip = dict(service.virtual_ips).get(network.id, "")
-        ports = [
-            f"Target: {p.target_port}, Publish: {p.published_port}"
-            for p in service.published_ports
-            if network.ingress and p.publish_mode == PublishMode.INGRESS
-        ]
-        found[service.name] = {
-            "VIP": vip.partition("/")[0],
-            "Ports": ports,
-            "LocalLBIndex": marks.get((service.id, network.id), 0),
-            "Tasks": tasks,
-        }
-    return found
-
-
-def _peers(swarm: Engine, network: Network) -> list[dict[str, str]]:
-    """Machines where ``network`` exists, in node order: every ready one for ``ingress``."""
-    return [
-        {"Name": _peer_name(node.id, node.hostname), "IP": node.addr}
-        for node in swarm.ctx.store.nodes.values()
-        if (network.ingress and node.status == NodeStatus.READY)
-        or _attached_tasks(swarm, network, node.id)
-    ]
-
-
-def network_json(
-    swarm: Engine, found: LocalNetwork | Network, verbose: bool = False
-) -> dict[str, Any]:
-    """The Engine API network resource of a local or swarm network."""
-    if isinstance(found, Network):
-        return _swarm_json(swarm, found, verbose)
-    return _local_json(found)
-
-
-@command("network", "inspect")
-def network_inspect(swarm: Engine, argv: list[str], out: Output) -> None:
-    """``docker network inspect NETWORK...``."""
-    parsed = _INSPECT.parse(argv, out)
-    if parsed is None:
-        return
-    fmt = parsed.get_str("format") or ""
-    verbose = parsed.get_bool("verbose")
-    inspect_refs(
-        parsed.args, lambda r: network_json(swarm, _find(swarm, r), verbose), fmt, out, "network"
-    )
