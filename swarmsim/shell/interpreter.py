@@ -55,7 +55,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import NodeRole, TaskState
@@ -472,12 +472,17 @@ class Interpreter:
                 self.swarm.use(machine)
                 return [], LineResult(), machine
         with self.swarm.on(machine):
+            errors: list[str] = []  # what command substitutions printed on stderr
             try:
-                words = split_command_line(self._expand(line))
+                words = split_command_line(self._expand(line, errors))
             except (ValueError, ShellError) as error:
-                return [], LineResult(stderr=f"swarmsim: {error}\n", ok=False), machine
+                errors.append(f"swarmsim: {error}\n")
+                return [], LineResult(stderr="".join(errors), ok=False), machine
             machine = self._machine(words) or machine
-            return words, self._dispatch(words), machine
+            result = self._dispatch(words)
+            if errors:  # a shell shows them first, as the substitutions ran first
+                result = replace(result, stderr="".join(errors) + result.stderr)
+            return words, result, machine
 
     def _machine(self, words: list[str]) -> str:
         """The node a fault hits (``fail worker2``, ``kill web.1``, ``node add w3``), or ``""``."""
@@ -539,15 +544,21 @@ class Interpreter:
         kept = [x for x in first.stdout.splitlines(True) if bool(pattern.search(x)) != invert]
         return LineResult("".join(kept), first.stderr, bool(kept))
 
-    def _expand(self, line: str) -> str:
-        """The line with ``$(...)``, ``$NAME`` and ``${NAME}`` replaced by their values."""
+    def _expand(self, line: str, errors: list[str]) -> str:
+        """The line with ``$(...)``, ``$NAME`` and ``${NAME}`` replaced by their values.
+
+        What a substitution prints on stderr is appended to ``errors`` (its
+        standard output becomes the value).
+        """
         spans = list(_expansions(line))
         split = _ASSIGNMENT.match(line) is None  # an assignment's value stays one word
         for start, end, what, quoted in reversed(spans):
             if line[start + 1] != "(":  # $NAME or ${NAME}
                 value = self._value(what[1:])
             else:
-                value = self.execute(what, record=False).stdout.rstrip("\n")
+                inner = self.execute(what, record=False)
+                errors.append(inner.stderr)
+                value = inner.stdout.rstrip("\n")
             line = line[:start] + _literal(value, quoted=quoted, split=split) + line[end:]
         return line
 

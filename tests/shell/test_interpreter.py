@@ -250,3 +250,17 @@ def test_node_add_takes_a_rack_and_a_zone() -> None:
     result = run_script(swarm, "node add w9 rack=r4 zone=eu\nnode add w10 rack=r 4\n")
     assert (swarm.machine("w9").rack, swarm.machine("w9").zone) == ("r4", "eu")
     assert "rack:eu/r4" in swarm.underlay.graph and result.exit_code == 1
+
+
+def test_a_failing_substitution_prints_its_error_before_the_line_runs() -> None:
+    from swarmsim.shell import run_script
+    from swarmsim.swarm import Swarm
+
+    swarm = Swarm(seed=0, machines=["m1", "m2"])
+    result = run_script(
+        swarm, "docker swarm init\nTOKEN=$(@m2 docker swarm join-token -q worker)\necho [$TOKEN]\n"
+    )
+    lines = result.transcript.splitlines()
+    at = lines.index("$ TOKEN=$(@m2 docker swarm join-token -q worker)")
+    assert lines[at + 1].startswith("Error response from daemon: This node is not a swarm manager.")
+    assert lines[at + 3] == "[]"
