@@ -42,7 +42,7 @@ from swarmsim.net.messages import (
     Sync,
 )
 from swarmsim.net.transport import DISPATCHER, Transport
-from swarmsim.sim import Process, Simulation
+from swarmsim.sim import Simulation
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _ASSIGNED = TaskState.ASSIGNED
@@ -131,18 +131,28 @@ class Agent:
     def _connect(self) -> None:
         self.connected = True
         self._epoch += 1
-        self.sim.process(self._heartbeat_loop(self._epoch))
+        # queued where SimPy would queue a new process's first step (see _heartbeat)
+        self.sim.call_urgent(self._heartbeat, self._epoch)
         self._register()
         outbox, self._outbox = self._outbox, {}
         for task_id, status in outbox.items():
             self.report(task_id, status)
 
-    def _heartbeat_loop(self, epoch: int) -> Process:
-        while self.connected and self._epoch == epoch:
-            period = self.transport.call(self.machine, DISPATCHER, Heartbeat(self.node_id))
-            if period is not None:  # else lost: try again after the last period
-                self._period = period
-            yield self.sim.timeout(self._period)
+    def _heartbeat(self, epoch: int) -> None:
+        """Send one heartbeat and queue the next, while the session of ``epoch`` lasts.
+
+        A chain of timed callbacks rather than a SimPy process: every node beats
+        every five virtual seconds, so a long run on a large swarm spends a
+        noticeable share of its time resuming generators.  Each callback is queued
+        exactly where the process's step would be (first step urgent, then a
+        timeout of the period), so events still run in the same order.
+        """
+        if not (self.connected and self._epoch == epoch):
+            return
+        period = self.transport.call(self.machine, DISPATCHER, Heartbeat(self.node_id))
+        if period is not None:  # else lost: try again after the last period
+            self._period = period
+        self.sim.call_later(self._period, self._heartbeat, epoch)
 
     def _register(self) -> None:
         self.transport.call(self.machine, DISPATCHER, Register(self.node_id))

@@ -44,7 +44,6 @@ from swarmsim.api.enums import Availability, NodeStatus, RestartCondition, Servi
 from swarmsim.api.objects import Service, Task
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.task import clean_slot_mate, new_task
-from swarmsim.sim import Process
 from swarmsim.store import Action, NodeEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
@@ -73,9 +72,11 @@ class DelayedStart:
     old_task_id: str
     old_node_id: str
     after_done: list[Callable[[], None]] = field(default_factory=list)
-    stopped: simpy.Event | None = None
-    process: simpy.Process | None = None
     started: simpy.Event | None = None
+    wait_stop: bool = False  # the start also waits for the old task to stop
+    stop_seen: bool = False  # the old task stopped (or can no longer be waited for)
+    holding: bool = False  # waiting for the old task's stop or for the timeout
+    alive: bool = False  # neither started nor cancelled yet
 
 
 class RestartSupervisor:
@@ -202,31 +203,66 @@ class RestartSupervisor:
         """Set ``new`` to desired RUNNING after ``delay`` and (optionally) ``old`` stopping.
 
         Returns an event that fires once the start was issued (or abandoned).
+
+        The wait is a chain of queued callbacks, not a SimPy process: an update
+        makes one per replaced task, and a process with its stop-or-timeout
+        condition cost about ten SimPy objects and as many queue entries each.
+        Every callback is queued where the process would have queued the event
+        it stands for (its first step, the delay's timeout, the old task's stop,
+        the condition, an interrupt), so events still run in the same order; the
+        events the process made that nobody acts on are simply not queued.
         """
         self.cancel(new.id)
         waiting = DelayedStart(new.id, old.id if old else "", old.node_id if old else "")
         waiting.started = self.ctx.sim.env.event()
         if wait_stop and old is not None and old.state <= _RUNNING:
-            waiting.stopped = self.ctx.sim.env.event()
+            waiting.wait_stop = True
             self._waiting_on.setdefault(old.id, []).append(waiting)
         self._delayed[new.id] = waiting
-        waiting.process = self.ctx.sim.process(self._delayed_start(waiting, delay))
+        waiting.alive = True
+        self.ctx.sim.call_urgent(self._begin_delay, waiting, delay)  # a process's first step
         return waiting.started
 
-    def _delayed_start(self, waiting: DelayedStart, delay: float) -> Process:
-        sim = self.ctx.sim
-        try:
-            if delay > 0:
-                yield sim.timeout(delay)
-            if waiting.stopped is not None and not waiting.stopped.triggered:
-                yield waiting.stopped | sim.timeout(self.ctx.settings.old_task_timeout)
-        except simpy.Interrupt:
-            self._finish(waiting)
-            self._done(waiting)
+    def _begin_delay(self, waiting: DelayedStart, delay: float) -> None:
+        if delay > 0:
+            self.ctx.sim.call_later(delay, self._delay_over, waiting)  # the delay's timeout
+        else:
+            self._delay_over(waiting)
+
+    def _delay_over(self, waiting: DelayedStart) -> None:
+        if not waiting.alive:
+            return  # cancelled meanwhile
+        if waiting.wait_stop and not waiting.stop_seen:
+            # the old task's stop or the timeout, whichever comes first
+            waiting.holding = True
+            self.ctx.sim.call_later(self.ctx.settings.old_task_timeout, self._hold_over, waiting)
             return
+        self._start(waiting)
+
+    def _hold_over(self, waiting: DelayedStart) -> None:
+        """The old task stopped or the timeout expired: the condition fires (queued)."""
+        if waiting.holding:
+            waiting.holding = False
+            self.ctx.sim.call_later(0.0, self._resume, waiting)
+
+    def _resume(self, waiting: DelayedStart) -> None:
+        if waiting.alive:
+            self._start(waiting)
+
+    def _start(self, waiting: DelayedStart) -> None:
         self._finish(waiting)
         self.start_now(waiting.new_task_id)
         self._done(waiting)
+        waiting.alive = False
+
+    def _interrupt(self, waiting: DelayedStart) -> None:
+        """A cancellation reaches the waiting start (unless it has ended meanwhile)."""
+        if not waiting.alive:
+            return
+        waiting.holding = False
+        self._finish(waiting)
+        self._done(waiting)
+        waiting.alive = False
 
     @staticmethod
     def _done(waiting: DelayedStart) -> None:
@@ -256,14 +292,16 @@ class RestartSupervisor:
     def cancel(self, task_id: str) -> None:
         """Abandon a pending delayed start of ``task_id``."""
         waiting = self._delayed.get(task_id)
-        if waiting is not None and waiting.process is not None and waiting.process.is_alive:
-            waiting.process.interrupt()
+        if waiting is not None and waiting.alive:
+            self.ctx.sim.call_urgent(self._interrupt, waiting)  # where SimPy queues an interrupt
 
     # --------------------------------------------------------------- events
     def _release(self, old_task_id: str) -> None:
         for waiting in self._waiting_on.pop(old_task_id, []):
-            if waiting.stopped is not None and not waiting.stopped.triggered:
-                waiting.stopped.succeed()
+            if waiting.wait_stop and not waiting.stop_seen:
+                waiting.stop_seen = True
+                if waiting.holding:  # the stop event would be queued, then end the hold
+                    self.ctx.sim.call_later(0.0, self._hold_over, waiting)
 
     def _on_task_event(self, event: TaskEvent) -> None:
         task = event.task

@@ -140,9 +140,11 @@ def best_nodes(
     runs = index.by_service.get(service_id, {})
     by_total = index.by_total
     for total in sorted(by_total):  # nodes without the service first, fewest tasks first
-        ids = by_total[total].keys() - runs.keys()
+        # set.difference walks the bucket and probes ``runs``; ``keys() - keys()`` would
+        # also walk all of ``runs`` (nearly every node once a service is spread out)
+        ids = set(by_total[total]).difference(runs)
         if skip:
-            ids -= skip
+            ids.difference_update(skip)
         if not _take(chosen, ids, limit, position, by_total[total]):
             break
     if len(chosen) < limit and runs:
