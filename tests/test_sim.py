@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import swarmsim.sim as sim_module
-from swarmsim.sim import Simulation, gc_paused
+from swarmsim.sim import Simulation, TimerLine, gc_paused
 
 
 def test_calls_run_in_the_order_timeouts_would() -> None:
@@ -35,6 +35,45 @@ def test_urgent_calls_run_before_anything_else_of_the_instant() -> None:
     sim.run(1.0)
     assert order == ["urgent", "later", "negative delay fires now"]
     assert sim.now == 1.0
+
+
+def test_timer_line_runs_each_timer_where_a_call_set_at_the_same_moment_would() -> None:
+    # interleave line timers with ordinary calls of the same delay, set at the same
+    # moments: equal times, so only the sequence drawn when set decides the order
+    sim = Simulation()
+    order: list[str] = []
+    line = TimerLine(sim, 2.0)
+    line.set(order.append, "timer 1")
+    sim.call_later(2.0, order.append, "call 1")
+    cancelled = line.set(order.append, "cancelled")
+    sim.call_later(2.0, order.append, "call 2")
+    line.set(order.append, "timer 2")
+
+    def at_one() -> None:
+        line.set(order.append, "timer 3")
+        sim.call_later(2.0, order.append, "call 3")
+        line.set(order.append, "timer 4")
+
+    sim.call_later(1.0, at_one)
+    cancelled.cancel()
+    sim.run(2.5)
+    assert order == ["timer 1", "call 1", "call 2", "timer 2"]
+    sim.run(4.0)
+    assert order[4:] == ["timer 3", "call 3", "timer 4"]
+
+
+def test_a_timer_cancelled_in_the_queue_does_nothing_and_the_line_goes_on() -> None:
+    sim = Simulation()
+    order: list[str] = []
+    line = TimerLine(sim, 1.0)
+    first = line.set(order.append, "first")  # the one in SimPy's queue
+    line.set(order.append, "second")
+    first.cancel()
+    sim.run(1.5)
+    assert order == ["second"]
+    line.set(order.append, "third")  # the line is idle again: queued at once
+    sim.run(3.0)
+    assert order == ["second", "third"]
 
 
 def test_named_streams_do_not_depend_on_each_other() -> None:

@@ -44,6 +44,7 @@ from swarmsim.api.enums import Availability, NodeStatus, RestartCondition, Servi
 from swarmsim.api.objects import Service, Task
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.task import clean_slot_mate, new_task
+from swarmsim.sim import Timer, TimerLine
 from swarmsim.store import Action, NodeEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
@@ -76,6 +77,7 @@ class DelayedStart:
     wait_stop: bool = False  # the start also waits for the old task to stop
     stop_seen: bool = False  # the old task stopped (or can no longer be waited for)
     holding: bool = False  # waiting for the old task's stop or for the timeout
+    timeout: Timer | None = None  # the timeout of that wait
     alive: bool = False  # neither started nor cancelled yet
 
 
@@ -87,6 +89,7 @@ class RestartSupervisor:
         self._history: dict[_InstanceKey, _RestartHistory] = {}
         self._delayed: dict[str, DelayedStart] = {}  # by new task id
         self._waiting_on: dict[str, list[DelayedStart]] = {}  # by old task id
+        self._timeout_lines: dict[float, TimerLine] = {}  # wait timeouts by length
         ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
         ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
@@ -235,15 +238,30 @@ class RestartSupervisor:
         if waiting.wait_stop and not waiting.stop_seen:
             # the old task's stop or the timeout, whichever comes first
             waiting.holding = True
-            self.ctx.sim.call_later(self.ctx.settings.old_task_timeout, self._hold_over, waiting)
+            waiting.timeout = self._timeouts(self.ctx.settings.old_task_timeout).set(
+                self._hold_over, waiting
+            )
             return
         self._start(waiting)
 
     def _hold_over(self, waiting: DelayedStart) -> None:
         """The old task stopped or the timeout expired: the condition fires (queued)."""
         if waiting.holding:
-            waiting.holding = False
+            self._end_hold(waiting)
             self.ctx.sim.call_later(0.0, self._resume, waiting)
+
+    def _end_hold(self, waiting: DelayedStart) -> None:
+        waiting.holding = False
+        if waiting.timeout is not None:
+            waiting.timeout.cancel()  # a no-op from now on: spare SimPy's queue
+            waiting.timeout = None
+
+    def _timeouts(self, delay: float) -> TimerLine:
+        """The line of wait timeouts of ``delay`` seconds (one per setting in use)."""
+        line = self._timeout_lines.get(delay)
+        if line is None:
+            line = self._timeout_lines[delay] = TimerLine(self.ctx.sim, delay)
+        return line
 
     def _resume(self, waiting: DelayedStart) -> None:
         if waiting.alive:
@@ -259,7 +277,7 @@ class RestartSupervisor:
         """A cancellation reaches the waiting start (unless it has ended meanwhile)."""
         if not waiting.alive:
             return
-        waiting.holding = False
+        self._end_hold(waiting)
         self._finish(waiting)
         self._done(waiting)
         waiting.alive = False
