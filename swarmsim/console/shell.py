@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from swarmsim.shell.interpreter import SHELL_HELP, Interpreter, LineResult, continues, is_comment
+from swarmsim.shell.interpreter import SHELL_HELP, Interpreter, LineResult
+from swarmsim.shell.syntax import continues, is_comment
 from swarmsim.shell.transcript import Transcript, clock_stamp, run_lines
 from swarmsim.swarm import Swarm
 

@@ -61,7 +61,7 @@ from swarmsim.scenario.model import (
     Text,
 )
 from swarmsim.scenario.yamlsource import Path, Positions, dotted, yaml11_hint
-from swarmsim.shell.interpreter import (
+from swarmsim.shell.syntax import (
     MACHINE_PREFIX,
     NODE_FAULTS,
     SHELL_WORDS,

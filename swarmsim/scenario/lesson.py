@@ -26,7 +26,7 @@ from pathlib import Path
 from swarmsim.cli.shellargs import ShellError
 from swarmsim.errors import ScenarioError
 from swarmsim.scenario.model import Cluster, Machine, Scenario, Step
-from swarmsim.shell.interpreter import (
+from swarmsim.shell.syntax import (
     SHELL_WORDS,
     is_assignment,
     is_comment,

@@ -1,5 +1,7 @@
 """The shell's language: ``docker ...`` lines, faults, ``sleep``, variables, machines.
 
+:mod:`~swarmsim.shell.syntax` reads a line's shape (words, continuations,
+expansions, ``@NAME``) without running it;
 :mod:`~swarmsim.shell.interpreter` runs one line on a :class:`~swarmsim.swarm.Swarm`
 (the ``swarmsim shell``, ``swarmsim run`` of a lesson and scenario steps all
 use it); :mod:`~swarmsim.shell.transcript` runs a whole script and prints it

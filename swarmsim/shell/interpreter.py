@@ -25,36 +25,39 @@ all hand their lines to an :class:`Interpreter`.  It understands::
 Every line it runs is recorded in the trace
 (:meth:`~swarmsim.trace.Trace.command`) at the virtual time it started, as a
 ``docker`` command, a ``fault`` or a ``shell`` word, with the machine it ran on
-(for a fault, the node it hits) and its exit code.  The parsers of durations and settings here
-(:func:`shell_duration`, :func:`image_settings`, :func:`node_settings`) are
-the ones the scenario loader uses to check a file before running it.
+(for a fault, the node it hits) and its exit code.  The parsers it uses, of
+durations and settings (:func:`~swarmsim.cli.shellargs.shell_duration`,
+:func:`~swarmsim.cli.shellargs.image_settings`,
+:func:`~swarmsim.cli.shellargs.node_settings`) and of a line's shape
+(:mod:`swarmsim.shell.syntax`), are the ones the scenario loader uses to check
+a file before running it.
 
 This module has no swarmkit counterpart: it stands in for the terminal of the
 class notes.
 
 Differences
 -----------
-Only a tiny part of a POSIX shell is understood: quoting and backslash
-continuation lines (:func:`~swarmsim.cli.shellwords.split_command_line`), command
-substitution of a single command, a final ``| grep [-i] [-v] PATTERN`` (GNU
-grep's basic regular expressions, :mod:`swarmsim.cli.grep`) and
-``printf ...`` or ``echo ...`` piped into a docker command (its standard input,
-as in ``printf 'pw' | docker secret create db_pw -``; the trace records such a
-line with the piped data hidden).  ``export`` and ``unset`` change the
+Only a tiny part of a POSIX shell is understood; how a line is cut into words
+and how ``$NAME``, ``${NAME}`` and ``$(...)`` expand is
+:mod:`swarmsim.shell.syntax`.  A command substitution runs a single command,
+unrecorded.  Of pipes, only a final ``| grep [-i] [-v] PATTERN`` (GNU grep's
+basic regular expressions, :mod:`swarmsim.cli.grep`) and ``printf ...`` or
+``echo ...`` piped into a docker command (its standard input, as in
+``printf 'pw' | docker secret create db_pw -``; the trace records such a line
+with the piped data hidden) are run.  ``export`` and ``unset`` change the
 environment compose files are interpolated from
 (:func:`~swarmsim.cli.docker.stack.stack_environment`).  ``NAME=VALUE`` sets a
 shell variable, which is not exported unless it already was (as in sh);
-``$NAME`` and ``${NAME}`` expand to a shell or exported variable (empty when
-unset) outside single quotes, and an unquoted expansion is split into words
-except in an assignment.  ``@NAME`` at the start of a line stands for the
-terminal of machine NAME (its docker CLI talks to that machine's engine).
+``$NAME`` expands to a shell or exported variable (empty when unset).
+``@NAME`` at the start of a line stands for the terminal of machine NAME (its
+docker CLI talks to that machine's engine).
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -67,6 +70,16 @@ from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, sl
 from swarmsim.cli.shellwords import split_command_line
 from swarmsim.errors import SwarmSimError
 from swarmsim.golang import go_parse_int
+from swarmsim.shell.syntax import (
+    FAULT_WORDS,
+    NODE_FAULTS,
+    environment_assignment,
+    expand,
+    is_assignment,
+    machine_prefix,
+    partition_groups,
+    pipe_input,
+)
 from swarmsim.shell.trafficwords import autoscale_word, traffic_word
 from swarmsim.units import format_duration
 
@@ -75,40 +88,12 @@ if TYPE_CHECKING:
     from swarmsim.swarm import Swarm
 
 __all__ = [
-    "FAULT_WORDS",
-    "NODE_FAULTS",
     "SHELL_HELP",
-    "SHELL_WORDS",
     "Interpreter",
     "LineResult",
-    "ShellError",
-    "continues",
-    "environment_assignment",
-    "is_assignment",
-    "is_comment",
-    "logical_lines",
-    "machine_prefix",
-    "partition_groups",
-    "static_words",
 ]
 
-FAULT_WORDS = frozenset(
-    {"fail", "recover", "disconnect", "reconnect", "partition", "heal", "kill", "node"}
-)
-NODE_FAULTS = ("fail", "recover", "disconnect", "reconnect")
-SHELL_WORDS = (
-    frozenset(
-        {"docker", "sleep", "time", "image", "export", "unset", "echo", "help", "exit", "quit"}
-    )
-    | FAULT_WORDS
-    | {"traffic", "autoscale"}
-)
-MACHINE_PREFIX = "@"  # "@worker1 docker node ls": the line runs on worker1
-
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ASSIGNMENT = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*=")
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-_CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")  # an odd number of final backslashes
+_UNDECODABLE = re.compile("[\ud800-\udfff]")  # lone surrogates: bytes that were not UTF-8
 
 SHELL_HELP = """\
 Shell words:
@@ -159,99 +144,6 @@ class LineResult:
     stop: bool = False
 
 
-PARTITION_USAGE = "usage: partition NODE[,NODE...] / NODE[,NODE...] ..."
-
-
-def partition_groups(args: list[str]) -> list[list[str]]:
-    """The groups of a ``partition`` line's arguments (names split on ``,`` and ``/``).
-
-    Examples
-    --------
-    >>> partition_groups(["manager1,worker1", "/", "worker2,", "worker3"])
-    [['manager1', 'worker1'], ['worker2', 'worker3']]
-    >>> partition_groups(["a/b"])
-    [['a'], ['b']]
-    """
-    if not args:
-        raise ShellError(PARTITION_USAGE)
-    return [part.replace(",", " ").split() for part in " ".join(args).split("/")]
-
-
-def is_comment(line: str) -> bool:
-    """Whether a line is blank or a ``#`` comment (printed, never run)."""
-    return not line.strip() or line.lstrip().startswith("#")
-
-
-def continues(line: str) -> bool:
-    """Whether a line ends in an unescaped backslash (it goes on on the next line)."""
-    return _CONTINUED.search(line) is not None
-
-
-def logical_lines(lines: Iterable[str]) -> Iterator[str]:
-    """Join lines ending in a backslash with the next one (newlines kept inside).
-
-    >>> list(logical_lines(["docker node \\\\\\n", "  ls\\n", "time"]))
-    ['docker node \\\\\\n  ls', 'time']
-    """
-    pending = ""
-    for raw in lines:
-        line = pending + raw.rstrip("\n")
-        if continues(line):
-            pending = line + "\n"
-            continue
-        pending = ""
-        yield line
-    if pending:
-        yield pending.rstrip("\n")
-
-
-_UNDECODABLE = re.compile("[\ud800-\udfff]")  # lone surrogates: bytes that were not UTF-8
-_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", "a": "\a", "v": "\v", "f": "\f"}
-
-
-def pipe_input(words: list[str]) -> bytes | None:
-    """What ``printf FORMAT [ARG...]`` or ``echo [-n] WORD...`` writes into a pipe.
-
-    ``printf`` understands ``%s``, ``%d``, ``%%`` and backslash escapes (the format
-    is reused while arguments remain, as the shell's printf does); ``echo`` joins
-    its words with spaces and ends with a newline unless ``-n``.  Any other
-    command gives ``None``.
-
-    Examples
-    --------
-    >>> pipe_input(["printf", "pw"]), pipe_input(["echo", "-n", "a", "b"])
-    (b'pw', b'a b')
-    >>> pipe_input(["printf", "%s=%s\\n", "a", "1", "b"])
-    b'a=1\\nb=\\n'
-    """
-    if words[:1] == ["echo"]:
-        newline = words[1:2] != ["-n"]
-        text = " ".join(words[2 - newline :]) + ("\n" if newline else "")
-        return text.encode()
-    if words[:1] != ["printf"] or len(words) < 2:
-        return None
-    fmt, args = _unescape(words[1]), list(words[2:])
-    out = []
-    while True:
-        used = 0
-
-        def convert(match: re.Match[str]) -> str:
-            nonlocal used
-            if match.group() == "%%":
-                return "%"
-            used += 1
-            return args.pop(0) if args else ("0" if match.group() == "%d" else "")
-
-        out.append(re.sub(r"%[sd%]", convert, fmt))
-        if not args or not used:
-            break
-    return "".join(out).encode()
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
-
-
 def _hide_piped_data(words: list[str]) -> str:
     """The line to record when data is piped into docker (``printf ... | docker ...``).
 
@@ -265,124 +157,6 @@ def _hide_piped_data(words: list[str]) -> str:
     if right[:1] != ["docker"] or pipe_input(left) is None:
         return ""
     return f"{left[0]} ... | {shlex.join(right)}"
-
-
-def _expansions(line: str) -> Iterator[tuple[int, int, str, bool]]:
-    """Spans of ``$(...)``, ``$NAME`` and ``${NAME}`` outside single quotes.
-
-    Each span is ``(start, end, what, quoted)``: ``what`` is the command of a
-    substitution or ``$NAME`` for a variable, ``quoted`` whether it sits inside
-    double quotes.  Substitutions do not nest.
-
-    >>> [(w, q) for _, _, w, q in _expansions('a $(b c) "$X" ${Z} $')]
-    [('b c', False), ('$X', True), ('$Z', False)]
-    """
-    quote = ""
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if quote == "'" and ch != "'":
-            i += 1
-            continue
-        if ch in "'\"":
-            quote = "" if quote == ch else (quote or ch)
-        elif ch == "\\":
-            i += 1
-        elif line.startswith("$(", i):
-            end = line.find(")", i + 2)
-            if end < 0:
-                raise ShellError("unterminated command substitution")
-            yield i, end + 1, line[i + 2 : end], quote == '"'
-            i = end
-        elif ch == "$":
-            match = _VARIABLE.match(line, i)
-            if match is not None:
-                yield i, match.end(), "$" + (match.group(1) or match.group(2)), quote == '"'
-                i = match.end() - 1
-        i += 1
-
-
-_SAFE = re.compile(r"[\w@%+=:,./-]")
-
-
-def _literal(value: str, *, quoted: bool, split: bool) -> str:
-    """``value`` written so the shell reads it back as it is.
-
-    Inside double quotes only ``\\ " $ `` ` are escaped; outside, every other
-    character is, except blanks when the value is to be split into words.
-
-    >>> print(_literal('a "b"  c', quoted=False, split=True))
-    a \\"b\\" c
-    >>> print(_literal("a b", quoted=False, split=False), _literal('x"$', quoted=True, split=False))
-    a\\ b x\\"\\$
-    """
-    if quoted:
-        return re.sub(r'([\\"$`])', r"\\\1", value)
-    if split:
-        return " ".join(_literal(word, quoted=False, split=False) for word in value.split())
-    return "".join(ch if _SAFE.fullmatch(ch) else "\\" + ch for ch in value)
-
-
-def machine_prefix(line: str) -> tuple[str, str]:
-    """The machine of an ``@NAME ...`` line and the rest of it (``""`` and the line without one).
-
-    >>> machine_prefix("@worker1 docker node ls"), machine_prefix(" @w2"), machine_prefix("ls")
-    (('worker1', 'docker node ls'), ('w2', ''), ('', 'ls'))
-    """
-    stripped = line.lstrip()
-    if not stripped.startswith(MACHINE_PREFIX):
-        return "", line
-    name, _, rest = stripped[len(MACHINE_PREFIX) :].partition(" ")
-    return name, rest
-
-
-def static_words(line: str) -> list[str]:
-    """A line's words before it runs, each ``$(...)`` standing for one word (for checks).
-
-    Raises
-    ------
-    ValueError, ShellError
-        For a line that does not split (an open quote, an open substitution).
-
-    >>> static_words("TOKEN=$(docker swarm join-token -q worker)")
-    ['TOKEN=_']
-    """
-    for start, end, _what, _ in reversed(list(_expansions(line))):
-        if line[start + 1] == "(":
-            line = line[:start] + "_" + line[end:]
-    return split_command_line(line)
-
-
-def is_assignment(words: list[str]) -> bool:
-    """Whether a line's words only set shell variables (``TOKEN=abc``).
-
-    >>> is_assignment(["A=1", "B="]), is_assignment(["A=1", "docker"]), is_assignment([])
-    (True, False, False)
-    """
-    return bool(words) and all(_ASSIGNMENT.match(word) for word in words)
-
-
-def environment_assignment(word: str, command: str = "export") -> tuple[str, str | None]:
-    """The name and value of an ``export`` word (``None``: no ``=``, nothing to set).
-
-    Raises
-    ------
-    ShellError
-        As bash says it (``not a valid identifier``).
-
-    Examples
-    --------
-    >>> environment_assignment("TAG=1.25"), environment_assignment("TAG")
-    (('TAG', '1.25'), ('TAG', None))
-    >>> environment_assignment("1A=b")
-    Traceback (most recent call last):
-    ...
-    swarmsim.cli.shellargs.ShellError: `1A=b': not a valid identifier
-    """
-    name, equals, value = word.partition("=")
-    if not _IDENTIFIER.fullmatch(name) or (command == "unset" and equals):
-        raise ShellError(f"`{word}': not a valid identifier")
-    return name, value if equals else None
 
 
 def _declare(name: str, value: str) -> str:
@@ -550,17 +324,13 @@ class Interpreter:
         What a substitution prints on stderr is appended to ``errors`` (its
         standard output becomes the value).
         """
-        spans = list(_expansions(line))
-        split = _ASSIGNMENT.match(line) is None  # an assignment's value stays one word
-        for start, end, what, quoted in reversed(spans):
-            if line[start + 1] != "(":  # $NAME or ${NAME}
-                value = self._value(what[1:])
-            else:
-                inner = self.execute(what, record=False)
-                errors.append(inner.stderr)
-                value = inner.stdout.rstrip("\n")
-            line = line[:start] + _literal(value, quoted=quoted, split=split) + line[end:]
-        return line
+
+        def substitute(command: str) -> str:
+            inner = self.execute(command, record=False)
+            errors.append(inner.stderr)
+            return inner.stdout.rstrip("\n")
+
+        return expand(line, self._value, substitute)
 
     def _value(self, name: str) -> str:
         """A shell variable, else an exported one, else ``""`` (as sh expands an unset one)."""

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from swarmsim.shell.interpreter import Interpreter, LineResult, is_comment, logical_lines
+from swarmsim.shell.interpreter import Interpreter, LineResult
+from swarmsim.shell.syntax import is_comment, logical_lines
 
 if TYPE_CHECKING:
     from swarmsim.swarm import Swarm

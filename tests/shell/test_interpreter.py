@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from swarmsim.cli.shellargs import ShellError, image_settings, node_settings, shell_duration
-from swarmsim.shell.interpreter import Interpreter, LineResult, logical_lines
+from swarmsim.shell.interpreter import Interpreter, LineResult
 from swarmsim.swarm import Swarm
 
 
@@ -81,14 +81,6 @@ def test_node_add_with_an_address() -> None:
     assert interpreter.execute("node add edge address=10.1.2.3 label.zone=x").ok
     node = interpreter.swarm.node("edge")
     assert (node.addr, node.label("zone")) == ("10.1.2.3", "x")
-
-
-def test_logical_lines_join_continuations() -> None:
-    assert list(logical_lines(["a \\\n", "b\n", "c \\\\\n", "d \\\n"])) == [
-        "a \\\nb",
-        "c \\\\",
-        "d \\",
-    ]
 
 
 _WORDS = st.sampled_from(
