@@ -237,11 +237,19 @@ def _mutate(rng: random.Random, line: str) -> str:
 
 def _commands() -> list[tuple[str, list[str], list[FlagSpec]]]:
     """Every docker command the simulator registers: path, arguments to use, flags."""
-    from swarmsim.cli.docker import network, node, service, swarm, system
+    from swarmsim.cli.docker import (
+        network_create,
+        network_list,
+        network_remove,
+        node,
+        service,
+        swarm,
+        system,
+    )
 
     arguments = {"service": ["web"], "node": ["worker1"], "network": ["backend"]}
     found = []
-    for module in (network, node, service, swarm, system):
+    for module in (network_create, network_list, network_remove, node, service, swarm, system):
         for value in vars(module).values():
             if isinstance(value, Command):
                 group = value.path.split()[1]
