@@ -19,7 +19,9 @@ loader) use it to judge a line without running it:
   by the values a caller gives, :func:`static_words` splits a line with each
   substitution standing for one word;
 * what ``printf`` or ``echo`` writes into a pipe (:func:`pipe_input`) and the
-  groups of a ``partition`` line (:func:`partition_groups`).
+  groups of a ``partition`` line (:func:`partition_groups`);
+* a word quoted so that a line written from values reads back as those words
+  (:func:`quote_word`).
 
 This module has no swarmkit counterpart; it follows POSIX ``sh``.
 
@@ -56,6 +58,7 @@ __all__ = [
     "machine_prefix",
     "partition_groups",
     "pipe_input",
+    "quote_word",
     "static_words",
 ]
 
@@ -77,6 +80,7 @@ _ASSIGNMENT = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*=")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _CONTINUED = re.compile(r"(?<!\\)(\\\\)*\\$")  # an odd number of final backslashes
 _SAFE = re.compile(r"[\w@%+=:,./-]")
+_SAFE_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", "a": "\a", "v": "\v", "f": "\f"}
 
 PARTITION_USAGE = "usage: partition NODE[,NODE...] / NODE[,NODE...] ..."
@@ -208,6 +212,17 @@ def expand(line: str, variable: Callable[[str], str], command: Callable[[str], s
         value = command(what) if line[start + 1] == "(" else variable(what[1:])  # $NAME
         line = line[:start] + _literal(value, quoted=quoted, split=split) + line[end:]
     return line
+
+
+def quote_word(word: str) -> str:
+    """``word`` quoted for the shell when it needs it (``'my web'``): a line to show.
+
+    >>> quote_word("zone=a"), quote_word("label.room=lab 2"), quote_word("it's")
+    ('zone=a', "'label.room=lab 2'", "'it'\\\\''s'")
+    """
+    if _SAFE_WORD.fullmatch(word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
 
 
 def static_words(line: str) -> list[str]:
