@@ -42,8 +42,10 @@ class Simulation:
         collect_if_due()  # older simulations are most often dropped by now
         self.seed = seed
         self.env = simpy.Environment()
-        # SimPy's queue takes any object with ``callbacks`` and ``_ok`` (see _Call)
-        self._schedule: Callable[..., None] = self.env.schedule
+        # SimPy's queue and sequence numbers, used directly as Environment.schedule
+        # does: its queue takes any object with ``callbacks`` and ``_ok`` (see _Call)
+        self._queue = cast("list[Any]", self.env._queue)
+        self._eid = self.env._eid
         self._streams: dict[str, random.Random] = {}
 
     @property
@@ -117,7 +119,8 @@ class Simulation:
         but it costs a single small object instead of an event, a callback list,
         an attribute dict and a closure.
         """
-        self._schedule(_Call(callback, args), NORMAL, delay if delay > 0.0 else 0.0)
+        at = self.env._now + (delay if delay > 0.0 else 0.0)  # + 0.0 as SimPy: a float
+        heappush(self._queue, (at, NORMAL, next(self._eid), _Call(callback, args)))
 
     def call_urgent(self, callback: Any, *args: Any) -> None:
         """Run ``callback(*args)`` in this instant, ahead of every non-urgent event.
@@ -126,7 +129,8 @@ class Simulation:
         interrupt (``URGENT`` priority): a component written as callbacks uses it
         to keep the order of events a process would give.
         """
-        self._schedule(_Call(callback, args), URGENT, 0.0)
+        at = self.env._now + 0.0  # as SimPy computes it: a float
+        heappush(self._queue, (at, URGENT, next(self._eid), _Call(callback, args)))
 
 
 def _crash(event: simpy.Event) -> None:
@@ -179,6 +183,7 @@ class DelayLine:
 
     def __init__(self, sim: Simulation, delay: float, deliver: Any) -> None:
         self._sim = sim
+        self._env = sim.env
         self._delay = delay
         self._deliver = deliver
         self._queue: deque[tuple[float, Any]] = deque()
@@ -186,14 +191,14 @@ class DelayLine:
 
     def send(self, item: Any) -> None:
         """Queue ``item`` for delivery ``delay`` seconds from now."""
-        self._queue.append((self._sim.env.now + self._delay, item))
+        self._queue.append((self._env._now + self._delay, item))
         if not self._armed:
             self._armed = True
             self._sim.call_later(self._delay, self._fire)
 
     def _fire(self) -> None:
         queue = self._queue
-        now = self._sim.env.now
+        now = self._env._now
         deliver = self._deliver
         while queue and queue[0][0] <= now:
             deliver(queue.popleft()[1])
