@@ -126,14 +126,21 @@ def test_named_streams_do_not_depend_on_each_other() -> None:
     assert Simulation(seed=4).rng("ids").random() != Simulation(seed=3).rng("ids").random()
 
 
-def test_gc_paused_restores_the_collector_and_leaves_nothing_frozen() -> None:
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        made = [[i] for i in range(1000)]
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
-    assert gc.is_tracked(made)
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_paused_restores_the_collector_and_leaves_nothing_frozen(enabled: bool) -> None:
+    # the state is set here rather than assumed: twice in full runs the collector was
+    # found disabled on entry (cause not found); both states must be restored
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+            made = [[i] for i in range(1000)]
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0
+        assert gc.is_tracked(made)
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
 
 
 def test_gc_paused_keeps_objects_another_library_froze() -> None:
