@@ -14,7 +14,7 @@ import random
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any, cast
 
 import simpy
@@ -42,8 +42,10 @@ class Simulation:
         collect_if_due()  # older simulations are most often dropped by now
         self.seed = seed
         self.env = simpy.Environment()
-        # SimPy's queue takes any object with ``callbacks`` and ``_ok`` (see _Call)
-        self._schedule: Callable[..., None] = self.env.schedule
+        # SimPy's queue and sequence numbers, used directly as Environment.schedule
+        # does: its queue takes any object with ``callbacks`` and ``_ok`` (see _Call)
+        self._queue = cast("list[Any]", self.env._queue)
+        self._eid = self.env._eid
         self._streams: dict[str, random.Random] = {}
 
     @property
@@ -68,9 +70,34 @@ class Simulation:
         objects, and full collections scanning them all tripled the cost per
         task (``benchmarks/``).  A dropped swarm is still freed, by the
         collector's young generations or by :func:`collect_if_due`.
+
+        Events run exactly as :meth:`simpy.Environment.run` would run them,
+        stopping before the events due at ``until`` that are not urgent.
         """
+        env = self.env
+        at: float = until if isinstance(until, int) else float(until)
+        if at <= env._now:
+            raise ValueError(f"until ({at}) must be greater than the current simulation time")
+        # SimPy's run() queues an urgent stop event at ``at`` and steps until it
+        # comes out; this loop stops at the same place in the queue without the
+        # event, and without a method call and a try block per step
+        stop_at = env._now + (at - env._now)  # the stop event's time, rounding included
+        stop_eid = next(env._eid)
+        queue = env._queue
         with gc_paused():
-            self.env.run(until=until)
+            while queue:
+                entry = heappop(queue)
+                when, priority, eid, event = entry
+                if when >= stop_at and (when > stop_at or priority > URGENT or eid > stop_eid):
+                    heappush(queue, entry)  # beyond the stop: back where it was
+                    break
+                env._now = when
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    _crash(event)
+        env._now = stop_at
 
     def process(self, generator: Process) -> simpy.Process:
         """Start a SimPy process."""
@@ -92,7 +119,8 @@ class Simulation:
         but it costs a single small object instead of an event, a callback list,
         an attribute dict and a closure.
         """
-        self._schedule(_Call(callback, args), NORMAL, delay if delay > 0.0 else 0.0)
+        at = self.env._now + (delay if delay > 0.0 else 0.0)  # + 0.0 as SimPy: a float
+        heappush(self._queue, (at, NORMAL, next(self._eid), _Call(callback, args)))
 
     def call_urgent(self, callback: Any, *args: Any) -> None:
         """Run ``callback(*args)`` in this instant, ahead of every non-urgent event.
@@ -101,7 +129,16 @@ class Simulation:
         interrupt (``URGENT`` priority): a component written as callbacks uses it
         to keep the order of events a process would give.
         """
-        self._schedule(_Call(callback, args), URGENT, 0.0)
+        at = self.env._now + 0.0  # as SimPy computes it: a float
+        heappush(self._queue, (at, URGENT, next(self._eid), _Call(callback, args)))
+
+
+def _crash(event: simpy.Event) -> None:
+    """Raise a failed event's exception that nobody handled, as SimPy's ``step`` does."""
+    failure: BaseException = event._value
+    error = type(failure)(*failure.args)
+    error.__cause__ = failure
+    raise error
 
 
 class _Call:
@@ -146,6 +183,7 @@ class DelayLine:
 
     def __init__(self, sim: Simulation, delay: float, deliver: Any) -> None:
         self._sim = sim
+        self._env = sim.env
         self._delay = delay
         self._deliver = deliver
         self._queue: deque[tuple[float, Any]] = deque()
@@ -153,14 +191,14 @@ class DelayLine:
 
     def send(self, item: Any) -> None:
         """Queue ``item`` for delivery ``delay`` seconds from now."""
-        self._queue.append((self._sim.env.now + self._delay, item))
+        self._queue.append((self._env._now + self._delay, item))
         if not self._armed:
             self._armed = True
             self._sim.call_later(self._delay, self._fire)
 
     def _fire(self) -> None:
         queue = self._queue
-        now = self._sim.env.now
+        now = self._env._now
         deliver = self._deliver
         while queue and queue[0][0] <= now:
             deliver(queue.popleft()[1])

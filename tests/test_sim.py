@@ -37,6 +37,48 @@ def test_urgent_calls_run_before_anything_else_of_the_instant() -> None:
     assert sim.now == 1.0
 
 
+def _stepped_with_simpy(sim: Simulation, until: float) -> list[str]:
+    """What SimPy's own run() does with the queue ``_queue_at_the_edge`` builds."""
+    order: list[str] = []
+    _queue_at_the_edge(sim, order)
+    sim.env.run(until=until)
+    return order
+
+
+def _queue_at_the_edge(sim: Simulation, order: list[str]) -> None:
+    sim.call_later(0.1, order.append, "before")
+    sim.call_urgent(lambda: sim.call_later(2.0, order.append, "normal at the stop"))
+    sim.call_later(1.9, lambda: sim.call_urgent(order.append, "urgent just before"))
+    sim.call_later(2.0 - 0.1, lambda: sim.call_later(0.1, order.append, "rounded stop"))
+    sim.call_later(2.5, order.append, "after")
+
+
+def test_run_stops_where_simpys_run_stops() -> None:
+    ours, theirs = Simulation(), Simulation()
+    order: list[str] = []
+    _queue_at_the_edge(ours, order)
+    ours.run(2.0)
+    assert order == _stepped_with_simpy(theirs, 2.0)
+    assert ours.now == theirs.now == 2.0
+    ours.run(3.0)
+    assert order[-1] == "after"
+    with pytest.raises(ValueError, match="must be greater"):
+        ours.run(3.0)
+
+
+def test_a_failed_event_nobody_handles_stops_the_run() -> None:
+    sim = Simulation()
+
+    def crash() -> sim_module.Process:
+        yield sim.timeout(1.0)
+        raise KeyError("boom")
+
+    sim.process(crash())
+    with pytest.raises(KeyError, match="boom") as raised:
+        sim.run(5.0)
+    assert isinstance(raised.value.__cause__, KeyError)
+
+
 def test_timer_line_runs_each_timer_where_a_call_set_at_the_same_moment_would() -> None:
     # interleave line timers with ordinary calls of the same delay, set at the same
     # moments: equal times, so only the sequence drawn when set decides the order
@@ -84,14 +126,21 @@ def test_named_streams_do_not_depend_on_each_other() -> None:
     assert Simulation(seed=4).rng("ids").random() != Simulation(seed=3).rng("ids").random()
 
 
-def test_gc_paused_restores_the_collector_and_leaves_nothing_frozen() -> None:
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        made = [[i] for i in range(1000)]
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
-    assert gc.is_tracked(made)
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_paused_restores_the_collector_and_leaves_nothing_frozen(enabled: bool) -> None:
+    # the state is set here rather than assumed: twice in full runs the collector was
+    # found disabled on entry (cause not found); both states must be restored
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+            made = [[i] for i in range(1000)]
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0
+        assert gc.is_tracked(made)
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
 
 
 def test_gc_paused_keeps_objects_another_library_froze() -> None:

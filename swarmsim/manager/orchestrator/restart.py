@@ -38,8 +38,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import simpy
-
 from swarmsim.api.enums import Availability, NodeStatus, RestartCondition, ServiceMode, TaskState
 from swarmsim.api.objects import Service, Task
 from swarmsim.context import Context
@@ -73,7 +71,7 @@ class DelayedStart:
     old_task_id: str
     old_node_id: str
     after_done: list[Callable[[], None]] = field(default_factory=list)
-    started: simpy.Event | None = None
+    on_started: Callable[[], None] | None = None  # queued once the start is issued or abandoned
     wait_stop: bool = False  # the start also waits for the old task to stop
     stop_seen: bool = False  # the old task stopped (or can no longer be waited for)
     holding: bool = False  # waiting for the old task's stop or for the timeout
@@ -201,11 +199,17 @@ class RestartSupervisor:
 
     # -------------------------------------------------------- delayed start
     def delay_start(
-        self, old: Task | None, new: Task, delay: float, wait_stop: bool
-    ) -> simpy.Event:
+        self,
+        old: Task | None,
+        new: Task,
+        delay: float,
+        wait_stop: bool,
+        on_started: Callable[[], None] | None = None,
+    ) -> None:
         """Set ``new`` to desired RUNNING after ``delay`` and (optionally) ``old`` stopping.
 
-        Returns an event that fires once the start was issued (or abandoned).
+        ``on_started()`` is queued (as the event swarmkit's ``DelayStart``
+        returns would fire) once the start was issued or abandoned.
 
         The wait is a chain of queued callbacks, not a SimPy process: an update
         makes one per replaced task, and a process with its stop-or-timeout
@@ -217,14 +221,13 @@ class RestartSupervisor:
         """
         self.cancel(new.id)
         waiting = DelayedStart(new.id, old.id if old else "", old.node_id if old else "")
-        waiting.started = self.ctx.sim.env.event()
+        waiting.on_started = on_started
         if wait_stop and old is not None and old.state <= _RUNNING:
             waiting.wait_stop = True
             self._waiting_on.setdefault(old.id, []).append(waiting)
         self._delayed[new.id] = waiting
         waiting.alive = True
         self.ctx.sim.call_urgent(self._begin_delay, waiting, delay)  # a process's first step
-        return waiting.started
 
     def _begin_delay(self, waiting: DelayedStart, delay: float) -> None:
         if delay > 0:
@@ -297,8 +300,10 @@ class RestartSupervisor:
                 others.remove(waiting)
             if not others:
                 self._waiting_on.pop(waiting.old_task_id, None)
-        if waiting.started is not None and not waiting.started.triggered:
-            waiting.started.succeed()
+        on_started = waiting.on_started
+        if on_started is not None:
+            waiting.on_started = None
+            self.ctx.sim.call_later(0.0, on_started)  # where the event's success was queued
 
     def start_now(self, task_id: str) -> None:
         """Move a task waiting at desired READY to desired RUNNING (``StartNow``)."""

@@ -41,9 +41,10 @@ Like swarmkit, three oddities are kept:
 
 Differences
 -----------
-* Goroutines become SimPy processes: one for the updater, one per worker.
-  Cancellation sets a flag checked after every wait, in place of ``stopChan``;
-  a cancelled updater never writes again, as after ``Cancel`` returns.
+* Goroutines become a SimPy process for the updater and a chain of queued
+  calls per worker (see :meth:`Updater._start_worker`).  Cancellation sets a
+  flag checked after every wait, in place of ``stopChan``; a cancelled updater
+  never writes again, as after ``Cancel`` returns.
 * The orchestrator's slot tasks are copied when an updater starts, as Go's
   updater works on the copies it was handed (stale desired state, stale
   observed state of the old task given to ``DelayStart``).
@@ -84,6 +85,7 @@ import struct
 from collections import deque
 from collections.abc import Callable
 from dataclasses import fields, replace
+from functools import partial
 from typing import TypeVar
 
 import simpy
@@ -201,11 +203,12 @@ class Updater:
         self._failed: set[str] = set()
         self._total_failures = 0
         self._wake: simpy.Event | None = None
-        self._receivers: deque[simpy.Event] = deque()
+        self._receivers: deque[Callable[[Slot | None], None]] = deque()  # idle workers
         self._closed = False
         self._active_workers = 0
         self._first_up: dict[str, TaskState] = {}  # watched task id -> first state >= RUNNING
-        self._waiters: dict[str, simpy.Event | None] = {}  # watched task id -> worker waiting
+        # watched task id -> the worker's call once it runs or ends (None: not waiting yet)
+        self._waiters: dict[str, Callable[[TaskState], None] | None] = {}
 
     # ----------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -237,8 +240,9 @@ class Updater:
         if task.id in self._waiters and task.id not in self._first_up:
             self._first_up[task.id] = state
             waiter = self._waiters[task.id]
-            if waiter is not None and not waiter.triggered:
-                waiter.succeed(state)
+            if waiter is not None:
+                self._waiters[task.id] = None
+                self.ctx.sim.call_later(0.0, waiter, state)  # where the event's success was queued
         if self._watch_failures and state > _RUNNING:
             self._failures.append(task.id)
             self._poke()
@@ -264,7 +268,7 @@ class Updater:
         workers = min(config.parallelism or len(self.dirty), len(self.dirty))
         self._active_workers = workers
         for _ in range(workers):
-            self.ctx.sim.process(self._worker())
+            self._start_worker()
         self._watch_failures = config.failure_action != FailureAction.CONTINUE
         acted = False
         for slot in self.dirty:
@@ -274,7 +278,7 @@ class Updater:
                 if self._process_failures():
                     acted = True
                 elif self._receivers:
-                    self._receivers.popleft().succeed(slot)
+                    self.ctx.sim.call_later(0.0, self._receivers.popleft(), slot)
                     break
                 else:
                     yield self._sleep()
@@ -282,7 +286,7 @@ class Updater:
                 break
         self._closed = True
         while self._receivers:
-            self._receivers.popleft().succeed(None)
+            self.ctx.sim.call_later(0.0, self._receivers.popleft(), None)
         while self._active_workers:  # wg.Wait(): failure events stay queued meanwhile
             yield self._sleep()
             if self._cancelled():
@@ -342,31 +346,56 @@ class Updater:
         return False
 
     # -------------------------------------------------------------- worker
-    def _worker(self) -> Process:
+    # A worker is a chain of queued calls, not a SimPy process: an update makes
+    # about four waits per replaced task (the slot handed over, the delayed
+    # start, the new task running, the delay), and as a process each cost an
+    # event, a queue entry and a generator resume.  Every call below is queued
+    # exactly where the process queued the event it stands for (its first step:
+    # urgent; a handed slot, a delayed start issued, a task up: now; the delay:
+    # a timeout), so events run in the same order.  A worker has no state of
+    # its own between two slots, so one set of methods serves them all.
+
+    def _start_worker(self) -> None:
+        self.ctx.sim.call_urgent(self._ask_for_slot)  # where a process's first step runs
+
+    def _ask_for_slot(self) -> None:
+        """The top of the worker's loop: wait for the next slot (or the end)."""
+        if self._closed:
+            self._worker_exit()
+            return
+        self._receivers.append(self._receive_slot)
+        self._poke()
+
+    def _receive_slot(self, slot: Slot | None) -> None:
+        if self._cancelled():
+            return
+        if slot is None:
+            self._worker_exit()
+            return
+        self._update_slot(slot)
+
+    def _slot_done(self) -> None:
+        """The slot's update is over (or was abandoned): sleep ``delay``, then loop."""
+        if self._cancelled():
+            return
         delay = self.config.delay
-        while not self._closed:
-            receive = self.ctx.sim.env.event()
-            self._receivers.append(receive)
-            self._poke()
-            slot: Slot | None = yield receive
-            if self._cancelled():
-                return
-            if slot is None:
-                break
-            yield from self._update_slot(slot)
-            if self._cancelled():
-                return
-            if delay:
-                yield self.ctx.sim.timeout(delay)
-                if self._cancelled():
-                    return
+        if delay:
+            self.ctx.sim.call_later(delay, self._delay_over)  # the delay's timeout
+        else:
+            self._ask_for_slot()
+
+    def _delay_over(self) -> None:
+        if not self._cancelled():
+            self._ask_for_slot()
+
+    def _worker_exit(self) -> None:
         self._active_workers -= 1
         self._poke()
 
     def _dirty_task(self, task: Task) -> bool:
         return is_task_dirty(self.service, task, self.ctx.store.nodes.get(task.node_id))
 
-    def _update_slot(self, slot: Slot) -> Process:
+    def _update_slot(self, slot: Slot) -> None:
         # tasks created in the slot since the copy was taken (a restart's replacement)
         known = {t.id for t in slot}
         slot = slot + [t for t in slot_mates(self.ctx.store, slot[0]) if t.id not in known]
@@ -383,61 +412,80 @@ class Updater:
                 if task.desired_state < _RUNNING:
                     existing = task
         if existing is not None:
-            yield from self._use_existing_task(slot, existing)
+            self._use_existing_task(slot, existing)
             return
         node_id = slot[0].node_id if self.spec.mode == ServiceMode.GLOBAL else ""
         updated = new_task(self.ctx, self.service, slot[0].slot, node_id, _READY)
-        yield from self._update_task(slot, updated)
+        self._update_task(slot, updated)
 
-    def _update_task(self, slot: Slot, updated: Task) -> Process:
-        """Create ``updated`` and retire the slot's old tasks (``updateTask``)."""
+    def _update_task(self, slot: Slot, updated: Task) -> None:
+        """Create ``updated`` and retire the slot's old tasks (``updateTask``).
+
+        Goes on in :meth:`_new_task_started` once its delayed start was issued.
+        """
         store = self.ctx.store
         self._waiters[updated.id] = None  # watch before creating (no event is missed)
         self.updated[updated.id] = None
         start_first = self.config.order == UpdateOrder.START_FIRST
-        try:
-            if updated.service_id not in store.services:
-                return  # "service was deleted": the batch is aborted
-            if start_first:
-                store.create_task(updated)
-                started = self.restarts.delay_start(None, updated, 0.0, False)
-            else:
-                shut, old, failed = self._old_tasks_to_remove(slot)
-                if failed:
-                    return  # the batch is aborted: nothing was written
-                store.create_task(updated)
-                self._shut_down(shut)
-                started = self.restarts.delay_start(old, updated, 0.0, True)
-            yield started
-            if self._cancelled():
-                return
-            state = self._first_up.get(updated.id)
-            if state is None:
-                waiter = self._waiters[updated.id] = self.ctx.sim.env.event()
-                state = yield waiter
-                if self._cancelled():
-                    return
+        if updated.service_id not in store.services:
+            self._slot_over(updated)  # "service was deleted": the batch is aborted
+            return
+        started = partial(self._new_task_started, slot, updated, start_first)
+        if start_first:
+            store.create_task(updated)
+            self.restarts.delay_start(None, updated, 0.0, False, started)
+            return
+        shut, old, failed = self._old_tasks_to_remove(slot)
+        if failed:
+            self._slot_over(updated)  # the batch is aborted: nothing was written
+            return
+        store.create_task(updated)
+        self._shut_down(shut)
+        self.restarts.delay_start(old, updated, 0.0, True, started)
+
+    def _new_task_started(self, slot: Slot, updated: Task, start_first: bool) -> None:
+        """The new task's start was issued: wait until it runs or ends."""
+        if self._cancelled():
+            self._slot_over(updated)
+            return
+        state = self._first_up.get(updated.id)
+        if state is None:
+            # on_task_update queues the call once the task reaches RUNNING or beyond
+            self._waiters[updated.id] = partial(self._new_task_up, slot, updated, start_first)
+            return
+        self._new_task_up(slot, updated, start_first, state)
+
+    def _new_task_up(self, slot: Slot, updated: Task, start_first: bool, state: TaskState) -> None:
+        if not self._cancelled():
             self.updated[updated.id] = self.ctx.now
             if start_first and state == _RUNNING:
                 shut, _old, _failed = self._old_tasks_to_remove(slot)
                 self._shut_down(shut)
-        finally:
-            self._waiters.pop(updated.id, None)
-            self._first_up.pop(updated.id, None)
+        self._slot_over(updated)
 
-    def _use_existing_task(self, slot: Slot, existing: Task) -> Process:
+    def _slot_over(self, updated: Task) -> None:
+        """Stop watching ``updated``; the worker goes on."""
+        self._waiters.pop(updated.id, None)
+        self._first_up.pop(updated.id, None)
+        self._slot_done()
+
+    def _use_existing_task(self, slot: Slot, existing: Task) -> None:
         """Keep a clean task of the slot, stop the others (``useExistingTask``)."""
         remove = [t for t in slot if t.id != existing.id]
         if not remove and existing.desired_state == _RUNNING:
+            self._slot_done()
             return
         old: Task | None = None
         if remove:
             shut, old, failed = self._old_tasks_to_remove(remove)
             if failed:
+                self._slot_done()
                 return
             self._shut_down(shut)
         if existing.desired_state != _RUNNING:
-            yield self.restarts.delay_start(old, existing, 0.0, True)
+            self.restarts.delay_start(old, existing, 0.0, True, self._slot_done)
+        else:
+            self._slot_done()
 
     def _old_tasks_to_remove(self, tasks: list[Task]) -> tuple[list[Task], Task | None, bool]:
         """What ``removeOldTasks`` would do: (live tasks to shut down, copy of the
