@@ -345,10 +345,11 @@ class Allocator:
     # ---------------------------------------------------------------- loop
     def _on_task_event(self, event: TaskEvent) -> None:
         task = event.task
-        if event.action is _CREATE and task.state == _NEW:
+        action = event.action
+        if action is _CREATE and task.status.state == _NEW:
             self._new_tasks[task.id] = None
             self._worker.kick()
-        elif task.attachments and (event.action is _DELETE or not task_alive(task)):
+        elif task.attachments and (action is _DELETE or not task_alive(task)):
             self._release_task(task)
 
     def _on_service_event(self, event: ServiceEvent) -> None:

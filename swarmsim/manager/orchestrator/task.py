@@ -24,6 +24,10 @@ from swarmsim.store import Store
 
 Slot = list[Task]
 
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_HOST = PublishMode.HOST
+_NEW = TaskState.NEW
+
 
 def new_task(
     ctx: Context,
@@ -33,9 +37,12 @@ def new_task(
     desired: TaskState = TaskState.RUNNING,
 ) -> Task:
     """A NEW task of ``service`` built from its current spec (not yet in the store)."""
+    # one call per task a rolling update replaces: the enum members are module
+    # constants and a service without ports builds no generator
     now = ctx.now
     spec = service.spec
-    host_ports = tuple(p for p in spec.endpoint.ports if p.publish_mode == PublishMode.HOST)
+    ports = spec.endpoint.ports
+    host_ports = tuple(p for p in ports if p.publish_mode == _HOST) if ports else ()
     return Task(
         id=ctx.ids.new(),
         service_id=service.id,
@@ -45,7 +52,7 @@ def new_task(
         spec_version=service.spec_version,
         desired_state=desired,
         node_id=node_id,
-        status=TaskStatus(TaskState.NEW, now, "created"),
+        status=TaskStatus(_NEW, now, "created"),
         created_at=now,
         applied_at=now,
         endpoint=spec.endpoint,
