@@ -282,7 +282,9 @@ class Store:
         if node:
             del self._by_node[node][task_id]
         self.trace.task_deleted(self._clock(), task)
-        self._publish(TaskEvent(_DELETE, task, state, desired, node))
+        event = _new_event(TaskEvent, (_DELETE, task, state, desired, node))
+        for watcher in self._task_watchers:
+            watcher(event)
 
     def tasks_of_service(self, service_id: str) -> Collection[Task]:
         """Every task of a service, history included (a live view: copy before mutating)."""
