@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from swarmsim.api.enums import NodeStatus, TaskState
 from swarmsim.api.objects import Node, TaskStatus
-from swarmsim.context import Context
+from swarmsim.context import Context, clock_of
 from swarmsim.net.messages import (
     Assign,
     Heartbeat,
@@ -56,6 +56,7 @@ class Dispatcher:
         self.transport = transport
         self.sessions: dict[str, None] = {}  # node ids that opened a session, in order
         self._rng = ctx.sim.rng("dispatcher")
+        self._clock = clock_of(ctx.sim.env)  # read on every heartbeat
         self._deadline: dict[str, float] = {}
         self._timer_at: dict[str, float] = {}  # one pending deadline check per node
         self._grace: dict[str, int] = {}
@@ -115,7 +116,7 @@ class Dispatcher:
 
     def _arm_deadline(self, node_id: str, period: float) -> None:
         multiplier = self._grace.get(node_id, self.ctx.settings.grace_multiplier)
-        deadline = self.ctx.now + period * multiplier
+        deadline = self._clock() + period * multiplier
         self._deadline[node_id] = deadline
         pending = self._timer_at.get(node_id)
         if pending is None or pending > deadline:
@@ -124,7 +125,7 @@ class Dispatcher:
 
     def _start_timer(self, node_id: str, at: float) -> None:
         self._timer_at[node_id] = at
-        self.ctx.sim.call_later(at - self.ctx.now, self._check_deadline, node_id, at)
+        self.ctx.sim.call_later(at - self._clock(), self._check_deadline, node_id, at)
 
     def _check_deadline(self, node_id: str, at: float) -> None:
         if self._timer_at.get(node_id) != at:
@@ -133,7 +134,7 @@ class Dispatcher:
         deadline = self._deadline.get(node_id)
         if deadline is None or not self.ctx.leadership.active:
             return
-        if deadline > self.ctx.now:
+        if deadline > self._clock():
             self._start_timer(node_id, deadline)  # heartbeats came meanwhile
             return
         node = self.ctx.store.nodes.get(node_id)
