@@ -22,7 +22,8 @@ Differences
 Unary calls take no virtual time (the caller gets its answer in the same
 instant).  Whether a message is lost is decided when it is sent.  Stream
 messages share one ordered delay line per destination kind and latency, so
-the hot path costs two dictionary look-ups, not a graph search.
+the hot path costs three dictionary look-ups (endpoint, route, line), not a
+graph search.
 """
 
 from __future__ import annotations
