@@ -11,6 +11,8 @@ import ipaddress
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import MethodType
+from typing import cast
 
 import simpy
 
@@ -125,6 +127,24 @@ def _always() -> bool:
     return True
 
 
+def clock_of(env: simpy.Environment) -> Callable[[], float]:
+    """A callable without arguments that returns ``env.now``, as cheaply as Python allows.
+
+    It is the getter of SimPy's ``now`` property bound to ``env``: one Python
+    frame per call, where a ``lambda: env.now`` costs two.  The store reads the
+    clock on every commit, hundreds of thousands of times in a large update.
+
+    Examples
+    --------
+    >>> env = simpy.Environment(initial_time=4.5)
+    >>> clock_of(env)()
+    4.5
+    """
+    now: property = simpy.Environment.__dict__["now"]
+    getter = cast("Callable[[simpy.Environment], float]", now.fget)
+    return MethodType(getter, env)
+
+
 class Leadership:
     """Whether a Raft leader exists; leader-only components follow it.
 
@@ -173,13 +193,14 @@ class Context:
         """A fresh context: new clock, empty store and trace, ids from the seed."""
         sim = Simulation(seed)
         env = sim.env
-        trace = Trace(clock=lambda: env.now)
-        store = Store(trace, lambda: env.now)
+        clock = clock_of(env)
+        trace = Trace(clock=clock)
+        store = Store(trace, clock)
         return cls(sim, store, trace, IdGenerator(sim.rng("ids")), settings or ClusterSettings())
 
     @property
     def now(self) -> float:
-        """Current virtual time."""
+        """Current virtual time (hot paths keep :func:`clock_of` the environment instead)."""
         return self.sim.env.now
 
 

@@ -324,6 +324,12 @@ class Allocator:
         service = self.ctx.store.services.get(task.service_id)
         if service is None or service.id in self._services:
             return False
+        spec = service.spec
+        if not spec.endpoint.ports and not spec.task.networks:
+            # no network at all (what _service_networks would find): the common case
+            # of a large update, decided without building the list
+            task.attachments = ()
+            return True
         networks = self._service_networks(service)
         if networks is None:
             return False
@@ -345,10 +351,11 @@ class Allocator:
     # ---------------------------------------------------------------- loop
     def _on_task_event(self, event: TaskEvent) -> None:
         task = event.task
-        if event.action is _CREATE and task.state == _NEW:
+        action = event.action
+        if action is _CREATE and task.status.state == _NEW:
             self._new_tasks[task.id] = None
             self._worker.kick()
-        elif task.attachments and (event.action is _DELETE or not task_alive(task)):
+        elif task.attachments and (action is _DELETE or not task_alive(task)):
             self._release_task(task)
 
     def _on_service_event(self, event: ServiceEvent) -> None:
@@ -381,7 +388,7 @@ class Allocator:
         now = self.ctx.now
         for task_id in tasks:
             task = store.tasks.get(task_id)
-            if task is None or task.state != _NEW:
+            if task is None or task.status.state != _NEW:
                 continue
             if not self._allocate_task(task):
                 self._new_tasks[task_id] = None  # retried when its networks are allocated

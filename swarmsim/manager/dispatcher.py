@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from swarmsim.api.enums import NodeStatus, TaskState
 from swarmsim.api.objects import Node, TaskStatus
-from swarmsim.context import Context
+from swarmsim.context import Context, clock_of
 from swarmsim.net.messages import (
     Assign,
     Heartbeat,
@@ -56,6 +56,7 @@ class Dispatcher:
         self.transport = transport
         self.sessions: dict[str, None] = {}  # node ids that opened a session, in order
         self._rng = ctx.sim.rng("dispatcher")
+        self._clock = clock_of(ctx.sim.env)  # read on every heartbeat
         self._deadline: dict[str, float] = {}
         self._timer_at: dict[str, float] = {}  # one pending deadline check per node
         self._grace: dict[str, int] = {}
@@ -70,7 +71,10 @@ class Dispatcher:
     def receive(self, message: Register | Heartbeat | StatusReport) -> float | None:
         """A message from an agent; a heartbeat is answered with the next period."""
         if isinstance(message, StatusReport):
-            self._receive(message.task_id, message.status)
+            # about five reports per task replaced by an update: _receive inlined
+            self._updates[message.task_id] = message.status
+            if not self._flush_scheduled and self.ctx.leadership.active:
+                self._schedule_flush()
             return None
         if isinstance(message, Heartbeat):
             return self.heartbeat(message.node_id)
@@ -112,7 +116,7 @@ class Dispatcher:
 
     def _arm_deadline(self, node_id: str, period: float) -> None:
         multiplier = self._grace.get(node_id, self.ctx.settings.grace_multiplier)
-        deadline = self.ctx.now + period * multiplier
+        deadline = self._clock() + period * multiplier
         self._deadline[node_id] = deadline
         pending = self._timer_at.get(node_id)
         if pending is None or pending > deadline:
@@ -121,7 +125,7 @@ class Dispatcher:
 
     def _start_timer(self, node_id: str, at: float) -> None:
         self._timer_at[node_id] = at
-        self.ctx.sim.call_later(at - self.ctx.now, self._check_deadline, node_id, at)
+        self.ctx.sim.call_later(at - self._clock(), self._check_deadline, node_id, at)
 
     def _check_deadline(self, node_id: str, at: float) -> None:
         if self._timer_at.get(node_id) != at:
@@ -130,7 +134,7 @@ class Dispatcher:
         deadline = self._deadline.get(node_id)
         if deadline is None or not self.ctx.leadership.active:
             return
-        if deadline > self.ctx.now:
+        if deadline > self._clock():
             self._start_timer(node_id, deadline)  # heartbeats came meanwhile
             return
         node = self.ctx.store.nodes.get(node_id)
@@ -188,6 +192,7 @@ class Dispatcher:
 
     # ---------------------------------------------------------- status flow
     def _receive(self, task_id: str, status: TaskStatus) -> None:
+        # (inlined in receive: keep the two alike)
         self._updates[task_id] = status
         if not self._flush_scheduled and self.ctx.leadership.active:
             self._schedule_flush()
@@ -202,16 +207,22 @@ class Dispatcher:
             return
         updates, self._updates = self._updates, {}
         store = self.ctx.store
+        tasks = store.tasks
+        update_task = store.update_task
         now = self.ctx.now
         for task_id, status in updates.items():
-            task = store.tasks.get(task_id)
-            if task is None or status.state < task.status.state:
-                continue  # task deleted, or an invalid backwards transition
-            if status.state == task.status.state and not status.message:
+            task = tasks.get(task_id)
+            if task is None:
+                continue  # task deleted
+            state = status.state
+            known = task.status.state
+            if state < known:
+                continue  # an invalid backwards transition
+            if state == known and not status.message:
                 continue  # a re-report of what the manager already knows
             task.status = status
             task.applied_at = now
-            store.update_task(task)
+            update_task(task)
 
     # ---------------------------------------------------------- assignments
     def _on_node_event(self, event: StoreEvent) -> None:
@@ -222,13 +233,16 @@ class Dispatcher:
             self.sessions.pop(event.node.id, None)
 
     def _on_task_event(self, event: TaskEvent) -> None:
-        task = event.task
-        if event.action is _DELETE:
-            if event.prev_node and event.prev_state is not None:
-                self._send(event.prev_node, Remove(task.id))
+        # one unpacking of the event tuple is cheaper than four attribute reads
+        action, task, prev_state, prev_desired, prev_node = event
+        if action is _DELETE:
+            if prev_node and prev_state is not None:
+                self._send(prev_node, Remove(task.id))
             return
-        if not task.node_id or task.state < _ASSIGNED:
+        node_id = task.node_id
+        if not node_id or task.status.state < _ASSIGNED:
             return
-        newly_assigned = event.prev_state is None or event.prev_state < _ASSIGNED
-        if newly_assigned or event.prev_desired != task.desired_state:
-            self._send(task.node_id, Assign(task, task.desired_state))
+        desired = task.desired_state
+        if prev_state is None or prev_state < _ASSIGNED or prev_desired != desired:
+            # newly assigned, or its desired state changed
+            self._send(node_id, Assign(task, desired))

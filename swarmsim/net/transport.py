@@ -22,7 +22,8 @@ Differences
 Unary calls take no virtual time (the caller gets its answer in the same
 instant).  Whether a message is lost is decided when it is sent.  Stream
 messages share one ordered delay line per destination kind and latency, so
-the hot path costs two dictionary look-ups, not a graph search.
+the hot path costs three dictionary look-ups (endpoint, route, line), not a
+graph search.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ class Transport:
         self.lost = 0  # messages dropped so far
         self._handlers: dict[str, Handler] = {}
         self._locators: dict[str, Locator] = {}
-        self._kinds: dict[str, str] = {}
-        self._lines: dict[tuple[str, float], DelayLine] = {}
+        # per endpoint: its locator and the delay lines of its kind, by latency (one
+        # look-up on the hot path, no key tuple built per message)
+        self._endpoints: dict[str, tuple[Locator, dict[float, DelayLine]]] = {}
+        self._lines: dict[str, dict[float, DelayLine]] = {}  # by kind, then latency
         self._rng = sim.rng("net")
         self._routes = underlay.routes  # the underlay's cache, read directly on the hot path
 
@@ -60,7 +63,7 @@ class Transport:
         """
         self._handlers[name] = handler
         self._locators[name] = locate
-        self._kinds[name] = kind
+        self._endpoints[name] = (locate, self._lines.setdefault(kind, {}))
 
     def unbind(self, name: str) -> None:
         """The endpoint is gone: messages to it are dropped on arrival."""
@@ -99,7 +102,8 @@ class Transport:
     def send(self, src: str | None, dst: str, message: Any) -> None:
         """Queue a stream message for delivery after the path's latency."""
         # the hot path (every status report): latency() inlined for a cached route
-        target = self._locators[dst]()
+        locate, lines = self._endpoints[dst]
+        target = locate()
         route = self._routes.get((src, target)) if src is not None and target else None
         if route is not None and not route[1]:
             latency = route[0]
@@ -108,10 +112,9 @@ class Transport:
             if found is None:
                 return
             latency = found
-        key = (self._kinds[dst], latency)
-        line = self._lines.get(key)
+        line = lines.get(latency)
         if line is None:
-            line = self._lines[key] = DelayLine(self.sim, latency, self._deliver)
+            line = lines[latency] = DelayLine(self.sim, latency, self._deliver)
         line.send((dst, message))
 
     def post(self, src: str | None, dst: str, message: Any) -> None:

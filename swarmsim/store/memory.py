@@ -82,6 +82,8 @@ class Store:
             NetworkEvent: [],
         }
         self._progress_watchers: list[Watcher] = []
+        # the TaskEvent list itself, read directly by the task methods (the hot path)
+        self._task_watchers = self._watchers[TaskEvent]
 
     # ------------------------------------------------------------------ watch
     @overload
@@ -224,38 +226,40 @@ class Store:
         self._by_desired[task.desired_state][task.id] = task
         if task.node_id:
             self._by_node[task.node_id][task.id] = task
-        self._task_keys[task.id] = (task.node_id, task.slot, task.desired_state, task.state)
+        self._task_keys[task.id] = (task.node_id, task.slot, task.desired_state, task.status.state)
         self.trace.task(self._clock(), task, None, None)
-        self._publish(TaskEvent(_CREATE, task, None, None, ""))
+        event = _new_event(TaskEvent, (_CREATE, task, None, None, ""))
+        for watcher in self._task_watchers:
+            watcher(event)
 
     def update_task(self, task: Task) -> None:
         """Commit changes made to ``task``: re-index it and notify watchers."""
+        # about nine commits per task replaced by a rolling update: each comparison
+        # is made once and kept in a local
         tid = task.id
         node = task.node_id
         desired = task.desired_state
         state = task.status.state
-        old_node, slot, old_desired, old_state = self._task_keys[tid]
-        if old_node != node:
+        task_keys = self._task_keys
+        old_node, slot, old_desired, old_state = task_keys[tid]
+        moved = old_node != node
+        if moved:
             if old_node:
                 self._by_node[old_node].pop(tid, None)
             if node:
                 self._by_node[node][tid] = task
-        if old_desired != desired:
+        redesired = old_desired != desired
+        if redesired:
             del self._by_desired[old_desired][tid]
             self._by_desired[desired][tid] = task
-        self._task_keys[tid] = (node, slot, desired, state)
-        if old_state != state or old_desired != desired:
+        task_keys[tid] = (node, slot, desired, state)
+        if redesired or old_state != state:
             self.trace.task(self._clock(), task, old_state, old_desired)
         event = _new_event(TaskEvent, (_UPDATE, task, old_state, old_desired, old_node))
-        if (
-            old_desired == desired
-            and old_node == node
-            and state <= _RUNNING
-            and (old_state >= _ASSIGNED or state < _ASSIGNED)
-        ):
-            watchers = self._progress_watchers  # a progress step: see watch()
+        if moved or redesired or state > _RUNNING or (state >= _ASSIGNED > old_state):
+            watchers = self._task_watchers
         else:
-            watchers = self._watchers[TaskEvent]
+            watchers = self._progress_watchers  # a progress step: see watch()
         for watcher in watchers:
             watcher(event)
 
@@ -278,7 +282,9 @@ class Store:
         if node:
             del self._by_node[node][task_id]
         self.trace.task_deleted(self._clock(), task)
-        self._publish(TaskEvent(_DELETE, task, state, desired, node))
+        event = _new_event(TaskEvent, (_DELETE, task, state, desired, node))
+        for watcher in self._task_watchers:
+            watcher(event)
 
     def tasks_of_service(self, service_id: str) -> Collection[Task]:
         """Every task of a service, history included (a live view: copy before mutating)."""

@@ -72,7 +72,8 @@ class ReplicatedOrchestrator:
                 self._reconcile[task.service_id] = None
                 self._worker.kick()
             return
-        if task.desired_state <= _RUNNING and task.state > _RUNNING and task.slot != 0:
+        # task.status.state, not the task.state property: one call less per commit
+        if task.desired_state <= _RUNNING and task.status.state > _RUNNING and task.slot != 0:
             self._restart[task.id] = None
             self._worker.kick()
 

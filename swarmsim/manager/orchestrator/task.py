@@ -18,11 +18,16 @@ from dataclasses import replace
 
 from swarmsim.api.enums import Availability, NodeStatus, PublishMode, TaskState
 from swarmsim.api.objects import Node, Service, Task, TaskStatus
+from swarmsim.api.specs import TaskSpec
 from swarmsim.context import Context
 from swarmsim.manager.constraint import placement_matches
 from swarmsim.store import Store
 
 Slot = list[Task]
+
+# enum members as module constants: see swarmsim.api.enums (hot path)
+_HOST = PublishMode.HOST
+_NEW = TaskState.NEW
 
 
 def new_task(
@@ -33,9 +38,12 @@ def new_task(
     desired: TaskState = TaskState.RUNNING,
 ) -> Task:
     """A NEW task of ``service`` built from its current spec (not yet in the store)."""
+    # one call per task a rolling update replaces: the enum members are module
+    # constants and a service without ports builds no generator
     now = ctx.now
     spec = service.spec
-    host_ports = tuple(p for p in spec.endpoint.ports if p.publish_mode == PublishMode.HOST)
+    ports = spec.endpoint.ports
+    host_ports = tuple(p for p in ports if p.publish_mode == _HOST) if ports else ()
     return Task(
         id=ctx.ids.new(),
         service_id=service.id,
@@ -45,7 +53,7 @@ def new_task(
         spec_version=service.spec_version,
         desired_state=desired,
         node_id=node_id,
-        status=TaskStatus(TaskState.NEW, now, "created"),
+        status=TaskStatus(_NEW, now, "created"),
         created_at=now,
         applied_at=now,
         endpoint=spec.endpoint,
@@ -59,6 +67,29 @@ def invalid_node(node: Node | None) -> bool:
     return node is None or node.status == NodeStatus.DOWN or node.availability == Availability.DRAIN
 
 
+# The last two task specs compared and whether they were equal (see _equal_specs).
+_last_comparison: list[tuple[TaskSpec, TaskSpec, bool]] = []
+
+
+def _equal_specs(old: TaskSpec, new: TaskSpec) -> bool:
+    """``old == new``, remembered for the last pair of spec objects compared.
+
+    The tasks of a service share one spec object, and an update compares it with
+    the service's new one for every task it replaces: about 99 comparisons in
+    100 repeat the previous one, and each costs two generated ``__eq__`` calls
+    building tuples of every field.  Specs are frozen and hold only immutable
+    values, so the answer for two given objects never changes; holding them in
+    the memo keeps their identities from being reused.
+    """
+    if _last_comparison:
+        last_old, last_new, equal = _last_comparison[0]
+        if last_old is old and last_new is new:
+            return equal
+    equal = old == new
+    _last_comparison[:] = [(old, new, equal)]
+    return equal
+
+
 def is_task_dirty(service: Service, task: Task, node: Node | None) -> bool:
     """Whether ``task`` no longer matches the service spec and must be replaced (3.8).
 
@@ -67,14 +98,21 @@ def is_task_dirty(service: Service, task: Task, node: Node | None) -> bool:
     """
     if task.spec_version == service.spec_version:
         return False
-    new = service.spec.task
-    if task.endpoint != service.spec.endpoint:
+    # An updater asks this about every task it replaces, three times.  Specs are
+    # frozen dataclasses, mostly shared between a task and its service: the same
+    # object is equal to itself (a dataclass compares its fields as tuples, which
+    # take identical members as equal), and `is` spares the generated __eq__.
+    spec = service.spec
+    new = spec.task
+    endpoint = task.endpoint
+    if endpoint is not spec.endpoint and endpoint != spec.endpoint:
         return True
-    if task.spec == new:
+    old = task.spec
+    if old is new or _equal_specs(old, new):
         return False
-    if task.spec.placement == new.placement:
+    if old.placement is new.placement or old.placement == new.placement:
         return True  # the difference is elsewhere (no copy needed to see it)
-    if replace(task.spec, placement=new.placement) == new and node is not None:
+    if replace(old, placement=new.placement) == new and node is not None:
         return not placement_matches(new.placement.constraints, node)
     return True
 

@@ -35,7 +35,10 @@ MAX_DIRTY = 1000
 
 
 def _removable(task: Task) -> bool:
-    return task.desired_state == _REMOVE and (task.state < _ASSIGNED or task.state >= _COMPLETE)
+    if task.desired_state != _REMOVE:
+        return False  # nearly every commit: decided without reading the observed state
+    state = task.status.state
+    return state < _ASSIGNED or state >= _COMPLETE
 
 
 class TaskReaper:
@@ -51,13 +54,15 @@ class TaskReaper:
         ctx.leadership.subscribe(self._on_leadership)
 
     def _on_task_event(self, event: TaskEvent) -> None:
-        if event.action is _DELETE:
+        action = event.action
+        if action is _DELETE:
             return
         task = event.task
-        if event.action is _CREATE:
+        if action is _CREATE:
             self._dirty[(task.service_id, task.slot, task.node_id if task.slot == 0 else "")] = None
             self._schedule(len(self._dirty) > MAX_DIRTY)
-        if _removable(task):
+        # _removable inlined for the common case: only a REMOVE task can be reaped
+        if task.desired_state == _REMOVE and _removable(task):
             self._cleanup[task.id] = None
             self._schedule(False)
 

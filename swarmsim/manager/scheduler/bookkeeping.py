@@ -170,26 +170,27 @@ class Bookkeeping:
 
     def update_task(self, event: TaskEvent) -> bool:
         """Follow a task update (``updateTask``); True if a tick is needed."""
-        task = event.task
+        # every task commit comes here: the event is unpacked once (cheaper than
+        # attribute reads) and a task already held on its node is dealt with first
+        _, task, prev_state, prev_desired, _ = event
         state = task.status.state
         if state < _PENDING:
             return False
         known = task.id in self.known
-        if (
-            known
-            and _PENDING < state <= _RUNNING
-            and event.prev_desired == task.desired_state
-            and self.holder.get(task.id) == task.node_id
-        ):
-            return False  # a status step of a task already held: nothing to account
+        if known and _PENDING < state <= _RUNNING:
+            node_id = task.node_id
+            if self.holder.get(task.id) == node_id:
+                if prev_desired != task.desired_state:
+                    # what hold() does for a task already held on node_id: its
+                    # active flag may change with its desired state
+                    info = self.nodes.get(node_id)
+                    if info is not None:
+                        info.add_task(task)
+                return False  # else a status step: nothing to account
         if state > _RUNNING:
             if not known:
                 return False
-            if (
-                event.prev_state != state
-                and state in _FAILURE_STATES
-                and task.id not in self.preassigned
-            ):
+            if prev_state != state and state in _FAILURE_STATES and task.id not in self.preassigned:
                 # remember failures so that a node failing this service in a loop is
                 # avoided; not for preassigned tasks, whose node the scheduler did not pick
                 info = self.nodes.get(task.node_id)

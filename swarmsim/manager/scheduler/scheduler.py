@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from swarmsim.context import Context
+from swarmsim.context import Context, clock_of
 from swarmsim.manager.scheduler.assign import Assigner
 from swarmsim.manager.scheduler.bookkeeping import Bookkeeping
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
@@ -67,7 +67,7 @@ class Scheduler:
 
     Examples
     --------
-    >>> from swarmsim.context import Context
+    >>> from swarmsim.context import Context, clock_of
     >>> ctx = Context.create(seed=1)
     >>> scheduler = Scheduler(ctx)
     >>> scheduler.node_infos
@@ -78,6 +78,7 @@ class Scheduler:
         "_active",
         "_assigner",
         "_book",
+        "_clock",
         "_ctx",
         "_deadline",
         "_debounce",
@@ -92,6 +93,7 @@ class Scheduler:
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
+        self._clock = clock_of(ctx.sim.env)
         self._debounce = ctx.settings.scheduler_debounce
         self._max_latency = ctx.settings.scheduler_max_latency
         self._book = Bookkeeping(ctx)
@@ -182,6 +184,8 @@ class Scheduler:
 
     # --------------------------------------------------------------- events
     def _on_task_event(self, event: TaskEvent) -> None:
+        # every task commit comes here (progress steps included): the common case of
+        # _commit, a pending timer pushed back, is inlined
         if not self._active:
             return
         action = event.action
@@ -194,7 +198,11 @@ class Scheduler:
             required = self._book.delete_task(event.task.id)
         if required:
             self._tick_required = True
-        self._commit()
+        now = self._clock()
+        if self._timer_token is not None and now - self._debounce_started <= self._max_latency:
+            self._deadline = now + self._debounce  # the pending timer re-arms itself
+        else:
+            self._commit()
 
     def _on_node_event(self, event: NodeEvent) -> None:
         if not self._active:
@@ -221,7 +229,7 @@ class Scheduler:
 
     # ------------------------------------------------------------- debounce
     def _commit(self) -> None:
-        now = self._ctx.now
+        now = self._clock()
         if self._timer_token is not None:
             if now - self._debounce_started > self._max_latency:
                 self._timer_token = None
@@ -235,13 +243,13 @@ class Scheduler:
     def _arm(self) -> None:
         self._token += 1
         self._timer_token = self._token
-        self._deadline = self._ctx.now + self._debounce
+        self._deadline = self._clock() + self._debounce
         self._ctx.sim.call_later(self._debounce, self._on_timer, self._token)
 
     def _on_timer(self, token: int) -> None:
         if token != self._timer_token:
             return
-        remaining = self._deadline - self._ctx.now
+        remaining = self._deadline - self._clock()
         if remaining > 1e-9:
             # commits arrived meanwhile: one timer per debounce, re-armed, not one per commit
             self._ctx.sim.call_later(remaining, self._on_timer, token)

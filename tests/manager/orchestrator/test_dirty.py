@@ -94,3 +94,25 @@ def test_a_new_image_is_dirty_whatever_the_placement_and_a_new_placement_alone_i
     elsewhere = Placement(constraints=("node.hostname==nowhere",))
     moved = replace(old, spec=replace(old.spec, task=replace(old.spec.task, placement=elsewhere)))
     assert is_task_dirty(moved, task, node)  # the node no longer matches
+
+
+def test_the_spec_comparison_memo_answers_for_the_pair_it_holds_only() -> None:
+    # is_task_dirty remembers the last (task spec, service spec) pair it compared:
+    # a different pair, even of equal specs, or the same pair swapped, is compared afresh
+    swarm = Swarm(seed=6, managers=1, workers=1)
+    assert swarm.docker("docker service create -d --name web --replicas 1 nginx:1").ok
+    swarm.advance(10)
+    service = _service(swarm, "web")
+    (task,) = running(swarm, service)
+    newer = replace(service, spec_version=service.spec_version + 1)
+    assert not is_task_dirty(newer, task, None)  # same spec object: clean
+    image = replace(service.spec.task.container, image="nginx:2")
+    changed = replace(newer, spec=replace(service.spec, task=replace(task.spec, container=image)))
+    assert is_task_dirty(changed, task, None)
+    assert is_task_dirty(changed, task, None)  # the remembered answer
+    copy = replace(newer, spec=replace(service.spec, task=replace(task.spec)))
+    assert copy.spec.task is not task.spec
+    assert not is_task_dirty(copy, task, None)  # an equal copy, compared afresh
+    assert is_task_dirty(changed, task, None)
+    swapped = replace(task, spec=changed.spec.task)
+    assert is_task_dirty(replace(newer, spec=service.spec), swapped, None)
