@@ -10,64 +10,62 @@ Differences
 -----------
 A message is one Python object passed by reference (tasks are not copied);
 status reports carry one task each, where swarmkit batches several per call.
+The messages are named tuples: immutable, and built in one C call (a frozen
+dataclass sets each field through ``object.__setattr__``; a rolling update
+sends about eight messages per replaced task).  Being tuples, two messages of
+different kinds with equal fields compare equal: tell them apart with
+``isinstance``, never with ``==``.
 :class:`Reregister` stands for the session error that makes a real agent
 reconnect after a leader change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task, TaskStatus
 
 
-@dataclass(frozen=True, slots=True)
-class Register:
+class Register(NamedTuple):
     """An agent opens a session with the dispatcher (``Session``)."""
 
     node_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Heartbeat:
+class Heartbeat(NamedTuple):
     """An agent's heartbeat; the reply is the period until the next one."""
 
     node_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class StatusReport:
+class StatusReport(NamedTuple):
     """A task's new status, observed by its node's agent (``UpdateTaskStatus``)."""
 
     task_id: str
     status: TaskStatus
 
 
-@dataclass(frozen=True, slots=True)
-class Sync:
+class Sync(NamedTuple):
     """The complete set of tasks assigned to a node, sent when its session opens."""
 
     tasks: tuple[Task, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Assign:
+class Assign(NamedTuple):
     """A task is assigned to the node, or its desired state changed."""
 
     task: Task
     desired: TaskState
 
 
-@dataclass(frozen=True, slots=True)
-class Remove:
+class Remove(NamedTuple):
     """A task of the node left the store."""
 
     task_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Reregister:
+class Reregister(NamedTuple):
     """A new leader's dispatcher asks the agent to open a new session."""
 
 

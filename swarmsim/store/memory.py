@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Config, Network, Node, Secret, Service, Task
@@ -40,6 +40,7 @@ _CREATE = Action.CREATE
 _DELETE = Action.DELETE
 
 Watcher = Callable[[StoreEvent], None]
+Progress = bool | Literal["running"]  # which progress steps a task watcher hears of
 _Event = TypeVar("_Event", TaskEvent, NodeEvent, ServiceEvent, NetworkEvent)
 _new_event = tuple.__new__  # builds a TaskEvent without the named tuple's Python __new__
 _UPDATE = Action.UPDATE
@@ -81,20 +82,28 @@ class Store:
             ServiceEvent: [],
             NetworkEvent: [],
         }
-        self._progress_watchers: list[Watcher] = []
+        self._progress_watchers: list[Watcher] = []  # progress steps below RUNNING
+        self._running_watchers: list[Watcher] = []  # progress steps to RUNNING
         # the TaskEvent list itself, read directly by the task methods (the hot path)
         self._task_watchers = self._watchers[TaskEvent]
 
     # ------------------------------------------------------------------ watch
     @overload
     def watch(
-        self, callback: Callable[[_Event], None], kind: type[_Event], /, *, progress: bool = True
+        self,
+        callback: Callable[[_Event], None],
+        kind: type[_Event],
+        /,
+        *,
+        progress: Progress = True,
     ) -> None: ...
 
     @overload
-    def watch(self, callback: Watcher, *kinds: type, progress: bool = True) -> None: ...
+    def watch(self, callback: Watcher, *kinds: type, progress: Progress = True) -> None: ...
 
-    def watch(self, callback: Callable[[Any], None], *kinds: type, progress: bool = True) -> None:
+    def watch(
+        self, callback: Callable[[Any], None], *kinds: type, progress: Progress = True
+    ) -> None:
         """Call ``callback(event)`` after every committed change from now on.
 
         ``kinds`` restricts the calls to those event classes (``TaskEvent``,
@@ -105,12 +114,17 @@ class Store:
         desired state, without becoming assigned (PENDING, PREPARING, READY,
         STARTING, RUNNING), which only the scheduler's bookkeeping and the
         updater need — like a swarmkit watcher whose event filter does not
-        match them.
+        match them.  With ``progress="running"`` it hears of the progress steps
+        to RUNNING only (the updater waits for RUNNING: the steps below it are
+        about half of all task updates).  Watchers are called in the order
+        they registered, whichever events they hear of.
         """
         for kind in kinds or tuple(self._watchers):
             self._watchers[kind].append(callback)
             if kind is TaskEvent and progress:
-                self._progress_watchers.append(callback)
+                self._running_watchers.append(callback)
+                if progress is True:
+                    self._progress_watchers.append(callback)
 
     def _publish(self, event: StoreEvent) -> None:
         for watcher in self._watchers[type(event)]:
@@ -259,7 +273,8 @@ class Store:
         if moved or redesired or state > _RUNNING or (state >= _ASSIGNED > old_state):
             watchers = self._task_watchers
         else:
-            watchers = self._progress_watchers  # a progress step: see watch()
+            # a progress step: see watch()
+            watchers = self._running_watchers if state == _RUNNING else self._progress_watchers
         for watcher in watchers:
             watcher(event)
 

@@ -566,7 +566,8 @@ class UpdateSupervisor:
         self.ctx = ctx
         self.restarts = restarts
         self.updaters: dict[str, Updater] = {}
-        ctx.store.watch(self._on_task_event, TaskEvent)  # it waits for tasks to reach RUNNING
+        # it waits for tasks to reach RUNNING: the progress steps below it are no news
+        ctx.store.watch(self._on_task_event, TaskEvent, progress="running")
         ctx.leadership.subscribe(self._on_leadership)
 
     def update(self, service: Service, slots: list[Slot]) -> None:
