@@ -6,11 +6,13 @@ is the simulator's ground truth for transcripts, plots, metrics and notebooks
 
 Storage is columnar so that a run with 100,000 tasks stays small: new records
 are kept as plain tuples for a while (cheap to append) and then moved, a few
-thousand at a time, into chunks of one tuple per field: about 90 bytes per
-record instead of about 150 (the values are shared with the objects they
-describe).  Reading
-a record gives back the same :class:`TraceRecord`; iteration, indexing,
-:meth:`Trace.to_dataframe` and the file format do not depend on the layout.
+thousand at a time, into chunks where each field is a small table of its
+distinct values plus a one- or two-byte code per record: about 20 bytes per
+record instead of about 150 as a tuple (the values are shared with the
+objects they describe).  Reading a record gives back the same
+:class:`TraceRecord`, each value the very object recorded or an equal one of
+the same type; iteration, indexing, :meth:`Trace.to_dataframe` and the file
+format do not depend on the layout.
 
 Determinism: a record holds only virtual times and values derived from the
 seeded run, so the same scenario and seed always give the same trace.
@@ -28,10 +30,13 @@ from __future__ import annotations
 import json
 import math
 import os
+from array import array
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, overload
 
 from swarmsim.api.enums import TaskState
 from swarmsim.errors import SwarmSimError
@@ -94,22 +99,85 @@ FORMAT_VERSION = 1
 KINDS = frozenset({"task", "node", "service", "command", "requests"})
 
 
-class _Columns:
-    """Records stored in chunks, each chunk one tuple per field.
+Codes: TypeAlias = "bytes | array[int] | range"
+"""The codes of one field of a chunk: where each record's value is in the field's table."""
+Field: TypeAlias = "tuple[tuple[Any, ...], Codes]"
+"""One field of a chunk: its distinct values, then one code per record (``values[code]``)."""
 
-    A record tuple costs a header of 56 bytes on top of its eleven references;
-    here a record costs its eleven references only.  The values themselves are
-    shared: texts (ids, names, states, messages) and numbers are the very
-    objects the tasks, nodes and services hold, and one time object serves all
-    the records of an instant.  Chunks are allocated once at their final size:
-    growing one long list per field would leave the memory of each outgrown
-    copy behind.
+_TEXT = {str}
+_INT = {int}
+_FLOAT = {float}
+
+
+def _exact(column: tuple[Any, ...], distinct: dict[Any, int]) -> bool:
+    """Whether ``column`` reads back exactly through its table of ``distinct`` values.
+
+    A table keeps the first of equal values, so a later equal value of another
+    type (``1`` after ``1.0``, ``True`` after ``1``, ``-0.0`` after ``0.0``)
+    would read back as the first one.  Texts are safe: when every distinct
+    value is a ``str``, equal values are the same text.  Otherwise every value
+    must be of one type, ``int`` or ``float``, and a float column must hold no
+    zero (which may have either sign).
+    """
+    types = set(map(type, distinct))
+    if types == _TEXT:
+        return True
+    types.update(map(type, column))
+    if types == _INT:
+        return True
+    return types == _FLOAT and 0.0 not in distinct
+
+
+def _encode(column: tuple[Any, ...]) -> Field:
+    """One field of a chunk: ``column``'s distinct values, and a code per record.
+
+    Every pass runs in C, once per chunk.  Most fields have at most 256
+    distinct values: a ``defaultdict`` that numbers each new value as it is
+    first met turns the column into ``bytes`` in a single pass.  A field with
+    more (ids, slots, nodes) stops at the 257th and takes two bytes a record
+    (an ``array``) instead.  A column whose values all differ, or would not
+    read back exactly, keeps its tuple, with a ``range`` as codes.
+    """
+    number: dict[Any, int] = defaultdict(count().__next__)
+    codes: Codes
+    try:
+        codes = bytes(map(number.__getitem__, column))
+    except ValueError:  # a 257th distinct value: no longer a byte
+        distinct = dict.fromkeys(column)
+        size = len(distinct)
+        if size == len(column):
+            return column, range(size)
+        number = dict(zip(distinct, range(size), strict=True))
+        codes = array("H" if size <= 65536 else "L", list(map(number.__getitem__, column)))
+    if not _exact(column, number):
+        return column, range(len(column))
+    return tuple(number), codes
+
+
+def _decode(field: Field, start: int = 0, stop: int | None = None) -> list[Any]:
+    """The values of records ``start:stop`` of one field of a chunk."""
+    values, codes = field
+    return list(map(values.__getitem__, codes[start:stop]))
+
+
+class _Columns:
+    """Records stored in chunks, each chunk one field after another, dictionary-coded.
+
+    A record tuple costs a header of 56 bytes on top of its eleven references.
+    Here each field of a chunk keeps a table of its distinct values and one
+    small code per record (a byte up to 256 distinct values, else two bytes):
+    a field holds a handful of states, events, services and messages, and the
+    ids, slots, nodes and times of a few thousand consecutive records repeat
+    too, so a record costs about 20 bytes instead of 88 for its references.
+    The values themselves are the objects the tasks, nodes and services hold.
+    Chunks are built once at their final size: growing one long list per
+    field would leave the memory of each outgrown copy behind.
     """
 
     __slots__ = ("chunks", "size", "starts")
 
     def __init__(self) -> None:
-        self.chunks: list[tuple[tuple[Any, ...], ...]] = []
+        self.chunks: list[tuple[Field, ...]] = []
         self.starts: list[int] = []  # index of each chunk's first record
         self.size = 0
 
@@ -118,14 +186,15 @@ class _Columns:
 
     def last_time(self) -> float:
         """The time of the last record (there is one)."""
-        last: float = self.chunks[-1][0][-1]
+        values, codes = self.chunks[-1][0]
+        last: float = values[codes[-1]]
         return last
 
     def extend(self, records: list[TraceRecord]) -> None:
-        """Append ``records`` as one chunk (the field-wise copy is done in C)."""
+        """Append ``records`` as one chunk."""
         if records:
             self.starts.append(self.size)
-            self.chunks.append(tuple(zip(*records, strict=True)))
+            self.chunks.append(tuple(map(_encode, zip(*records, strict=True))))
             self.size += len(records)
 
     def insert(self, record: TraceRecord) -> None:
@@ -133,13 +202,13 @@ class _Columns:
         command that moved the clock)."""
         chunks = self.chunks
         number = len(chunks) - 1
-        while number > 0 and chunks[number][0][0] > record.time:
+        while number > 0 and _decode(chunks[number][0], 0, 1)[0] > record.time:
             number -= 1
-        fields = chunks[number]
-        at = bisect_right(fields[0], record.time)
-        chunks[number] = tuple(
-            (*field[:at], value, *field[at:]) for field, value in zip(fields, record, strict=True)
-        )
+        columns = [_decode(field) for field in chunks[number]]
+        at = bisect_right(columns[0], record.time)
+        for column, value in zip(columns, record, strict=True):
+            column.insert(at, value)
+        chunks[number] = tuple(_encode(tuple(column)) for column in columns)
         for later in range(number + 1, len(chunks)):
             self.starts[later] += 1
         self.size += 1
@@ -148,7 +217,8 @@ class _Columns:
         """Record ``index`` (0 <= index < len)."""
         number = bisect_right(self.starts, index) - 1
         offset = index - self.starts[number]
-        return _new_record(TraceRecord, [field[offset] for field in self.chunks[number]])
+        fields = self.chunks[number]
+        return _new_record(TraceRecord, [values[codes[offset]] for values, codes in fields])
 
     def records(self, start: int, stop: int) -> Iterator[TraceRecord]:
         """Records ``start:stop`` in order."""
@@ -156,8 +226,8 @@ class _Columns:
         while number < len(self.chunks) and self.starts[number] < stop:
             base = self.starts[number]
             fields = self.chunks[number]
-            low, high = max(start - base, 0), min(stop - base, len(fields[0]))
-            columns = [field[low:high] for field in fields]
+            low, high = max(start - base, 0), min(stop - base, len(fields[0][1]))
+            columns = [_decode(field, low, high) for field in fields]
             yield from map(TraceRecord._make, zip(*columns, strict=True))
             number += 1
 
