@@ -190,7 +190,7 @@ class _Columns:
         last: float = values[codes[-1]]
         return last
 
-    def extend(self, records: list[TraceRecord]) -> None:
+    def extend(self, records: list[tuple[Any, ...]]) -> None:
         """Append ``records`` as one chunk."""
         if records:
             self.starts.append(self.size)
@@ -256,7 +256,8 @@ class Trace:
         end: float | None = None,
     ) -> None:
         self._columns = _Columns()
-        self._records: list[TraceRecord] = []  # the newest records, not yet in columns
+        # the newest records, not yet in columns (plain tuples from task(), records otherwise)
+        self._records: list[tuple[Any, ...]] = []
         self._clock = clock
         self._end = end
         self._observers: list[Observer] = []
@@ -288,28 +289,29 @@ class Trace:
     ) -> None:
         """Record a created task (``prev_state`` None) or a state/desired-state change."""
         status = task.status
-        record = _new_record(
-            TraceRecord,
-            (
-                time,
-                "task",
-                "create" if prev_state is None else "update",
-                task.id,
-                task.service_name,
-                task.slot,
-                task.node_id,
-                status.state.api_name,
-                task.desired_state.api_name,
-                status.err or status.message,
-                task.spec_version,
-            ),
+        # the hottest record, kept as a plain tuple: the columns only need its
+        # fields, and an observer (rare) gets the named tuple, made for it
+        record = (
+            time,
+            "task",
+            "create" if prev_state is None else "update",
+            task.id,
+            task.service_name,
+            task.slot,
+            task.node_id,
+            status.state.api_name,
+            task.desired_state.api_name,
+            status.err or status.message,
+            task.spec_version,
         )
-        records = self._records  # the hottest record: _append inlined
+        records = self._records  # _append inlined
         records.append(record)
         if len(records) >= _CHUNK:
             self._compact()
-        for observer in self._observers:
-            observer(record)
+        if self._observers:
+            named: TraceRecord = _new_record(TraceRecord, record)
+            for observer in self._observers:
+                observer(named)
 
     def task_deleted(self, time: float, task: Task) -> None:
         """Record that a task left the store."""
@@ -403,7 +405,7 @@ class Trace:
         time = record.time
         records = self._records
         columns = self._columns
-        if (records and records[-1].time > time) or (
+        if (records and records[-1][0] > time) or (
             not records and len(columns) and columns.last_time() > time
         ):
             self._compact()
@@ -418,8 +420,9 @@ class Trace:
         """The virtual time the run reached: its clock now, else the saved end, else the
         last record's time (0 when empty).  A run that slept after its last change ends
         later than its last record; pictures draw up to here."""
+        last: float
         if self._records:
-            last = self._records[-1].time
+            last = self._records[-1][0]
         else:
             last = self._columns.last_time() if len(self._columns) else 0.0
         if self._clock is not None:
