@@ -25,8 +25,7 @@ unhealthy fails with ``unhealthy container`` (the Engine's wording).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from swarmsim.agent.distributions import Distribution
 from swarmsim.api.enums import TaskState
@@ -128,9 +127,12 @@ class TaskController:
     processes and events.  Each step is queued where a process would resume,
     so the order of events is the one a process gives: the first step and
     every interrupt run urgently in their instant (SimPy's ``Initialize`` and
-    ``Interruption``), timed steps as ordinary timeouts.  A step carries the
-    controller's ``_token``; an interrupt bumps it, which cancels the pending
-    step as an interrupt detaches a process from the event it waits for.
+    ``Interruption``), timed steps as ordinary timeouts.  A timed step is
+    queued with the controller's ``_token`` and runs only if it is still the
+    same: an interrupt bumps it, which cancels the pending step as an
+    interrupt detaches a process from the event it waits for.  Each timed
+    step checks its token itself and is queued with ``call_later`` directly
+    (no wrapper to dispatch it): a replaced task goes through four of them.
 
     While the "process" lives (``_phase`` is not ``_DONE``: starting, waiting
     for a timer, waiting at READY, stopping) an interrupt is delivered to the
@@ -201,7 +203,7 @@ class TaskController:
             self.interrupt(SHUTDOWN_REQUEST)
         elif desired >= _RUNNING and self._phase == _WAITING:
             self._phase = _BUSY
-            self._after(0.0, self._starting)
+            self.agent.sim.call_later(0.0, self._starting, self._token)
 
     def interrupt(self, cause: object) -> None:
         """Stop the container (manager shutdown, container exit, node crash)."""
@@ -222,7 +224,9 @@ class TaskController:
         agent = self.agent
         if state >= _COMPLETE and self.created_at is not None and self.finished_at is None:
             self._finish(code)
-        agent.report(self.task.id, TaskStatus(state, agent.sim.now, message, err, code))
+        # the clock read from SimPy's environment: Simulation.now is one more property
+        now = agent.sim.env.now
+        agent.report(self.task.id, TaskStatus(state, now, message, err, code))
 
     def _finish(self, code: int | None) -> None:
         """The container stops: record when, and its exit code."""
@@ -234,17 +238,6 @@ class TaskController:
         ):
             self.exit_code = 137  # killed after the grace period
 
-    def _after(self, delay: float, step: Callable[..., None], *args: Any) -> None:
-        """Run ``step(*args)`` after ``delay`` unless an interrupt comes first."""
-        self.agent.sim.call_later(delay, self._step, self._token, step, args)
-
-    def _step(self, token: int, step: Callable[..., None], args: tuple[Any, ...]) -> None:
-        if token == self._token:
-            step(*args)
-
-    def _end(self) -> None:
-        self._phase = _DONE
-
     def _interrupted(self, cause: object, generation: int) -> None:
         phase = self._phase
         if not phase or generation != self._generation:
@@ -255,14 +248,14 @@ class TaskController:
             # interrupted while the container stops: a crash ends it silently
             if cause != CRASH:
                 self._report(_SHUTDOWN, "shutdown")
-            self._end()
+            self._phase = _DONE
             return
         self._stopped(cause)
 
     def _begin(self) -> None:
         if self.desired >= _SHUTDOWN:
             self._report(_SHUTDOWN, "shutdown")
-            self._end()
+            self._phase = _DONE
             return
         agent = self.agent
         image = self.task.spec.container.image
@@ -273,15 +266,17 @@ class TaskController:
         # only the latest status of a batch, so only PREPARING needs to travel
         self.state = _ACCEPTED
         self._report(_PREPARING, "preparing")
-        self._after(agent.prepare_time(image, draw), self._prepared)
+        agent.sim.call_later(agent.prepare_time(image, draw), self._prepared, self._token)
 
-    def _prepared(self) -> None:
+    def _prepared(self, token: int) -> None:
+        if token != self._token:
+            return  # interrupted meanwhile
         profile = self._profile
         assert profile is not None
         image = self.task.spec.container.image
         if profile.pull_error:
             self._report(_REJECTED, "preparing", f"No such image: {image}")
-            self._end()
+            self._phase = _DONE
             return
         self.agent.image_cache.add(image)
         self.created_at = self.agent.sim.now
@@ -290,14 +285,18 @@ class TaskController:
             self._phase = _WAITING  # set_desired() continues
             return
         self.state = _READY  # STARTING follows in the same instant
-        self._starting()
+        self._starting(token)
 
-    def _starting(self) -> None:
+    def _starting(self, token: int) -> None:
+        if token != self._token:
+            return
         assert self._draw is not None
         self._report(_STARTING, "starting")
-        self._after(self._draw.start, self._started)
+        self.agent.sim.call_later(self._draw.start, self._started, token)
 
-    def _started(self) -> None:
+    def _started(self, token: int) -> None:
+        if token != self._token:
+            return
         profile, draw = self._profile, self._draw
         assert profile is not None and draw is not None
         started = self.started_at = self.agent.sim.now
@@ -307,16 +306,22 @@ class TaskController:
             healthy, unhealthy = health_times(health, draw.healthy_after, profile.never_healthy)
             gate = healthy if healthy is not None else unhealthy
             assert gate is not None
+            sim = self.agent.sim
             if exits_at is not None and exits_at <= started + gate:
-                self._after(exits_at - started, self._stopped, ContainerExit(draw.exit_code))
+                sim.call_later(
+                    exits_at - started, self._exits, token, ContainerExit(draw.exit_code)
+                )
             elif healthy is None:
-                self._after(gate, self._stopped, ContainerExit(137, "unhealthy container"))
+                sick = ContainerExit(137, "unhealthy container")
+                sim.call_later(gate, self._exits, token, sick)
             else:
-                self._after(gate, self._healthy, started, exits_at)
+                sim.call_later(gate, self._healthy, token, started, exits_at)
             return
-        self._running(exits_at)
+        self._running(token, exits_at)
 
-    def _healthy(self, started: float, exits_at: float | None) -> None:
+    def _healthy(self, token: int, started: float, exits_at: float | None) -> None:
+        if token != self._token:
+            return
         draw = self._draw
         health = self.task.spec.container.healthcheck
         assert draw is not None and health is not None
@@ -325,26 +330,31 @@ class TaskController:
             if exits_at is None or sick < exits_at:
                 self._report(_RUNNING, "started")
                 unhealthy = ContainerExit(137, "unhealthy container")
-                self._after(sick - self.agent.sim.now, self._stopped, unhealthy)
+                self.agent.sim.call_later(sick - self.agent.sim.now, self._exits, token, unhealthy)
                 return
-        self._running(exits_at)
+        self._running(token, exits_at)
 
-    def _running(self, exits_at: float | None) -> None:
+    def _running(self, token: int, exits_at: float | None) -> None:
         self._report(_RUNNING, "started")
         if exits_at is None:
-            self._end()  # the container runs until interrupt() stops it
+            self._phase = _DONE  # the container runs until interrupt() stops it
             return
         assert self._draw is not None
         exit = ContainerExit(self._draw.exit_code)
-        self._after(exits_at - self.agent.sim.now, self._stopped, exit)
+        self.agent.sim.call_later(exits_at - self.agent.sim.now, self._exits, token, exit)
+
+    def _exits(self, token: int, exit: ContainerExit) -> None:
+        """The container exits by itself or fails its health check (a timed step)."""
+        if token == self._token:
+            self._stopped(exit)
 
     def _stopped(self, cause: object) -> None:
         if cause == CRASH:
-            self._end()
+            self._phase = _DONE
             return
         if isinstance(cause, ContainerExit):
             self._exited(cause)
-            self._end()
+            self._phase = _DONE
             return
         # the manager asked for shutdown: stop the container if one runs
         if self.state in (_STARTING, _RUNNING):
@@ -357,15 +367,18 @@ class TaskController:
             elif isinstance(stop, Distribution):
                 stop = stop.sample(self.agent.sim.rng("image.stop"))
             self._phase = _STOPPING
-            self._after(min(stop, container.stop_grace_period), self._stop_done)
+            stop = min(stop, container.stop_grace_period)
+            self.agent.sim.call_later(stop, self._stop_done, self._token)
             return
         self._report(_SHUTDOWN, "shutdown")
-        self._end()
+        self._phase = _DONE
 
-    def _stop_done(self) -> None:
+    def _stop_done(self, token: int) -> None:
+        if token != self._token:
+            return
         self._phase = _BUSY  # the stop is over
         self._report(_SHUTDOWN, "shutdown")
-        self._end()
+        self._phase = _DONE
 
     def _exited(self, exit: ContainerExit) -> None:
         if exit.error:
