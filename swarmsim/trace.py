@@ -128,29 +128,33 @@ def _exact(column: tuple[Any, ...], distinct: dict[Any, int]) -> bool:
     return types == _FLOAT and 0.0 not in distinct
 
 
-def _encode(column: tuple[Any, ...]) -> Field:
+def _encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
     """One field of a chunk: ``column``'s distinct values, and a code per record.
 
-    Every pass runs in C, once per chunk.  Most fields have at most 256
-    distinct values: a ``defaultdict`` that numbers each new value as it is
-    first met turns the column into ``bytes`` in a single pass.  A field with
-    more (ids, slots, nodes) stops at the 257th and takes two bytes a record
-    (an ``array``) instead.  A column whose values all differ, or would not
-    read back exactly, keeps its tuple, with a ``range`` as codes.
+    Every pass runs in C, once per chunk.  A ``defaultdict`` numbers each
+    value as it is first met, so mapping the column through it gives the
+    codes: ``bytes`` in a single pass for most fields (at most 256 distinct
+    values); a field with more (ids, slots, nodes) fails at the 257th and
+    maps again, with the numbers given so far, into two bytes a record (an
+    ``array``).  A column whose values all differ, or would not read back
+    exactly, keeps its tuple, with a ``range`` as codes.  When the same field
+    of the chunk before was kept so (``was_raw``: ids while a swarm
+    converges, each task met once in a chunk), a set first tells whether
+    this one is too, at a fraction of the cost of numbering it.
     """
+    size = len(column)
+    if was_raw and len(set(column)) == size:
+        return column, range(size)
     number: dict[Any, int] = defaultdict(count().__next__)
     codes: Codes
     try:
         codes = bytes(map(number.__getitem__, column))
     except ValueError:  # a 257th distinct value: no longer a byte
-        distinct = dict.fromkeys(column)
-        size = len(distinct)
-        if size == len(column):
-            return column, range(size)
-        number = dict(zip(distinct, range(size), strict=True))
         codes = array("H" if size <= 65536 else "L", list(map(number.__getitem__, column)))
+        if len(number) == size:
+            return column, range(size)
     if not _exact(column, number):
-        return column, range(len(column))
+        return column, range(size)
     return tuple(number), codes
 
 
@@ -158,6 +162,9 @@ def _decode(field: Field, start: int = 0, stop: int | None = None) -> list[Any]:
     """The values of records ``start:stop`` of one field of a chunk."""
     values, codes = field
     return list(map(values.__getitem__, codes[start:stop]))
+
+
+_NONE_RAW = [False] * len(COLUMNS)
 
 
 class _Columns:
@@ -194,7 +201,9 @@ class _Columns:
         """Append ``records`` as one chunk."""
         if records:
             self.starts.append(self.size)
-            self.chunks.append(tuple(map(_encode, zip(*records, strict=True))))
+            chunks = self.chunks
+            raw = [isinstance(codes, range) for _, codes in chunks[-1]] if chunks else _NONE_RAW
+            chunks.append(tuple(map(_encode, zip(*records, strict=True), raw)))
             self.size += len(records)
 
     def insert(self, record: TraceRecord) -> None:
