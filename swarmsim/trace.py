@@ -164,7 +164,7 @@ def _decode(field: Field, start: int = 0, stop: int | None = None) -> list[Any]:
     return list(map(values.__getitem__, codes[start:stop]))
 
 
-_NONE_RAW = [False] * len(COLUMNS)
+_NONE_RAW = (False,) * len(COLUMNS)  # no chunk before: no field kept whole
 
 
 class _Columns:

@@ -291,7 +291,8 @@ class ImageModel:
         self.default = default or ImageProfile()
         self._profiles: dict[str, ImageProfile] = {}
         # id of a profile that draws nothing -> (that profile, its one draw); the
-        # entry keeps the profile alive, so no other object can take its id
+        # entry keeps the profile alive, and draw() checks it is the very profile
+        # (a copied or unpickled model carries ids of another process's objects)
         self._fixed: dict[int, tuple[ImageProfile, ContainerDraw]] = {}
 
     def set(self, image: str, profile: ImageProfile | None = None, **changes: Any) -> None:
@@ -340,7 +341,7 @@ class ImageModel:
         True
         """
         fixed = self._fixed.get(id(profile))
-        if fixed is not None:
+        if fixed is not None and fixed[0] is profile:
             return fixed[1]
         draw = profile.draw(rng)
         if not profile.random:
