@@ -133,27 +133,30 @@ def _encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
     """One field of a chunk: ``column``'s distinct values, and a code per record.
 
     Every pass runs in C, once per chunk.  A ``defaultdict`` numbers each
-    value as it is first met, so mapping the column through it gives the
-    codes: ``bytes`` in a single pass for most fields (at most 256 distinct
-    values); a field with more (ids, slots, nodes) fails at the 257th and
-    maps again, with the numbers given so far, into two bytes a record (an
-    ``array``).  A column whose values all differ, or would not read back
-    exactly, keeps its tuple, with a ``range`` as codes.  When the same field
-    of the chunk before was kept so (``was_raw``: ids while a swarm
-    converges, each task met once in a chunk), a set first tells whether
-    this one is too, at a fraction of the cost of numbering it.
+    value as it is first met, and ``itemgetter`` looks the whole column up in
+    it in one call: its numbers are the codes, ``bytes`` for most fields (at
+    most 256 distinct values), two bytes a record (an ``array``) for a field
+    with more (ids, slots, nodes).  A column whose values all differ, or would
+    not read back exactly, keeps its tuple, with a ``range`` as codes.  When
+    the same field of the chunk before was kept so (``was_raw``: ids while a
+    swarm converges, each task met once in a chunk), a set first tells
+    whether this one is too, at a fraction of the cost of numbering it.
     """
     size = len(column)
     if was_raw and len(set(column)) == size:
         return column, range(size)
     number: dict[Any, int] = defaultdict(count().__next__)
+    try:  # itemgetter of a single item gives the item itself, not a tuple
+        numbers = itemgetter(*column)(number) if size > 1 else (number[column[0]],)
+    except TypeError:  # an unhashable value (not one the simulator records)
+        return column, range(size)
     codes: Codes
     try:
-        codes = bytes(map(number.__getitem__, column))
+        codes = bytes(numbers)
     except ValueError:  # a 257th distinct value: no longer a byte
-        codes = array("H" if size <= 65536 else "L", list(map(number.__getitem__, column)))
         if len(number) == size:
             return column, range(size)
+        codes = array("H" if size <= 65536 else "L", numbers)
     if not _exact(column, number):
         return column, range(size)
     return tuple(number), codes

@@ -180,3 +180,11 @@ def test_many_distinct_values_in_one_chunk() -> None:
     trace = Trace(records)
     assert list(trace) == records and trace[3_000] == records[3_000]
     assert trace[1_000:1_010] == records[1_000:1_010]
+
+
+def test_a_record_with_an_unhashable_value_is_kept_as_it_is() -> None:
+    records = [
+        TraceRecord(0.5, "command", "shell", "", "", 0, "m", "", "", ["a", "list"], 0),  # type: ignore[arg-type]
+        TraceRecord(1.0, "command", "shell", "", "", 0, "m", "", "", "line", 0),
+    ]
+    assert list(Trace(records)) == records
