@@ -116,9 +116,11 @@ def _exact(column: tuple[Any, ...], distinct: dict[Any, int]) -> bool:
     A table keeps the first of equal values, so a later equal value of another
     type (``1`` after ``1.0``, ``True`` after ``1``, ``-0.0`` after ``0.0``)
     would read back as the first one.  Texts are safe: when every distinct
-    value is a ``str``, equal values are the same text.  Otherwise every value
-    must be of one type, ``int`` or ``float``, and a float column must hold no
-    zero (which may have either sign).
+    value is a ``str``, equal values are the same text (a ``str`` subclass
+    after an equal plain ``str`` would read back as the ``str``; the simulator
+    records none).  Otherwise every value must be of one type, ``int`` or
+    ``float``, and a float column must hold no zero (which may have either
+    sign).
     """
     types = set(map(type, distinct))
     if types == _TEXT:
@@ -143,10 +145,11 @@ def _encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
     whether this one is too, at a fraction of the cost of numbering it.
     """
     size = len(column)
-    if was_raw and len(set(column)) == size:
-        return column, range(size)
     number: dict[Any, int] = defaultdict(count().__next__)
-    try:  # itemgetter of a single item gives the item itself, not a tuple
+    try:
+        if was_raw and len(set(column)) == size:
+            return column, range(size)
+        # itemgetter of a single item gives the item itself, not a tuple
         numbers = itemgetter(*column)(number) if size > 1 else (number[column[0]],)
     except TypeError:  # an unhashable value (not one the simulator records)
         return column, range(size)
