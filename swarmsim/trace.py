@@ -6,11 +6,13 @@ is the simulator's ground truth for transcripts, plots, metrics and notebooks
 
 Storage is columnar so that a run with 100,000 tasks stays small: new records
 are kept as plain tuples for a while (cheap to append) and then moved, a few
-thousand at a time, into chunks of one tuple per field: about 90 bytes per
-record instead of about 150 (the values are shared with the objects they
-describe).  Reading
-a record gives back the same :class:`TraceRecord`; iteration, indexing,
-:meth:`Trace.to_dataframe` and the file format do not depend on the layout.
+thousand at a time, into chunks where each field is a small table of its
+distinct values plus a one- or two-byte code per record: about 20 bytes per
+record instead of about 150 as a tuple (the values are shared with the
+objects they describe).  Reading a record gives back the same
+:class:`TraceRecord`, each value the very object recorded or an equal one of
+the same type; iteration, indexing, :meth:`Trace.to_dataframe` and the file
+format do not depend on the layout.
 
 Determinism: a record holds only virtual times and values derived from the
 seeded run, so the same scenario and seed always give the same trace.
@@ -28,10 +30,14 @@ from __future__ import annotations
 import json
 import math
 import os
+from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import count
+from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, overload
 
 from swarmsim.api.enums import TaskState
 from swarmsim.errors import SwarmSimError
@@ -94,22 +100,108 @@ FORMAT_VERSION = 1
 KINDS = frozenset({"task", "node", "service", "command", "requests"})
 
 
-class _Columns:
-    """Records stored in chunks, each chunk one tuple per field.
+Codes: TypeAlias = "bytes | array[int] | range"
+"""The codes of one field of a chunk: where each record's value is in the field's table."""
+Field: TypeAlias = "tuple[tuple[Any, ...], Codes]"
+"""One field of a chunk: its distinct values, then one code per record (``values[code]``)."""
 
-    A record tuple costs a header of 56 bytes on top of its eleven references;
-    here a record costs its eleven references only.  The values themselves are
-    shared: texts (ids, names, states, messages) and numbers are the very
-    objects the tasks, nodes and services hold, and one time object serves all
-    the records of an instant.  Chunks are allocated once at their final size:
-    growing one long list per field would leave the memory of each outgrown
-    copy behind.
+_TEXT = {str}
+_INT = {int}
+_FLOAT = {float}
+
+
+def _exact(column: tuple[Any, ...], distinct: dict[Any, int]) -> bool:
+    """Whether ``column`` reads back exactly through its table of ``distinct`` values.
+
+    A table keeps the first of equal values, so a later equal value of another
+    type (``1`` after ``1.0``, ``True`` after ``1``, ``-0.0`` after ``0.0``)
+    would read back as the first one.  Texts are safe: when every distinct
+    value is a ``str``, equal values are the same text (a ``str`` subclass
+    after an equal plain ``str`` would read back as the ``str``; the simulator
+    records none).  Otherwise every value must be of one type, ``int`` or
+    ``float``, and a float column must hold no zero (which may have either
+    sign).
+    """
+    types = set(map(type, distinct))
+    if types == _TEXT:
+        return True
+    types.update(map(type, column))
+    if types == _INT:
+        return True
+    return types == _FLOAT and 0.0 not in distinct
+
+
+def _encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
+    """One field of a chunk: ``column``'s distinct values, and a code per record.
+
+    Every pass runs in C, once per chunk.  A ``defaultdict`` numbers each
+    value as it is first met, and ``itemgetter`` looks the whole column up in
+    it in one call: its numbers are the codes, ``bytes`` for most fields (at
+    most 256 distinct values), two bytes a record (an ``array``) for a field
+    with more (ids, slots, nodes).  A column whose values all differ, or would
+    not read back exactly, keeps its tuple, with a ``range`` as codes.  When
+    the same field of the chunk before was kept so (``was_raw``: ids while a
+    swarm converges, each task met once in a chunk), a set first tells
+    whether this one is too, at a fraction of the cost of numbering it.
+    """
+    size = len(column)
+    number: dict[Any, int] = defaultdict(count().__next__)
+    try:
+        if was_raw and len(set(column)) == size:
+            return column, range(size)
+        # itemgetter of a single item gives the item itself, not a tuple
+        numbers = itemgetter(*column)(number) if size > 1 else (number[column[0]],)
+    except TypeError:  # an unhashable value (not one the simulator records)
+        return column, range(size)
+    codes: Codes
+    try:
+        codes = bytes(numbers)
+    except ValueError:  # a 257th distinct value: no longer a byte
+        if len(number) == size:
+            return column, range(size)
+        codes = array("H" if size <= 65536 else "L", numbers)
+    if not _exact(column, number):
+        return column, range(size)
+    return tuple(number), codes
+
+
+def _decode(field: Field, start: int = 0, stop: int | None = None) -> Sequence[Any]:
+    """The values of records ``start:stop`` of one field of a chunk.
+
+    ``itemgetter`` with every code picks them in one C call, about three
+    times faster than mapping ``values.__getitem__`` over the codes.
+    """
+    values, codes = field
+    if isinstance(codes, range):  # the field kept whole: its values are the column
+        return values[start:stop]
+    part = codes[start:stop]
+    if len(part) > 1:
+        picked: tuple[Any, ...] = itemgetter(*part)(values)
+        return picked
+    return [values[code] for code in part]  # one item: itemgetter would not give a tuple
+
+
+_NONE_RAW = (False,) * len(COLUMNS)  # no chunk before: no field kept whole
+
+
+class _Columns:
+    """Records stored in chunks, each chunk one field after another, dictionary-coded.
+
+    A record tuple costs a header of 56 bytes on top of its eleven references.
+    Here each field of a chunk keeps a table of its distinct values and one
+    small code per record (a byte up to 256 distinct values, else two bytes):
+    a field holds a handful of states, events, services and messages, and the
+    ids, slots, nodes and times of a few thousand consecutive records repeat
+    too, so a record costs about 20 bytes instead of 88 for its references.
+    The values themselves are the objects the tasks, nodes and services hold.
+    Chunks are built once at their final size: growing one long list per
+    field would leave the memory of each outgrown copy behind.
     """
 
     __slots__ = ("chunks", "size", "starts")
 
     def __init__(self) -> None:
-        self.chunks: list[tuple[tuple[Any, ...], ...]] = []
+        self.chunks: list[tuple[Field, ...]] = []
         self.starts: list[int] = []  # index of each chunk's first record
         self.size = 0
 
@@ -118,14 +210,17 @@ class _Columns:
 
     def last_time(self) -> float:
         """The time of the last record (there is one)."""
-        last: float = self.chunks[-1][0][-1]
+        values, codes = self.chunks[-1][0]
+        last: float = values[codes[-1]]
         return last
 
-    def extend(self, records: list[TraceRecord]) -> None:
-        """Append ``records`` as one chunk (the field-wise copy is done in C)."""
+    def extend(self, records: list[tuple[Any, ...]]) -> None:
+        """Append ``records`` as one chunk."""
         if records:
             self.starts.append(self.size)
-            self.chunks.append(tuple(zip(*records, strict=True)))
+            chunks = self.chunks
+            raw = [isinstance(codes, range) for _, codes in chunks[-1]] if chunks else _NONE_RAW
+            chunks.append(tuple(map(_encode, zip(*records, strict=True), raw)))
             self.size += len(records)
 
     def insert(self, record: TraceRecord) -> None:
@@ -133,13 +228,13 @@ class _Columns:
         command that moved the clock)."""
         chunks = self.chunks
         number = len(chunks) - 1
-        while number > 0 and chunks[number][0][0] > record.time:
+        while number > 0 and _decode(chunks[number][0], 0, 1)[0] > record.time:
             number -= 1
-        fields = chunks[number]
-        at = bisect_right(fields[0], record.time)
-        chunks[number] = tuple(
-            (*field[:at], value, *field[at:]) for field, value in zip(fields, record, strict=True)
-        )
+        columns = [list(_decode(field)) for field in chunks[number]]
+        at = bisect_right(columns[0], record.time)
+        for column, value in zip(columns, record, strict=True):
+            column.insert(at, value)
+        chunks[number] = tuple(_encode(tuple(column)) for column in columns)
         for later in range(number + 1, len(chunks)):
             self.starts[later] += 1
         self.size += 1
@@ -148,7 +243,8 @@ class _Columns:
         """Record ``index`` (0 <= index < len)."""
         number = bisect_right(self.starts, index) - 1
         offset = index - self.starts[number]
-        return _new_record(TraceRecord, [field[offset] for field in self.chunks[number]])
+        fields = self.chunks[number]
+        return _new_record(TraceRecord, [values[codes[offset]] for values, codes in fields])
 
     def records(self, start: int, stop: int) -> Iterator[TraceRecord]:
         """Records ``start:stop`` in order."""
@@ -156,8 +252,8 @@ class _Columns:
         while number < len(self.chunks) and self.starts[number] < stop:
             base = self.starts[number]
             fields = self.chunks[number]
-            low, high = max(start - base, 0), min(stop - base, len(fields[0]))
-            columns = [field[low:high] for field in fields]
+            low, high = max(start - base, 0), min(stop - base, len(fields[0][1]))
+            columns = [_decode(field, low, high) for field in fields]
             yield from map(TraceRecord._make, zip(*columns, strict=True))
             number += 1
 
@@ -186,7 +282,8 @@ class Trace:
         end: float | None = None,
     ) -> None:
         self._columns = _Columns()
-        self._records: list[TraceRecord] = []  # the newest records, not yet in columns
+        # the newest records, not yet in columns (plain tuples from task(), records otherwise)
+        self._records: list[tuple[Any, ...]] = []
         self._clock = clock
         self._end = end
         self._observers: list[Observer] = []
@@ -218,28 +315,29 @@ class Trace:
     ) -> None:
         """Record a created task (``prev_state`` None) or a state/desired-state change."""
         status = task.status
-        record = _new_record(
-            TraceRecord,
-            (
-                time,
-                "task",
-                "create" if prev_state is None else "update",
-                task.id,
-                task.service_name,
-                task.slot,
-                task.node_id,
-                status.state.api_name,
-                task.desired_state.api_name,
-                status.err or status.message,
-                task.spec_version,
-            ),
+        # the hottest record, kept as a plain tuple: the columns only need its
+        # fields, and an observer (rare) gets the named tuple, made for it
+        record = (
+            time,
+            "task",
+            "create" if prev_state is None else "update",
+            task.id,
+            task.service_name,
+            task.slot,
+            task.node_id,
+            status.state.api_name,
+            task.desired_state.api_name,
+            status.err or status.message,
+            task.spec_version,
         )
-        records = self._records  # the hottest record: _append inlined
+        records = self._records  # _append inlined
         records.append(record)
         if len(records) >= _CHUNK:
             self._compact()
-        for observer in self._observers:
-            observer(record)
+        if self._observers:
+            named: TraceRecord = _new_record(TraceRecord, record)
+            for observer in self._observers:
+                observer(named)
 
     def task_deleted(self, time: float, task: Task) -> None:
         """Record that a task left the store."""
@@ -333,7 +431,7 @@ class Trace:
         time = record.time
         records = self._records
         columns = self._columns
-        if (records and records[-1].time > time) or (
+        if (records and records[-1][0] > time) or (
             not records and len(columns) and columns.last_time() > time
         ):
             self._compact()
@@ -348,8 +446,9 @@ class Trace:
         """The virtual time the run reached: its clock now, else the saved end, else the
         last record's time (0 when empty).  A run that slept after its last change ends
         later than its last record; pictures draw up to here."""
+        last: float
         if self._records:
-            last = self._records[-1].time
+            last = self._records[-1][0]
         else:
             last = self._columns.last_time() if len(self._columns) else 0.0
         if self._clock is not None:

@@ -151,3 +151,40 @@ def test_a_late_command_goes_before_records_already_in_columns() -> None:
     assert times == sorted(times) and times[6:9] == [1.5, 1.5, 1.75]
     assert trace[7].detail == "docker service ls" and len(trace) == 5_001  # after t <= 1.5
     assert trace.end == 1_249.75
+
+
+def test_equal_values_of_other_types_read_back_as_recorded() -> None:
+    # the columns keep one copy of equal values: 5 and 5.0, 0.0 and -0.0,
+    # 1 and True are equal but must each come back as it was recorded
+    times: list[float] = [0.0, -0.0, 5, 5.0, 5.0, 6.5]
+    slots: list[int] = [1, True, 1, 2, 2, 2]
+    records = [
+        TraceRecord(t, "task", "update", "t", "s", slot, "n", "running", "running", "", 0)
+        for t, slot in zip(times, slots, strict=True)
+    ]
+    trace = Trace(records)
+    assert [(repr(r.time), repr(r.slot)) for r in trace] == [
+        (repr(r.time), repr(r.slot)) for r in records
+    ]
+    assert trace.dump() == "".join(
+        "\t".join(f"{v:.6f}" if isinstance(v, float) else str(v) for v in r) + "\n" for r in records
+    )
+
+
+def test_many_distinct_values_in_one_chunk() -> None:
+    # over 256 distinct values a field takes two bytes a record; all distinct: the tuple
+    records = [
+        TraceRecord(i / 8, "task", "update", f"task{i}", f"svc{i % 300}", i % 5, "n", "", "", "", i)
+        for i in range(4_096)
+    ]
+    trace = Trace(records)
+    assert list(trace) == records and trace[3_000] == records[3_000]
+    assert trace[1_000:1_010] == records[1_000:1_010]
+
+
+def test_a_record_with_an_unhashable_value_is_kept_as_it_is() -> None:
+    records = [
+        TraceRecord(i / 4, "command", "shell", "", "", 0, "m", "", "", [i], 0)  # type: ignore[arg-type]
+        for i in range(5_000)  # two chunks: the second one after a field kept whole
+    ]
+    assert list(Trace(records)) == records

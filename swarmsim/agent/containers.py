@@ -80,7 +80,7 @@ def remember(agent: Engine, controller: TaskController) -> None:
     if table is None:
         table = _Table()
         setattr(agent, _ATTRIBUTE, table)
-    table.controllers[controller.task_id] = controller
+    table.controllers[controller.task.id] = controller
     if len(table.controllers) > 2 * table.pruned_size:
         _prune(agent, table)
 
@@ -101,7 +101,7 @@ def keep_only(agent: Engine, assigned: set[str]) -> None:
 
 def _exists(controller: TaskController, live: Mapping[str, TaskController]) -> bool:
     """Whether the controller's container is on the machine (running, or stopped and kept)."""
-    if live.get(controller.task_id) is controller:
+    if live.get(controller.task.id) is controller:
         return True
     return controller.finished_at is not None  # else never created, or lost in a crash
 

@@ -25,8 +25,7 @@ unhealthy fails with ``unhealthy container`` (the Engine's wording).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from swarmsim.agent.distributions import Distribution
 from swarmsim.api.enums import TaskState
@@ -112,6 +111,14 @@ def unhealthy_at(health: HealthConfig, failing_from: float) -> float:
     return (first + health.retries - 1) * interval
 
 
+# what a controller is doing (``_phase``); the "process" of the class docstring
+# lives in every phase but _DONE
+_DONE = 0  # nothing pending: the container runs until interrupted, or it ended
+_BUSY = 1  # a step is pending or queued
+_WAITING = 2  # at READY, until the desired state becomes RUNNING
+_STOPPING = 3  # waiting for the container to stop
+
+
 class TaskController:
     """Runs one task on one node until it is terminal.
 
@@ -120,59 +127,66 @@ class TaskController:
     processes and events.  Each step is queued where a process would resume,
     so the order of events is the one a process gives: the first step and
     every interrupt run urgently in their instant (SimPy's ``Initialize`` and
-    ``Interruption``), timed steps as ordinary timeouts.  A step carries the
-    controller's ``_token``; an interrupt bumps it, which cancels the pending
-    step as an interrupt detaches a process from the event it waits for.
+    ``Interruption``), timed steps as ordinary timeouts.  A timed step is
+    queued with the controller's ``_token`` and runs only if it is still the
+    same: an interrupt bumps it, which cancels the pending step as an
+    interrupt detaches a process from the event it waits for.  Each timed
+    step checks its token itself and is queued with ``call_later`` directly
+    (no wrapper to dispatch it): a replaced task goes through four of them.
 
-    While ``_alive`` (the "process" runs: starting, waiting for a timer,
-    waiting at READY, stopping) an interrupt is delivered to the current
-    step; otherwise (the container simply runs) it starts the stop sequence.
+    While the "process" lives (``_phase`` is not ``_DONE``: starting, waiting
+    for a timer, waiting at READY, stopping) an interrupt is delivered to the
+    current step; otherwise (the container simply runs) it starts the stop
+    sequence.
+
+    A swarm keeps one controller per container, stopped ones included, so
+    the controller holds only what changes: the image, grace period and
+    health check are read from the task's spec when needed, one phase stands
+    for three flags, and a profile without anything random shares one draw
+    among all its containers (:meth:`~swarmsim.agent.images.ImageModel.draw`).
     """
 
     __slots__ = (
-        "_alive",
         "_draw",
         "_generation",
-        "_go",
-        "_health",
+        "_phase",
         "_profile",
-        "_stopping",
         "_token",
         "agent",
         "created_at",
         "desired",
         "exit_code",
         "finished_at",
-        "grace",
-        "image",
         "started_at",
         "state",
         "task",
-        "task_id",
     )
 
     def __init__(self, agent: Host, task: Task, desired: TaskState) -> None:
         self.agent = agent
-        self.task = task  # as assigned: names and labels of its container
-        self.task_id = task.id
+        self.task = task  # as assigned: names, labels and spec of its container
         self.created_at: float | None = None  # the container exists from then on
         self.started_at: float | None = None
         self.finished_at: float | None = None
         self.exit_code = 0
-        container = task.spec.container
-        self.image = container.image
-        self.grace = container.stop_grace_period
-        self._health = container.healthcheck
         self.desired = desired
         self.state = task.state
         self._profile: ImageProfile | None = None
         self._draw: ContainerDraw | None = None  # this container's times and exit code
         self._token = 0  # identifies the pending step; bumped to cancel it
-        self._alive = True  # a step is pending or queued (a live SimPy process)
+        self._phase = _BUSY  # the first step is queued
         self._generation = 0  # which "process": a stop sequence started later is another
-        self._go = False  # waiting at READY for desired state RUNNING
-        self._stopping = False  # waiting for the container to stop
         agent.sim.call_urgent(self._begin)
+
+    @property
+    def task_id(self) -> str:
+        """The id of the task."""
+        return self.task.id
+
+    @property
+    def image(self) -> str:
+        """The image of the container."""
+        return self.task.spec.container.image
 
     @property
     def profile(self) -> ImageProfile | None:
@@ -187,18 +201,18 @@ class TaskController:
         self.desired = desired
         if desired >= _SHUTDOWN:
             self.interrupt(SHUTDOWN_REQUEST)
-        elif desired >= _RUNNING and self._go:
-            self._go = False
-            self._after(0.0, self._starting)
+        elif desired >= _RUNNING and self._phase == _WAITING:
+            self._phase = _BUSY
+            self.agent.sim.call_later(0.0, self._starting, self._token)
 
     def interrupt(self, cause: object) -> None:
         """Stop the container (manager shutdown, container exit, node crash)."""
         if self.state >= _COMPLETE:
             return
-        if self._alive:
+        if self._phase:
             self.agent.sim.call_urgent(self._interrupted, cause, self._generation)
         else:
-            self._alive = True
+            self._phase = _BUSY
             self._generation += 1
             self.agent.sim.call_urgent(self._stopped, cause)
 
@@ -207,145 +221,164 @@ class TaskController:
         self, state: TaskState, message: str, err: str = "", code: int | None = None
     ) -> None:
         self.state = state
+        agent = self.agent
         if state >= _COMPLETE and self.created_at is not None and self.finished_at is None:
             self._finish(code)
-        self.agent.report(self.task_id, TaskStatus(state, self.agent.sim.now, message, err, code))
+        # the clock read from SimPy's environment: Simulation.now is one more property
+        now = agent.sim.env.now
+        agent.report(self.task.id, TaskStatus(state, now, message, err, code))
 
     def _finish(self, code: int | None) -> None:
         """The container stops: record when, and its exit code."""
         self.finished_at = self.agent.sim.now
         if code is not None:
             self.exit_code = code
-        elif self._draw is not None and self._draw.stop > self.grace:
+        elif (
+            self._draw is not None and self._draw.stop > self.task.spec.container.stop_grace_period
+        ):
             self.exit_code = 137  # killed after the grace period
 
-    def _after(self, delay: float, step: Callable[..., None], *args: Any) -> None:
-        """Run ``step(*args)`` after ``delay`` unless an interrupt comes first."""
-        self.agent.sim.call_later(delay, self._step, self._token, step, args)
-
-    def _step(self, token: int, step: Callable[..., None], args: tuple[Any, ...]) -> None:
-        if token == self._token:
-            step(*args)
-
-    def _end(self) -> None:
-        self._alive = False
-
     def _interrupted(self, cause: object, generation: int) -> None:
-        if not self._alive or generation != self._generation:
+        phase = self._phase
+        if not phase or generation != self._generation:
             return  # what was interrupted has ended meanwhile
         self._token += 1
-        self._go = False
-        if self._stopping:
+        self._phase = _BUSY  # no longer waiting at READY, nor for the stop
+        if phase == _STOPPING:
             # interrupted while the container stops: a crash ends it silently
-            self._stopping = False
             if cause != CRASH:
                 self._report(_SHUTDOWN, "shutdown")
-            self._end()
+            self._phase = _DONE
             return
         self._stopped(cause)
 
     def _begin(self) -> None:
         if self.desired >= _SHUTDOWN:
             self._report(_SHUTDOWN, "shutdown")
-            self._end()
+            self._phase = _DONE
             return
         agent = self.agent
-        profile = self._profile = agent.images.profile(self.image)
-        draw = self._draw = profile.draw(agent.sim.rng)
+        image = self.task.spec.container.image
+        images = agent.images
+        profile = self._profile = images.profile(image)
+        draw = self._draw = images.draw(profile, agent.sim.rng)
         # ACCEPTED and PREPARING happen in the same instant: the dispatcher keeps
         # only the latest status of a batch, so only PREPARING needs to travel
         self.state = _ACCEPTED
         self._report(_PREPARING, "preparing")
-        self._after(agent.prepare_time(self.image, draw), self._prepared)
+        agent.sim.call_later(agent.prepare_time(image, draw), self._prepared, self._token)
 
-    def _prepared(self) -> None:
+    def _prepared(self, token: int) -> None:
+        if token != self._token:
+            return  # interrupted meanwhile
         profile = self._profile
         assert profile is not None
+        image = self.task.spec.container.image
         if profile.pull_error:
-            self._report(_REJECTED, "preparing", f"No such image: {self.image}")
-            self._end()
+            self._report(_REJECTED, "preparing", f"No such image: {image}")
+            self._phase = _DONE
             return
-        self.agent.image_cache.add(self.image)
+        self.agent.image_cache.add(image)
         self.created_at = self.agent.sim.now
         if self.desired < _RUNNING:
             self._report(_READY, "prepared")
-            self._go = True  # set_desired() continues
+            self._phase = _WAITING  # set_desired() continues
             return
         self.state = _READY  # STARTING follows in the same instant
-        self._starting()
+        self._starting(token)
 
-    def _starting(self) -> None:
+    def _starting(self, token: int) -> None:
+        if token != self._token:
+            return
         assert self._draw is not None
         self._report(_STARTING, "starting")
-        self._after(self._draw.start, self._started)
+        self.agent.sim.call_later(self._draw.start, self._started, token)
 
-    def _started(self) -> None:
+    def _started(self, token: int) -> None:
+        if token != self._token:
+            return
         profile, draw = self._profile, self._draw
         assert profile is not None and draw is not None
         started = self.started_at = self.agent.sim.now
         exits_at = None if draw.exits_after is None else started + draw.exits_after
-        health = self._health
+        health = self.task.spec.container.healthcheck
         if health is not None and not health.disabled and health.test:
             healthy, unhealthy = health_times(health, draw.healthy_after, profile.never_healthy)
             gate = healthy if healthy is not None else unhealthy
             assert gate is not None
+            sim = self.agent.sim
             if exits_at is not None and exits_at <= started + gate:
-                self._after(exits_at - started, self._stopped, ContainerExit(draw.exit_code))
+                sim.call_later(
+                    exits_at - started, self._exits, token, ContainerExit(draw.exit_code)
+                )
             elif healthy is None:
-                self._after(gate, self._stopped, ContainerExit(137, "unhealthy container"))
+                sick = ContainerExit(137, "unhealthy container")
+                sim.call_later(gate, self._exits, token, sick)
             else:
-                self._after(gate, self._healthy, started, exits_at)
+                sim.call_later(gate, self._healthy, token, started, exits_at)
             return
-        self._running(exits_at)
+        self._running(token, exits_at)
 
-    def _healthy(self, started: float, exits_at: float | None) -> None:
+    def _healthy(self, token: int, started: float, exits_at: float | None) -> None:
+        if token != self._token:
+            return
         draw = self._draw
-        assert draw is not None and self._health is not None
+        health = self.task.spec.container.healthcheck
+        assert draw is not None and health is not None
         if draw.unhealthy_after is not None:
-            sick = started + unhealthy_at(self._health, draw.unhealthy_after)
+            sick = started + unhealthy_at(health, draw.unhealthy_after)
             if exits_at is None or sick < exits_at:
                 self._report(_RUNNING, "started")
                 unhealthy = ContainerExit(137, "unhealthy container")
-                self._after(sick - self.agent.sim.now, self._stopped, unhealthy)
+                self.agent.sim.call_later(sick - self.agent.sim.now, self._exits, token, unhealthy)
                 return
-        self._running(exits_at)
+        self._running(token, exits_at)
 
-    def _running(self, exits_at: float | None) -> None:
+    def _running(self, token: int, exits_at: float | None) -> None:
         self._report(_RUNNING, "started")
         if exits_at is None:
-            self._end()  # the container runs until interrupt() stops it
+            self._phase = _DONE  # the container runs until interrupt() stops it
             return
         assert self._draw is not None
         exit = ContainerExit(self._draw.exit_code)
-        self._after(exits_at - self.agent.sim.now, self._stopped, exit)
+        self.agent.sim.call_later(exits_at - self.agent.sim.now, self._exits, token, exit)
+
+    def _exits(self, token: int, exit: ContainerExit) -> None:
+        """The container exits by itself or fails its health check (a timed step)."""
+        if token == self._token:
+            self._stopped(exit)
 
     def _stopped(self, cause: object) -> None:
         if cause == CRASH:
-            self._end()
+            self._phase = _DONE
             return
         if isinstance(cause, ContainerExit):
             self._exited(cause)
-            self._end()
+            self._phase = _DONE
             return
         # the manager asked for shutdown: stop the container if one runs
         if self.state in (_STARTING, _RUNNING):
             # the image's stop time now (a class may have changed the profile meanwhile)
-            profile = self.agent.images.profile(self.image)
+            container = self.task.spec.container
+            profile = self.agent.images.profile(container.image)
             stop = profile.stop
             if profile is self._profile and self._draw is not None:
                 stop = self._draw.stop  # this container's own draw
             elif isinstance(stop, Distribution):
                 stop = stop.sample(self.agent.sim.rng("image.stop"))
-            self._stopping = True
-            self._after(min(stop, self.grace), self._stop_done)
+            self._phase = _STOPPING
+            stop = min(stop, container.stop_grace_period)
+            self.agent.sim.call_later(stop, self._stop_done, self._token)
             return
         self._report(_SHUTDOWN, "shutdown")
-        self._end()
+        self._phase = _DONE
 
-    def _stop_done(self) -> None:
-        self._stopping = False
+    def _stop_done(self, token: int) -> None:
+        if token != self._token:
+            return
+        self._phase = _BUSY  # the stop is over
         self._report(_SHUTDOWN, "shutdown")
-        self._end()
+        self._phase = _DONE
 
     def _exited(self, exit: ContainerExit) -> None:
         if exit.error:

@@ -290,6 +290,10 @@ class ImageModel:
             raise InvalidArgument(f"default must be an ImageProfile, not {default!r}")
         self.default = default or ImageProfile()
         self._profiles: dict[str, ImageProfile] = {}
+        # id of a profile that draws nothing -> (that profile, its one draw); the
+        # entry keeps the profile alive, and draw() checks it is the very profile
+        # (a copied or unpickled model carries ids of another process's objects)
+        self._fixed: dict[int, tuple[ImageProfile, ContainerDraw]] = {}
 
     def set(self, image: str, profile: ImageProfile | None = None, **changes: Any) -> None:
         """Give ``image`` a profile, or change fields of its current one.
@@ -309,12 +313,37 @@ class ImageModel:
         if unknown:
             raise InvalidArgument(f"unknown image profile field: {unknown[0]}")
         self._profiles[image] = replace(base, **changes)  # checked by __post_init__
+        self._fixed.clear()  # only the profiles in use stay remembered
 
     def profile(self, image: str) -> ImageProfile:
         """The profile of ``image`` (exact reference first, then without ``:latest``)."""
         if not isinstance(image, str):
             raise InvalidArgument(f"an image is named by a string, not {image!r}")
         found = self._profiles.get(image)
-        if found is None and ":" not in image.rsplit("/", 1)[-1]:
+        # untagged when the last ":" is not in the last path component (or there is
+        # none): two searches instead of splitting the reference (every container asks)
+        if found is None and image.rfind(":") <= image.rfind("/"):
             found = self._profiles.get(image + ":latest")
         return found or self.default
+
+    def draw(self, profile: ImageProfile, rng: Callable[[str], Random]) -> ContainerDraw:
+        """The times and exit code of one container of ``profile`` (see :meth:`ImageProfile.draw`).
+
+        A profile without anything random draws from no stream and gives every
+        container the same :class:`ContainerDraw`: it is made once and shared,
+        which spares each container the draw and the memory of its own copy.
+
+        Examples
+        --------
+        >>> from swarmsim.sim import Simulation
+        >>> model, sim = ImageModel(), Simulation(seed=1)
+        >>> model.draw(model.default, sim.rng) is model.draw(model.default, sim.rng)
+        True
+        """
+        fixed = self._fixed.get(id(profile))
+        if fixed is not None and fixed[0] is profile:
+            return fixed[1]
+        draw = profile.draw(rng)
+        if not profile.random:
+            self._fixed[id(profile)] = (profile, draw)
+        return draw

@@ -206,7 +206,7 @@ class Agent:
         controller = self.controllers.get(task.id)
         if controller is not None:
             controller.set_desired(desired)
-        elif task.state < _COMPLETE:
+        elif task.status.state < _COMPLETE:  # Task.state is a property: one call less
             controller = self.controllers[task.id] = TaskController(self, task, desired)
             remember(self, controller)  # the engine's container table
 
