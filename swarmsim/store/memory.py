@@ -72,8 +72,10 @@ class Store:
         self._hostnames: dict[str, str] = {}  # hostname -> node id, first node wins
         self._by_service: defaultdict[str, dict[str, Task]] = defaultdict(dict)
         self._by_node: defaultdict[str, dict[str, Task]] = defaultdict(dict)
-        # a slot holds a few tasks (its history): a list is a quarter of a dict's size
-        self._by_slot: defaultdict[tuple[str, int], list[Task]] = defaultdict(list)
+        # service id -> slot -> its task, or its tasks in creation order once the
+        # slot has a history: most slots hold one task, kept without a list or a
+        # (service, slot) key tuple (about 150 bytes a task)
+        self._by_slot: defaultdict[str, dict[int, Task | list[Task]]] = defaultdict(dict)
         self._by_desired: defaultdict[TaskState, dict[str, Task]] = defaultdict(dict)
         self._task_keys: dict[str, _TaskKey] = {}
         self._watchers: dict[type, list[Watcher]] = {
@@ -236,7 +238,14 @@ class Store:
         """Add a task and index it."""
         self.tasks[task.id] = task
         self._by_service[task.service_id][task.id] = task
-        self._by_slot[task.service_id, task.slot].append(task)
+        slots = self._by_slot[task.service_id]
+        held = slots.get(task.slot)
+        if held is None:
+            slots[task.slot] = task
+        elif type(held) is list:
+            held.append(task)
+        else:
+            slots[task.slot] = [held, task]
         self._by_desired[task.desired_state][task.id] = task
         if task.node_id:
             self._by_node[task.node_id][task.id] = task
@@ -286,13 +295,19 @@ class Store:
         del by_service[task_id]
         if not by_service:
             del self._by_service[task.service_id]
-        by_slot = self._by_slot[task.service_id, slot]
-        for index, mate in enumerate(by_slot):
-            if mate is task:
-                del by_slot[index]
-                break
-        if not by_slot:
-            del self._by_slot[task.service_id, slot]
+        slots = self._by_slot[task.service_id]
+        held = slots[slot]
+        if type(held) is list:
+            for index, mate in enumerate(held):
+                if mate is task:
+                    del held[index]
+                    break
+            if len(held) == 1:
+                slots[slot] = held[0]
+        else:
+            del slots[slot]
+            if not slots:
+                del self._by_slot[task.service_id]
         del self._by_desired[desired][task_id]
         if node:
             del self._by_node[node][task_id]
@@ -311,7 +326,12 @@ class Store:
 
     def tasks_in_slot(self, service_id: str, slot: int) -> Collection[Task]:
         """Every task of one slot (global services: slot 0 holds all tasks)."""
-        return self._by_slot.get((service_id, slot), ())
+        held = self._by_slot.get(service_id, {}).get(slot)
+        if held is None:
+            return ()
+        if type(held) is list:
+            return held
+        return (held,)
 
     def tasks_with_desired(self, state: TaskState) -> Collection[Task]:
         """Every task whose desired state is ``state`` (a live view)."""

@@ -28,6 +28,24 @@ def test_a_slot_keeps_its_tasks_in_creation_order_through_deletions() -> None:
     assert [r.event for r in store.trace if r.id == "t1"] == ["create", "delete"]
 
 
+def test_a_slot_grows_a_history_and_shrinks_back_to_one_task() -> None:
+    store = Store(Trace(), lambda: 0.0)
+    first, second, third = (Task(f"t{i}", "svc", "web", 3, SPEC, i) for i in range(3))
+    store.create_task(first)
+    assert [t.id for t in store.tasks_in_slot("svc", 3)] == ["t0"]
+    store.create_task(second)
+    store.delete_task("t0")  # the history shrinks to the newer task
+    assert [t.id for t in store.tasks_in_slot("svc", 3)] == ["t1"]
+    store.create_task(third)  # and grows again after it
+    assert [t.id for t in store.tasks_in_slot("svc", 3)] == ["t1", "t2"]
+    store.delete_task("t2")
+    store.delete_task("t1")
+    assert list(store.tasks_in_slot("svc", 3)) == []
+    assert list(store.tasks_in_slot("gone", 3)) == []
+    store.create_task(first)  # a service whose last task left starts afresh
+    assert [t.id for t in store.tasks_in_slot("svc", 3)] == ["t0"]
+
+
 def test_task_watchers_hear_the_progress_steps_they_asked_for_in_registration_order() -> None:
     store = Store(Trace(), lambda: 0.0)
     heard: list[tuple[str, TaskState]] = []
