@@ -242,7 +242,7 @@ class Store:
         held = slots.get(task.slot)
         if held is None:
             slots[task.slot] = task
-        elif type(held) is list:
+        elif isinstance(held, list):
             held.append(task)
         else:
             slots[task.slot] = [held, task]
@@ -297,7 +297,7 @@ class Store:
             del self._by_service[task.service_id]
         slots = self._by_slot[task.service_id]
         held = slots[slot]
-        if type(held) is list:
+        if isinstance(held, list):
             for index, mate in enumerate(held):
                 if mate is task:
                     del held[index]
@@ -329,7 +329,7 @@ class Store:
         held = self._by_slot.get(service_id, {}).get(slot)
         if held is None:
             return ()
-        if type(held) is list:
+        if isinstance(held, list):
             return held
         return (held,)
 
