@@ -6,13 +6,12 @@ is the simulator's ground truth for transcripts, plots, metrics and notebooks
 
 Storage is columnar so that a run with 100,000 tasks stays small: new records
 are kept as plain tuples for a while (cheap to append) and then moved, a few
-thousand at a time, into chunks where each field is a small table of its
-distinct values plus a one- or two-byte code per record: about 20 bytes per
-record instead of about 150 as a tuple (the values are shared with the
-objects they describe).  Reading a record gives back the same
-:class:`TraceRecord`, each value the very object recorded or an equal one of
-the same type; iteration, indexing, :meth:`Trace.to_dataframe` and the file
-format do not depend on the layout.
+thousand at a time, into dictionary-coded chunks
+(:mod:`swarmsim.trace_chunks`): about 20 bytes per record instead of about
+150 as a tuple (the values are shared with the objects they describe).
+Reading a record gives back the same :class:`TraceRecord`, each value the very
+object recorded or an equal one of the same type; iteration, indexing,
+:meth:`Trace.to_dataframe` and the file format do not depend on the layout.
 
 Determinism: a record holds only virtual times and values derived from the
 seeded run, so the same scenario and seed always give the same trace.
@@ -30,17 +29,13 @@ from __future__ import annotations
 import json
 import math
 import os
-from array import array
-from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import count
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from swarmsim.api.enums import TaskState
 from swarmsim.errors import SwarmSimError
+from swarmsim.trace_chunks import Chunks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,164 +95,6 @@ FORMAT_VERSION = 1
 KINDS = frozenset({"task", "node", "service", "command", "requests"})
 
 
-Codes: TypeAlias = "bytes | array[int] | range"
-"""The codes of one field of a chunk: where each record's value is in the field's table."""
-Field: TypeAlias = "tuple[tuple[Any, ...], Codes]"
-"""One field of a chunk: its distinct values, then one code per record (``values[code]``)."""
-
-_TEXT = {str}
-_INT = {int}
-_FLOAT = {float}
-
-
-def _exact(column: tuple[Any, ...], distinct: dict[Any, int]) -> bool:
-    """Whether ``column`` reads back exactly through its table of ``distinct`` values.
-
-    A table keeps the first of equal values, so a later equal value of another
-    type (``1`` after ``1.0``, ``True`` after ``1``, ``-0.0`` after ``0.0``)
-    would read back as the first one.  Texts are safe: when every distinct
-    value is a ``str``, equal values are the same text (a ``str`` subclass
-    after an equal plain ``str`` would read back as the ``str``; the simulator
-    records none).  Otherwise every value must be of one type, ``int`` or
-    ``float``, and a float column must hold no zero (which may have either
-    sign).
-    """
-    types = set(map(type, distinct))
-    if types == _TEXT:
-        return True
-    types.update(map(type, column))
-    if types == _INT:
-        return True
-    return types == _FLOAT and 0.0 not in distinct
-
-
-def _encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
-    """One field of a chunk: ``column``'s distinct values, and a code per record.
-
-    Every pass runs in C, once per chunk.  A ``defaultdict`` numbers each
-    value as it is first met, and ``itemgetter`` looks the whole column up in
-    it in one call: its numbers are the codes, ``bytes`` for most fields (at
-    most 256 distinct values), two bytes a record (an ``array``) for a field
-    with more (ids, slots, nodes).  A column whose values all differ, or would
-    not read back exactly, keeps its tuple, with a ``range`` as codes.  When
-    the same field of the chunk before was kept so (``was_raw``: ids while a
-    swarm converges, each task met once in a chunk), a set first tells
-    whether this one is too, at a fraction of the cost of numbering it.
-    """
-    size = len(column)
-    number: dict[Any, int] = defaultdict(count().__next__)
-    try:
-        if was_raw and len(set(column)) == size:
-            return column, range(size)
-        # itemgetter of a single item gives the item itself, not a tuple
-        numbers = itemgetter(*column)(number) if size > 1 else (number[column[0]],)
-    except TypeError:  # an unhashable value (not one the simulator records)
-        return column, range(size)
-    codes: Codes
-    try:
-        codes = bytes(numbers)
-    except ValueError:  # a 257th distinct value: no longer a byte
-        if len(number) == size:
-            return column, range(size)
-        codes = array("H" if size <= 65536 else "L", numbers)
-    if not _exact(column, number):
-        return column, range(size)
-    return tuple(number), codes
-
-
-def _decode(field: Field, start: int = 0, stop: int | None = None) -> Sequence[Any]:
-    """The values of records ``start:stop`` of one field of a chunk.
-
-    ``itemgetter`` with every code picks them in one C call, about three
-    times faster than mapping ``values.__getitem__`` over the codes.
-    """
-    values, codes = field
-    if isinstance(codes, range):  # the field kept whole: its values are the column
-        return values[start:stop]
-    part = codes[start:stop]
-    if len(part) > 1:
-        picked: tuple[Any, ...] = itemgetter(*part)(values)
-        return picked
-    return [values[code] for code in part]  # one item: itemgetter would not give a tuple
-
-
-_NONE_RAW = (False,) * len(COLUMNS)  # no chunk before: no field kept whole
-
-
-class _Columns:
-    """Records stored in chunks, each chunk one field after another, dictionary-coded.
-
-    A record tuple costs a header of 56 bytes on top of its eleven references.
-    Here each field of a chunk keeps a table of its distinct values and one
-    small code per record (a byte up to 256 distinct values, else two bytes):
-    a field holds a handful of states, events, services and messages, and the
-    ids, slots, nodes and times of a few thousand consecutive records repeat
-    too, so a record costs about 20 bytes instead of 88 for its references.
-    The values themselves are the objects the tasks, nodes and services hold.
-    Chunks are built once at their final size: growing one long list per
-    field would leave the memory of each outgrown copy behind.
-    """
-
-    __slots__ = ("chunks", "size", "starts")
-
-    def __init__(self) -> None:
-        self.chunks: list[tuple[Field, ...]] = []
-        self.starts: list[int] = []  # index of each chunk's first record
-        self.size = 0
-
-    def __len__(self) -> int:
-        return self.size
-
-    def last_time(self) -> float:
-        """The time of the last record (there is one)."""
-        values, codes = self.chunks[-1][0]
-        last: float = values[codes[-1]]
-        return last
-
-    def extend(self, records: list[tuple[Any, ...]]) -> None:
-        """Append ``records`` as one chunk."""
-        if records:
-            self.starts.append(self.size)
-            chunks = self.chunks
-            raw = [isinstance(codes, range) for _, codes in chunks[-1]] if chunks else _NONE_RAW
-            chunks.append(tuple(map(_encode, zip(*records, strict=True), raw)))
-            self.size += len(records)
-
-    def insert(self, record: TraceRecord) -> None:
-        """Insert ``record`` after every record at or before its time (rare: a
-        command that moved the clock)."""
-        chunks = self.chunks
-        number = len(chunks) - 1
-        while number > 0 and _decode(chunks[number][0], 0, 1)[0] > record.time:
-            number -= 1
-        columns = [list(_decode(field)) for field in chunks[number]]
-        at = bisect_right(columns[0], record.time)
-        for column, value in zip(columns, record, strict=True):
-            column.insert(at, value)
-        chunks[number] = tuple(_encode(tuple(column)) for column in columns)
-        for later in range(number + 1, len(chunks)):
-            self.starts[later] += 1
-        self.size += 1
-
-    def record(self, index: int) -> TraceRecord:
-        """Record ``index`` (0 <= index < len)."""
-        number = bisect_right(self.starts, index) - 1
-        offset = index - self.starts[number]
-        fields = self.chunks[number]
-        return _new_record(TraceRecord, [values[codes[offset]] for values, codes in fields])
-
-    def records(self, start: int, stop: int) -> Iterator[TraceRecord]:
-        """Records ``start:stop`` in order."""
-        number = max(bisect_right(self.starts, start) - 1, 0)
-        while number < len(self.chunks) and self.starts[number] < stop:
-            base = self.starts[number]
-            fields = self.chunks[number]
-            low, high = max(start - base, 0), min(stop - base, len(fields[0][1]))
-            columns = [_decode(field, low, high) for field in fields]
-            yield from map(TraceRecord._make, zip(*columns, strict=True))
-            number += 1
-
-
 _CHUNK = 4096  # records kept as tuples before they move into the columns
 
 
@@ -281,7 +118,7 @@ class Trace:
         clock: Callable[[], float] | None = None,
         end: float | None = None,
     ) -> None:
-        self._columns = _Columns()
+        self._columns: Chunks[TraceRecord] = Chunks(len(COLUMNS), TraceRecord._make)
         # the newest records, not yet in columns (plain tuples from task(), records otherwise)
         self._records: list[tuple[Any, ...]] = []
         self._clock = clock

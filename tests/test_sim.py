@@ -201,10 +201,30 @@ def test_dropped_swarms_are_freed_without_an_explicit_collection(freeze_min: int
 
 
 def test_collect_if_due_waits_for_a_quarter_of_the_survivors() -> None:
-    gc.collect()
-    sim_module._OLDEST.promoted = 10
-    sim_module.collect_if_due()
-    assert sim_module._OLDEST.promoted == 10  # too few to be worth a full collection
-    sim_module._OLDEST.promoted = len(gc.get_objects())
-    sim_module.collect_if_due()
-    assert sim_module._OLDEST.promoted == 0
+    # the collector's state is set here, as in the gc_paused test above: once in a
+    # full run it was found disabled on entry, and collect_if_due rightly does nothing then
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        sim_module._OLDEST.promoted = 10
+        sim_module.collect_if_due()
+        assert sim_module._OLDEST.promoted == 10  # too few to be worth a full collection
+        sim_module._OLDEST.promoted = len(gc.get_objects())
+        sim_module.collect_if_due()
+        assert sim_module._OLDEST.promoted == 0
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def test_collect_if_due_does_nothing_while_the_collector_is_disabled() -> None:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        sim_module._OLDEST.promoted = len(gc.get_objects())
+        sim_module.collect_if_due()
+        assert sim_module._OLDEST.promoted > 0
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+        sim_module._OLDEST.promoted = 0
