@@ -17,7 +17,6 @@ from swarmsim.manager.scheduler.filters import (
 from swarmsim.manager.scheduler.nodeinfo import (
     MAX_FAILURES,
     MONITOR_FAILURES,
-    HeldTask,
     NodeInfo,
     task_host_ports,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "ConstraintFilter",
     "DecisionTree",
     "Filter",
-    "HeldTask",
     "HostPortFilter",
     "MaxReplicasFilter",
     "NodeInfo",

@@ -19,9 +19,12 @@ Mirrors ``swarmkit: manager/scheduler/nodeinfo.go`` (``NodeInfo``, ``addTask``,
 Differences
 -----------
 swarmkit keeps copies of the task objects and compares old and new copies;
-the simulator shares live task objects, so a :class:`HeldTask` records what
-was accounted for the task (service, reservations, host ports, whether it is
-counted as active) and later changes are applied against that record.
+the simulator shares live task objects.  What was accounted for a held task
+is read back from it (a task's service, spec and host ports never change
+after it is created), except whether it counts as active: ``inactive`` holds
+the ids of held tasks that do not, so that a change of desired state is
+applied against what was counted.  No record per task is made (about 80
+bytes a task at Swarm2K scale).
 ``available_generic`` counts free units of each generic resource kind (named
 resources as units of their kind); devices are not modelled.  ``used_host_ports`` is a set, as in
 swarmkit: releasing one of two tasks that somehow hold the same port frees it.
@@ -43,7 +46,6 @@ __all__ = [
     "MONITOR_FAILURES",
     "CountObserver",
     "FailureKey",
-    "HeldTask",
     "HostPort",
     "NodeInfo",
     "task_host_ports",
@@ -74,21 +76,6 @@ def task_host_ports(task: Task) -> tuple[HostPort, ...]:
         for port in task.host_ports
         if port.publish_mode is PublishMode.HOST and port.published_port != 0
     )
-
-
-class HeldTask:
-    """What a node holds for one task: resources, host ports and its active flag."""
-
-    __slots__ = ("active", "generic", "host_ports", "memory_bytes", "nano_cpus", "service_id")
-
-    def __init__(self, task: Task) -> None:
-        reservations = task.spec.reservations
-        self.service_id = task.service_id
-        self.nano_cpus = reservations.nano_cpus
-        self.memory_bytes = reservations.memory_bytes
-        self.generic = reservations.generic
-        self.host_ports = task_host_ports(task)
-        self.active = task.desired_state <= ACTIVE_DESIRED_MAX
 
 
 class CountObserver(Protocol):
@@ -122,6 +109,7 @@ class NodeInfo:
         "available_memory_bytes",
         "available_nano_cpus",
         "engine_labels",
+        "inactive",
         "index",
         "labels",
         "last_cleanup",
@@ -137,7 +125,8 @@ class NodeInfo:
         self.node = node
         self.labels = dict(node.labels)
         self.engine_labels = dict(node.engine_labels)
-        self.tasks: dict[str, HeldTask] = {}
+        self.tasks: dict[str, Task] = {}  # held tasks by id
+        self.inactive: set[str] = set()  # held tasks not counted as active
         self.active_tasks_count = 0
         self.active_tasks_count_by_service: dict[str, int] = {}
         self.total_nano_cpus = node.nano_cpus
@@ -171,10 +160,11 @@ class NodeInfo:
         cpus = node.nano_cpus
         memory = node.memory_bytes
         generic = dict(node.generic_resources)
-        for held in self.tasks.values():
-            cpus -= held.nano_cpus
-            memory -= held.memory_bytes
-            for kind, units in held.generic:
+        for task in self.tasks.values():
+            reservations = task.spec.reservations
+            cpus -= reservations.nano_cpus
+            memory -= reservations.memory_bytes
+            for kind, units in reservations.generic:
                 generic[kind] = generic.get(kind, 0) - units
         self.available_nano_cpus = cpus
         self.available_memory_bytes = memory
@@ -203,36 +193,48 @@ class NodeInfo:
         A task already held only changes whether it counts as active (its
         desired state crossed COMPLETE); its reservations stay held.
         """
-        held = self.tasks.get(task.id)
+        task_id = task.id
         active = task.desired_state <= ACTIVE_DESIRED_MAX
-        if held is not None:
-            if active == held.active:
+        if task_id in self.tasks:
+            inactive = self.inactive
+            if active is (task_id not in inactive):
                 return False
-            held.active = active
-            self._count(held.service_id, 1 if active else -1)
+            if active:
+                inactive.remove(task_id)
+                self._count(task.service_id, 1)
+            else:
+                inactive.add(task_id)
+                self._count(task.service_id, -1)
             return True
-        held = HeldTask(task)
-        self.tasks[task.id] = held
-        self.available_nano_cpus -= held.nano_cpus
-        self.available_memory_bytes -= held.memory_bytes
-        for kind, units in held.generic:
+        self.tasks[task_id] = task
+        reservations = task.spec.reservations
+        self.available_nano_cpus -= reservations.nano_cpus
+        self.available_memory_bytes -= reservations.memory_bytes
+        for kind, units in reservations.generic:
             self.available_generic[kind] = self.available_generic.get(kind, 0) - units
-        self.used_host_ports.update(held.host_ports)
-        if held.active:
-            self._count(held.service_id, 1)
+        if task.host_ports:
+            self.used_host_ports.update(task_host_ports(task))
+        if active:
+            self._count(task.service_id, 1)
+        else:
+            self.inactive.add(task_id)
         return True
 
     def remove_task(self, task_id: str) -> bool:
         """Release everything held for ``task_id``; True if it was held here."""
-        held = self.tasks.pop(task_id, None)
-        if held is None:
+        task = self.tasks.pop(task_id, None)
+        if task is None:
             return False
-        if held.active:
-            self._count(held.service_id, -1)
-        self.used_host_ports.difference_update(held.host_ports)
-        self.available_nano_cpus += held.nano_cpus
-        self.available_memory_bytes += held.memory_bytes
-        for kind, units in held.generic:
+        if task_id in self.inactive:
+            self.inactive.remove(task_id)
+        else:
+            self._count(task.service_id, -1)
+        if task.host_ports:
+            self.used_host_ports.difference_update(task_host_ports(task))
+        reservations = task.spec.reservations
+        self.available_nano_cpus += reservations.nano_cpus
+        self.available_memory_bytes += reservations.memory_bytes
+        for kind, units in reservations.generic:
             self.available_generic[kind] = self.available_generic.get(kind, 0) + units
         return True
 

@@ -70,6 +70,27 @@ def test_tasks_desired_ready_or_complete_count_as_active() -> None:
     assert info.available_nano_cpus == 1 * CPU
 
 
+def test_removing_a_task_no_longer_counted_releases_only_its_resources() -> None:
+    info = make_info()
+    info.add_task(make_task("a", cpus=2))
+    stopping = make_task("b")
+    info.add_task(stopping)
+    stopping.desired_state = TaskState.SHUTDOWN
+    info.add_task(stopping)  # still held, no longer counted
+    assert info.inactive == {"b"}
+    assert info.remove_task("b")
+    assert info.active_tasks_count == 1  # "a" only: "b" was uncounted once, not twice
+    assert info.service_count("svc") == 1
+    assert info.available_nano_cpus == 2 * CPU
+    assert info.inactive == set()
+    held_stopped = make_task("c", desired=TaskState.SHUTDOWN)
+    assert info.add_task(held_stopped)  # held from the start without counting
+    assert info.active_tasks_count == 1
+    assert info.remove_task("c")
+    assert info.active_tasks_count == 1
+    assert info.inactive == set()
+
+
 def test_update_node_recomputes_available_resources() -> None:
     info = make_info()
     info.add_task(make_task("a", cpus=3))
