@@ -89,33 +89,31 @@ _READY_FILTER = ReadyFilter()
 
 
 class _TickNodes:
-    """The node list of one tick in offer order, with what the node index needs
-    (computed on first use, once per tick)."""
+    """The node list of one tick in offer order (node IDs), with the node infos and
+    the position of each node (made on first use, once per tick)."""
 
-    __slots__ = ("_position", "_unready", "order")
+    __slots__ = ("_infos", "_order", "_position", "ids")
 
-    def __init__(self, order: list[NodeInfo]) -> None:
-        self.order = order
+    def __init__(self, ids: list[str], infos: dict[str, NodeInfo]) -> None:
+        self.ids = ids
+        self._infos = infos
+        self._order: list[NodeInfo] = []
         self._position: dict[str, int] = {}
-        self._unready: set[str] = set()
 
-    def _look(self) -> None:
-        if not self._position:
-            self._position = {info.node.id: i for i, info in enumerate(self.order)}
-            check = _READY_FILTER.check
-            self._unready = {info.node.id for info in self.order if not check(info)}
+    @property
+    def order(self) -> list[NodeInfo]:
+        """The node infos in offer order."""
+        if not self._order:
+            infos = self._infos
+            self._order = [infos[node_id] for node_id in self.ids]
+        return self._order
 
     @property
     def position(self) -> dict[str, int]:
-        """Node ID to its place in :attr:`order`."""
-        self._look()
+        """Node ID to its place in :attr:`ids`."""
+        if not self._position:
+            self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
         return self._position
-
-    @property
-    def unready(self) -> set[str]:
-        """IDs of the nodes that are not ready for new tasks."""
-        self._look()
-        return self._unready
 
 
 class _Decision:
@@ -206,9 +204,9 @@ class Assigner:
         batches = list(groups.values())
         if len(batches) > 1:
             rng.shuffle(batches)
-        order = list(book.nodes.values())
-        rng.shuffle(order)
-        tick_nodes = _TickNodes(order)
+        ids = list(book.nodes)  # shuffled as Go's map order (same draws as the infos)
+        rng.shuffle(ids)
+        tick_nodes = _TickNodes(ids, book.nodes)
         decisions: list[_Decision] = []
         for batch in batches:
             if len(batch) > 1:
@@ -226,16 +224,17 @@ class Assigner:
         ranking: NodeRanking = self.ranking(
             task.service_id, (task.service_id, task.spec_version), self._ctx.now
         )
-        order = tick_nodes.order
+        count = len(tick_nodes.ids)
         offset = 0
-        if len(order) > 1:
-            offset = self._rng.randrange(len(order))
+        if count > 1:
+            offset = self._rng.randrange(count)
         levels = parse_spread(task.spec.placement.preferences)
         indexed = None if levels else self._indexed(len(batch), tick_nodes, offset, ranking)
         if indexed is not None:
             self._on_nodes(len(batch), batch, indexed, decisions, ranking)
         else:
             pipeline.set_task(task)  # counters as if no node had been looked at
+            order = tick_nodes.order
             nodes = order[offset:] + order[:offset] if offset else order
             tree = build_tree(nodes, ranking, levels, len(batch), pipeline.process)
             self._on_subtree(len(batch), batch, tree, decisions, ranking)
@@ -257,13 +256,13 @@ class Assigner:
             if ranking(info) != node_key(info, ranking.service_id, ("", -1), ranking.now):
                 return None
         position = tick_nodes.position
-        count = len(tick_nodes.order)
+        count = len(position)
 
         def offered(node_id: str) -> int:
             return (position[node_id] - offset) % count
 
         return best_nodes(
-            index, ranking.service_id, limit, offered, self.pipeline.process, tick_nodes.unready
+            index, ranking.service_id, limit, offered, _READY_FILTER.check, self.pipeline.process
         )
 
     def _on_subtree(

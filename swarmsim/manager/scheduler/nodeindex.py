@@ -9,8 +9,15 @@ the batch) its result is simply the ``n`` nodes that pass the filters with the
 smallest ``(key, offer position)``, where a node's key is its active task count
 of the service, then its active task count in total (``nodeLess``).
 :class:`NodeIndex` keeps the nodes bucketed by total count and, per service, the
-nodes that run some of it, so :func:`best_nodes` reads only the buckets it needs:
-the cost of a batch follows its size, not the cluster's.
+nodes that run some of it, so :func:`best_nodes` reads only the buckets it needs.
+A service that runs on at least half the nodes (a large replicated or a global
+service) also keeps the nodes that *lack* it: a batch of such a service is
+first offered those few nodes, found without reading the others.  The set is
+dropped again once the service runs on fewer than a quarter of the nodes, so
+building it (one pass over the nodes) happens at most once per quarter of the
+nodes' count changes, and it never holds more than three entries per node the
+service runs on.  The cost of a batch therefore follows its size, not the
+cluster's.
 
 Differences
 -----------
@@ -26,7 +33,7 @@ passes once passes for the whole batch.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,7 +45,8 @@ _SHIFT = 32  # as in nodeset: (by service << 32) | total
 
 
 class NodeIndex:
-    """Nodes by active task count in total, and by service they run.
+    """Nodes by active task count in total, by service they run, and by widely run
+    service they lack.
 
     :class:`~swarmsim.manager.scheduler.nodeinfo.NodeInfo` calls :meth:`count`
     at every change of its active counts; the bookkeeping calls :meth:`add`
@@ -50,30 +58,43 @@ class NodeIndex:
         Nodes by active task count (node ID to node info).
     by_service : dict of str to dict of str to NodeInfo
         Per service ID, the nodes with at least one active task of it.
+    lacking : dict of str to dict of str to NodeInfo
+        Per service ID that runs on at least half the nodes (until it runs on
+        fewer than a quarter), the nodes with no active task of it.
     failing : dict of str to NodeInfo
         Nodes that remember recent failures (their rank may depend on them).
     """
 
-    __slots__ = ("by_service", "by_total", "failing")
+    __slots__ = ("by_service", "by_total", "failing", "lacking", "size")
 
     def __init__(self) -> None:
         self.by_total: dict[int, dict[str, NodeInfo]] = {}
         self.by_service: dict[str, dict[str, NodeInfo]] = {}
+        self.lacking: dict[str, dict[str, NodeInfo]] = {}
         self.failing: dict[str, NodeInfo] = {}  # nodes with recent failures
+        self.size = 0  # nodes in the index
 
     def add(self, info: NodeInfo) -> None:
         """A node joins the node set (with the counts it already has)."""
         node_id = info.node.id
+        self.size += 1
         self.by_total.setdefault(info.active_tasks_count, {})[node_id] = info
-        for service_id in info.active_tasks_count_by_service:
+        counts = info.active_tasks_count_by_service
+        for service_id in counts:
             self.by_service.setdefault(service_id, {})[node_id] = info
+        for service_id, lacking in self.lacking.items():
+            if service_id not in counts:
+                lacking[node_id] = info
 
     def remove(self, info: NodeInfo) -> None:
         """A node leaves the node set."""
         node_id = info.node.id
+        self.size -= 1
         self._drop(self.by_total, info.active_tasks_count, node_id)
         for service_id in info.active_tasks_count_by_service:
-            self._drop(self.by_service, service_id, node_id)
+            self._leave(service_id, node_id)
+        for lacking in self.lacking.values():
+            lacking.pop(node_id, None)
         self.failing.pop(node_id, None)
 
     def failures_changed(self, info: NodeInfo) -> None:
@@ -90,10 +111,34 @@ class NodeIndex:
         by_total = self.by_total
         self._drop(by_total, total, node_id)
         by_total.setdefault(info.active_tasks_count, {})[node_id] = info
-        if not by_service:
-            self.by_service.setdefault(service_id, {})[node_id] = info
-        elif service_id not in info.active_tasks_count_by_service:
-            self._drop(self.by_service, service_id, node_id)
+        if not by_service:  # the node starts running the service
+            runs = self.by_service.setdefault(service_id, {})
+            runs[node_id] = info
+            lacking = self.lacking.get(service_id)
+            if lacking is not None:
+                del lacking[node_id]
+            elif 2 * len(runs) >= self.size:
+                self.lacking[service_id] = {
+                    other_id: other
+                    for bucket in by_total.values()
+                    for other_id, other in bucket.items()
+                    if other_id not in runs
+                }
+        elif service_id not in info.active_tasks_count_by_service:  # it stops
+            self._leave(service_id, node_id)
+            lacking = self.lacking.get(service_id)
+            if lacking is not None:
+                lacking[node_id] = info
+
+    def _leave(self, service_id: str, node_id: str) -> None:
+        """``node_id`` no longer runs ``service_id`` (or leaves the index)."""
+        runs = self.by_service[service_id]
+        del runs[node_id]
+        if not runs:
+            del self.by_service[service_id]
+            self.lacking.pop(service_id, None)
+        elif 4 * len(runs) < self.size:
+            self.lacking.pop(service_id, None)
 
     @staticmethod
     def _drop(table: dict, key: object, node_id: str) -> None:  # type: ignore[type-arg]
@@ -108,8 +153,8 @@ def best_nodes(
     service_id: str,
     limit: int,
     position: Callable[[str], int],
+    ready: Callable[[NodeInfo], bool],
     available: Callable[[NodeInfo], bool],
-    skip: frozenset[str] | set[str],
 ) -> list[NodeInfo] | None:
     """The ``limit`` best nodes for a batch of ``service_id``, best first.
 
@@ -123,10 +168,11 @@ def best_nodes(
         Number of tasks in the batch.
     position
         A node ID's offer position in this batch (ties favour smaller ones).
+    ready
+        Whether a node is ready for new tasks (nodes that are not are left out
+        unseen); it must not change within a batch.
     available
         Whether a node passes the filters (called on the returned nodes only).
-    skip
-        IDs of nodes known to fail the filters (left out unseen).
 
     Returns
     -------
@@ -138,26 +184,28 @@ def best_nodes(
     """
     chosen: list[NodeInfo] = []
     runs = index.by_service.get(service_id, {})
-    by_total = index.by_total
-    for total in sorted(by_total):  # nodes without the service first, fewest tasks first
-        # set.difference walks the bucket and probes ``runs``; ``keys() - keys()`` would
-        # also walk all of ``runs`` (nearly every node once a service is spread out)
-        ids = set(by_total[total]).difference(runs)
-        if skip:
-            ids.difference_update(skip)
-        if not _take(chosen, ids, limit, position, by_total[total]):
-            break
+    lacking = index.lacking.get(service_id)
+    # nodes without the service first, fewest tasks first
+    if lacking is not None:
+        _take_classes(chosen, _by_total(lacking.values(), ready), limit, position, lacking)
+    else:
+        by_total = index.by_total
+        for total in sorted(by_total):
+            bucket = by_total[total]
+            # set.difference walks the bucket and probes ``runs``; ``keys() - keys()``
+            # would also walk all of ``runs``
+            ids = [i for i in set(bucket).difference(runs) if ready(bucket[i])]
+            if not _take(chosen, ids, limit, position, bucket):
+                break
     if len(chosen) < limit and runs:
         classes: dict[int, list[str]] = {}
         for node_id, info in runs.items():
-            if node_id not in skip:
+            if ready(info):
                 key = (info.active_tasks_count_by_service[service_id] << _SHIFT) | (
                     info.active_tasks_count
                 )
                 classes.setdefault(key, []).append(node_id)
-        for key in sorted(classes):
-            if not _take(chosen, classes[key], limit, position, runs):
-                break
+        _take_classes(chosen, classes, limit, position, runs)
     if not chosen:
         return None
     for info in chosen:
@@ -166,9 +214,31 @@ def best_nodes(
     return chosen
 
 
+def _by_total(infos: Iterable[NodeInfo], ready: Callable[[NodeInfo], bool]) -> dict[int, list[str]]:
+    """The IDs of the ready nodes among ``infos``, by active task count."""
+    classes: dict[int, list[str]] = {}
+    for info in infos:
+        if ready(info):
+            classes.setdefault(info.active_tasks_count, []).append(info.node.id)
+    return classes
+
+
+def _take_classes(
+    chosen: list[NodeInfo],
+    classes: dict[int, list[str]],
+    limit: int,
+    position: Callable[[str], int],
+    infos: dict[str, NodeInfo],
+) -> None:
+    """Append nodes class by class (smallest key first) up to ``limit`` in all."""
+    for key in sorted(classes):
+        if not _take(chosen, classes[key], limit, position, infos):
+            return
+
+
 def _take(
     chosen: list[NodeInfo],
-    ids: set[str] | list[str],
+    ids: list[str],
     limit: int,
     position: Callable[[str], int],
     infos: dict[str, NodeInfo],

@@ -20,7 +20,9 @@ SPEC = TaskSpec(ContainerSpec("app"))
 SERVICES = ("a", "b", "c")
 
 
-def _cluster(rng: random.Random, size: int) -> tuple[list[NodeInfo], NodeIndex]:
+def _cluster(
+    rng: random.Random, size: int, tasks_per_node: int = 3
+) -> tuple[list[NodeInfo], NodeIndex]:
     index = NodeIndex()
     infos = []
     for n in range(size):
@@ -30,7 +32,7 @@ def _cluster(rng: random.Random, size: int) -> tuple[list[NodeInfo], NodeIndex]:
         info.index = index
         index.add(info)
         infos.append(info)
-    for serial in range(size * 3):  # tasks come and go, some stop counting
+    for serial in range(size * tasks_per_node):  # tasks come and go, some stop counting
         info = rng.choice(infos)
         task = Task(f"t{serial}", rng.choice(SERVICES), "svc", serial, SPEC, 1)
         info.add_task(task)
@@ -50,17 +52,22 @@ def _tree_candidates(
     return tree.ordered_nodes(pipeline.process, ranking)
 
 
+@pytest.mark.parametrize("tasks_per_node", [1, 6])  # "a" on few nodes / on most nodes
 @pytest.mark.parametrize("seed", range(40))
-def test_best_nodes_are_the_trees_candidates_in_the_same_order(seed: int) -> None:
+def test_best_nodes_are_the_trees_candidates_in_the_same_order(
+    seed: int, tasks_per_node: int
+) -> None:
     rng = random.Random(seed)
-    infos, index = _cluster(rng, rng.randint(1, 40))
+    infos, index = _cluster(rng, rng.randint(1, 40), tasks_per_node)
     pipeline = Pipeline()
     pipeline.set_task(Task("x", "a", "svc", 1, SPEC, 1))
     ranking = NodeRanking("a", ("a", 1), 0.0)
     position = {info.id: i for i, info in enumerate(infos)}
-    unready = {i.id for i in infos if i.node.status is not NodeStatus.READY} | {
-        i.id for i in infos if i.node.availability is not Availability.ACTIVE
-    }
+
+    def ready(info: NodeInfo) -> bool:
+        node = info.node
+        return node.status is NodeStatus.READY and node.availability is Availability.ACTIVE
+
     for _ in range(5):
         offset = rng.randrange(len(infos))
         limit = rng.randint(1, len(infos) + 3)
@@ -69,7 +76,7 @@ def test_best_nodes_are_the_trees_candidates_in_the_same_order(seed: int) -> Non
         def offered(node_id: str, offset: int = offset) -> int:
             return (position[node_id] - offset) % len(infos)
 
-        got = best_nodes(index, "a", limit, offered, pipeline.process, unready)
+        got = best_nodes(index, "a", limit, offered, ready, pipeline.process)
         assert (got or []) == expected
 
 
@@ -79,11 +86,53 @@ def test_the_index_follows_every_count_change() -> None:
     for info in infos:
         by_total.setdefault(info.active_tasks_count, set()).add(info.id)
     assert {t: set(b) for t, b in index.by_total.items()} == by_total
+    everyone = {info.id for info in infos}
     for service in SERVICES:
         runs = {i.id for i in infos if i.active_tasks_count_by_service.get(service)}
         assert set(index.by_service.get(service, {})) == runs
+        if service in index.lacking:
+            assert set(index.lacking[service]) == everyone - runs
+    assert index.lacking  # three services over 30 nodes: each runs on most of them
     index.remove(infos[0])
     assert all(infos[0].id not in bucket for bucket in index.by_total.values())
+    assert all(infos[0].id not in lacking for lacking in index.lacking.values())
+
+
+def _node_of(index: NodeIndex, name: str) -> NodeInfo:
+    info = NodeInfo(Node(name, name))
+    info.index = index
+    index.add(info)
+    return info
+
+
+def test_nodes_lacking_a_service_are_kept_from_half_the_nodes_down_to_a_quarter() -> None:
+    index = NodeIndex()
+    infos = [_node_of(index, f"n{n}") for n in range(8)]
+    tasks = [Task(f"t{n}", "a", "svc", n, SPEC, 1) for n in range(8)]
+    tracked = []
+    for info, task in zip(infos, tasks, strict=True):
+        info.add_task(task)
+        tracked.append("a" in index.lacking)
+    assert tracked == [False, False, False, True, True, True, True, True]
+    assert index.lacking["a"] == {}
+    newcomer = _node_of(index, "n8")  # a node joining lacks the service...
+    assert set(index.lacking["a"]) == {"n8"}
+    index.remove(newcomer)  # ...until it leaves
+    assert index.lacking["a"] == {}
+    infos[0].add_task(Task("t8", "a", "svc", 8, SPEC, 1))  # a second task: still runs there
+    infos[0].remove_task("t0")
+    assert index.lacking["a"] == {}
+    tracked = []
+    for info, task in zip(infos[1:], tasks[1:], strict=True):
+        info.remove_task(task.id)
+        tracked.append("a" in index.lacking)
+        if "a" in index.lacking:
+            assert set(index.lacking["a"]) == {i.id for i in infos} - set(index.by_service["a"])
+    assert tracked == [True, True, True, True, True, True, False]
+    for info, task in zip(infos[1:4], tasks[1:4], strict=True):
+        info.add_task(task)
+    assert "a" in index.lacking  # back on half the nodes: the set is rebuilt
+    assert set(index.lacking["a"]) == {"n4", "n5", "n6", "n7"}
 
 
 SCRIPT = [
