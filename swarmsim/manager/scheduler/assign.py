@@ -85,7 +85,6 @@ NO_SUITABLE_NODE = "no suitable node"
 _PENDING = TaskState.PENDING
 _ASSIGNED = TaskState.ASSIGNED
 _SHUTDOWN = TaskState.SHUTDOWN
-_READY_FILTER = ReadyFilter()
 
 
 class _TickNodes:
@@ -261,9 +260,7 @@ class Assigner:
         def offered(node_id: str) -> int:
             return (position[node_id] - offset) % count
 
-        return best_nodes(
-            index, ranking.service_id, limit, offered, _READY_FILTER.check, self.pipeline.process
-        )
+        return best_nodes(index, ranking.service_id, limit, offered, self.pipeline.process)
 
     def _on_subtree(
         self,

@@ -40,6 +40,7 @@ from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Node, Service, Task
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.task import is_task_dirty
+from swarmsim.manager.scheduler.filters import ReadyFilter
 from swarmsim.manager.scheduler.nodeindex import NodeIndex
 from swarmsim.manager.scheduler.nodeinfo import ACTIVE_DESIRED_MAX, NodeInfo
 from swarmsim.store.events import TaskEvent
@@ -114,7 +115,7 @@ class Bookkeeping:
     def clear(self) -> None:
         """Forget every task and node."""
         self.nodes = {}
-        self.index = NodeIndex()
+        self.index = NodeIndex(ReadyFilter().check)
         self.known = set()
         self.holder = {}
         self.unassigned = {}
@@ -286,6 +287,7 @@ class Bookkeeping:
             self._index(info)
         else:
             info.update_node(node)
+            self.index.node_changed(info)
 
     def _index(self, info: NodeInfo) -> None:
         info.index = self.index

@@ -33,7 +33,7 @@ passes once passes for the whole batch.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,11 +63,21 @@ class NodeIndex:
         fewer than a quarter), the nodes with no active task of it.
     failing : dict of str to NodeInfo
         Nodes that remember recent failures (their rank may depend on them).
+    unready : set of str
+        IDs of the nodes that are not ready for new tasks.
+
+    Parameters
+    ----------
+    ready
+        Whether a node is ready for new tasks (the readiness filter's check);
+        :meth:`node_changed` must be called whenever its answer may change.
     """
 
-    __slots__ = ("by_service", "by_total", "failing", "lacking", "size")
+    __slots__ = ("_ready", "by_service", "by_total", "failing", "lacking", "size", "unready")
 
-    def __init__(self) -> None:
+    def __init__(self, ready: Callable[[NodeInfo], bool]) -> None:
+        self._ready = ready
+        self.unready: set[str] = set()
         self.by_total: dict[int, dict[str, NodeInfo]] = {}
         self.by_service: dict[str, dict[str, NodeInfo]] = {}
         self.lacking: dict[str, dict[str, NodeInfo]] = {}
@@ -78,6 +88,7 @@ class NodeIndex:
         """A node joins the node set (with the counts it already has)."""
         node_id = info.node.id
         self.size += 1
+        self.node_changed(info)
         self.by_total.setdefault(info.active_tasks_count, {})[node_id] = info
         counts = info.active_tasks_count_by_service
         for service_id in counts:
@@ -96,6 +107,14 @@ class NodeIndex:
         for lacking in self.lacking.values():
             lacking.pop(node_id, None)
         self.failing.pop(node_id, None)
+        self.unready.discard(node_id)
+
+    def node_changed(self, info: NodeInfo) -> None:
+        """``info``'s node was updated (its readiness may have changed)."""
+        if self._ready(info):
+            self.unready.discard(info.node.id)
+        else:
+            self.unready.add(info.node.id)
 
     def failures_changed(self, info: NodeInfo) -> None:
         """``info``'s recent failures were recorded or cleaned up."""
@@ -153,7 +172,6 @@ def best_nodes(
     service_id: str,
     limit: int,
     position: Callable[[str], int],
-    ready: Callable[[NodeInfo], bool],
     available: Callable[[NodeInfo], bool],
 ) -> list[NodeInfo] | None:
     """The ``limit`` best nodes for a batch of ``service_id``, best first.
@@ -168,9 +186,6 @@ def best_nodes(
         Number of tasks in the batch.
     position
         A node ID's offer position in this batch (ties favour smaller ones).
-    ready
-        Whether a node is ready for new tasks (nodes that are not are left out
-        unseen); it must not change within a batch.
     available
         Whether a node passes the filters (called on the returned nodes only).
 
@@ -183,24 +198,27 @@ def best_nodes(
         whose pass over every node also explains why nothing fits.
     """
     chosen: list[NodeInfo] = []
+    skip = index.unready  # left out unseen
     runs = index.by_service.get(service_id, {})
     lacking = index.lacking.get(service_id)
     # nodes without the service first, fewest tasks first
     if lacking is not None:
-        _take_classes(chosen, _by_total(lacking.values(), ready), limit, position, lacking)
+        _take_classes(chosen, _by_total(lacking, skip), limit, position, lacking)
     else:
         by_total = index.by_total
         for total in sorted(by_total):
             bucket = by_total[total]
             # set.difference walks the bucket and probes ``runs``; ``keys() - keys()``
             # would also walk all of ``runs``
-            ids = [i for i in set(bucket).difference(runs) if ready(bucket[i])]
+            ids = set(bucket).difference(runs)
+            if skip:
+                ids.difference_update(skip)
             if not _take(chosen, ids, limit, position, bucket):
                 break
     if len(chosen) < limit and runs:
         classes: dict[int, list[str]] = {}
         for node_id, info in runs.items():
-            if ready(info):
+            if node_id not in skip:
                 key = (info.active_tasks_count_by_service[service_id] << _SHIFT) | (
                     info.active_tasks_count
                 )
@@ -214,12 +232,12 @@ def best_nodes(
     return chosen
 
 
-def _by_total(infos: Iterable[NodeInfo], ready: Callable[[NodeInfo], bool]) -> dict[int, list[str]]:
-    """The IDs of the ready nodes among ``infos``, by active task count."""
+def _by_total(infos: dict[str, NodeInfo], skip: set[str]) -> dict[int, list[str]]:
+    """The IDs of ``infos`` not in ``skip``, by active task count."""
     classes: dict[int, list[str]] = {}
-    for info in infos:
-        if ready(info):
-            classes.setdefault(info.active_tasks_count, []).append(info.node.id)
+    for node_id, info in infos.items():
+        if node_id not in skip:
+            classes.setdefault(info.active_tasks_count, []).append(node_id)
     return classes
 
 
@@ -238,7 +256,7 @@ def _take_classes(
 
 def _take(
     chosen: list[NodeInfo],
-    ids: list[str],
+    ids: set[str] | list[str],
     limit: int,
     position: Callable[[str], int],
     infos: dict[str, NodeInfo],

@@ -10,6 +10,7 @@ from swarmsim.api.enums import Availability, NodeStatus, TaskState
 from swarmsim.api.objects import Node, Task
 from swarmsim.api.specs import ContainerSpec, TaskSpec
 from swarmsim.manager.scheduler.assign import Assigner
+from swarmsim.manager.scheduler.filters import ReadyFilter
 from swarmsim.manager.scheduler.nodeindex import NodeIndex, best_nodes
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.nodeset import NodeRanking, build_tree
@@ -23,7 +24,7 @@ SERVICES = ("a", "b", "c")
 def _cluster(
     rng: random.Random, size: int, tasks_per_node: int = 3
 ) -> tuple[list[NodeInfo], NodeIndex]:
-    index = NodeIndex()
+    index = NodeIndex(ReadyFilter().check)
     infos = []
     for n in range(size):
         status = NodeStatus.DOWN if rng.random() < 0.1 else NodeStatus.READY
@@ -63,11 +64,6 @@ def test_best_nodes_are_the_trees_candidates_in_the_same_order(
     pipeline.set_task(Task("x", "a", "svc", 1, SPEC, 1))
     ranking = NodeRanking("a", ("a", 1), 0.0)
     position = {info.id: i for i, info in enumerate(infos)}
-
-    def ready(info: NodeInfo) -> bool:
-        node = info.node
-        return node.status is NodeStatus.READY and node.availability is Availability.ACTIVE
-
     for _ in range(5):
         offset = rng.randrange(len(infos))
         limit = rng.randint(1, len(infos) + 3)
@@ -76,7 +72,7 @@ def test_best_nodes_are_the_trees_candidates_in_the_same_order(
         def offered(node_id: str, offset: int = offset) -> int:
             return (position[node_id] - offset) % len(infos)
 
-        got = best_nodes(index, "a", limit, offered, ready, pipeline.process)
+        got = best_nodes(index, "a", limit, offered, pipeline.process)
         assert (got or []) == expected
 
 
@@ -98,6 +94,22 @@ def test_the_index_follows_every_count_change() -> None:
     assert all(infos[0].id not in lacking for lacking in index.lacking.values())
 
 
+def test_the_index_knows_which_nodes_are_not_ready_for_new_tasks() -> None:
+    infos, index = _cluster(random.Random(11), 30)
+    check = ReadyFilter().check
+    assert index.unready == {i.id for i in infos if not check(i)}
+    ready = next(i for i in infos if check(i))
+    unready = next(i for i in infos if not check(i))
+    ready.node.availability = Availability.PAUSE
+    index.node_changed(ready)
+    unready.node.status, unready.node.availability = NodeStatus.READY, Availability.ACTIVE
+    index.node_changed(unready)
+    assert ready.id in index.unready
+    assert unready.id not in index.unready
+    index.remove(ready)
+    assert ready.id not in index.unready
+
+
 def _node_of(index: NodeIndex, name: str) -> NodeInfo:
     info = NodeInfo(Node(name, name))
     info.index = index
@@ -106,7 +118,7 @@ def _node_of(index: NodeIndex, name: str) -> NodeInfo:
 
 
 def test_nodes_lacking_a_service_are_kept_from_half_the_nodes_down_to_a_quarter() -> None:
-    index = NodeIndex()
+    index = NodeIndex(ReadyFilter().check)
     infos = [_node_of(index, f"n{n}") for n in range(8)]
     tasks = [Task(f"t{n}", "a", "svc", n, SPEC, 1) for n in range(8)]
     tracked = []
