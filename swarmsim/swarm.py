@@ -58,7 +58,7 @@ from swarmsim.manager.orchestrator.global_mode import GlobalOrchestrator
 from swarmsim.manager.orchestrator.replicated import ReplicatedOrchestrator
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
 from swarmsim.manager.orchestrator.task_reaper import TaskReaper
-from swarmsim.manager.orchestrator.update import UpdateSupervisor
+from swarmsim.manager.orchestrator.update_supervisor import UpdateSupervisor
 from swarmsim.manager.raft import Raft
 from swarmsim.manager.scheduler import Scheduler
 from swarmsim.manager.sessions import Sessions

@@ -125,6 +125,17 @@ def statuses(swarm: Swarm, service: Service) -> list[tuple[float, str, str]]:
     ]
 
 
+def check_restarted_at(swarm: Swarm, service: Service, since: float) -> None:
+    """A new run of the update started at ``since`` (UPDATING again) and completed."""
+    log = statuses(swarm, service)
+    assert [(state, time >= since) for time, state, _ in log] == [
+        ("updating", False),
+        ("updating", True),
+        ("completed", True),
+    ]
+    assert service.update_status is not None and service.update_status.started_at == since
+
+
 @dataclass
 class Span:
     """One task's life as the trace shows it."""

@@ -29,7 +29,7 @@ from swarmsim.manager.orchestrator.task import (
     new_task,
     set_service_tasks_remove,
 )
-from swarmsim.manager.orchestrator.update import UpdateSupervisor
+from swarmsim.manager.orchestrator.update_supervisor import UpdateSupervisor
 from swarmsim.store import Action, NodeEvent, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)

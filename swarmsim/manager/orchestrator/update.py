@@ -1,18 +1,16 @@
-"""Rolling updates: the update supervisor and one updater per service.
+"""Rolling updates: one run of the update of one service (the updater).
 
-Mirrors ``swarmkit: manager/orchestrator/update/updater.go`` (``Supervisor``,
-``Updater.Run``, ``worker``, ``updateTask``, ``useExistingTask``,
-``removeOldTasks``, ``startUpdate``, ``pauseUpdate``, ``rollbackUpdate``,
-``completeUpdate``); behaviour: docs/behaviour.md#rolling-updates.
+Mirrors ``swarmkit: manager/orchestrator/update/updater.go`` (``Updater.Run``,
+``worker``, ``updateTask``, ``useExistingTask``, ``removeOldTasks``,
+``startUpdate``, ``pauseUpdate``, ``rollbackUpdate``, ``completeUpdate``);
+behaviour: docs/behaviour.md#rolling-updates.  Which run goes on for which
+service is :mod:`swarmsim.manager.orchestrator.update_supervisor`'s business.
 
-The orchestrators call :meth:`UpdateSupervisor.update` at every reconcile with
-the service's runnable slots; an updater already working towards an identical
-spec is kept, otherwise it is cancelled and a new one starts.  Unless the
-update is PAUSED / ROLLBACK_PAUSED, the updater keeps the *dirty* slots (several
-tasks, or one out-of-date task; with none it only completes an UPDATING /
-ROLLBACK_STARTED status), marks a fresh update UPDATING, picks the rollback
-config during a rollback (else the update config) and starts ``parallelism``
-workers (all dirty slots when 0).  It hands them the slots one at a time — a
+An updater is handed the service's *dirty* slots (several tasks, or one
+out-of-date task; with none it only completes an UPDATING / ROLLBACK_STARTED
+status), marks a fresh update UPDATING, picks the rollback config during a
+rollback (else the update config) and starts ``parallelism`` workers (all
+dirty slots when 0).  It hands them the slots one at a time — a
 sliding window, not lock-step batches.  A worker replaces its slot's task
 (stop-first: new task desired READY and old task desired SHUTDOWN together,
 started once the old one stopped; start-first: started at once, the old one
@@ -53,21 +51,6 @@ Differences
   before the monitor period ends.
 * A failed ``store.Batch`` (``removeOldTasks`` could shut nothing down) writes
   nothing, as the aborted transaction does; there is no log.
-* An ``UpdateService`` call that keeps the spec but clears the update status (a
-  no-op ``docker service update`` or ``scale`` to the same count during a
-  rollout) restarts the updater, which marks the service UPDATING again and
-  carries on from the slots' current state.  swarmkit keeps the running
-  updater because the spec is unchanged (``Supervisor.Update``), but every
-  status write of that run is then dropped (``pauseUpdate`` and
-  ``completeUpdate`` return when ``UpdateStatus`` is nil): a failure halts it
-  half-done with no status at all, and no later event resumes it.
-* A run stopped by its failure action no longer counts as working towards its
-  spec: when the rollback restores a spec equal to the one it was rolling out
-  (the previous spec was already the new one, e.g. after a ``scale`` during
-  the update), the reconcile that follows starts the rollback run at once.
-  In swarmkit this depends on a race between that reconcile and the stopped
-  run's return; when the reconcile comes first the service stays
-  ``rollback_started`` for good.
 * Before a worker creates a task in a slot it also looks at the tasks created
   in that slot since its copy was taken: a clean one (the restart supervisor's
   replacement of a task that failed meanwhile) is used as an existing task,
@@ -103,18 +86,13 @@ from swarmsim.context import Context
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
 from swarmsim.manager.orchestrator.task import Slot, is_task_dirty, new_task, slot_mates
 from swarmsim.sim import Process
-from swarmsim.store import Action, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
 _READY = TaskState.READY
 _RUNNING = TaskState.RUNNING
 _SHUTDOWN = TaskState.SHUTDOWN
-_UPDATE = Action.UPDATE
 
 _Copied = TypeVar("_Copied", Task, TaskStatus)
-
-_PAUSED_STATES = (UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED)
-_ACTIVE_STATES = (UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED)
 
 
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Task, TaskStatus)}
@@ -223,7 +201,8 @@ class Updater:
         """Whether this run still works towards ``service``'s spec (its goal).
 
         Not once its failure action stopped it, nor once the control API cleared
-        the update status it owns (see the module's Differences).
+        the update status it owns (see
+        :mod:`~swarmsim.manager.orchestrator.update_supervisor`'s Differences).
         """
         return not self._halted and not (self.owns_status and service.update_status is None)
 
@@ -557,67 +536,3 @@ class Updater:
             live.update_status, state=state, message=message, completed_at=self.ctx.now
         )
         self.ctx.store.update_service(live)
-
-
-class UpdateSupervisor:
-    """Runs one :class:`Updater` per service (``Supervisor``)."""
-
-    def __init__(self, ctx: Context, restarts: RestartSupervisor) -> None:
-        self.ctx = ctx
-        self.restarts = restarts
-        self.updaters: dict[str, Updater] = {}
-        # it waits for tasks to reach RUNNING: the progress steps below it are no news
-        ctx.store.watch(self._on_task_event, TaskEvent, progress="running")
-        ctx.leadership.subscribe(self._on_leadership)
-
-    def update(self, service: Service, slots: list[Slot]) -> None:
-        """Bring ``slots`` (the service's runnable slots) to the service's spec."""
-        current = self.updaters.get(service.id)
-        if current is not None:
-            same_goal = current.spec is service.spec or current.spec == service.spec
-            if same_goal and current.working(service):
-                return  # already working towards this goal
-            current.cancel()
-            del self.updaters[service.id]
-        status = service.update_status
-        if status is not None and status.state in _PAUSED_STATES:
-            return
-        nodes = self.ctx.store.nodes
-        dirty = [
-            slot
-            for slot in slots
-            if len(slot) > 1
-            or (len(slot) == 1 and is_task_dirty(service, slot[0], nodes.get(slot[0].node_id)))
-        ]
-        if not dirty and (status is None or status.state not in _ACTIVE_STATES):
-            return
-        updater = Updater(self.ctx, self.restarts, service, dirty, self._done)
-        self.updaters[service.id] = updater
-        updater.start()
-
-    def cancel(self, service_id: str) -> None:
-        """Stop the update of a service that is being removed."""
-        updater = self.updaters.pop(service_id, None)
-        if updater is not None:
-            updater.cancel()
-
-    def cancel_all(self) -> None:
-        """Stop every update (``CancelAll``, when leadership is lost)."""
-        for updater in self.updaters.values():
-            updater.cancel()
-        self.updaters.clear()
-
-    def _done(self, updater: Updater) -> None:
-        if self.updaters.get(updater.service.id) is updater:
-            del self.updaters[updater.service.id]
-
-    def _on_task_event(self, event: TaskEvent) -> None:
-        # an updater only hears of tasks at RUNNING or past it (Updater.on_task_update)
-        if event.action is _UPDATE and event.task.status.state >= _RUNNING:
-            updater = self.updaters.get(event.task.service_id)
-            if updater is not None:
-                updater.on_task_update(event.task)
-
-    def _on_leadership(self, active: bool) -> None:
-        if not active:
-            self.cancel_all()

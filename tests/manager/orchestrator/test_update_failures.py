@@ -9,13 +9,13 @@ from update_helpers import (
     NEW,
     OLD,
     check,
+    check_restarted_at,
     current,
     fail_updater_tasks,
     images_running,
     make_swarm,
     redis,
     set_image,
-    slot_time,
     spans,
     statuses,
     track_updater_tasks,
@@ -28,7 +28,6 @@ from swarmsim.api import (
     TaskState,
     UpdateConfig,
     UpdateOrder,
-    UpdateState,
 )
 from swarmsim.swarm import Swarm
 
@@ -216,49 +215,8 @@ def test_a_new_spec_cancels_the_running_update() -> None:
     t1 = swarm.now
     set_image(swarm, service, "redis:3.0.8")
     swarm.advance(120)
-    log = statuses(swarm, service)
-    assert [(state, time >= t1) for time, state, _ in log] == [
-        ("updating", False),
-        ("updating", True),
-        ("completed", True),
-    ]
-    assert service.update_status is not None and service.update_status.started_at == t1
+    check_restarted_at(swarm, service, t1)
     assert images_running(swarm, service) == ["redis:3.0.8"] * 3
-
-
-def test_a_no_op_update_during_an_update_restarts_the_updater_with_a_status() -> None:
-    """An identical spec that cleared the status starts a new run, which marks the
-    service UPDATING again and completes (swarmkit's kept run would write nothing)."""
-    swarm = make_swarm()
-    service = redis(swarm)
-    set_image(swarm, service, NEW)
-    swarm.advance(5.0)
-    updater = swarm.updates.updaters[service.id]
-    t1 = swarm.now
-    update(swarm, service)
-    swarm.advance(0.5)
-    assert swarm.updates.updaters[service.id] is not updater
-    assert updater.stopped
-    swarm.advance(120)
-    assert images_running(swarm, service) == [NEW] * 3
-    log = statuses(swarm, service)
-    assert [(state, time >= t1) for time, state, _ in log] == [
-        ("updating", False),
-        ("updating", True),
-        ("completed", True),
-    ]
-    assert service.update_status is not None and service.update_status.started_at == t1
-
-
-def test_an_update_kept_by_an_identical_spec_is_not_restarted_by_reconciles() -> None:
-    """Reconciles that do not touch the status keep the running updater."""
-    swarm = make_swarm()
-    service = redis(swarm)
-    set_image(swarm, service, NEW)
-    swarm.advance(5.0)
-    updater = swarm.updates.updaters[service.id]
-    swarm.updates.update(service, [])  # what a reconcile after a node event does
-    assert swarm.updates.updaters[service.id] is updater
 
 
 def test_an_existing_clean_task_is_reused() -> None:
@@ -284,36 +242,3 @@ def test_an_existing_clean_task_is_reused() -> None:
     others = [s for s in by_id.values() if s.created == t1]
     assert len(others) == 2  # the two other slots, at once (parallelism 0)
     assert images_running(swarm, service) == [NEW] * 3
-
-
-def test_removing_the_service_cancels_its_update() -> None:
-    swarm = make_swarm()
-    service = redis(swarm)
-    set_image(swarm, service, NEW)
-    swarm.advance(5.0)
-    assert service.id in swarm.updates.updaters
-    swarm.ctx.store.delete_service(service.id)
-    swarm.advance(60)
-    assert swarm.updates.updaters == {}
-    assert not [t for t in swarm.ctx.store.tasks_of_service(service.id) if t.runnable]
-
-
-def test_losing_leadership_stops_the_update_and_a_new_leader_resumes_it() -> None:
-    swarm = make_swarm()
-    service = redis(swarm)
-    t0 = swarm.now
-    set_image(swarm, service, NEW)
-    swarm.advance(5.0)
-    swarm.ctx.leadership.set(False)
-    assert swarm.updates.updaters == {}
-    swarm.advance(30)
-    during = [s for s in spans(swarm, service) if s.version == 1]
-    assert len(during) == 1  # nothing new while there is no leader
-    swarm.ctx.leadership.set(True)
-    swarm.advance(180)
-    log = statuses(swarm, service)
-    assert [state for _, state, _ in log] == ["updating", "completed"]
-    assert service.update_status is not None and service.update_status.started_at == t0
-    assert images_running(swarm, service) == [NEW] * 3
-    assert slot_time(swarm) > 0
-    assert service.update_status.state == UpdateState.COMPLETED
