@@ -4,12 +4,12 @@
 components (allocator, scheduler, dispatcher, replicated and global
 orchestrators with the restart and update supervisors, task reaper,
 constraint enforcer), a :class:`~swarmsim.manager.raft.Raft` view of the
-managers, and one :class:`~swarmsim.agent.worker.Agent` per node.  It is the
-Python entry point: run ``docker ...`` commands with :meth:`Swarm.docker`,
-move virtual time with :meth:`Swarm.advance`, inject faults, read the trace.
+managers, and the machines with their nodes and agents
+(:class:`~swarmsim.membership.Membership`).  It is the Python entry point:
+run ``docker ...`` commands with :meth:`Swarm.docker`, move virtual time with
+:meth:`Swarm.advance`, inject faults, read the trace.
 
-Mirrors ``swarmkit: manager/manager.go`` (which components run on the leader)
-and ``swarmkit: node/node.go`` (a node runs an agent, managers also a manager).
+Mirrors ``swarmkit: manager/manager.go`` (which components run on the leader).
 """
 
 from __future__ import annotations
@@ -21,36 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
-from swarmsim.api.enums import Availability, NodeRole, NodeStatus, TaskState
-from swarmsim.api.objects import Network, Node
-from swarmsim.api.specs import make_labels
-from swarmsim.arguments import (
-    count,
-    finite_seconds,
-    hostname_of,
-    integer,
-    label_map,
-    resources,
-)
+from swarmsim.api.enums import Availability, NodeRole, TaskState
+from swarmsim.api.objects import Node
+from swarmsim.arguments import count, finite_seconds, hostname_of, integer, label_map, resources
 from swarmsim.cli.docker import CommandResult as CommandResult
 from swarmsim.context import ClusterSettings, Context
-from swarmsim.errors import DaemonError, InvalidArgument
-from swarmsim.limits import (
-    check_node_count,
-    check_run,
-    check_trace,
-    task_demand,
-    task_limit_error,
-)
-from swarmsim.machine import (
-    ALREADY_IN_SWARM,
-    GIB,
-    ONE_SWARM,
-    Machine,
-    generic_of,
-    machine_of,
-    place_of,
-)
+from swarmsim.errors import InvalidArgument
+from swarmsim.limits import check_node_count, check_run, check_trace
+from swarmsim.machine import GIB, Machine, generic_of, place_of
 from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
@@ -62,10 +40,10 @@ from swarmsim.manager.orchestrator.update_supervisor import UpdateSupervisor
 from swarmsim.manager.raft import Raft
 from swarmsim.manager.scheduler import Scheduler
 from swarmsim.manager.sessions import Sessions
+from swarmsim.membership import Membership
 from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.net.underlay import SWITCH, Underlay
 from swarmsim.settle import SettleResult, unsettled
-from swarmsim.store import Action, NodeEvent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,11 +152,23 @@ class Swarm:
         self.transport = Transport(self.ctx.sim, self.underlay)
         self.raft = Raft(self.ctx)
         self.dispatcher = Dispatcher(self.ctx, self.transport)
-        self.transport.bind(
-            DISPATCHER, self.dispatcher.receive, kind=DISPATCHER, locate=self._leader
-        )
-        self.ctx.store.watch(self._on_node_event, NodeEvent)
         self.allocator = Allocator(self.ctx)
+        # its node watcher comes after the dispatcher's and before the scheduler's
+        self.members = Membership(
+            self.ctx,
+            self.underlay,
+            self.transport,
+            self.raft,
+            self.images,
+            self.allocator,
+            swarm_created=machines is None,
+        )
+        self.transport.bind(
+            DISPATCHER,
+            self.dispatcher.receive,
+            kind=DISPATCHER,
+            locate=self.members.leader_machine,
+        )
         self.scheduler = Scheduler(self.ctx)
         self.restarts = RestartSupervisor(self.ctx)
         self.updates = UpdateSupervisor(self.ctx, self.restarts)
@@ -186,19 +176,15 @@ class Swarm:
         self.global_orchestrator = GlobalOrchestrator(self.ctx, self.restarts, self.updates)
         self.reaper = TaskReaper(self.ctx)
         self.enforcer = ConstraintEnforcer(self.ctx)
-        self.agents: dict[str, Agent] = {}
-        self.machines: dict[str, Machine] = {}  # by hostname, in the order they were added
-        self._addresses: set[str] = set()  # the machines' addresses
-        self._machine_of: dict[str, str] = {}  # node id -> hostname, while the node runs there
-        self.sessions = Sessions(self.underlay, self.raft, self.agents, self._machine_of)
-        self.current_machine = ""  # hostname of the machine the CLI talks to
-        self._swarm_created = machines is None
+        self.agents: dict[str, Agent] = self.members.agents  # by node ID
+        self.machines: dict[str, Machine] = self.members.machines  # by hostname, in order
+        self.sessions = Sessions(self.underlay, self.raft, self.agents, self.members.machine_of)
         self.ctx.leadership.client_view = self._cli_reaches_leader
         if machines is not None:
             for entry in machines:
                 self.add_machine(entry)
             return
-        self._create_ingress()
+        self.members.create_ingress()
         for keywords in nodes or ():
             self.add_node(**keywords)
         for i in range(1, (managers if nodes is None else 0) + 1):
@@ -207,11 +193,6 @@ class Swarm:
             self.add_node(f"worker{i}", cpus=cpus, memory=memory)
 
     # ----------------------------------------------------------------- nodes
-    def _create_ingress(self) -> None:
-        ingress = Network(self.ctx.ids.new(), "ingress", ingress=True, created_at=self.ctx.now)
-        self.allocator.allocate_network(ingress)
-        self.ctx.store.create_network(ingress)
-
     def add_machine(self, machine: str | Mapping[str, Any]) -> Machine:
         """Plug a machine into the underlay, outside any swarm (it may join one later).
 
@@ -223,24 +204,7 @@ class Swarm:
         InvalidArgument
             For a bad description or a hostname already taken.
         """
-        built = machine_of(machine, len(self.machines))
-        self._plug(built)
-        if not self.current_machine:
-            self.current_machine = built.hostname
-        return built
-
-    def _plug(self, machine: Machine) -> None:
-        if machine.hostname in self.machines:
-            raise InvalidArgument(f"a node named {machine.hostname!r} already exists")
-        self.machines[machine.hostname] = machine
-        self._addresses.add(machine.address)
-        self.underlay.add_machine(
-            machine.hostname,
-            label=machine.hostname,
-            udp_ports_taken=machine.udp_ports_taken,
-            rack=machine.rack,
-            zone=machine.zone,
-        )
+        return self.members.add_machine(machine)
 
     def add_node(
         self,
@@ -293,15 +257,9 @@ class Swarm:
         cpus, memory = resources(cpus, memory)
         generic = generic_of(generic_resources)
         rack, zone = place_of("rack", rack), place_of("zone", zone)
-        if not self._swarm_created:
-            raise InvalidArgument("there is no swarm yet: run docker swarm init on a machine")
-        self._check_room_for_a_node()
-        default = f"192.168.65.{len(store.nodes) + 2}"
-        if default in self._addresses:  # a machine outside the swarm holds it
-            default = f"192.168.65.{len(self.machines) + 2}"
         machine = Machine(
             hostname,
-            address or default,
+            address or self.members.default_address(),
             cpus,
             memory,
             dict(engine_labels),
@@ -309,94 +267,15 @@ class Swarm:
             rack=rack,
             zone=zone,
         )
-        self._plug(machine)
-        if role == NodeRole.MANAGER and not self.current_machine:
-            self.current_machine = hostname  # the CLI talks to the first manager
-        return self._join(machine, role, availability, labels, machine.address)
-
-    def _join(
-        self,
-        machine: Machine,
-        role: NodeRole,
-        availability: Availability,
-        labels: Mapping[str, str],
-        address: str,
-    ) -> Node:
-        """``machine``'s engine becomes a node of the swarm: a new node ID, an agent."""
-        node = Node(
-            id=self.ctx.ids.new(),
-            hostname=machine.hostname,
-            role=role,
-            availability=availability,
-            labels=make_labels(labels),
-            engine_labels=make_labels(machine.engine_labels),
-            generic_resources=machine.generic_resources,
-            status=NodeStatus.READY,
-            addr=address,
-            nano_cpus=int(machine.cpus * 1e9),
-            memory_bytes=machine.memory,
-            created_at=self.ctx.now,
-        )
-        self.ctx.store.create_node(node)
-        machine.node_id = node.id
-        hostname = machine.hostname
-        self._machine_of[node.id] = hostname
-        self.underlay.alias(node.id, hostname)
-        if role == NodeRole.MANAGER:
-            self.raft.add_member(node.id)
-        agent = Agent(self.ctx.sim, node.id, self.transport, self.images, machine=hostname)
-        self.agents[node.id] = agent
-        self.transport.bind(node.id, agent.receive, kind="agent", locate=lambda: hostname)
-        agent.start()
-        return node
-
-    def _leader(self) -> str | None:
-        """The machine the leader runs on (the dispatcher's place)."""
-        leader = self.raft.leader
-        return None if leader is None else self._machine_of.get(leader)
+        return self.members.add_node(machine, role, availability, labels)
 
     def _cli_reaches_leader(self) -> bool:
         """Whether the machine the CLI talks to is on the leader's side of the network."""
         return self.sessions.reaches_leader(self.current_machine)
 
-    def _on_node_event(self, event: NodeEvent) -> None:
-        """A node removed from the swarm leaves it: its agent stops its containers."""
-        if event.action is Action.DELETE:
-            agent = self.agents.get(event.node.id)
-            if agent is not None:
-                agent.crash()
-            self._forget_node(event.node.id)
-
-    def _forget_node(self, node_id: str) -> None:
-        """The machine that ran ``node_id`` is in no swarm any more."""
-        hostname = self._machine_of.pop(node_id, None)
-        self.underlay.alias(node_id, None)
-        machine = self.machines.get(hostname or "")
-        if machine is not None and machine.node_id == node_id:
-            machine.node_id = ""
-
-    def _check_room_for_a_node(self) -> None:
-        """Refuse a node past ``max_nodes``, or whose global tasks pass ``max_tasks``."""
-        store, settings = self.ctx.store, self.ctx.settings
-        nodes = len(store.nodes)
-        check_node_count(settings, nodes + 1)
-        specs = [service.spec for service in store.services.values()]
-        before, after = task_demand(specs, nodes), task_demand(specs, nodes + 1)
-        message = task_limit_error(settings, before, after)
-        if message is not None:
-            raise InvalidArgument(message)
-
     def node(self, name_or_id: str) -> Node:
         """The node with this hostname (the one its machine runs as now) or id."""
-        if not isinstance(name_or_id, str):
-            raise InvalidArgument(f"a node is named by its hostname or id, not {name_or_id!r}")
-        store = self.ctx.store
-        machine = self.machines.get(name_or_id)  # a machine's node now, if it rejoined
-        node = store.nodes.get(machine.node_id) if machine is not None else None
-        node = node or store.nodes.get(name_or_id) or store.node_by_name(name_or_id)
-        if node is None:
-            raise InvalidArgument(f"no such node: {name_or_id}")
-        return node
+        return self.members.node(name_or_id)
 
     def machine(self, name_or_id: str) -> Machine:
         """The machine with this hostname, or the one a node with this id runs on.
@@ -406,14 +285,7 @@ class Swarm:
         InvalidArgument
             ``no such node: NAME`` when there is none.
         """
-        if not isinstance(name_or_id, str):
-            raise InvalidArgument(f"a node is named by its hostname or id, not {name_or_id!r}")
-        machine = self.machines.get(name_or_id)
-        if machine is None:
-            machine = self.machines.get(self._machine_of.get(name_or_id, ""))
-        if machine is None:
-            raise InvalidArgument(f"no such node: {name_or_id}")
-        return machine
+        return self.members.machine(name_or_id)
 
     # ---------------------------------------------------------------- faults
     def crash_node(self, name: str) -> None:
@@ -654,15 +526,23 @@ class Swarm:
 
     # ------------------------------------------------- the engine the CLI talks to
     @property
+    def current_machine(self) -> str:
+        """Hostname of the machine the CLI talks to."""
+        return self.members.current_machine
+
+    @current_machine.setter
+    def current_machine(self, hostname: str) -> None:
+        self.members.current_machine = hostname
+
+    @property
     def host(self) -> Machine:
         """The machine the CLI talks to."""
-        return self.machines[self.current_machine]
+        return self.members.host
 
     @property
     def current_node_id(self) -> str:
         """The node ID of the machine the CLI talks to (``""`` outside a swarm)."""
-        machine = self.machines.get(self.current_machine)
-        return machine.node_id if machine is not None else ""
+        return self.members.current_node_id
 
     @current_node_id.setter
     def current_node_id(self, node_id: str) -> None:
@@ -670,17 +550,11 @@ class Swarm:
 
     def manager_at(self, address: str) -> Node | None:
         """The manager node advertising ``address`` (an IP) whose engine is in the swarm."""
-        store = self.ctx.store
-        for node_id in self.raft.members:
-            node = store.nodes.get(node_id)
-            if node is not None and node.addr == address and node_id in self._machine_of:
-                return node
-        return None
+        return self.members.manager_at(address)
 
     def reaches(self, node_id: str) -> bool:
         """Whether the machine the CLI talks to has a path to the machine of ``node_id``."""
-        target = self._machine_of.get(node_id)
-        return target is not None and self.underlay.route(self.current_machine, target) is not None
+        return self.members.reaches(node_id)
 
     def init_swarm(
         self, address: str, availability: Availability, settings: Mapping[str, Any]
@@ -694,24 +568,11 @@ class Swarm:
         DaemonError
             When the machine is already in a swarm, or this simulation already had one.
         """
-        machine = self.host
-        if machine.in_swarm:
-            raise DaemonError(ALREADY_IN_SWARM)
-        if self._swarm_created:
-            raise DaemonError(ONE_SWARM)
-        for name, value in settings.items():
-            setattr(self.ctx.settings, name, value)
-        self._swarm_created = True
-        self._create_ingress()
-        return self._join(machine, NodeRole.MANAGER, availability, {}, address)
+        return self.members.init_swarm(address, availability, settings)
 
     def join_swarm(self, role: NodeRole, availability: Availability, address: str) -> Node:
         """``docker swarm join``: the current machine becomes a node (its token checked already)."""
-        machine = self.host
-        if machine.in_swarm:
-            raise DaemonError(ALREADY_IN_SWARM)
-        self._check_room_for_a_node()
-        node = self._join(machine, role, availability, {}, address)
+        node = self.members.join_swarm(role, availability, address)
         self.sessions.refresh()
         return node
 
@@ -722,12 +583,7 @@ class Swarm:
         timeout; a manager stays a Raft member, unreachable) until ``docker
         node rm`` removes it.
         """
-        machine = self.host
-        node_id = machine.node_id
-        agent = self.agents.get(node_id)
-        if agent is not None:
-            agent.crash()
-        self._forget_node(node_id)
+        self.members.leave_swarm()
         self.sessions.refresh()
 
     # --------------------------------------------------------------- traffic
