@@ -46,7 +46,8 @@ _new_event = tuple.__new__  # builds a TaskEvent without the named tuple's Pytho
 _UPDATE = Action.UPDATE
 _RUNNING = TaskState.RUNNING
 _ASSIGNED = TaskState.ASSIGNED
-_TaskKey = tuple[str, int, TaskState, TaskState]  # node, slot, desired, observed
+# what a task's last commit indexed: node, desired, observed (its slot never changes)
+_TaskKey = tuple[str, TaskState, TaskState]
 
 
 class Store:
@@ -249,7 +250,7 @@ class Store:
         self._by_desired[task.desired_state][task.id] = task
         if task.node_id:
             self._by_node[task.node_id][task.id] = task
-        self._task_keys[task.id] = (task.node_id, task.slot, task.desired_state, task.status.state)
+        self._task_keys[task.id] = (task.node_id, task.desired_state, task.status.state)
         self.trace.task(self._clock(), task, None, None)
         event = _new_event(TaskEvent, (_CREATE, task, None, None, ""))
         for watcher in self._task_watchers:
@@ -264,7 +265,7 @@ class Store:
         desired = task.desired_state
         state = task.status.state
         task_keys = self._task_keys
-        old_node, slot, old_desired, old_state = task_keys[tid]
+        old_node, old_desired, old_state = task_keys[tid]
         moved = old_node != node
         if moved:
             if old_node:
@@ -275,7 +276,7 @@ class Store:
         if redesired:
             del self._by_desired[old_desired][tid]
             self._by_desired[desired][tid] = task
-        task_keys[tid] = (node, slot, desired, state)
+        task_keys[tid] = (node, desired, state)
         if redesired or old_state != state:
             self.trace.task(self._clock(), task, old_state, old_desired)
         event = _new_event(TaskEvent, (_UPDATE, task, old_state, old_desired, old_node))
@@ -290,7 +291,8 @@ class Store:
     def delete_task(self, task_id: str) -> None:
         """Remove a task from the store and every index (a task never changes slot)."""
         task = self.tasks.pop(task_id)
-        node, slot, desired, state = self._task_keys.pop(task_id)
+        node, desired, state = self._task_keys.pop(task_id)
+        slot = task.slot
         by_service = self._by_service[task.service_id]
         del by_service[task_id]
         if not by_service:
