@@ -8,8 +8,9 @@ manager/scheduler/nodeset.go``) visits every node for every batch, and so does
 the batch) its result is simply the ``n`` nodes that pass the filters with the
 smallest ``(key, offer position)``, where a node's key is its active task count
 of the service, then its active task count in total (``nodeLess``).
-:class:`NodeIndex` keeps the nodes bucketed by total count and, per service, the
-nodes that run some of it, so :func:`best_nodes` reads only the buckets it needs.
+:class:`NodeIndex` keeps the nodes bucketed by total count, per service the
+nodes that run some of it, and the nodes not ready for new tasks (updated at
+every node event), so :func:`best_nodes` reads only the buckets it needs.
 A service that runs on at least half the nodes (a large replicated or a global
 service) also keeps the nodes that *lack* it: a batch of such a service is
 first offered those few nodes, found without reading the others.  The set is
