@@ -27,6 +27,7 @@ from swarmsim.arguments import count, finite_seconds, hostname_of, integer, labe
 from swarmsim.cli.docker import CommandResult as CommandResult
 from swarmsim.context import ClusterSettings, Context
 from swarmsim.errors import InvalidArgument
+from swarmsim.faults import FaultInjection
 from swarmsim.limits import check_node_count, check_run, check_trace
 from swarmsim.machine import GIB, Machine, generic_of, place_of
 from swarmsim.manager.allocator import Allocator
@@ -42,7 +43,7 @@ from swarmsim.manager.scheduler import Scheduler
 from swarmsim.manager.sessions import Sessions
 from swarmsim.membership import Membership
 from swarmsim.net.transport import DISPATCHER, Transport
-from swarmsim.net.underlay import SWITCH, Underlay
+from swarmsim.net.underlay import Underlay
 from swarmsim.settle import SettleResult, unsettled
 
 if TYPE_CHECKING:
@@ -55,8 +56,12 @@ _REPR_ROWS = 20  # nodes and services shown by repr(swarm)
 _SLICE = 600.0  # virtual seconds between two looks at the trace's size during a run
 
 
-class Swarm:
+class Swarm(FaultInjection):
     """A simulated Docker Swarm in virtual time.
+
+    Its faults (``crash_node``, ``recover_node``, ``disconnect_node``,
+    ``reconnect_node``, ``partition``, ``heal``, ``cut_link``, ``kill_task``)
+    are documented in :class:`~swarmsim.faults.FaultInjection`.
 
     Parameters
     ----------
@@ -286,103 +291,6 @@ class Swarm:
             ``no such node: NAME`` when there is none.
         """
         return self.members.machine(name_or_id)
-
-    # ---------------------------------------------------------------- faults
-    def crash_node(self, name: str) -> None:
-        """The machine loses power: containers stop, heartbeats stop, its CLI cannot connect."""
-        machine = self.machine(name)
-        machine.up = False
-        agent = self.agents.get(machine.node_id)
-        if agent is not None:
-            agent.crash()
-        self.underlay.set_up(machine.hostname, False)
-        self.sessions.refresh()
-
-    def recover_node(self, name: str) -> None:
-        """The machine boots again and rejoins if its links work (its containers are gone)."""
-        machine = self.machine(name)
-        machine.up = True
-        agent = self.agents.get(machine.node_id)
-        if agent is not None:
-            agent.recover(connect=False)
-        self.underlay.set_up(machine.hostname, True)
-        self.sessions.refresh()
-
-    def disconnect_node(self, name: str) -> None:
-        """Cut every link of the machine; its containers keep running."""
-        self.underlay.cut_machine(self.machine(name).hostname)
-        self.sessions.refresh()
-
-    def reconnect_node(self, name: str) -> None:
-        """Heal every link of the machine."""
-        self.underlay.cut_machine(self.machine(name).hostname, cut=False)
-        self.sessions.refresh()
-
-    def partition(self, groups: Sequence[Sequence[str]]) -> None:
-        """Split the machines into groups that cannot talk to each other.
-
-        ``groups`` lists hostnames (or node ids); machines named in no group
-        form one more group.  A partition replaces the previous one.
-
-        Raises
-        ------
-        InvalidArgument
-            For no group, an empty group, an unknown node or a node in two
-            groups (nothing changes).
-        """
-        if isinstance(groups, str) or not isinstance(groups, Sequence):
-            raise InvalidArgument(f"groups must be a list of lists of nodes, not {groups!r}")
-        names: list[list[str]] = []
-        for group in groups:
-            if isinstance(group, str) or not isinstance(group, Sequence):
-                raise InvalidArgument(f"a partition group is a list of nodes, not {group!r}")
-            names.append([self.machine(name).hostname for name in group])
-        self.underlay.partition(names)
-        self.sessions.refresh()
-
-    def heal(self) -> None:
-        """End the partition (machines disconnected one by one stay so)."""
-        self.underlay.heal()
-        self.sessions.refresh()
-
-    def cut_link(self, a: str, b: str, *, cut: bool = True) -> None:
-        """Cut (or heal, ``cut=False``) the link between two machines or switches.
-
-        A switch is ``switch`` (the core), ``zone:Z`` or ``rack:Z/R`` (``rack:R``
-        for a rack in no zone): cutting ``rack:z1/r1`` from ``zone:z1`` cuts
-        off the whole rack.
-        """
-        ends = [
-            name
-            if name == SWITCH or name.startswith(("rack:", "zone:"))
-            else self.machine(name).hostname
-            for name in (a, b)
-        ]
-        self.underlay.cut_link(ends[0], ends[1], cut)
-        self.sessions.refresh()
-
-    def kill_task(self, task_id: str, exit_code: int = 1) -> bool:
-        """Make a running task's container exit with ``exit_code``; False if not running.
-
-        Raises
-        ------
-        InvalidArgument
-            When no task has the id ``task_id``, or ``exit_code`` is not an
-            integer from 0 to 255.
-        """
-        if not isinstance(task_id, str):
-            raise InvalidArgument(f"a task is named by its id, not {task_id!r}")
-        task = self.ctx.store.tasks.get(task_id)
-        if task is None:
-            raise InvalidArgument(f"no such task: {task_id}")
-        code = integer(exit_code)
-        if code is None:
-            raise InvalidArgument(f"exit_code must be an integer, not {exit_code!r}")
-        if not 0 <= code <= 255:
-            raise InvalidArgument(f"exit_code must be between 0 and 255, not {code}")
-        if not task.node_id:
-            return False
-        return self.agents[task.node_id].kill(task_id, code)
 
     # ------------------------------------------------------------------ time
     @property

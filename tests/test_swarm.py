@@ -51,55 +51,6 @@ def test_run_refuses_nan_and_ignores_the_past() -> None:
     assert swarm.now == 2.0
 
 
-def test_kill_task_tells_an_unknown_id_from_a_task_that_is_not_running() -> None:
-    swarm = Swarm(seed=1)
-    with pytest.raises(InvalidArgument, match="no such task: nope"):
-        swarm.kill_task("nope")
-    create(swarm, spec(replicas=1))
-    swarm.advance(10)
-    (task,) = swarm.ctx.store.tasks.values()
-    with pytest.raises(InvalidArgument, match="exit_code must be an integer"):
-        swarm.kill_task(task.id, "1")  # type: ignore[arg-type]
-    assert swarm.kill_task(task.id, 1)
-    swarm.advance(0.2)
-    assert not swarm.kill_task(task.id, 1)
-
-
-@pytest.mark.parametrize(
-    "fault", ["crash_node", "recover_node", "disconnect_node", "reconnect_node", "node"]
-)
-def test_faults_on_an_unknown_node_raise(fault: str) -> None:
-    swarm = Swarm(seed=1)
-    with pytest.raises(InvalidArgument, match="no such node: nope"):
-        getattr(swarm, fault)("nope")
-
-
-def test_a_machine_that_boots_with_its_links_cut_registers_only_when_they_heal() -> None:
-    swarm = Swarm(seed=2, managers=1, workers=1)
-    worker = swarm.agents[swarm.node("worker1").id]
-    swarm.disconnect_node("worker1")
-    swarm.crash_node("worker1")
-    swarm.recover_node("worker1")
-    assert worker.up and not worker.connected
-    swarm.advance(30)
-    assert swarm.node("worker1").status.name == "DOWN"
-    swarm.reconnect_node("worker1")
-    swarm.advance(1)
-    assert worker.connected and swarm.node("worker1").status.name == "READY"
-
-
-def test_the_cli_on_a_manager_cut_off_from_the_leader_gets_the_no_leader_error() -> None:
-    swarm = Swarm(seed=3, managers=3, workers=0)
-    swarm.disconnect_node("manager1")  # the CLI's machine, and the leader
-    swarm.advance(20)
-    assert swarm.raft.leader in {swarm.node("manager2").id, swarm.node("manager3").id}
-    result = swarm.docker("docker node ls")
-    assert (result.exit_code, result.stderr.split(":")[0]) == (1, "Error response from daemon")
-    assert "does not have a leader" in result.stderr
-    swarm.reconnect_node("manager1")
-    assert swarm.docker("docker node ls").ok
-
-
 @pytest.mark.parametrize(
     ("options", "message"),
     [
