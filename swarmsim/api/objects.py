@@ -150,8 +150,32 @@ class TaskStatus:
     exit_code: int | None = None
 
 
+class Committed:
+    """What the store last committed of a task: the keys it is indexed under.
+
+    The store sets them on each commit, as swarmkit's store stamps an object's
+    ``Meta.Version`` (``api/objects.proto``), and reads them at the next one to
+    move the task between its indexes.  They are not dataclass fields: not
+    arguments, not compared, not copied by :func:`dataclasses.replace`, unset
+    until the task is first added to a store.  Kept on the task rather than in
+    a map of the store: a Swarm2K swarm holds 95,000 tasks.
+    """
+
+    __slots__ = ("committed_desired", "committed_node_id", "committed_state")
+
+    committed_node_id: str
+    committed_desired: TaskState
+    committed_state: TaskState
+
+    def commit(self, node_id: str, desired: TaskState, state: TaskState) -> None:
+        """Record the keys the store now indexes the task under."""
+        self.committed_node_id = node_id
+        self.committed_desired = desired
+        self.committed_state = state
+
+
 @dataclass(slots=True)
-class Task:
+class Task(Committed):
     """One scheduled unit of a service: a slot's current task or part of its history."""
 
     id: str

@@ -47,7 +47,6 @@ _UPDATE = Action.UPDATE
 _RUNNING = TaskState.RUNNING
 _ASSIGNED = TaskState.ASSIGNED
 # what a task's last commit indexed: node, desired, observed (its slot never changes)
-_TaskKey = tuple[str, TaskState, TaskState]
 
 
 class Store:
@@ -78,7 +77,6 @@ class Store:
         # (service, slot) key tuple (about 150 bytes a task)
         self._by_slot: defaultdict[str, dict[int, Task | list[Task]]] = defaultdict(dict)
         self._by_desired: defaultdict[TaskState, dict[str, Task]] = defaultdict(dict)
-        self._task_keys: dict[str, _TaskKey] = {}
         self._watchers: dict[type, list[Watcher]] = {
             TaskEvent: [],
             NodeEvent: [],
@@ -250,7 +248,7 @@ class Store:
         self._by_desired[task.desired_state][task.id] = task
         if task.node_id:
             self._by_node[task.node_id][task.id] = task
-        self._task_keys[task.id] = (task.node_id, task.desired_state, task.status.state)
+        task.commit(task.node_id, task.desired_state, task.status.state)
         self.trace.task(self._clock(), task, None, None)
         event = _new_event(TaskEvent, (_CREATE, task, None, None, ""))
         for watcher in self._task_watchers:
@@ -264,8 +262,9 @@ class Store:
         node = task.node_id
         desired = task.desired_state
         state = task.status.state
-        task_keys = self._task_keys
-        old_node, old_desired, old_state = task_keys[tid]
+        old_node = task.committed_node_id
+        old_desired = task.committed_desired
+        old_state = task.committed_state
         moved = old_node != node
         if moved:
             if old_node:
@@ -276,7 +275,7 @@ class Store:
         if redesired:
             del self._by_desired[old_desired][tid]
             self._by_desired[desired][tid] = task
-        task_keys[tid] = (node, desired, state)
+        task.commit(node, desired, state)
         if redesired or old_state != state:
             self.trace.task(self._clock(), task, old_state, old_desired)
         event = _new_event(TaskEvent, (_UPDATE, task, old_state, old_desired, old_node))
@@ -291,7 +290,9 @@ class Store:
     def delete_task(self, task_id: str) -> None:
         """Remove a task from the store and every index (a task never changes slot)."""
         task = self.tasks.pop(task_id)
-        node, desired, state = self._task_keys.pop(task_id)
+        node = task.committed_node_id
+        desired = task.committed_desired
+        state = task.committed_state
         slot = task.slot
         by_service = self._by_service[task.service_id]
         del by_service[task_id]

@@ -1,8 +1,12 @@
-"""The store: a slot's tasks in creation order through deletions; which watchers hear what."""
+"""The store: a slot's tasks in creation order through deletions; a task's index keys through
+commits; which watchers hear what."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields, replace
+
+import pytest
 
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Task
@@ -71,3 +75,45 @@ def test_task_watchers_hear_the_progress_steps_they_asked_for_in_registration_or
         *[(name, TaskState.RUNNING) for name in everyone if name != "none"],
         *[(name, TaskState.FAILED) for name in everyone],  # not a progress step
     ]
+
+
+def test_a_commit_moves_the_task_between_indexes_by_the_keys_it_was_last_committed_under() -> None:
+    store = Store(Trace(), lambda: 0.0)
+    events: list[TaskEvent] = []
+    store.watch(events.append, TaskEvent)
+    task = Task("t", "svc", "web", 1, SPEC, 0)
+    store.create_task(task)
+    assert (task.committed_node_id, task.committed_desired, task.committed_state) == (
+        "",
+        TaskState.RUNNING,
+        TaskState.NEW,
+    )
+    task.node_id = "n1"
+    task.status.state = TaskState.ASSIGNED
+    store.update_task(task)
+    assert list(store.tasks_on_node("n1")) == [task]
+    assert (events[-1].prev_state, events[-1].prev_node) == (TaskState.NEW, "")
+    task.node_id = "n2"
+    task.desired_state = TaskState.SHUTDOWN
+    store.update_task(task)
+    assert list(store.tasks_on_node("n1")) == []
+    assert list(store.tasks_on_node("n2")) == [task]
+    assert list(store.tasks_with_desired(TaskState.RUNNING)) == []
+    assert list(store.tasks_with_desired(TaskState.SHUTDOWN)) == [task]
+    assert (events[-1].prev_desired, events[-1].prev_node) == (TaskState.RUNNING, "n1")
+    store.delete_task("t")  # the index keys of the last commit, not the task's fields
+    assert list(store.tasks_on_node("n2")) == []
+    assert (events[-1].prev_state, events[-1].prev_desired) == (
+        TaskState.ASSIGNED,
+        TaskState.SHUTDOWN,
+    )
+
+
+def test_the_index_keys_are_not_fields_of_a_task() -> None:
+    task = Task("t", "svc", "web", 1, SPEC, 0)
+    Store(Trace(), lambda: 0.0).create_task(task)
+    assert not [f.name for f in fields(task) if f.name.startswith("committed")]
+    copy = replace(task)
+    assert copy == task  # equality ignores them
+    with pytest.raises(AttributeError):
+        copy.committed_state  # noqa: B018 - a copy is not in the store: unset
