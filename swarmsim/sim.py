@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from heapq import heappop, heappush
+from types import MethodType
 from typing import Any, cast
 
 import simpy
@@ -120,7 +121,7 @@ class Simulation:
         an attribute dict and a closure.
         """
         at = self.env._now + (delay if delay > 0.0 else 0.0)  # + 0.0 as SimPy: a float
-        heappush(self._queue, (at, NORMAL, next(self._eid), _Call(callback, args)))
+        heappush(self._queue, (at, NORMAL, next(self._eid), _queued(callback, args)))
 
     def call_urgent(self, callback: Any, *args: Any) -> None:
         """Run ``callback(*args)`` in this instant, ahead of every non-urgent event.
@@ -130,7 +131,7 @@ class Simulation:
         to keep the order of events a process would give.
         """
         at = self.env._now + 0.0  # as SimPy computes it: a float
-        heappush(self._queue, (at, URGENT, next(self._eid), _Call(callback, args)))
+        heappush(self._queue, (at, URGENT, next(self._eid), _queued(callback, args)))
 
 
 def _crash(event: simpy.Event) -> None:
@@ -162,6 +163,38 @@ def _run_call(call: _Call) -> None:
 
 
 _RUN_CALL = (_run_call,)
+
+
+class _MethodCall:
+    """A method call with one argument waiting in SimPy's queue, as :class:`_Call`.
+
+    It keeps the method's function, its object and the argument rather than a
+    bound method and an argument tuple: about 100 bytes less for each of the
+    tens of thousands of container steps a large swarm has pending at once.
+    """
+
+    __slots__ = ("argument", "callbacks", "function", "target")
+    _ok = True
+
+    def __init__(self, function: Any, target: object, argument: object) -> None:
+        self.function = function
+        self.target = target
+        self.argument = argument
+        self.callbacks: tuple[Any, ...] | None = _RUN_METHOD_CALL
+
+
+def _run_method_call(call: _MethodCall) -> None:
+    call.function(call.target, call.argument)
+
+
+_RUN_METHOD_CALL = (_run_method_call,)
+
+
+def _queued(callback: Any, args: tuple[Any, ...]) -> _Call | _MethodCall:
+    """What goes into SimPy's queue to run ``callback(*args)``."""
+    if type(callback) is MethodType and len(args) == 1:
+        return _MethodCall(callback.__func__, callback.__self__, args[0])
+    return _Call(callback, args)
 
 
 class DelayLine:

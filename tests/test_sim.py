@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from types import MethodType
 
 import pytest
 
@@ -24,6 +25,35 @@ def test_calls_run_in_the_order_timeouts_would() -> None:
     sim.call_later(0.5, order.append, "earlier")
     sim.run(2.0)
     assert order == ["earlier", "first call", "timeout", "second call"]
+
+
+class _Recorder:
+    def __init__(self, order: list[str]) -> None:
+        self.order = order
+
+    def one(self, what: str) -> None:
+        self.order.append(what)
+
+    def two(self, what: str, more: str) -> None:
+        self.order.append(f"{what} {more}")
+
+    def none(self) -> None:
+        self.order.append("no argument")
+
+
+def test_method_calls_keep_their_place_and_queue_no_bound_method() -> None:
+    sim = Simulation()
+    order: list[str] = []
+    recorder = _Recorder(order)
+    sim.call_later(1.0, recorder.one, "method")
+    sim.call_later(1.0, order.append, "function")
+    sim.call_later(1.0, recorder.two, "two", "arguments")
+    sim.call_urgent(recorder.one, "urgent method")
+    sim.call_later(0.5, recorder.none)
+    one_argument = min(entry for entry in sim.env._queue if entry[0] == 1.0)[3]
+    assert not [r for r in gc.get_referents(one_argument) if isinstance(r, MethodType)]
+    sim.run(2.0)
+    assert order == ["urgent method", "no argument", "method", "function", "two arguments"]
 
 
 def test_urgent_calls_run_before_anything_else_of_the_instant() -> None:
