@@ -30,6 +30,12 @@ _HOST = PublishMode.HOST
 _NEW = TaskState.NEW
 
 
+# One int object per slot number for every service: Python caches only the
+# ints up to 256, and a Swarm2K service numbers its slots up to 2,375 (28 bytes
+# a task, held by the task, the store's slot index and the trace).
+_SLOT_NUMBERS: dict[int, int] = {}
+
+
 def new_task(
     ctx: Context,
     service: Service,
@@ -48,7 +54,7 @@ def new_task(
         id=ctx.ids.new(),
         service_id=service.id,
         service_name=spec.name,
-        slot=slot,
+        slot=_SLOT_NUMBERS.setdefault(slot, slot),
         spec=spec.task,
         spec_version=service.spec_version,
         desired_state=desired,

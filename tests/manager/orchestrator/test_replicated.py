@@ -214,3 +214,13 @@ def test_exhausted_max_attempts_also_stops_drain_replacement() -> None:
     assert running(swarm, service) == []
     assert second.state == TaskState.SHUTDOWN
     assert len(tasks(swarm, service)) == 2
+
+
+def test_services_share_one_object_per_slot_number() -> None:
+    swarm = _swarm()
+    first = create(swarm, spec(image="app:1", replicas=300, name="first"))
+    second = create(swarm, spec(image="app:1", replicas=300, name="second"))
+    swarm.advance(0.01)
+    slots = {t.slot: t.slot for t in tasks(swarm, first)}
+    assert len(slots) == 300
+    assert all(t.slot is slots[t.slot] for t in tasks(swarm, second))
