@@ -29,8 +29,8 @@ the update (and the process's CPU seconds, steadier than wall time on a
 shared machine), microseconds per created and per replaced task, the update's
 simulated seconds per wall second, bytes per task (resident memory added by the
 services once converged, trace included, and again after the update, counted
-from a ``docker node ls`` run first: the CLI's modules, about 6 MB loaded by a
-first command, are not memory per task); then the
+from a ``docker node ls`` run first: the CLI's modules, about 9 MB resident
+loaded by a first command, are not memory per task); then the
 growth of the cost per replaced task from the small to the large size, the raw
 SimPy events per second measured around the runs and the peak resident memory.
 
