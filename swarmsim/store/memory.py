@@ -11,7 +11,9 @@ Differences
 Objects are shared, not copied: a component mutates the live object and then
 calls ``update_*``.  The store remembers the indexed fields of every task
 (service, node, slot, desired state, observed state) so that it can move the
-task between indexes and tell watchers what changed.  Raft is modelled
+task between indexes and tell watchers what changed.  The index by desired
+state leaves out RUNNING and SHUTDOWN, the desired states of nearly every task
+(:data:`SCANNED_DESIRED`): their few readers scan the tasks instead.  Raft is modelled
 separately (:mod:`swarmsim.manager.raft`): the store itself never refuses a
 write, the components that run only on the leader simply stop while there is
 none.
@@ -45,6 +47,11 @@ _Event = TypeVar("_Event", TaskEvent, NodeEvent, ServiceEvent, NetworkEvent)
 _new_event = tuple.__new__  # builds a TaskEvent without the named tuple's Python __new__
 _UPDATE = Action.UPDATE
 _RUNNING = TaskState.RUNNING
+_SHUTDOWN = TaskState.SHUTDOWN
+
+SCANNED_DESIRED = frozenset({_RUNNING, _SHUTDOWN})
+"""Desired states not indexed: nearly every task has one of them (about 40 bytes a
+task), and only a new leader's allocator and the test checks ask for their tasks."""
 _ASSIGNED = TaskState.ASSIGNED
 # what a task's last commit indexed: node, desired, observed (its slot never changes)
 
@@ -245,7 +252,8 @@ class Store:
             held.append(task)
         else:
             slots[task.slot] = [held, task]
-        self._by_desired[task.desired_state][task.id] = task
+        if task.desired_state not in SCANNED_DESIRED:
+            self._by_desired[task.desired_state][task.id] = task
         if task.node_id:
             self._by_node[task.node_id][task.id] = task
         task.commit(task.node_id, task.desired_state, task.status.state)
@@ -273,8 +281,10 @@ class Store:
                 self._by_node[node][tid] = task
         redesired = old_desired != desired
         if redesired:
-            del self._by_desired[old_desired][tid]
-            self._by_desired[desired][tid] = task
+            if old_desired not in SCANNED_DESIRED:
+                del self._by_desired[old_desired][tid]
+            if desired not in SCANNED_DESIRED:
+                self._by_desired[desired][tid] = task
         task.commit(node, desired, state)
         if redesired or old_state != state:
             self.trace.task(self._clock(), task, old_state, old_desired)
@@ -311,7 +321,8 @@ class Store:
             del slots[slot]
             if not slots:
                 del self._by_slot[task.service_id]
-        del self._by_desired[desired][task_id]
+        if desired not in SCANNED_DESIRED:
+            del self._by_desired[desired][task_id]
         if node:
             del self._by_node[node][task_id]
         self.trace.task_deleted(self._clock(), task)
@@ -337,5 +348,11 @@ class Store:
         return (held,)
 
     def tasks_with_desired(self, state: TaskState) -> Collection[Task]:
-        """Every task whose desired state is ``state`` (a live view)."""
+        """Every task whose desired state is ``state``, in the order it got it.
+
+        A live view, except for the states of :data:`SCANNED_DESIRED`: their
+        tasks are found by a scan and listed in creation order.
+        """
+        if state in SCANNED_DESIRED:
+            return [t for t in self.tasks.values() if t.desired_state == state]
         return self._by_desired.get(state, {}).values()

@@ -117,3 +117,23 @@ def test_the_index_keys_are_not_fields_of_a_task() -> None:
     assert copy == task  # equality ignores them
     with pytest.raises(AttributeError):
         copy.committed_state  # noqa: B018 - a copy is not in the store: unset
+
+
+def test_tasks_with_a_desired_state_whether_indexed_or_scanned() -> None:
+    store = Store(Trace(), lambda: 0.0)
+    tasks = [Task(f"t{i}", "svc", "web", i, SPEC, 0) for i in range(4)]
+    for task in tasks:
+        store.create_task(task)
+    for task in (tasks[2], tasks[0]):  # READY is indexed: listed in the order they got it
+        task.desired_state = TaskState.READY
+        store.update_task(task)
+    assert [t.id for t in store.tasks_with_desired(TaskState.READY)] == ["t2", "t0"]
+    tasks[2].desired_state = TaskState.RUNNING  # RUNNING is scanned: creation order
+    store.update_task(tasks[2])
+    assert [t.id for t in store.tasks_with_desired(TaskState.RUNNING)] == ["t1", "t2", "t3"]
+    tasks[3].desired_state = TaskState.SHUTDOWN
+    store.update_task(tasks[3])
+    store.delete_task("t0")
+    assert [t.id for t in store.tasks_with_desired(TaskState.READY)] == []
+    assert [t.id for t in store.tasks_with_desired(TaskState.SHUTDOWN)] == ["t3"]
+    assert [t.id for t in store.tasks_with_desired(TaskState.RUNNING)] == ["t1", "t2"]
