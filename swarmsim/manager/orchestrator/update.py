@@ -69,7 +69,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import fields, replace
 from functools import partial
-from typing import TypeVar
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import simpy
 
@@ -95,16 +96,18 @@ _SHUTDOWN = TaskState.SHUTDOWN
 _Copied = TypeVar("_Copied", Task, TaskStatus)
 
 
-_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Task, TaskStatus)}
+_FIELD_VALUES = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Task, TaskStatus)}
 
 
 def _shallow_copy(obj: _Copied) -> _Copied:
-    """A shallow copy of a task or status (``copy.copy`` goes through pickling's
-    ``__reduce_ex__``, four times slower: an update copies every slot it updates)."""
-    clone: _Copied = object.__new__(type(obj))
-    for name in _FIELDS[type(obj)]:
-        setattr(clone, name, getattr(obj, name))
-    return clone
+    """A shallow copy of a task or status: its constructor given every field's value.
+
+    ``copy.copy`` goes through pickling's ``__reduce_ex__``, eight times slower,
+    and setting the fields one by one twice as slow: an update copies every
+    slot it updates.  Neither class has a ``__post_init__``.
+    """
+    values: tuple[Any, ...] = _FIELD_VALUES[type(obj)](obj)
+    return type(obj)(*values)
 
 
 def _copy_task(task: Task) -> Task:
