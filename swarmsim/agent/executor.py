@@ -150,7 +150,6 @@ class TaskController:
         "_draw",
         "_generation",
         "_phase",
-        "_profile",
         "_token",
         "agent",
         "created_at",
@@ -171,7 +170,6 @@ class TaskController:
         self.exit_code = 0
         self.desired = desired
         self.state = task.state
-        self._profile: ImageProfile | None = None
         self._draw: ContainerDraw | None = None  # this container's times and exit code
         self._token = 0  # identifies the pending step; bumped to cancel it
         self._phase = _BUSY  # the first step is queued
@@ -191,7 +189,7 @@ class TaskController:
     @property
     def profile(self) -> ImageProfile | None:
         """The image profile the container was made with (``None`` before it was looked up)."""
-        return self._profile
+        return None if self._draw is None else self._draw.profile
 
     # ----------------------------------------------------------- from agent
     def set_desired(self, desired: TaskState) -> None:
@@ -260,8 +258,7 @@ class TaskController:
         agent = self.agent
         image = self.task.spec.container.image
         images = agent.images
-        profile = self._profile = images.profile(image)
-        draw = self._draw = images.draw(profile, agent.sim.rng)
+        draw = self._draw = images.draw(images.profile(image), agent.sim.rng)
         # ACCEPTED and PREPARING happen in the same instant: the dispatcher keeps
         # only the latest status of a batch, so only PREPARING needs to travel
         self.state = _ACCEPTED
@@ -271,10 +268,9 @@ class TaskController:
     def _prepared(self, token: int) -> None:
         if token != self._token:
             return  # interrupted meanwhile
-        profile = self._profile
-        assert profile is not None
+        assert self._draw is not None
         image = self.task.spec.container.image
-        if profile.pull_error:
+        if self._draw.profile.pull_error:
             self._report(_REJECTED, "preparing", f"No such image: {image}")
             self._phase = _DONE
             return
@@ -297,8 +293,9 @@ class TaskController:
     def _started(self, token: int) -> None:
         if token != self._token:
             return
-        profile, draw = self._profile, self._draw
-        assert profile is not None and draw is not None
+        draw = self._draw
+        assert draw is not None
+        profile = draw.profile
         started = self.started_at = self.agent.sim.now
         exits_at = None if draw.exits_after is None else started + draw.exits_after
         health = self.task.spec.container.healthcheck
@@ -362,7 +359,7 @@ class TaskController:
             container = self.task.spec.container
             profile = self.agent.images.profile(container.image)
             stop = profile.stop
-            if profile is self._profile and self._draw is not None:
+            if self._draw is not None and profile is self._draw.profile:
                 stop = self._draw.stop  # this container's own draw
             elif isinstance(stop, Distribution):
                 stop = stop.sample(self.agent.sim.rng("image.stop"))

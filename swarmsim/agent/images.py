@@ -172,6 +172,7 @@ class ImageProfile:
             exit_code=exit_code,
             healthy_after=time("healthy_after"),
             unhealthy_after=optional("unhealthy_after"),
+            profile=self,
         )
 
 
@@ -179,7 +180,8 @@ class ImageProfile:
 class ContainerDraw:
     """What one container got from its image's profile: fixed times and exit code.
 
-    ``exits_after`` already includes a failure at start (``0``) or a crash.
+    ``exits_after`` already includes a failure at start (``0``) or a crash;
+    ``profile`` is the profile drawn from (a container keeps only its draw).
     """
 
     pull: float
@@ -190,6 +192,7 @@ class ContainerDraw:
     exit_code: int
     healthy_after: float
     unhealthy_after: float | None
+    profile: ImageProfile
 
 
 _TIMES = ("pull", "create", "start", "stop", "exits_after", "healthy_after", "unhealthy_after")

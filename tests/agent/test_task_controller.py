@@ -54,6 +54,30 @@ def test_walks_to_running_with_the_image_timings() -> None:
     assert agent.reports == [(0, "preparing", ""), (2.5, "starting", ""), (3.5, "running", "")]
 
 
+def test_the_controller_knows_the_profile_its_container_was_drawn_from() -> None:
+    agent = FakeAgent()
+    controller = start(agent)
+    assert controller.profile is None  # not looked up before the first step
+    agent.run(5)
+    assert controller.profile is PROFILE
+    agent.images.set("app:1", stop=5.0)  # a later profile change leaves the container's
+    controller.set_desired(TaskState.SHUTDOWN)
+    agent.run(20)
+    assert controller.profile is PROFILE
+    assert agent.reports[-1] == (5 + 5.0, "shutdown", "")  # stopped with the new profile's time
+
+
+def test_a_container_stops_in_its_own_draws_time_while_its_profile_stands() -> None:
+    agent = FakeAgent(stop="uniform(1s,2s)")
+    controller = start(agent)
+    agent.run(5)
+    draw = controller._draw
+    assert draw is not None and controller.profile is draw.profile
+    controller.set_desired(TaskState.SHUTDOWN)
+    agent.run(20)
+    assert agent.reports[-1] == (round(5 + draw.stop, 6), "shutdown", "")
+
+
 def test_waits_at_ready_until_desired_running() -> None:
     agent = FakeAgent()
     controller = start(agent, TaskState.READY)
