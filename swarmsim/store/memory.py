@@ -9,9 +9,11 @@ notifies the watchers.
 Differences
 -----------
 Objects are shared, not copied: a component mutates the live object and then
-calls ``update_*``.  The store remembers the indexed fields of every task
-(service, node, slot, desired state, observed state) so that it can move the
-task between indexes and tell watchers what changed.  The index by desired
+calls ``update_*``.  The store remembers the node, desired state and observed
+state each task was last committed with, in the task's own
+:class:`~swarmsim.api.objects.Committed` slots (service and slot never
+change), so that it can move the task between indexes and tell watchers what
+changed.  The index by desired
 state leaves out RUNNING and SHUTDOWN, the desired states of nearly every task
 (:data:`SCANNED_DESIRED`): their few readers scan the tasks instead.  Raft is modelled
 separately (:mod:`swarmsim.manager.raft`): the store itself never refuses a
