@@ -58,7 +58,7 @@ from swarmsim.context import Context
 from swarmsim.manager.orchestrator.task import is_task_dirty
 from swarmsim.manager.scheduler.bookkeeping import Bookkeeping
 from swarmsim.manager.scheduler.filters import ReadyFilter
-from swarmsim.manager.scheduler.nodeindex import best_nodes
+from swarmsim.manager.scheduler.nodeindex import OfferOrder, best_nodes
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.nodeset import (
     DecisionTree,
@@ -89,15 +89,15 @@ _SHUTDOWN = TaskState.SHUTDOWN
 
 class _TickNodes:
     """The node list of one tick in offer order (node IDs), with the node infos and
-    the position of each node (made on first use, once per tick)."""
+    the offer order the node index reads (each made on first use, once per tick)."""
 
-    __slots__ = ("_infos", "_order", "_position", "ids")
+    __slots__ = ("_infos", "_offer", "_order", "ids")
 
     def __init__(self, ids: list[str], infos: dict[str, NodeInfo]) -> None:
         self.ids = ids
         self._infos = infos
         self._order: list[NodeInfo] = []
-        self._position: dict[str, int] = {}
+        self._offer: OfferOrder | None = None
 
     @property
     def order(self) -> list[NodeInfo]:
@@ -108,11 +108,12 @@ class _TickNodes:
         return self._order
 
     @property
-    def position(self) -> dict[str, int]:
-        """Node ID to its place in :attr:`ids`."""
-        if not self._position:
-            self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
-        return self._position
+    def offer(self) -> OfferOrder:
+        """Each node's place in :attr:`ids`, and the index's buckets sorted by it."""
+        if self._offer is None:
+            ids = self.ids
+            self._offer = OfferOrder(dict(zip(ids, range(len(ids)), strict=True)))
+        return self._offer
 
 
 class _Decision:
@@ -254,13 +255,9 @@ class Assigner:
         for info in index.failing.values():
             if ranking(info) != node_key(info, ranking.service_id, ("", -1), ranking.now):
                 return None
-        position = tick_nodes.position
-        count = len(position)
-
-        def offered(node_id: str) -> int:
-            return (position[node_id] - offset) % count
-
-        return best_nodes(index, ranking.service_id, limit, offered, self.pipeline.process)
+        return best_nodes(
+            index, ranking.service_id, limit, tick_nodes.offer, offset, self.pipeline.process
+        )
 
     def _on_subtree(
         self,

@@ -17,8 +17,17 @@ first offered those few nodes, found without reading the others.  The set is
 dropped again once the service runs on fewer than a quarter of the nodes, so
 building it (one pass over the nodes) happens at most once per quarter of the
 nodes' count changes, and it never holds more than three entries per node the
-service runs on.  The cost of a batch therefore follows its size, not the
-cluster's.
+service runs on.  Within a bucket a batch wants the nodes earliest in its offer
+order, the tick's shuffled node list read from a random offset: an
+:class:`OfferOrder` keeps, for the tick, each bucket's node IDs sorted by their
+place in that list, so a batch finds its offset by bisection and reads the
+nodes it takes (and those it must pass over) rather than the whole bucket.  The
+sorted list is made when a batch first reads the bucket and kept while the
+bucket only loses nodes (a node that left is passed over); a node entering the
+bucket, or the bucket shrinking to half, makes the next reader sort it again.
+Many batches in one tick (a stack deployed, a failed node's tasks, many small
+services) thus share one sort per bucket instead of each reading every node.
+The cost of a batch therefore follows its size, not the cluster's.
 
 Differences
 -----------
@@ -34,13 +43,14 @@ passes once passes for the whole batch.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 
-__all__ = ["NodeIndex", "best_nodes"]
+__all__ = ["NodeIndex", "OfferOrder", "best_nodes"]
 
 _SHIFT = 32  # as in nodeset: (by service << 32) | total
 
@@ -66,6 +76,9 @@ class NodeIndex:
         Nodes that remember recent failures (their rank may depend on them).
     unready : set of str
         IDs of the nodes that are not ready for new tasks.
+    entered : dict of int to int
+        Per active task count, how many times a node entered that bucket (an
+        :class:`OfferOrder` re-sorts a bucket that gained a node since it sorted it).
 
     Parameters
     ----------
@@ -74,7 +87,16 @@ class NodeIndex:
         :meth:`node_changed` must be called whenever its answer may change.
     """
 
-    __slots__ = ("_ready", "by_service", "by_total", "failing", "lacking", "size", "unready")
+    __slots__ = (
+        "_ready",
+        "by_service",
+        "by_total",
+        "entered",
+        "failing",
+        "lacking",
+        "size",
+        "unready",
+    )
 
     def __init__(self, ready: Callable[[NodeInfo], bool]) -> None:
         self._ready = ready
@@ -83,6 +105,7 @@ class NodeIndex:
         self.by_service: dict[str, dict[str, NodeInfo]] = {}
         self.lacking: dict[str, dict[str, NodeInfo]] = {}
         self.failing: dict[str, NodeInfo] = {}  # nodes with recent failures
+        self.entered: dict[int, int] = {}
         self.size = 0  # nodes in the index
 
     def add(self, info: NodeInfo) -> None:
@@ -90,7 +113,7 @@ class NodeIndex:
         node_id = info.node.id
         self.size += 1
         self.node_changed(info)
-        self.by_total.setdefault(info.active_tasks_count, {})[node_id] = info
+        self._enter(info.active_tasks_count, node_id, info)
         counts = info.active_tasks_count_by_service
         for service_id in counts:
             self.by_service.setdefault(service_id, {})[node_id] = info
@@ -130,7 +153,7 @@ class NodeIndex:
         node_id = info.node.id
         by_total = self.by_total
         self._drop(by_total, total, node_id)
-        by_total.setdefault(info.active_tasks_count, {})[node_id] = info
+        self._enter(info.active_tasks_count, node_id, info)
         if not by_service:  # the node starts running the service
             runs = self.by_service.setdefault(service_id, {})
             runs[node_id] = info
@@ -150,6 +173,12 @@ class NodeIndex:
             if lacking is not None:
                 lacking[node_id] = info
 
+    def _enter(self, total: int, node_id: str, info: NodeInfo) -> None:
+        """``node_id`` now has ``total`` active tasks."""
+        self.by_total.setdefault(total, {})[node_id] = info
+        entered = self.entered
+        entered[total] = entered.get(total, 0) + 1
+
     def _leave(self, service_id: str, node_id: str) -> None:
         """``node_id`` no longer runs ``service_id`` (or leaves the index)."""
         runs = self.by_service[service_id]
@@ -168,11 +197,60 @@ class NodeIndex:
             del table[key]
 
 
+class OfferOrder:
+    """One tick's offer order: each node's place in the tick's shuffled node list,
+    and per bucket of the index its node IDs sorted by that place.
+
+    A batch offers the nodes from a random place (its offset) onwards, wrapping
+    around, so within a bucket its best nodes are those at or after the offset,
+    then those before it: a bisection in the sorted IDs, then a walk.
+
+    Parameters
+    ----------
+    position
+        Node ID to its place in the tick's node list (every node of the index).
+
+    Examples
+    --------
+    >>> order = OfferOrder({"a": 2, "b": 0, "c": 1})
+    >>> order.offered("a", 1), order.offered("b", 1)
+    (1, 2)
+    """
+
+    __slots__ = ("_sorted", "count", "position")
+
+    def __init__(self, position: dict[str, int]) -> None:
+        self.position = position
+        self.count = len(position)
+        # active task count -> (its count of entries then, its size then, sorted IDs)
+        self._sorted: dict[int, tuple[int, int, list[str]]] = {}
+
+    def offered(self, node_id: str, offset: int) -> int:
+        """Where ``node_id`` comes in the offer of a batch starting at ``offset``."""
+        return (self.position[node_id] - offset) % self.count
+
+    def sorted_bucket(self, index: NodeIndex, total: int, bucket: dict[str, NodeInfo]) -> list[str]:
+        """The IDs of the nodes that were in ``bucket`` (``index.by_total[total]``) when it
+        was last sorted, by place; every node now in it is among them."""
+        entered = index.entered.get(total, 0)
+        cached = self._sorted.get(total)
+        if cached is not None:
+            entries, size, ids = cached
+            # still valid while the bucket only lost nodes, and at least half remain
+            # (a bucket emptied and made again has had a node enter it)
+            if entries == entered and 2 * len(bucket) >= size:
+                return ids
+        ids = sorted(bucket, key=self.position.__getitem__)
+        self._sorted[total] = (entered, len(bucket), ids)
+        return ids
+
+
 def best_nodes(
     index: NodeIndex,
     service_id: str,
     limit: int,
-    position: Callable[[str], int],
+    order: OfferOrder,
+    offset: int,
     available: Callable[[NodeInfo], bool],
 ) -> list[NodeInfo] | None:
     """The ``limit`` best nodes for a batch of ``service_id``, best first.
@@ -185,8 +263,10 @@ def best_nodes(
         The batch's service.
     limit
         Number of tasks in the batch.
-    position
-        A node ID's offer position in this batch (ties favour smaller ones).
+    order
+        The tick's offer order.
+    offset
+        Where the batch's offer starts in it (ties favour nodes offered first).
     available
         Whether a node passes the filters (called on the returned nodes only).
 
@@ -202,6 +282,10 @@ def best_nodes(
     skip = index.unready  # left out unseen
     runs = index.by_service.get(service_id, {})
     lacking = index.lacking.get(service_id)
+
+    def position(node_id: str) -> int:
+        return order.offered(node_id, offset)
+
     # nodes without the service first, fewest tasks first
     if lacking is not None:
         _take_classes(chosen, _by_total(lacking, skip), limit, position, lacking)
@@ -209,12 +293,9 @@ def best_nodes(
         by_total = index.by_total
         for total in sorted(by_total):
             bucket = by_total[total]
-            # set.difference walks the bucket and probes ``runs``; ``keys() - keys()``
-            # would also walk all of ``runs``
-            ids = set(bucket).difference(runs)
-            if skip:
-                ids.difference_update(skip)
-            if not _take(chosen, ids, limit, position, bucket):
+            ids = order.sorted_bucket(index, total, bucket)
+            start = bisect_left(ids, offset, key=order.position.__getitem__)
+            if not _take_from(chosen, ids, start, limit, bucket, runs, skip):
                 break
     if len(chosen) < limit and runs:
         classes: dict[int, list[str]] = {}
@@ -231,6 +312,32 @@ def best_nodes(
         if not available(info):
             return None
     return chosen
+
+
+def _take_from(
+    chosen: list[NodeInfo],
+    ids: list[str],
+    start: int,
+    limit: int,
+    bucket: dict[str, NodeInfo],
+    runs: dict[str, NodeInfo],
+    skip: set[str],
+) -> bool:
+    """Append the nodes of ``bucket`` that lack the service and are ready, in offer
+    order (``ids`` read from ``start``, wrapping around), up to ``limit`` in all;
+    False once ``chosen`` is full."""
+    room = limit - len(chosen)
+    # negative indexes first: ids[start:], then ids[:start], without copying
+    for at in range(start - len(ids), start):
+        node_id = ids[at]
+        info = bucket.get(node_id)
+        if info is None or node_id in runs or node_id in skip:
+            continue  # left the bucket since it was sorted, runs the service, or not ready
+        chosen.append(info)
+        room -= 1
+        if not room:
+            return False
+    return True
 
 
 def _by_total(infos: dict[str, NodeInfo], skip: set[str]) -> dict[int, list[str]]:

@@ -11,7 +11,7 @@ from swarmsim.api.objects import Node, Task
 from swarmsim.api.specs import ContainerSpec, TaskSpec
 from swarmsim.manager.scheduler.assign import Assigner
 from swarmsim.manager.scheduler.filters import ReadyFilter
-from swarmsim.manager.scheduler.nodeindex import NodeIndex, best_nodes
+from swarmsim.manager.scheduler.nodeindex import NodeIndex, OfferOrder, best_nodes
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.manager.scheduler.nodeset import NodeRanking, build_tree
 from swarmsim.manager.scheduler.pipeline import Pipeline
@@ -63,17 +63,39 @@ def test_best_nodes_are_the_trees_candidates_in_the_same_order(
     pipeline = Pipeline()
     pipeline.set_task(Task("x", "a", "svc", 1, SPEC, 1))
     ranking = NodeRanking("a", ("a", 1), 0.0)
-    position = {info.id: i for i, info in enumerate(infos)}
+    order = OfferOrder({info.id: i for i, info in enumerate(infos)})
     for _ in range(5):
         offset = rng.randrange(len(infos))
         limit = rng.randint(1, len(infos) + 3)
         expected = _tree_candidates(infos, offset, limit, ranking, pipeline)
-
-        def offered(node_id: str, offset: int = offset) -> int:
-            return (position[node_id] - offset) % len(infos)
-
-        got = best_nodes(index, "a", limit, offered, pipeline.process)
+        got = best_nodes(index, "a", limit, order, offset, pipeline.process)
         assert (got or []) == expected
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_ticks_sorted_buckets_follow_the_counts_between_batches(seed: int) -> None:
+    """One offer order serves every batch of a tick while tasks are placed between
+    them: nodes entering, leaving and re-entering buckets, buckets emptied."""
+    rng = random.Random(seed)
+    infos, index = _cluster(rng, rng.randint(2, 60), rng.choice([0, 1, 2]))
+    pipeline = Pipeline()
+    order = OfferOrder({info.id: i for i, info in enumerate(infos)})
+    serial = 0
+    for _ in range(12):
+        service = rng.choice(SERVICES)
+        pipeline.set_task(Task("x", service, "svc", 1, SPEC, 1))
+        ranking = NodeRanking(service, (service, 1), 0.0)
+        offset = rng.randrange(len(infos))
+        limit = rng.randint(1, len(infos) + 3)
+        expected = _tree_candidates(infos, offset, limit, ranking, pipeline)
+        got = best_nodes(index, service, limit, order, offset, pipeline.process)
+        assert (got or []) == expected
+        for info in rng.sample(infos, rng.randint(0, len(infos))):  # the batch's placements
+            serial += 1
+            info.add_task(Task(f"p{serial}", service, "svc", serial, SPEC, 1))
+        for info in rng.sample(infos, rng.randint(0, len(infos) // 3)):  # and some exits
+            if info.tasks:
+                info.remove_task(rng.choice(sorted(info.tasks)))
 
 
 def test_the_index_follows_every_count_change() -> None:
