@@ -25,6 +25,7 @@ Docker's writer is fed the header line, then ``"\\n"``, then every row followed 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ __all__ = [
     "render_table",
 ]
 
-_CELL_TERMINATORS = frozenset("\t\v\n\f")
+_CELL_TERMINATOR = re.compile("[\t\v\n\f]")
 
 
 def char_width(ch: str) -> int:
@@ -87,6 +88,8 @@ def display_width(text: str) -> int:
     narrower in docker than the per-character sum computed here.
     """
     if text.isascii():
+        if text.isprintable():  # in ASCII: every character from " " to "~"
+            return len(text)
         return sum(1 for ch in text if " " <= ch < "\x7f")
     return sum(char_width(ch) for ch in text)
 
@@ -180,9 +183,9 @@ class TabWriter:
             Text with ``\\t``/``\\v`` cell terminators and ``\\n``/``\\f`` line breaks.
         """
         start = 0
-        for index, ch in enumerate(text):
-            if ch not in _CELL_TERMINATORS:
-                continue
+        for match in _CELL_TERMINATOR.finditer(text):  # the terminators only, found in C
+            index = match.start()
+            ch = text[index]
             self._cell.append(text[start:index])
             start = index + 1
             ncells = self._terminate_cell(htab=ch == "\t")

@@ -299,3 +299,11 @@ def test_invalid_configuration() -> None:
         TabWriter(-1)
     with pytest.raises(ValueError):
         TabWriter(padchar="ab")
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [("abc def", 7), ("", 0), ("a\x1b[1mb", 5), ("x\x7fy", 2), ("\x00\x1f", 0), ("~ !", 3)],
+)
+def test_ascii_control_characters_take_no_column(text: str, width: int) -> None:
+    assert display_width(text) == width

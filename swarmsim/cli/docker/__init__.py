@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.errors import DaemonError, DockerCLIError, SwarmSimError
+from swarmsim.sim import gc_paused
 
 if TYPE_CHECKING:
     from swarmsim.cli.docker.engine import Engine
@@ -140,7 +141,10 @@ def run_argv(engine: Engine, argv: list[str], stdin: bytes | None = None) -> Com
             argv[0] in MANAGER_ONLY or tuple(argv[:2]) in MANAGER_ONLY_PATHS
         ):
             require_manager(engine)
-        handler(engine, rest, out)
+        # a table of a large swarm makes many short-lived objects: without the pause a
+        # full collection (0.3 s with 95,000 tasks) could scan the swarm in the middle
+        with gc_paused():
+            handler(engine, rest, out)
     except DockerCLIError as error:
         if str(error):
             out.error(str(error))
