@@ -13,6 +13,11 @@ minute on two cores).  The last line printed is one JSON object:
 - ``us_per_task``: wall microseconds per task, for clusters of 100, 1,000 and
   10,000 nodes with 10 tasks per node, from ``service create`` until every task
   is RUNNING;
+- ``small_services_us_per_task``: the same for 100 services of 10 replicas
+  (1,000 tasks) on 1,000 and 10,000 nodes, all created in one instant: the
+  scheduler places them in one tick of 100 batches, so a cost per batch that
+  follows the cluster's size rather than the batch's shows here, and in
+  ``small_services_ratio_10000_vs_1000``;
 - ``rolling_update``: a rolling update of 100 services × 100 replicas on 1,000
   nodes (parallelism 10, delay 5 s): wall seconds, simulated seconds and
   simulated seconds per wall second;
@@ -59,6 +64,7 @@ from swarmsim.api import ContainerSpec, Service, ServiceSpec, TaskSpec, TaskStat
 from swarmsim.swarm import Swarm
 
 SERVICES = 100
+SMALL_REPLICAS = 10  # small services: 1,000 tasks however many nodes
 
 
 def raw_simpy_events_per_s(events: int) -> float:
@@ -93,9 +99,13 @@ def _all_running(swarm: Swarm, expected: int) -> bool:
 
 def converge(nodes: int, tasks_per_node: int = 10) -> dict[str, float]:
     """Create ``nodes × tasks_per_node`` tasks over 100 services and run until all run."""
+    return converge_tasks(nodes, nodes * tasks_per_node)
+
+
+def converge_tasks(nodes: int, total: int) -> dict[str, float]:
+    """Create ``total`` tasks over 100 services on ``nodes`` nodes and run until all run."""
     swarm = Swarm(seed=1, managers=3, workers=nodes - 3)
     swarm.advance(1)
-    total = nodes * tasks_per_node
     records_before = len(swarm.trace)
     gc.collect()  # garbage of earlier runs is not this run's cost
     start = time.perf_counter()
@@ -276,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     raw = statistics.median(raws)
     for n, r in results.items():
         print(f"{n:>6} nodes: {r['us_per_task']:.1f} us/task, {r['wall_s']:.2f} s", flush=True)
+    small = {n: converge_tasks(n, SERVICES * SMALL_REPLICAS) for n in (1_000, 10_000)}
+    for n, r in small.items():
+        print(f"{n:>6} nodes, small services: {r['us_per_task']:.1f} us/task", flush=True)
     transitions = results[10_000]["transitions_per_s"]
     update = rolling_update(1_000, 20 if args.quick else 100, 100)
     print(f"rolling update: {update}", flush=True)
@@ -287,6 +300,12 @@ def main(argv: list[str] | None = None) -> int:
         "us_per_task": {str(n): round(r["us_per_task"], 1) for n, r in results.items()},
         "us_per_task_ratio_10000_vs_100": round(
             results[10_000]["us_per_task"] / results[100]["us_per_task"], 2
+        ),
+        "small_services_us_per_task": {
+            str(n): round(r["us_per_task"], 1) for n, r in small.items()
+        },
+        "small_services_ratio_10000_vs_1000": round(
+            small[10_000]["us_per_task"] / small[1_000]["us_per_task"], 2
         ),
         "rolling_update": update,
         "quick": args.quick,
