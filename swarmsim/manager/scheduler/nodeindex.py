@@ -153,7 +153,10 @@ class NodeIndex:
         node_id = info.node.id
         by_total = self.by_total
         self._drop(by_total, total, node_id)
-        self._enter(info.active_tasks_count, node_id, info)
+        now = info.active_tasks_count
+        by_total.setdefault(now, {})[node_id] = info  # _enter inlined: two per task placed
+        entered = self.entered
+        entered[now] = entered.get(now, 0) + 1
         if not by_service:  # the node starts running the service
             runs = self.by_service.setdefault(service_id, {})
             runs[node_id] = info
