@@ -96,6 +96,8 @@ KINDS = frozenset({"task", "node", "service", "command", "requests"})
 
 
 _CHUNK = 4096  # records kept as tuples before they move into the columns
+_NODE_KIND = frozenset({"node"})
+_OWNED_KINDS = frozenset({"task", "service"})  # kinds whose ``service`` field is a service name
 
 
 class Trace:
@@ -277,6 +279,30 @@ class Trace:
                 observer(record)
             return
         self._append(record)
+
+    def of_service(self, service: str) -> list[TraceRecord]:
+        """The records a figure of one service reads, in order: the task and
+        service records of ``service`` and every node record (node records
+        name the role in ``service``, so a service called ``worker`` does not
+        take them for its own).
+
+        The columns are searched in C (see :meth:`Chunks.masks
+        <swarmsim.trace_chunks.Chunks.masks>`), so in a Swarm2K trace of 1.5
+        million records the 40,000 of one service are found without reading
+        the others.
+
+        >>> trace = Trace()
+        >>> trace.command(0.0, "docker", "manager1", "docker node ls", 0)
+        >>> trace.of_service("web")
+        []
+        """
+        self._compact()
+        columns = self._columns
+        nodes = columns.masks(1, _NODE_KIND)
+        owned = columns.masks(1, _OWNED_KINDS)
+        named = columns.masks(4, frozenset({service}))
+        wanted = [node | (own & name) for node, own, name in zip(nodes, owned, named, strict=True)]
+        return list(columns.picked(wanted))
 
     @property
     def end(self) -> float:

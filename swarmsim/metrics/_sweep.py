@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from swarmsim.arguments import finite_seconds
 from swarmsim.errors import InvalidArgument
-from swarmsim.trace import TraceRecord
+from swarmsim.trace import Trace, TraceRecord
 
 if TYPE_CHECKING:
     from swarmsim.store import Store
@@ -37,6 +37,7 @@ def checked_records(
     service: object,
     *,
     any_service: bool = False,
+    every_record: bool = False,
     **times: object,
 ) -> tuple[list[TraceRecord], Store | None]:
     """The records of ``run`` and its store, once the arguments every metric shares are checked.
@@ -48,6 +49,12 @@ def checked_records(
     of ``times`` a finite number (``until`` and ``end`` may also be ``None``:
     no end).
 
+    For a name and a trace, the records are those of :meth:`Trace.of_service
+    <swarmsim.trace.Trace.of_service>` (the service's and the nodes'), unless
+    ``every_record``: a figure of one service changes only at those records,
+    so its caller must not read the others (not even their times: see
+    :func:`last_time`).
+
     Raises
     ------
     InvalidArgument
@@ -55,17 +62,10 @@ def checked_records(
         than :class:`~swarmsim.trace.TraceRecord` rows.
     """
     from swarmsim.store import Store
-    from swarmsim.swarm import Swarm
 
-    store: Store | None = None
-    trace = run
-    if isinstance(run, Swarm):
-        trace, store = run.trace, run.ctx.store
+    trace, store = _trace_of(run)
     if isinstance(trace, str | bytes) or not isinstance(trace, Iterable):
         raise InvalidArgument(f"run must be a Swarm, a Trace or TraceRecord rows, not {run!r:.80}")
-    records = list(trace)
-    if not all(isinstance(record, TraceRecord) for record in records):
-        raise InvalidArgument("trace must hold TraceRecord rows only")
     if isinstance(service, Store):
         raise InvalidArgument("metrics read no store: pass the Swarm itself as the first argument")
     if not isinstance(service, str) and not (any_service and service is None):
@@ -73,7 +73,30 @@ def checked_records(
     for name, value in times.items():
         if value is not None or name not in ("until", "end"):
             finite_seconds(name, value)
+    if isinstance(trace, Trace) and isinstance(service, str) and not every_record:
+        # a figure of one service depends on its own records and the nodes' only
+        return trace.of_service(service), store
+    records = list(trace)
+    if not all(isinstance(record, TraceRecord) for record in records):
+        raise InvalidArgument("trace must hold TraceRecord rows only")
     return records, store
+
+
+def _trace_of(run: object) -> tuple[object, Store | None]:
+    """The trace of ``run`` (a swarm's, or ``run`` itself) and the swarm's store, if any."""
+    from swarmsim.swarm import Swarm
+
+    if isinstance(run, Swarm):
+        return run.trace, run.ctx.store
+    return run, None
+
+
+def last_time(run: object, records: list[TraceRecord]) -> float:
+    """The time of the last record of ``run``'s trace, of which ``records`` were read (some)."""
+    trace, _ = _trace_of(run)
+    if isinstance(trace, Trace) and len(trace):
+        return trace[-1].time
+    return records[-1].time
 
 
 class Classes:
@@ -97,8 +120,14 @@ class Classes:
             self._parent[max(ra, rb)] = min(ra, rb)
 
 
-def version_classes(trace: Iterable[TraceRecord], store: Store | None) -> Classes:
-    """Which spec versions hold the same spec (the counting rules of :mod:`swarmsim.metrics`)."""
+def version_classes(
+    trace: Iterable[TraceRecord], store: Store | None, service: str | None = None
+) -> Classes:
+    """Which spec versions hold the same spec (the counting rules of :mod:`swarmsim.metrics`).
+
+    Versions of different services never share a class; with ``service``, only
+    that service's versions are classed (the store's other tasks are skipped).
+    """
     classes = Classes()
     current: dict[str, int] = {}
     before: dict[str, int] = {}  # version that was current before the current one
@@ -125,12 +154,15 @@ def version_classes(trace: Iterable[TraceRecord], store: Store | None) -> Classe
             classes.union(first, (name, version))
 
         for task in store.tasks.values():
-            same(task.service_name, task.spec_version, (task.spec, task.endpoint))
-        for service in store.services.values():
-            same(service.name, service.spec_version, (service.spec.task, service.spec.endpoint))
-            if service.previous_spec is not None and service.previous_spec_version is not None:
-                prev = service.previous_spec
-                same(service.name, service.previous_spec_version, (prev.task, prev.endpoint))
+            if service is None or task.service_name == service:
+                same(task.service_name, task.spec_version, (task.spec, task.endpoint))
+        for held in store.services.values():
+            if service is not None and held.name != service:
+                continue
+            same(held.name, held.spec_version, (held.spec.task, held.spec.endpoint))
+            if held.previous_spec is not None and held.previous_spec_version is not None:
+                prev = held.previous_spec
+                same(held.name, held.previous_spec_version, (prev.task, prev.endpoint))
     return classes
 
 

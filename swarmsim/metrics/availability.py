@@ -28,7 +28,7 @@ def time_to_converge(
     same spec as the one before.
     """
     records, store = checked_records(run, service, since=since)
-    sweep = Sweep(version_classes(records, store))
+    sweep = Sweep(version_classes(records, store, service))
     result: float | None = None
     before_ok = False  # converged at the last instant before ``since``
 

@@ -13,7 +13,13 @@ from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from swarmsim.errors import InvalidArgument
-from swarmsim.metrics._sweep import IN_PROGRESS, Sweep, checked_records, version_classes
+from swarmsim.metrics._sweep import (
+    IN_PROGRESS,
+    Sweep,
+    checked_records,
+    last_time,
+    version_classes,
+)
 from swarmsim.trace import Trace, TraceRecord
 
 if TYPE_CHECKING:
@@ -168,9 +174,10 @@ def _align(series: Sequence[StepSeries]) -> list[tuple[float, ...]]:
 
 
 def _replay(
-    records: list[TraceRecord], service: str, store: Store | None, until: float | None
+    records: list[TraceRecord], service: str, store: Store | None, until: float | None, last: float
 ) -> ReplicaTimeline | None:
-    sweep = Sweep(version_classes(records, store))
+    """The timeline of ``service`` from ``records``; ``last``: the trace's last record time."""
+    sweep = Sweep(version_classes(records, store, service))
     if until is not None:  # records are in time order
         records = list(takewhile(lambda rec: rec.time <= until, records))
     timeline: ReplicaTimeline | None = None
@@ -233,7 +240,7 @@ def _replay(
     sweep.run(records, settle, see)
     if timeline is None:
         return None
-    timeline.end = until if until is not None else records[-1].time
+    timeline.end = until if until is not None else last
     if opened is not None and timeline.end > opened[0]:
         timeline.updates.append(UpdateSpan(opened[0], timeline.end, *opened[1:]))
     timeline.by_version = dict(sorted(timeline.by_version.items()))
@@ -267,7 +274,7 @@ def replica_timeline(
         When the trace has no record of ``service`` (up to ``until``).
     """
     records, store = checked_records(run, service, until=until)
-    timeline = _replay(records, service, store, until)
+    timeline = _replay(records, service, store, until, last_time(run, records) if records else 0.0)
     if timeline is None:
         raise InvalidArgument(f"the trace has no record of service {service!r}")
     return timeline
@@ -281,7 +288,7 @@ def replica_series(run: Swarm | Trace | Iterable[TraceRecord], service: str) -> 
     """
     columns = ("running", "current", "replicas")
     records, store = checked_records(run, service)
-    timeline = _replay(records, service, store, None)
+    timeline = _replay(records, service, store, None, last_time(run, records) if records else 0.0)
     if timeline is None:
         import pandas as pd
 

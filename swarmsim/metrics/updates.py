@@ -118,7 +118,7 @@ def update_reports(
         Only this service's updates.
     """
     records, store = checked_records(run, service, any_service=True)
-    sweep = Sweep(version_classes(records, store))
+    sweep = Sweep(version_classes(records, store, service))
     open_: dict[str, _Episode] = {}
     closing: list[_Episode] = []
     done: list[_Episode] = []

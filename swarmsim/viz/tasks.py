@@ -130,7 +130,7 @@ def scan(
     trace: Iterable[TraceRecord], service: str | None, until: float | None, tasks: bool = True
 ) -> tuple[list[TaskBar], list[NodeRow], float]:
     """Task bars, node rows and the end time, in one pass over the records."""
-    trace, _ = checked_records(trace, service, any_service=True, until=until)
+    trace, _ = checked_records(trace, service, any_service=True, every_record=True, until=until)
     opened: dict[str, _Open] = {}
     bars: list[TaskBar] = []
     nodes: dict[str, NodeRow] = {}
