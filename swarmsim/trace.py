@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from swarmsim.api.enums import TaskState
 from swarmsim.errors import SwarmSimError
+from swarmsim.sim import gc_paused
 from swarmsim.trace_chunks import Chunks
 
 if TYPE_CHECKING:
@@ -280,6 +281,7 @@ class Trace:
             return
         self._append(record)
 
+    @gc_paused()  # a record per row: see gc_paused
     def of_service(self, service: str) -> list[TraceRecord]:
         """The records a figure of one service reads, in order: the task and
         service records of ``service`` and every node record (node records
@@ -346,6 +348,7 @@ class Trace:
             raise IndexError("trace index out of range")
         return columns.record(index)
 
+    @gc_paused()  # a record per row: see gc_paused
     def to_dataframe(self) -> pd.DataFrame:
         """All records as a :class:`pandas.DataFrame`: one column per field, then ``node_id``.
 
@@ -376,6 +379,7 @@ class Trace:
                 rows.append((*rec, node_id.get(rec.node, "")))
         return pd.DataFrame.from_records(rows, columns=[*COLUMNS, "node_id"])
 
+    @gc_paused()  # a record per row: see gc_paused
     def dump(self) -> str:
         """All records as tab-separated lines (byte-identical for identical runs)."""
         lines = []
@@ -383,6 +387,7 @@ class Trace:
             lines.append("\t".join(f"{v:.6f}" if isinstance(v, float) else str(v) for v in rec))
         return "\n".join(lines) + ("\n" if lines else "")
 
+    @gc_paused()  # a record per row: see gc_paused
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the trace as JSON lines: a header, then one record per line.
 
@@ -422,6 +427,7 @@ class Trace:
 _STR_FIELDS = tuple((i, name) for i, name in enumerate(COLUMNS) if i not in (0, 5, 10))
 
 
+@gc_paused()  # a record per line: see gc_paused
 def load(path: str | os.PathLike[str]) -> Trace:
     """Read a trace written by :meth:`Trace.save`.
 

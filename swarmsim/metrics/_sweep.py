@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from swarmsim.arguments import finite_seconds
 from swarmsim.errors import InvalidArgument
+from swarmsim.sim import gc_paused
 from swarmsim.trace import Trace, TraceRecord
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ FAILED = frozenset({"failed", "rejected"})
 VersionKey = tuple[str, int]  # service name, spec version
 
 
+@gc_paused()  # a record per row: see gc_paused
 def checked_records(
     run: object,
     service: object,
@@ -288,6 +290,7 @@ class Sweep:
             if count:
                 self._count(key, sign * count)
 
+    @gc_paused()  # an object per task: see gc_paused
     def run(
         self,
         trace: Iterable[TraceRecord],
