@@ -2,7 +2,10 @@
 
 Everything is computed from the :class:`~swarmsim.trace.Trace` of a finished
 or running simulation in one pass over its records (plus one cheap pass over
-the service records), so the cost is linear in the trace length.  This package
+the service records), so the cost is linear in the trace length.  A figure of
+one service reads only that service's records and the node records
+(:meth:`~swarmsim.trace.Trace.of_service`), found in the trace's columns
+without reading the others.  This package
 is the one place that counts tasks: the plots of :mod:`swarmsim.viz` draw what
 it computes.
 
