@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from swarmsim.errors import InvalidArgument
@@ -148,3 +150,62 @@ def test_changes_of_the_graph_call_the_listeners() -> None:
     net.heal()
     net.take_udp_ports("w1", frozenset({4789}))
     assert len(calls) == 3 and not net.udp_port_free("w1", 4789)
+
+
+def _apply(net: Underlay, step: tuple[str, ...]) -> None:
+    op, *args = step
+    if op == "down":
+        net.set_up(args[0], False)
+    elif op == "up":
+        net.set_up(args[0], True)
+    elif op == "cut":
+        net.cut_machine(args[0], args[1] == "cut")
+    elif op == "link":
+        net.set_link(args[0], args[1], latency=float(args[2]) / 1000)
+    elif op == "alias":
+        net.alias(args[0], args[1] or None)
+    elif op == "partition":
+        net.partition([list(args)])
+    elif op == "heal":
+        net.heal()
+    else:
+        net.add_machine(args[0], rack=args[1], zone=args[2])
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_cached_routes_always_equal_routes_found_afresh(seed: int) -> None:
+    """Machines stopping and running again keep the trees and the other routes
+    (a machine with one link forwards nothing); whatever the changes, a swarm's
+    cached routes are those a fresh search finds, even with direct links."""
+    rng = random.Random(seed)
+    machines = [f"m{i}" for i in range(8)]
+    steps: list[tuple[str, ...]] = [
+        ("add", m, rng.choice(["", "r1", "r2"]), rng.choice(["", "z1"])) for m in machines
+    ]
+    for _ in range(40):
+        m, other = rng.sample(machines, 2)
+        steps.append(
+            rng.choice(
+                [
+                    ("down", m),
+                    ("down", m),
+                    ("up", m),
+                    ("up", m),
+                    ("cut", m, rng.choice(["cut", "heal"])),
+                    ("link", m, other, str(rng.randint(0, 3))),
+                    ("alias", "node-x", rng.choice([m, ""])),
+                    ("partition", *rng.sample(machines, 3)),
+                    ("heal",),
+                ]
+            )
+        )
+    warm, fresh = Underlay(0.002), Underlay(0.002)
+    names = [*machines, "node-x"]
+    for step in steps:
+        _apply(warm, step)
+        _apply(fresh, step)
+        for src in names:
+            for dst in rng.sample(names, 4):
+                fresh.routes.clear()
+                fresh._trees.clear()
+                assert warm.route(src, dst) == fresh.route(src, dst), (step, src, dst)
