@@ -13,6 +13,8 @@ minute on two cores).  The last line printed is one JSON object:
 - ``us_per_task``: wall microseconds per task, for clusters of 100, 1,000 and
   10,000 nodes with 10 tasks per node, from ``service create`` until every task
   is RUNNING;
+- ``build_s``: wall seconds to build those clusters (every machine joined)
+  and run their first simulated second, before any service exists;
 - ``small_services_us_per_task``: the same for 100 services of 10 replicas
   (1,000 tasks) on 1,000 and 10,000 nodes, all created in one instant: the
   scheduler places them in one tick of 100 batches, so a cost per batch that
@@ -104,8 +106,11 @@ def converge(nodes: int, tasks_per_node: int = 10) -> dict[str, float]:
 
 def converge_tasks(nodes: int, total: int) -> dict[str, float]:
     """Create ``total`` tasks over 100 services on ``nodes`` nodes and run until all run."""
+    gc.collect()
+    built = time.perf_counter()
     swarm = Swarm(seed=1, managers=3, workers=nodes - 3)
     swarm.advance(1)
+    build = time.perf_counter() - built
     records_before = len(swarm.trace)
     gc.collect()  # garbage of earlier runs is not this run's cost
     start = time.perf_counter()
@@ -118,6 +123,7 @@ def converge_tasks(nodes: int, total: int) -> dict[str, float]:
     return {
         "wall_s": wall,
         "us_per_task": wall / total * 1e6,
+        "build_s": build,
         "transitions_per_s": transitions / wall,
     }
 
@@ -298,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         "task_transitions_per_s": round(transitions),
         "ratio_vs_simpy": round(transitions / raw, 4),
         "us_per_task": {str(n): round(r["us_per_task"], 1) for n, r in results.items()},
+        "build_s": {str(n): round(r["build_s"], 2) for n, r in results.items()},
         "us_per_task_ratio_10000_vs_100": round(
             results[10_000]["us_per_task"] / results[100]["us_per_task"], 2
         ),

@@ -106,8 +106,10 @@ class Underlay:
         self.down: set[str] = set()
         self.groups: dict[str, int] = {}  # machine -> partition group (none: no partition)
         self.routes: dict[tuple[str, str], Route | None] = {}  # cleared in place on changes
+        self._routes_by_name: dict[str, set[tuple[str, str]]] = {}  # name -> its cached keys
         self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
         self.aliases: dict[str, str] = {}  # another name -> machine (a node ID while it runs there)
+        self._aliases_of: dict[str, set[str]] = {}  # machine -> its other names
         self.listeners: list[Callable[[], None]] = []  # called after every change of routes
 
     # ------------------------------------------------------------ topology
@@ -166,15 +168,15 @@ class Underlay:
 
     def _drop_routes(self, machine: str) -> None:
         """Forget the cached routes from and to ``machine`` (by its name or an alias)."""
-        self._drop_routes_named(
-            {machine, *(n for n, held in self.aliases.items() if held == machine)}
-        )
+        self._drop_routes_named(machine)
+        for name in self._aliases_of.get(machine, ()):
+            self._drop_routes_named(name)
 
-    def _drop_routes_named(self, names: set[str]) -> None:
-        """Forget the cached routes from and to any of ``names``."""
+    def _drop_routes_named(self, name: str) -> None:
+        """Forget the cached routes from and to ``name``: its keys only, no scan."""
         routes = self.routes
-        for key in [key for key in routes if key[0] in names or key[1] in names]:
-            del routes[key]
+        for key in self._routes_by_name.pop(name, ()):
+            routes.pop(key, None)  # gone already if dropped by its other end
 
     def _extend_trees(self, node: str, parent: str) -> None:
         """Give the cached shortest-path trees that lack ``node`` its path through ``parent``."""
@@ -208,13 +210,15 @@ class Underlay:
         >>> net.route("w1", "node-7") is None
         True
         """
-        if machine is None:
-            if self.aliases.pop(name, None) is not None:
-                self.routes.clear()  # routes cached under the old name
-            return
-        self._check_node(machine)
-        self.aliases[name] = machine
-        self._drop_routes_named({name})  # cached for no machine, or another one
+        if machine is not None:
+            self._check_node(machine)
+        held = self.aliases.pop(name, None)
+        if held is not None:
+            self._aliases_of[held].discard(name)
+        if machine is not None:
+            self.aliases[name] = machine
+            self._aliases_of.setdefault(machine, set()).add(name)
+        self._drop_routes_named(name)  # cached for no machine, or another one
 
     def udp_port_free(self, machine: str, port: int) -> bool:
         """Whether ``machine`` can bind UDP ``port`` (no other program holds it).
@@ -320,6 +324,9 @@ class Underlay:
             return self.routes[key]
         except KeyError:
             route = self.routes[key] = self._find_route(src, dst)
+            by_name = self._routes_by_name
+            by_name.setdefault(src, set()).add(key)
+            by_name.setdefault(dst, set()).add(key)
             return route
 
     def attached(self, machine: str) -> bool:
@@ -376,6 +383,7 @@ class Underlay:
 
     def _changed(self) -> None:
         self.routes.clear()
+        self._routes_by_name.clear()
         self._trees.clear()
         for listener in self.listeners:
             listener()
