@@ -160,6 +160,8 @@ def _apply(net: Underlay, step: tuple[str, ...]) -> None:
         net.set_up(args[0], True)
     elif op == "cut":
         net.cut_machine(args[0], args[1] == "cut")
+    elif op == "cutlink":  # the machine's first link: to its switch, or a direct one
+        net.cut_link(args[0], sorted(net.graph[args[0]])[0], args[1] == "cut")
     elif op == "link":
         net.set_link(args[0], args[1], latency=float(args[2]) / 1000)
     elif op == "alias":
@@ -174,9 +176,10 @@ def _apply(net: Underlay, step: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("seed", range(25))
 def test_cached_routes_always_equal_routes_found_afresh(seed: int) -> None:
-    """Machines stopping and running again keep the trees and the other routes
-    (a machine with one link forwards nothing); whatever the changes, a swarm's
-    cached routes are those a fresh search finds, even with direct links."""
+    """Machines stopping, running again or losing their one link keep the trees
+    and the other routes (a machine with one link forwards nothing); whatever
+    the changes, a swarm's cached routes are those a fresh search finds, even
+    with direct links."""
     rng = random.Random(seed)
     machines = [f"m{i}" for i in range(8)]
     steps: list[tuple[str, ...]] = [
@@ -192,6 +195,7 @@ def test_cached_routes_always_equal_routes_found_afresh(seed: int) -> None:
                     ("up", m),
                     ("up", m),
                     ("cut", m, rng.choice(["cut", "heal"])),
+                    ("cutlink", m, rng.choice(["cut", "heal"])),
                     ("link", m, other, str(rng.randint(0, 3))),
                     ("alias", "node-x", rng.choice([m, ""])),
                     ("partition", *rng.sample(machines, 3)),
