@@ -306,6 +306,25 @@ class Trace:
         wanted = [node | (own & name) for node, own, name in zip(nodes, owned, named, strict=True)]
         return list(columns.picked(wanted))
 
+    def node_changes(self, node_id: str) -> int:
+        """How many node records ``node_id`` has: its creation and each change since.
+
+        ``docker node inspect`` shows it as ``Version.Index``.  Counted over the
+        masks of the trace's columns (see :meth:`of_service`), so it reads no
+        record.
+
+        >>> trace = Trace()
+        >>> trace.command(0.0, "docker", "manager1", "docker node ls", 0)
+        >>> trace.node_changes("n1")
+        0
+        """
+        self._compact()
+        columns = self._columns
+        nodes = columns.masks(1, _NODE_KIND)
+        named = columns.masks(3, frozenset({node_id}))
+        # each record is one byte set to 0 or 1: one bit per record of the node
+        return sum((node & name).bit_count() for node, name in zip(nodes, named, strict=True))
+
     @property
     def end(self) -> float:
         """The virtual time the run reached: its clock now, else the saved end, else the

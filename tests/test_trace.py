@@ -228,3 +228,29 @@ def test_reading_a_large_trace_runs_no_garbage_collection(tmp_path: Path) -> Non
     assert _collections_during(lambda: trace.of_service("web")) == 0
     assert _collections_during(lambda: trace.save(tmp_path / "t.jsonl")) == 0
     assert _collections_during(lambda: update_reports(trace, "web")) == 0
+
+
+def test_a_nodes_changes_are_counted_over_every_chunk() -> None:
+    """``Trace.node_changes`` (``docker node inspect``'s ``Version.Index``)
+    counts the node's records in the columns and among the newest records, as
+    a pass over every record does; task records naming the node are not counted."""
+    swarm = Swarm(seed=4, managers=1, workers=20)
+    swarm.docker("docker service create -d --name web --replicas 400 app:1", check=True)
+    for round_ in range(5):
+        for worker in ("worker1", "worker2", "worker3"):
+            swarm.crash_node(worker)
+            swarm.advance(20)
+            swarm.recover_node(worker)
+            swarm.advance(5)
+        swarm.docker(f"docker service update -d --image app:{round_ + 2} web", check=True)
+        swarm.advance(30)
+    swarm.docker("docker node update --availability drain worker1", check=True)  # newest
+    names = ("worker1", "worker2", "worker4", "manager1")
+    nodes = [swarm.node(name).id for name in names]
+    counted = [swarm.trace.node_changes(node) for node in nodes]  # before a read moves
+    every = list(swarm.trace)  # the newest records into the columns
+    assert len(every) > 2 * 4096
+    for node, count in zip(nodes, counted, strict=True):
+        assert count == sum(1 for r in every if r.kind == "node" and r.id == node) > 0
+        assert any(r.node == node for r in every if r.kind == "task")
+    assert swarm.trace.node_changes("absent") == 0

@@ -166,7 +166,7 @@ def _manager_status(swarm: Engine, node: Node) -> dict[str, Any] | None:
 
 
 def _version(swarm: Engine, node: Node) -> int:
-    return sum(1 for r in swarm.ctx.trace if r.kind == "node" and r.id == node.id)
+    return swarm.ctx.trace.node_changes(node.id)
 
 
 def node_json(swarm: Engine, node: Node) -> dict[str, Any]:

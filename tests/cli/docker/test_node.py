@@ -321,3 +321,18 @@ def test_the_cli_host_down_means_no_daemon_to_talk_to() -> None:
     swarm.advance(10)
     listing = swarm.docker("docker node ls").stdout
     assert "Leader" in listing and listing.count("Reachable") == 2
+
+
+def test_inspect_version_counts_the_nodes_committed_changes(swarm: Swarm) -> None:
+    """``Version.Index`` counts the node's records (creation, then each change),
+    not the other nodes' nor other records naming the node's ID."""
+    _, w1, _ = ids(swarm)
+    index = "docker node inspect -f '{{.Version.Index}}' worker1"
+    before = int(run(swarm, index)[0])
+    assert before == sum(1 for r in swarm.trace if r.kind == "node" and r.id == w1) > 0
+    run(swarm, "docker node update --availability drain worker1")
+    run(swarm, "docker node update --label-add zone=a worker2")
+    swarm.crash_node("worker1")
+    swarm.advance(30)  # heartbeats missed: down
+    after = int(run(swarm, index)[0])
+    assert after == sum(1 for r in swarm.trace if r.kind == "node" and r.id == w1) >= before + 2
