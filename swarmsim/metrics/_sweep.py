@@ -94,11 +94,12 @@ def _trace_of(run: object) -> tuple[object, Store | None]:
 
 
 def last_time(run: object, records: list[TraceRecord]) -> float:
-    """The time of the last record of ``run``'s trace, of which ``records`` were read (some)."""
+    """The time of the last record of ``run``'s trace, of which ``records`` were read
+    (some); 0.0 for no record."""
     trace, _ = _trace_of(run)
     if isinstance(trace, Trace) and len(trace):
         return trace[-1].time
-    return records[-1].time
+    return records[-1].time if records else 0.0
 
 
 class Classes:

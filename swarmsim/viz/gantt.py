@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
@@ -147,6 +149,8 @@ def task_gantt(
     in time on one node are stacked in lanes.  Each node row shades the spans
     when the node was down (light red), drained (grey hatching) or paused, and
     a vertical line marks where it went down (red) or came back (green).
+    Rows are named by hostname; when rows are thinner than a line of text (a
+    few hundred nodes), only rows a line apart are named.
 
     Parameters
     ----------
@@ -177,7 +181,8 @@ def task_gantt(
         The axes.  Its collections have gids: ``state:<group>`` (segments of a
         colour group), ``stopping``, ``tasks`` (one outline per task, in
         creation order), ``node:down``, ``node:drained``, ``node:paused``,
-        ``marker:down`` and ``marker:up``; with a ``palette`` the segments
+        ``marker:down``, ``marker:up`` and ``rows`` (the lines between node
+        rows); with a ``palette`` the segments
         are ``version:<label>`` (running) and ``starting:<label>`` per version
         and ``state:<group>`` for the other groups.
     """
@@ -322,13 +327,20 @@ def task_gantt(
             legend_shade.append(Line2D([], [], color=color, linewidth=1.8, label=label))
 
     # axes furniture
-    centres = [offsets[n] + heights[n] / 2 for n in order]
     unassigned = text("unassigned", lang)
-    labels = [names.get(n) or hostnames.get(n) or (n[:12] if n else unassigned) for n in order]
-    ax.set_yticks(centres, labels)
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    named = _named_rows(order, offsets, heights, px_y, figure.dpi)
+    ax.set_yticks(
+        [offsets[n] + heights[n] / 2 for n in named],
+        [names.get(n) or hostnames.get(n) or (n[:12] if n else unassigned) for n in named],
+    )
     ax.tick_params(axis="y", length=0)
-    for node_id in order[1:]:
-        ax.axhline(offsets[node_id], color="#bbbbbb", linewidth=0.8, zorder=1)
+    # one artist for every line between rows, across the axes whatever the x limits
+    separators = [[(0.0, offsets[n]), (1.0, offsets[n])] for n in order[1:]]
+    rules = LineCollection(separators, colors="#bbbbbb", linewidths=0.8, zorder=1, gid="rows")
+    rules.set_transform(ax.get_yaxis_transform())
+    ax.add_collection(rules, autolim=False)
     time_label(ax, lang)
     title = text("title:tasks of", lang, service=service) if service else text("title:tasks", lang)
     ax.set_title(title)
@@ -338,6 +350,34 @@ def task_gantt(
     if handles:
         outside_legend(ax, handles)
     return ax
+
+
+def _named_rows(
+    order: Sequence[str],
+    offsets: Mapping[str, float],
+    heights: Mapping[str, int],
+    px_y: float,
+    dpi: float,
+) -> list[str]:
+    """The rows whose hostname is written: every row when each is as tall as a
+    label, else, top down, each row a label's height below the last one named.
+
+    A chart of a few hundred nodes or more has rows thinner than a line of text;
+    naming every row would pile the names on each other (and matplotlib spends
+    about a millisecond per tick).
+    """
+    label_px = 1.2 * FontProperties(size=rcParams["ytick.labelsize"]).get_size_in_points()
+    label_px *= dpi / 72.0
+    if all(heights[n] * px_y >= label_px for n in order):
+        return list(order)
+    named: list[str] = []
+    last = -label_px
+    for node_id in order:
+        centre = (offsets[node_id] + heights[node_id] / 2) * px_y
+        if centre - last >= label_px:
+            named.append(node_id)
+            last = centre
+    return named
 
 
 def _label_place(

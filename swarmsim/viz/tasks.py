@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from swarmsim.metrics._sweep import checked_records
+from swarmsim.metrics._sweep import checked_records, last_time
 from swarmsim.trace import TraceRecord
 from swarmsim.viz.style import NODE_DOWN, STOP_DESIRED, TERMINAL
 
@@ -129,26 +129,29 @@ def _close(open_: _Open, time: float) -> None:
 def scan(
     trace: Iterable[TraceRecord], service: str | None, until: float | None, tasks: bool = True
 ) -> tuple[list[TaskBar], list[NodeRow], float]:
-    """Task bars, node rows and the end time, in one pass over the records."""
-    trace, _ = checked_records(trace, service, any_service=True, every_record=True, until=until)
+    """Task bars, node rows and the end time, in one pass over the records.
+
+    For one service of a :class:`~swarmsim.trace.Trace`, only its records and
+    the nodes' are read (:meth:`~swarmsim.trace.Trace.of_service`); the end is
+    still the trace's last record.
+    """
+    records, _ = checked_records(trace, service, any_service=True, until=until)
     opened: dict[str, _Open] = {}
     bars: list[TaskBar] = []
     nodes: dict[str, NodeRow] = {}
     node_state: dict[str, tuple[str, str]] = {}  # id -> (status, availability)
     span_start: dict[tuple[str, str], float] = {}  # (node id, kind) -> start
-    end = 0.0
-    for rec in trace:
+    for rec in records:
         if until is not None and rec.time > until:
             break
-        end = rec.time
         if rec.kind == "task":
             if not tasks or (service is not None and rec.service != service):
                 continue
             _task_record(rec, opened, bars)
         elif rec.kind == "node":
             _node_record(rec, nodes, node_state, span_start)
-    if until is not None:
-        end = until
+    # without ``until``, the trace's last record: other services' records may end later
+    end = until if until is not None else last_time(trace, records)
     for open_ in opened.values():
         _close(open_, end)
         open_.bar.end = end

@@ -19,6 +19,7 @@ from swarmsim.metrics._sweep import version_classes
 from swarmsim.shell.interpreter import Interpreter
 from swarmsim.testing.fuzz import schedule_for
 from swarmsim.trace import Trace, TraceRecord
+from swarmsim.viz.tasks import scan
 
 
 def _run(index: int) -> Swarm:
@@ -79,3 +80,17 @@ def test_one_services_version_classes_are_those_of_every_service(index: int) -> 
         alone = version_classes(records, store, name)
         for key in sorted(k for k in versions if k[0] == name):
             assert alone.find(key) == everyone.find(key)
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_a_task_chart_of_one_service_reads_its_records_as_a_full_pass_would(index: int) -> None:
+    """The Gantt chart's scan of one service (its records and the nodes' from
+    Trace.of_service) gives the bars, rows and end of a pass over every record."""
+    swarm = _run(index)
+    trace = swarm.trace
+    every = list(trace)
+    names = [*sorted({r.service for r in every if r.kind == "service"}), "worker", "absent"]
+    end = trace.end
+    for name in names:
+        for until in (None, end / 3, end + 5.0):
+            assert scan(trace, name, until) == scan(every, name, until), (name, until)

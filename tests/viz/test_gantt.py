@@ -112,3 +112,33 @@ def test_gantt_until_cuts_the_picture(scenario: Scenario) -> None:
 def test_global_tasks_are_labelled_with_the_service_name(global_swarm: Swarm) -> None:
     gantt = task_gantt(global_swarm.trace)
     assert {t.get_text() for t in gantt.texts} == {"web"}
+
+
+def test_rows_too_thin_for_their_names_name_only_rows_a_line_apart() -> None:
+    """On 300 nodes a row is thinner than a line of text: the names would pile
+    up, so only rows a label's height apart are named, the first at the top;
+    every row still gets its separator, drawn as one artist."""
+    swarm = Swarm(seed=2, managers=1, workers=299)
+    swarm.docker("docker service create -d --name web --replicas 300 app:1", check=True)
+    swarm.advance(20)
+    ax = plot_tasks(swarm, service="web")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "manager1" and 10 < len(labels) < 100
+    ticks = ax.get_yticks()
+    shown = ax.transData.transform([(0.0, y) for y in ticks])[:, 1]
+    font = ax.get_yticklabels()[0].get_fontsize() * ax.figure.dpi / 72
+    assert min(abs(np.diff(shown))) >= 1.2 * font  # no two names overlap
+    assert all(label.startswith("worker") for label in labels[1:])
+    rules = _collection(ax, "rows")
+    assert isinstance(rules, LineCollection) and len(rules.get_segments()) == 299
+    assert not [line for line in ax.lines if line.get_color() == "#bbbbbb"]
+
+
+def test_rows_as_tall_as_a_name_are_all_named_and_ruled(scenario: Scenario) -> None:
+    ax = plot_tasks(scenario.swarm, service="web")
+    rules = _collection(ax, "rows")
+    assert isinstance(rules, LineCollection)
+    tops = sorted(float(np.asarray(segment)[0, 1]) for segment in rules.get_segments())
+    ticks = list(ax.get_yticks())
+    assert len(tops) == len(ticks) - 1
+    assert all(a < top < b for a, top, b in zip(ticks, tops, ticks[1:], strict=False))
