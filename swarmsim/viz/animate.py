@@ -43,6 +43,11 @@ FRAME_MS, LAST_MS = 150, 2000
 SIZE = (960, 540)
 #: Most chips drawn in one machine (the rest are counted as ``+N``).
 MAX_CHIPS = 12
+#: Narrowest machine box (pixels) written in: hostname, status and ``+N``.  Below
+#: it (a swarm of about 300 machines or more) a name would spill over its
+#: neighbours' boxes, so boxes and chips only are drawn: thousands of texts cost
+#: seconds a frame.
+NAMED_BOX_PX = 40.0
 
 
 def frame_times(
@@ -73,7 +78,9 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
     The axes' artists have gids: ``machines`` (one box per machine, managers
     first), ``chips:<version label>`` (running), ``starting:<version label>``
     and ``stale:<version label>`` (last reported by a machine that is down),
-    ``host:<hostname>`` (each box's name) and ``caption``.
+    ``host:<hostname>`` (each box's name, when boxes are at least
+    :data:`NAMED_BOX_PX` wide), ``hatched:<hatch>`` (down and drained boxes)
+    and ``caption``.
     """
     fig.clear()
     ax = fig.add_axes((0.01, 0.1, 0.98, 0.88))
@@ -87,9 +94,10 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
     ax.set_ylim(height + 0.05, -0.3)
     box_px = fig.get_figwidth() * fig.dpi * 0.98 / (columns + 0.1)
     font = max(5.0, min(11.0, box_px / 11))
+    named = box_px >= NAMED_BOX_PX
     boxes: list[list[tuple[float, float]]] = []
     faces: list[str] = []
-    hatches: list[str | None] = []
+    hatched: dict[str, list[list[tuple[float, float]]]] = {}
     chip_verts: dict[str, tuple[str, list[list[tuple[float, float]]]]] = {}
     for section, (machines, top) in enumerate(((managers, 0.0), (workers, rows_m + gap_section))):
         if machines:
@@ -98,12 +106,16 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
         for i, machine in enumerate(machines):
             x0, y0 = i % columns + 0.06, top + i // columns + 0.06
             x1, y1 = x0 + 0.88, y0 + 0.82
-            boxes.append(rect(x0, x1, y0, y1))
+            box = rect(x0, x1, y0, y1)
+            boxes.append(box)
             state = "down" if machine.down else "drained" if machine.availability == "drain" else ""
             faces.append(NODE_SHADES[state][0] if state else "#f7f7f7")
-            hatches.append(
-                NODE_SHADES["drained"][2] if state == "drained" else "xx" if state else None
-            )
+            if state:
+                hatch = (NODE_SHADES["drained"][2] if state == "drained" else None) or "xx"
+                hatched.setdefault(hatch, []).append(box)
+            if not named:
+                _chips(ax, machine, x0, y0, palette, chip_verts, font, False, False)
+                continue
             status = text("down", lang) if machine.down else ""
             if machine.availability in ("drain", "pause"):
                 status = " ".join(filter(None, [status, text(machine.availability, lang)]))
@@ -128,24 +140,24 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
                     color="#a00000" if machine.down else "#444444",
                     fontweight="bold",
                 )
-            _chips(ax, machine, x0, y0, palette, chip_verts, font, box_px >= 200)
+            _chips(ax, machine, x0, y0, palette, chip_verts, font, box_px >= 200, True)
     ax.add_collection(
         PolyCollection(
             boxes, facecolors=faces, edgecolors="#555555", linewidths=1.0, zorder=1, gid="machines"
         )
     )
-    for verts, hatch in zip(boxes, hatches, strict=True):
-        if hatch:
-            ax.add_collection(
-                PolyCollection(
-                    [verts],
-                    facecolors="none",
-                    edgecolors="#00000030",
-                    hatch=hatch,
-                    linewidths=0,
-                    zorder=1.5,
-                )
+    for hatch, verts in hatched.items():
+        ax.add_collection(
+            PolyCollection(
+                verts,
+                facecolors="none",
+                edgecolors="#00000030",
+                hatch=hatch,
+                linewidths=0,
+                zorder=1.5,
+                gid=f"hatched:{hatch}",
             )
+        )
     for gid, (color, chips) in chip_verts.items():
         ax.add_collection(
             PolyCollection(
@@ -201,11 +213,13 @@ def _chips(
     chip_verts: dict[str, tuple[str, list[list[tuple[float, float]]]]],
     font: float,
     labelled: bool,
+    counted: bool,
 ) -> None:
     """The task chips of one machine, up to :data:`MAX_CHIPS`.
 
     Big boxes (a class of a few machines) get three labelled chips a row
-    (``redis.2``); small ones six plain chips a row.
+    (``redis.2``); small ones six plain chips a row; with ``counted``, the
+    chips not drawn are counted as ``+N``.
     """
     per_row, width, height = (3, 0.25, 0.17) if labelled else (6, 0.12, 0.17)
     pad = 0.02
@@ -232,7 +246,7 @@ def _chips(
                 clip_on=True,
             )
     extra = len(machine.chips) - MAX_CHIPS
-    if extra > 0:
+    if counted and extra > 0:
         ax.text(x0 + 0.84, y0 + 0.78, f"+{extra}", fontsize=font * 0.85, ha="right", va="bottom")
 
 

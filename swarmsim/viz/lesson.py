@@ -113,9 +113,11 @@ def lesson_figure(
     top.title.set_y(1.0)
     top.title.set_position((0.5, 1.0))
     top.set_title(top.get_title(), pad=8 + 13 * levels)
+    # a Trace gives each panel its service's records only (Trace.of_service)
+    source = trace if isinstance(trace, Trace) else records
     for row, service in enumerate(services, start=1):
         ax = fig.add_subplot(grid[row], sharex=top)
-        replicas_over_time(records, service, ax=ax, until=end, palette=palette, lang=lang)
+        replicas_over_time(source, service, ax=ax, until=end, palette=palette, lang=lang)
         ax.set_gid(f"replicas:{service}")
         draw_marks(ax, marks)
     if traffic:

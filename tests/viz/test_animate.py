@@ -10,7 +10,7 @@ from PIL import Image
 
 from swarmsim.errors import InvalidArgument
 from swarmsim.swarm import Swarm
-from swarmsim.viz.animate import MAX_FRAMES, draw_frame, frame_times, save_animation
+from swarmsim.viz.animate import MAX_CHIPS, MAX_FRAMES, draw_frame, frame_times, save_animation
 from swarmsim.viz.commands import command_marks
 from swarmsim.viz.snapshots import snapshots
 from swarmsim.viz.versions import version_palette
@@ -82,3 +82,28 @@ def test_a_paused_update_is_named_in_the_frame(paused_run: Swarm) -> None:
     # three machines: big labelled chips, the new version's task still on its way
     chips = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("redis.")]
     assert sorted(chips) == ["redis.1", "redis.2", "redis.3"]
+
+
+def test_boxes_too_narrow_for_a_name_are_drawn_without_text() -> None:
+    """On 400 machines a box is narrower than a hostname: boxes, hatching and
+    chips are drawn, no hostname, status or ``+N`` (they would spill over the
+    neighbours); down and drained boxes share one hatched collection each."""
+    swarm = Swarm(seed=5, managers=1, workers=399)
+    swarm.docker("docker service create -d --name web --replicas 5000 app:1", check=True)
+    swarm.advance(30)
+    swarm.docker("docker node update --availability drain worker7", check=True)
+    swarm.crash_node("worker8")
+    swarm.crash_node("worker9")
+    swarm.advance(30)
+    (snap,) = snapshots(swarm.trace, [swarm.now])
+    assert max(len(m.chips) for m in snap.machines) > MAX_CHIPS
+    fig = Figure(figsize=(9.6, 5.4))
+    draw_frame(fig, snap, version_palette(swarm.trace))
+    (ax,) = fig.axes
+    gids = {str(c.get_gid()): c for c in ax.collections}
+    assert len(gids["machines"].get_paths()) == 400
+    assert len(gids["hatched:xx"].get_paths()) == 2
+    assert len(gids["hatched:\\\\"].get_paths()) == 1
+    chips = sum(len(c.get_paths()) for g, c in gids.items() if g.startswith("chips:"))
+    assert chips == sum(min(len(m.chips), MAX_CHIPS) for m in snap.machines if not m.down)
+    assert [t.get_text() for t in ax.texts] == ["managers", "workers"]

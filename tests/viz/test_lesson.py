@@ -158,3 +158,31 @@ def test_a_hundred_nodes_are_drawn_as_lanes_of_node_groups(tmp_path: Path) -> No
 def test_an_empty_trace_is_refused() -> None:
     with pytest.raises(InvalidArgument, match="empty"):
         lesson_figure(Trace())
+
+
+def test_a_trace_and_its_records_draw_the_same_replica_panels() -> None:
+    """From a Trace, each replica panel reads its service's records only
+    (Trace.of_service); from a list of the same records, every record: the
+    panels' lines are the same."""
+    swarm = Swarm(seed=6, managers=1, workers=3)
+    for name, replicas in (("web", 4), ("api", 3), ("db", 1)):
+        swarm.docker(f"docker service create -d --name {name} --replicas {replicas} app:1")
+    swarm.advance(10)
+    swarm.docker("docker service update -d --update-delay 3s --image app:2 web")
+    swarm.advance(4)
+    swarm.crash_node("worker2")
+    swarm.advance(20)
+    swarm.docker("docker service scale -d api=6")
+    swarm.advance(15)
+    panels = []
+    for source in (swarm.trace, list(swarm.trace)):
+        fig = lesson_figure(source, until=swarm.now)
+        panels.append(
+            {
+                name: [(line.get_label(), line.get_xydata().tolist()) for line in ax.lines]
+                for name in ("web", "api", "db")
+                for ax in [_axes(fig, f"replicas:{name}")]
+            }
+        )
+    assert panels[0] == panels[1]
+    assert all(len(lines) >= 2 for lines in panels[0].values())
