@@ -32,7 +32,7 @@ from swarmsim.trace import Trace, TraceRecord
 from swarmsim.viz.commands import command_marks
 from swarmsim.viz.i18n import check_lang, text
 from swarmsim.viz.snapshots import Machine, Snapshot, snapshots
-from swarmsim.viz.style import NODE_SHADES, UPDATE_COLORS, rect
+from swarmsim.viz.style import NODE_SHADES, UPDATE_COLORS, rect, rects
 from swarmsim.viz.versions import VersionPalette, tint, version_palette
 
 #: Most frames of an animation.
@@ -143,13 +143,18 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
             _chips(ax, machine, x0, y0, palette, chip_verts, font, box_px >= 200, True)
     ax.add_collection(
         PolyCollection(
-            boxes, facecolors=faces, edgecolors="#555555", linewidths=1.0, zorder=1, gid="machines"
+            rects(boxes),
+            facecolors=faces,
+            edgecolors="#555555",
+            linewidths=1.0,
+            zorder=1,
+            gid="machines",
         )
     )
     for hatch, verts in hatched.items():
         ax.add_collection(
             PolyCollection(
-                verts,
+                rects(verts),
                 facecolors="none",
                 edgecolors="#00000030",
                 hatch=hatch,
@@ -161,7 +166,12 @@ def draw_frame(fig: Figure, snap: Snapshot, palette: VersionPalette, *, lang: st
     for gid, (color, chips) in chip_verts.items():
         ax.add_collection(
             PolyCollection(
-                chips, facecolors=color, edgecolors="#333333", linewidths=0.4, zorder=2, gid=gid
+                rects(chips),
+                facecolors=color,
+                edgecolors="#333333",
+                linewidths=0.4,
+                zorder=2,
+                gid=gid,
             )
         )
     clock = text("clock", lang, time=f"{snap.time:.1f} s")

@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from swarmsim.viz.i18n import text
-from swarmsim.viz.style import DARK_GROUPS, GROUP_COLORS
+from swarmsim.viz.style import DARK_GROUPS, GROUP_COLORS, rects
 from swarmsim.viz.tasks import TaskBar
 from swarmsim.viz.versions import FAILED_COLOR, STOPPED_COLOR, VersionPalette, tint
 
@@ -81,7 +81,7 @@ class SegmentFills:
             self.fills.items(), key=lambda item: item[1][0]
         ):
             coll = PolyCollection(
-                verts,
+                rects(verts),
                 facecolors=color,
                 edgecolors="#ffffffb0" if hatch else "none",
                 hatch=hatch,

