@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from gc_helpers import collections_during
 from viz.lessons import UPDATE_PAUSED, lesson
 
 from swarmsim.errors import SwarmSimError
@@ -192,29 +191,6 @@ def test_a_record_with_an_unhashable_value_is_kept_as_it_is() -> None:
     assert list(Trace(records)) == records
 
 
-def _collections_during(action: Callable[[], object]) -> int:
-    """How many automatic garbage collections ran while ``action`` ran (with the
-    collector enabled at CPython's default thresholds, whatever ran before)."""
-    seen: list[int] = []
-
-    def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            seen.append(info["generation"])
-
-    was_enabled, thresholds = gc.isenabled(), gc.get_threshold()
-    gc.enable()
-    gc.set_threshold(700, 10, 10)
-    gc.collect()
-    gc.callbacks.append(count)
-    try:
-        action()
-    finally:
-        gc.callbacks.remove(count)
-        gc.set_threshold(*thresholds)
-        (gc.enable if was_enabled else gc.disable)()
-    return len(seen)
-
-
 def test_reading_a_large_trace_runs_no_garbage_collection(tmp_path: Path) -> None:
     """A record object per row: the young collections they trigger would scan a
     large swarm alive at the same time (four times the cost of the read)."""
@@ -223,11 +199,11 @@ def test_reading_a_large_trace_runs_no_garbage_collection(tmp_path: Path) -> Non
         for i in range(30_000)
     ]
     trace = Trace(records)
-    assert _collections_during(lambda: [list(r) for r in records[:20_000]]) > 0  # the probe works
-    assert _collections_during(trace.to_dataframe) == 0
-    assert _collections_during(lambda: trace.of_service("web")) == 0
-    assert _collections_during(lambda: trace.save(tmp_path / "t.jsonl")) == 0
-    assert _collections_during(lambda: update_reports(trace, "web")) == 0
+    assert collections_during(lambda: [list(r) for r in records[:20_000]]) > 0  # the probe works
+    assert collections_during(trace.to_dataframe) == 0
+    assert collections_during(lambda: trace.of_service("web")) == 0
+    assert collections_during(lambda: trace.save(tmp_path / "t.jsonl")) == 0
+    assert collections_during(lambda: update_reports(trace, "web")) == 0
 
 
 def test_a_nodes_changes_are_counted_over_every_chunk() -> None:

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from swarmsim.errors import InvalidArgument
+from swarmsim.sim import gc_paused
 from swarmsim.trace import Trace, TraceRecord
 from swarmsim.viz.commands import command_marks
 from swarmsim.viz.i18n import check_lang, text
@@ -264,6 +265,7 @@ def _chips(
 _DARK = frozenset({"#0072B2", "#009E73", "#CC79A7", "#332288", "#882255", "#AA4499", "#117733"})
 
 
+@gc_paused()  # objects per machine and chip in every frame: see gc_paused
 def animation_frames(
     trace: Trace | Sequence[TraceRecord], *, lang: str = "en", max_frames: int = MAX_FRAMES
 ) -> list[Image.Image]:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 Rect = list[tuple[float, float]]
+_Style = tuple[str, tuple[int, int], str, str | None, str]  # gid, rank, colour, hatch, label
 _NO_BAR = TaskBar("", "", 0, "", 0, 0.0)
 
 
@@ -36,9 +37,18 @@ class SegmentFills:
         self.lang = lang
         # gid -> (rank, face colour, hatch, legend label or "", rectangles)
         self.fills: dict[str, tuple[tuple[int, int], str, str | None, str, list[Rect]]] = {}
+        # (service, spec version, group) -> _style's answer: one per segment otherwise
+        self._styles: dict[tuple[str, int, str], _Style] = {}
 
-    def _style(self, bar: TaskBar, group: str) -> tuple[str, tuple[int, int], str, str | None, str]:
+    def _style(self, bar: TaskBar, group: str) -> _Style:
         """gid, legend rank, face colour, hatch and legend text of a segment."""
+        key = (bar.service, bar.spec_version, group) if self.palette is not None else ("", 0, group)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self._new_style(bar, group)
+        return style
+
+    def _new_style(self, bar: TaskBar, group: str) -> _Style:
         rank = (2, list(GROUP_COLORS).index(group))
         label = text(f"state:{group}", self.lang)
         if self.palette is None:

@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from swarmsim.errors import InvalidArgument
+from swarmsim.sim import gc_paused
 from swarmsim.trace import TraceRecord
 from swarmsim.viz.fills import SegmentFills
 from swarmsim.viz.i18n import check_lang, text
@@ -128,6 +129,7 @@ def gantt_lanes(
     return int(_layout(trace, service, until, None).total)
 
 
+@gc_paused()  # an object or more per task: see gc_paused
 def task_gantt(
     trace: Iterable[TraceRecord],
     *,

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from matplotlib.figure import Figure
 
 from swarmsim.errors import InvalidArgument
+from swarmsim.sim import gc_paused
 from swarmsim.trace import Trace, TraceRecord
 from swarmsim.viz.commands import command_marks, draw_key, draw_marks, key_lines
 from swarmsim.viz.gantt import gantt_lanes, task_gantt
@@ -42,6 +43,7 @@ MAX_SERVICES = 8
 WIDTH = 12.0
 
 
+@gc_paused()  # every record, and objects per task: see gc_paused
 def lesson_figure(
     trace: Iterable[TraceRecord], *, lang: str = "en", until: float | None = None
 ) -> Figure:

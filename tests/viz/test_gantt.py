@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from gc_helpers import collections_during
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection, LineCollection, PolyCollection
@@ -15,6 +16,8 @@ from matplotlib.path import Path as MplPath
 
 from swarmsim.swarm import Swarm
 from swarmsim.viz import STATE_COLORS, plot_tasks, task_bars, task_gantt
+from swarmsim.viz.animate import animation_frames
+from swarmsim.viz.lesson import lesson_figure
 from swarmsim.viz.style import rect, rects
 
 if TYPE_CHECKING:
@@ -156,3 +159,18 @@ def test_rectangles_as_one_array_make_the_paths_of_a_list() -> None:
         assert np.array_equal(a.vertices, b.vertices)
         assert np.array_equal(a.codes, b.codes)
     assert PolyCollection(rects([])).get_paths() == []
+
+
+def test_drawing_a_large_run_runs_no_garbage_collection() -> None:
+    """An object or more per task: the young collections they would set off
+    scan the swarm alive beside the chart (with 95,000 tasks, half the time of
+    the task chart)."""
+    swarm = Swarm(seed=3, managers=1, workers=49)
+    swarm.docker("docker service create -d --name web --replicas 2000 app:1", check=True)
+    swarm.advance(20)
+    swarm.docker("docker service update -d --update-parallelism 0 --image app:2 web", check=True)
+    swarm.advance(40)
+    assert collections_during(lambda: [[i] for i in range(20_000)]) > 0  # the probe works
+    assert collections_during(lambda: plot_tasks(swarm)) == 0
+    assert collections_during(lambda: lesson_figure(swarm.trace)) == 0
+    assert collections_during(lambda: animation_frames(swarm.trace, max_frames=3)) == 0
