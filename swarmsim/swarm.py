@@ -44,7 +44,7 @@ from swarmsim.manager.sessions import Sessions
 from swarmsim.membership import Membership
 from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.net.underlay import Underlay
-from swarmsim.settle import SettleResult, unsettled
+from swarmsim.settle import SettleResult, still_moving, unsettled
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -360,13 +360,23 @@ class Swarm(FaultInjection):
         deadline = start + timeout
         seen = -1  # trace length at the last look: nothing changes between records
         moving: list[str] = []
+        store, reachable = self.ctx.store, self._reachable
+        partial = False  # the lists are of an earlier look than the last one
         while True:
             if len(self.trace) != seen:
                 seen = len(self.trace)
-                moving, held = unsettled(self.ctx.store, self._reachable)
-                if not moving:
-                    return SettleResult(True, self.now, self.now - start, (), tuple(held))
+                if moving and still_moving(store, moving[0], reachable):
+                    partial = True  # not settled: the other services can wait
+                else:
+                    moving, held = unsettled(store, reachable)
+                    partial = False
+                    if not moving:
+                        return SettleResult(True, self.now, self.now - start, (), tuple(held))
             if self.now >= deadline:
+                if partial:  # the full lists, as of now
+                    moving, held = unsettled(store, reachable)
+                    if not moving:
+                        return SettleResult(True, self.now, self.now - start, (), tuple(held))
                 return SettleResult(False, self.now, self.now - start, tuple(moving), tuple(held))
             self.run(min(deadline, self.now + step))
 

@@ -7,6 +7,9 @@ import pytest
 from swarmsim import Swarm
 from swarmsim.errors import CommandFailed, DockerCLIError, InvalidArgument
 from swarmsim.metrics import time_to_converge, update_reports
+from swarmsim.settle import SettleResult, unsettled
+from swarmsim.shell.interpreter import Interpreter
+from swarmsim.testing.fuzz import schedule_for
 
 
 def _swarm() -> Swarm:
@@ -101,3 +104,40 @@ def test_docker_check_raises_docker_message_and_exit_code() -> None:
     assert str(error) == "unknown flag: --replica"
     assert error.exit_code == 125 and error.command.endswith("nginx")
     assert error.stderr.startswith("unknown flag: --replica")
+
+
+def _settle_reading_every_service(swarm: Swarm, timeout: float) -> SettleResult:
+    """Swarm.settle as it was: every service's tasks read at each look."""
+    start, deadline, seen = swarm.now, swarm.now + timeout, -1
+    moving: list[str] = []
+    held: list[str] = []
+    while True:
+        if len(swarm.trace) != seen:
+            seen = len(swarm.trace)
+            moving, held = unsettled(swarm.ctx.store, swarm._reachable)
+            if not moving:
+                return SettleResult(True, swarm.now, swarm.now - start, (), tuple(held))
+        if swarm.now >= deadline:
+            return SettleResult(False, swarm.now, swarm.now - start, tuple(moving), tuple(held))
+        swarm.run(min(deadline, swarm.now + 1.0))
+
+
+def _fuzzed(index: int) -> Swarm:
+    schedule = schedule_for(20261207, index)
+    swarm = Swarm(seed=schedule.seed, managers=schedule.managers, workers=schedule.workers)
+    shell = Interpreter(swarm)
+    for line in schedule.steps:
+        shell.execute(line)
+    return swarm
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_looking_at_one_converging_service_settles_as_reading_every_one(index: int) -> None:
+    """While a service found converging still is, settle reads only it: the
+    results (settled or not, when, which services converge or are held) are
+    those of reading every service at each look, on random fault schedules,
+    with timeouts that end inside and after the convergence."""
+    for timeout in (3.0, 20.0, 600.0):
+        fast, slow = _fuzzed(index), _fuzzed(index)
+        assert fast.settle(timeout=timeout) == _settle_reading_every_service(slow, timeout)
+        assert fast.trace.dump() == slow.trace.dump()

@@ -47,6 +47,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from swarmsim.errors import InvalidArgument
@@ -95,7 +96,14 @@ class Outcome:
         return self.swarm if self.swarm is not None else self.trace
 
     def last_update(self) -> UpdateReport | None:
-        """The service's last rolling update (or rollback), if any."""
+        """The service's last rolling update (or rollback), if any.
+
+        Found once per outcome: five default metrics ask for it.
+        """
+        return self._last_update
+
+    @cached_property
+    def _last_update(self) -> UpdateReport | None:
         reports = update_reports(self.run, self.service)
         return reports[-1] if reports else None
 

@@ -10,8 +10,11 @@ import pytest
 from sweep_helpers import flaky, rolling_update, served_update
 
 from swarmsim.errors import InvalidArgument
-from swarmsim.experiments import METRICS, pareto, summarize, sweep
+from swarmsim.experiments import METRICS, Outcome, measures, pareto, summarize, sweep
 from swarmsim.experiments.plots import plot_metric, plot_runs, plot_tradeoff, replay
+from swarmsim.metrics import UpdateReport, update_reports
+from swarmsim.swarm import Swarm
+from swarmsim.trace import Trace
 
 GRID = {"parallelism": [1, 2], "order": ["stop-first", "start-first"]}
 HERE = Path(__file__).parent
@@ -144,3 +147,22 @@ def test_request_success_sees_the_gap_of_a_stop_first_update() -> None:
     success = dict(zip(frame["order"], frame["request_success"], strict=True))
     assert 0.5 < success["stop-first"] < 1.0 and success["start-first"] == 1.0
     assert math.isnan(sweep(rolling_update, {}, seeds=1, progress=False)["request_success"][0])
+
+
+def test_the_metrics_of_a_run_find_its_last_update_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five default metrics read the last update: it is found once per run, and
+    each reads the report a fresh search finds."""
+    swarm = rolling_update(seed=1)
+    outcome = Outcome(swarm.trace, "web", swarm)
+    searches: list[str] = []
+
+    def counted(run: Swarm | Trace, service: str) -> list[UpdateReport]:
+        searches.append(service)
+        return update_reports(run, service)
+
+    monkeypatch.setattr(measures, "update_reports", counted)
+    row = {name: metric(outcome) for name, metric in METRICS.items()}
+    assert searches == ["web"]
+    report = update_reports(swarm, "web")[-1]
+    assert outcome.last_update() == report and row["update_state"] == report.final_state
+    assert row["update_duration"] == report.duration and row["min_running"] == report.min_running
