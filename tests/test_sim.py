@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import random
 import subprocess
 import sys
 from types import MethodType
@@ -12,7 +13,7 @@ from types import MethodType
 import pytest
 
 import swarmsim.sim as sim_module
-from swarmsim.sim import Simulation, TimerLine, gc_paused
+from swarmsim.sim import Simulation, TimerLine, gc_paused, shuffle
 
 
 def test_calls_run_in_the_order_timeouts_would() -> None:
@@ -258,3 +259,16 @@ def test_collect_if_due_does_nothing_while_the_collector_is_disabled() -> None:
     finally:
         (gc.enable if was_enabled else gc.disable)()
         sim_module._OLDEST.promoted = 0
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 100, 1_000, 4_097])
+def test_shuffle_matches_random_shuffle_and_leaves_the_stream_alike(size: int) -> None:
+    # sizes around powers of two: the draw's bit width changes there, and a
+    # draw at or above the bound is drawn again
+    for seed in range(4):
+        ours, theirs = list(range(size)), list(range(size))
+        ours_rng, their_rng = random.Random(seed), random.Random(seed)
+        shuffle(ours_rng, ours)
+        their_rng.shuffle(theirs)
+        assert ours == theirs
+        assert ours_rng.getstate() == their_rng.getstate()

@@ -30,6 +30,7 @@ from swarmsim.manager.orchestrator.task import (
     set_service_tasks_remove,
 )
 from swarmsim.manager.orchestrator.update_supervisor import UpdateSupervisor
+from swarmsim.sim import shuffle
 from swarmsim.store import Action, NodeEvent, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
@@ -190,7 +191,7 @@ class GlobalOrchestrator:
                 to_update.append(slot)
         for slot in node_slots.values():
             self._shutdown(slot)
-        self._rng.shuffle(to_update)
+        shuffle(self._rng, to_update)
         self.updates.update(service, to_update)
 
     def reconcile_node(self, node: Node) -> None:

@@ -31,6 +31,7 @@ from swarmsim.manager.orchestrator.task import (
     set_service_tasks_remove,
 )
 from swarmsim.manager.orchestrator.update_supervisor import UpdateSupervisor
+from swarmsim.sim import shuffle
 from swarmsim.store import Action, NodeEvent, ServiceEvent, TaskEvent
 
 # enum members as module constants: see swarmsim.api.enums (hot path)
@@ -182,7 +183,7 @@ class ReplicatedOrchestrator:
 
     def _shuffled(self, runnable: dict[int, Slot]) -> list[Slot]:
         slots = [runnable[n] for n in sorted(runnable)]
-        self._rng.shuffle(slots)
+        shuffle(self._rng, slots)
         return slots
 
     def _delete_slots(self, dead: dict[int, Slot], skip: set[int] | None = None) -> None:

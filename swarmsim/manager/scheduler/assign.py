@@ -70,6 +70,7 @@ from swarmsim.manager.scheduler.nodeset import (
 )
 from swarmsim.manager.scheduler.pipeline import Pipeline
 from swarmsim.manager.scheduler.ranking import SPREAD, Ranking
+from swarmsim.sim import shuffle
 
 __all__ = [
     "ASSIGNED_MESSAGE",
@@ -167,7 +168,7 @@ class Assigner:
         book = self._book
         tasks = list(book.pending_preassigned.values())
         if len(tasks) > 1:
-            self._rng.shuffle(tasks)
+            shuffle(self._rng, tasks)
         pipeline = self.pipeline
         decisions: list[_Decision] = []
         for task in tasks:
@@ -203,14 +204,14 @@ class Assigner:
         rng = self._rng
         batches = list(groups.values())
         if len(batches) > 1:
-            rng.shuffle(batches)
+            shuffle(rng, batches)
         ids = list(book.nodes)  # shuffled as Go's map order (same draws as the infos)
-        rng.shuffle(ids)
+        shuffle(rng, ids)
         tick_nodes = _TickNodes(ids, book.nodes)
         decisions: list[_Decision] = []
         for batch in batches:
             if len(batch) > 1:
-                rng.shuffle(batch)
+                shuffle(rng, batch)
             self._schedule_batch(batch, tick_nodes, decisions)
         self._apply(decisions)
 
@@ -282,7 +283,7 @@ class Assigner:
             usable = len(branches) - len(no_room)
             target, remainder = divmod(usable_tasks + n - scheduled, usable)
             round_order = branches[:]
-            self._rng.shuffle(round_order)
+            shuffle(self._rng, round_order)
             progressed = False
             for branch in round_order:
                 if id(branch) in no_room:
