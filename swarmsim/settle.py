@@ -8,11 +8,15 @@ window ("advance 300 s and hope the update is over").
 A service has *converged* when every task the managers want running is
 running, on a ``ready`` node whose machine runs and reaches the managers
 (after a crash, until the managers mark the node down and replace its
-tasks, the service is still converging), with the service's current spec (a task of an
+tasks, the service is still converging) and that may keep it
+(:func:`may_stay`: not drained, nor an active node that no longer meets the
+service's constraints), with the service's current spec (a task of an
 older version whose spec is the same, as after a rollback, counts as
 current: ``IsTaskDirty``), no task the managers want stopped still runs on a
 ``ready`` node (a down node's agent reports nothing), and
-a replicated service has exactly its replicas.  A service whose update is
+a replicated service has exactly its replicas.  So ``settle()`` right after
+``docker node update --availability drain`` waits for the drained node's
+tasks to move, although in that instant every task still runs.  A service whose update is
 *held* (``paused`` or ``rollback_paused``) waits for a person: it counts as
 settled and is named in :attr:`SettleResult.held`.  An update in flight
 (``updating``, ``rollback_started``) is never settled.
@@ -38,14 +42,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from swarmsim.api.enums import NodeStatus, ServiceMode, TaskState, UpdateState
+from swarmsim.api.enums import Availability, NodeStatus, ServiceMode, TaskState, UpdateState
+from swarmsim.manager.constraint import placement_matches
 from swarmsim.manager.orchestrator.task import is_task_dirty
 
 if TYPE_CHECKING:
-    from swarmsim.api.objects import Service
+    from swarmsim.api.objects import Node, Service
     from swarmsim.store import Store
 
-__all__ = ["SettleResult", "still_moving", "unsettled"]
+__all__ = ["SettleResult", "may_stay", "still_moving", "unsettled"]
 
 _IN_FLIGHT = frozenset({UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED})
 _HELD = frozenset({UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED})
@@ -124,6 +129,27 @@ def still_moving(
     return _moving(store, service, reachable)
 
 
+def may_stay(service: Service, node: Node) -> bool:
+    """Whether a running task of ``service`` may stay on ``node`` (its readiness aside).
+
+    Not on a drained node: the orchestrators shut its tasks down and place
+    them again (``swarmkit: manager/orchestrator/replicated/tasks.go``,
+    ``global/global.go``).  Not on an active node that no longer meets the
+    service's placement constraints: the constraint enforcer rejects it
+    (``manager/orchestrator/constraintenforcer/constraint_enforcer.go``),
+    which leaves a paused node's tasks alone.
+    """
+    availability = node.availability
+    if availability == Availability.DRAIN:
+        return False
+    constraints = service.spec.task.placement.constraints
+    return (
+        availability != Availability.ACTIVE
+        or not constraints
+        or placement_matches(constraints, node)
+    )
+
+
 def _moving(store: Store, service: Service, reachable: Callable[[str], bool]) -> bool:
     status = service.update_status
     in_flight = status is not None and status.state in _IN_FLIGHT
@@ -144,6 +170,7 @@ def _converged(store: Store, service: Service, reachable: Callable[[str], bool])
             or node is None
             or not ready
             or not reachable(node.id)
+            or not may_stay(service, node)
             or is_task_dirty(service, task, node)
         ):
             return False

@@ -88,6 +88,51 @@ def test_settle_after_a_node_loss_waits_for_the_replacements() -> None:
     assert "worker1" not in hosts and len(hosts) == 3
 
 
+def _tasks_on(swarm: Swarm, service: str, hostname: str) -> list[str]:
+    store = swarm.ctx.store
+    found = store.service_by_name(service)
+    assert found is not None
+    node = swarm.node(hostname)
+    return [t.id for t in store.tasks_of_service(found.id) if t.node_id == node.id and t.runnable]
+
+
+def test_settle_after_a_drain_waits_for_the_drained_tasks_to_move() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 6 --name web app:1", check=True)
+    assert swarm.settle(timeout=300).settled
+    assert _tasks_on(swarm, "web", "worker1")  # spread: worker1 holds some
+    swarm.docker("docker node update --availability drain worker1", check=True)
+    # in this instant every task still runs, worker1's included
+    assert unsettled(swarm.ctx.store) == (["web"], [])
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 0
+    assert _tasks_on(swarm, "web", "worker1") == []
+    assert swarm.docker("docker service ls").stdout.splitlines()[1].split()[3] == "6/6"
+
+
+@pytest.mark.parametrize(("availability", "moves"), [("active", True), ("pause", False)])
+def test_settle_after_a_label_change_waits_for_the_constraint_enforcer(
+    availability: str, moves: bool
+) -> None:
+    swarm = _swarm()
+    for worker in ("worker2", "worker3"):
+        swarm.docker(f"docker node update --label-add zone=a {worker}", check=True)
+    swarm.docker(
+        "docker service create -d --replicas 4 --constraint node.labels.zone==a --name db app:1",
+        check=True,
+    )
+    assert swarm.settle(timeout=300).settled
+    before = _tasks_on(swarm, "db", "worker3")
+    assert before
+    swarm.docker(f"docker node update --availability {availability} worker3", check=True)
+    swarm.docker("docker node update --label-rm zone worker3", check=True)
+    result = swarm.settle(timeout=300)
+    assert result.settled
+    # the enforcer rejects the tasks of an active node; a paused node keeps them
+    assert _tasks_on(swarm, "db", "worker3") == ([] if moves else before)
+    assert (result.waited > 0) is moves
+
+
 @pytest.mark.parametrize(("timeout", "step"), [(-1, 1.0), (float("nan"), 1.0), (10, 0), ("x", 1)])
 def test_bad_settle_arguments(timeout: object, step: object) -> None:
     with pytest.raises(InvalidArgument):

@@ -20,6 +20,7 @@ from collections import Counter
 from swarmsim.api.enums import Availability, NodeStatus, ServiceMode, TaskState
 from swarmsim.api.objects import Node, Service
 from swarmsim.manager.constraint import placement_matches
+from swarmsim.settle import may_stay
 from swarmsim.swarm import Swarm
 from swarmsim.testing.facts import Violation
 from swarmsim.testing.safety import check_always
@@ -109,11 +110,7 @@ def _eligible(service: Service, node: Node) -> bool:
 
 def _may_keep(service: Service, node: Node) -> bool:
     """Whether an existing task of ``service`` may keep running on ``node``."""
-    return (
-        node.status == NodeStatus.READY
-        and node.availability != Availability.DRAIN
-        and _matches(service, node)
-    )
+    return node.status == NodeStatus.READY and may_stay(service, node)
 
 
 def check_trace(trace: Trace) -> list[str]:
@@ -157,8 +154,9 @@ def check_history_limit(swarm: Swarm) -> list[str]:
 def check_converged(swarm: Swarm) -> list[str]:
     """What must hold once a swarm has had time to settle after its last change.
 
-    - every task the manager wants running runs on a READY, non-drained node
-      that satisfies its service's constraints, and none is half-started;
+    - every task the manager wants running runs on a READY node that may keep
+      it (:func:`~swarmsim.settle.may_stay`: not drained, and an active node
+      still meets its service's constraints), and none is half-started;
     - a replicated service runs one task per slot and as many as it asked
       for, or as many as the eligible nodes can take (per-node cap; paused
       nodes keep what they have but take nothing new);

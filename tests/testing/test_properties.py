@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from swarmsim import Swarm
+from swarmsim.api import TaskState
 from swarmsim.testing import invariants
 from swarmsim.testing import strategies as sst
 
@@ -88,3 +90,26 @@ def test_overrides_fix_or_draw_each_part(data: st.DataObject) -> None:
     assert sst.create_service(swarm, service).ok
     swarm.advance(30)
     assert invariants.check_quiescent(swarm) == []
+
+
+def test_a_paused_node_keeps_a_task_whose_constraints_it_no_longer_meets() -> None:
+    # the constraint enforcer leaves paused nodes alone (constraint_enforcer.go),
+    # so a converged swarm may run such a task there; a drained node keeps none
+    swarm = Swarm(seed=2, managers=1, workers=2)
+    for worker in ("worker1", "worker2"):
+        swarm.docker(f"docker node update --label-add zone=a {worker}", check=True)
+    swarm.docker(
+        "docker service create -d --replicas 2 --constraint node.labels.zone==a --name db app",
+        check=True,
+    )
+    swarm.advance(20)
+    swarm.docker("docker node update --availability pause worker2", check=True)
+    swarm.docker("docker node update --label-rm zone worker2", check=True)
+    swarm.advance(20)
+    on_worker2 = [t for t in swarm.ctx.store.tasks_on_node(swarm.node("worker2").id) if t.runnable]
+    assert [t.state for t in on_worker2] == [TaskState.RUNNING]
+    assert invariants.check_converged(swarm) == []
+    swarm.docker("docker node update --availability drain worker2", check=True)
+    assert invariants.check_converged(swarm)  # in this instant: it runs on a drained node
+    swarm.advance(20)
+    assert invariants.check_converged(swarm) == []
