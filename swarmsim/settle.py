@@ -14,9 +14,13 @@ service's constraints), with the service's current spec (a task of an
 older version whose spec is the same, as after a rollback, counts as
 current: ``IsTaskDirty``), no task the managers want stopped still runs on a
 ``ready`` node (a down node's agent reports nothing), and
-a replicated service has exactly its replicas.  So ``settle()`` right after
+a replicated service has exactly its replicas, a global service one such
+task on every node that should have one (:func:`wants_global_task`: active,
+not down, meeting its constraints).  So ``settle()`` right after
 ``docker node update --availability drain`` waits for the drained node's
-tasks to move, although in that instant every task still runs.  A service whose update is
+tasks to move, and right after creating a global service or adding a node
+for the global tasks to run, although in that instant nothing is missing
+from the tasks the store holds.  A service whose update is
 *held* (``paused`` or ``rollback_paused``) waits for a person: it counts as
 settled and is named in :attr:`SettleResult.held`.  An update in flight
 (``updating``, ``rollback_started``) is never settled.
@@ -50,7 +54,7 @@ if TYPE_CHECKING:
     from swarmsim.api.objects import Node, Service
     from swarmsim.store import Store
 
-__all__ = ["SettleResult", "may_stay", "still_moving", "unsettled"]
+__all__ = ["SettleResult", "may_stay", "still_moving", "unsettled", "wants_global_task"]
 
 _IN_FLIGHT = frozenset({UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED})
 _HELD = frozenset({UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED})
@@ -158,6 +162,7 @@ def _moving(store: Store, service: Service, reachable: Callable[[str], bool]) ->
 
 def _converged(store: Store, service: Service, reachable: Callable[[str], bool]) -> bool:
     running = 0
+    covered: set[str] = set()  # nodes running a current task of the service
     for task in store.tasks_of_service(service.id):
         node = store.nodes.get(task.node_id)
         ready = node is not None and node.status == NodeStatus.READY
@@ -175,4 +180,19 @@ def _converged(store: Store, service: Service, reachable: Callable[[str], bool])
         ):
             return False
         running += 1
-    return service.spec.mode != ServiceMode.REPLICATED or running == service.spec.replicas
+        covered.add(node.id)
+    if service.spec.mode == ServiceMode.REPLICATED:
+        return running == service.spec.replicas
+    nodes = store.nodes.values()
+    return all(node.id in covered for node in nodes if wants_global_task(service, node))
+
+
+def wants_global_task(service: Service, node: Node) -> bool:
+    """Whether the global orchestrator keeps a task of ``service`` on ``node``: the
+    node is active (a paused node gets no new task, a drained one none), not
+    down, and meets the service's constraints (``manager/orchestrator/global/global.go``)."""
+    return (
+        node.availability == Availability.ACTIVE
+        and node.status != NodeStatus.DOWN
+        and placement_matches(service.spec.task.placement.constraints, node)
+    )

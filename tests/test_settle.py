@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from swarmsim import Swarm
+from swarmsim.api import Availability, TaskState
 from swarmsim.errors import CommandFailed, DockerCLIError, InvalidArgument
 from swarmsim.metrics import time_to_converge, update_reports
 from swarmsim.settle import SettleResult, unsettled
@@ -131,6 +132,54 @@ def test_settle_after_a_label_change_waits_for_the_constraint_enforcer(
     # the enforcer rejects the tasks of an active node; a paused node keeps them
     assert _tasks_on(swarm, "db", "worker3") == ([] if moves else before)
     assert (result.waited > 0) is moves
+
+
+def _global_hosts(swarm: Swarm, service: str) -> list[str]:
+    """Hosts running a task of ``service`` that the managers want running."""
+    store = swarm.ctx.store
+    found = store.service_by_name(service)
+    assert found is not None
+    return sorted(
+        store.nodes[t.node_id].hostname
+        for t in store.tasks_of_service(found.id)
+        if t.runnable and t.state == TaskState.RUNNING
+    )
+
+
+def test_settle_waits_for_a_global_service_on_every_node_that_should_run_it() -> None:
+    swarm = _swarm()
+    swarm.docker("docker node update --label-add zone=a worker3", check=True)
+    swarm.docker("docker service create -d --mode global --name mon app:1", check=True)
+    swarm.docker(
+        "docker service create -d --mode global --constraint node.labels.zone==a --name one app:1",
+        check=True,
+    )
+    # no task exists yet in this instant: nothing runs, nothing fails
+    assert unsettled(swarm.ctx.store) == (["mon", "one"], [])
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 0
+    assert _global_hosts(swarm, "mon") == ["manager1", "worker1", "worker2", "worker3"]
+    assert _global_hosts(swarm, "one") == ["worker3"]
+
+    swarm.docker("docker node update --availability drain worker1", check=True)
+    assert swarm.settle(timeout=300).settled
+    assert "worker1" not in _global_hosts(swarm, "mon")
+    swarm.docker("docker node update --availability active worker1", check=True)
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 0
+    assert "worker1" in _global_hosts(swarm, "mon")
+
+    swarm.add_node("worker4")
+    swarm.add_node("worker5", availability=Availability.PAUSE)  # gets no new task
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 0
+    assert _global_hosts(swarm, "mon") == [
+        "manager1",
+        "worker1",
+        "worker2",
+        "worker3",
+        "worker4",
+    ]
 
 
 @pytest.mark.parametrize(("timeout", "step"), [(-1, 1.0), (float("nan"), 1.0), (10, 0), ("x", 1)])
