@@ -16,7 +16,8 @@ current: ``IsTaskDirty``), no task the managers want stopped still runs on a
 ``ready`` node (a down node's agent reports nothing), and
 a replicated service has exactly its replicas, a global service one such
 task on every node that should have one (:func:`wants_global_task`: active,
-not down, meeting its constraints).  So ``settle()`` right after
+not down, meeting its constraints; a paused node keeps whatever global task
+it has, even out of date, as the global orchestrator leaves it alone).  So ``settle()`` right after
 ``docker node update --availability drain`` waits for the drained node's
 tasks to move, and right after creating a global service or adding a node
 for the global tasks to run, although in that instant nothing is missing
@@ -163,6 +164,7 @@ def _moving(store: Store, service: Service, reachable: Callable[[str], bool]) ->
 def _converged(store: Store, service: Service, reachable: Callable[[str], bool]) -> bool:
     running = 0
     covered: set[str] = set()  # nodes running a current task of the service
+    is_global = service.spec.mode == ServiceMode.GLOBAL
     for task in store.tasks_of_service(service.id):
         node = store.nodes.get(task.node_id)
         ready = node is not None and node.status == NodeStatus.READY
@@ -176,12 +178,17 @@ def _converged(store: Store, service: Service, reachable: Callable[[str], bool])
             or not ready
             or not reachable(node.id)
             or not may_stay(service, node)
-            or is_task_dirty(service, task, node)
+            or (
+                is_task_dirty(service, task, node)
+                # the global orchestrator neither adds nor updates tasks on a
+                # paused node: an out-of-date task there stays as it is
+                and not (is_global and node.availability == Availability.PAUSE)
+            )
         ):
             return False
         running += 1
         covered.add(node.id)
-    if service.spec.mode == ServiceMode.REPLICATED:
+    if not is_global:
         return running == service.spec.replicas
     nodes = store.nodes.values()
     return all(node.id in covered for node in nodes if wants_global_task(service, node))

@@ -182,6 +182,31 @@ def test_settle_waits_for_a_global_service_on_every_node_that_should_run_it() ->
     ]
 
 
+def test_a_paused_node_keeps_its_out_of_date_global_task_and_the_service_settles() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --mode global --name mon app:1", check=True)
+    assert swarm.settle(timeout=300).settled
+    swarm.docker("docker node update --availability pause worker1", check=True)
+    swarm.docker("docker service update -d --image app:2 mon", check=True)
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 0
+    store = swarm.ctx.store
+    service = store.service_by_name("mon")
+    assert service is not None
+    images = {
+        store.nodes[t.node_id].hostname: t.spec.container.image
+        for t in store.tasks_of_service(service.id)
+        if t.runnable
+    }
+    # the global orchestrator left worker1's task alone (global.go, reconcileServices)
+    assert images == {
+        "manager1": "app:2",
+        "worker1": "app:1",
+        "worker2": "app:2",
+        "worker3": "app:2",
+    }
+
+
 @pytest.mark.parametrize(("timeout", "step"), [(-1, 1.0), (float("nan"), 1.0), (10, 0), ("x", 1)])
 def test_bad_settle_arguments(timeout: object, step: object) -> None:
     with pytest.raises(InvalidArgument):
