@@ -52,10 +52,18 @@ from swarmsim.manager.constraint import placement_matches
 from swarmsim.manager.orchestrator.task import is_task_dirty
 
 if TYPE_CHECKING:
-    from swarmsim.api.objects import Node, Service
+    from swarmsim.api.objects import Node, Service, Task
     from swarmsim.store import Store
 
-__all__ = ["SettleResult", "may_stay", "still_moving", "unsettled", "wants_global_task"]
+__all__ = [
+    "ContainerRuns",
+    "SettleResult",
+    "Updating",
+    "may_stay",
+    "still_moving",
+    "unsettled",
+    "wants_global_task",
+]
 
 _IN_FLIGHT = frozenset({UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED})
 _HELD = frozenset({UpdateState.PAUSED, UpdateState.ROLLBACK_PAUSED})
@@ -95,14 +103,36 @@ class SettleResult:
         return f"not settled after {self.waited:g}s (still converging: {', '.join(self.unsettled)})"
 
 
+ContainerRuns = Callable[["Task"], bool]
+"""Whether a task's container runs on its node, as the node's agent sees it."""
+
+Updating = Callable[[str], bool]
+"""Whether an updater still works on the service with this ID."""
+
+
+def _always(task: Task) -> bool:
+    return True
+
+
+def _never(service_id: str) -> bool:
+    return False
+
+
 def unsettled(
-    store: Store, reachable: Callable[[str], bool] = lambda node_id: True
+    store: Store, runs: ContainerRuns = _always, updating: Updating = _never
 ) -> tuple[list[str], list[str]]:
     """Services still converging, and services whose update is held, by name (sorted).
 
-    ``reachable(node_id)`` says whether a node's machine runs and reaches the
-    managers: a node the managers still see ``ready`` but whose machine
-    crashed has not been replaced yet, so its tasks do not count.
+    ``runs(task)`` says whether the task's container runs on its node as the
+    node's agent sees it, the agent up and reaching the managers: a task the
+    managers still see running does not count when its machine crashed (until
+    they mark the node down and replace it), nor when its container exited and
+    the report is on its way.  ``updating(service_id)`` says whether an
+    updater still works on the service: it may write the update status once
+    every task has converged (``update completed``, even over
+    ``rollback_completed``: ``completeUpdate`` in ``swarmkit:
+    manager/orchestrator/update/updater.go``).  A removed service whose tasks'
+    containers still run on ready nodes is still converging, by its name.
     """
     moving: list[str] = []
     held: list[str] = []
@@ -110,16 +140,18 @@ def unsettled(
         status = service.update_status
         if status is not None and status.state in _HELD:
             held.append(service.spec.name)
-        elif _moving(store, service, reachable):
+        elif _moving(store, service, runs, updating):
             moving.append(service.spec.name)
+    moving.extend(_removed_still_stopping(store))
     return sorted(moving), sorted(held)
 
 
 def still_moving(
-    store: Store, name: str, reachable: Callable[[str], bool] = lambda node_id: True
+    store: Store, name: str, runs: ContainerRuns = _always, updating: Updating = _never
 ) -> bool:
     """Whether the service called ``name`` is still converging (False once it is
-    gone or its update is held), as :func:`unsettled` would find it.
+    gone and its tasks stopped, or its update is held), as :func:`unsettled`
+    would find it.
 
     One service still converging is enough to know the swarm has not settled:
     :meth:`~swarmsim.swarm.Swarm.settle` looks at the first one it found
@@ -127,11 +159,31 @@ def still_moving(
     """
     service = store.service_by_name(name)
     if service is None:
-        return False
+        return name in _removed_still_stopping(store)
     status = service.update_status
     if status is not None and status.state in _HELD:
         return False
-    return _moving(store, service, reachable)
+    return _moving(store, service, runs, updating)
+
+
+def _removed_still_stopping(store: Store) -> set[str]:
+    """Names of removed services with a task whose agent has yet to stop it."""
+    names: set[str] = set()
+    services = store.services
+    for task in store.tasks_with_desired(TaskState.REMOVE):
+        if task.service_id not in services and _stopping(store.nodes.get(task.node_id), task):
+            names.add(task.service_name)
+    return names
+
+
+def _stopping(node: Node | None, task: Task) -> bool:
+    """A task (on ``node``) the managers want stopped whose container its agent has
+    yet to stop (a down node's agent never will)."""
+    return (
+        node is not None
+        and node.status == NodeStatus.READY
+        and TaskState.ASSIGNED <= task.state <= TaskState.RUNNING
+    )
 
 
 def may_stay(service: Service, node: Node) -> bool:
@@ -155,28 +207,27 @@ def may_stay(service: Service, node: Node) -> bool:
     )
 
 
-def _moving(store: Store, service: Service, reachable: Callable[[str], bool]) -> bool:
+def _moving(store: Store, service: Service, runs: ContainerRuns, updating: Updating) -> bool:
     status = service.update_status
     in_flight = status is not None and status.state in _IN_FLIGHT
-    return in_flight or not _converged(store, service, reachable)
+    return in_flight or updating(service.id) or not _converged(store, service, runs)
 
 
-def _converged(store: Store, service: Service, reachable: Callable[[str], bool]) -> bool:
+def _converged(store: Store, service: Service, runs: ContainerRuns) -> bool:
     running = 0
     covered: set[str] = set()  # nodes running a current task of the service
     is_global = service.spec.mode == ServiceMode.GLOBAL
     for task in store.tasks_of_service(service.id):
         node = store.nodes.get(task.node_id)
-        ready = node is not None and node.status == NodeStatus.READY
         if task.desired_state > TaskState.RUNNING:
-            if ready and TaskState.ASSIGNED <= task.state <= TaskState.RUNNING:
-                return False  # its agent has yet to stop it (a down node's never will)
+            if _stopping(node, task):
+                return False
             continue
         if (
             task.state != TaskState.RUNNING
             or node is None
-            or not ready
-            or not reachable(node.id)
+            or node.status != NodeStatus.READY
+            or not runs(task)
             or not may_stay(service, node)
             or (
                 is_task_dirty(service, task, node)

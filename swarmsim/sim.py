@@ -23,6 +23,8 @@ from simpy.events import NORMAL, URGENT
 
 Process = Generator[simpy.Event, Any, Any]
 
+_INSTANT_STEPS = 1_000_000  # a guard against events that keep queueing more for one instant
+
 
 class Simulation:
     """Virtual time plus named random streams derived from one seed.
@@ -132,6 +134,23 @@ class Simulation:
         """
         at = self.env._now + 0.0  # as SimPy computes it: a float
         heappush(self._queue, (at, URGENT, next(self._eid), _queued(callback, args)))
+
+    def finish_instant(self) -> None:
+        """Run every event due at the current virtual time, and those they queue for it.
+
+        The clock does not move.  What a command or a fault queued for "now" (a
+        component reacting to a store change, an interrupt, a zero delay) has
+        happened afterwards, so reading the swarm sees its effects: a stack
+        deploy before it reads what it removed, :meth:`Swarm.settle
+        <swarmsim.swarm.Swarm.settle>` before its first look.  The events run in
+        the order :meth:`run` would run them.
+        """
+        env = self.env
+        queue = env._queue
+        for _ in range(_INSTANT_STEPS):
+            if not queue or queue[0][0] > env._now:
+                return
+            env.step()
 
 
 def shuffle(rng: random.Random, items: list[Any]) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
 from swarmsim.api.enums import Availability, NodeRole, TaskState
-from swarmsim.api.objects import Node
+from swarmsim.api.objects import Node, Task
 from swarmsim.arguments import count, finite_seconds, hostname_of, integer, label_map, resources
 from swarmsim.cli.docker import CommandResult as CommandResult
 from swarmsim.context import ClusterSettings, Context
@@ -356,33 +356,42 @@ class Swarm(FaultInjection):
             raise InvalidArgument(f"timeout must not be negative, not {timeout!r}")
         if step <= 0:
             raise InvalidArgument(f"step must be positive, not {step!r}")
+        self.ctx.sim.finish_instant()  # what was queued for now (a kill, a drain) happens first
         start = self.now
         deadline = start + timeout
         seen = -1  # trace length at the last look: nothing changes between records
         moving: list[str] = []
-        store, reachable = self.ctx.store, self._reachable
+        store, runs, updating = self.ctx.store, self._container_runs, self._updating
         partial = False  # the lists are of an earlier look than the last one
         while True:
             if len(self.trace) != seen:
                 seen = len(self.trace)
-                if moving and still_moving(store, moving[0], reachable):
+                if moving and still_moving(store, moving[0], runs, updating):
                     partial = True  # not settled: the other services can wait
                 else:
-                    moving, held = unsettled(store, reachable)
+                    moving, held = unsettled(store, runs, updating)
                     partial = False
                     if not moving:
                         return SettleResult(True, self.now, self.now - start, (), tuple(held))
             if self.now >= deadline:
                 if partial:  # the full lists, as of now
-                    moving, held = unsettled(store, reachable)
+                    moving, held = unsettled(store, runs, updating)
                     if not moving:
                         return SettleResult(True, self.now, self.now - start, (), tuple(held))
                 return SettleResult(False, self.now, self.now - start, tuple(moving), tuple(held))
             self.run(min(deadline, self.now + step))
 
-    def _reachable(self, node_id: str) -> bool:
-        agent = self.agents.get(node_id)
-        return agent is not None and agent.up and agent.connected
+    def _container_runs(self, task: Task) -> bool:
+        """Whether the task's container runs, its agent up and reaching the managers."""
+        agent = self.agents.get(task.node_id)
+        if agent is None or not agent.up or not agent.connected:
+            return False
+        controller = agent.controllers.get(task.id)
+        return controller is not None and controller.state == TaskState.RUNNING
+
+    def _updating(self, service_id: str) -> bool:
+        """Whether an updater still works on the service."""
+        return service_id in self.updates.updaters
 
     # -------------------------------------------------------------- results
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 import pytest
 
 from swarmsim import Swarm
@@ -207,6 +209,60 @@ def test_a_paused_node_keeps_its_out_of_date_global_task_and_the_service_settles
     }
 
 
+def test_settle_after_a_kill_waits_for_the_replacement() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 3 --name web app:1", check=True)
+    assert swarm.settle(timeout=300).settled
+    victim = sorted(t.id for t in swarm.ctx.store.tasks.values())[0]
+    assert swarm.kill_task(victim)
+    # the exit is queued for this instant and its report is on its way: the
+    # store still says running
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 5  # the restart delay
+    store = swarm.ctx.store
+    assert store.tasks[victim].state == TaskState.FAILED
+    assert len([t for t in store.tasks.values() if t.state == TaskState.RUNNING]) == 3
+
+
+def test_settle_after_a_service_removal_waits_for_its_containers_to_stop() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 3 --name web app:1", check=True)
+    swarm.docker("docker service create -d --replicas 2 --name db app:1", check=True)
+    assert swarm.settle(timeout=300).settled
+    swarm.docker("docker service rm web", check=True)
+    # gone from the store's services, its tasks still run: named by the tasks
+    assert unsettled(swarm.ctx.store) == (["web"], [])
+    result = swarm.settle(timeout=300)
+    assert result.settled and result.waited > 0
+    running = [
+        controller
+        for agent in swarm.agents.values()
+        for controller in agent.controllers.values()
+        if controller.state == TaskState.RUNNING
+    ]
+    assert sorted(c.task.service_name for c in running) == ["db", "db"]
+
+
+def test_settle_waits_for_an_updater_still_at_work() -> None:
+    # fuzz schedule 89 of seed 1 ends with a rollback; every task has converged
+    # while an updater still works, and it writes "update completed" over
+    # "rollback completed" 2 s after the last task converged (updater.go)
+    schedule = schedule_for(1, 89)
+    swarm = Swarm(seed=schedule.seed, managers=schedule.managers, workers=schedule.workers)
+    shell = Interpreter(swarm)
+    for line in schedule.steps:
+        shell.execute(line)
+    result = swarm.settle(timeout=900)
+    assert result.settled
+    service = swarm.ctx.store.service_by_name("s0")
+    assert service is not None and service.update_status is not None
+    status = service.update_status.state.api_name
+    seen = len(swarm.trace)
+    swarm.advance(600)
+    later = [r for r in islice(swarm.trace, seen, None) if r.kind in ("task", "service")]
+    assert later == [] and status == "completed"
+
+
 @pytest.mark.parametrize(("timeout", "step"), [(-1, 1.0), (float("nan"), 1.0), (10, 0), ("x", 1)])
 def test_bad_settle_arguments(timeout: object, step: object) -> None:
     with pytest.raises(InvalidArgument):
@@ -227,13 +283,14 @@ def test_docker_check_raises_docker_message_and_exit_code() -> None:
 
 def _settle_reading_every_service(swarm: Swarm, timeout: float) -> SettleResult:
     """Swarm.settle as it was: every service's tasks read at each look."""
+    swarm.ctx.sim.finish_instant()
     start, deadline, seen = swarm.now, swarm.now + timeout, -1
     moving: list[str] = []
     held: list[str] = []
     while True:
         if len(swarm.trace) != seen:
             seen = len(swarm.trace)
-            moving, held = unsettled(swarm.ctx.store, swarm._reachable)
+            moving, held = unsettled(swarm.ctx.store, swarm._container_runs, swarm._updating)
             if not moving:
                 return SettleResult(True, swarm.now, swarm.now - start, (), tuple(held))
         if swarm.now >= deadline:

@@ -113,15 +113,6 @@ def stack_objects(swarm: Engine, kind: str, namespace: str) -> list[Any]:
     return sorted(found, key=lambda o: o.spec.name)
 
 
-def _settle(swarm: Engine) -> None:
-    """Let the managers handle what is due at this instant (no virtual time passes)."""
-    env = swarm.ctx.sim.env
-    for _ in range(1_000_000):
-        if env.peek() > env.now:
-            return
-        env.step()
-
-
 def _find_by_name(swarm: Engine, kind: str, name: str) -> Any:
     for obj in _APIS[kind].list(swarm.ctx, {"name": [name]}):
         if obj.spec.name == name:
@@ -291,7 +282,7 @@ def _remove_services(swarm: Engine, services: list[Service], out: Output) -> boo
             out.stderr.append(
                 f"Failed to remove service {service.id}: Error response from daemon: {error}"
             )
-    _settle(swarm)
+    swarm.ctx.sim.finish_instant()  # the removals take effect before the next step
     return failed
 
 
