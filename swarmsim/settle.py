@@ -5,10 +5,15 @@
 says which in a :class:`SettleResult`.  Sweeps use it instead of a guessed
 window ("advance 300 s and hope the update is over").
 
-A service has *converged* when every task the managers want running is
-running, on a ``ready`` node whose machine runs and reaches the managers
-(after a crash, until the managers mark the node down and replace its
-tasks, the service is still converging) and that may keep it
+:meth:`~swarmsim.swarm.Swarm.settle` first runs what was queued for the
+current instant (a kill, a drain, a removal take effect), then looks.
+
+A service has *converged* when no updater works on it any more and every
+task the managers want running is running, its container running as its
+node's agent sees it, the agent reaching the managers (after a crash, until
+the managers mark the node down and replace its tasks, or while an exited
+container's report is on its way, the service is still converging), on a
+``ready`` node that may keep it
 (:func:`may_stay`: not drained, nor an active node that no longer meets the
 service's constraints), with the service's current spec (a task of an
 older version whose spec is the same, as after a rollback, counts as
@@ -17,17 +22,23 @@ current: ``IsTaskDirty``), no task the managers want stopped still runs on a
 a replicated service has exactly its replicas, a global service one such
 task on every node that should have one (:func:`wants_global_task`: active,
 not down, meeting its constraints; a paused node keeps whatever global task
-it has, even out of date, as the global orchestrator leaves it alone).  So ``settle()`` right after
+it has, even out of date, as the global orchestrator leaves it alone).  A
+removed service whose containers are still stopping is still converging.
+So ``settle()`` right after
 ``docker node update --availability drain`` waits for the drained node's
 tasks to move, and right after creating a global service or adding a node
 for the global tasks to run, although in that instant nothing is missing
 from the tasks the store holds.  A service whose update is
 *held* (``paused`` or ``rollback_paused``) waits for a person: it counts as
-settled and is named in :attr:`SettleResult.held`.  An update in flight
-(``updating``, ``rollback_started``) is never settled.
+settled and is named in :attr:`SettleResult.held`, although tasks its update
+had already started may still move.  An update in flight (``updating``,
+``rollback_started``) is never settled.  Settling is a look at one instant:
+a service whose containers exit a moment after they start may look
+converged at that instant and restart right after.
 
-The checks read the store only when the trace has grown since the last look
-(nothing else changes what they see), once per ``step`` virtual seconds,
+The checks read the store only when the trace has grown or an updater has
+ended since the last look (a container's change is followed by its report's
+record), once per ``step`` virtual seconds,
 and while a service found converging at the last look still is, only that
 service: reading every task of a Swarm2K swarm each simulated second cost
 more than the rolling update being waited for.

@@ -359,13 +359,17 @@ class Swarm(FaultInjection):
         self.ctx.sim.finish_instant()  # what was queued for now (a kill, a drain) happens first
         start = self.now
         deadline = start + timeout
-        seen = -1  # trace length at the last look: nothing changes between records
+        # what the last look saw: the trace's length and the updaters at work. Between
+        # two records only an updater can end unseen (an exited container's report
+        # is on its way: a record will follow)
+        seen = (-1, -1)
         moving: list[str] = []
         store, runs, updating = self.ctx.store, self._container_runs, self._updating
         partial = False  # the lists are of an earlier look than the last one
         while True:
-            if len(self.trace) != seen:
-                seen = len(self.trace)
+            now_seen = (len(self.trace), len(self.updates.updaters))
+            if now_seen != seen:
+                seen = now_seen
                 if moving and still_moving(store, moving[0], runs, updating):
                     partial = True  # not settled: the other services can wait
                 else:
