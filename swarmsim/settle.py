@@ -20,7 +20,7 @@ older version whose spec is the same, as after a rollback, counts as
 current: ``IsTaskDirty``), no task the managers want stopped still runs on a
 ``ready`` node (a down node's agent reports nothing), and
 a replicated service has exactly its replicas, a global service one such
-task on every node that should have one (:func:`wants_global_task`: active,
+task on every node that should have one (``global_mode.wants_task``: active,
 not down, meeting its constraints; a paused node keeps whatever global task
 it has, even out of date, as the global orchestrator leaves it alone).  A
 removed service whose containers are still stopping is still converging.
@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING
 
 from swarmsim.api.enums import Availability, NodeStatus, ServiceMode, TaskState, UpdateState
 from swarmsim.manager.constraint import placement_matches
+from swarmsim.manager.orchestrator.global_mode import wants_task
 from swarmsim.manager.orchestrator.task import is_task_dirty
 
 if TYPE_CHECKING:
@@ -73,7 +74,6 @@ __all__ = [
     "may_stay",
     "still_moving",
     "unsettled",
-    "wants_global_task",
 ]
 
 _IN_FLIGHT = frozenset({UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED})
@@ -253,15 +253,4 @@ def _converged(store: Store, service: Service, runs: ContainerRuns) -> bool:
     if not is_global:
         return running == service.spec.replicas
     nodes = store.nodes.values()
-    return all(node.id in covered for node in nodes if wants_global_task(service, node))
-
-
-def wants_global_task(service: Service, node: Node) -> bool:
-    """Whether the global orchestrator keeps a task of ``service`` on ``node``: the
-    node is active (a paused node gets no new task, a drained one none), not
-    down, and meets the service's constraints (``manager/orchestrator/global/global.go``)."""
-    return (
-        node.availability == Availability.ACTIVE
-        and node.status != NodeStatus.DOWN
-        and placement_matches(service.spec.task.placement.constraints, node)
-    )
+    return all(node.id in covered for node in nodes if wants_task(service, node))

@@ -48,6 +48,17 @@ def _matches(service: Service, node: Node) -> bool:
     return placement_matches(service.spec.task.placement.constraints, node)
 
 
+def wants_task(service: Service, node: Node) -> bool:
+    """Whether the orchestrator keeps a task of global ``service`` on ``node``.
+
+    The rules of :meth:`GlobalOrchestrator.reconcile_service` in one answer:
+    the node is eligible (not drained, not down), meets the service's
+    constraints and is not paused (a paused node keeps what it has but gets
+    no new task).
+    """
+    return _eligible(node) and node.availability != Availability.PAUSE and _matches(service, node)
+
+
 class GlobalOrchestrator:
     """Keeps one task of every global service on every eligible node."""
 
