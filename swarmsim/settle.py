@@ -54,9 +54,9 @@ replicas and never settles: the result says so when the timeout passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.enums import Availability, NodeStatus, ServiceMode, TaskState, UpdateState
 from swarmsim.manager.constraint import placement_matches
@@ -64,14 +64,18 @@ from swarmsim.manager.orchestrator.global_mode import wants_task
 from swarmsim.manager.orchestrator.task import is_task_dirty
 
 if TYPE_CHECKING:
+    from swarmsim.agent.worker import Agent
     from swarmsim.api.objects import Node, Service, Task
+    from swarmsim.context import Context
     from swarmsim.store import Store
 
 __all__ = [
     "ContainerRuns",
     "SettleResult",
     "Updating",
+    "container_runs",
     "may_stay",
+    "settle_swarm",
     "still_moving",
     "unsettled",
 ]
@@ -119,6 +123,70 @@ ContainerRuns = Callable[["Task"], bool]
 
 Updating = Callable[[str], bool]
 """Whether an updater still works on the service with this ID."""
+
+
+def container_runs(agents: Mapping[str, Agent]) -> ContainerRuns:
+    """Whether a task's container runs, as ``agents`` (by node ID) see it: the
+    task's agent up, reaching the managers, its controller of the task running."""
+
+    def runs(task: Task) -> bool:
+        agent = agents.get(task.node_id)
+        if agent is None or not agent.up or not agent.connected:
+            return False
+        controller = agent.controllers.get(task.id)
+        return controller is not None and controller.state == TaskState.RUNNING
+
+    return runs
+
+
+def settle_swarm(
+    ctx: Context,
+    agents: Mapping[str, Agent],
+    updaters: Mapping[str, Any],
+    run: Callable[[float], None],
+    timeout: float,
+    step: float,
+) -> SettleResult:
+    """Run until nothing is left to wait for, looking every ``step`` virtual
+    seconds for at most ``timeout`` (both already checked): what
+    :meth:`~swarmsim.swarm.Swarm.settle` does.
+
+    ``agents`` are the swarm's agents by node ID, ``updaters`` the update
+    supervisor's updaters by service ID, ``run(until)`` moves the swarm's clock.
+    """
+    ctx.sim.finish_instant()  # what was queued for now (a kill, a drain) happens first
+    start = ctx.now
+    deadline = start + timeout
+    store, runs = ctx.store, container_runs(agents)
+
+    def updating(service_id: str) -> bool:
+        return service_id in updaters
+
+    # what the last look saw: the trace's length and the updaters at work. Between
+    # two records only an updater can end unseen (an exited container's report
+    # is on its way: a record will follow)
+    seen = (-1, -1)
+    moving: list[str] = []
+    held: list[str] = []
+    partial = False  # the lists are of an earlier look than the last one
+    while True:
+        now_seen = (len(ctx.trace), len(updaters))
+        if now_seen != seen:
+            seen = now_seen
+            if moving and still_moving(store, moving[0], runs, updating):
+                partial = True  # not settled: the other services can wait
+            else:
+                moving, held = unsettled(store, runs, updating)
+                partial = False
+                if not moving:
+                    return SettleResult(True, ctx.now, ctx.now - start, (), tuple(held))
+        if ctx.now >= deadline:
+            if partial:  # the full lists, as of now
+                moving, held = unsettled(store, runs, updating)
+                if not moving:
+                    return SettleResult(True, ctx.now, ctx.now - start, (), tuple(held))
+            return SettleResult(False, ctx.now, ctx.now - start, tuple(moving), tuple(held))
+        run(min(deadline, ctx.now + step))
 
 
 def _always(task: Task) -> bool:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
 from swarmsim.api.enums import Availability, NodeRole, TaskState
-from swarmsim.api.objects import Node, Task
+from swarmsim.api.objects import Node
 from swarmsim.arguments import count, finite_seconds, hostname_of, integer, label_map, resources
 from swarmsim.cli.docker import CommandResult as CommandResult
 from swarmsim.context import ClusterSettings, Context
@@ -44,7 +44,7 @@ from swarmsim.manager.sessions import Sessions
 from swarmsim.membership import Membership
 from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.net.underlay import Underlay
-from swarmsim.settle import SettleResult, still_moving, unsettled
+from swarmsim.settle import SettleResult, settle_swarm
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -356,46 +356,7 @@ class Swarm(FaultInjection):
             raise InvalidArgument(f"timeout must not be negative, not {timeout!r}")
         if step <= 0:
             raise InvalidArgument(f"step must be positive, not {step!r}")
-        self.ctx.sim.finish_instant()  # what was queued for now (a kill, a drain) happens first
-        start = self.now
-        deadline = start + timeout
-        # what the last look saw: the trace's length and the updaters at work. Between
-        # two records only an updater can end unseen (an exited container's report
-        # is on its way: a record will follow)
-        seen = (-1, -1)
-        moving: list[str] = []
-        store, runs, updating = self.ctx.store, self._container_runs, self._updating
-        partial = False  # the lists are of an earlier look than the last one
-        while True:
-            now_seen = (len(self.trace), len(self.updates.updaters))
-            if now_seen != seen:
-                seen = now_seen
-                if moving and still_moving(store, moving[0], runs, updating):
-                    partial = True  # not settled: the other services can wait
-                else:
-                    moving, held = unsettled(store, runs, updating)
-                    partial = False
-                    if not moving:
-                        return SettleResult(True, self.now, self.now - start, (), tuple(held))
-            if self.now >= deadline:
-                if partial:  # the full lists, as of now
-                    moving, held = unsettled(store, runs, updating)
-                    if not moving:
-                        return SettleResult(True, self.now, self.now - start, (), tuple(held))
-                return SettleResult(False, self.now, self.now - start, tuple(moving), tuple(held))
-            self.run(min(deadline, self.now + step))
-
-    def _container_runs(self, task: Task) -> bool:
-        """Whether the task's container runs, its agent up and reaching the managers."""
-        agent = self.agents.get(task.node_id)
-        if agent is None or not agent.up or not agent.connected:
-            return False
-        controller = agent.controllers.get(task.id)
-        return controller is not None and controller.state == TaskState.RUNNING
-
-    def _updating(self, service_id: str) -> bool:
-        """Whether an updater still works on the service."""
-        return service_id in self.updates.updaters
+        return settle_swarm(self.ctx, self.agents, self.updates.updaters, self.run, timeout, step)
 
     # -------------------------------------------------------------- results
     @property

@@ -10,7 +10,7 @@ from swarmsim import Swarm
 from swarmsim.api import Availability, TaskState
 from swarmsim.errors import CommandFailed, DockerCLIError, InvalidArgument
 from swarmsim.metrics import time_to_converge, update_reports
-from swarmsim.settle import SettleResult, unsettled
+from swarmsim.settle import SettleResult, container_runs, unsettled
 from swarmsim.shell.interpreter import Interpreter
 from swarmsim.testing.fuzz import schedule_for
 
@@ -308,13 +308,14 @@ def test_docker_check_raises_docker_message_and_exit_code() -> None:
 def _settle_reading_every_service(swarm: Swarm, timeout: float) -> SettleResult:
     """Swarm.settle as it was: every service's tasks read at each look."""
     swarm.ctx.sim.finish_instant()
+    runs = container_runs(swarm.agents)
     start, deadline, seen = swarm.now, swarm.now + timeout, -1
     moving: list[str] = []
     held: list[str] = []
     while True:
         if len(swarm.trace) != seen:
             seen = len(swarm.trace)
-            moving, held = unsettled(swarm.ctx.store, swarm._container_runs, swarm._updating)
+            moving, held = unsettled(swarm.ctx.store, runs, swarm.updates.updaters.__contains__)
             if not moving:
                 return SettleResult(True, swarm.now, swarm.now - start, (), tuple(held))
         if swarm.now >= deadline:
