@@ -34,7 +34,9 @@ settled and is named in :attr:`SettleResult.held`, although tasks its update
 had already started may still move.  An update in flight (``updating``,
 ``rollback_started``) is never settled.  Settling is a look at one instant:
 a service whose containers exit a moment after they start may look
-converged at that instant and restart right after.
+converged at that instant and restart right after, unless ``stable`` asks
+for the swarm to stay settled at every look for that long (docker's CLI
+waits one monitor period, 5 s by default, before ``Service converged``).
 
 The checks read the store only when the trace has grown or an updater has
 ended since the last look (a container's change is followed by its report's
@@ -100,6 +102,11 @@ class SettleResult:
         Services still converging when the timeout passed (sorted).
     held
         Services whose update is paused and waits for a person (sorted).
+    since
+        When the swarm was last found settled, and has stayed so until
+        :attr:`time`: ``time - stable`` for a settled result asked to stay
+        settled ``stable`` seconds, :attr:`time` without; ``None`` when the
+        swarm was converging at the end.
     """
 
     settled: bool
@@ -107,6 +114,7 @@ class SettleResult:
     waited: float
     unsettled: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
+    since: float | None = None
 
     def __bool__(self) -> bool:
         return self.settled
@@ -114,7 +122,14 @@ class SettleResult:
     def __str__(self) -> str:
         if self.settled:
             text = f"settled at {self.time:g}s after {self.waited:g}s"
+            if self.since is not None and self.since != self.time:
+                text += f", stable since {self.since:g}s"
             return text + (f" (held: {', '.join(self.held)})" if self.held else "")
+        if not self.unsettled and self.since is not None:
+            return (
+                f"not settled after {self.waited:g}s (converged at {self.since:g}s, "
+                "not yet stable when the timeout passed)"
+            )
         return f"not settled after {self.waited:g}s (still converging: {', '.join(self.unsettled)})"
 
 
@@ -146,13 +161,17 @@ def settle_swarm(
     run: Callable[[float], None],
     timeout: float,
     step: float,
+    stable: float = 0.0,
 ) -> SettleResult:
-    """Run until nothing is left to wait for, looking every ``step`` virtual
-    seconds for at most ``timeout`` (both already checked): what
-    :meth:`~swarmsim.swarm.Swarm.settle` does.
+    """Run until nothing is left to wait for and that has lasted ``stable``
+    virtual seconds, looking every ``step`` seconds for at most ``timeout``
+    (all three already checked): what :meth:`~swarmsim.swarm.Swarm.settle` does.
 
     ``agents`` are the swarm's agents by node ID, ``updaters`` the update
     supervisor's updaters by service ID, ``run(until)`` moves the swarm's clock.
+    A look that finds a service converging again starts the ``stable`` wait
+    anew, as ``docker service create`` does between ``Waiting 5 seconds to
+    verify that tasks are stable...`` and ``Detected task failure``.
     """
     ctx.sim.finish_instant()  # what was queued for now (a kill, a drain) happens first
     start = ctx.now
@@ -169,6 +188,7 @@ def settle_swarm(
     moving: list[str] = []
     held: list[str] = []
     partial = False  # the lists are of an earlier look than the last one
+    since: float | None = None  # settled at every look from then on
     while True:
         now_seen = (len(ctx.trace), len(updaters))
         if now_seen != seen:
@@ -178,15 +198,22 @@ def settle_swarm(
             else:
                 moving, held = unsettled(store, runs, updating)
                 partial = False
-                if not moving:
-                    return SettleResult(True, ctx.now, ctx.now - start, (), tuple(held))
+            if moving:
+                since = None
+            elif since is None:
+                since = ctx.now
+        if since is not None and ctx.now >= since + stable:  # the run's target below
+            return SettleResult(True, ctx.now, ctx.now - start, (), tuple(held), since)
         if ctx.now >= deadline:
             if partial:  # the full lists, as of now
                 moving, held = unsettled(store, runs, updating)
                 if not moving:
-                    return SettleResult(True, ctx.now, ctx.now - start, (), tuple(held))
-            return SettleResult(False, ctx.now, ctx.now - start, tuple(moving), tuple(held))
-        run(min(deadline, ctx.now + step))
+                    since = ctx.now
+                    if stable == 0:
+                        return SettleResult(True, ctx.now, ctx.now - start, (), tuple(held), since)
+            return SettleResult(False, ctx.now, ctx.now - start, tuple(moving), tuple(held), since)
+        until = min(deadline, ctx.now + step)
+        run(until if since is None else min(until, since + stable))
 
 
 def _always(task: Task) -> bool:

@@ -327,7 +327,9 @@ class Swarm(FaultInjection):
             ctx.sim.run(min(until, ctx.now + _SLICE))
             check_trace(ctx.settings, len(ctx.trace), ctx.now)
 
-    def settle(self, timeout: float = 3600.0, *, step: float = 1.0) -> SettleResult:
+    def settle(
+        self, timeout: float = 3600.0, *, step: float = 1.0, stable: float = 0.0
+    ) -> SettleResult:
         """Run until every service has converged and no update is in flight.
 
         Looks every ``step`` virtual seconds, for at most ``timeout`` seconds;
@@ -335,11 +337,18 @@ class Swarm(FaultInjection):
         were still converging or are held by a paused update
         (:mod:`swarmsim.settle`).  A swarm already settled does not move.
 
+        With ``stable`` the swarm must also stay settled at every look for that
+        many virtual seconds (the wait starts again when a look finds a service
+        converging), as ``docker service create`` waits one monitor period
+        (5 s by default) before ``Service converged``: a service whose
+        containers exit soon after they start no longer looks settled.  The
+        result's ``since`` says when that quiet stretch began.
+
         Raises
         ------
         InvalidArgument
-            For a timeout that is negative or not a finite number, or a step
-            that is not positive.
+            For a timeout or stable time that is negative or not a finite
+            number, or a step that is not positive.
 
         Examples
         --------
@@ -356,7 +365,12 @@ class Swarm(FaultInjection):
             raise InvalidArgument(f"timeout must not be negative, not {timeout!r}")
         if step <= 0:
             raise InvalidArgument(f"step must be positive, not {step!r}")
-        return settle_swarm(self.ctx, self.agents, self.updates.updaters, self.run, timeout, step)
+        stable = finite_seconds("stable", stable)
+        if stable < 0:
+            raise InvalidArgument(f"stable must not be negative, not {stable!r}")
+        return settle_swarm(
+            self.ctx, self.agents, self.updates.updaters, self.run, timeout, step, stable
+        )
 
     # -------------------------------------------------------------- results
     @property

@@ -287,6 +287,63 @@ def test_once_settled_only_a_new_failure_moves_anything(first: int) -> None:
     assert checked >= 10
 
 
+def test_a_stable_window_is_waited_after_convergence() -> None:
+    def created() -> Swarm:
+        swarm = _swarm()
+        swarm.docker("docker service create -d --replicas 4 --name web app:1", check=True)
+        return swarm
+
+    instant = created().settle(timeout=300)
+    stable = created().settle(timeout=300, stable=5)
+    assert instant.settled and instant.since == instant.time
+    assert stable.settled and stable.since == instant.time and stable.time == instant.time + 5
+    assert (
+        str(stable)
+        == f"settled at {stable.time:g}s after {stable.waited:g}s, stable since {instant.time:g}s"
+    )
+
+
+def test_a_crash_loop_looks_settled_for_an_instant_but_never_stays_settled() -> None:
+    def looping() -> Swarm:
+        swarm = _swarm()  # bad:1 exits 2 s after it starts; restarts 5 s later
+        swarm.docker("docker service create -d --replicas 2 --name loop bad:1", check=True)
+        return swarm
+
+    instant = looping().settle(timeout=120)
+    assert instant.settled  # every task runs at that look
+    short = looping().settle(timeout=120, stable=1.5)  # shorter than the containers live
+    assert short.settled and short.since == instant.time and short.time == instant.time + 1.5
+    swarm = looping()
+    result = swarm.settle(timeout=120, stable=5)
+    assert not result.settled and result.time == 120.0
+    failed = [r for r in swarm.trace if r.kind == "task" and r.state == "failed"]
+    assert len(failed) >= 2 * 10  # two slots failing about every 8 s
+    if result.unsettled:
+        assert result.unsettled == ("loop",) and result.since is None
+    else:  # the timeout came within a window, never one that lasted
+        assert result.since is not None and result.time - result.since < 5
+        assert "not yet stable when the timeout passed" in str(result)
+
+
+def test_the_timeout_can_end_a_stable_window_before_it_is_over() -> None:
+    swarm = _swarm()
+    swarm.docker("docker service create -d --replicas 4 --name web app:1", check=True)
+    result = swarm.settle(timeout=300, stable=500)
+    converged = time_to_converge(swarm, "web")
+    assert not result.settled and result.unsettled == () and result.time == 300.0
+    assert converged is not None and converged <= (result.since or 0) < converge_bound(converged)
+    assert str(result) == (
+        f"not settled after 300s (converged at {result.since:g}s, "
+        "not yet stable when the timeout passed)"
+    )
+
+
+@pytest.mark.parametrize("stable", [-1, float("nan"), float("inf"), "5s"])
+def test_bad_stable_windows(stable: object) -> None:
+    with pytest.raises(InvalidArgument, match="stable"):
+        Swarm(seed=0).settle(10, stable=stable)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(("timeout", "step"), [(-1, 1.0), (float("nan"), 1.0), (10, 0), ("x", 1)])
 def test_bad_settle_arguments(timeout: object, step: object) -> None:
     with pytest.raises(InvalidArgument):
@@ -317,7 +374,7 @@ def _settle_reading_every_service(swarm: Swarm, timeout: float) -> SettleResult:
             seen = len(swarm.trace)
             moving, held = unsettled(swarm.ctx.store, runs, swarm.updates.updaters.__contains__)
             if not moving:
-                return SettleResult(True, swarm.now, swarm.now - start, (), tuple(held))
+                return SettleResult(True, swarm.now, swarm.now - start, (), tuple(held), swarm.now)
         if swarm.now >= deadline:
             return SettleResult(False, swarm.now, swarm.now - start, tuple(moving), tuple(held))
         swarm.run(min(deadline, swarm.now + 1.0))
