@@ -52,10 +52,12 @@ bench-swarm2k: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --swarm2k
 
 # the long fault-schedule fuzzer (docs/testing.md): make fuzz FUZZ_SCHEDULES=10000 FUZZ_SEED=1
+# (FUZZ_FLAGS=--extended: partitions, node labels and roles, constraints, host ports too)
 FUZZ_SCHEDULES ?= 10000
 FUZZ_SEED ?= 1
+FUZZ_FLAGS ?=
 fuzz: $(STAMP)
-	$(BIN)/python -m swarmsim.testing.fuzz --schedules $(FUZZ_SCHEDULES) --seed $(FUZZ_SEED)
+	$(BIN)/python -m swarmsim.testing.fuzz --schedules $(FUZZ_SCHEDULES) --seed $(FUZZ_SEED) $(FUZZ_FLAGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis docs/_build docs/_generated

@@ -232,6 +232,10 @@ class Swarm(FaultInjection):
         IP address (default ``192.168.65.N``); ``generic_resources`` are its
         engine's ``--node-generic-resource`` terms (``["gpu=2"]``); ``rack`` and
         ``zone`` place it on the underlay (default: off the core switch).
+        During a :meth:`partition` the new machine is in none of its groups:
+        the node registers, then, cut off from the leader, goes ``Down`` after
+        the heartbeat timeout as a node cut off later would, until
+        :meth:`heal` (``docker swarm join`` from such a machine times out).
 
         Raises
         ------
@@ -272,7 +276,16 @@ class Swarm(FaultInjection):
             rack=rack,
             zone=zone,
         )
-        return self.members.add_node(machine, role, availability, labels)
+        node = self.members.add_node(machine, role, availability, labels)
+        if not self.sessions.reaches_leader(machine.hostname):
+            # this shortcut joins through the leader: the node registers, then
+            # finds itself cut off (its own registration message was lost)
+            self.dispatcher.register(node.id)
+        if role == NodeRole.MANAGER:
+            self.sessions.refresh()  # one more Raft member: the quorum may change
+        else:
+            self.sessions.refresh_agent(node.id)
+        return node
 
     def _cli_reaches_leader(self) -> bool:
         """Whether the machine the CLI talks to is on the leader's side of the network."""

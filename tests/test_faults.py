@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from engine_helpers import create, spec
 
+from swarmsim.api import NodeRole, NodeStatus, TaskState
 from swarmsim.errors import InvalidArgument
 from swarmsim.swarm import Swarm
 
@@ -56,3 +57,26 @@ def test_the_cli_on_a_manager_cut_off_from_the_leader_gets_the_no_leader_error()
     assert "does not have a leader" in result.stderr
     swarm.reconnect_node("manager1")
     assert swarm.docker("docker node ls").ok
+
+
+@pytest.mark.parametrize("role", [NodeRole.WORKER, NodeRole.MANAGER])
+def test_a_node_added_during_a_partition_is_cut_off_until_the_heal(role: NodeRole) -> None:
+    """Found by the extended fuzzer: the new machine is in no group of the
+    partition, so its node registers, misses its heartbeats and goes Down (it
+    stayed Ready for ever, its global task Assigned); after the heal it runs."""
+    swarm = Swarm(seed=865, managers=3, workers=3)
+    swarm.docker("docker service create -d --name g --mode global nginx:1", check=True)
+    swarm.advance(20)
+    swarm.partition([["manager1", "manager2", "manager3", "worker2"], ["worker1", "worker3"]])
+    node = swarm.add_node("worker4", role=role)
+    assert not swarm.agents[node.id].connected
+    swarm.advance(10)
+    assert swarm.node("worker4").status == NodeStatus.READY  # not yet: ~15 s
+    swarm.advance(20)
+    assert swarm.node("worker4").status == NodeStatus.DOWN
+    assert swarm.raft.leader is not None  # three of four managers still reach each other
+    swarm.heal()
+    result = swarm.settle(timeout=120)
+    assert result.settled and swarm.node("worker4").status == NodeStatus.READY
+    tasks = swarm.ctx.store.tasks_on_node(node.id)
+    assert [t.state for t in tasks if t.desired_state == TaskState.RUNNING] == [TaskState.RUNNING]

@@ -114,17 +114,27 @@ class Sessions:
     def _on_leadership(self, active: bool) -> None:
         self._refresh_agents(self.raft.leader)
 
+    def refresh_agent(self, node_id: str) -> None:
+        """Apply the underlay's state to one agent (a worker that just joined)."""
+        agent = self.agents.get(node_id)
+        if agent is not None:
+            self._refresh_agent(agent, self._leader_machine(self.raft.leader))
+
     def _refresh_agents(self, leader: str | None) -> None:
-        underlay = self.underlay
         target = self._leader_machine(leader)
         for agent in list(self.agents.values()):
-            if not agent.up:
-                continue
-            if target is None:
-                wanted = underlay.attached(agent.machine)
-            else:
-                wanted = underlay.route(agent.machine, target) is not None
-            if wanted and not agent.connected:
-                agent.reconnect()
-            elif not wanted and agent.connected:
-                agent.disconnect()
+            self._refresh_agent(agent, target)
+
+    def _refresh_agent(self, agent: Station, target: str | None) -> None:
+        """Keep or end ``agent``'s session: it needs a path to ``target``, the
+        leader's machine (with no leader, a working link)."""
+        if not agent.up:
+            return
+        if target is None:
+            wanted = self.underlay.attached(agent.machine)
+        else:
+            wanted = self.underlay.route(agent.machine, target) is not None
+        if wanted and not agent.connected:
+            agent.reconnect()
+        elif not wanted and agent.connected:
+            agent.disconnect()

@@ -7,9 +7,12 @@ invariant (:func:`~swarmsim.testing.schedules.run_schedule`), groups the
 failing ones by the invariant broken first, shrinks one schedule per group
 (:func:`~swarmsim.testing.shrink.shrink`) and prints it as a pasteable
 ``swarmsim shell`` script with the violations.  Progress goes to standard
-error.  Exit status 1 if any schedule failed.
+error.  Exit status 1 if any schedule failed.  ``--extended`` draws the
+generator's extended schedules (partitions, node labels and roles,
+constraints, node removals, host ports: :data:`~swarmsim.testing.generate.EXTENDED`).
 
-``make fuzz FUZZ_SCHEDULES=10000 FUZZ_SEED=1`` runs it.
+``make fuzz FUZZ_SCHEDULES=10000 FUZZ_SEED=1`` runs it (``FUZZ_FLAGS=--extended``
+for the extended ones).
 
 This module has no swarmkit counterpart.
 """
@@ -35,9 +38,10 @@ SEE = ("sleep 10m", "docker service ls")
 """Lines added to a reported script: settle as the fuzzer did, then look."""
 
 
-def schedule_for(seed: int, index: int) -> Schedule:
-    """Schedule number ``index`` of the run seeded ``seed``."""
-    return random_schedule(random.Random(seed * 1_000_003 + index))
+def schedule_for(seed: int, index: int, *, extended: bool = False) -> Schedule:
+    """Schedule number ``index`` of the run seeded ``seed`` (``extended``: with the
+    generator's :data:`~swarmsim.testing.generate.EXTENDED` lines)."""
+    return random_schedule(random.Random(seed * 1_000_003 + index), extended=extended)
 
 
 @dataclass
@@ -55,13 +59,19 @@ def _primary(outcome: Outcome) -> str:
 
 
 def fuzz(
-    count: int, seed: int, *, first: int = 0, progress: TextIO | None = None, every: int = 500
+    count: int,
+    seed: int,
+    *,
+    first: int = 0,
+    progress: TextIO | None = None,
+    every: int = 500,
+    extended: bool = False,
 ) -> dict[str, FailureClass]:
     """Run ``count`` schedules from index ``first``; the failures by invariant."""
     classes: dict[str, FailureClass] = {}
     started = time.perf_counter()  # only for the progress line, never in results
     for n, index in enumerate(range(first, first + count), start=1):
-        schedule = schedule_for(seed, index)
+        schedule = schedule_for(seed, index, extended=extended)
         outcome = run_schedule(schedule)
         if not outcome.ok:
             group = classes.setdefault(_primary(outcome), FailureClass(_primary(outcome)))
@@ -105,8 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--first", type=int, default=0, help="index of the first schedule")
     parser.add_argument("--shrink-budget", type=int, default=300, help="runs per shrink")
     parser.add_argument("--findings", help="also append the shrunk reproducers to this file")
+    parser.add_argument(
+        "--extended",
+        action="store_true",
+        help="add partitions, node labels and roles, constraints, node removals, host ports",
+    )
     args = parser.parse_args(argv)
-    classes = fuzz(args.schedules, args.seed, first=args.first, progress=sys.stderr)
+    classes = fuzz(
+        args.schedules, args.seed, first=args.first, progress=sys.stderr, extended=args.extended
+    )
     ordered = sorted(classes.values(), key=lambda c: (-len(c.indexes), c.invariant))
     for group in ordered:
         text = report(group, budget=args.shrink_budget)
@@ -117,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 findings.write(text)
     failing = sum(len(c.indexes) for c in ordered)
     summary = f"{failing} failing, {len(ordered)} classes"
-    print(f"{args.schedules} schedules (seed {args.seed}): {summary}")
+    kind = ", extended" if args.extended else ""
+    print(f"{args.schedules} schedules (seed {args.seed}{kind}): {summary}")
     return 1 if ordered else 0
 
 

@@ -13,6 +13,11 @@ scale, service updates to good and failing images (``exits_after``,
 ``pull_error``, ``never_healthy``) in both update orders with the failure
 actions pause / continue / rollback, rollbacks, service removal, node add,
 replicated and global services, 1 or 3 managers, 0–4 workers, and waits.
+With ``extended=True`` a quarter of the lines are drawn from
+:data:`EXTENDED`: network partitions and heals, node labels added and
+removed under services constrained or spread by them, promotions and
+demotions, forced node removals and host-mode published ports.  The classic
+schedules stay as they were: a seed draws the same lines as before.
 
 This module has no swarmkit counterpart.
 """
@@ -27,7 +32,7 @@ from hypothesis import strategies as st
 
 from swarmsim.testing.schedules import Schedule
 
-__all__ = ["IMAGES", "random_schedule", "schedules"]
+__all__ = ["EXTENDED", "IMAGES", "random_schedule", "schedules"]
 
 T = TypeVar("T")
 
@@ -44,6 +49,12 @@ BAD = ("bad:exit", "bad:pull", "bad:health")
 HEALTH = "--health-cmd true --health-interval 1s --health-retries 1"
 SLEEPS = ("100ms", "500ms", "1s", "1s", "2s", "3s", "5s", "10s", "20s", "1m")
 MAX_SERVICES = 2
+ZONES = ("east", "west")
+EXTENDED = (
+    "partition", "partition", "heal", "label", "label", "constraint",
+    "role", "remove", "publish", "preference",
+)  # fmt: skip
+"""The kinds of the extended lines, drawn with these weights."""
 
 
 class Chooser(Protocol):
@@ -70,8 +81,9 @@ class _Draw:
 class _Builder:
     """Draws one schedule: the cluster, then lines that mostly make sense."""
 
-    def __init__(self, pick: Chooser) -> None:
+    def __init__(self, pick: Chooser, extended: bool = False) -> None:
         self.pick = pick
+        self.extended = extended
         self.managers = pick.choice((1, 1, 3))
         self.workers = pick.randint(0, 4)
         self.nodes = [f"manager{i}" for i in range(1, self.managers + 1)]
@@ -94,6 +106,8 @@ class _Builder:
 
     # ------------------------------------------------------------ operations
     def step(self) -> str:
+        if self.extended and self._chance(25):
+            return self.extended_step()
         kind = self.pick.choice(
             (
                 "sleep", "sleep", "sleep", "sleep", "update", "update", "update", "update",
@@ -121,6 +135,45 @@ class _Builder:
             self.nodes.append(name)
             extra = self.pick.choice(("", "", " cpus=1 memory=4G", " label.zone=east"))
             return f"node add {name}{extra}"
+        return f"sleep {self.pick.choice(SLEEPS)}"
+
+    def extended_step(self) -> str:
+        """A line of :data:`EXTENDED`; a sleep when there is nothing to act on."""
+        kind = self.pick.choice(EXTENDED)
+        if kind == "partition" and len(self.nodes) > 1:
+            sides: tuple[list[str], list[str]] = ([], [])
+            for node in self.nodes:
+                sides[self.pick.randint(0, 1)].append(node)
+            if sides[0] and sides[1]:
+                return f"partition {','.join(sides[0])} / {','.join(sides[1])}"
+        if kind in ("partition", "heal"):
+            return "heal"
+        if kind == "label":
+            node = self.node()
+            if self._chance(30):
+                return f"docker node update --label-rm zone {node}"
+            return f"docker node update --label-add zone={self.pick.choice(ZONES)} {node}"
+        if kind == "role":
+            verb = self.pick.choice(("promote", "demote"))
+            return f"docker node {verb} {self.pick.choice(self.nodes)}"
+        if kind == "remove" and len(self.nodes) > 1:
+            node = self.node()
+            if node.startswith("worker"):  # a manager is refused: it stays in the list
+                self.nodes.remove(node)
+            return f"docker node rm --force {node}"
+        if kind in ("constraint", "publish", "preference") and self.services:
+            name = self.pick.choice(sorted(self.services))
+            removal = self._chance(35)
+            if kind == "constraint":
+                flag = "--constraint-rm" if removal else "--constraint-add"
+                zone = self.pick.choice(ZONES)
+                return f"docker service update -d {flag} node.labels.zone=={zone} {name}"
+            if kind == "publish":
+                port = f"mode=host,target=80,published={self.pick.choice((8080, 8081))}"
+                flag = "--publish-rm" if removal else "--publish-add"
+                return f"docker service update -d {flag} {port} {name}"
+            flag = "--placement-pref-rm" if removal else "--placement-pref-add"
+            return f"docker service update -d {flag} spread=node.labels.zone {name}"
         return f"sleep {self.pick.choice(SLEEPS)}"
 
     def node(self) -> str:
@@ -219,8 +272,9 @@ class _Builder:
         return f"docker service rm {name}"
 
 
-def random_schedule(rng: random.Random, max_steps: int = 30) -> Schedule:
-    """A schedule drawn from ``rng`` (a seeded :class:`random.Random`).
+def random_schedule(rng: random.Random, max_steps: int = 30, *, extended: bool = False) -> Schedule:
+    """A schedule drawn from ``rng`` (a seeded :class:`random.Random`), with the
+    :data:`EXTENDED` lines too when ``extended``.
 
     Examples
     --------
@@ -228,15 +282,15 @@ def random_schedule(rng: random.Random, max_steps: int = 30) -> Schedule:
     >>> a == random_schedule(random.Random(7)) and a.steps[0].startswith("image ")
     True
     """
-    builder = _Builder(rng)
+    builder = _Builder(rng, extended)
     seed = rng.randint(0, 999)
     return builder.build(seed, rng.randint(1, max_steps))
 
 
 @st.composite
-def schedules(draw: st.DrawFn, max_steps: int = 30) -> Schedule:
+def schedules(draw: st.DrawFn, max_steps: int = 30, extended: bool = False) -> Schedule:
     """Hypothesis strategy for fault schedules (same operations as :func:`random_schedule`)."""
     pick = _Draw(draw)
-    builder = _Builder(pick)
+    builder = _Builder(pick, extended)
     seed = pick.randint(0, 999)
     return builder.build(seed, pick.randint(1, max_steps))

@@ -32,6 +32,23 @@ def test_a_fixed_budget_of_seeded_schedules_breaks_no_invariant() -> None:
     assert {name: group.indexes for name, group in classes.items()} == {}
 
 
+@settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(schedules(extended=True))
+def test_every_invariant_holds_under_partitions_labels_roles_and_host_ports(
+    schedule: Schedule,
+) -> None:
+    outcome = run_schedule(schedule)
+    if not outcome.ok:
+        small, smallest = shrink(schedule, outcome.violations[0].invariant, budget=150)
+        violations = "".join(f"{v}\n" for v in smallest.violations)
+        pytest.fail(f"{small.to_script()}{violations}", pytrace=False)
+
+
+def test_a_fixed_budget_of_extended_schedules_breaks_no_invariant() -> None:
+    classes = fuzz.fuzz(400, seed=2034, extended=True)  # ~8 s
+    assert {name: group.indexes for name, group in classes.items()} == {}
+
+
 def test_schedule_for_is_reproducible_one_by_one() -> None:
     assert fuzz.schedule_for(1, 17) == fuzz.schedule_for(1, 17)
     assert fuzz.schedule_for(1, 17) != fuzz.schedule_for(2, 17)
@@ -44,6 +61,8 @@ def test_the_command_line_reports_and_exits(
     captured = capsys.readouterr()
     assert captured.out == "3 schedules (seed 5): 0 failing, 0 classes\n"
     assert "[3/3]" in captured.err
+    assert fuzz.main(["--schedules", "2", "--seed", "5", "--extended"]) == 0
+    assert capsys.readouterr().out == "2 schedules (seed 5, extended): 0 failing, 0 classes\n"
 
     broken = fuzz.FailureClass("replicas", [7], fuzz.schedule_for(5, 7))
 

@@ -8,7 +8,7 @@ from hypothesis import given
 
 from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
-from swarmsim.testing.generate import IMAGES, random_schedule, schedules
+from swarmsim.testing.generate import EXTENDED, IMAGES, random_schedule, schedules
 from swarmsim.testing.schedules import Schedule
 
 
@@ -43,3 +43,49 @@ def test_generated_lines_are_understood_by_the_shell(schedule: Schedule) -> None
     for line in schedule.steps:
         result = shell.execute(line)
         assert "unknown" not in result.stderr and "usage" not in result.stderr, line
+
+
+def _extended_words(schedule: Schedule) -> set[str]:
+    """What the extended lines of ``schedule`` do: a word per kind of line."""
+    words: set[str] = set()
+    for line in schedule.steps:
+        parts = line.split()
+        if parts[0] in ("partition", "heal"):
+            words.add(parts[0])
+        elif parts[:2] == ["docker", "node"] and parts[2] in ("promote", "demote", "rm"):
+            words.add(parts[2])
+        words.update(w for w in parts if w.startswith(("--label-", "--constraint-", "--publish-")))
+        words.update(w for w in parts if w.startswith("--placement-pref"))
+    return words
+
+
+def test_extended_schedules_add_their_operations_and_leave_the_classic_ones_alone() -> None:
+    extended: set[str] = set()
+    for i in range(200):
+        classic = random_schedule(random.Random(i))
+        assert _extended_words(classic) == set()
+        extended |= _extended_words(random_schedule(random.Random(i), extended=True))
+    assert extended == {
+        "partition", "heal", "promote", "demote", "rm", "--label-add", "--label-rm",
+        "--constraint-add", "--constraint-rm", "--publish-add", "--publish-rm",
+        "--placement-pref-add", "--placement-pref-rm",
+    }  # fmt: skip
+    assert set(EXTENDED) == {
+        "partition",
+        "heal",
+        "label",
+        "constraint",
+        "role",
+        "remove",
+        "publish",
+        "preference",
+    }
+
+
+@given(schedules(extended=True))
+def test_extended_lines_are_understood_by_the_shell(schedule: Schedule) -> None:
+    shell = Shell(Swarm(seed=schedule.seed, managers=schedule.managers, workers=schedule.workers))
+    for line in schedule.steps:
+        result = shell.execute(line)
+        assert "unknown" not in result.stderr and "usage" not in result.stderr, line
+        assert "invalid" not in result.stderr and "internal error" not in result.stderr, line
