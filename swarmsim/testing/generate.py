@@ -16,7 +16,8 @@ replicated and global services, 1 or 3 managers, 0–4 workers, and waits.
 With ``extended=True`` a quarter of the lines are drawn from
 :data:`EXTENDED`: network partitions and heals, node labels added and
 removed under services constrained or spread by them, promotions and
-demotions, forced node removals and host-mode published ports.  The classic
+demotions, forced node removals, host-mode published ports, and restart,
+update, rollback and resource policies changed (:data:`POLICIES`).  The classic
 schedules stay as they were: a seed draws the same lines as before.
 
 This module has no swarmkit counterpart.
@@ -32,7 +33,7 @@ from hypothesis import strategies as st
 
 from swarmsim.testing.schedules import Schedule
 
-__all__ = ["EXTENDED", "IMAGES", "random_schedule", "schedules"]
+__all__ = ["EXTENDED", "IMAGES", "POLICIES", "random_schedule", "schedules"]
 
 T = TypeVar("T")
 
@@ -52,9 +53,16 @@ MAX_SERVICES = 2
 ZONES = ("east", "west")
 EXTENDED = (
     "partition", "partition", "heal", "label", "label", "constraint",
-    "role", "remove", "publish", "preference",
+    "role", "remove", "publish", "preference", "policy", "policy",
 )  # fmt: skip
 """The kinds of the extended lines, drawn with these weights."""
+POLICIES = (
+    "--restart-delay 0s", "--restart-delay 2s", "--restart-window 10s",
+    "--restart-max-attempts 3", "--update-max-failure-ratio 0.5", "--update-monitor 0s",
+    "--rollback-parallelism 2", "--rollback-delay 1s", "--rollback-failure-action continue",
+    "--reserve-cpu 3", "--replicas-max-per-node 1",
+)  # fmt: skip
+"""A ``policy`` line sets one of these: restart, update and rollback policies, resources."""
 
 
 class Chooser(Protocol):
@@ -161,8 +169,10 @@ class _Builder:
             if node.startswith("worker"):  # a manager is refused: it stays in the list
                 self.nodes.remove(node)
             return f"docker node rm --force {node}"
-        if kind in ("constraint", "publish", "preference") and self.services:
+        if kind in ("constraint", "publish", "preference", "policy") and self.services:
             name = self.pick.choice(sorted(self.services))
+            if kind == "policy":
+                return f"docker service update -d {self.pick.choice(POLICIES)} {name}"
             removal = self._chance(35)
             if kind == "constraint":
                 flag = "--constraint-rm" if removal else "--constraint-add"

@@ -8,7 +8,7 @@ from hypothesis import given
 
 from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
-from swarmsim.testing.generate import EXTENDED, IMAGES, random_schedule, schedules
+from swarmsim.testing.generate import EXTENDED, IMAGES, POLICIES, random_schedule, schedules
 from swarmsim.testing.schedules import Schedule
 
 
@@ -56,6 +56,7 @@ def _extended_words(schedule: Schedule) -> set[str]:
             words.add(parts[2])
         words.update(w for w in parts if w.startswith(("--label-", "--constraint-", "--publish-")))
         words.update(w for w in parts if w.startswith("--placement-pref"))
+        words.update(p for p in POLICIES if line.startswith(f"docker service update -d {p} "))
     return words
 
 
@@ -68,18 +69,12 @@ def test_extended_schedules_add_their_operations_and_leave_the_classic_ones_alon
     assert extended == {
         "partition", "heal", "promote", "demote", "rm", "--label-add", "--label-rm",
         "--constraint-add", "--constraint-rm", "--publish-add", "--publish-rm",
-        "--placement-pref-add", "--placement-pref-rm",
+        "--placement-pref-add", "--placement-pref-rm", *POLICIES,
     }  # fmt: skip
     assert set(EXTENDED) == {
-        "partition",
-        "heal",
-        "label",
-        "constraint",
-        "role",
-        "remove",
-        "publish",
-        "preference",
-    }
+        "partition", "heal", "label", "constraint", "role", "remove", "publish", "preference",
+        "policy",
+    }  # fmt: skip
 
 
 @given(schedules(extended=True))
