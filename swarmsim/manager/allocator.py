@@ -23,7 +23,12 @@ behind it:
   networks, ingress first) and moves to PENDING with ``pending task
   scheduling``; its addresses are released once it is dead (desired and
   observed state past RUNNING) or deleted.  A task whose service or networks
-  are not allocated stays NEW until they are.
+  are not allocated stays NEW until they are;
+* when a network's addresses run out, a service that needs one more VIP there
+  is not allocated (its new tasks stay NEW) and a task that needs an address
+  there stays NEW, taking nothing on its other networks; both are tried again
+  whenever addresses are released (a task dies or leaves, a service goes or
+  leaves the network: ``somethingWasDeallocated`` in ``network.go``).
 
 Addresses in a subnet are handed out serially too (libnetwork's
 ``AllocSerialPrefix``): after the last one given, skipping the gateway and the
@@ -34,9 +39,8 @@ Differences
 Nodes' load-balancer addresses (``ingress-sbox``, ``lb-NETWORK``) are not
 allocated.  Node-local drivers (``bridge``, ``macvlan``, ``ipvlan``, ``host``
 with ``--scope swarm``) get no pool, as in swarmkit, and no addresses.  Only
-IPv4 pools are modelled.  When a network's addresses run out, a VIP is left
-out and a task gets ``""`` on that network, where swarmkit would keep the
-task in NEW until addresses free up.
+IPv4 pools are modelled.  swarmkit also retries every five minutes whatever
+waits; nothing but a release can make room here, so only releases do.
 """
 
 from __future__ import annotations
@@ -129,6 +133,15 @@ class AddressPool:
     def release(self, address: str) -> None:
         """Give an ``ADDR/PREFIX`` back (unknown addresses are ignored)."""
         self._used.discard(int(ipaddress.ip_address(address.partition("/")[0])))
+
+    def free(self) -> int:
+        """How many addresses can still be taken.
+
+        >>> pool = AddressPool("10.0.1.0/29", "10.0.1.1")
+        >>> pool.free(), pool.take() and pool.free()
+        (5, 4)
+        """
+        return self._last - self._first + 1 - len(self._used)
 
 
 class Allocator:
@@ -285,26 +298,30 @@ class Allocator:
         return networks
 
     def _allocate_service(self, service: Service) -> bool:
-        """Ports and VIPs of a service; ``False`` while a network or a dynamic port is missing."""
+        """Ports and VIPs of a service; ``False`` (nothing taken) while a network, a
+        dynamic port or an address for a new VIP is missing."""
         networks = self._service_networks(service)
         if networks is None:
-            return False
-        ports = self._allocate_ports(service)
-        if ports is None:
             return False
         held = dict(service.virtual_ips)
         wanted: set[str] = set()
         if service.spec.endpoint.mode != "dnsrr":
             wanted = {n for n in networks if n in self._pools}
+        new = [n for n in networks if n in wanted and n not in held]
+        if any(self._pools[n].free() == 0 for n in new):
+            return False
+        ports = self._allocate_ports(service)
+        if ports is None:
+            return False
         vips = [(n, a) for n, a in service.virtual_ips if n in wanted]
-        for network_id in networks:
-            if network_id in wanted and network_id not in held:
-                address = self._pools[network_id].take()
-                if address is not None:
-                    vips.append((network_id, address))
+        for network_id in new:
+            address = self._pools[network_id].take()
+            assert address is not None  # checked free above
+            vips.append((network_id, address))
         for network_id, address in service.virtual_ips:
             if network_id not in wanted and network_id in self._pools:
                 self._pools[network_id].release(address)
+                self._released()
         if ports != service.published_ports or tuple(vips) != service.virtual_ips:
             service.published_ports = ports
             service.virtual_ips = tuple(vips)
@@ -317,6 +334,12 @@ class Allocator:
             pool = self._pools.get(network_id)
             if pool is not None:
                 pool.release(address)
+                self._released()
+
+    def _released(self) -> None:
+        """An address went back to its pool: whatever waits for one tries again."""
+        if self._new_tasks or self._services:
+            self._worker.kick()
 
     # ---------------------------------------------------------------- tasks
     def _allocate_task(self, task: Task) -> bool:
@@ -333,9 +356,12 @@ class Allocator:
         networks = self._service_networks(service)
         if networks is None:
             return False
+        pools = self._pools
+        if any(n in pools and pools[n].free() == 0 for n in networks):
+            return False  # an exhausted network: nothing taken, tried again on a release
         attachments = []
         for network_id in networks:
-            pool = self._pools.get(network_id)
+            pool = pools.get(network_id)
             address = pool.take() if pool is not None else ""
             attachments.append((network_id, address or ""))
         task.attachments = tuple(attachments)
@@ -346,6 +372,7 @@ class Allocator:
             pool = self._pools.get(network_id)
             if pool is not None and address:
                 pool.release(address)
+                self._released()
         task.attachments = ()
 
     # ---------------------------------------------------------------- loop

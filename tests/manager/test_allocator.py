@@ -196,3 +196,41 @@ def test_a_service_waits_for_a_free_dynamic_port(
     swarm.advance(10)
     assert [p.published_port for p in service(swarm, "c").published_ports] == [30000]
     assert task.state == TaskState.RUNNING
+
+
+def _states(swarm: Swarm, name: str) -> list[str]:
+    tasks = swarm.ctx.store.tasks_of_service(service(swarm, name).id)
+    return sorted(t.state.api_name for t in tasks if t.desired_state == TaskState.RUNNING)
+
+
+def test_tasks_beyond_a_networks_addresses_stay_new_until_one_is_released(swarm: Swarm) -> None:
+    # a /29 has five addresses after the gateway: the VIP and four tasks
+    ok(swarm, "docker network create -d overlay --subnet 10.5.0.0/29 tiny")
+    ok(swarm, "docker service create -d --name a --replicas 6 --network tiny nginx")
+    swarm.advance(30)
+    assert _states(swarm, "a") == ["new", "new", "running", "running", "running", "running"]
+    waiting = [t for t in swarm.ctx.store.tasks_of_service(service(swarm, "a").id) if not t.node_id]
+    assert [t.attachments for t in waiting] == [(), ()]  # nothing half-taken
+    addresses = {a for t in swarm.ctx.store.tasks.values() for _, a in t.attachments}
+    assert len(addresses) == 4 and "" not in addresses
+    running = next(t for t in swarm.ctx.store.tasks.values() if t.state == TaskState.RUNNING)
+    swarm.kill_task(running.id, 1)
+    swarm.advance(10)  # its address goes to a waiting task; its replacement waits
+    assert _states(swarm, "a") == ["new", "new", "running", "running", "running", "running"]
+    assert any(t.state == TaskState.RUNNING for t in waiting)
+
+
+def test_a_service_whose_vip_finds_no_address_waits_with_its_tasks(swarm: Swarm) -> None:
+    ok(swarm, "docker network create -d overlay --subnet 10.5.0.0/29 tiny")
+    ok(swarm, "docker service create -d --name a --replicas 4 --network tiny nginx")
+    swarm.advance(30)  # the VIP and four tasks: .2 to .6, the subnet is full
+    ok(swarm, "docker service create -d --name b --network tiny nginx")
+    swarm.advance(30)
+    assert [a for _, a in vips(swarm, "a")] == ["10.5.0.2/29"]
+    assert (vips(swarm, "b"), _states(swarm, "b")) == ([], ["new"])
+    ok(swarm, "docker service scale -d a=3")
+    swarm.advance(30)  # one address: b's VIP, not yet its task
+    assert (len(vips(swarm, "b")), _states(swarm, "b")) == (1, ["new"])
+    ok(swarm, "docker service rm a")
+    swarm.advance(30)
+    assert _states(swarm, "b") == ["running"]
