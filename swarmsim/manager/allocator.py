@@ -228,6 +228,11 @@ class Allocator:
             self.allocate_network(network)
         self._worker.kick()  # services and tasks that waited for it get another go
 
+    def free_addresses(self, network_id: str) -> int | None:
+        """How many addresses the network can still hand out (``None``: no pool)."""
+        pool = self._pools.get(network_id)
+        return None if pool is None else pool.free()
+
     # ---------------------------------------------------------------- ports
     def _take_dynamic_port(self, protocol: str, taken: Collection[tuple[str, int]]) -> int:
         """The next free ingress port of 30000–32767 after the last one handed out (0: none)."""

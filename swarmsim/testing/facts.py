@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from swarmsim.api.enums import Availability, NodeStatus, TaskState, UpdateState
+from swarmsim.api.enums import Availability, NodeStatus, PublishMode, TaskState, UpdateState
 from swarmsim.api.objects import Node, Service, Task
 from swarmsim.manager.scheduler.filters import Filter
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
@@ -35,6 +35,7 @@ __all__ = [
     "paused",
     "runs_on_ready_node",
     "spec_fails",
+    "unallocatable",
     "updating",
 ]
 
@@ -120,6 +121,30 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
         or profile.crash_rate > 0
         or (checked and (profile.never_healthy or profile.unhealthy_after is not None))
     )
+
+
+def unallocatable(swarm: Swarm, task: Task) -> bool:
+    """Whether a NEW task rightly waits for the allocator: a network of its
+    service is gone or unallocated, or has no address left for it (or for the
+    service's VIP there, which it needs first): ``swarmkit:
+    manager/allocator/network.go`` keeps both unallocated until a release."""
+    store = swarm.ctx.store
+    service = store.services.get(task.service_id)
+    if task.state != TaskState.NEW or service is None:
+        return False
+    held = {network_id for network_id, _ in service.virtual_ips}
+    vip = service.spec.endpoint.mode != "dnsrr"
+    networks = list(service.spec.task.networks)
+    if any(p.publish_mode == PublishMode.INGRESS for p in service.spec.endpoint.ports):
+        networks += [n.id for n in store.networks.values() if n.ingress]
+    for network_id in networks:
+        network = store.networks.get(network_id)
+        if network is None or not network.allocated:
+            return True
+        free = swarm.allocator.free_addresses(network_id)
+        if free == 0 or (free == 1 and vip and network_id not in held):
+            return True
+    return False
 
 
 def runs_on_ready_node(swarm: Swarm, task: Task) -> bool:

@@ -16,8 +16,10 @@ replicated and global services, 1 or 3 managers, 0–4 workers, and waits.
 With ``extended=True`` a quarter of the lines are drawn from
 :data:`EXTENDED`: network partitions and heals, node labels added and
 removed under services constrained or spread by them, promotions and
-demotions, forced node removals, host-mode published ports, and restart,
-update, rollback and resource policies changed (:data:`POLICIES`).  The classic
+demotions, forced node removals, host-mode published ports, restart,
+update, rollback and resource policies changed (:data:`POLICIES`), and a
+small overlay network (:data:`NETWORK`) created and attached to services
+until its addresses run out.  The classic
 schedules stay as they were: a seed draws the same lines as before.
 
 This module has no swarmkit counterpart.
@@ -53,7 +55,7 @@ MAX_SERVICES = 2
 ZONES = ("east", "west")
 EXTENDED = (
     "partition", "partition", "heal", "label", "label", "constraint",
-    "role", "remove", "publish", "preference", "policy", "policy",
+    "role", "remove", "publish", "preference", "policy", "policy", "network", "network",
 )  # fmt: skip
 """The kinds of the extended lines, drawn with these weights."""
 POLICIES = (
@@ -63,6 +65,8 @@ POLICIES = (
     "--reserve-cpu 3", "--replicas-max-per-node 1",
 )  # fmt: skip
 """A ``policy`` line sets one of these: restart, update and rollback policies, resources."""
+NETWORK = "net0"
+"""The overlay network ``network`` lines create (a /30, /29 or /28, soon full) and attach."""
 
 
 class Chooser(Protocol):
@@ -92,6 +96,7 @@ class _Builder:
     def __init__(self, pick: Chooser, extended: bool = False) -> None:
         self.pick = pick
         self.extended = extended
+        self.network_made = False  # a line has created NETWORK
         self.managers = pick.choice((1, 1, 3))
         self.workers = pick.randint(0, 4)
         self.nodes = [f"manager{i}" for i in range(1, self.managers + 1)]
@@ -169,10 +174,18 @@ class _Builder:
             if node.startswith("worker"):  # a manager is refused: it stays in the list
                 self.nodes.remove(node)
             return f"docker node rm --force {node}"
-        if kind in ("constraint", "publish", "preference", "policy") and self.services:
+        if kind == "network" and (not self.network_made or not self.services):
+            self.network_made = True
+            # a small overlay network: one, five or thirteen addresses after the gateway
+            mask = self.pick.choice((30, 29, 29, 28))
+            return f"docker network create -d overlay --subnet 10.9.0.0/{mask} {NETWORK}"
+        if kind in ("constraint", "publish", "preference", "policy", "network") and self.services:
             name = self.pick.choice(sorted(self.services))
             if kind == "policy":
                 return f"docker service update -d {self.pick.choice(POLICIES)} {name}"
+            if kind == "network":
+                flag = "--network-rm" if self._chance(30) else "--network-add"
+                return f"docker service update -d {flag} {NETWORK} {name}"
             removal = self._chance(35)
             if kind == "constraint":
                 flag = "--constraint-rm" if removal else "--constraint-add"

@@ -62,6 +62,9 @@ INVARIANTS: dict[str, str] = {
     "(orchestrator/task.go InvalidNode; docs/behaviour.md#node-down-drain-and-pause)",
     "pending-placeable": "no task PENDING while a node passes the scheduler's filters "
     "(manager/scheduler/scheduler.go, pipeline.go; docs/behaviour.md#why-a-task-is-pending)",
+    "new-allocatable": "no task NEW while its networks are allocated and have an address "
+    "for it (manager/allocator/network.go; docs/network.md#overlay-networks-endpoints-and-"
+    "published-ports)",
     "containers": "every container on a machine belongs to a store task on that node, "
     "none runs when it should be shut down, every running task has one "
     "(agent/worker.go; manager/dispatcher/assignments.go)",

@@ -68,6 +68,14 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     while a failing image restarts somewhere: that churn frees and
     takes nodes all the time and the scheduler may lag up to its 1 s maximum
     latency behind a snapshot.
+``new-allocatable``
+    No task stays NEW while the allocator could give it what it needs: its
+    service's networks exist, are allocated and have an address left for it
+    (and for the service's VIP, when it has none yet) — swarmkit's allocator
+    tries unallocated tasks again whenever something is released
+    (``swarmkit: manager/allocator/network.go``, ``somethingWasDeallocated``).
+    A task that rightly waits there counts as PENDING does for ``replicas``,
+    ``global-tasks`` and ``update-settled``.
 ``containers``
     On every machine that is up and connected, each container belongs to a
     task the store knows on that node, none keeps running once the managers
@@ -104,6 +112,7 @@ from swarmsim.testing.facts import (
     paused,
     runs_on_ready_node,
     spec_fails,
+    unallocatable,
     updating,
 )
 
@@ -136,6 +145,8 @@ def _blocked(swarm: Swarm, task: Task, infos: dict[str, NodeInfo]) -> bool:
     """A task that cannot make progress: unplaceable, or on a node that is not READY."""
     if task.state == TaskState.PENDING:
         return not task.runnable or not fitting_nodes(task, infos, swarm.scheduler.pipeline.filters)
+    if task.state == TaskState.NEW:
+        return unallocatable(swarm, task)
     node = swarm.ctx.store.nodes.get(task.node_id)
     return node is None or node.status != NodeStatus.READY
 
@@ -195,7 +206,7 @@ def _replicas(swarm: Swarm, service: Service) -> list[Violation]:
             )
         if any(runs_on_ready_node(swarm, t) and _node_ok(swarm, t) for t in tasks):
             continue
-        stuck = [t for t in tasks if not spec_fails(swarm, t) and t.state != TaskState.PENDING]
+        stuck = [t for t in tasks if not _waits(swarm, t)]
         if stuck:
             states = ", ".join(sorted(f"{t.id[:12]} {_where(swarm, t)}" for t in stuck))
             problems.append(Violation("replicas", f"{name}.{slot}: not running ({states})"))
@@ -216,6 +227,12 @@ def _most_per_slot(swarm: Swarm, service: Service) -> int:
     if updating(swarm, service) or paused(service):
         return 1_000_000
     return 1
+
+
+def _waits(swarm: Swarm, task: Task) -> bool:
+    """A task that may rightly be found not running: its image fails, it is
+    PENDING (judged by ``pending-placeable``) or it waits for addresses."""
+    return spec_fails(swarm, task) or task.state == TaskState.PENDING or unallocatable(swarm, task)
 
 
 def _node_ok(swarm: Swarm, task: Task) -> bool:
@@ -251,7 +268,7 @@ def _global(swarm: Swarm, service: Service) -> list[Violation]:
             continue
         if node.status != NodeStatus.READY or any(runs_on_ready_node(swarm, t) for t in tasks):
             continue
-        stuck = [t for t in tasks if not spec_fails(swarm, t) and t.state != TaskState.PENDING]
+        stuck = [t for t in tasks if not _waits(swarm, t)]
         if stuck:
             states = ", ".join(sorted(f"{t.id[:12]} {_where(swarm, t)}" for t in stuck))
             problems.append(Violation("global-tasks", f"{host}: not running ({states})"))
@@ -287,6 +304,9 @@ def _placement_of(
         and is_task_dirty(service, task, None)
     ):
         return []  # out of date: the scheduler no longer queues it
+    if task.state == TaskState.NEW and task.runnable and not unallocatable(swarm, task):
+        label = _label(swarm, task)
+        return [Violation("new-allocatable", f"{label}: NEW although its networks have room")]
     if task.state == TaskState.PENDING and not churn:
         fits = fitting_nodes(task, infos, swarm.scheduler.pipeline.filters)
         if fits:

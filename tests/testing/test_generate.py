@@ -54,7 +54,8 @@ def _extended_words(schedule: Schedule) -> set[str]:
             words.add(parts[0])
         elif parts[:2] == ["docker", "node"] and parts[2] in ("promote", "demote", "rm"):
             words.add(parts[2])
-        words.update(w for w in parts if w.startswith(("--label-", "--constraint-", "--publish-")))
+        prefixes = ("--label-", "--constraint-", "--publish-", "--network-", "--subnet")
+        words.update(w for w in parts if w.startswith(prefixes))
         words.update(w for w in parts if w.startswith("--placement-pref"))
         words.update(p for p in POLICIES if line.startswith(f"docker service update -d {p} "))
     return words
@@ -70,10 +71,11 @@ def test_extended_schedules_add_their_operations_and_leave_the_classic_ones_alon
         "partition", "heal", "promote", "demote", "rm", "--label-add", "--label-rm",
         "--constraint-add", "--constraint-rm", "--publish-add", "--publish-rm",
         "--placement-pref-add", "--placement-pref-rm", *POLICIES,
+        "--subnet", "--network-add", "--network-rm",
     }  # fmt: skip
     assert set(EXTENDED) == {
         "partition", "heal", "label", "constraint", "role", "remove", "publish", "preference",
-        "policy",
+        "policy", "network",
     }  # fmt: skip
 
 
