@@ -87,6 +87,27 @@ def test_a_pending_task_a_node_could_take() -> None:
     assert _messages(swarm) == ["pending-placeable: web.1: PENDING although worker1 fits"]
 
 
+def test_a_task_waiting_for_addresses_is_quiet_until_one_is_free() -> None:
+    swarm = _settled(
+        "docker network create -d overlay --subnet 10.5.0.0/30 one",  # room for the VIP only
+        "docker service create -d --name web --replicas 2 --network one nginx",
+    )
+    service = swarm.ctx.store.service_by_name("web")
+    assert service is not None
+    tasks = swarm.ctx.store.tasks_of_service(service.id)
+    assert [t.state for t in tasks] == [TaskState.NEW, TaskState.NEW]
+    ((network_id, vip),) = service.virtual_ips
+    swarm.allocator._pools[network_id].release(vip)  # a release the allocator never acts on
+    assert sorted(_messages(swarm)) == [
+        "new-allocatable: web.1: NEW although its networks have room",
+        "new-allocatable: web.2: NEW although its networks have room",
+        *sorted(
+            f"replicas: web.{t.slot}: not running ({t.id[:12]} new/running on no node)"
+            for t in tasks
+        ),
+    ]
+
+
 def test_a_container_the_store_does_not_know() -> None:
     swarm = _settled("docker service create -d --name web --replicas 1 nginx", workers=1)
     task = next(t for t in swarm.ctx.store.tasks.values() if t.runnable)
