@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from swarmsim.testing.schedules import Schedule
 
-__all__ = ["EXTENDED", "IMAGES", "POLICIES", "random_schedule", "schedules"]
+__all__ = ["EXTENDED", "IMAGES", "NETWORK", "POLICIES", "random_schedule", "schedules"]
 
 T = TypeVar("T")
 
@@ -153,51 +153,73 @@ class _Builder:
     def extended_step(self) -> str:
         """A line of :data:`EXTENDED`; a sleep when there is nothing to act on."""
         kind = self.pick.choice(EXTENDED)
-        if kind == "partition" and len(self.nodes) > 1:
+        line: str | None
+        if kind in ("constraint", "publish", "preference", "policy") or (
+            kind == "network" and self.network_made
+        ):
+            line = self.service_change(kind)
+        else:
+            line = getattr(self, f"_{kind}")()
+        return line or f"sleep {self.pick.choice(SLEEPS)}"
+
+    def _partition(self) -> str:
+        """Two random groups of nodes (a heal when one would be empty)."""
+        if len(self.nodes) > 1:
             sides: tuple[list[str], list[str]] = ([], [])
             for node in self.nodes:
                 sides[self.pick.randint(0, 1)].append(node)
             if sides[0] and sides[1]:
                 return f"partition {','.join(sides[0])} / {','.join(sides[1])}"
-        if kind in ("partition", "heal"):
-            return "heal"
-        if kind == "label":
-            node = self.node()
-            if self._chance(30):
-                return f"docker node update --label-rm zone {node}"
-            return f"docker node update --label-add zone={self.pick.choice(ZONES)} {node}"
-        if kind == "role":
-            verb = self.pick.choice(("promote", "demote"))
-            return f"docker node {verb} {self.pick.choice(self.nodes)}"
-        if kind == "remove" and len(self.nodes) > 1:
-            node = self.node()
-            if node.startswith("worker"):  # a manager is refused: it stays in the list
-                self.nodes.remove(node)
-            return f"docker node rm --force {node}"
-        if kind == "network" and (not self.network_made or not self.services):
-            self.network_made = True
-            # a small overlay network: one, five or thirteen addresses after the gateway
-            mask = self.pick.choice((30, 29, 29, 28))
-            return f"docker network create -d overlay --subnet 10.9.0.0/{mask} {NETWORK}"
-        if kind in ("constraint", "publish", "preference", "policy", "network") and self.services:
-            name = self.pick.choice(sorted(self.services))
-            if kind == "policy":
-                return f"docker service update -d {self.pick.choice(POLICIES)} {name}"
-            if kind == "network":
-                flag = "--network-rm" if self._chance(30) else "--network-add"
-                return f"docker service update -d {flag} {NETWORK} {name}"
-            removal = self._chance(35)
-            if kind == "constraint":
-                flag = "--constraint-rm" if removal else "--constraint-add"
-                zone = self.pick.choice(ZONES)
-                return f"docker service update -d {flag} node.labels.zone=={zone} {name}"
-            if kind == "publish":
-                port = f"mode=host,target=80,published={self.pick.choice((8080, 8081))}"
-                flag = "--publish-rm" if removal else "--publish-add"
-                return f"docker service update -d {flag} {port} {name}"
-            flag = "--placement-pref-rm" if removal else "--placement-pref-add"
-            return f"docker service update -d {flag} spread=node.labels.zone {name}"
-        return f"sleep {self.pick.choice(SLEEPS)}"
+        return "heal"
+
+    def _heal(self) -> str:
+        return "heal"
+
+    def _label(self) -> str:
+        node = self.node()
+        if self._chance(30):
+            return f"docker node update --label-rm zone {node}"
+        return f"docker node update --label-add zone={self.pick.choice(ZONES)} {node}"
+
+    def _role(self) -> str:
+        verb = self.pick.choice(("promote", "demote"))
+        return f"docker node {verb} {self.pick.choice(self.nodes)}"
+
+    def _remove(self) -> str | None:
+        if len(self.nodes) < 2:
+            return None
+        node = self.node()
+        if node.startswith("worker"):  # a manager is refused: it stays in the list
+            self.nodes.remove(node)
+        return f"docker node rm --force {node}"
+
+    def _network(self) -> str:
+        """Create :data:`NETWORK`: one, five or thirteen addresses after the gateway."""
+        self.network_made = True
+        mask = self.pick.choice((30, 29, 29, 28))
+        return f"docker network create -d overlay --subnet 10.9.0.0/{mask} {NETWORK}"
+
+    def service_change(self, kind: str) -> str | None:
+        """A ``docker service update`` of an extended ``kind`` (``None``: no service)."""
+        if not self.services:
+            return None
+        name = self.pick.choice(sorted(self.services))
+        if kind == "policy":
+            return f"docker service update -d {self.pick.choice(POLICIES)} {name}"
+        removal = self._chance(35 if kind != "network" else 30)
+        if kind == "network":
+            flag = "--network-rm" if removal else "--network-add"
+            return f"docker service update -d {flag} {NETWORK} {name}"
+        if kind == "constraint":
+            flag = "--constraint-rm" if removal else "--constraint-add"
+            zone = self.pick.choice(ZONES)
+            return f"docker service update -d {flag} node.labels.zone=={zone} {name}"
+        if kind == "publish":
+            port = f"mode=host,target=80,published={self.pick.choice((8080, 8081))}"
+            flag = "--publish-rm" if removal else "--publish-add"
+            return f"docker service update -d {flag} {port} {name}"
+        flag = "--placement-pref-rm" if removal else "--placement-pref-add"
+        return f"docker service update -d {flag} spread=node.labels.zone {name}"
 
     def node(self) -> str:
         workers = [n for n in self.nodes if n.startswith("worker")]
