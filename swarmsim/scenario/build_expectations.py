@@ -58,6 +58,8 @@ def build_expectation(context: BuildContext, path: Path, data: dict[str, Any]) -
         fields["counts"] = tuple(fields["counts"].items())
     if "values" in fields:
         fields["values"] = tuple(fields["values"])
+    if "held" in fields:
+        fields["held"] = tuple(sorted(fields["held"]))
     line, col = context.positions.of(path)
     return Expectation(
         Check(kind, tuple(sorted(fields.items()))),
@@ -73,6 +75,8 @@ def _check_fields(context: BuildContext, kind: str, path: Path, fields: dict[str
     """Refuse a check whose service, node or output comparison cannot be."""
     if "service" in fields:
         context.check_service((*path, "service"), fields["service"], context.services)
+    for index, name in enumerate(fields.get("held", ())):
+        context.check_service((*path, "held", index), name, context.services)
     for key in ("node", "name"):
         if key in fields and kind in ("tasks", "node"):
             context.check_node((*path, key), fields[key], context.all_nodes)

@@ -14,7 +14,10 @@ so a task on a node that went down counts until the node comes back;
 the orchestrator still wants running (desired state ``running``: what
 ``docker service ps --filter desired-state=running`` lists as Running);
 *tasks* counts every task of the service in a state, history included, as
-``docker service ps`` lists them.
+``docker service ps`` lists them; *settled* is what
+:meth:`~swarmsim.swarm.Swarm.settle` waits for (:mod:`swarmsim.settle`),
+looked at once: no service converging, and exactly the ``held`` services
+(none by default) held by a paused update.
 
 This module has no swarmkit counterpart.
 """
@@ -29,6 +32,7 @@ from swarmsim.api.enums import TaskState
 from swarmsim.manager.controlapi.service import service_status
 from swarmsim.metrics.requests import success_rate
 from swarmsim.scenario.model import Check
+from swarmsim.settle import container_runs, unsettled
 
 if TYPE_CHECKING:
     from swarmsim.shell.interpreter import Interpreter
@@ -76,6 +80,9 @@ def describe(check: Check) -> str:
     if check.kind == "node":
         facts = [str(f(k)) for k in ("status", "availability", "role") if f(k)]
         return f"node {f('name')} is {', '.join(facts) or 'there'}"
+    if check.kind == "settled":
+        held = list(f("held") or ())  # type: ignore[call-overload]
+        return "the swarm has settled" + (f", held: {', '.join(held)}" if held else "")
     way = next(k for k in ("contains", "equals", "matches", "column") if f(k) is not None)
     if way == "column":
         values = list(f("values"))  # type: ignore[call-overload]
@@ -138,6 +145,12 @@ def observe(check: Check, interpreter: Interpreter) -> tuple[bool, str]:
         if f("equals") is not None:
             return output.rstrip("\n") == str(f("equals")).rstrip("\n"), _short(output)
         return re.search(str(f("matches")), output, re.MULTILINE) is not None, _short(output)
+    if check.kind == "settled":
+        updaters = swarm.updates.updaters
+        moving, held = unsettled(store, container_runs(swarm.agents), updaters.__contains__)
+        found = f"converging: {', '.join(moving)}" if moving else "settled"
+        found += f", held: {', '.join(held)}" if held else ""
+        return not moving and held == list(f("held") or ()), found  # type: ignore[call-overload]
     if check.kind == "requests":
         rate = success_rate(swarm, load=str(f("load")))
         if rate != rate:  # NaN: nothing recorded

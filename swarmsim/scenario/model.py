@@ -24,7 +24,7 @@ __all__ = [
     "Text",
 ]
 
-CHECK_KINDS = ("running", "placement", "tasks", "update", "node", "output", "requests")
+CHECK_KINDS = ("running", "placement", "tasks", "update", "node", "output", "requests", "settled")
 
 
 @dataclass(frozen=True, slots=True)

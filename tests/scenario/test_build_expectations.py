@@ -26,6 +26,9 @@ def test_an_expectation_has_one_time_and_one_check() -> None:
     assert (found.check.kind, found.check.get("count")) == ("running", 2)
     placed = expectation("{at: 1m, placement: {service: web, counts: {m1: 1, w1: 1}}}")
     assert placed.check.get("counts") == (("m1", 1), ("w1", 1))
+    settled = expectation("{within: 5m, settled: {held: [web]}}")
+    assert (settled.check.kind, settled.check.get("held")) == ("settled", ("web",))
+    assert expectation("{within: 5m, settled: {}}").check.get("held") is None
 
 
 # each line: an expectation (machines m1, w1; service web) -> where the error points: its message
@@ -37,7 +40,9 @@ not both
 {at: 1m, after: 1s, running: {service: web}} -> expect[0].after: after goes with within \
 (a window), not with at
 {at: 1m} -> expect[0]: an expectation needs one check: running, placement, tasks, update, node, \
-output, requests
+output, requests, settled
+{within: 5m, settled: {held: [web, api]}} -> expect[0].settled.held[1]: no step creates a service \
+'api' (docker service create --name; services: web)
 {at: 1m, running: {service: web}, node: {name: w1}} -> expect[0].node: one check per expectation \
 (write two entries)
 {at: 1m, running: {service: api}} -> expect[0].running.service: no step creates a service 'api' \

@@ -115,3 +115,21 @@ def test_table_column_follows_the_header() -> None:
     assert table_column(table, "ERROR") == ["", "oops"]
     assert table_column(table, "PORTS") is None
     assert table_column("", "ID") is None
+
+
+def test_settled_and_held() -> None:
+    swarm = Swarm(seed=4, managers=1, workers=2)
+    swarm.images.set("bad:1", exits_after=1.0, exit_code=1)
+    shell = Interpreter(swarm)
+    assert shell.execute("docker service create -d --name web --replicas 3 nginx").ok
+    settled, held = check("settled"), check("settled", held=("web",))
+    assert observe(settled, shell) == (False, "converging: web")
+    assert shell.execute("sleep 30s").ok
+    assert observe(settled, shell) == (True, "settled")
+    assert observe(held, shell) == (False, "settled")
+    assert shell.execute("docker service update -d --image bad:1 web").ok
+    assert shell.execute("sleep 1m").ok
+    assert observe(settled, shell) == (False, "settled, held: web")
+    assert observe(held, shell) == (True, "settled, held: web")
+    assert describe(settled) == "the swarm has settled"
+    assert describe(held) == "the swarm has settled, held: web"
