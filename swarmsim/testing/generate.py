@@ -206,7 +206,7 @@ class _Builder:
         name = self.pick.choice(sorted(self.services))
         if kind == "policy":
             return f"docker service update -d {self.pick.choice(POLICIES)} {name}"
-        removal = self._chance(35 if kind != "network" else 30)
+        removal = self._chance(35)
         if kind == "network":
             flag = "--network-rm" if removal else "--network-add"
             return f"docker service update -d {flag} {NETWORK} {name}"
