@@ -97,6 +97,15 @@ FUZZ_FINDINGS = {
         "--health-interval 1s --health-retries 1 --image bad:health s0",
         "sleep 5s", "fail worker1", "docker service update -d s0", "docker service rollback -d s0",
     )),
+    # the extended schedules, on the engine at d41bacf (docs/testing.md)
+    "node-added-during-a-partition": Schedule(739, 1, 3, (
+        "docker service create -d --name s0 --replicas 5 nginx:2",
+        "partition manager1,worker2,worker3 / worker1", "node add worker4",
+    )),
+    "global-task-of-a-node-added-during-a-partition": Schedule(865, 1, 3, (
+        "docker service create -d --name s0 --mode global nginx:1",
+        "partition worker1,worker3 / manager1,worker2", "node add worker4 label.zone=east",
+    )),
 }  # fmt: skip
 
 
