@@ -42,6 +42,12 @@ class FaultInjection:
     underlay: Underlay
     sessions: Sessions
 
+    def _network_changed(self) -> None:
+        """Who reaches whom changed: the sessions follow (a swarm also retries the
+        joins that timed out, :meth:`Swarm._network_changed
+        <swarmsim.swarm.Swarm._network_changed>`)."""
+        self.sessions.refresh()
+
     def crash_node(self, name: str) -> None:
         """The machine loses power: containers stop, heartbeats stop, its CLI cannot connect."""
         machine = self.members.machine(name)
@@ -50,7 +56,7 @@ class FaultInjection:
         if agent is not None:
             agent.crash()
         self.underlay.set_up(machine.hostname, False)
-        self.sessions.refresh()
+        self._network_changed()
 
     def recover_node(self, name: str) -> None:
         """The machine boots again and rejoins if its links work (its containers are gone)."""
@@ -60,17 +66,17 @@ class FaultInjection:
         if agent is not None:
             agent.recover(connect=False)
         self.underlay.set_up(machine.hostname, True)
-        self.sessions.refresh()
+        self._network_changed()
 
     def disconnect_node(self, name: str) -> None:
         """Cut every link of the machine; its containers keep running."""
         self.underlay.cut_machine(self.members.machine(name).hostname)
-        self.sessions.refresh()
+        self._network_changed()
 
     def reconnect_node(self, name: str) -> None:
         """Heal every link of the machine."""
         self.underlay.cut_machine(self.members.machine(name).hostname, cut=False)
-        self.sessions.refresh()
+        self._network_changed()
 
     def partition(self, groups: Sequence[Sequence[str]]) -> None:
         """Split the machines into groups that cannot talk to each other.
@@ -92,12 +98,12 @@ class FaultInjection:
                 raise InvalidArgument(f"a partition group is a list of nodes, not {group!r}")
             names.append([self.members.machine(name).hostname for name in group])
         self.underlay.partition(names)
-        self.sessions.refresh()
+        self._network_changed()
 
     def heal(self) -> None:
         """End the partition (machines disconnected one by one stay so)."""
         self.underlay.heal()
-        self.sessions.refresh()
+        self._network_changed()
 
     def cut_link(self, a: str, b: str, *, cut: bool = True) -> None:
         """Cut (or heal, ``cut=False``) the link between two machines or switches.
@@ -113,7 +119,7 @@ class FaultInjection:
             for name in (a, b)
         ]
         self.underlay.cut_link(ends[0], ends[1], cut)
-        self.sessions.refresh()
+        self._network_changed()
 
     def kill_task(self, task_id: str, exit_code: int = 1) -> bool:
         """Make a running task's container exit with ``exit_code``; False if not running.

@@ -12,8 +12,9 @@ The underlay and the transport know machines by hostname, which never
 changes; a node ID only says which node a machine runs as now.
 
 Mirrors what ``moby: daemon/cluster/cluster.go`` keeps per engine (whether a
-node runner exists and its node ID) and the host facts ``docker info``
-reports (``moby: daemon/info.go``).
+node runner exists and its node ID, or a join still trying in the background:
+:class:`PendingJoin`) and the host facts ``docker info`` reports
+(``moby: daemon/info.go``).
 
 Differences
 -----------
@@ -31,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from swarmsim.api.enums import Availability
 from swarmsim.api.genericresource import GenericResources, node_resources
 from swarmsim.arguments import hostname_of, integer, label_map, resources
 from swarmsim.errors import InvalidArgument
@@ -42,6 +44,7 @@ __all__ = [
     "NOT_IN_SWARM",
     "ONE_SWARM",
     "Machine",
+    "PendingJoin",
     "machine_of",
     "place_of",
 ]
@@ -66,6 +69,21 @@ _KEYS = (
     "zone",
 )
 _PLACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class PendingJoin:
+    """A ``docker swarm join`` that timed out and goes on in the background.
+
+    moby's node runner keeps dialling ``remote`` (``HOST:PORT``) until a
+    manager there and the leader answer; ``token``, ``availability`` and the
+    advertised ``address`` are the command's.
+    """
+
+    remote: str
+    token: str
+    availability: Availability
+    address: str
 
 
 @dataclass(slots=True)
@@ -94,6 +112,9 @@ class Machine:
         The node it runs as in the swarm, ``""`` while it is in none.
     up
         Whether it runs (``fail`` stops it, ``recover`` boots it).
+    pending_join
+        A ``swarm join`` that timed out and still tries (``docker info``:
+        ``Swarm: pending``), or ``None``.
     """
 
     hostname: str
@@ -107,11 +128,18 @@ class Machine:
     zone: str = ""
     node_id: str = ""
     up: bool = True
+    pending_join: PendingJoin | None = field(default=None, repr=False)
 
     @property
     def in_swarm(self) -> bool:
         """Whether its engine is part of a swarm."""
         return bool(self.node_id)
+
+    @property
+    def engaged(self) -> bool:
+        """Whether its engine is in a swarm or still trying to join one (moby: a
+        node runner exists), so that ``swarm init`` and ``join`` are refused."""
+        return self.in_swarm or self.pending_join is not None
 
     def resolve(self, value: str) -> str | None:
         """An IP address given as itself or as the interface name; ``None`` if neither.

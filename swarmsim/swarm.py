@@ -185,6 +185,7 @@ class Swarm(FaultInjection):
         self.machines: dict[str, Machine] = self.members.machines  # by hostname, in order
         self.sessions = Sessions(self.underlay, self.raft, self.agents, self.members.machine_of)
         self.ctx.leadership.client_view = self._cli_reaches_leader
+        self.ctx.leadership.subscribe(self._on_leadership)
         if machines is not None:
             for entry in machines:
                 self.add_machine(entry)
@@ -235,7 +236,8 @@ class Swarm(FaultInjection):
         During a :meth:`partition` the new machine is in none of its groups:
         the node registers, then, cut off from the leader, goes ``Down`` after
         the heartbeat timeout as a node cut off later would, until
-        :meth:`heal` (``docker swarm join`` from such a machine times out).
+        :meth:`heal` (``docker swarm join`` from such a machine times out and
+        completes once the heal lets it through).
 
         Raises
         ------
@@ -286,6 +288,26 @@ class Swarm(FaultInjection):
         else:
             self.sessions.refresh_agent(node.id)
         return node
+
+    def _network_changed(self) -> None:
+        super()._network_changed()
+        self._finish_pending_joins()
+
+    def _on_leadership(self, active: bool) -> None:
+        if active:  # a new leader: joins that waited for one may get through
+            self._finish_pending_joins()
+
+    def _finish_pending_joins(self) -> None:
+        """Joins that timed out go on in the background: those that now get
+        through complete (:func:`~swarmsim.cli.docker.swarm.finish_pending_join`)."""
+        pending = [m.hostname for m in self.machines.values() if m.pending_join is not None]
+        if not pending:
+            return
+        from swarmsim.cli.docker.swarm import finish_pending_join
+
+        for hostname in pending:
+            with self.on(hostname):
+                finish_pending_join(self)
 
     def _cli_reaches_leader(self) -> bool:
         """Whether the machine the CLI talks to is on the leader's side of the network."""

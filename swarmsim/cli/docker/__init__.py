@@ -170,7 +170,8 @@ def require_manager(engine: Engine) -> None:
 
     node = engine.ctx.store.nodes.get(engine.current_node_id)
     if not engine.current_node_id or node is None:
-        raise DaemonError(NOT_IN_A_SWARM)
+        # a join still dialling has a node runner, not yet a manager (errNoManager)
+        raise DaemonError(NOT_A_MANAGER if engine.host.pending_join else NOT_IN_A_SWARM)
     if node.role != NodeRole.MANAGER:
         raise DaemonError(NOT_A_MANAGER)
 

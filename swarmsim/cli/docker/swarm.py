@@ -14,7 +14,11 @@ A simulation holds one swarm: ``swarm init`` after a swarm was created is
 refused with a swarmsim message, and ``--force-new-cluster`` on a manager is
 not simulated.  A join that cannot reach a manager (no manager advertises
 the address, or the network or the leader is missing) fails after docker's
-20 s timeout and does not go on trying in the background.  The cluster ID,
+20 s timeout and goes on in the background, as moby's node runner does
+(``docker info``: ``Swarm: pending``; ``swarm leave`` stops it); it
+completes the moment the network or a new leader lets it through
+(:func:`finish_pending_join`), where moby retries with a growing back-off,
+and a token refused then ends it silently.  The cluster ID,
 the root CA digest, the join-token secrets and the unlock key come from the
 simulation's ``cluster`` random stream (not from ``ctx.ids``, so asking for a
 token never changes the IDs of later objects).  ``--listen-addr`` and
@@ -30,7 +34,7 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from swarmsim.api.enums import Availability
+from swarmsim.api.enums import Availability, NodeRole
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.identity import RAFT_PORT, cluster_identity, manager_address
 from swarmsim.cli.docker.system import Command
@@ -38,13 +42,13 @@ from swarmsim.cli.docker.unsimulated import not_simulated
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
-from swarmsim.machine import ALREADY_IN_SWARM, NOT_IN_SWARM, Machine
+from swarmsim.machine import ALREADY_IN_SWARM, NOT_IN_SWARM, Machine, PendingJoin
 from swarmsim.manager.controlapi import require_leader, rpc_error
 
 if TYPE_CHECKING:
     from swarmsim.cli.docker.engine import Engine
 
-__all__: list[str] = []  # the commands register themselves
+__all__ = ["finish_pending_join"]  # and the commands, which register themselves
 
 JOIN_TIMEOUT = 20.0  # moby: daemon/cluster/cluster.go swarmConnectTimeout
 JOIN_TIMED_OUT = (
@@ -334,7 +338,7 @@ def swarm_init(engine: Engine, argv: list[str], out: Output) -> None:
     mask = _uint32(_INIT, parsed, "default-addr-pool-mask-length")
     pools = _pools(_INIT, parsed.get_list("default-addr-pool"))
     machine = engine.host
-    if machine.in_swarm:
+    if machine.engaged:
         if parsed.get_bool("force-new-cluster"):
             raise not_simulated(("swarm", "init", "--force-new-cluster"))
         raise DaemonError(ALREADY_IN_SWARM)
@@ -412,7 +416,7 @@ def swarm_join(engine: Engine, argv: list[str], out: Output) -> None:
         return
     availability = _availability(parsed)
     machine = engine.host
-    if machine.in_swarm:
+    if machine.engaged:
         raise DaemonError(ALREADY_IN_SWARM)
     _check_listen_addr(machine, parsed.get_str("listen-addr") or "0.0.0.0:2377")
     try:
@@ -424,18 +428,52 @@ def swarm_join(engine: Engine, argv: list[str], out: Output) -> None:
     digest = _token_digest(token) if token else ""
     if digest is None:
         raise DaemonError(INVALID_TOKEN)
-    manager = _reachable_manager(engine, parsed.args[0])
-    if manager is None:
+    remote = parsed.args[0]
+    if _reachable_manager(engine, remote) is None:
+        # moby's node runner goes on dialling: the join completes once it gets
+        # through (finish_pending_joins), or until docker swarm leave
+        machine.pending_join = PendingJoin(_with_port(remote), token, availability, address)
         engine.advance(JOIN_TIMEOUT)
         raise DaemonError(JOIN_TIMED_OUT)
+    role = _joined_role(engine, token)
+    engine.join_swarm(role, availability, address)
+    out.line(f"This node joined a swarm as a {role.api_name}.")
+
+
+def _joined_role(engine: Engine, token: str) -> NodeRole:
+    """The role ``token`` grants in the engine's swarm, checked as the CA checks it."""
+    digest = _token_digest(token) if token else ""
     identity = cluster_identity(engine)
     if digest and digest != identity.ca_digest:
         raise DaemonError(f"remote CA does not match fingerprint. Expected: {_fingerprint(digest)}")
     role = identity.role_of(token)
     if role is None:
         raise rpc_error("InvalidArgument", TOKEN_REFUSED)
-    engine.join_swarm(role, availability, address)
-    out.line(f"This node joined a swarm as a {role.api_name}.")
+    return role
+
+
+def _with_port(remote: str) -> str:
+    """``HOST:PORT`` of a join's remote address (the Raft port when none is given)."""
+    return remote if _split_host_port(remote) is not None else f"{remote}:{RAFT_PORT}"
+
+
+def finish_pending_join(engine: Engine) -> None:
+    """Complete the engine's machine's join that timed out, if it now gets through
+    (it reaches the manager it named and the leader), as if the join had just
+    been run there.  A token the swarm refuses ends the attempt (moby's node
+    runner stops with that error).  The simulation calls it after every change
+    of the network or of leader.
+    """
+    machine = engine.host
+    pending = machine.pending_join
+    if pending is None or not machine.up or _reachable_manager(engine, pending.remote) is None:
+        return
+    machine.pending_join = None
+    try:
+        role = _joined_role(engine, pending.token)
+    except DaemonError:
+        return
+    engine.join_swarm(role, pending.availability, pending.address)
 
 
 def _reachable_manager(engine: Engine, remote: str) -> str | None:
@@ -457,8 +495,13 @@ def swarm_leave(engine: Engine, argv: list[str], out: Output) -> None:
     parsed = _LEAVE.parse(argv, out)
     if parsed is None:
         return
-    if not engine.host.in_swarm:
-        raise DaemonError(NOT_IN_SWARM)
+    machine = engine.host
+    if not machine.in_swarm:
+        if machine.pending_join is None:
+            raise DaemonError(NOT_IN_SWARM)
+        machine.pending_join = None  # the node runner stops dialling
+        out.line("Node left the swarm.")
+        return
     node_id = engine.current_node_id
     if node_id in engine.raft.members and not parsed.get_bool("force"):
         raise DaemonError(_leave_warning(engine, node_id))

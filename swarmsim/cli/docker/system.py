@@ -357,7 +357,18 @@ def _swarm_block(engine: Engine) -> list[str]:
     store = engine.ctx.store
     node = store.nodes.get(engine.current_node_id)
     if node is None:
-        return [" Swarm: inactive"]
+        pending = engine.host.pending_join
+        if pending is None:
+            return [" Swarm: inactive"]
+        # a join still dialling: no node ID yet, the remote it dials as the only peer
+        return [
+            " Swarm: pending",
+            "  NodeID: ",
+            "  Is Manager: false",
+            f"  Node Address: {pending.address}",
+            "  Manager Addresses:",
+            f"   {pending.remote}",
+        ]
     manager = node.role == NodeRole.MANAGER
     managers = [n for n in store.nodes.values() if n.id in engine.raft.members]
     lines = [" Swarm: active", f"  NodeID: {node.id}"]

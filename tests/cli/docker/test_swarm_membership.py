@@ -205,27 +205,69 @@ def test_join_refusals_change_nothing(blank: Swarm) -> None:
     assert blank.now == 0 and len(blank.ctx.store.nodes) == 1
 
 
-def test_a_join_to_no_manager_times_out_after_20s(blank: Swarm) -> None:
+TIMEOUT = (
+    "Error response from daemon: Timeout was reached before node joined. The attempt to "
+    'join the swarm will continue in the background. Use the "docker info" command to '
+    "see the current swarm status of your node.\n"
+)
+PENDING = (
+    " Swarm: pending\n  NodeID: \n  Is Manager: false\n  Node Address: 192.168.65.4\n"
+    "  Manager Addresses:\n   {remote}\n Runtimes:"
+)
+
+
+def test_a_join_to_no_manager_times_out_after_20s_and_keeps_trying(blank: Swarm) -> None:
     init(blank)
     token = blank.docker("docker swarm join-token -q worker").stdout.strip()
-    timeout = (
-        "Error response from daemon: Timeout was reached before node joined. The attempt to "
-        'join the swarm will continue in the background. Use the "docker info" command to '
-        "see the current swarm status of your node.\n"
-    )
-    assert (
-        blank.docker(f"docker swarm join --token {token} 192.168.65.9", on="worker1").output
-        == timeout
-    )
-    assert blank.now == 20.0
-    blank.partition([["manager1"], ["worker1", "worker2"]])
-    assert (
-        blank.docker(f"docker swarm join --token {token} 192.168.65.2", on="worker1").output
-        == timeout
-    )
+    joining = f"docker swarm join --token {token} 192.168.65.9"
+    assert blank.docker(joining, on="worker1").output == TIMEOUT
+    assert blank.now == 20.0 and len(blank.ctx.store.nodes) == 1
+    info = blank.docker("docker info", on="worker1").stdout
+    assert PENDING.format(remote="192.168.65.9:2377") in info
+    assert blank.docker(joining, on="worker1").output == ALREADY  # its node runner exists
+    assert blank.docker("docker swarm init", on="worker1").output == ALREADY
+    assert blank.docker("docker node ls", on="worker1").output == NOT_A_MANAGER
+    blank.advance(600)  # nobody answers at .9
     assert len(blank.ctx.store.nodes) == 1
-    blank.heal()
-    assert blank.docker(f"docker swarm join --token {token} 192.168.65.2", on="worker1").ok
+    assert blank.docker("docker swarm leave", on="worker1").output == "Node left the swarm.\n"
+    assert " Swarm: inactive\n" in blank.docker("docker info", on="worker1").stdout
+    assert blank.docker("docker swarm leave", on="worker1").output == (
+        "Error response from daemon: This node is not part of a swarm\n"
+    )
+
+
+def test_a_join_cut_off_by_a_partition_completes_once_healed(blank: Swarm) -> None:
+    init(blank)
+    token = blank.docker("docker swarm join-token -q worker").stdout.strip()
+    blank.partition([["manager1"], ["worker1", "worker2"]])
+    joining = f"docker swarm join --token {token} 192.168.65.2"
+    assert blank.docker(joining, on="worker1").output == TIMEOUT
+    assert len(blank.ctx.store.nodes) == 1
+    info = blank.docker("docker info", on="worker1").stdout
+    assert PENDING.format(remote="192.168.65.2:2377") in info
+    blank.heal()  # the background join gets through at once
+    assert blank.node("worker1").status == NodeStatus.READY
+    assert blank.machine("worker1").pending_join is None
+    assert " Swarm: active\n" in blank.docker("docker info", on="worker1").stdout
+    blank.advance(30)
+    assert blank.node("worker1").status == NodeStatus.READY
+
+
+def test_a_join_waiting_for_a_leader_completes_once_one_is_elected(blank: Swarm) -> None:
+    init(blank)
+    manager_token = blank.docker("docker swarm join-token -q manager").stdout.strip()
+    worker_token = blank.docker("docker swarm join-token -q worker").stdout.strip()
+    assert blank.docker(f"docker swarm join --token {manager_token} 192.168.65.2", on="manager2").ok
+    blank.crash_node("manager2")  # two managers, one down: no quorum, no leader
+    blank.advance(30)
+    assert blank.raft.leader is None
+    joining = f"docker swarm join --token {worker_token} 192.168.65.2"
+    assert blank.docker(joining, on="worker1").output == TIMEOUT
+    blank.recover_node("manager2")  # the network is whole again, the election takes a while
+    assert blank.machine("worker1").pending_join is not None
+    blank.advance(30)
+    assert blank.raft.leader is not None and blank.machine("worker1").pending_join is None
+    assert blank.node("worker1").status == NodeStatus.READY
 
 
 def test_rotation_invalidates_the_old_token(blank: Swarm) -> None:
