@@ -43,9 +43,8 @@ class FaultInjection:
     sessions: Sessions
 
     def _network_changed(self) -> None:
-        """Who reaches whom changed: the sessions follow (a swarm also retries the
-        joins that timed out, :meth:`Swarm._network_changed
-        <swarmsim.swarm.Swarm._network_changed>`)."""
+        """Who reaches whom changed: the sessions follow (a :class:`~swarmsim.swarm.Swarm`
+        also completes the joins that timed out and now get through)."""
         self.sessions.refresh()
 
     def crash_node(self, name: str) -> None:

@@ -431,7 +431,7 @@ def swarm_join(engine: Engine, argv: list[str], out: Output) -> None:
     remote = parsed.args[0]
     if _reachable_manager(engine, remote) is None:
         # moby's node runner goes on dialling: the join completes once it gets
-        # through (finish_pending_joins), or until docker swarm leave
+        # through (finish_pending_join), or until docker swarm leave
         machine.pending_join = PendingJoin(_with_port(remote), token, availability, address)
         engine.advance(JOIN_TIMEOUT)
         raise DaemonError(JOIN_TIMED_OUT)
