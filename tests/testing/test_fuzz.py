@@ -17,14 +17,19 @@ from swarmsim.testing.shrink import shrink
 
 # hypothesis' own shrinking replays whole schedules for minutes: shrink.py does it in
 # seconds, line by line, and the failure message carries its pasteable script
-@settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
-@given(schedules())
-def test_every_invariant_holds_under_any_fault_schedule(schedule: Schedule) -> None:
+def _holds(schedule: Schedule) -> None:
+    """Fail with the shrunk, pasteable script when ``schedule`` breaks an invariant."""
     outcome = run_schedule(schedule)
     if not outcome.ok:
         small, smallest = shrink(schedule, outcome.violations[0].invariant, budget=150)
         violations = "".join(f"{v}\n" for v in smallest.violations)
         pytest.fail(f"{small.to_script()}{violations}", pytrace=False)
+
+
+@settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(schedules())
+def test_every_invariant_holds_under_any_fault_schedule(schedule: Schedule) -> None:
+    _holds(schedule)
 
 
 def test_a_fixed_budget_of_seeded_schedules_breaks_no_invariant() -> None:
@@ -37,11 +42,7 @@ def test_a_fixed_budget_of_seeded_schedules_breaks_no_invariant() -> None:
 def test_every_invariant_holds_under_partitions_labels_roles_and_host_ports(
     schedule: Schedule,
 ) -> None:
-    outcome = run_schedule(schedule)
-    if not outcome.ok:
-        small, smallest = shrink(schedule, outcome.violations[0].invariant, budget=150)
-        violations = "".join(f"{v}\n" for v in smallest.violations)
-        pytest.fail(f"{small.to_script()}{violations}", pytrace=False)
+    _holds(schedule)
 
 
 def test_a_fixed_budget_of_extended_schedules_breaks_no_invariant() -> None:
