@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from swarmsim.agent.images import ImageModel
 from swarmsim.agent.worker import Agent
-from swarmsim.api.enums import Availability, NodeRole, TaskState
+from swarmsim.api.enums import Availability, NodeRole
 from swarmsim.api.objects import Node
 from swarmsim.arguments import count, finite_seconds, hostname_of, integer, label_map, resources
 from swarmsim.cli.docker import CommandResult as CommandResult
@@ -44,6 +44,7 @@ from swarmsim.manager.sessions import Sessions
 from swarmsim.membership import Membership
 from swarmsim.net.transport import DISPATCHER, Transport
 from swarmsim.net.underlay import Underlay
+from swarmsim.overview import overview
 from swarmsim.settle import SettleResult, settle_swarm
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from swarmsim.trace import Trace
     from swarmsim.traffic.model import Load
 
-_REPR_ROWS = 20  # nodes and services shown by repr(swarm)
 _SLICE = 600.0  # virtual seconds between two looks at the trace's size during a run
 
 
@@ -576,38 +576,7 @@ class Swarm(FaultInjection):
         <Swarm seed=0 t=0s: 0 nodes, 0 services>
           in no swarm: m1, m2
         """
-        from swarmsim.units import format_duration
-
-        store = self.ctx.store
-        nodes = list(store.nodes.values())
-        services = list(store.services.values())
-        lines = [
-            f"<Swarm seed={self.ctx.sim.seed} t={format_duration(self.now)}: "
-            f"{len(nodes)} nodes, {len(services)} services>"
-        ]
-        width = max((len(n.hostname) for n in nodes[:_REPR_ROWS]), default=0)
-        for node in nodes[:_REPR_ROWS]:
-            running = sum(1 for t in store.tasks_on_node(node.id) if t.state == TaskState.RUNNING)
-            lines.append(
-                f"  {node.hostname:<{width}}  {node.role.api_name:<7}  {node.status.api_name:<5}"
-                f"  {node.availability.api_name:<6}  {running} running"
-            )
-        if len(nodes) > _REPR_ROWS:
-            lines.append(f"  ... and {len(nodes) - _REPR_ROWS} more nodes")
-        outside = [m.hostname for m in self.machines.values() if not m.in_swarm]
-        if outside:
-            shown = ", ".join(outside[:_REPR_ROWS]) + (", ..." if len(outside) > _REPR_ROWS else "")
-            lines.append(f"  in no swarm: {shown}")
-        for service in services[:_REPR_ROWS]:
-            running = sum(
-                1 for t in store.tasks_of_service(service.id) if t.state == TaskState.RUNNING
-            )
-            update = service.update_status
-            state = f", update {update.state.api_name}" if update else ""
-            lines.append(f"  service {service.spec.name}: {running} running{state}")
-        if len(services) > _REPR_ROWS:
-            lines.append(f"  ... and {len(services) - _REPR_ROWS} more services")
-        return "\n".join(line.rstrip() for line in lines)
+        return overview(self.ctx, self.machines.values())
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text("<Swarm ...>" if cycle else repr(self))
