@@ -142,7 +142,8 @@ def _may_give_up(service: Service) -> bool:
 
 
 def _blocked(swarm: Swarm, task: Task, infos: dict[str, NodeInfo]) -> bool:
-    """A task that cannot make progress: unplaceable, or on a node that is not READY."""
+    """A task that cannot make progress: unplaceable, waiting for addresses, or on a
+    node that is not READY."""
     if task.state == TaskState.PENDING:
         return not task.runnable or not fitting_nodes(task, infos, swarm.scheduler.pipeline.filters)
     if task.state == TaskState.NEW:
