@@ -13,7 +13,7 @@ from types import MethodType
 import pytest
 
 import swarmsim.sim as sim_module
-from swarmsim.sim import Simulation, TimerLine, gc_paused, shuffle
+from swarmsim.sim import DelayLine, Simulation, TimerLine, gc_paused, shuffle
 
 
 def test_calls_run_in_the_order_timeouts_would() -> None:
@@ -147,6 +147,48 @@ def test_a_timer_cancelled_in_the_queue_does_nothing_and_the_line_goes_on() -> N
     line.set(order.append, "third")  # the line is idle again: queued at once
     sim.run(3.0)
     assert order == ["second", "third"]
+
+
+def test_delay_line_delivers_in_send_order_however_the_sends_are_batched() -> None:
+    sim = Simulation()
+    got: list[tuple[str, str, float]] = []
+    line: DelayLine
+
+    def deliver(to: str, message: str) -> None:
+        got.append((to, message, sim.now))
+        if message == "a1":  # sent while the batch is being delivered: the next batch
+            line.send("c", "late")
+
+    line = DelayLine(sim, 0.5, deliver)
+    line.send("a", "a1")
+    line.send("b", "b1")
+    sim.call_later(0.25, line.send, "a", "a2")
+    sim.call_later(0.5, line.send, "b", "b2")  # the instant the first batch arrives
+    sim.run(2.0)
+    assert got == [
+        ("a", "a1", 0.5),
+        ("b", "b1", 0.5),
+        ("a", "a2", 0.75),
+        ("c", "late", 1.0),
+        ("b", "b2", 1.0),
+    ]
+
+
+def test_delay_line_without_delay_delivers_later_sends_after_the_batch() -> None:
+    sim = Simulation()
+    got: list[str] = []
+    line: DelayLine
+
+    def deliver(_to: str, message: str) -> None:
+        got.append(message)
+        if message == "first":
+            line.send("x", "from first")
+
+    line = DelayLine(sim, 0.0, deliver)
+    line.send("x", "first")
+    line.send("x", "second")
+    sim.run(1.0)
+    assert got == ["first", "second", "from first"]
 
 
 def test_named_streams_do_not_depend_on_each_other() -> None:

@@ -115,16 +115,15 @@ class Transport:
         line = lines.get(latency)
         if line is None:
             line = lines[latency] = DelayLine(self.sim, latency, self._deliver)
-        line.send((dst, message))
+        line.send(dst, message)
 
     def post(self, src: str | None, dst: str, message: Any) -> None:
         """Deliver a message after the path's latency, on a timer of its own."""
         latency = self.latency(src, dst)
         if latency is not None:
-            self.sim.call_later(latency, self._deliver, (dst, message))
+            self.sim.call_later(latency, self._deliver, dst, message)
 
-    def _deliver(self, item: tuple[str, Any]) -> None:
-        dst, message = item
+    def _deliver(self, dst: str, message: Any) -> None:
         handler = self._handlers.get(dst)
         if handler is not None:
             handler(message)
