@@ -103,7 +103,8 @@ class Membership:
         self.machine_of: dict[str, str] = {}
         self.current_machine = ""
         self._addresses: set[str] = set()  # the machines' addresses
-        self._swarm_created = swarm_created
+        # when the swarm was created (docker info's Cluster.CreatedAt); None: not yet
+        self.swarm_created_at: float | None = ctx.now if swarm_created else None
         ctx.store.watch(self._on_node_event, NodeEvent)
 
     # -------------------------------------------------------------- machines
@@ -200,7 +201,7 @@ class Membership:
     ) -> Node:
         """Plug a new machine in and join it to the swarm at once (its arguments checked
         already by :meth:`Swarm.add_node <swarmsim.swarm.Swarm.add_node>`)."""
-        if not self._swarm_created:
+        if self.swarm_created_at is None:
             raise InvalidArgument("there is no swarm yet: run docker swarm init on a machine")
         self._check_room_for_a_node()
         self._plug(machine)
@@ -286,11 +287,11 @@ class Membership:
         machine = self.host
         if machine.in_swarm:
             raise DaemonError(ALREADY_IN_SWARM)
-        if self._swarm_created:
+        if self.swarm_created_at is not None:
             raise DaemonError(ONE_SWARM)
         for name, value in settings.items():
             setattr(self.ctx.settings, name, value)
-        self._swarm_created = True
+        self.swarm_created_at = self.ctx.now
         self.create_ingress()
         return self._join(machine, NodeRole.MANAGER, availability, {}, address)
 

@@ -489,6 +489,11 @@ class Swarm(FaultInjection):
     def current_node_id(self, node_id: str) -> None:
         self.use(node_id)
 
+    @property
+    def swarm_created_at(self) -> float | None:
+        """When the swarm was created (``None``: no ``docker swarm init`` yet)."""
+        return self.members.swarm_created_at
+
     def manager_at(self, address: str) -> Node | None:
         """The manager node advertising ``address`` (an IP) whose engine is in the swarm."""
         return self.members.manager_at(address)

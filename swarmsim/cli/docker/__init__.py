@@ -115,6 +115,7 @@ def _load_commands() -> None:
         config,
         container,
         container_inspect,
+        info,
         logs,
         network_create,
         network_inspect,

@@ -65,6 +65,11 @@ class Engine(Protocol):
         """The virtual clock."""
         ...
 
+    @property
+    def swarm_created_at(self) -> float | None:
+        """When the swarm was created (``None``: there is no swarm yet)."""
+        ...
+
     def advance(self, seconds: float) -> None:
         """Let virtual time pass (a command that waits, e.g. ``--detach=false``)."""
         ...

@@ -1,4 +1,4 @@
-"""``docker info`` / ``docker system info``, and the cobra plumbing every command shares.
+"""The cobra plumbing every docker command shares, and a few helpers they share.
 
 The plumbing (:class:`Command`) reproduces what cobra and docker's root command
 do around each subcommand (``cli: cli/cobra.go`` ``FlagErrorFunc``,
@@ -10,43 +10,31 @@ live here too: :func:`go_json` (Go's JSON encoding for ``inspect``),
 :func:`natural_less` / :data:`natural_key` (``fvbommel/sortorder``) and
 :func:`remove_each` (the ``rm`` loop).
 
-``docker info`` prints the daemon summary of ``cli: cli/command/system/info.go``
-(``prettyPrintServerInfo``, ``printSwarmInfo``) for the node the CLI talks to,
-including the ``Swarm: active`` block of the class notes.
+``docker info`` itself lives in :mod:`swarmsim.cli.docker.info`.
 
 Differences
 -----------
 Usage errors print docker's error line only, without the ``Usage:`` block and
 the ``Run '... --help'`` hint docker adds below it, so every error is one line.
 Help output does not wrap long flag descriptions at the terminal width.
-``docker info`` prints a short subset of the real report: the client block
-without plugins, container and image counts from the simulated node, the full
-swarm block, and fixed engine facts (storage driver, kernel, OS...) that the
-simulator does not model.  No ``--format``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
 from typing import TYPE_CHECKING
 
-from swarmsim.api.enums import NodeRole, TaskState
-from swarmsim.api.objects import Node
-from swarmsim.cli.docker import Output, command
-from swarmsim.cli.docker.identity import cluster_identity
+from swarmsim.cli.docker import Output
 from swarmsim.cli.flags import FlagError, FlagKind, FlagSpec, ParsedFlags, parse_flags
-from swarmsim.cli.humanize import human_duration
 from swarmsim.errors import DaemonError, DockerCLIError
 from swarmsim.golang import go_quote
-from swarmsim.manager.controlapi import require_leader
-from swarmsim.units import format_bytes_binary, format_duration
+from swarmsim.units import format_duration
 
 if TYPE_CHECKING:
-    from swarmsim.cli.docker.engine import Engine
+    pass
 
 __all__ = [
     "FILTER_FLAG",
@@ -334,153 +322,3 @@ def parse_filters(command: Command, values: Sequence[str]) -> dict[str, list[str
         name, _, rest = value.partition("=")
         filters.setdefault(name.strip().lower(), []).append(rest.strip())
     return filters
-
-
-# --------------------------------------------------------------------------- docker info
-
-_INFO = Command("docker info", "info [OPTIONS]", "Display system-wide information", max_args=0)
-_SYSTEM_INFO = Command(
-    "docker system info", "info [OPTIONS]", "Display system-wide information", max_args=0
-)
-_PLUGINS = (
-    "  Volume: local",
-    "  Network: bridge host ipvlan macvlan null overlay",
-    "  Log: awslogs fluentd gcplogs gelf journald json-file local splunk syslog",
-)
-_CA_EXPIRY = 90 * 24 * 3600.0
-_ENGINE = Node("", "")  # what every simulated engine reports: version, OS, architecture
-ENGINE_VERSION, OS_TYPE, ARCHITECTURE = _ENGINE.engine_version, _ENGINE.os, _ENGINE.arch
-
-
-def _swarm_block(engine: Engine) -> list[str]:
-    """The ``Swarm:`` section of ``printSwarmInfo`` for the engine's machine."""
-    store = engine.ctx.store
-    node = store.nodes.get(engine.current_node_id)
-    if node is None:
-        pending = engine.host.pending_join
-        if pending is None:
-            return [" Swarm: inactive"]
-        # a join still dialling: no node ID yet, the remote it dials as the only peer
-        return [
-            " Swarm: pending",
-            "  NodeID: ",
-            "  Is Manager: false",
-            f"  Node Address: {pending.address}",
-            "  Manager Addresses:",
-            f"   {pending.remote}",
-        ]
-    manager = node.role == NodeRole.MANAGER
-    managers = [n for n in store.nodes.values() if n.id in engine.raft.members]
-    lines = [" Swarm: active", f"  NodeID: {node.id}"]
-    error = ""
-    if manager:
-        try:
-            require_leader(engine.ctx)
-        except DaemonError as exc:
-            error = str(exc)
-    if error:
-        lines.append(f"  Error: {error}")
-    lines.append(f"  Is Manager: {'true' if manager else 'false'}")
-    if manager and not error:
-        settings = engine.ctx.settings
-        pools = "".join(f"{pool}  " for pool in settings.default_addr_pool)
-        lines += [
-            f"  ClusterID: {cluster_identity(engine).cluster_id}",
-            f"  Managers: {len(managers)}",
-            f"  Nodes: {len(store.nodes)}",
-            f"  Default Address Pool: {pools}",
-            f"  SubnetSize: {settings.default_addr_pool_mask_length}",
-            f"  Data Path Port: {settings.data_path_port}",
-            "  Orchestration:",
-            f"   Task History Retention Limit: {settings.task_history_limit}",
-            "  Raft:",
-            "   Snapshot Interval: 10000",
-            "   Number of Old Snapshots to Retain: 0",
-            "   Heartbeat Tick: 1",
-            "   Election Tick: 10",
-            "  Dispatcher:",
-            f"   Heartbeat Period: {human_duration(settings.heartbeat_period)}",
-            "  CA Configuration:",
-            f"   Expiry Duration: {human_duration(_CA_EXPIRY)}",
-            "   Force Rotate: 0",
-            "  Autolock Managers: false",
-            "  Root Rotation In Progress: false",
-        ]
-    lines.append(f"  Node Address: {node.addr}")
-    lines.append("  Manager Addresses:")
-    lines += [f"   {a}" for a in sorted(f"{n.addr}:2377" for n in managers)]
-    return lines
-
-
-def _daemon_id(engine: Engine) -> str:
-    """A stable daemon ID (a UUID) for the engine's machine, derived from the seed.
-
-    A machine in a swarm from the start keeps the ID derived from its first node
-    ID, as before machines existed; a blank machine's comes from its hostname.
-    """
-    key = engine.current_node_id or f"machine:{engine.host.hostname}"
-    seed = f"{engine.ctx.sim.seed}:daemon-id:{key}"
-    hex32 = hashlib.sha256(seed.encode()).hexdigest()[:32]
-    return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
-
-
-def _info(engine: Engine, out: Output) -> None:
-    machine = engine.host
-    node_id = engine.current_node_id
-    tasks = list(engine.ctx.store.tasks_on_node(node_id)) if node_id else []
-    created = [t for t in tasks if TaskState.READY <= t.state <= TaskState.FAILED]
-    running = sum(1 for t in created if t.state in (TaskState.STARTING, TaskState.RUNNING))
-    agent = engine.agents.get(node_id)
-    images = len(agent.image_cache) if agent is not None else 0
-    lines = [
-        "Client:",
-        f" Version:    {ENGINE_VERSION}",
-        " Context:    default",
-        " Debug Mode: false",
-        "",
-        "Server:",
-        f" Containers: {len(created)}",
-        f"  Running: {running}",
-        "  Paused: 0",
-        f"  Stopped: {len(created) - running}",
-        f" Images: {images}",
-        f" Server Version: {ENGINE_VERSION}",
-        " Storage Driver: overlay2",
-        " Logging Driver: json-file",
-        " Cgroup Driver: systemd",
-        " Cgroup Version: 2",
-        " Plugins:",
-        *_PLUGINS,
-        *_swarm_block(engine),
-        " Runtimes: io.containerd.runc.v2 runc",
-        " Default Runtime: runc",
-        f" OSType: {OS_TYPE}",
-        f" Architecture: {ARCHITECTURE}",
-        f" CPUs: {int(machine.cpus)}",
-        f" Total Memory: {format_bytes_binary(machine.memory)}",
-        f" Name: {machine.hostname}",
-        f" ID: {_daemon_id(engine)}",
-        " Docker Root Dir: /var/lib/docker",
-        " Debug Mode: false",
-        " Experimental: false",
-        " Insecure Registries:",
-        "  ::1/128",
-        "  127.0.0.0/8",
-        " Live Restore Enabled: false",
-        "",
-    ]
-    out.write("\n".join(lines) + "\n")
-
-
-@command("info")
-def info(engine: Engine, argv: list[str], out: Output) -> None:
-    """``docker info``."""
-    if _INFO.parse(argv, out) is not None:
-        _info(engine, out)
-
-
-@command("system", "info")
-def system_info(engine: Engine, argv: list[str], out: Output) -> None:
-    """``docker system info``."""
-    if _SYSTEM_INFO.parse(argv, out) is not None:
-        _info(engine, out)

@@ -25,9 +25,25 @@ from swarmsim.cli.gotemplate.exec import execute
 from swarmsim.cli.gotemplate.funcs import BASIC_FUNCS, BUILTINS, HEADER_FUNCS
 from swarmsim.cli.gotemplate.nodes import TemplateError
 from swarmsim.cli.gotemplate.parse import parse
-from swarmsim.cli.gotemplate.values import NIL, Stringer, Struct, go_print, template_json
+from swarmsim.cli.gotemplate.values import (
+    NIL,
+    NilPointer,
+    Stringer,
+    Struct,
+    go_print,
+    template_json,
+)
 
-__all__ = ["NIL", "Stringer", "Struct", "Template", "TemplateError", "go_print", "template_json"]
+__all__ = [
+    "NIL",
+    "NilPointer",
+    "Stringer",
+    "Struct",
+    "Template",
+    "TemplateError",
+    "go_print",
+    "template_json",
+]
 
 
 class Template:

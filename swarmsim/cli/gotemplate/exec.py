@@ -33,7 +33,7 @@ from swarmsim.cli.gotemplate.nodes import (
     Tree,
     Variable,
 )
-from swarmsim.cli.gotemplate.values import NIL, Struct, go_print, go_type, truth
+from swarmsim.cli.gotemplate.values import NilPointer, Struct, go_print, go_type, truth
 
 __all__ = ["execute"]
 
@@ -198,8 +198,9 @@ class _State:
             if self.missingkey_error:
                 raise self.fail(node, f'map has no entry for key "{name}"')
             return None
-        if receiver is None or receiver is NIL:
-            raise self.fail(node, f"nil pointer evaluating interface {{}}.{name}")
+        if receiver is None or isinstance(receiver, NilPointer):
+            kind = getattr(receiver, "type_name", "") or "interface {}"
+            raise self.fail(node, f"nil pointer evaluating {kind}.{name}")
         raise self.fail(node, f"can't evaluate field {name} in type {go_type(receiver)}")
 
     def call(

@@ -27,17 +27,35 @@ from typing import Any
 
 from swarmsim.golang import go_format_g
 
-__all__ = ["NIL", "Stringer", "Struct", "go_print", "go_type", "template_json", "truth"]
+__all__ = [
+    "NIL",
+    "NilPointer",
+    "Stringer",
+    "Struct",
+    "go_print",
+    "go_type",
+    "template_json",
+    "truth",
+]
 
 
-class _Nil:
-    """A nil pointer (``<nil>`` when printed)."""
+class NilPointer:
+    """A nil pointer (``<nil>`` when printed); ``type_name`` is its Go type, if known.
+
+    A typed one (``NilPointer("*swarm.ClusterInfo")``) names its type in the
+    error a field access gives, as Go does; :data:`NIL` is the untyped one.
+    """
+
+    __slots__ = ("type_name",)
+
+    def __init__(self, type_name: str = "") -> None:
+        self.type_name = type_name
 
     def __repr__(self) -> str:
-        return "NIL"
+        return f"NilPointer({self.type_name!r})" if self.type_name else "NIL"
 
 
-NIL = _Nil()
+NIL = NilPointer()
 
 
 @dataclass
@@ -103,7 +121,7 @@ def go_type(value: Any) -> str:
 
 def truth(value: Any) -> bool:
     """``template.IsTrue``: false, 0, nil and empty strings, slices and maps are false."""
-    if value is None or value is NIL:
+    if value is None or isinstance(value, NilPointer):
         return False
     if isinstance(value, Struct):
         return True
@@ -124,7 +142,7 @@ def go_print(value: Any, *, top: bool = True) -> str:
     """
     if value is None:
         return "<no value>" if top else "<nil>"
-    if value is NIL:
+    if isinstance(value, NilPointer):
         return "<nil>"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -153,7 +171,7 @@ def _plain(value: Any, *, in_struct: bool = False) -> Any:
     """JSON-ready data: a Go map's keys sorted, a struct's fields in their order."""
     if isinstance(value, Struct):
         return _plain(value.to_json(), in_struct=value.json_value is not None)
-    if value is NIL:
+    if isinstance(value, NilPointer):
         return None
     if isinstance(value, Stringer):
         return value.json_value

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from swarmsim.cli.gotemplate import NIL, Struct, Template, TemplateError
+from swarmsim.cli.gotemplate import NIL, NilPointer, Struct, Template, TemplateError
 
 DATA: dict[str, Any] = {
     "Name": "web",
@@ -94,6 +94,11 @@ def test_struct_fields_methods_and_json() -> None:
         ("{{.ID.X}}", ROW, "at <.ID.X>: can't evaluate field X in type string"),
         ("{{.Name.X}}", DATA, "at <.Name.X>: can't evaluate field X in type string"),
         ("{{.Missing.X}}", DATA, "at <.Missing.X>: nil pointer evaluating interface {}.X"),
+        (
+            "{{.P.X}}",
+            Struct("t", {"P": NilPointer("*swarm.ClusterInfo")}),
+            "at <.P.X>: nil pointer evaluating *swarm.ClusterInfo.X",
+        ),
         ("{{.Label}}", ROW, "at <.Label>: error calling Label: "),
         ("{{upper .Zero}}", DATA, "at <.Zero>: wrong type for value; expected string; got int"),
         ("{{join .List}}", DATA, "at <join>: wrong number of args for join: want 2 got 1"),
