@@ -29,7 +29,8 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     docs/behaviour.md#global-services).
 ``replicas``
     A replicated service has exactly ``replicas`` runnable slots (at most, when
-    its restart policy may give up: condition ``none`` or max attempts, 3.5),
+    its restart policy may give up: condition ``none`` or max attempts, 3.5 —
+    or that of an ended task, whose own spec the restart supervisor follows),
     each slot holds one runnable task (several only while an update is in
     flight or paused, see ``_most_per_slot``), and every slot runs a task on a
     READY, non-drained node — except slots whose tasks are of a failing image
@@ -89,6 +90,7 @@ leader nothing moves in a swarm, so these checks are skipped then (only
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from swarmsim.api.enums import (
     Availability,
@@ -136,9 +138,17 @@ def check_settled(swarm: Swarm) -> list[Violation]:
     return problems
 
 
-def _may_give_up(service: Service) -> bool:
-    policy = service.spec.task.restart
-    return policy.condition == RestartCondition.NONE or policy.max_attempts > 0
+def _may_give_up(service: Service, tasks: Iterable[Task]) -> bool:
+    """Whether the restart supervisor may have left a slot or node without a task.
+
+    It follows the restart policy of the failed task's own spec (``swarmkit:
+    manager/orchestrator/restart/restart.go``, ``shouldRestart`` reads
+    ``t.Spec.Restart``), which may be an older version's than the service's:
+    a task of an update with ``--restart-max-attempts 3`` gives up after three
+    restarts even once a rollback has restored a policy that never does.
+    """
+    policies = [service.spec.task.restart, *(t.spec.restart for t in tasks if not t.runnable)]
+    return any(p.condition == RestartCondition.NONE or p.max_attempts > 0 for p in policies)
 
 
 def _blocked(swarm: Swarm, task: Task, infos: dict[str, NodeInfo]) -> bool:
@@ -191,12 +201,13 @@ def _label(swarm: Swarm, task: Task) -> str:
 def _replicas(swarm: Swarm, service: Service) -> list[Violation]:
     name = service.spec.name
     by_slot: defaultdict[int, list[Task]] = defaultdict(list)
-    for task in swarm.ctx.store.tasks_of_service(service.id):
+    every = list(swarm.ctx.store.tasks_of_service(service.id))
+    for task in every:
         if task.runnable:
             by_slot[task.slot].append(task)
     problems: list[Violation] = []
     wanted = service.spec.replicas
-    if len(by_slot) > wanted or (len(by_slot) < wanted and not _may_give_up(service)):
+    if len(by_slot) > wanted or (len(by_slot) < wanted and not _may_give_up(service, every)):
         problems.append(
             Violation("replicas", f"{name}: {len(by_slot)} runnable slots for {wanted} replicas")
         )
@@ -250,9 +261,9 @@ def _global(swarm: Swarm, service: Service) -> list[Violation]:
     name = service.spec.name
     store = swarm.ctx.store
     by_node: defaultdict[str, list[Task]] = defaultdict(list)
+    ended: defaultdict[str, list[Task]] = defaultdict(list)  # tasks given up or shut down
     for task in store.tasks_of_service(service.id):
-        if task.runnable:
-            by_node[task.node_id].append(task)
+        (by_node if task.runnable else ended)[task.node_id].append(task)
     problems: list[Violation] = []
     constraints = service.spec.task.placement.constraints
     for node in sorted(store.nodes.values(), key=lambda n: n.hostname):
@@ -264,7 +275,9 @@ def _global(swarm: Swarm, service: Service) -> list[Violation]:
         if len(tasks) > _most_per_slot(swarm, service) and not paused_node:
             problems.append(Violation("global-tasks", f"{host}: {len(tasks)} runnable tasks"))
         if not tasks:
-            if node.availability == Availability.ACTIVE and not _may_give_up(service):
+            if node.availability == Availability.ACTIVE and not _may_give_up(
+                service, ended.get(node.id, ())
+            ):
                 problems.append(Violation("global-tasks", f"{host}: no task"))
             continue
         if node.status != NodeStatus.READY or any(runs_on_ready_node(swarm, t) for t in tasks):

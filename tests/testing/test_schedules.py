@@ -147,6 +147,12 @@ SWARMKIT_OWN = {
         "sleep 100ms", "docker service update -d --image nginx:3 --update-order start-first s0",
         "sleep 100ms", "node add worker1",
     )),
+    "restart-policy-of-the-failed-task-not-the-service": Schedule(660, 1, 0, (
+        "image bad:exit exits_after=1s exit_code=1",
+        "docker service create -d --name s0 --replicas 4 bad:exit",
+        "docker service update -d --restart-max-attempts 3 s0", "sleep 20s",
+        "docker service rollback -d s0",
+    )),
     "global-update-task-on-down-node": Schedule(740, 1, 1, (
         "docker service create -d --name s1 --mode global nginx:2", "disconnect worker1",
         "sleep 100ms",
