@@ -94,7 +94,8 @@ def test_machines_are_keyed_by_hostname_and_outlive_their_nodes() -> None:
 def test_a_failed_machine_outside_the_swarm_cannot_run_docker() -> None:
     swarm = Swarm(seed=1, machines=["m1", "m2"])
     swarm.crash_node("m2")
-    assert swarm.docker("docker info", on="m2").stderr.startswith("Cannot connect to the Docker")
+    assert swarm.docker("docker node ls", on="m2").stderr.startswith("Cannot connect to the Docker")
+    assert swarm.docker("docker info", on="m2").stderr.startswith("ERROR: Cannot connect to the")
     swarm.recover_node("m2")
     assert swarm.docker("docker info", on="m2").ok
 

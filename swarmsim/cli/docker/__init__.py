@@ -86,6 +86,8 @@ CANNOT_CONNECT = (
     "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
     "Is the docker daemon running?"
 )
+REACH_THEMSELVES = frozenset({("info",), ("system", "info")})
+"""Commands that say themselves what they make of a daemon they cannot reach."""
 MANAGER_ONLY = frozenset({"service", "node", "stack", "secret", "config"})
 MANAGER_ONLY_PATHS = frozenset({("swarm", "join-token"), ("swarm", "update")})
 NOT_A_MANAGER = (  # moby: daemon/cluster/errors.go, cluster.go errNoManager
@@ -137,7 +139,9 @@ def run_argv(engine: Engine, argv: list[str], stdin: bytes | None = None) -> Com
     code = 0
     try:
         handler, rest = _resolve(argv)
-        _require_daemon(engine)
+        # help is the CLI's own; docker info reports an unreachable daemon itself
+        if "--help" not in rest and tuple(argv[: len(argv) - len(rest)]) not in REACH_THEMSELVES:
+            _require_daemon(engine)
         if "--help" not in rest and (
             argv[0] in MANAGER_ONLY or tuple(argv[:2]) in MANAGER_ONLY_PATHS
         ):

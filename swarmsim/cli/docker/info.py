@@ -20,7 +20,9 @@ docker prints for the latter (``Kernel Version``, ``Init Binary``,
 ``Security Options``...).  There are no certificates: the cluster's
 ``TLSInfo`` is empty and its ``Version.Index`` is 0.  A template that fails
 while it runs loses what it had written (docker keeps it, then prints the
-error).  A nil pointer (``{{.Swarm.Cluster.ID}}`` on a worker) gives Go's
+error).  With ``--format`` on a machine that is down the command prints
+the connection error and exits 1, as other commands do; docker would run
+the template over an empty value.  A nil pointer (``{{.Swarm.Cluster.ID}}`` on a worker) gives Go's
 error naming its type, but any field name is taken as one of that type's.
 """
 
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from swarmsim.api.enums import NodeRole, TaskState
 from swarmsim.api.objects import Node
-from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker import CANNOT_CONNECT, Output, command
 from swarmsim.cli.docker.identity import RAFT_PORT, cluster_identity
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, parse_template
 from swarmsim.cli.docker.system import Command
@@ -501,18 +503,25 @@ def _swarm_lines(swarm: Struct) -> list[str]:
     return lines
 
 
-def _text(value: Struct) -> str:
-    """``prettyPrintInfo`` of the value (the lines for facts not modelled left out)."""
-    info = value.fields
-    client = info["ClientInfo"].fields
-    plugins = info["Plugins"].fields
-    lines = [
+def _client_lines(client_info: Struct) -> list[str]:
+    """``prettyPrintInfo`` up to the ``Server:`` heading: the client's section."""
+    client = client_info.fields
+    return [
         "Client:",
         f" Version:    {client['Version']}",
         f" Context:    {client['Context']}",
         f" Debug Mode: {_bool(client['Debug'])}",
         "",
         "Server:",
+    ]
+
+
+def _text(value: Struct) -> str:
+    """``prettyPrintInfo`` of the value (the lines for facts not modelled left out)."""
+    info = value.fields
+    plugins = info["Plugins"].fields
+    lines = [
+        *_client_lines(info["ClientInfo"]),
         f" Containers: {info['Containers']}",
         f"  Running: {info['ContainersRunning']}",
         f"  Paused: {info['ContainersPaused']}",
@@ -555,7 +564,10 @@ def _run(command_spec: Command, engine: Engine, argv: list[str], out: Output) ->
     parsed = command_spec.parse(argv, out)
     if parsed is None:
         return
-    fmt = parsed.get_str("format")
+    fmt = parsed.get_str("format") or ""
+    if not engine.host.up:
+        _unreachable(fmt, out)
+        return
     if not fmt:
         out.write(_text(info_value(engine)))
         return
@@ -566,6 +578,15 @@ def _run(command_spec: Command, engine: Engine, argv: list[str], out: Output) ->
         out.line()  # formatInfo ends the output with a newline, then returns the error
         raise DockerCLIError(str(error)) from None
     out.line(text)
+
+
+def _unreachable(fmt: str, out: Output) -> None:
+    """The machine is down: the client's section, then the daemon's error (``runInfo``)."""
+    if fmt:  # docker would run the template over an empty value (see the module doc)
+        raise DockerCLIError(CANNOT_CONNECT)
+    out.write("\n".join(_client_lines(_client_info())) + "\n")
+    out.error(f"ERROR: {CANNOT_CONNECT}")
+    raise DockerCLIError("errors pretty printing info")
 
 
 @command("info")

@@ -161,3 +161,20 @@ def test_a_worker_has_no_cluster_object_go_says_which_pointer_is_nil() -> None:
 def test_help_lists_the_format_flag() -> None:
     out = Swarm(seed=1, managers=1, workers=0).docker("docker info --help").stdout
     assert re.search(r"\n  -f, --format string +Format output using a custom template", out)
+
+
+def test_a_machine_that_is_down_prints_the_client_section_and_the_error() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    swarm.crash_node("worker1")
+    result = swarm.docker("docker info", on="worker1")
+    assert result.stdout == (
+        "Client:\n Version:    28.2.2\n Context:    default\n Debug Mode: false\n\nServer:\n"
+    )
+    assert result.stderr == (
+        "ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the "
+        "docker daemon running?\nerrors pretty printing info\n"
+    )
+    assert result.exit_code == 1
+    # help is the CLI's own: it needs no daemon
+    help_text = swarm.docker("docker node ls --help", on="worker1")
+    assert help_text.exit_code == 0 and help_text.stdout.startswith("\nUsage:  docker node ls")
