@@ -48,7 +48,14 @@ from swarmsim.units import format_bytes_binary, format_duration_ns
 if TYPE_CHECKING:
     from swarmsim.cli.docker.engine import Engine
 
-__all__ = ["API_VERSION", "ARCHITECTURE", "ENGINE_VERSION", "OS_TYPE", "info_value"]
+__all__ = [
+    "API_VERSION",
+    "ARCHITECTURE",
+    "ENGINE_VERSION",
+    "OS_TYPE",
+    "TWO_MANAGERS",
+    "info_value",
+]
 
 _INFO = Command(
     "docker info",
@@ -76,6 +83,12 @@ _LOG_PLUGINS = [
 _RUNTIMES = ("io.containerd.runc.v2", "runc")
 _INSECURE_REGISTRIES = ["::1/128", "127.0.0.0/8"]
 _HUB = "docker.io"
+TWO_MANAGERS = (  # moby: daemon/cluster/swarm.go, Info
+    "WARNING: Running Swarm in a two-manager configuration. This configuration provides\n"
+    "         no fault tolerance, and poses a high risk to lose control over the cluster.\n"
+    "         Refer to https://docs.docker.com/engine/swarm/admin_guide/ to configure the\n"
+    "         Swarm for fault-tolerance."
+)
 
 
 # ------------------------------------------------------------------ the value
@@ -246,6 +259,8 @@ def _swarm_info(engine: Engine) -> Struct:
                 fields.update(
                     Cluster=_cluster_info(engine), Nodes=len(store.nodes), Managers=len(managers)
                 )
+                if len(managers) == 2:
+                    fields["Warnings"] = [TWO_MANAGERS]
     return _go_struct("swarm.Info", fields, omitempty=("Nodes", "Managers", "Cluster", "Warnings"))
 
 
@@ -435,6 +450,7 @@ def info_value(engine: Engine) -> Struct:
     ('active', 4)
     """
     fields = _server_info(engine)
+    fields["Warnings"] = fields["Swarm"].fields["Warnings"]  # the API adds the swarm's
     fields.update(ServerErrors=None, UserName="", ClientInfo=_client_info(), ClientErrors=None)
     return _go_struct(
         "system.dockerInfo",
@@ -569,7 +585,10 @@ def _run(command_spec: Command, engine: Engine, argv: list[str], out: Output) ->
         _unreachable(fmt, out)
         return
     if not fmt:
-        out.write(_text(info_value(engine)))
+        value = info_value(engine)
+        out.write(_text(value))
+        for warning in value.fields["Warnings"] or ():
+            out.error(warning)  # prettyPrintServerInfo ends with the warnings, on stderr
         return
     template = parse_template("{{json .}}" if fmt == "json" else fmt, 64)
     try:

@@ -178,3 +178,20 @@ def test_a_machine_that_is_down_prints_the_client_section_and_the_error() -> Non
     # help is the CLI's own: it needs no daemon
     help_text = swarm.docker("docker node ls --help", on="worker1")
     assert help_text.exit_code == 0 and help_text.stdout.startswith("\nUsage:  docker node ls")
+
+
+def test_two_managers_give_dockers_warning_on_stderr_and_in_the_value() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=1)
+    assert swarm.docker("docker info").stderr == ""
+    swarm.docker("docker node promote worker1")
+    result = swarm.docker("docker info")
+    assert result.exit_code == 0 and result.stdout.endswith(" Live Restore Enabled: false\n\n")
+    assert result.stderr == (
+        "WARNING: Running Swarm in a two-manager configuration. This configuration provides\n"
+        "         no fault tolerance, and poses a high risk to lose control over the cluster.\n"
+        "         Refer to https://docs.docker.com/engine/swarm/admin_guide/ to configure the\n"
+        "         Swarm for fault-tolerance.\n"
+    )
+    value = json.loads(fmt(swarm, "json"))
+    assert value["Warnings"] == value["Swarm"]["Warnings"] == [result.stderr.rstrip("\n")]
+    assert swarm.docker("docker info", on="worker1").stderr == result.stderr  # now a manager
