@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from swarmsim.agent.containers import containers_of, live_controllers
@@ -129,15 +130,15 @@ _PS_FLAGS = (
     ),
     FILTER_FLAG,
 )
-_PS = Command("docker ps", "ps [OPTIONS]", "List containers", _PS_FLAGS, max_args=0)
-_CONTAINER_LS = Command(
-    "docker container ls",
-    "ls [OPTIONS]",
+_PS = Command(
+    "docker ps",
+    "ps [OPTIONS]",
     "List containers",
     _PS_FLAGS,
     max_args=0,
-    aliases=("ps", "list"),
+    alias_line="docker container ls, docker container list, docker container ps, docker ps",
 )
+_CONTAINER_LS = replace(_PS, path="docker container ls", use="ls [OPTIONS]", aliases=("ps", "list"))
 
 
 def container_id(swarm: Engine, task_id: str) -> str:

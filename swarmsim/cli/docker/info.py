@@ -22,6 +22,7 @@ but any field name is taken as one of that type's.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from swarmsim.cli.docker import CANNOT_CONNECT, Output, command
@@ -44,14 +45,9 @@ _INFO = Command(
     "Display system-wide information",
     flags=(INSPECT_FORMAT_FLAG,),
     max_args=0,
+    alias_line="docker system info, docker info",
 )
-_SYSTEM_INFO = Command(
-    "docker system info",
-    "info [OPTIONS]",
-    "Display system-wide information",
-    flags=(INSPECT_FORMAT_FLAG,),
-    max_args=0,
-)
+_SYSTEM_INFO = replace(_INFO, path="docker system info")
 # ------------------------------------------------------------------ the text
 
 

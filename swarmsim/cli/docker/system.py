@@ -139,6 +139,10 @@ class Command:
         Accepted number of positional arguments (``max_args`` None = no limit).
     aliases
         Other names of the last word (``list``).
+    alias_line
+        docker's ``aliases`` annotation, the help's ``Aliases:`` line when set
+        (``docker system info, docker info``): it wins over ``aliases``, as in
+        ``cli: cli/cobra.go`` ``commandAliases``.
     """
 
     path: str
@@ -148,6 +152,7 @@ class Command:
     min_args: int = 0
     max_args: int | None = None
     aliases: tuple[str, ...] = ()
+    alias_line: str = ""
 
     @property
     def use_line(self) -> str:
@@ -165,10 +170,10 @@ class Command:
     def help(self) -> str:
         """The ``--help`` text (docker's usage template)."""
         text = f"\nUsage:  {self.use_line}\n\n{self.short}\n"
-        if self.aliases:
+        if self.alias_line or self.aliases:
             parent = self.path.rsplit(" ", 1)[0]
             names = ", ".join([self.path, *(f"{parent} {a}" for a in self.aliases)])
-            text += f"\nAliases:\n  {names}\n"
+            text += f"\nAliases:\n  {self.alias_line or names}\n"
         if self.flags:
             rows = [_flag_usage(spec) for spec in sorted(self.flags, key=lambda s: s.name)]
             width = max(len(names) for names, _ in rows) + 1

@@ -263,3 +263,19 @@ def test_a_health_checked_container_shows_its_health() -> None:
     assert swarm.docker(fmt).stdout == "Up 7 seconds (health: starting)|starting\n"
     swarm.advance(22)
     assert swarm.docker(fmt).stdout == "Up 29 seconds (healthy)|healthy\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("docker ps", "docker ps"),
+        ("docker container ls", "docker container ls"),
+        ("docker container list", "docker container ls"),
+    ],
+)
+def test_help_shows_dockers_aliases_line(swarm: Swarm, command: str, usage: str) -> None:
+    out = swarm.docker(f"{command} --help").stdout
+    assert out.startswith(
+        f"\nUsage:  {usage} [OPTIONS]\n\nList containers\n\nAliases:\n"
+        "  docker container ls, docker container list, docker container ps, docker ps\n"
+    )

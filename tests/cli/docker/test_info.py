@@ -158,8 +158,13 @@ def test_a_worker_has_no_cluster_object_go_says_which_pointer_is_nil() -> None:
     assert (result.stdout, result.exit_code) == ("\n", 1)
 
 
-def test_help_lists_the_format_flag() -> None:
-    out = Swarm(seed=1, managers=1, workers=0).docker("docker info --help").stdout
+@pytest.mark.parametrize("command", ["docker info", "docker system info"])
+def test_help_lists_dockers_aliases_and_the_format_flag(command: str) -> None:
+    out = Swarm(seed=1, managers=1, workers=0).docker(f"{command} --help").stdout
+    assert out.startswith(
+        f"\nUsage:  {command} [OPTIONS]\n\nDisplay system-wide information\n\n"
+        "Aliases:\n  docker system info, docker info\n\nOptions:\n"
+    )
     assert re.search(r"\n  -f, --format string +Format output using a custom template", out)
 
 
