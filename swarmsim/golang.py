@@ -9,7 +9,8 @@ docker CLI, error texts included:
   format ``'g'``);
 * :func:`go_parse_int`, :func:`go_parse_uint`, :func:`go_parse_float` and
   :func:`go_parse_bool` follow ``strconv.ParseInt(s, 0, 64)``, ``ParseUint(s, 0, 64)``,
-  ``ParseFloat(s, 64)`` and ``ParseBool``, as pflag's value types call them.
+  ``ParseFloat(s, 64)`` and ``ParseBool``, as pflag's value types call them;
+* :func:`go_parse_ip` follows ``net.ParseIP`` and ``IP.String``.
 
 The flag parser (:mod:`swarmsim.cli.flags`), the unit conversions (:mod:`swarmsim.units`) and
 the error texts of the docker commands and the control API share these helpers.
@@ -17,6 +18,7 @@ the error texts of the docker commands and the control API share these helpers.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from decimal import Decimal
 
@@ -25,6 +27,7 @@ __all__ = [
     "go_parse_bool",
     "go_parse_float",
     "go_parse_int",
+    "go_parse_ip",
     "go_parse_uint",
     "go_quote",
     "go_quote_rune",
@@ -487,3 +490,30 @@ def go_parse_bool(text: str) -> bool:
     if text in _FALSE_WORDS:
         return False
     raise ValueError(str(_num_error("ParseBool", text, "invalid syntax")))
+
+
+# ---------------------------------------------------------------------------------------------
+# net.ParseIP
+# ---------------------------------------------------------------------------------------------
+
+
+def go_parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``net.ParseIP(text)``: a literal address, or ``None`` where Go finds none.
+
+    Go takes no zone (``fe80::1%eth0``) and no prefix, and folds an
+    IPv4-mapped IPv6 address to IPv4; ``str()`` of the result is ``IP.String()``.
+
+    Examples
+    --------
+    >>> [str(go_parse_ip(t)) for t in ("2001:DB8:0:0::1", "::ffff:10.0.0.1", "1.2.3")]
+    ['2001:db8::1', '10.0.0.1', 'None']
+    """
+    if not text or "%" in text or "/" in text:
+        return None
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address

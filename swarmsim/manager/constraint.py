@@ -44,6 +44,7 @@ from enum import IntEnum
 from functools import lru_cache
 
 from swarmsim.api.objects import Node
+from swarmsim.golang import go_parse_ip
 
 __all__ = [
     "ENGINE_LABEL_PREFIX",
@@ -188,9 +189,9 @@ class Constraint:
         return False  # key does not match the predefined syntax
 
     def _match_ip(self, addr: str) -> bool:
-        node_ip = _parse_ip(addr)
+        node_ip = go_parse_ip(addr)
         want_equal = self.operator is Operator.EQ
-        ip = _parse_ip(self.exp)
+        ip = go_parse_ip(self.exp)
         if ip is not None:
             return (ip == node_ip) == want_equal
         subnet = _parse_cidr(self.exp)
@@ -200,21 +201,7 @@ class Constraint:
         return False  # malformed address or network
 
 
-_IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 _Net = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _parse_ip(text: str) -> _IP | None:
-    """Go's ``net.ParseIP``: a literal address, IPv4-mapped IPv6 folded to IPv4."""
-    if not text or "%" in text or "/" in text:
-        return None
-    try:
-        ip = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
 
 
 def _parse_cidr(text: str) -> _Net | None:

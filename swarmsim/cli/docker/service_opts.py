@@ -12,8 +12,8 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (mounts, secrets, configs, DNS, users,
-capabilities, logging...) are accepted by the parser but refused with
+Flags for features the simulator does not model (mounts, groups, capabilities,
+logging, sysctls, ulimits...) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
@@ -21,6 +21,7 @@ differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 
@@ -30,7 +31,7 @@ from swarmsim.cli.docker.system import Command
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
 from swarmsim.csvrecord import read_csv_record
 from swarmsim.errors import DockerCLIError
-from swarmsim.golang import go_quote
+from swarmsim.golang import go_parse_ip, go_quote
 from swarmsim.portspec import LONG_SYNTAX, parse_port_flag
 from swarmsim.units import format_duration
 
@@ -39,6 +40,9 @@ __all__ = [
     "UPDATE_FLAGS",
     "check_unsupported",
     "parse_args_value",
+    "parse_dns_search",
+    "parse_extra_host",
+    "parse_ip_address",
     "parse_network_flag",
     "parse_placement_pref",
     "validate_values",
@@ -92,26 +96,48 @@ _COMMON: tuple[FlagSpec, ...] = (
     _flag("health-retries", _I, "Consecutive failures needed to report unhealthy"),
     _flag("health-start-period", _D, "Start period for the container to initialize"),
     _flag("no-healthcheck", _B, "Disable any container-specified HEALTHCHECK"),
+    _flag("workdir", _S, "Working directory inside the container", "w"),
+    _flag("user", _S, "Username or UID (format: <name|uid>[:<group|gid>])", "u"),
+    _flag("hostname", _S, "Container hostname"),
+    FlagSpec(
+        "entrypoint",
+        None,
+        _S,
+        help="Overwrite the default ENTRYPOINT of the image",
+        value_name="command",
+    ),
+    _flag("read-only", _B, "Mount the container's root filesystem as read only"),
+    _flag("stop-signal", _S, "Signal to stop the container"),
+)
+_CREATE_CONTAINER = (
+    _flag("dns", _A, "Set custom DNS servers"),
+    _flag("dns-option", _A, "Set DNS options"),
+    _flag("dns-search", _A, "Set custom DNS search domains"),
+    _flag("host", _A, "Set one or more custom host-to-IP mappings (host:ip)"),
+)
+_UPDATE_CONTAINER = (
+    _flag("dns-add", _A, "Add or update a custom DNS server"),
+    _flag("dns-rm", _A, "Remove a custom DNS server"),
+    _flag("dns-option-add", _A, "Add or update a DNS option"),
+    _flag("dns-option-rm", _A, "Remove a DNS option"),
+    _flag("dns-search-add", _A, "Add or update a custom DNS search domain"),
+    _flag("dns-search-rm", _A, "Remove a DNS search domain"),
+    _flag("host-add", _A, "Add or update a custom host-to-IP mapping (host:ip)"),
+    _flag("host-rm", _A, "Remove a custom host-to-IP mapping (host:ip)"),
 )
 
 # Accepted by docker but not simulated: (name, kind, shorthand).
 _UNSUPPORTED_COMMON = (
-    ("workdir", _S, "w"), ("user", _S, "u"), ("credential-spec", _S, None),
-    ("hostname", _S, None), ("entrypoint", _S, None), ("cap-add", _A, None),
+    ("credential-spec", _S, None), ("cap-add", _A, None),
     ("cap-drop", _A, None), ("limit-pids", _I, None), ("max-concurrent", _U, None),
     ("log-driver", _S, None), ("log-opt", _A, None), ("health-start-interval", _D, None),
-    ("tty", _B, "t"), ("read-only", _B, None), ("stop-signal", _S, None),
-    ("isolation", _S, None),
+    ("tty", _B, "t"), ("isolation", _S, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (
-    ("env-file", _A, None), ("mount", _A, None),
-    ("group", _A, None), ("dns", _A, None), ("dns-option", _A, None), ("dns-search", _A, None),
-    ("host", _A, None), ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
+    ("env-file", _A, None), ("mount", _A, None), ("group", _A, None),
+    ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
 )  # fmt: skip
-_UPDATE_PAIRS = (
-    "group", "mount", "dns", "dns-option", "dns-search", "host",
-    "sysctl", "ulimit", "generic-resource",
-)  # fmt: skip
+_UPDATE_PAIRS = ("group", "mount", "sysctl", "ulimit", "generic-resource")
 _UNSUPPORTED_UPDATE = (
     *((f"{name}-{op}", _A, None) for name in _UPDATE_PAIRS for op in ("add", "rm")),
     ("oom-score-adj", _I, None),
@@ -153,13 +179,14 @@ CREATE_FLAGS: tuple[FlagSpec, ...] = (
         help="Specify configurations to expose to the service",
         value_name="config",
     ),
+    *_CREATE_CONTAINER,
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE)),
 )
 """``docker service create`` (parsed with interspersed flags off: args follow IMAGE)."""
 
 UPDATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("image", _S, "Service image tag"),
-    _flag("args", _S, "Service command args"),
+    FlagSpec("args", None, _S, help="Service command args", value_name="command"),
     _flag("rollback", _B, "Rollback to previous specification"),
     _flag("force", _B, "Force update even if no changes require it"),
     *_COMMON,
@@ -186,6 +213,7 @@ UPDATE_FLAGS: tuple[FlagSpec, ...] = (
     FlagSpec(
         "config-add", None, _A, help="Add or update a config file on a service", value_name="config"
     ),
+    *_UPDATE_CONTAINER,
     *_unsupported((*_UNSUPPORTED_COMMON, *_UNSUPPORTED_UPDATE)),
 )
 """``docker service update``."""
@@ -242,6 +270,49 @@ def parse_args_value(value: str) -> tuple[str, ...]:
         raise ValueError("EOF found after escape character") from None
 
 
+def parse_ip_address(value: str) -> str:
+    """An IP address in Go's canonical form (``opts.ValidateIPAddress``: ``--dns``)."""
+    address = go_parse_ip(value.strip())
+    if address is None:
+        raise ValueError(f"IP address is not correctly formatted: {value}")
+    return str(address)
+
+
+# opts.domainRegexp, as docker writes it: its "(:?" groups let a colon lead a label
+_LABEL = r":?[a-zA-Z0-9]|:?[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9]"
+_DOMAIN = re.compile(rf"(:?(?:{_LABEL})(?::?\.(?:{_LABEL}))*)\.?[\t\n\f\r ]*\Z")
+
+
+def parse_dns_search(value: str) -> str:
+    """A search domain, without a final dot (``opts.ValidateDNSSearch``: ``--dns-search``)."""
+    value = value.strip(" ")
+    if value == ".":
+        return value
+    match = _DOMAIN.match(value) if re.search("[a-zA-Z]", value) else None
+    if match is None or len(match.group(1)) >= 255:
+        raise ValueError(f"{value} is not a valid domain")
+    return match.group(1)
+
+
+def parse_extra_host(value: str) -> str:
+    """``host:ip`` as docker sends it (``opts.ValidateExtraHost``: ``--host``).
+
+    ``host=ip`` and a bracketed address (``[::1]``) are accepted too; the
+    address keeps the form it was given in, and ``host-gateway`` is taken as is.
+    """
+    host, found, address = value.partition("=")
+    if not found:
+        host, found, address = value.partition(":")
+    if not found or not host or ":" in host:
+        raise ValueError(f"bad format for add-host: {go_quote(value)}")
+    if address != "host-gateway":
+        if len(address) > 2 and address[0] == "[" and address[-1] == "]":
+            address = address[1:-1]
+        if go_parse_ip(address.strip()) is None:
+            raise ValueError(f"invalid IP address in add-host: {go_quote(address)}")
+    return f"{host}:{address}"
+
+
 def _validate_env(value: str) -> None:
     if not value.partition("=")[0]:
         raise ValueError("invalid environment variable: " + value)
@@ -283,6 +354,13 @@ _VALIDATORS = {
     "secret-add": parse_secret_flag,
     "config": parse_config_flag,
     "config-add": parse_config_flag,
+    "entrypoint": parse_args_value,
+    "dns": parse_ip_address,
+    "dns-add": parse_ip_address,
+    "dns-search": parse_dns_search,
+    "dns-search-add": parse_dns_search,
+    "host": parse_extra_host,
+    "host-add": parse_extra_host,
 }
 
 

@@ -40,6 +40,7 @@ from swarmsim.api.specs import (
     UpdateConfig,
     make_labels,
 )
+from swarmsim.cli.docker.service_container import container_options, updated_container_options
 from swarmsim.cli.docker.service_opts import (
     parse_args_value,
     parse_network_flag,
@@ -273,6 +274,7 @@ def build_spec(ctx: Context, parsed: ParsedFlags, image: str, args: Sequence[str
         init=parsed.get_bool("init"),
         secrets=secrets,
         configs=configs,
+        **container_options(parsed),  # type: ignore[arg-type]
     )
     task = TaskSpec(
         container,
@@ -411,6 +413,7 @@ def apply_update(ctx: Context, parsed: ParsedFlags, spec: ServiceSpec) -> Servic
     if "stop-grace-period" in parsed.changed:
         changes["stop_grace_period"] = parsed.get_float("stop-grace-period") or 0.0
     changes["healthcheck"] = _update_health(parsed, container.healthcheck)
+    changes.update(updated_container_options(parsed, container))
     container = apply_reference_updates(ctx, parsed, container)
     task = replace(
         task,

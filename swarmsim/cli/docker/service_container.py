@@ -1,0 +1,128 @@
+"""Container options of ``docker service create`` / ``update``: entrypoint, user, DNS, hosts...
+
+Mirrors ``cli: cli/command/service/opts.go`` (``ToService``: ``--entrypoint``,
+``--workdir``, ``--user``, ``--hostname``, ``--stop-signal``, ``--read-only``,
+``--dns``, ``--dns-search``, ``--dns-option`` and ``--host``, the last made
+``IP HOST`` lines by ``convertExtraHostsToSwarmHosts``) and
+``cli/command/service/update.go`` (``updateString``, ``updateStringToSlice``,
+``updateDNSConfig``, ``updateHosts``): an update adds, drops duplicates,
+removes, then sorts the DNS lists, and keeps the order of the hosts.  The
+values were checked as the flags were parsed
+(:func:`~swarmsim.cli.docker.service_opts.validate_values`); the same
+functions give the forms docker sends (an IP address in Go's canonical form,
+a search domain without its final dot, ``host:ip``).
+
+The spec records them and ``docker service inspect`` shows them; changing one
+is a change of the task spec, so it rolls the tasks as any other.  Nothing
+in a simulated container reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from swarmsim.api.specs import ContainerSpec
+from swarmsim.cli.docker.service_opts import (
+    parse_args_value,
+    parse_dns_search,
+    parse_extra_host,
+    parse_ip_address,
+)
+from swarmsim.cli.flags import ParsedFlags
+
+__all__ = ["container_options", "updated_container_options"]
+
+_STRINGS = (("workdir", "dir"), ("user", "user"), ("hostname", "hostname"))
+
+
+def _swarm_hosts(values: Iterable[str]) -> list[str]:
+    """``host:ip`` values as swarmkit's ``IP HOST`` lines (``convertExtraHostsToSwarmHosts``)."""
+    lines = []
+    for value in values:
+        host, found, address = parse_extra_host(value).partition(":")
+        if found:
+            lines.append(f"{address} {host}")
+    return lines
+
+
+def container_options(parsed: ParsedFlags) -> dict[str, object]:
+    """The :class:`ContainerSpec` fields ``docker service create`` sets from its flags."""
+    options: dict[str, object] = {
+        "command": parse_args_value(parsed.get_str("entrypoint") or ""),
+        "stop_signal": parsed.get_str("stop-signal") or "",
+        "read_only": parsed.get_bool("read-only"),
+        "dns_nameservers": tuple(parse_ip_address(v) for v in parsed.get_list("dns")),
+        "dns_search": tuple(parse_dns_search(v) for v in parsed.get_list("dns-search")),
+        "dns_options": tuple(parsed.get_list("dns-option")),
+        "hosts": tuple(_swarm_hosts(parsed.get_list("host"))),
+    }
+    for flag, field in _STRINGS:
+        options[field] = parsed.get_str(flag) or ""
+    return options
+
+
+def _dedupe(values: Iterable[str]) -> list[str]:
+    """``removeDuplicates``: the first of equal values, in order."""
+    return list(dict.fromkeys(values))
+
+
+def _update_list(
+    parsed: ParsedFlags, flag: str, current: Sequence[str], added: Iterable[str]
+) -> tuple[str, ...]:
+    """One list of ``updateDNSConfig``: add, drop duplicates, remove, sort."""
+    removed = set(parsed.get_list(f"{flag}-rm"))
+    values = _dedupe([*current, *added])
+    return tuple(sorted(v for v in values if v not in removed))
+
+
+def _update_hosts(parsed: ParsedFlags, hosts: Sequence[str]) -> tuple[str, ...]:
+    """``updateHosts``: ``--host-rm HOST`` drops a name, ``HOST:IP`` only at that address."""
+    removals = [entry.partition(":")[::2] for entry in parsed.get_list("host-rm")]
+    kept = []
+    for line in hosts:
+        parts = line.split()
+        if not parts:
+            continue
+        address, names = parts[0], parts[1:]
+        for name, at in removals:
+            if at and at != address:
+                continue
+            names = [n for n in names if n != name]
+        if names:
+            kept.append(f"{address} {' '.join(names)}")
+    return tuple(_dedupe([*kept, *_swarm_hosts(parsed.get_list("host-add"))]))
+
+
+def updated_container_options(parsed: ParsedFlags, container: ContainerSpec) -> dict[str, object]:
+    """The :class:`ContainerSpec` fields ``docker service update`` changes (``updateService``)."""
+    changed = parsed.changed
+    options: dict[str, object] = {}
+    if "entrypoint" in changed:
+        options["command"] = parse_args_value(parsed.get_str("entrypoint") or "")
+    for flag, field in _STRINGS:
+        if flag in changed:
+            options[field] = parsed.get_str(flag) or ""
+    if "read-only" in changed:
+        options["read_only"] = parsed.get_bool("read-only")
+    if "stop-signal" in changed:
+        options["stop_signal"] = parsed.get_str("stop-signal") or ""
+    dns_flags = ("dns-add", "dns-rm", "dns-search-add", "dns-search-rm")
+    if changed & {*dns_flags, "dns-option-add", "dns-option-rm"}:
+        options["dns_nameservers"] = _update_list(
+            parsed,
+            "dns",
+            container.dns_nameservers,
+            (parse_ip_address(v) for v in parsed.get_list("dns-add")),
+        )
+        options["dns_search"] = _update_list(
+            parsed,
+            "dns-search",
+            container.dns_search,
+            (parse_dns_search(v) for v in parsed.get_list("dns-search-add")),
+        )
+        options["dns_options"] = _update_list(
+            parsed, "dns-option", container.dns_options, parsed.get_list("dns-option-add")
+        )
+    if changed & {"host-add", "host-rm"}:
+        options["hosts"] = _update_hosts(parsed, container.hosts)
+    return options
