@@ -150,8 +150,35 @@ class ConfigSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class BindOptions:
+    """``BindOptions`` of a bind mount: its propagation (``rprivate`` unless set)."""
+
+    propagation: str = "rprivate"
+    non_recursive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeOptions:
+    """``VolumeOptions`` of a volume mount; ``driver`` is ``None`` without a ``DriverConfig``."""
+
+    no_copy: bool = False
+    labels: Labels = ()
+    subpath: str = ""
+    driver: str | None = None
+    driver_options: Labels = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TmpfsOptions:
+    """``TmpfsOptions`` of a tmpfs mount: its size in bytes and its file mode."""
+
+    size_bytes: int = 0
+    mode: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Mount:
-    """A volume or bind mount of a container (``Mounts`` of ``ContainerSpec``).
+    """A volume, bind or tmpfs mount of a container (``Mounts`` of ``ContainerSpec``).
 
     Only recorded and shown: the simulator has no volume data model.
     """
@@ -160,6 +187,9 @@ class Mount:
     source: str = ""
     type: str = "volume"
     read_only: bool = False
+    bind: BindOptions | None = None
+    volume: VolumeOptions | None = None
+    tmpfs: TmpfsOptions | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,12 @@
-"""Container options of ``docker service create`` / ``update``: entrypoint, user, DNS, hosts...
+"""Container options of ``docker service create`` / ``update``: entrypoint, user, DNS, mounts...
 
 Mirrors ``cli: cli/command/service/opts.go`` (``ToService``: ``--entrypoint``,
 ``--workdir``, ``--user``, ``--hostname``, ``--stop-signal``, ``--read-only``,
 ``--dns``, ``--dns-search``, ``--dns-option`` and ``--host``, the last made
 ``IP HOST`` lines by ``convertExtraHostsToSwarmHosts``) and
 ``cli/command/service/update.go`` (``updateString``, ``updateStringToSlice``,
-``updateDNSConfig``, ``updateHosts``): an update adds, drops duplicates,
+``updateDNSConfig``, ``updateHosts``, and ``updateMounts`` through
+:mod:`swarmsim.cli.docker.mount_opt`): an update adds, drops duplicates,
 removes, then sorts the DNS lists, and keeps the order of the hosts.  The
 values were checked as the flags were parsed
 (:func:`~swarmsim.cli.docker.service_opts.validate_values`); the same
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from swarmsim.api.specs import ContainerSpec
+from swarmsim.cli.docker.mount_opt import check_mounts, parse_mount, update_mounts
 from swarmsim.cli.docker.service_opts import (
     parse_args_value,
     parse_dns_search,
@@ -29,6 +31,7 @@ from swarmsim.cli.docker.service_opts import (
     parse_ip_address,
 )
 from swarmsim.cli.flags import ParsedFlags
+from swarmsim.errors import DockerCLIError
 
 __all__ = ["container_options", "updated_container_options"]
 
@@ -55,6 +58,7 @@ def container_options(parsed: ParsedFlags) -> dict[str, object]:
         "dns_search": tuple(parse_dns_search(v) for v in parsed.get_list("dns-search")),
         "dns_options": tuple(parsed.get_list("dns-option")),
         "hosts": tuple(_swarm_hosts(parsed.get_list("host"))),
+        "mounts": check_mounts(parse_mount(v) for v in parsed.get_list("mount")),
     }
     for flag, field in _STRINGS:
         options[field] = parsed.get_str(flag) or ""
@@ -125,4 +129,11 @@ def updated_container_options(parsed: ParsedFlags, container: ContainerSpec) -> 
         )
     if changed & {"host-add", "host-rm"}:
         options["hosts"] = _update_hosts(parsed, container.hosts)
+    if changed & {"mount-add", "mount-rm"}:
+        added = [parse_mount(v) for v in parsed.get_list("mount-add")]
+        try:
+            mounts = update_mounts(added, parsed.get_list("mount-rm"), container.mounts)
+        except ValueError as error:
+            raise DockerCLIError(str(error)) from None
+        options["mounts"] = check_mounts(mounts)
     return options

@@ -328,12 +328,40 @@ def _file_json(target: FileTarget) -> JsonObject:
 
 
 def _mount_json(mount: Mount) -> JsonObject:
+    """A ``mount.Mount`` as the daemon returns it (every field ``omitempty``)."""
     result: JsonObject = {"Type": mount.type}
     if mount.source:
         result["Source"] = mount.source
     result["Target"] = mount.target
     if mount.read_only:
         result["ReadOnly"] = True
+    if mount.bind is not None:
+        bind: JsonObject = {"Propagation": mount.bind.propagation}
+        if mount.bind.non_recursive:
+            bind["NonRecursive"] = True
+        result["BindOptions"] = bind
+    volume = mount.volume
+    if volume is not None:
+        options: JsonObject = {}
+        if volume.no_copy:
+            options["NoCopy"] = True
+        if volume.labels:
+            options["Labels"] = dict(sorted(volume.labels))
+        if volume.subpath:
+            options["Subpath"] = volume.subpath
+        if volume.driver is not None:
+            driver: JsonObject = {"Name": volume.driver} if volume.driver else {}
+            if volume.driver_options:
+                driver["Options"] = dict(sorted(volume.driver_options))
+            options["DriverConfig"] = driver
+        result["VolumeOptions"] = options
+    if mount.tmpfs is not None:
+        tmpfs: JsonObject = {}
+        if mount.tmpfs.size_bytes:
+            tmpfs["SizeBytes"] = mount.tmpfs.size_bytes
+        if mount.tmpfs.mode:
+            tmpfs["Mode"] = mount.tmpfs.mode
+        result["TmpfsOptions"] = tmpfs
     return result
 
 

@@ -12,7 +12,7 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (mounts, groups, capabilities,
+Flags for features the simulator does not model (groups, capabilities,
 logging, sysctls, ulimits...) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
@@ -26,6 +26,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 
 from swarmsim.api.genericresource import validate_term
+from swarmsim.cli.docker.mount_opt import parse_mount
 from swarmsim.cli.docker.service_refs import parse_config_flag, parse_secret_flag
 from swarmsim.cli.docker.system import Command
 from swarmsim.cli.flags import FlagKind, FlagSpec, ParsedFlags
@@ -110,12 +111,17 @@ _COMMON: tuple[FlagSpec, ...] = (
     _flag("stop-signal", _S, "Signal to stop the container"),
 )
 _CREATE_CONTAINER = (
+    FlagSpec(
+        "mount", None, _A, help="Attach a filesystem mount to the service", value_name="mount"
+    ),
     _flag("dns", _A, "Set custom DNS servers"),
     _flag("dns-option", _A, "Set DNS options"),
     _flag("dns-search", _A, "Set custom DNS search domains"),
     _flag("host", _A, "Set one or more custom host-to-IP mappings (host:ip)"),
 )
 _UPDATE_CONTAINER = (
+    FlagSpec("mount-add", None, _A, help="Add or update a mount on a service", value_name="mount"),
+    _flag("mount-rm", _A, "Remove a mount by its target path"),
     _flag("dns-add", _A, "Add or update a custom DNS server"),
     _flag("dns-rm", _A, "Remove a custom DNS server"),
     _flag("dns-option-add", _A, "Add or update a DNS option"),
@@ -134,10 +140,10 @@ _UNSUPPORTED_COMMON = (
     ("tty", _B, "t"), ("isolation", _S, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (
-    ("env-file", _A, None), ("mount", _A, None), ("group", _A, None),
+    ("env-file", _A, None), ("group", _A, None),
     ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
 )  # fmt: skip
-_UPDATE_PAIRS = ("group", "mount", "sysctl", "ulimit", "generic-resource")
+_UPDATE_PAIRS = ("group", "sysctl", "ulimit", "generic-resource")
 _UNSUPPORTED_UPDATE = (
     *((f"{name}-{op}", _A, None) for name in _UPDATE_PAIRS for op in ("add", "rm")),
     ("oom-score-adj", _I, None),
@@ -361,6 +367,8 @@ _VALIDATORS = {
     "dns-search-add": parse_dns_search,
     "host": parse_extra_host,
     "host-add": parse_extra_host,
+    "mount": parse_mount,
+    "mount-add": parse_mount,
 }
 
 

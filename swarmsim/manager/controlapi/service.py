@@ -263,6 +263,13 @@ def _validate_task(spec: ServiceSpec) -> None:
         raise rpc_error(
             "InvalidArgument", f"ContainerSpec: {go_quote(image)} is not a valid repository/tag"
         )
+    targets: set[str] = set()
+    for mount in task.container.mounts:
+        if mount.target in targets:
+            raise rpc_error(
+                "InvalidArgument", f"ContainerSpec: duplicate mount point: {mount.target}"
+            )
+        targets.add(mount.target)
     health = task.container.healthcheck
     if health is not None:
         minimum = format_duration(_MIN_HEALTH_DURATION)

@@ -149,3 +149,137 @@ def test_help_lists_the_options() -> None:
     update_help = swarm.docker("docker service update --help").stdout
     assert "      --dns-search-rm list " in update_help
     assert "      --args command " in update_help
+
+
+MOUNTS = (
+    "docker service create -d --name db "
+    "--mount type=volume,src=pgdata,dst=/var/lib/postgresql/data "
+    "--mount type=bind,source=/srv/conf,target=/etc/conf,readonly "
+    "--mount type=tmpfs,dst=/run,tmpfs-size=64m,tmpfs-mode=1770 "
+    "--mount src=cache,dst=/c,volume-nocopy,volume-label=a=b,volume-driver=local,volume-opt=o=x=1 "
+    "--mount type=bind,src=./x/../y,dst=/y,bind-propagation=RSHARED,bind-nonrecursive "
+    "--mount type=bind,src=/z,dst=/z,bind-recursive=writable,ro,consistency=cached postgres:16"
+)
+
+
+def mounts(swarm: Swarm, name: str = "db") -> list[dict[str, object]]:
+    template = "{{json .Spec.TaskTemplate.ContainerSpec.Mounts}}"
+    out = swarm.docker(f"docker service inspect {name} --format '{template}'")
+    value: list[dict[str, object]] = json.loads(out.stdout)
+    return value
+
+
+def test_mounts_are_recorded_as_the_swarm_keeps_them() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    assert swarm.docker(MOUNTS).exit_code == 0
+    assert mounts(swarm) == [
+        {"Type": "volume", "Source": "pgdata", "Target": "/var/lib/postgresql/data"},
+        {"Type": "bind", "Source": "/srv/conf", "Target": "/etc/conf", "ReadOnly": True},
+        {"Type": "tmpfs", "Target": "/run", "TmpfsOptions": {"SizeBytes": 67108864, "Mode": 1016}},
+        {
+            "Type": "volume",
+            "Source": "cache",
+            "Target": "/c",
+            "VolumeOptions": {
+                "NoCopy": True,
+                "Labels": {"a": "b"},
+                "DriverConfig": {"Name": "local", "Options": {"o": "x=1"}},
+            },
+        },
+        {
+            "Type": "bind",
+            "Source": "/y",
+            "Target": "/y",
+            "BindOptions": {"Propagation": "rshared", "NonRecursive": True},
+        },
+        # the recursive read-only options and the consistency do not reach the swarm
+        {"Type": "bind", "Source": "/z", "Target": "/z", "ReadOnly": True},
+    ]
+    swarm.docker("docker service create -d --name v --mount dst=/v,volume-subpath=s nginx")
+    assert mounts(swarm, "v") == [
+        {"Type": "volume", "Target": "/v", "VolumeOptions": {"Subpath": "s", "DriverConfig": {}}}
+    ]
+
+
+def test_mount_add_replaces_by_target_removes_and_sorts_by_source_then_target() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    swarm.docker(MOUNTS)
+    result = swarm.docker(
+        "docker service update -d --mount-add src=logs,dst=/logs --mount-rm /run "
+        "--mount-rm /c --mount-add src=pg2,dst=/var/lib/postgresql/data db"
+    )
+    assert (result.stderr, result.exit_code) == ("", 0)
+    assert [(m.get("Source"), m["Target"]) for m in mounts(swarm)] == [
+        ("/srv/conf", "/etc/conf"),
+        ("/y", "/y"),
+        ("/z", "/z"),
+        ("logs", "/logs"),
+        ("pg2", "/var/lib/postgresql/data"),
+    ]
+    twice = swarm.docker("docker service update -d --mount-add dst=/a --mount-add dst=/a db")
+    assert (twice.stderr, twice.exit_code) == ("duplicate mount target\n", 1)
+
+
+@pytest.mark.parametrize(
+    ("mount", "error", "code"),
+    [
+        ("src=a", 'invalid argument "src=a" for "--mount" flag: target is required', 125),
+        (
+            "type=,dst=/a",
+            'invalid argument "type=,dst=/a" for "--mount" flag: type is required',
+            125,
+        ),
+        (
+            "dst=/a,wat",
+            'invalid argument "dst=/a,wat" for "--mount" flag: invalid field \'wat\' must be a '
+            "key=value pair",
+            125,
+        ),
+        (
+            "dst=/a,color=red",
+            'invalid argument "dst=/a,color=red" for "--mount" flag: unexpected key \'color\' in '
+            "'color=red'",
+            125,
+        ),
+        (
+            "type=bind,dst=/a,volume-nocopy",
+            'invalid argument "type=bind,dst=/a,volume-nocopy" for "--mount" flag: cannot mix '
+            "'volume-*' options with mount type 'bind'",
+            125,
+        ),
+        (
+            "dst=/a,tmpfs-mode=9",
+            'invalid argument "dst=/a,tmpfs-mode=9" for "--mount" flag: invalid value for '
+            "tmpfs-mode: 9",
+            125,
+        ),
+        (
+            "type=bind,src=/a,dst=/a,bind-recursive=readonly,ro",
+            'invalid argument "type=bind,src=/a,dst=/a,bind-recursive=readonly,ro" for "--mount" '
+            "flag: option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be "
+            "specified in conjunction",
+            125,
+        ),
+        (
+            "type=image,src=alpine,dst=/i",
+            'Error response from daemon: invalid MountType: "image"',
+            1,
+        ),
+        (
+            "type=bind,src=/a,dst=/a,bind-propagation=sideways",
+            'Error response from daemon: invalid MountPropagation: "sideways"',
+            1,
+        ),
+        (
+            "dst=/a --mount dst=/a",
+            "Error response from daemon: rpc error: code = InvalidArgument desc = ContainerSpec: "
+            "duplicate mount point: /a",
+            1,
+        ),
+    ],
+)
+def test_bad_mounts_get_dockers_errors(mount: str, error: str, code: int) -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    result = swarm.docker(f"docker service create -d --name t --mount {mount} nginx")
+    assert (result.stdout, result.stderr, result.exit_code) == ("", error + "\n", code)
+    assert not swarm.ctx.store.services

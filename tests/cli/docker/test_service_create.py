@@ -191,7 +191,7 @@ CLI_ERRORS = [
         "--no-healthcheck --health-cmd true nginx",
         "--no-healthcheck conflicts with --health-* options",
     ),
-    ("--mount type=bind,src=/a,dst=/b nginx", "swarmsim: --mount is not simulated"),
+    ("--group staff nginx", "swarmsim: --group is not simulated"),
     ("--network nowhere nginx", "Error response from daemon: network nowhere not found"),
     (
         "--update-failure-action explode nginx",

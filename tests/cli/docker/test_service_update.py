@@ -119,8 +119,8 @@ ERRORS = [
         1,
     ),
     (
-        "docker service update --mount-add type=bind web",
-        "swarmsim: --mount-add is not simulated",
+        "docker service update --group-add staff web",
+        "swarmsim: --group-add is not simulated",
         1,
     ),
     (
