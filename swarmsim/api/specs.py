@@ -216,6 +216,11 @@ class ContainerSpec:
     mounts: tuple[Mount, ...] = ()
     stop_signal: str = ""
     read_only: bool = False
+    groups: tuple[str, ...] = ()  # supplementary groups
+    tty: bool = False
+    isolation: str = "default"  # "default", "process" or "hyperv"
+    sysctls: Labels = ()
+    oom_score_adj: int = 0
 
 
 @dataclass(frozen=True, slots=True)

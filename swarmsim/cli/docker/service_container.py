@@ -1,5 +1,10 @@
 """Container options of ``docker service create`` / ``update``: entrypoint, user, DNS, mounts...
 
+Also the tty, supplementary groups, isolation mode, sysctls and OOM score
+adjustment (``updateGroups`` sorts, ``updateSysCtls`` removes keys then adds;
+an isolation mode the swarm does not know is kept as ``default``, as
+``moby: daemon/cluster/convert/container.go`` ``isolationToGRPC`` does).
+
 Mirrors ``cli: cli/command/service/opts.go`` (``ToService``: ``--entrypoint``,
 ``--workdir``, ``--user``, ``--hostname``, ``--stop-signal``, ``--read-only``,
 ``--dns``, ``--dns-search``, ``--dns-option`` and ``--host``, the last made
@@ -59,10 +64,26 @@ def container_options(parsed: ParsedFlags) -> dict[str, object]:
         "dns_options": tuple(parsed.get_list("dns-option")),
         "hosts": tuple(_swarm_hosts(parsed.get_list("host"))),
         "mounts": check_mounts(parse_mount(v) for v in parsed.get_list("mount")),
+        "groups": tuple(parsed.get_list("group")),
+        "tty": parsed.get_bool("tty"),
+        "isolation": _isolation(parsed.get_str("isolation") or ""),
+        "sysctls": tuple(sorted(_kv_map(parsed.get_list("sysctl")).items())),
+        "oom_score_adj": parsed.get_int("oom-score-adj") or 0,
     }
     for flag, field in _STRINGS:
         options[field] = parsed.get_str(flag) or ""
     return options
+
+
+def _isolation(value: str) -> str:
+    """What the swarm keeps of an isolation mode (``isolationToGRPC``): unknown is default."""
+    value = value.lower()
+    return value if value in ("process", "hyperv") else "default"
+
+
+def _kv_map(values: Iterable[str]) -> dict[str, str]:
+    """``opts.ConvertKVStringsToMap``: ``key=value`` (a bare key maps to ``""``), last wins."""
+    return dict(value.partition("=")[::2] for value in values)
 
 
 def _dedupe(values: Iterable[str]) -> list[str]:
@@ -129,6 +150,22 @@ def updated_container_options(parsed: ParsedFlags, container: ContainerSpec) -> 
         )
     if changed & {"host-add", "host-rm"}:
         options["hosts"] = _update_hosts(parsed, container.hosts)
+    if "tty" in changed:
+        options["tty"] = parsed.get_bool("tty")
+    if "isolation" in changed:
+        options["isolation"] = _isolation(parsed.get_str("isolation") or "")
+    if "oom-score-adj" in changed:
+        options["oom_score_adj"] = parsed.get_int("oom-score-adj") or 0
+    if changed & {"group-add", "group-rm"}:  # updateGroups: add, remove, sort
+        removed = set(parsed.get_list("group-rm"))
+        groups = [*container.groups, *parsed.get_list("group-add")]
+        options["groups"] = tuple(sorted(g for g in groups if g not in removed))
+    if changed & {"sysctl-add", "sysctl-rm"}:  # updateSysCtls: remove keys, then add
+        sysctls = dict(container.sysctls)
+        for key in _kv_map(parsed.get_list("sysctl-rm")):
+            sysctls.pop(key, None)
+        sysctls.update(_kv_map(parsed.get_list("sysctl-add")))
+        options["sysctls"] = tuple(sorted(sysctls.items()))
     if changed & {"mount-add", "mount-rm"}:
         added = [parse_mount(v) for v in parsed.get_list("mount-add")]
         try:

@@ -241,6 +241,9 @@ def pretty_service(swarm: Engine, service: Service) -> str:
     lines.append(f" Init:\t\t{'true' if container.init else 'false'}")
     if container.user:
         lines.append(f" User: {container.user}")
+    if container.sysctls:
+        lines.append("SysCtls:")
+        lines += [f" {k}: {v}" if v else f" {k}" for k, v in sorted(container.sysctls)]
     if container.mounts:
         lines.append("Mounts:")
         for mount in container.mounts:
@@ -382,9 +385,13 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
         result["Dir"] = container.dir
     if container.user:
         result["User"] = container.user
+    if container.groups:
+        result["Groups"] = list(container.groups)
     result["Init"] = container.init
     if container.stop_signal:
         result["StopSignal"] = container.stop_signal
+    if container.tty:
+        result["TTY"] = True
     if container.read_only:
         result["ReadOnly"] = True
     if container.mounts:
@@ -421,7 +428,11 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
             {"File": _file_json(r.target), "ConfigID": r.config_id, "ConfigName": r.config_name}
             for r in container.configs
         ]
-    result["Isolation"] = "default"
+    result["Isolation"] = container.isolation
+    if container.sysctls:
+        result["Sysctls"] = dict(sorted(container.sysctls))
+    if container.oom_score_adj:
+        result["OomScoreAdj"] = container.oom_score_adj
     return result
 
 

@@ -12,8 +12,8 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (groups, capabilities,
-logging, sysctls, ulimits...) are accepted by the parser but refused with
+Flags for features the simulator does not model (capabilities, logging,
+ulimits, pids limit, env files, jobs...) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
@@ -109,6 +109,9 @@ _COMMON: tuple[FlagSpec, ...] = (
     ),
     _flag("read-only", _B, "Mount the container's root filesystem as read only"),
     _flag("stop-signal", _S, "Signal to stop the container"),
+    _flag("tty", _B, "Allocate a pseudo-TTY", "t"),
+    _flag("isolation", _S, "Service container isolation mode"),
+    _flag("oom-score-adj", _I, "Tune host's OOM preferences (-1000 to 1000) "),
 )
 _CREATE_CONTAINER = (
     FlagSpec(
@@ -118,6 +121,8 @@ _CREATE_CONTAINER = (
     _flag("dns-option", _A, "Set DNS options"),
     _flag("dns-search", _A, "Set custom DNS search domains"),
     _flag("host", _A, "Set one or more custom host-to-IP mappings (host:ip)"),
+    _flag("group", _A, "Set one or more supplementary user groups for the container"),
+    _flag("sysctl", _A, "Sysctl options"),
 )
 _UPDATE_CONTAINER = (
     FlagSpec("mount-add", None, _A, help="Add or update a mount on a service", value_name="mount"),
@@ -130,6 +135,10 @@ _UPDATE_CONTAINER = (
     _flag("dns-search-rm", _A, "Remove a DNS search domain"),
     _flag("host-add", _A, "Add or update a custom host-to-IP mapping (host:ip)"),
     _flag("host-rm", _A, "Remove a custom host-to-IP mapping (host:ip)"),
+    _flag("group-add", _A, "Add an additional supplementary user group to the container"),
+    _flag("group-rm", _A, "Remove a previously added supplementary user group from the container"),
+    _flag("sysctl-add", _A, "Add or update a Sysctl option"),
+    _flag("sysctl-rm", _A, "Remove a Sysctl option"),
 )
 
 # Accepted by docker but not simulated: (name, kind, shorthand).
@@ -137,16 +146,11 @@ _UNSUPPORTED_COMMON = (
     ("credential-spec", _S, None), ("cap-add", _A, None),
     ("cap-drop", _A, None), ("limit-pids", _I, None), ("max-concurrent", _U, None),
     ("log-driver", _S, None), ("log-opt", _A, None), ("health-start-interval", _D, None),
-    ("tty", _B, "t"), ("isolation", _S, None),
 )  # fmt: skip
-_UNSUPPORTED_CREATE = (
-    ("env-file", _A, None), ("group", _A, None),
-    ("sysctl", _A, None), ("ulimit", _A, None), ("oom-score-adj", _I, None),
-)  # fmt: skip
-_UPDATE_PAIRS = ("group", "sysctl", "ulimit", "generic-resource")
-_UNSUPPORTED_UPDATE = (
-    *((f"{name}-{op}", _A, None) for name in _UPDATE_PAIRS for op in ("add", "rm")),
-    ("oom-score-adj", _I, None),
+_UNSUPPORTED_CREATE = (("env-file", _A, None), ("ulimit", _A, None))
+_UPDATE_PAIRS = ("ulimit", "generic-resource")
+_UNSUPPORTED_UPDATE = tuple(
+    (f"{name}-{op}", _A, None) for name in _UPDATE_PAIRS for op in ("add", "rm")
 )
 UNSUPPORTED = frozenset(
     name for name, _, _ in (*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE, *_UNSUPPORTED_UPDATE)

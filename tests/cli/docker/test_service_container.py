@@ -283,3 +283,31 @@ def test_bad_mounts_get_dockers_errors(mount: str, error: str, code: int) -> Non
     result = swarm.docker(f"docker service create -d --name t --mount {mount} nginx")
     assert (result.stdout, result.stderr, result.exit_code) == ("", error + "\n", code)
     assert not swarm.ctx.store.services
+
+
+def test_tty_groups_isolation_sysctls_and_oom_score() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    created = swarm.docker(
+        "docker service create -d --name s -t --group staff --group audio --isolation PROCESS "
+        "--sysctl net.core.somaxconn=1024 --sysctl kernel.x --oom-score-adj -500 nginx"
+    )
+    assert created.exit_code == 0
+    spec = "docker service inspect s --format '{{json .Spec.TaskTemplate.ContainerSpec}}'"
+    value = json.loads(swarm.docker(spec).stdout)
+    assert (value["Groups"], value["TTY"], value["Isolation"]) == (
+        ["staff", "audio"],
+        True,
+        "process",
+    )
+    assert value["Sysctls"] == {"kernel.x": "", "net.core.somaxconn": "1024"}
+    assert value["OomScoreAdj"] == -500
+    pretty = swarm.docker("docker service inspect --pretty s").stdout
+    assert "SysCtls:\n kernel.x\n net.core.somaxconn: 1024\n" in pretty
+    swarm.docker(
+        "docker service update -d --group-add adm --group-rm staff --sysctl-rm kernel.x "
+        "--sysctl-add a=b --tty=false --isolation weird --oom-score-adj 0 s"
+    )
+    value = json.loads(swarm.docker(spec).stdout)
+    assert value["Groups"] == ["adm", "audio"] and "TTY" not in value
+    assert value["Isolation"] == "default" and "OomScoreAdj" not in value
+    assert value["Sysctls"] == {"a": "b", "net.core.somaxconn": "1024"}

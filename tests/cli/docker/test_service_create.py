@@ -191,7 +191,7 @@ CLI_ERRORS = [
         "--no-healthcheck --health-cmd true nginx",
         "--no-healthcheck conflicts with --health-* options",
     ),
-    ("--group staff nginx", "swarmsim: --group is not simulated"),
+    ("--ulimit nofile=10 nginx", "swarmsim: --ulimit is not simulated"),
     ("--network nowhere nginx", "Error response from daemon: network nowhere not found"),
     (
         "--update-failure-action explode nginx",
