@@ -74,14 +74,16 @@ class Placement:
 
 @dataclass(frozen=True, slots=True)
 class Resources:
-    """CPU (NanoCPUs), memory (bytes) and generic resources (units per kind); zero means unset."""
+    """CPU (NanoCPUs), memory (bytes), generic resources (units per kind) and, for limits,
+    the most processes (``Pids``); zero means unset."""
 
     nano_cpus: int = 0
     memory_bytes: int = 0
     generic: tuple[tuple[str, int], ...] = ()  # swarmkit: api/genericresource (discrete)
+    pids: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.nano_cpus or self.memory_bytes or self.generic)
+        return bool(self.nano_cpus or self.memory_bytes or self.generic or self.pids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,6 +177,8 @@ def _resource_lines(title: str, resources: Resources) -> list[str]:
         lines.append(f"  CPU:\t\t{format_cpus(resources.nano_cpus)}")
     if resources.memory_bytes:
         lines.append(f"  Memory:\t{format_bytes_binary(resources.memory_bytes)}")
+    if resources.pids > 0:
+        lines.append(f"  PIDs:\t\t{resources.pids}")
     return lines
 
 
@@ -311,6 +313,8 @@ def _resources_json(resources: Resources) -> JsonObject:
         result["NanoCPUs"] = resources.nano_cpus
     if resources.memory_bytes:
         result["MemoryBytes"] = resources.memory_bytes
+    if resources.pids:
+        result["Pids"] = resources.pids
     return result
 
 

@@ -13,7 +13,7 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 Differences
 -----------
 Flags for features the simulator does not model (capabilities, logging,
-ulimits, pids limit, env files, jobs...) are accepted by the parser but refused with
+ulimits, env files, jobs...) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
@@ -77,6 +77,7 @@ _COMMON: tuple[FlagSpec, ...] = (
     _flag("quiet", _B, "Suppress progress output", "q"),
     _flag("limit-cpu", _C, "Limit CPUs"),
     _flag("limit-memory", _M, "Limit Memory"),
+    _flag("limit-pids", _I, "Limit maximum number of processes (default 0 = unlimited)"),
     _flag("reserve-cpu", _C, "Reserve CPUs"),
     _flag("reserve-memory", _M, "Reserve Memory"),
     _flag("stop-grace-period", _D, "Time to wait before force killing a container"),
@@ -144,7 +145,7 @@ _UPDATE_CONTAINER = (
 # Accepted by docker but not simulated: (name, kind, shorthand).
 _UNSUPPORTED_COMMON = (
     ("credential-spec", _S, None), ("cap-add", _A, None),
-    ("cap-drop", _A, None), ("limit-pids", _I, None), ("max-concurrent", _U, None),
+    ("cap-drop", _A, None), ("max-concurrent", _U, None),
     ("log-driver", _S, None), ("log-opt", _A, None), ("health-start-interval", _D, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (("env-file", _A, None), ("ulimit", _A, None))

@@ -167,11 +167,13 @@ def _restart(parsed: ParsedFlags, base: RestartPolicy) -> RestartPolicy:
 
 
 def _resources(parsed: ParsedFlags, prefix: str, base: Resources) -> Resources:
-    """Apply ``--<prefix>-cpu`` / ``--<prefix>-memory`` (``limit`` or ``reserve``)."""
+    """Apply ``--<prefix>-cpu`` / ``-memory`` (``limit`` or ``reserve``) and ``--limit-pids``."""
     if f"{prefix}-cpu" in parsed.changed:
         base = replace(base, nano_cpus=parsed.get_int(f"{prefix}-cpu") or 0)
     if f"{prefix}-memory" in parsed.changed:
         base = replace(base, memory_bytes=parsed.get_int(f"{prefix}-memory") or 0)
+    if f"{prefix}-pids" in parsed.changed:  # --limit-pids only
+        base = replace(base, pids=parsed.get_int(f"{prefix}-pids") or 0)
     return base
 
 

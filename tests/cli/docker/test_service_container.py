@@ -311,3 +311,14 @@ def test_tty_groups_isolation_sysctls_and_oom_score() -> None:
     assert value["Groups"] == ["adm", "audio"] and "TTY" not in value
     assert value["Isolation"] == "default" and "OomScoreAdj" not in value
     assert value["Sysctls"] == {"a": "b", "net.core.somaxconn": "1024"}
+
+
+def test_limit_pids_is_a_limit_shown_by_inspect_and_pretty() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    swarm.docker("docker service create -d --name s --limit-pids 100 --limit-cpu 0.5 nginx")
+    resources = "docker service inspect s --format '{{json .Spec.TaskTemplate.Resources.Limits}}'"
+    assert swarm.docker(resources).stdout == '{"NanoCPUs":500000000,"Pids":100}\n'
+    pretty = swarm.docker("docker service inspect --pretty s").stdout
+    assert "Resources:\n Limits:\n  CPU:\t\t0.5\n  PIDs:\t\t100\n" in pretty
+    swarm.docker("docker service update -d --limit-pids 0 s")
+    assert swarm.docker(resources).stdout == '{"NanoCPUs":500000000}\n'
