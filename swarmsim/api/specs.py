@@ -195,6 +195,15 @@ class Mount:
 
 
 @dataclass(frozen=True, slots=True)
+class Ulimit:
+    """A resource limit of a container's processes (``--ulimit nofile=1024:2048``)."""
+
+    name: str
+    soft: int
+    hard: int
+
+
+@dataclass(frozen=True, slots=True)
 class ContainerSpec:
     """What runs in each task's container."""
 
@@ -222,6 +231,7 @@ class ContainerSpec:
     tty: bool = False
     isolation: str = "default"  # "default", "process" or "hyperv"
     sysctls: Labels = ()
+    ulimits: tuple[Ulimit, ...] = ()  # sorted by name
     oom_score_adj: int = 0
 
 

@@ -1,7 +1,8 @@
 """Container options of ``docker service create`` / ``update``: entrypoint, user, DNS, mounts...
 
-Also the tty, supplementary groups, isolation mode, sysctls and OOM score
-adjustment (``updateGroups`` sorts, ``updateSysCtls`` removes keys then adds;
+Also the tty, supplementary groups, isolation mode, sysctls, ulimits and OOM
+score adjustment (``updateGroups`` sorts, ``updateSysCtls`` and
+``updateUlimits`` remove names then add, ulimits sorted by name;
 an isolation mode the swarm does not know is kept as ``default``, as
 ``moby: daemon/cluster/convert/container.go`` ``isolationToGRPC`` does).
 
@@ -27,13 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from swarmsim.api.specs import ContainerSpec
+from swarmsim.api.specs import ContainerSpec, Ulimit
 from swarmsim.cli.docker.mount_opt import check_mounts, parse_mount, update_mounts
 from swarmsim.cli.docker.service_opts import (
     parse_args_value,
     parse_dns_search,
     parse_extra_host,
     parse_ip_address,
+    parse_ulimit,
 )
 from swarmsim.cli.flags import ParsedFlags
 from swarmsim.errors import DockerCLIError
@@ -69,6 +71,9 @@ def container_options(parsed: ParsedFlags) -> dict[str, object]:
         "isolation": _isolation(parsed.get_str("isolation") or ""),
         "sysctls": tuple(sorted(_kv_map(parsed.get_list("sysctl")).items())),
         "oom_score_adj": parsed.get_int("oom-score-adj") or 0,
+        "ulimits": _sorted_ulimits(
+            {u.name: u for u in map(parse_ulimit, parsed.get_list("ulimit"))}
+        ),
     }
     for flag, field in _STRINGS:
         options[field] = parsed.get_str(flag) or ""
@@ -84,6 +89,11 @@ def _isolation(value: str) -> str:
 def _kv_map(values: Iterable[str]) -> dict[str, str]:
     """``opts.ConvertKVStringsToMap``: ``key=value`` (a bare key maps to ``""``), last wins."""
     return dict(value.partition("=")[::2] for value in values)
+
+
+def _sorted_ulimits(by_name: dict[str, Ulimit]) -> tuple[Ulimit, ...]:
+    """``UlimitOpt.GetList``: one per name (the last given), sorted by name."""
+    return tuple(by_name[name] for name in sorted(by_name))
 
 
 def _dedupe(values: Iterable[str]) -> list[str]:
@@ -166,6 +176,12 @@ def updated_container_options(parsed: ParsedFlags, container: ContainerSpec) -> 
             sysctls.pop(key, None)
         sysctls.update(_kv_map(parsed.get_list("sysctl-add")))
         options["sysctls"] = tuple(sorted(sysctls.items()))
+    if changed & {"ulimit-add", "ulimit-rm"}:  # updateUlimits: remove names, then add
+        ulimits = {u.name: u for u in container.ulimits}
+        for name in _kv_map(parsed.get_list("ulimit-rm")):
+            ulimits.pop(name, None)
+        ulimits.update({u.name: u for u in map(parse_ulimit, parsed.get_list("ulimit-add"))})
+        options["ulimits"] = _sorted_ulimits(ulimits)
     if changed & {"mount-add", "mount-rm"}:
         added = [parse_mount(v) for v in parsed.get_list("mount-add")]
         try:

@@ -246,6 +246,9 @@ def pretty_service(swarm: Engine, service: Service) -> str:
     if container.sysctls:
         lines.append("SysCtls:")
         lines += [f" {k}: {v}" if v else f" {k}" for k, v in sorted(container.sysctls)]
+    if container.ulimits:
+        lines.append("Ulimits:")
+        lines += [f" {u.name}: {u.soft}:{u.hard}" for u in container.ulimits]
     if container.mounts:
         lines.append("Mounts:")
         for mount in container.mounts:
@@ -435,6 +438,10 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
     result["Isolation"] = container.isolation
     if container.sysctls:
         result["Sysctls"] = dict(sorted(container.sysctls))
+    if container.ulimits:
+        result["Ulimits"] = [
+            {"Name": u.name, "Hard": u.hard, "Soft": u.soft} for u in container.ulimits
+        ]
     if container.oom_score_adj:
         result["OomScoreAdj"] = container.oom_score_adj
     return result

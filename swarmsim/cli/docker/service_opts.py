@@ -13,7 +13,7 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 Differences
 -----------
 Flags for features the simulator does not model (capabilities, logging,
-ulimits, env files, jobs...) are accepted by the parser but refused with
+env files, jobs...) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
@@ -26,6 +26,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 
 from swarmsim.api.genericresource import validate_term
+from swarmsim.api.specs import Ulimit
 from swarmsim.cli.docker.mount_opt import parse_mount
 from swarmsim.cli.docker.service_refs import parse_config_flag, parse_secret_flag
 from swarmsim.cli.docker.system import Command
@@ -46,6 +47,7 @@ __all__ = [
     "parse_ip_address",
     "parse_network_flag",
     "parse_placement_pref",
+    "parse_ulimit",
     "validate_values",
 ]
 
@@ -124,6 +126,7 @@ _CREATE_CONTAINER = (
     _flag("host", _A, "Set one or more custom host-to-IP mappings (host:ip)"),
     _flag("group", _A, "Set one or more supplementary user groups for the container"),
     _flag("sysctl", _A, "Sysctl options"),
+    FlagSpec("ulimit", None, _A, help="Ulimit options", value_name="ulimit"),
 )
 _UPDATE_CONTAINER = (
     FlagSpec("mount-add", None, _A, help="Add or update a mount on a service", value_name="mount"),
@@ -140,6 +143,8 @@ _UPDATE_CONTAINER = (
     _flag("group-rm", _A, "Remove a previously added supplementary user group from the container"),
     _flag("sysctl-add", _A, "Add or update a Sysctl option"),
     _flag("sysctl-rm", _A, "Remove a Sysctl option"),
+    FlagSpec("ulimit-add", None, _A, help="Add or update a ulimit option", value_name="ulimit"),
+    _flag("ulimit-rm", _A, "Remove a ulimit option"),
 )
 
 # Accepted by docker but not simulated: (name, kind, shorthand).
@@ -148,8 +153,8 @@ _UNSUPPORTED_COMMON = (
     ("cap-drop", _A, None), ("max-concurrent", _U, None),
     ("log-driver", _S, None), ("log-opt", _A, None), ("health-start-interval", _D, None),
 )  # fmt: skip
-_UNSUPPORTED_CREATE = (("env-file", _A, None), ("ulimit", _A, None))
-_UPDATE_PAIRS = ("ulimit", "generic-resource")
+_UNSUPPORTED_CREATE = (("env-file", _A, None),)
+_UPDATE_PAIRS = ("generic-resource",)
 _UNSUPPORTED_UPDATE = tuple(
     (f"{name}-{op}", _A, None) for name in _UPDATE_PAIRS for op in ("add", "rm")
 )
@@ -324,6 +329,51 @@ def parse_extra_host(value: str) -> str:
     return f"{host}:{address}"
 
 
+_ULIMITS = frozenset({
+    "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc",
+    "rss", "rtprio", "rttime", "sigpending", "stack",
+})  # fmt: skip
+_INT64 = 2**63
+
+
+def _parse_int64(text: str) -> int:
+    """``strconv.ParseInt(text, 10, 64)`` with Go's error texts."""
+    if not re.fullmatch("[+-]?[0-9]+", text):
+        raise ValueError(f"strconv.ParseInt: parsing {go_quote(text)}: invalid syntax")
+    value = int(text)
+    if not -_INT64 <= value < _INT64:
+        raise ValueError(f"strconv.ParseInt: parsing {go_quote(text)}: value out of range")
+    return value
+
+
+def parse_ulimit(value: str) -> Ulimit:
+    """``name=soft[:hard]`` (go-units ``ParseUlimit``: ``--ulimit``); hard defaults to soft."""
+    name, found, limits = value.partition("=")
+    if not found:
+        raise ValueError(f"invalid ulimit argument: {value}")
+    if name not in _ULIMITS:
+        raise ValueError(f"invalid ulimit type: {name}")
+    parts = limits.split(":")
+    if len(parts) > 2:
+        raise ValueError(
+            f"too many limit value arguments - {limits}, can only have up to two, `soft[:hard]`"
+        )
+    hard = _parse_int64(parts[1]) if len(parts) == 2 else None
+    soft = _parse_int64(parts[0])
+    hard = soft if hard is None else hard
+    if hard != -1:
+        if soft == -1:
+            raise ValueError(
+                "ulimit soft limit must be less than or equal to hard limit: soft: -1 "
+                f"(unlimited), hard: {hard}"
+            )
+        if soft > hard:
+            raise ValueError(
+                f"ulimit soft limit must be less than or equal to hard limit: {soft} > {hard}"
+            )
+    return Ulimit(name, soft, hard)
+
+
 def _validate_env(value: str) -> None:
     if not value.partition("=")[0]:
         raise ValueError("invalid environment variable: " + value)
@@ -374,6 +424,8 @@ _VALIDATORS = {
     "host-add": parse_extra_host,
     "mount": parse_mount,
     "mount-add": parse_mount,
+    "ulimit": parse_ulimit,
+    "ulimit-add": parse_ulimit,
 }
 
 

@@ -322,3 +322,45 @@ def test_limit_pids_is_a_limit_shown_by_inspect_and_pretty() -> None:
     assert "Resources:\n Limits:\n  CPU:\t\t0.5\n  PIDs:\t\t100\n" in pretty
     swarm.docker("docker service update -d --limit-pids 0 s")
     assert swarm.docker(resources).stdout == '{"NanoCPUs":500000000}\n'
+
+
+def test_ulimits_one_per_name_sorted_and_updated_by_name() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    swarm.docker(
+        "docker service create -d --name s --ulimit nofile=1024:2048 --ulimit nproc=100 "
+        "--ulimit core=0 --ulimit nofile=10:20 nginx"
+    )
+    ulimits = (
+        "docker service inspect s --format '{{json .Spec.TaskTemplate.ContainerSpec.Ulimits}}'"
+    )
+    assert json.loads(swarm.docker(ulimits).stdout) == [
+        {"Name": "core", "Hard": 0, "Soft": 0},
+        {"Name": "nofile", "Hard": 20, "Soft": 10},
+        {"Name": "nproc", "Hard": 100, "Soft": 100},
+    ]
+    pretty = swarm.docker("docker service inspect --pretty s").stdout
+    assert "Ulimits:\n core: 0:0\n nofile: 10:20\n nproc: 100:100\n" in pretty
+    swarm.docker("docker service update -d --ulimit-rm core --ulimit-add nproc=5:6 s")
+    names = [(u["Name"], u["Soft"]) for u in json.loads(swarm.docker(ulimits).stdout)]
+    assert names == [("nofile", 10), ("nproc", 5)]
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("nofile", "invalid ulimit argument: nofile"),
+        ("bogus=1", "invalid ulimit type: bogus"),
+        ("nofile=5:1", "ulimit soft limit must be less than or equal to hard limit: 5 > 1"),
+        ("nofile=x", 'strconv.ParseInt: parsing "x": invalid syntax'),
+        (
+            "nofile=1:2:3",
+            "too many limit value arguments - 1:2:3, can only have up to two, `soft[:hard]`",
+        ),
+    ],
+)
+def test_bad_ulimits(value: str, error: str) -> None:
+    result = Swarm(seed=1, managers=1, workers=0).docker(
+        f"docker service create -d --name t --ulimit {value} nginx"
+    )
+    assert result.stderr == f'invalid argument "{value}" for "--ulimit" flag: {error}\n'
+    assert result.exit_code == 125

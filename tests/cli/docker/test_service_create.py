@@ -191,7 +191,7 @@ CLI_ERRORS = [
         "--no-healthcheck --health-cmd true nginx",
         "--no-healthcheck conflicts with --health-* options",
     ),
-    ("--ulimit nofile=10 nginx", "swarmsim: --ulimit is not simulated"),
+    ("--cap-add NET_ADMIN nginx", "swarmsim: --cap-add is not simulated"),
     ("--network nowhere nginx", "Error response from daemon: network nowhere not found"),
     (
         "--update-failure-action explode nginx",

@@ -119,8 +119,8 @@ ERRORS = [
         1,
     ),
     (
-        "docker service update --ulimit-add nofile=10 web",
-        "swarmsim: --ulimit-add is not simulated",
+        "docker service update --cap-add NET_ADMIN web",
+        "swarmsim: --cap-add is not simulated",
         1,
     ),
     (
