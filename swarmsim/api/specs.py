@@ -231,6 +231,8 @@ class ContainerSpec:
     tty: bool = False
     isolation: str = "default"  # "default", "process" or "hyperv"
     sysctls: Labels = ()
+    capability_add: tuple[str, ...] = ()  # CAP_ names, sorted (or just ALL)
+    capability_drop: tuple[str, ...] = ()
     ulimits: tuple[Ulimit, ...] = ()  # sorted by name
     oom_score_adj: int = 0
 

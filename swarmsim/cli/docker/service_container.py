@@ -1,7 +1,8 @@
 """Container options of ``docker service create`` / ``update``: entrypoint, user, DNS, mounts...
 
-Also the tty, supplementary groups, isolation mode, sysctls, ulimits and OOM
-score adjustment (``updateGroups`` sorts, ``updateSysCtls`` and
+Also the tty, supplementary groups, isolation mode, sysctls, capabilities
+(``opts.EffectiveCapAddCapDrop`` on create, ``updateCapabilities`` on update),
+ulimits and OOM score adjustment (``updateGroups`` sorts, ``updateSysCtls`` and
 ``updateUlimits`` remove names then add, ulimits sorted by name;
 an isolation mode the swarm does not know is kept as ``default``, as
 ``moby: daemon/cluster/convert/container.go`` ``isolationToGRPC`` does).
@@ -77,6 +78,7 @@ def container_options(parsed: ParsedFlags) -> dict[str, object]:
     }
     for flag, field in _STRINGS:
         options[field] = parsed.get_str(flag) or ""
+    options.update(_create_capabilities(parsed))
     return options
 
 
@@ -89,6 +91,61 @@ def _isolation(value: str) -> str:
 def _kv_map(values: Iterable[str]) -> dict[str, str]:
     """``opts.ConvertKVStringsToMap``: ``key=value`` (a bare key maps to ``""``), last wins."""
     return dict(value.partition("=")[::2] for value in values)
+
+
+_ALL, _RESET = "ALL", "RESET"
+
+
+def _capability(name: str) -> str:
+    """``opts.NormalizeCapability``: upper case, ``CAP_`` prefixed (``ALL``, ``RESET`` kept)."""
+    name = name.strip().upper()
+    return name if name in (_ALL, _RESET) or name.startswith("CAP_") else "CAP_" + name
+
+
+def _capabilities(values: Iterable[str]) -> set[str]:
+    return {_capability(v) for v in values}
+
+
+def _caps_list(caps: set[str]) -> tuple[str, ...]:
+    """``capsList``: sorted, or just ``ALL``."""
+    return (_ALL,) if _ALL in caps else tuple(sorted(caps))
+
+
+def _create_capabilities(parsed: ParsedFlags) -> dict[str, object]:
+    """``opts.EffectiveCapAddCapDrop``: ``ALL`` alone wins its list, added wins over dropped."""
+    add = _capabilities(parsed.get_list("cap-add"))
+    drop = _capabilities(parsed.get_list("cap-drop"))
+    add = {_ALL} if _ALL in add else add
+    drop = {_ALL} if _ALL in drop else drop
+    return {
+        "capability_add": tuple(sorted(add - {_RESET})),
+        "capability_drop": tuple(sorted(c for c in drop if c not in add and c != _RESET)),
+    }
+
+
+def _update_capabilities(parsed: ParsedFlags, container: ContainerSpec) -> dict[str, object]:
+    """``updateCapabilities``: dropping an added one removes it, adding a dropped one too."""
+    cap_add, cap_drop = set(container.capability_add), set(container.capability_drop)
+    to_add, to_drop = set(), set()
+    if "cap-add" in parsed.changed:
+        to_add = _capabilities(parsed.get_list("cap-add"))
+        if _RESET in to_add:
+            cap_add, to_add = set(), to_add - {_RESET}
+    if "cap-drop" in parsed.changed:
+        to_drop = _capabilities(parsed.get_list("cap-drop"))
+        if _RESET in to_drop:
+            cap_drop, to_drop = set(), to_drop - {_RESET}
+    for cap in to_drop - to_add:
+        if cap in cap_add:
+            cap_add.discard(cap)
+        else:
+            cap_drop.add(cap)
+    for cap in to_add:
+        if cap in cap_drop:
+            cap_drop.discard(cap)
+        else:
+            cap_add.add(cap)
+    return {"capability_drop": _caps_list(cap_drop), "capability_add": _caps_list(cap_add)}
 
 
 def _sorted_ulimits(by_name: dict[str, Ulimit]) -> tuple[Ulimit, ...]:
@@ -176,6 +233,8 @@ def updated_container_options(parsed: ParsedFlags, container: ContainerSpec) -> 
             sysctls.pop(key, None)
         sysctls.update(_kv_map(parsed.get_list("sysctl-add")))
         options["sysctls"] = tuple(sorted(sysctls.items()))
+    if changed & {"cap-add", "cap-drop"}:
+        options.update(_update_capabilities(parsed, container))
     if changed & {"ulimit-add", "ulimit-rm"}:  # updateUlimits: remove names, then add
         ulimits = {u.name: u for u in container.ulimits}
         for name in _kv_map(parsed.get_list("ulimit-rm")):

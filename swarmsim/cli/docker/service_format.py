@@ -243,6 +243,12 @@ def pretty_service(swarm: Engine, service: Service) -> str:
     lines.append(f" Init:\t\t{'true' if container.init else 'false'}")
     if container.user:
         lines.append(f" User: {container.user}")
+    if container.capability_add or container.capability_drop:
+        lines.append("Capabilities:")
+        if container.capability_add:
+            lines.append(f" Add: {', '.join(container.capability_add)}")
+        if container.capability_drop:
+            lines.append(f" Drop: {', '.join(container.capability_drop)}")
     if container.sysctls:
         lines.append("SysCtls:")
         lines += [f" {k}: {v}" if v else f" {k}" for k, v in sorted(container.sysctls)]
@@ -438,6 +444,10 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
     result["Isolation"] = container.isolation
     if container.sysctls:
         result["Sysctls"] = dict(sorted(container.sysctls))
+    if container.capability_add:
+        result["CapabilityAdd"] = list(container.capability_add)
+    if container.capability_drop:
+        result["CapabilityDrop"] = list(container.capability_drop)
     if container.ulimits:
         result["Ulimits"] = [
             {"Name": u.name, "Hard": u.hard, "Soft": u.soft} for u in container.ulimits

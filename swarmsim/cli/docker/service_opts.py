@@ -12,7 +12,7 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (capabilities, logging,
+Flags for features the simulator does not model (logging, credential specs,
 env files, jobs...) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
@@ -115,6 +115,8 @@ _COMMON: tuple[FlagSpec, ...] = (
     _flag("tty", _B, "Allocate a pseudo-TTY", "t"),
     _flag("isolation", _S, "Service container isolation mode"),
     _flag("oom-score-adj", _I, "Tune host's OOM preferences (-1000 to 1000) "),
+    _flag("cap-add", _A, "Add Linux capabilities"),
+    _flag("cap-drop", _A, "Drop Linux capabilities"),
 )
 _CREATE_CONTAINER = (
     FlagSpec(
@@ -149,8 +151,7 @@ _UPDATE_CONTAINER = (
 
 # Accepted by docker but not simulated: (name, kind, shorthand).
 _UNSUPPORTED_COMMON = (
-    ("credential-spec", _S, None), ("cap-add", _A, None),
-    ("cap-drop", _A, None), ("max-concurrent", _U, None),
+    ("credential-spec", _S, None), ("max-concurrent", _U, None),
     ("log-driver", _S, None), ("log-opt", _A, None), ("health-start-interval", _D, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (("env-file", _A, None),)

@@ -364,3 +364,26 @@ def test_bad_ulimits(value: str, error: str) -> None:
     )
     assert result.stderr == f'invalid argument "{value}" for "--ulimit" flag: {error}\n'
     assert result.exit_code == 125
+
+
+def test_capabilities_are_normalized_and_updated_as_docker_does() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    swarm.docker(
+        "docker service create -d --name s --cap-add net_admin --cap-add CAP_SYS_TIME "
+        "--cap-drop chown --cap-drop NET_ADMIN nginx"
+    )
+    spec = "docker service inspect s --format '{{json .Spec.TaskTemplate.ContainerSpec}}'"
+
+    def caps() -> tuple[object, object]:
+        value = json.loads(swarm.docker(spec).stdout)
+        return value.get("CapabilityAdd"), value.get("CapabilityDrop")
+
+    # adding wins over dropping the same capability
+    assert caps() == (["CAP_NET_ADMIN", "CAP_SYS_TIME"], ["CAP_CHOWN"])
+    pretty = swarm.docker("docker service inspect --pretty s").stdout
+    assert "Capabilities:\n Add: CAP_NET_ADMIN, CAP_SYS_TIME\n Drop: CAP_CHOWN\n" in pretty
+    # dropping an added one removes it; adding a dropped one removes it from the drops
+    swarm.docker("docker service update -d --cap-drop sys_time --cap-add chown --cap-drop mknod s")
+    assert caps() == (["CAP_NET_ADMIN"], ["CAP_MKNOD"])
+    swarm.docker("docker service update -d --cap-add RESET --cap-add all s")
+    assert caps() == (["ALL"], ["CAP_MKNOD"])

@@ -191,7 +191,7 @@ CLI_ERRORS = [
         "--no-healthcheck --health-cmd true nginx",
         "--no-healthcheck conflicts with --health-* options",
     ),
-    ("--cap-add NET_ADMIN nginx", "swarmsim: --cap-add is not simulated"),
+    ("--env-file web.env nginx", "swarmsim: --env-file is not simulated"),
     ("--network nowhere nginx", "Error response from daemon: network nowhere not found"),
     (
         "--update-failure-action explode nginx",

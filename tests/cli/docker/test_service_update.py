@@ -119,8 +119,8 @@ ERRORS = [
         1,
     ),
     (
-        "docker service update --cap-add NET_ADMIN web",
-        "swarmsim: --cap-add is not simulated",
+        "docker service update --credential-spec file://x web",
+        "swarmsim: --credential-spec is not simulated",
         1,
     ),
     (
