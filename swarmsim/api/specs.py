@@ -267,6 +267,8 @@ class TaskSpec:
     networks: tuple[str, ...] = ()  # network ids
     force_update: int = 0
     network_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (network id, aliases)
+    log_driver: str = ""  # "" = the cluster's default (no LogDriver in the spec)
+    log_options: Labels = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -272,6 +272,12 @@ def pretty_service(swarm: Engine, service: Service) -> str:
         lines.append("Secrets:")
         for secret in container.secrets:
             lines += [f" Target:\t{secret.target.name}", f"  Source:\t{secret.secret_name}"]
+    if task.log_driver:
+        lines += ["Log Driver:", f" Name:\t\t{task.log_driver}"]
+        if task.log_options:
+            lines.append(" LogOpts:")
+            lines += [f"  {k}:       {v}" if v else f"  {k}" for k, v in sorted(task.log_options)]
+        lines.append("")  # the template's newline before the block's end
     lines.append("Resources:")
     lines += _resource_lines("Reservations", task.reservations)
     lines += _resource_lines("Limits", task.limits)
@@ -490,6 +496,11 @@ def _spec_json(spec: ServiceSpec) -> JsonObject:
             {"Target": n, "Aliases": list(aliases[n])} if aliases.get(n) else {"Target": n}
             for n in task.networks
         ]
+    if task.log_driver:
+        driver: JsonObject = {"Name": task.log_driver}
+        if task.log_options:
+            driver["Options"] = dict(sorted(task.log_options))
+        template["LogDriver"] = driver
     template["ForceUpdate"] = task.force_update
     template["Runtime"] = "container"
     mode: JsonObject = (

@@ -12,8 +12,8 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (logging, credential specs,
-env files, jobs...) are accepted by the parser but refused with
+Flags for features the simulator does not model (credential specs, env files,
+jobs...) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
@@ -115,6 +115,8 @@ _COMMON: tuple[FlagSpec, ...] = (
     _flag("tty", _B, "Allocate a pseudo-TTY", "t"),
     _flag("isolation", _S, "Service container isolation mode"),
     _flag("oom-score-adj", _I, "Tune host's OOM preferences (-1000 to 1000) "),
+    _flag("log-driver", _S, "Logging driver for service"),
+    _flag("log-opt", _A, "Logging driver options"),
     _flag("cap-add", _A, "Add Linux capabilities"),
     _flag("cap-drop", _A, "Drop Linux capabilities"),
 )
@@ -152,7 +154,7 @@ _UPDATE_CONTAINER = (
 # Accepted by docker but not simulated: (name, kind, shorthand).
 _UNSUPPORTED_COMMON = (
     ("credential-spec", _S, None), ("max-concurrent", _U, None),
-    ("log-driver", _S, None), ("log-opt", _A, None), ("health-start-interval", _D, None),
+    ("health-start-interval", _D, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (("env-file", _A, None),)
 _UPDATE_PAIRS = ("generic-resource",)
@@ -397,6 +399,7 @@ def _validate_positive_duration(parsed: ParsedFlags, name: str) -> None:
 
 _VALIDATORS = {
     "env": _validate_env,
+    "log-opt": _validate_env,
     "env-add": _validate_env,
     "label": validate_label,
     "label-add": validate_label,

@@ -177,6 +177,16 @@ def _resources(parsed: ParsedFlags, prefix: str, base: Resources) -> Resources:
     return base
 
 
+def _log_driver(parsed: ParsedFlags) -> dict[str, object]:
+    """``--log-driver`` and its ``--log-opt`` (``toLogDriver``, ``updateLogDriver``): options
+    count only with a driver named on the same command line."""
+    name = parsed.get_str("log-driver") or ""
+    if not name:
+        return {}
+    options = dict(value.partition("=")[::2] for value in parsed.get_list("log-opt"))
+    return {"log_driver": name, "log_options": tuple(options.items())}
+
+
 def _generic(parsed: ParsedFlags, base: Resources) -> Resources:
     """``--generic-resource kind=N``: discrete units reserved per task (docker's errors)."""
     terms = parsed.get_list("generic-resource")
@@ -289,6 +299,7 @@ def build_spec(ctx: Context, parsed: ParsedFlags, image: str, args: Sequence[str
             max_replicas=max_replicas,
         ),
         networks=tuple(networks),
+        **_log_driver(parsed),  # type: ignore[arg-type]
     )
     return ServiceSpec(
         name=parsed.get_str("name") or "",
@@ -425,6 +436,7 @@ def apply_update(ctx: Context, parsed: ParsedFlags, spec: ServiceSpec) -> Servic
         restart=_restart(parsed, task.restart),
         placement=_update_placement(parsed, task.placement),
         force_update=task.force_update + (1 if parsed.get_bool("force") else 0),
+        **_log_driver(parsed),  # type: ignore[arg-type]
     )
     if _changed(parsed, "network-add", "network-rm"):
         task = replace(task, networks=_update_networks(ctx, parsed, task.networks))

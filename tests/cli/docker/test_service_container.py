@@ -387,3 +387,29 @@ def test_capabilities_are_normalized_and_updated_as_docker_does() -> None:
     assert caps() == (["CAP_NET_ADMIN"], ["CAP_MKNOD"])
     swarm.docker("docker service update -d --cap-add RESET --cap-add all s")
     assert caps() == (["ALL"], ["CAP_MKNOD"])
+
+
+def test_log_driver_and_its_options() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    swarm.docker(
+        "docker service create -d --name s --log-driver json-file --log-opt max-size=10m "
+        "--log-opt max-file=3 nginx"
+    )
+    driver = "docker service inspect s --format '{{json .Spec.TaskTemplate.LogDriver}}'"
+    assert swarm.docker(driver).stdout == (
+        '{"Name":"json-file","Options":{"max-file":"3","max-size":"10m"}}\n'
+    )
+    pretty = swarm.docker("docker service inspect --pretty s").stdout
+    assert (
+        "Log Driver:\n Name:\t\tjson-file\n LogOpts:\n  max-file:       3\n"
+        "  max-size:       10m\n\nResources:\n"
+    ) in pretty
+    # options alone change nothing: they go with a driver named on the same line
+    swarm.docker("docker service update -d --log-opt max-size=1m s")
+    assert "10m" in swarm.docker(driver).stdout
+    swarm.docker("docker service update -d --log-driver syslog s")
+    assert swarm.docker(driver).stdout == '{"Name":"syslog"}\n'
+    bad = swarm.docker("docker service create -d --name t --log-driver x --log-opt =1 nginx")
+    assert bad.stderr == (
+        'invalid argument "=1" for "--log-opt" flag: invalid environment variable: =1\n'
+    )
