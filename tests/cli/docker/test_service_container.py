@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,20 @@ def container(swarm: Swarm) -> dict[str, object]:
 def update(swarm: Swarm, flags: str) -> None:
     result = swarm.docker(f"docker service update -d {flags} web")
     assert (result.stderr, result.exit_code) == ("", 0)
+
+
+def service_with(flags: str) -> Swarm:
+    """A one-manager swarm with service ``s`` created with ``flags``."""
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    result = swarm.docker(f"docker service create -d --name s {flags} nginx")
+    assert (result.stderr, result.exit_code) == ("", 0)
+    return swarm
+
+
+def spec_of(swarm: Swarm, path: str = "ContainerSpec") -> Any:
+    """``.Spec.TaskTemplate.<path>`` of service ``s``, read back from its JSON."""
+    template = f"{{{{json .Spec.TaskTemplate.{path}}}}}"
+    return json.loads(swarm.docker(f"docker service inspect s --format '{template}'").stdout)
 
 
 def test_create_records_the_options_as_docker_sends_them(swarm: Swarm) -> None:
@@ -367,15 +382,12 @@ def test_bad_ulimits(value: str, error: str) -> None:
 
 
 def test_capabilities_are_normalized_and_updated_as_docker_does() -> None:
-    swarm = Swarm(seed=1, managers=1, workers=0)
-    swarm.docker(
-        "docker service create -d --name s --cap-add net_admin --cap-add CAP_SYS_TIME "
-        "--cap-drop chown --cap-drop NET_ADMIN nginx"
+    swarm = service_with(
+        "--cap-add net_admin --cap-add CAP_SYS_TIME --cap-drop chown --cap-drop NET_ADMIN"
     )
-    spec = "docker service inspect s --format '{{json .Spec.TaskTemplate.ContainerSpec}}'"
 
     def caps() -> tuple[object, object]:
-        value = json.loads(swarm.docker(spec).stdout)
+        value = spec_of(swarm)
         return value.get("CapabilityAdd"), value.get("CapabilityDrop")
 
     # adding wins over dropping the same capability
@@ -390,15 +402,11 @@ def test_capabilities_are_normalized_and_updated_as_docker_does() -> None:
 
 
 def test_log_driver_and_its_options() -> None:
-    swarm = Swarm(seed=1, managers=1, workers=0)
-    swarm.docker(
-        "docker service create -d --name s --log-driver json-file --log-opt max-size=10m "
-        "--log-opt max-file=3 nginx"
-    )
-    driver = "docker service inspect s --format '{{json .Spec.TaskTemplate.LogDriver}}'"
-    assert swarm.docker(driver).stdout == (
-        '{"Name":"json-file","Options":{"max-file":"3","max-size":"10m"}}\n'
-    )
+    swarm = service_with("--log-driver json-file --log-opt max-size=10m --log-opt max-file=3")
+    assert spec_of(swarm, "LogDriver") == {
+        "Name": "json-file",
+        "Options": {"max-file": "3", "max-size": "10m"},
+    }
     pretty = swarm.docker("docker service inspect --pretty s").stdout
     assert (
         "Log Driver:\n Name:\t\tjson-file\n LogOpts:\n  max-file:       3\n"
@@ -406,9 +414,9 @@ def test_log_driver_and_its_options() -> None:
     ) in pretty
     # options alone change nothing: they go with a driver named on the same line
     swarm.docker("docker service update -d --log-opt max-size=1m s")
-    assert "10m" in swarm.docker(driver).stdout
+    assert spec_of(swarm, "LogDriver")["Options"]["max-size"] == "10m"
     swarm.docker("docker service update -d --log-driver syslog s")
-    assert swarm.docker(driver).stdout == '{"Name":"syslog"}\n'
+    assert spec_of(swarm, "LogDriver") == {"Name": "syslog"}
     bad = swarm.docker("docker service create -d --name t --log-driver x --log-opt =1 nginx")
     assert bad.stderr == (
         'invalid argument "=1" for "--log-opt" flag: invalid environment variable: =1\n'
