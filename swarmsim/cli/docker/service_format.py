@@ -170,7 +170,8 @@ def _config_lines(title: str, config: UpdateConfig, order_label: str) -> list[st
 
 
 def _resource_lines(title: str, resources: Resources) -> list[str]:
-    if not resources:
+    # HasResourceReservations / HasResourceLimits: generic resources are not shown
+    if not (resources.nano_cpus > 0 or resources.memory_bytes > 0 or resources.pids > 0):
         return []
     lines = [f" {title}:"]
     if resources.nano_cpus > 0:
@@ -330,6 +331,11 @@ def _resources_json(resources: Resources) -> JsonObject:
         result["MemoryBytes"] = resources.memory_bytes
     if resources.pids:
         result["Pids"] = resources.pids
+    if resources.generic:
+        result["GenericResources"] = [
+            {"DiscreteResourceSpec": {"Kind": kind, "Value": units}}
+            for kind, units in resources.generic
+        ]
     return result
 
 

@@ -148,6 +148,8 @@ _UPDATE_CONTAINER = (
     _flag("sysctl-add", _A, "Add or update a Sysctl option"),
     _flag("sysctl-rm", _A, "Remove a Sysctl option"),
     FlagSpec("ulimit-add", None, _A, help="Add or update a ulimit option", value_name="ulimit"),
+    _flag("generic-resource-add", _A, "Add a Generic resource"),
+    _flag("generic-resource-rm", _A, "Remove a Generic resource"),
     _flag("ulimit-rm", _A, "Remove a ulimit option"),
 )
 
@@ -157,10 +159,7 @@ _UNSUPPORTED_COMMON = (
     ("health-start-interval", _D, None),
 )  # fmt: skip
 _UNSUPPORTED_CREATE = (("env-file", _A, None),)
-_UPDATE_PAIRS = ("generic-resource",)
-_UNSUPPORTED_UPDATE = tuple(
-    (f"{name}-{op}", _A, None) for name in _UPDATE_PAIRS for op in ("add", "rm")
-)
+_UNSUPPORTED_UPDATE: tuple[tuple[str, FlagKind, str | None], ...] = ()
 UNSUPPORTED = frozenset(
     name for name, _, _ in (*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE, *_UNSUPPORTED_UPDATE)
 )
@@ -415,6 +414,7 @@ _VALIDATORS = {
     "network-add": parse_network_flag,
     "args": parse_args_value,
     "generic-resource": validate_term,
+    "generic-resource-add": validate_term,
     "secret": parse_secret_flag,
     "secret-add": parse_secret_flag,
     "config": parse_config_flag,

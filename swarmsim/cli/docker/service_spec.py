@@ -198,6 +198,23 @@ def _generic(parsed: ParsedFlags, base: Resources) -> Resources:
         raise DockerCLIError(str(error)) from None
 
 
+def _update_generic(parsed: ParsedFlags, base: Resources) -> Resources:
+    """``addGenericResources`` then ``removeGenericResources``: by kind, a removal of a kind
+    the service does not reserve refused."""
+    if not _changed(parsed, "generic-resource-add", "generic-resource-rm"):
+        return base
+    by_kind = dict(base.generic)
+    try:
+        by_kind.update(service_reservations(parsed.get_list("generic-resource-add")))
+    except ValueError as error:
+        raise DockerCLIError(str(error)) from None
+    for kind in parsed.get_list("generic-resource-rm"):
+        if kind not in by_kind:
+            raise DockerCLIError(f"could not find generic-resource `{kind}` to remove it")
+        del by_kind[kind]
+    return replace(base, generic=tuple(sorted(by_kind.items())))
+
+
 def _health(parsed: ParsedFlags, base: HealthConfig) -> HealthConfig:
     health = base
     if "health-interval" in parsed.changed:
@@ -432,7 +449,7 @@ def apply_update(ctx: Context, parsed: ParsedFlags, spec: ServiceSpec) -> Servic
         task,
         container=replace(container, **changes),  # type: ignore[arg-type]
         limits=_resources(parsed, "limit", task.limits),
-        reservations=_resources(parsed, "reserve", task.reservations),
+        reservations=_update_generic(parsed, _resources(parsed, "reserve", task.reservations)),
         restart=_restart(parsed, task.restart),
         placement=_update_placement(parsed, task.placement),
         force_update=task.force_update + (1 if parsed.get_bool("force") else 0),

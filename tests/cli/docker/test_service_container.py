@@ -421,3 +421,25 @@ def test_log_driver_and_its_options() -> None:
     assert bad.stderr == (
         'invalid argument "=1" for "--log-opt" flag: invalid environment variable: =1\n'
     )
+
+
+def test_generic_resources_are_added_and_removed_by_kind() -> None:
+    swarm = service_with("--generic-resource gpu=1")
+    assert spec_of(swarm, "Resources.Reservations") == {
+        "GenericResources": [{"DiscreteResourceSpec": {"Kind": "gpu", "Value": 1}}]
+    }
+    assert " Reservations:" not in swarm.docker("docker service inspect --pretty s").stdout
+    swarm.docker(
+        "docker service update -d --generic-resource-add ssd=2 --generic-resource-add gpu=3 s"
+    )
+    kinds = [
+        r["DiscreteResourceSpec"]
+        for r in spec_of(swarm, "Resources.Reservations")["GenericResources"]
+    ]
+    assert kinds == [{"Kind": "gpu", "Value": 3}, {"Kind": "ssd", "Value": 2}]
+    swarm.docker("docker service update -d --generic-resource-rm gpu s")
+    missing = swarm.docker("docker service update -d --generic-resource-rm gpu s")
+    assert (missing.stderr, missing.exit_code) == (
+        "could not find generic-resource `gpu` to remove it\n",
+        1,
+    )
