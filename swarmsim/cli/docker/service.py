@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from swarmsim.api.enums import ServiceMode
 from swarmsim.api.objects import Service
 from swarmsim.cli.docker import Output, command
+from swarmsim.cli.docker.envfile import read_env_files
 from swarmsim.cli.docker.formatter import choose_format, format_rows
 from swarmsim.cli.docker.inspect import INSPECT_FORMAT_FLAG, inspect_refs
 from swarmsim.cli.docker.progress import wait_on_service
@@ -43,6 +44,7 @@ from swarmsim.cli.docker.service_opts import (
     validate_values,
 )
 from swarmsim.cli.docker.service_spec import apply_update, build_spec
+from swarmsim.cli.docker.stack import stack_environment, stack_workspace
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
     Command,
@@ -173,8 +175,11 @@ def service_create(swarm: Engine, argv: list[str], out: Output) -> None:
     parsed = _parse_create(argv, out)
     if parsed is None:
         return
+    env_files = read_env_files(
+        parsed.get_list("env-file"), stack_workspace(swarm).read, stack_environment(swarm)
+    )
     require_leader(swarm.ctx)
-    spec = build_spec(swarm.ctx, parsed, parsed.args[0], parsed.args[1:])
+    spec = build_spec(swarm.ctx, parsed, parsed.args[0], parsed.args[1:], env_files)
     service = create_service(swarm.ctx, spec)
     out.line(service.id)
     _follow(swarm, parsed, service.id, out)

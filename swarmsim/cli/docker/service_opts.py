@@ -12,8 +12,8 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (credential specs, env files,
-jobs...) are accepted by the parser but refused with
+Flags for features the simulator does not model (credential specs, the health
+check's start interval, jobs) are accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
@@ -158,7 +158,7 @@ _UNSUPPORTED_COMMON = (
     ("credential-spec", _S, None), ("max-concurrent", _U, None),
     ("health-start-interval", _D, None),
 )  # fmt: skip
-_UNSUPPORTED_CREATE = (("env-file", _A, None),)
+_UNSUPPORTED_CREATE: tuple[tuple[str, FlagKind, str | None], ...] = ()
 _UNSUPPORTED_UPDATE: tuple[tuple[str, FlagKind, str | None], ...] = ()
 UNSUPPORTED = frozenset(
     name for name, _, _ in (*_UNSUPPORTED_COMMON, *_UNSUPPORTED_CREATE, *_UNSUPPORTED_UPDATE)
@@ -181,6 +181,7 @@ CREATE_FLAGS: tuple[FlagSpec, ...] = (
     _flag("label", _A, "Service labels", "l"),
     _flag("container-label", _A, "Container labels"),
     _flag("env", _A, "Set environment variables", "e"),
+    _flag("env-file", _A, "Read in a file of environment variables"),
     _flag("constraint", _A, "Placement constraints"),
     _flag("generic-resource", _A, "User defined resources"),
     _flag("placement-pref", _A, "Add a placement preference"),

@@ -259,8 +259,16 @@ def _ports(values: Iterable[str]) -> list[PortConfig]:
 # ---------------------------------------------------------------------------- create
 
 
-def build_spec(ctx: Context, parsed: ParsedFlags, image: str, args: Sequence[str]) -> ServiceSpec:
+def build_spec(
+    ctx: Context,
+    parsed: ParsedFlags,
+    image: str,
+    args: Sequence[str],
+    env_files: Sequence[str] = (),
+) -> ServiceSpec:
     """The spec ``docker service create`` sends (``ToService`` + the daemon's conversion).
+
+    ``env_files`` are the variables of the ``--env-file`` files, which ``--env`` follows.
 
     Raises
     ------
@@ -269,7 +277,7 @@ def build_spec(ctx: Context, parsed: ParsedFlags, image: str, args: Sequence[str
     DaemonError
         Unknown networks and words the daemon does not recognise.
     """
-    env = _make_env(parsed.get_list("env"))
+    env = _make_env([*env_files, *parsed.get_list("env")])
     health = _create_health(parsed)
     mode_name = parsed.get_str("mode") or ""
     max_replicas = parsed.get_int("replicas-max-per-node") or 0

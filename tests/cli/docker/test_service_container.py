@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from swarmsim.cli.docker.stack import set_stack_environment, set_stack_workspace
+from swarmsim.compose.workspace import Workspace
 from swarmsim.swarm import Swarm
 
 CREATE = (
@@ -443,3 +445,19 @@ def test_generic_resources_are_added_and_removed_by_kind() -> None:
         "could not find generic-resource `gpu` to remove it\n",
         1,
     )
+
+
+def test_env_file_variables_come_before_env_and_bare_keys_come_from_the_cli_env() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    env_file = b"\xef\xbb\xbf# settings\nA=1\n  B=two words\r\nHOME\nNOTSET\n"
+    set_stack_workspace(swarm, Workspace("/lesson", {"web.env": env_file, "bad.env": b"x y=1\n"}))
+    set_stack_environment(swarm, {"HOME": "/home/student"})
+    created = swarm.docker("docker service create -d --name s --env-file web.env -e A=9 nginx")
+    assert created.exit_code == 0
+    assert spec_of(swarm)["Env"] == ["B=two words", "HOME=/home/student", "A=9"]
+    for name, error in (
+        ("missing.env", "open missing.env: no such file or directory"),
+        ("bad.env", "invalid env file (bad.env): variable 'x y' contains whitespaces"),
+    ):
+        result = swarm.docker(f"docker service create -d --name t --env-file {name} nginx")
+        assert (result.stderr, result.exit_code) == (error + "\n", 1)

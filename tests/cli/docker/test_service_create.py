@@ -191,7 +191,7 @@ CLI_ERRORS = [
         "--no-healthcheck --health-cmd true nginx",
         "--no-healthcheck conflicts with --health-* options",
     ),
-    ("--env-file web.env nginx", "swarmsim: --env-file is not simulated"),
+    ("--credential-spec file://spec.json nginx", "swarmsim: --credential-spec is not simulated"),
     ("--network nowhere nginx", "Error response from daemon: network nowhere not found"),
     (
         "--update-failure-action explode nginx",
