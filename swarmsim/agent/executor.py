@@ -96,7 +96,7 @@ def health_times(
     >>> health_times(HealthConfig(("CMD", "true"), interval=5.0, retries=3), 0.0, True)
     (None, 15.0)
     """
-    interval = health.interval
+    interval = health.probe_interval
     if not never_healthy:
         probes = max(1, math.ceil(healthy_after / interval - 1e-9))
         return probes * interval, None
@@ -105,10 +105,10 @@ def health_times(
 
 def unhealthy_at(health: HealthConfig, failing_from: float) -> float:
     """Time after start at which probes failing from ``failing_from`` make it unhealthy."""
-    interval = health.interval
+    interval = health.probe_interval
     first = max(math.floor(health.start_period / interval + 1e-9) + 1, 1)
     first = max(first, math.ceil(failing_from / interval - 1e-9))
-    return (first + health.retries - 1) * interval
+    return (first + health.probe_retries - 1) * interval
 
 
 # what a controller is doing (``_phase``); the "process" of the class docstring

@@ -88,13 +88,25 @@ class Resources:
 
 @dataclass(frozen=True, slots=True)
 class HealthConfig:
-    """A container health check (``--health-*``); docker's defaults."""
+    """A container health check (``--health-*``), as the API keeps it: zero means the
+    engine's default (``moby: daemon/health.go``: 30 s interval and timeout, 3 retries),
+    which :attr:`probe_interval` and :attr:`probe_retries` apply."""
 
     test: tuple[str, ...] = ()
-    interval: float = 30.0
-    timeout: float = 30.0
-    retries: int = 3
+    interval: float = 0.0
+    timeout: float = 0.0
+    retries: int = 0
     start_period: float = 0.0
+
+    @property
+    def probe_interval(self) -> float:
+        """Seconds between probes (30 unless set)."""
+        return self.interval or 30.0
+
+    @property
+    def probe_retries(self) -> int:
+        """Failed probes that make the container unhealthy (3 unless set)."""
+        return self.retries or 3
 
     @property
     def disabled(self) -> bool:

@@ -180,9 +180,9 @@ def _health(spec: Mapping[str, Any] | None) -> HealthConfig | None:
     retries = spec.get("retries")
     return HealthConfig(
         tuple(str(t) for t in spec.get("test") or ()),
-        _duration(spec.get("interval"), 0.0) or 30.0,
-        _duration(spec.get("timeout"), 0.0) or 30.0,
-        3 if retries is None else int(retries),
+        _duration(spec.get("interval"), 0.0),
+        _duration(spec.get("timeout"), 0.0),
+        0 if retries is None else int(retries),
         _duration(spec.get("start_period"), 0.0),
     )
 

@@ -147,7 +147,7 @@ services:
     assert spec.task.placement.preferences == ("node.labels.zone", "node.labels.rack")
     assert spec.task.placement.max_replicas == 2
     assert spec.task.container.healthcheck == HealthConfig(
-        ("CMD-SHELL", "curl -f http://localhost"), 5.0, 30.0, 5, 0.0
+        ("CMD-SHELL", "curl -f http://localhost"), 5.0, 0.0, 5, 0.0
     )
     assert spec.task.networks == ("id-app_default",)
 

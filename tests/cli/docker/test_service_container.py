@@ -461,3 +461,13 @@ def test_env_file_variables_come_before_env_and_bare_keys_come_from_the_cli_env(
     ):
         result = swarm.docker(f"docker service create -d --name t --env-file {name} nginx")
         assert (result.stderr, result.exit_code) == (error + "\n", 1)
+
+
+def test_an_unset_health_setting_stays_zero_in_the_spec_as_docker_keeps_it() -> None:
+    swarm = service_with("--health-cmd true")
+    assert spec_of(swarm, "ContainerSpec.Healthcheck") == {"Test": ["CMD-SHELL", "true"]}
+    pretty = swarm.docker("docker service inspect --pretty s").stdout
+    assert (
+        " Healthcheck:\n  Interval = 0s\n  Retries = 0\n  StartPeriod =\t0s\n  Timeout =\t0s\n"
+        in (pretty)
+    )

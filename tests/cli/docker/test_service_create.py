@@ -84,7 +84,7 @@ def test_every_modelled_flag(swarm: Swarm) -> None:
     assert container.labels == (("c", "d"),)
     assert container.args == ("nginx", "-g", "daemon off;")
     assert (container.init, container.stop_grace_period) == (True, 30.0)
-    assert container.healthcheck == HealthConfig(("CMD-SHELL", "curl -f localhost"), 5.0, 30.0, 2)
+    assert container.healthcheck == HealthConfig(("CMD-SHELL", "curl -f localhost"), 5.0, 0.0, 2)
     assert task.placement.constraints == ("node.role==worker", "node.labels.zone != east")
     assert (task.placement.preferences, task.placement.max_replicas) == (("node.labels.zone",), 2)
     assert (task.reservations.nano_cpus, task.reservations.memory_bytes) == (250_000_000, 64 << 20)
