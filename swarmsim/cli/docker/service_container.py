@@ -1,12 +1,5 @@
 """Container options of ``docker service create`` / ``update``: entrypoint, user, DNS, mounts...
 
-Also the tty, supplementary groups, isolation mode, sysctls, capabilities
-(``opts.EffectiveCapAddCapDrop`` on create, ``updateCapabilities`` on update),
-ulimits and OOM score adjustment (``updateGroups`` sorts, ``updateSysCtls`` and
-``updateUlimits`` remove names then add, ulimits sorted by name;
-an isolation mode the swarm does not know is kept as ``default``, as
-``moby: daemon/cluster/convert/container.go`` ``isolationToGRPC`` does).
-
 Mirrors ``cli: cli/command/service/opts.go`` (``ToService``: ``--entrypoint``,
 ``--workdir``, ``--user``, ``--hostname``, ``--stop-signal``, ``--read-only``,
 ``--dns``, ``--dns-search``, ``--dns-option`` and ``--host``, the last made
@@ -19,6 +12,14 @@ values were checked as the flags were parsed
 (:func:`~swarmsim.cli.docker.service_opts.validate_values`); the same
 functions give the forms docker sends (an IP address in Go's canonical form,
 a search domain without its final dot, ``host:ip``).
+
+Also the tty, supplementary groups, isolation mode, sysctls, capabilities
+(``opts.EffectiveCapAddCapDrop`` on create, ``updateCapabilities`` on
+update), ulimits and OOM score adjustment: ``updateGroups`` sorts,
+``updateSysCtls`` and ``updateUlimits`` remove names then add (ulimits sorted
+by name), and an isolation mode the swarm does not know is kept as
+``default``, as ``moby: daemon/cluster/convert/container.go``
+``isolationToGRPC`` does.
 
 The spec records them and ``docker service inspect`` shows them; changing one
 is a change of the task spec, so it rolls the tasks as any other.  Nothing
