@@ -24,7 +24,7 @@ unhealthy fails with ``unhealthy container`` (the Engine's wording).
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from swarmsim.agent.distributions import Distribution
@@ -82,12 +82,31 @@ class ContainerExit:
         self.error = error
 
 
+def _probe_times(health: HealthConfig, healthy_at: float | None) -> Iterator[float]:
+    """Times after start of the health probes (``moby: daemon/health.go`` ``monitor``).
+
+    While the container is still starting (no probe has passed yet, i.e.
+    before ``healthy_at``) and within its start period, a probe follows the
+    last one after the start interval (5 s unless set); otherwise after the
+    interval.  A probe takes no time.
+    """
+    now = 0.0
+    start_interval = health.probe_start_interval
+    start_period = health.start_period - 1e-9
+    while True:
+        starting = healthy_at is None or now < healthy_at - 1e-9
+        now += start_interval if starting and now < start_period else health.probe_interval
+        yield now
+
+
 def health_times(
     health: HealthConfig, healthy_after: float, never_healthy: bool
 ) -> tuple[float | None, float | None]:
     """When, after start, a container becomes healthy, or else unhealthy.
 
-    Returns ``(healthy_at, unhealthy_at)``, one of them ``None``.
+    Returns ``(healthy_at, unhealthy_at)``, one of them ``None``: the first
+    probe from ``healthy_after`` on passes; a container that never gets
+    healthy fails its probes from the start.
 
     Examples
     --------
@@ -96,19 +115,35 @@ def health_times(
     >>> health_times(HealthConfig(("CMD", "true"), interval=5.0, retries=3), 0.0, True)
     (None, 15.0)
     """
-    interval = health.probe_interval
-    if not never_healthy:
-        probes = max(1, math.ceil(healthy_after / interval - 1e-9))
-        return probes * interval, None
-    return None, unhealthy_at(health, 0.0)
+    if never_healthy:
+        return None, unhealthy_at(health, 0.0)
+    for probe in _probe_times(health, None):
+        if probe >= healthy_after - 1e-9:
+            return probe, None
+    raise AssertionError("unreachable")  # the probes never end
 
 
-def unhealthy_at(health: HealthConfig, failing_from: float) -> float:
-    """Time after start at which probes failing from ``failing_from`` make it unhealthy."""
-    interval = health.probe_interval
-    first = max(math.floor(health.start_period / interval + 1e-9) + 1, 1)
-    first = max(first, math.ceil(failing_from / interval - 1e-9))
-    return (first + health.probe_retries - 1) * interval
+def unhealthy_at(
+    health: HealthConfig, failing_from: float, healthy_at: float | None = None
+) -> float:
+    """Time after start at which probes failing from ``failing_from`` make it unhealthy.
+
+    ``healthy_at`` is when a probe first passed (``None``: never).  A failure
+    counts towards the retries unless the container is still starting and
+    within its start period (``handleProbeResult``); a pass resets the count.
+    """
+    streak = 0
+    for probe in _probe_times(health, healthy_at):
+        if probe < failing_from - 1e-9:
+            streak = 0  # the probe passes
+            continue
+        starting = healthy_at is None or probe < healthy_at - 1e-9
+        if starting and probe < health.start_period - 1e-9:
+            continue  # within the start period: not counted
+        streak += 1
+        if streak >= health.probe_retries:
+            return probe
+    raise AssertionError("unreachable")  # the probes never end
 
 
 # what a controller is doing (``_phase``); the "process" of the class docstring
@@ -323,7 +358,8 @@ class TaskController:
         health = self.task.spec.container.healthcheck
         assert draw is not None and health is not None
         if draw.unhealthy_after is not None:
-            sick = started + unhealthy_at(health, draw.unhealthy_after)
+            healthy = self.agent.sim.now - started
+            sick = started + unhealthy_at(health, draw.unhealthy_after, healthy)
             if exits_at is None or sick < exits_at:
                 self._report(_RUNNING, "started")
                 unhealthy = ContainerExit(137, "unhealthy container")

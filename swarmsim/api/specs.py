@@ -89,19 +89,25 @@ class Resources:
 @dataclass(frozen=True, slots=True)
 class HealthConfig:
     """A container health check (``--health-*``), as the API keeps it: zero means the
-    engine's default (``moby: daemon/health.go``: 30 s interval and timeout, 3 retries),
-    which :attr:`probe_interval` and :attr:`probe_retries` apply."""
+    engine's default (``moby: daemon/health.go``: 30 s interval and timeout, 3 retries,
+    5 s start interval), which the ``probe_*`` properties apply."""
 
     test: tuple[str, ...] = ()
     interval: float = 0.0
     timeout: float = 0.0
     retries: int = 0
     start_period: float = 0.0
+    start_interval: float = 0.0  # between probes while starting within the start period
 
     @property
     def probe_interval(self) -> float:
         """Seconds between probes (30 unless set)."""
         return self.interval or 30.0
+
+    @property
+    def probe_start_interval(self) -> float:
+        """Seconds between probes while starting within the start period (5 unless set)."""
+        return self.start_interval or 5.0
 
     @property
     def probe_retries(self) -> int:

@@ -21,9 +21,26 @@ def test_health_times_first_probe_after_interval() -> None:
 
 def test_unhealthy_counts_only_after_start_period() -> None:
     health = HealthConfig(("CMD", "true"), interval=2.0, retries=3, start_period=5.0)
-    # probes at 2, 4 fall inside the start period; 6, 8, 10 count
-    assert unhealthy_at(health, 0.0) == 10.0
-    assert health_times(health, 0.0, True) == (None, 10.0)
+    # within the start period probes follow the 5 s start interval (moby 28): the probe at 5
+    # is no longer within it and counts, then 7 and 9
+    assert unhealthy_at(health, 0.0) == 9.0
+    assert health_times(health, 0.0, True) == (None, 9.0)
+    quick = HealthConfig(
+        ("CMD", "true"), interval=2.0, retries=3, start_period=5.0, start_interval=1.0
+    )
+    # probes at 1, 2, 3, 4 fall inside the start period; 5, 7, 9 count
+    assert unhealthy_at(quick, 0.0) == 9.0
+    assert health_times(quick, 2.5, False) == (3.0, None)
+
+
+def test_start_interval_applies_only_while_starting_within_the_start_period() -> None:
+    health = HealthConfig(("CMD", "true"), interval=10.0, start_period=30.0, start_interval=2.0)
+    # healthy during the start period: the first probe after the app is up, on the 2 s grid
+    assert health_times(health, 7.0, False) == (8.0, None)
+    # once healthy, probes follow the interval: 18, 28, 38 fail from 15 on
+    assert unhealthy_at(health, 15.0, healthy_at=8.0) == 38.0
+    # healthy after the start period: the probe grid moved to the interval at 30
+    assert health_times(health, 31.0, False) == (40.0, None)
 
 
 def test_exit_error_text() -> None:

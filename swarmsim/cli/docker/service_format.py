@@ -429,6 +429,7 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
             "Interval": _ns(health.interval),
             "Timeout": _ns(health.timeout),
             "StartPeriod": _ns(health.start_period),
+            "StartInterval": _ns(health.start_interval),
             "Retries": health.retries,
         }
         result["Healthcheck"] = {k: v for k, v in fields.items() if v}  # all omitempty

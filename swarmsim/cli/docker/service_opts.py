@@ -12,8 +12,8 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (credential specs, the health
-check's start interval, jobs) are accepted by the parser but refused with
+Flags for features the simulator does not model (credential specs, jobs) are
+accepted by the parser but refused with
 ``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
@@ -99,6 +99,11 @@ _COMMON: tuple[FlagSpec, ...] = (
     _flag("health-timeout", _D, "Maximum time to allow one check to run (ms|s|m|h)"),
     _flag("health-retries", _I, "Consecutive failures needed to report unhealthy"),
     _flag("health-start-period", _D, "Start period for the container to initialize"),
+    _flag(
+        "health-start-interval",
+        _D,
+        "Time between running the check during the start period (ms|s|m|h)",
+    ),
     _flag("no-healthcheck", _B, "Disable any container-specified HEALTHCHECK"),
     _flag("workdir", _S, "Working directory inside the container", "w"),
     _flag("user", _S, "Username or UID (format: <name|uid>[:<group|gid>])", "u"),
@@ -154,10 +159,7 @@ _UPDATE_CONTAINER = (
 )
 
 # Accepted by docker but not simulated: (name, kind, shorthand).
-_UNSUPPORTED_COMMON = (
-    ("credential-spec", _S, None), ("max-concurrent", _U, None),
-    ("health-start-interval", _D, None),
-)  # fmt: skip
+_UNSUPPORTED_COMMON = (("credential-spec", _S, None), ("max-concurrent", _U, None))
 _UNSUPPORTED_CREATE: tuple[tuple[str, FlagKind, str | None], ...] = ()
 _UNSUPPORTED_UPDATE: tuple[tuple[str, FlagKind, str | None], ...] = ()
 UNSUPPORTED = frozenset(
@@ -457,7 +459,12 @@ def validate_values(command: Command, parsed: ParsedFlags, specs: Sequence[FlagS
                 check(value)
             except ValueError as error:
                 raise fail(name, value, error) from None
-    for name in ("health-interval", "health-timeout", "health-start-period"):
+    for name in (
+        "health-interval",
+        "health-timeout",
+        "health-start-period",
+        "health-start-interval",
+    ):
         if name in parsed.changed:
             try:
                 _validate_positive_duration(parsed, name)

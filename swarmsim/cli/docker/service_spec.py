@@ -236,16 +236,26 @@ _HEALTH_CONFLICT = "--no-healthcheck conflicts with --health-* options"
 
 def _create_health(parsed: ParsedFlags) -> HealthConfig | None:
     """``toHealthConfig``."""
+    durations = (
+        "health-interval",
+        "health-timeout",
+        "health-start-period",
+        "health-start-interval",
+    )
     have = (
         bool(parsed.get_str("health-cmd"))
-        or _changed(parsed, "health-interval", "health-timeout", "health-start-period")
+        or _changed(parsed, *durations)
         or bool(parsed.get_int("health-retries"))
     )
     if parsed.get_bool("no-healthcheck"):
         if have:
             raise DockerCLIError(_HEALTH_CONFLICT, 1)
         return HealthConfig(test=("NONE",))
-    return _health(parsed, HealthConfig()) if have else None
+    if not have:
+        return None
+    # the start interval is set on create only: updateHealthcheck leaves it alone
+    start_interval = parsed.get_float("health-start-interval") or 0.0
+    return replace(_health(parsed, HealthConfig()), start_interval=start_interval)
 
 
 def _network_ids(ctx: Context, values: Iterable[str]) -> list[str]:

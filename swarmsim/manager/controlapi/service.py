@@ -277,6 +277,7 @@ def _validate_task(spec: ServiceSpec) -> None:
             ("Interval", health.interval),
             ("Timeout", health.timeout),
             ("StartPeriod", health.start_period),
+            ("StartInterval", health.start_interval),
         ):
             if value and value < _MIN_HEALTH_DURATION:
                 raise rpc_error(

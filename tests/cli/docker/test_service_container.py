@@ -471,3 +471,11 @@ def test_an_unset_health_setting_stays_zero_in_the_spec_as_docker_keeps_it() -> 
         " Healthcheck:\n  Interval = 0s\n  Retries = 0\n  StartPeriod =\t0s\n  Timeout =\t0s\n"
         in (pretty)
     )
+
+
+def test_health_start_interval_is_set_on_create_and_left_alone_by_update() -> None:
+    swarm = service_with("--health-cmd true --health-start-period 10s --health-start-interval 2s")
+    expected = {"Test": ["CMD-SHELL", "true"], "StartPeriod": 10**10, "StartInterval": 2 * 10**9}
+    assert spec_of(swarm, "ContainerSpec.Healthcheck") == expected
+    swarm.docker("docker service update -d --health-start-interval 9s s")  # docker 28 ignores it
+    assert spec_of(swarm, "ContainerSpec.Healthcheck") == expected
