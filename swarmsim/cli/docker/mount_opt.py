@@ -18,6 +18,7 @@ on a node: the simulator has no file systems.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -47,14 +48,7 @@ def _absolute(source: str) -> str:
     """``filepath.Abs`` of a source starting with ``.``, against the CLI's ``/``."""
     if source.startswith("/") or not source.startswith("."):
         return source
-    parts: list[str] = []
-    for part in source.split("/"):
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/" + "/".join(parts)
+    return posixpath.normpath(posixpath.join("/", source))
 
 
 def parse_mount(value: str) -> Mount:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from swarmsim.api.specs import ContainerSpec, Ulimit
 from swarmsim.cli.docker.mount_opt import check_mounts, parse_mount, update_mounts
 from swarmsim.cli.docker.service_opts import (
+    kv_map,
     parse_args_value,
     parse_dns_search,
     parse_extra_host,
@@ -71,7 +72,7 @@ def container_options(parsed: ParsedFlags) -> dict[str, object]:
         "groups": tuple(parsed.get_list("group")),
         "tty": parsed.get_bool("tty"),
         "isolation": _isolation(parsed.get_str("isolation") or ""),
-        "sysctls": tuple(sorted(_kv_map(parsed.get_list("sysctl")).items())),
+        "sysctls": tuple(sorted(kv_map(parsed.get_list("sysctl")).items())),
         "oom_score_adj": parsed.get_int("oom-score-adj") or 0,
         "ulimits": _sorted_ulimits(
             {u.name: u for u in map(parse_ulimit, parsed.get_list("ulimit"))}
@@ -87,11 +88,6 @@ def _isolation(value: str) -> str:
     """What the swarm keeps of an isolation mode (``isolationToGRPC``): unknown is default."""
     value = value.lower()
     return value if value in ("process", "hyperv") else "default"
-
-
-def _kv_map(values: Iterable[str]) -> dict[str, str]:
-    """``opts.ConvertKVStringsToMap``: ``key=value`` (a bare key maps to ``""``), last wins."""
-    return dict(value.partition("=")[::2] for value in values)
 
 
 _ALL, _RESET = "ALL", "RESET"
@@ -230,15 +226,15 @@ def updated_container_options(parsed: ParsedFlags, container: ContainerSpec) -> 
         options["groups"] = tuple(sorted(g for g in groups if g not in removed))
     if changed & {"sysctl-add", "sysctl-rm"}:  # updateSysCtls: remove keys, then add
         sysctls = dict(container.sysctls)
-        for key in _kv_map(parsed.get_list("sysctl-rm")):
+        for key in kv_map(parsed.get_list("sysctl-rm")):
             sysctls.pop(key, None)
-        sysctls.update(_kv_map(parsed.get_list("sysctl-add")))
+        sysctls.update(kv_map(parsed.get_list("sysctl-add")))
         options["sysctls"] = tuple(sorted(sysctls.items()))
     if changed & {"cap-add", "cap-drop"}:
         options.update(_update_capabilities(parsed, container))
     if changed & {"ulimit-add", "ulimit-rm"}:  # updateUlimits: remove names, then add
         ulimits = {u.name: u for u in container.ulimits}
-        for name in _kv_map(parsed.get_list("ulimit-rm")):
+        for name in kv_map(parsed.get_list("ulimit-rm")):
             ulimits.pop(name, None)
         ulimits.update({u.name: u for u in map(parse_ulimit, parsed.get_list("ulimit-add"))})
         options["ulimits"] = _sorted_ulimits(ulimits)

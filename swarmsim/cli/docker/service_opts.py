@@ -41,6 +41,7 @@ __all__ = [
     "CREATE_FLAGS",
     "UPDATE_FLAGS",
     "check_unsupported",
+    "kv_map",
     "parse_args_value",
     "parse_dns_search",
     "parse_extra_host",
@@ -377,6 +378,11 @@ def parse_ulimit(value: str) -> Ulimit:
                 f"ulimit soft limit must be less than or equal to hard limit: {soft} > {hard}"
             )
     return Ulimit(name, soft, hard)
+
+
+def kv_map(values: Iterable[str]) -> dict[str, str]:
+    """``opts.ConvertKVStringsToMap``: ``k=v`` and a bare ``k`` (empty value); the last wins."""
+    return dict(value.partition("=")[::2] for value in values)
 
 
 def _validate_env(value: str) -> None:

@@ -42,6 +42,7 @@ from swarmsim.api.specs import (
 )
 from swarmsim.cli.docker.service_container import container_options, updated_container_options
 from swarmsim.cli.docker.service_opts import (
+    kv_map,
     parse_args_value,
     parse_network_flag,
     parse_placement_pref,
@@ -74,15 +75,6 @@ def _int(parsed: ParsedFlags, name: str, default: int) -> int:
     """The value of an integer flag, or ``default`` when it was not given."""
     value = parsed.get_int(name)
     return value if name in parsed.changed and value is not None else default
-
-
-def _kv(values: Iterable[str]) -> dict[str, str]:
-    """``ConvertKVStringsToMap``: ``k=v`` and bare ``k`` (empty value); later wins."""
-    result: dict[str, str] = {}
-    for item in values:
-        key, _, value = item.partition("=")
-        result[key] = value
-    return result
 
 
 def _make_env(values: Sequence[str]) -> tuple[str, ...]:
@@ -183,7 +175,7 @@ def _log_driver(parsed: ParsedFlags) -> dict[str, object]:
     name = parsed.get_str("log-driver") or ""
     if not name:
         return {}
-    options = dict(value.partition("=")[::2] for value in parsed.get_list("log-opt"))
+    options = kv_map(parsed.get_list("log-opt"))
     return {"log_driver": name, "log_options": tuple(options.items())}
 
 
@@ -315,7 +307,7 @@ def build_spec(
         image=image,
         args=tuple(args),
         env=env,
-        labels=make_labels(_kv(parsed.get_list("container-label"))),
+        labels=make_labels(kv_map(parsed.get_list("container-label"))),
         healthcheck=health,
         stop_grace_period=_float(parsed, "stop-grace-period", 10.0),
         init=parsed.get_bool("init"),
@@ -341,7 +333,7 @@ def build_spec(
         task=task,
         mode=mode,
         replicas=_int(parsed, "replicas", 1),
-        labels=make_labels(_kv(parsed.get_list("label"))),
+        labels=make_labels(kv_map(parsed.get_list("label"))),
         update=update,
         rollback=rollback,
         endpoint=EndpointSpec(endpoint_mode, tuple(_ports(parsed.get_list("publish")))),
@@ -357,7 +349,7 @@ def _update_labels(
     result = dict(labels)
     for key in parsed.get_list(f"{prefix}-rm"):
         result.pop(key, None)
-    result.update(_kv(parsed.get_list(f"{prefix}-add")))
+    result.update(kv_map(parsed.get_list(f"{prefix}-add")))
     return result
 
 
