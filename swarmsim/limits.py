@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from swarmsim.api.enums import ServiceMode
 from swarmsim.api.specs import ServiceSpec
 from swarmsim.context import ClusterSettings
 from swarmsim.errors import InvalidArgument
@@ -109,19 +108,19 @@ def check_trace(settings: ClusterSettings, records: int, now: float) -> None:
 
 
 def task_demand(specs: Iterable[ServiceSpec], node_count: int) -> int:
-    """Tasks the services ask for: replicas, plus one per node for a global service.
+    """Tasks the services ask for: replicas (a replicated job's completions), plus one per
+    node for a global service or job.
 
     Examples
     --------
+    >>> from swarmsim.api.enums import ServiceMode
     >>> from swarmsim.api.specs import ContainerSpec, TaskSpec
     >>> task = TaskSpec(ContainerSpec("nginx"))
     >>> specs = [ServiceSpec("a", task, replicas=3), ServiceSpec("b", task, ServiceMode.GLOBAL)]
     >>> task_demand(specs, node_count=5)
     8
     """
-    return sum(
-        spec.replicas if spec.mode == ServiceMode.REPLICATED else node_count for spec in specs
-    )
+    return sum(spec.replicas if spec.mode.is_replicated else node_count for spec in specs)
 
 
 def parallelism_limit_error(settings: ClusterSettings, name: str, parallelism: int) -> str | None:

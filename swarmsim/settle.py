@@ -24,6 +24,10 @@ task on every node that should have one (``global_mode.wants_task``: active,
 not down, meeting its constraints; a paused node keeps whatever global task
 it has, even out of date, as the global orchestrator leaves it alone).  A
 removed service whose containers are still stopping is still converging.
+A job (``replicated-job``, ``global-job``) has converged once its current
+execution is done: every task of it the managers still want has completed
+(a replicated job: as many as its total of completions), and no task of an
+earlier execution still runs.
 So ``settle()`` right after
 ``docker node update --availability drain`` waits for the drained node's
 tasks to move, and right after creating a global service or adding a node
@@ -319,7 +323,33 @@ def _moving(store: Store, service: Service, runs: ContainerRuns, updating: Updat
     return in_flight or updating(service.id) or not _converged(store, service, runs)
 
 
+def _job_done(store: Store, service: Service) -> bool:
+    """Whether a job's current execution is over and nothing of an earlier one runs.
+
+    Done: every task of the execution that the managers still want has
+    completed, a replicated job has its total of completions, no task of an
+    earlier execution is still to be marked for removal, and no task the
+    managers want stopped still runs on a ready node.
+    """
+    iteration = service.job_iteration
+    completed = 0
+    for task in store.tasks_of_service(service.id):
+        state = task.status.state
+        if task.desired_state > TaskState.COMPLETE:
+            if _stopping(store.nodes.get(task.node_id), task):
+                return False
+        elif task.job_iteration == iteration:
+            if state != TaskState.COMPLETE:
+                return False
+            completed += 1
+        elif state <= TaskState.RUNNING:
+            return False  # the jobs orchestrator is about to remove it
+    return service.spec.mode != ServiceMode.REPLICATED_JOB or completed >= service.spec.replicas
+
+
 def _converged(store: Store, service: Service, runs: ContainerRuns) -> bool:
+    if service.spec.mode.is_job:
+        return _job_done(store, service)
     running = 0
     covered: set[str] = set()  # nodes running a current task of the service
     is_global = service.spec.mode == ServiceMode.GLOBAL

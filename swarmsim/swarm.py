@@ -34,6 +34,7 @@ from swarmsim.manager.allocator import Allocator
 from swarmsim.manager.dispatcher import Dispatcher
 from swarmsim.manager.orchestrator.constraint_enforcer import ConstraintEnforcer
 from swarmsim.manager.orchestrator.global_mode import GlobalOrchestrator
+from swarmsim.manager.orchestrator.jobs import JobsOrchestrator
 from swarmsim.manager.orchestrator.replicated import ReplicatedOrchestrator
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
 from swarmsim.manager.orchestrator.task_reaper import TaskReaper
@@ -181,6 +182,7 @@ class Swarm(FaultInjection):
         self.global_orchestrator = GlobalOrchestrator(self.ctx, self.restarts, self.updates)
         self.reaper = TaskReaper(self.ctx)
         self.enforcer = ConstraintEnforcer(self.ctx)
+        self.jobs = JobsOrchestrator(self.ctx, self.restarts)
         self.agents: dict[str, Agent] = self.members.agents  # by node ID
         self.machines: dict[str, Machine] = self.members.machines  # by hostname, in order
         self.sessions = Sessions(self.underlay, self.raft, self.agents, self.members.machine_of)

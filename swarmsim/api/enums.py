@@ -137,10 +137,26 @@ class UpdateOrder(_Named):
 
 
 class ServiceMode(_Named):
-    """How a service decides its number of tasks."""
+    """How a service decides its number of tasks (``ServiceSpec.Mode``'s four kinds).
+
+    The jobs (``replicated-job``, ``global-job``) run their tasks to completion
+    rather than keeping them running.
+    """
 
     REPLICATED = 0
     GLOBAL = 1
+    REPLICATED_JOB = 2
+    GLOBAL_JOB = 3
+
+    @property
+    def is_job(self) -> bool:
+        """Whether the mode is a job: tasks are wanted COMPLETE, not RUNNING."""
+        return self >= 2
+
+    @property
+    def is_replicated(self) -> bool:
+        """Whether the number of tasks is a count in the spec (replicated or replicated job)."""
+        return self in (ServiceMode.REPLICATED, ServiceMode.REPLICATED_JOB)
 
 
 class PublishMode(_Named):
@@ -164,3 +180,5 @@ for _enum in (
 ):
     for _member in _enum:
         _member.api_name = _member.name.lower()  # a plain attribute: the trace reads it constantly
+ServiceMode.REPLICATED_JOB.api_name = "replicated-job"  # as docker's --mode and filters spell them
+ServiceMode.GLOBAL_JOB.api_name = "global-job"

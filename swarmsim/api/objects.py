@@ -116,6 +116,9 @@ class Service:
     updated_at: float = 0.0
     published_ports: tuple[PortConfig, ...] = ()  # ports after the allocator filled blanks
     virtual_ips: tuple[tuple[str, str], ...] = ()  # (network id, address/prefix)
+    # a job's JobStatus: which execution is current (None: not a job) and when it began
+    job_iteration: int | None = None
+    last_execution: float | None = None
 
     @property
     def name(self) -> str:
@@ -195,6 +198,7 @@ class Task(Committed):
     # (network id, address/prefix) per attached network, ingress first; the
     # address is "" on node-local networks (the allocator fills this in)
     attachments: tuple[tuple[str, str], ...] = ()
+    job_iteration: int | None = None  # the job execution the task belongs to (None: not a job)
 
     @property
     def state(self) -> TaskState:

@@ -296,7 +296,8 @@ class ServiceSpec:
     name: str
     task: TaskSpec
     mode: ServiceMode = ServiceMode.REPLICATED
-    replicas: int = 1
+    replicas: int = 1  # a replicated job's TotalCompletions
+    max_concurrent: int = 0  # a replicated job's MaxConcurrent (0 for the other modes)
     labels: Labels = ()
     update: UpdateConfig = field(default_factory=UpdateConfig)
     rollback: UpdateConfig = field(default_factory=UpdateConfig)

@@ -61,6 +61,7 @@ _CREATE = Action.CREATE
 _DELETE = Action.DELETE
 _NEW = TaskState.NEW
 _PENDING = TaskState.PENDING
+_COMPLETE = TaskState.COMPLETE
 _RUNNING = TaskState.RUNNING
 _INGRESS = PublishMode.INGRESS
 
@@ -402,9 +403,10 @@ class Allocator:
 
     def _on_leadership(self, active: bool) -> None:
         if active:
-            for task in self.ctx.store.tasks_with_desired(_RUNNING):
-                if task.state == _NEW:
-                    self._new_tasks[task.id] = None
+            for desired in (_RUNNING, _COMPLETE):  # a job's tasks are wanted COMPLETE
+                for task in self.ctx.store.tasks_with_desired(desired):
+                    if task.state == _NEW:
+                        self._new_tasks[task.id] = None
             self._worker.kick()
 
     def _work(self) -> None:

@@ -134,7 +134,7 @@ LS_RAW = (
 
 def service_row(swarm: Engine, service: Service) -> Struct:
     """docker's ``serviceContext`` of one service: ``ID NAME MODE REPLICAS IMAGE PORTS``."""
-    running, desired = service_status(swarm.ctx, service)
+    running, desired, _ = service_status(swarm.ctx, service)
     spec = service.spec
     replicas = f"{running}/{desired}"
     if spec.mode == ServiceMode.REPLICATED and spec.task.placement.max_replicas > 0:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from swarmsim.api.enums import PublishMode, ServiceMode, TaskState, UpdateState
 from swarmsim.api.objects import Service, UpdateStatus
@@ -63,6 +64,7 @@ __all__ = [
     "MANUAL_ROLLBACK_MESSAGE",
     "SERVICE_FILTERS",
     "ImageReference",
+    "ServiceStatus",
     "create_service",
     "get_service",
     "list_services",
@@ -213,18 +215,45 @@ def list_services(
     return result
 
 
-def service_status(ctx: Context, service: Service) -> tuple[int, int]:
-    """Running and desired task counts, as ``ListServiceStatuses`` computes them.
+class ServiceStatus(NamedTuple):
+    """A service's task counts as ``ListServiceStatuses`` returns them."""
 
-    Running counts every task of the service whose *observed* state is RUNNING
-    (whatever its node's status); desired is the replica count, or for a global
-    service the number of tasks whose desired state is RUNNING.
+    running: int
+    desired: int
+    completed: int  # a job's tasks COMPLETE in its current execution (0 for services)
+
+
+def service_status(ctx: Context, service: Service) -> ServiceStatus:
+    """Running, desired and completed task counts, as ``ListServiceStatuses`` computes them.
+
+    Running counts every task whose *observed* state is RUNNING (whatever its
+    node's status).  Desired is the replica count, a replicated job's maximum
+    of concurrent tasks, or, for a global service, the tasks whose desired
+    state is RUNNING; for a global job, the tasks wanted COMPLETE that are not
+    yet.  A job counts only the tasks of its current execution
+    (``swarmkit: manager/controlapi/service.go``).
     """
-    tasks = list(ctx.store.tasks_of_service(service.id))
-    running = sum(1 for t in tasks if t.state == TaskState.RUNNING)
-    if service.spec.mode == ServiceMode.REPLICATED:
-        return running, service.spec.replicas
-    return running, sum(1 for t in tasks if t.desired_state == TaskState.RUNNING)
+    mode = service.spec.mode
+    iteration = service.job_iteration
+    running = completed = global_desired = 0
+    for task in ctx.store.tasks_of_service(service.id):
+        state = task.status.state
+        if iteration is not None:
+            if task.job_iteration != iteration:
+                continue
+            if state == TaskState.COMPLETE:
+                completed += 1
+            elif task.desired_state == TaskState.COMPLETE:
+                global_desired += 1
+        if state == TaskState.RUNNING:
+            running += 1
+        if task.desired_state == TaskState.RUNNING:
+            global_desired += 1
+    if mode == ServiceMode.REPLICATED:
+        return ServiceStatus(running, service.spec.replicas, completed)
+    if mode == ServiceMode.REPLICATED_JOB:
+        return ServiceStatus(running, service.spec.max_concurrent, completed)
+    return ServiceStatus(running, global_desired, completed)
 
 
 # --------------------------------------------------------------------------------------
@@ -296,6 +325,16 @@ def _validate_spec(spec: ServiceSpec) -> None:
     _validate_task(spec)
     if spec.mode == ServiceMode.REPLICATED and not 0 <= spec.replicas < _INT64_LIMIT:
         raise rpc_error("InvalidArgument", "Number of replicas must be non-negative")
+    if spec.mode == ServiceMode.REPLICATED_JOB:
+        if not 0 <= spec.max_concurrent < _INT64_LIMIT:
+            raise rpc_error("InvalidArgument", "Maximum concurrent jobs must not be negative")
+        if not 0 <= spec.replicas < _INT64_LIMIT:
+            raise rpc_error("InvalidArgument", "Total completed jobs must not be negative")
+    if spec.mode.is_job:
+        # validateJob: a job has no update config, so none of the checks below apply
+        # (the CLI refuses update flags on a job: see swarmsim.cli.docker.service_spec)
+        _validate_endpoint(spec)
+        return
     update = spec.update
     if update.delay < 0:
         raise rpc_error("InvalidArgument", "TaskSpec: update-delay cannot be negative")
@@ -306,6 +345,11 @@ def _validate_spec(spec: ServiceSpec) -> None:
             "InvalidArgument",
             "TaskSpec: update-maxfailureratio cannot be less than 0 or bigger than 1",
         )
+    _validate_endpoint(spec)
+
+
+def _validate_endpoint(spec: ServiceSpec) -> None:
+    """``validateEndpointSpec``: dnsrr with ingress ports, duplicate published ports."""
     seen: set[tuple[int, str]] = set()
     for port in spec.endpoint.ports:
         if spec.endpoint.mode == "dnsrr" and port.publish_mode == PublishMode.INGRESS:
@@ -447,6 +491,9 @@ def create_service(ctx: Context, spec: ServiceSpec) -> Service:
             f"name conflicts with an existing object: service {spec.name} already exists",
         )
     service = Service(ctx.ids.new(), spec, created_at=ctx.now, updated_at=ctx.now)
+    if spec.mode.is_job:
+        # the first execution: JobIteration 0 (swarmkit leaves the version unset)
+        service.job_iteration, service.last_execution = 0, ctx.now
     ctx.store.create_service(service)
     return service
 
@@ -476,6 +523,7 @@ def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service
         raise rpc_error("Unimplemented", "renaming services is not supported")
     _check_ingress_present(ctx, spec.endpoint.ports)
     _check_task_limit(ctx, spec, service)
+    _next_execution(ctx, service)
     service.previous_spec, service.spec = service.spec, spec
     service.previous_spec_version = service.spec_version
     service.spec_version = service.new_spec_version()
@@ -503,6 +551,7 @@ def rollback_service(ctx: Context, service_ref: str) -> Service:
         raise rpc_error("FailedPrecondition", f"service {service.id} does not have a previous spec")
     _check_ingress_present(ctx, previous.endpoint.ports)
     _check_task_limit(ctx, previous, service)
+    _next_execution(ctx, service)
     current, current_version = service.spec, service.spec_version
     service.restore_previous_spec()
     service.previous_spec, service.previous_spec_version = current, current_version
@@ -511,6 +560,18 @@ def rollback_service(ctx: Context, service_ref: str) -> Service:
     )
     ctx.store.update_service(service)
     return service
+
+
+def _next_execution(ctx: Context, service: Service) -> None:
+    """Every update of a job, a rollback included, starts its next execution.
+
+    swarmkit's ``UpdateService`` increments ``JobStatus.JobIteration`` and sets
+    ``LastExecution`` whatever changed, so ``docker service update`` with no
+    change (or ``--force``) runs a job again.
+    """
+    if service.job_iteration is not None:
+        service.job_iteration += 1
+        service.last_execution = ctx.now
 
 
 def remove_service(ctx: Context, service_ref: str) -> Service:

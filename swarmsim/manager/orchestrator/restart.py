@@ -8,6 +8,9 @@ creates the replacement at once with desired state READY and then starts it
 (desired RUNNING) after the restart delay — 0 on a drained node — and, unless
 the old task is already dead or its node down, after the old task has left
 RUNNING (at most one minute).  The updater uses the same delayed start.
+A job's replacement belongs to the job's current execution and is started
+to desired COMPLETE; a job's completed task is never restarted, whatever
+the condition (:mod:`~swarmsim.manager.orchestrator.jobs`).
 
 Differences
 -----------
@@ -54,6 +57,7 @@ _RUNNING = TaskState.RUNNING
 _SHUTDOWN = TaskState.SHUTDOWN
 
 _InstanceKey = tuple[str, int, str]  # service id, slot, node id (global)
+_NODE_BOUND = (ServiceMode.GLOBAL, ServiceMode.GLOBAL_JOB)  # a replacement stays on the node
 
 
 @dataclass(slots=True)
@@ -93,23 +97,26 @@ class RestartSupervisor:
         ctx.leadership.subscribe(self._on_leadership)
 
     # --------------------------------------------------------------- policy
-    @staticmethod
-    def _key(task: Task) -> _InstanceKey:
-        if task.slot == 0:
-            return (task.service_id, 0, task.node_id)
-        return (task.service_id, task.slot, "")
-
     def should_restart(self, task: Task, service: Service) -> bool:
-        """Whether the restart policy allows replacing ``task`` (``shouldRestart``)."""
+        """Whether the restart policy allows replacing ``task`` (``shouldRestart``).
+
+        A job's completed task is never restarted, whatever the condition.  The
+        history is looked up by slot, and by node for a global service only: a
+        global job's replacements are recorded by node (see :meth:`_record`) and
+        looked up without it, so ``max_attempts`` never stops them, as in swarmkit.
+        """
         policy = task.spec.restart
         condition = policy.condition
         if condition == RestartCondition.NONE:
             return False
-        if condition == RestartCondition.ON_FAILURE and task.state == _COMPLETE:
+        if task.state == _COMPLETE and (
+            condition == RestartCondition.ON_FAILURE or service.spec.mode.is_job
+        ):
             return False
         if policy.max_attempts == 0:
             return True
-        history = self._history.get(self._key(task))
+        node = task.node_id if service.spec.mode == ServiceMode.GLOBAL else ""
+        history = self._history.get((task.service_id, task.slot, node))
         if history is None or history.spec_version != task.spec_version:
             return True
         if policy.window == 0:
@@ -121,7 +128,7 @@ class RestartSupervisor:
         return count < policy.max_attempts
 
     def _record(self, new: Task) -> None:
-        key = self._key(new)
+        key = (new.service_id, new.slot, new.node_id)  # a global replacement has its node
         history = self._history.get(key)
         if history is None or history.spec_version != new.spec_version:
             history = self._history[key] = _RestartHistory(new.spec_version)
@@ -172,7 +179,7 @@ class RestartSupervisor:
             return
         if clean_slot_mate(store, service, task) is not None:
             return  # the slot already has a task of the current spec (an updater's)
-        if service.spec.mode == ServiceMode.GLOBAL:
+        if service.spec.mode in _NODE_BOUND:
             replacement = new_task(self.ctx, service, 0, task.node_id, _READY)
         else:
             replacement = new_task(self.ctx, service, task.slot, "", _READY)
@@ -191,7 +198,7 @@ class RestartSupervisor:
         if not self.ctx.leadership.active:
             return  # the orchestrator stopped (swarmkit: ctx.Done)
         task = self.ctx.store.tasks.get(task_id)
-        if task is None or task.desired_state > _RUNNING:
+        if task is None or task.desired_state > _COMPLETE:
             return
         service = self.ctx.store.services.get(task.service_id)
         if service is not None:
@@ -306,10 +313,13 @@ class RestartSupervisor:
             self.ctx.sim.call_later(0.0, on_started)  # where the event's success was queued
 
     def start_now(self, task_id: str) -> None:
-        """Move a task waiting at desired READY to desired RUNNING (``StartNow``)."""
+        """Move a task waiting at desired READY to desired RUNNING (``StartNow``).
+
+        A job's task is wanted COMPLETE instead.
+        """
         task = self.ctx.store.tasks.get(task_id)
         if task is not None and task.desired_state < _RUNNING:
-            task.desired_state = _RUNNING
+            task.desired_state = _RUNNING if task.job_iteration is None else _COMPLETE
             self.ctx.store.update_task(task)
 
     def cancel(self, task_id: str) -> None:

@@ -43,7 +43,10 @@ def new_task(
     node_id: str = "",
     desired: TaskState = TaskState.RUNNING,
 ) -> Task:
-    """A NEW task of ``service`` built from its current spec (not yet in the store)."""
+    """A NEW task of ``service`` built from its current spec (not yet in the store).
+
+    A job's task belongs to the service's current execution (its ``JobIteration``).
+    """
     # one call per task a rolling update replaces: the enum members are module
     # constants and a service without ports builds no generator
     now = ctx.now
@@ -65,6 +68,7 @@ def new_task(
         endpoint=spec.endpoint,
         host_ports=host_ports,
         service_labels=spec.labels,
+        job_iteration=service.job_iteration,
     )
 
 

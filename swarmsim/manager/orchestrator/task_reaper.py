@@ -93,8 +93,14 @@ class TaskReaper:
         self._reap()
 
     def limit_for(self, service_id: str) -> int:
-        """How many tasks a slot of this service may keep."""
+        """How many tasks a slot of this service may keep (-1: no limit).
+
+        A job keeps all its tasks: swarmkit's reaper trims the history of
+        replicated and global services only.
+        """
         service = self.ctx.store.services.get(service_id)
+        if service is not None and service.spec.mode.is_job:
+            return -1
         if service is not None and service.spec.task.restart.max_attempts > 0:
             return service.spec.task.restart.max_attempts + 1
         return self.ctx.settings.task_history_limit

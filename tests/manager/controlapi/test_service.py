@@ -343,10 +343,10 @@ def test_list_filters(swarm: Swarm) -> None:
 def test_service_status_counts_observed_running_tasks(swarm: Swarm) -> None:
     web = create_service(swarm.ctx, spec("web", replicas=3))
     mon = create_service(swarm.ctx, spec("monitor", mode=ServiceMode.GLOBAL))
-    assert service_status(swarm.ctx, web) == (0, 3)
+    assert service_status(swarm.ctx, web) == (0, 3, 0)
     swarm.advance(10)
-    assert service_status(swarm.ctx, web) == (3, 3)
-    assert service_status(swarm.ctx, mon) == (3, 3)
+    assert service_status(swarm.ctx, web) == (3, 3, 0)
+    assert service_status(swarm.ctx, mon) == (3, 3, 0)
 
 
 def test_every_request_needs_a_leader(swarm: Swarm) -> None:
