@@ -3,7 +3,8 @@
 Mirrors ``cli: cli/compose/convert/service.go`` (``Service``: names ``<stack>_<name>``,
 the ``com.docker.stack.image`` label, entrypoint as ``Command`` and command as
 ``Args``, environment sorted, health check, restart policy including the
-legacy ``restart:`` string, resources, placement, update and rollback configs
+legacy ``restart:`` string, the deploy mode (``convertDeployMode``, jobs included),
+resources, placement, update and rollback configs
 with parallelism 1 by default, endpoint mode lower-cased, ports sorted,
 networks sorted by target with the service's name as an alias, secret and
 config references sorted by name with target = source, uid/gid ``0``, mode
@@ -16,8 +17,11 @@ Differences
   use (update monitor 5s, health interval/timeout 30s, retries 3, restart delay
   5s, stop grace period 10s) instead of staying empty, so ``service inspect``
   shows them; an absent ``update_config`` / ``rollback_config`` is swarmkit's
-  default config, which inspect prints where docker leaves the key out.
-* ``replicated-job`` and ``global-job`` modes are refused: jobs are not simulated.
+  default config, as inspect shows it (the daemon inserts the defaults).
+* The spec always holds an update config; whether the file gave one, which the
+  daemon refuses for a ``replicated-job`` or ``global-job`` service (``Jobs may not
+  have an update config``), is passed to the control API by ``docker stack deploy``
+  (:mod:`swarmsim.cli.docker.stack_deploy`).
 * ``logging``, ``ulimits``, ``sysctls``, ``cap_add``/``cap_drop``, ``tty``,
   ``stdin_open``, ``isolation``, ``credential_spec``, ``oom_score_adj``, ``tmpfs``,
   generic resources and pids limits are accepted and dropped.
@@ -108,6 +112,31 @@ def _resolve(
             raise _Located(f"{kind} not found: {name}", f"{kind}s")
         result.append((object_id, name, target))
     return sorted(result, key=lambda r: r[1])
+
+
+_MODES = {
+    "replicated": ServiceMode.REPLICATED,
+    "global": ServiceMode.GLOBAL,
+    "replicated-job": ServiceMode.REPLICATED_JOB,
+    "global-job": ServiceMode.GLOBAL_JOB,
+}
+
+
+def _mode(deploy: Mapping[str, Any]) -> tuple[ServiceMode, int, int]:
+    """``convertDeployMode`` and the daemon's defaults: mode, replicas, MaxConcurrent.
+
+    A replicated job runs ``deploy.replicas`` tasks in all, as many at once; without
+    it the daemon makes both 1 (``moby: daemon/cluster/convert/service.go``).
+    """
+    name = str(deploy.get("mode") or "replicated")
+    replicas = deploy.get("replicas")
+    if name in ("global", "global-job") and replicas is not None:
+        raise ValueError("replicas can only be used with replicated or replicated-job mode")
+    if name not in _MODES:
+        raise ValueError(f"Unknown mode: {name}")
+    count = 1 if replicas is None else int(replicas)
+    mode = _MODES[name]
+    return mode, count, count if mode == ServiceMode.REPLICATED_JOB else 0
 
 
 def _restart(service: Mapping[str, Any]) -> RestartPolicy:
@@ -262,14 +291,7 @@ def _service(
         _file_targets(namespace, "config", service.get("configs") or [], config.get("configs", {})),
         config_id,
     )
-    mode_name = str(deploy.get("mode") or "replicated")
-    replicas = deploy.get("replicas")
-    if mode_name in ("global", "global-job") and replicas is not None:
-        raise ValueError("replicas can only be used with replicated or replicated-job mode")
-    if mode_name in ("replicated-job", "global-job"):
-        raise ValueError(f"swarmsim: mode {mode_name} is not simulated")
-    if mode_name not in ("replicated", "global"):
-        raise ValueError(f"unknown mode: {mode_name}")
+    mode, replicas, max_concurrent = _mode(deploy)
     attachments: list[tuple[str, tuple[str, ...]]] = []
     for network, options in (service.get("networks") or {_DEFAULT: None}).items():
         if network not in declared_networks and network != _DEFAULT:
@@ -329,8 +351,9 @@ def _service(
     return ServiceSpec(
         name=f"{namespace}_{name}",
         task=task,
-        mode=ServiceMode.GLOBAL if mode_name == "global" else ServiceMode.REPLICATED,
-        replicas=1 if replicas is None else int(replicas),
+        mode=mode,
+        replicas=replicas,
+        max_concurrent=max_concurrent,
         labels=make_labels(labels),
         update=_update(deploy.get("update_config")),
         rollback=_update(deploy.get("rollback_config")),

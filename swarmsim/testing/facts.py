@@ -37,6 +37,7 @@ __all__ = [
     "spec_fails",
     "unallocatable",
     "updating",
+    "wanted",
 ]
 
 IN_FLIGHT = (UpdateState.UPDATING, UpdateState.ROLLBACK_STARTED)
@@ -109,14 +110,18 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
     Such a task cycles through the restart loop forever, so at any moment it
     may be in any state: pull errors, containers that exit by themselves (at
     a time, at start with some probability, or at a crash rate), and health
-    checks that never pass or stop passing.
+    checks that never pass or stop passing.  A job's task whose container
+    exits with code 0 completes: that is its success, not a failure.
     """
     profile = swarm.images.profile(task.spec.container.image)
     health = task.spec.container.healthcheck
     checked = health is not None and not health.disabled and bool(health.test)
+    exits = profile.exits_after is not None and (
+        task.job_iteration is None or profile.exit_code != 0
+    )
     return (
         profile.pull_error
-        or profile.exits_after is not None
+        or exits
         or profile.fail_at_start > 0
         or profile.crash_rate > 0
         or (checked and (profile.never_healthy or profile.unhealthy_after is not None))
@@ -145,6 +150,12 @@ def unallocatable(swarm: Swarm, task: Task) -> bool:
         if free == 0 or (free == 1 and vip and network_id not in held):
             return True
     return False
+
+
+def wanted(task: Task) -> bool:
+    """Whether the managers still want the task to run: desired state up to COMPLETE
+    (a service's tasks are wanted RUNNING, a job's COMPLETE)."""
+    return task.desired_state <= TaskState.COMPLETE
 
 
 def runs_on_ready_node(swarm: Swarm, task: Task) -> bool:

@@ -17,9 +17,11 @@ With ``extended=True`` a quarter of the lines are drawn from
 :data:`EXTENDED`: network partitions and heals, node labels added and
 removed under services constrained or spread by them, promotions and
 demotions, forced node removals, host-mode published ports, restart,
-update, rollback and resource policies changed (:data:`POLICIES`), and a
+update, rollback and resource policies changed (:data:`POLICIES`), a
 small overlay network (:data:`NETWORK`) created and attached to services
-until its addresses run out.  The classic
+until its addresses run out, and jobs (replicated and global, of an image
+that completes, fails or never exits) run again, rescaled, given another
+image or removed.  The classic
 schedules stay as they were: a seed draws the same lines as before.
 
 This module has no swarmkit counterpart.
@@ -35,7 +37,15 @@ from hypothesis import strategies as st
 
 from swarmsim.testing.schedules import Schedule
 
-__all__ = ["EXTENDED", "IMAGES", "NETWORK", "POLICIES", "random_schedule", "schedules"]
+__all__ = [
+    "EXTENDED",
+    "IMAGES",
+    "JOB_IMAGE",
+    "NETWORK",
+    "POLICIES",
+    "random_schedule",
+    "schedules",
+]
 
 T = TypeVar("T")
 
@@ -56,6 +66,7 @@ ZONES = ("east", "west")
 EXTENDED = (
     "partition", "partition", "heal", "label", "label", "constraint",
     "role", "remove", "publish", "preference", "policy", "policy", "network", "network",
+    "job", "job", "job",
 )  # fmt: skip
 """The kinds of the extended lines, drawn with these weights."""
 POLICIES = (
@@ -67,6 +78,10 @@ POLICIES = (
 """A ``policy`` line sets one of these: restart, update and rollback policies, resources."""
 NETWORK = "net0"
 """The overlay network ``network`` lines create (a /30, /29 or /28, soon full) and attach."""
+JOB_IMAGE = "image job:1 exits_after=2s exit_code=0"
+"""The profile extended schedules add to :data:`IMAGES`: a job's task completes 2 s after
+it starts."""
+MAX_JOBS = 2
 
 
 class Chooser(Protocol):
@@ -106,12 +121,16 @@ class _Builder:
         self.image: dict[str, str] = {}  # name -> image asked for last
         self.next_service = 0
         self.next_worker = self.workers + 1
+        self.jobs: dict[str, str] = {}  # name -> "replicated-job" | "global-job"
+        self.next_job = 0
 
     def _chance(self, percent: int) -> bool:
         return self.pick.randint(1, 100) <= percent
 
     def build(self, seed: int, length: int) -> Schedule:
         lines = list(IMAGES)
+        if self.extended:
+            lines.append(JOB_IMAGE)
         lines.append(self.create())
         for _ in range(length):
             lines.append(self.step())
@@ -193,6 +212,47 @@ class _Builder:
             self.nodes.remove(node)
         return f"docker node rm --force {node}"
 
+    def _job(self) -> str:
+        """Create a job, or run one again, rescale it, change it or remove it."""
+        if not self.jobs or (len(self.jobs) < MAX_JOBS and self._chance(25)):
+            return self._create_job()
+        name = self.pick.choice(sorted(self.jobs))
+        kind = self.pick.choice(("force", "force", "scale", "concurrency", "image", "rm"))
+        if kind == "rm":
+            del self.jobs[name]
+            return f"docker service rm {name}"
+        if kind == "scale" and self.jobs[name] == "replicated-job":
+            return f"docker service scale -d {name}={self.pick.randint(0, 6)}"
+        if kind == "concurrency" and self.jobs[name] == "replicated-job":
+            return f"docker service update -d --max-concurrent {self.pick.randint(1, 3)} {name}"
+        if kind == "image":
+            image = self.pick.choice(("job:1", "job:1", "bad:exit", "bad:pull"))
+            return f"docker service update -d --image {image} {name}"
+        return f"docker service update -d --force {name}"
+
+    def _create_job(self) -> str:
+        name = f"j{self.next_job}"
+        self.next_job += 1
+        mode = "global-job" if self._chance(30) else "replicated-job"
+        self.jobs[name] = mode
+        words = ["docker service create -d --name", name, "--mode", mode]
+        if mode == "replicated-job":
+            words.append(f"--replicas {self.pick.randint(0 if self._chance(10) else 1, 6)}")
+            if self._chance(70):
+                words.append(f"--max-concurrent {self.pick.randint(1, 3)}")
+            if self._chance(15):
+                words.append(f"--replicas-max-per-node {self.pick.randint(1, 2)}")
+        self._placement(words)
+        if self._chance(25):
+            words.append(
+                self.pick.choice(
+                    ("--restart-condition none", "--restart-max-attempts 2",
+                     "--restart-delay 1s", "--restart-condition any")
+                )
+            )  # fmt: skip
+        words.append(self.pick.choice(("job:1", "job:1", "job:1", "bad:exit", "slow:1")))
+        return " ".join(words)
+
     def _network(self) -> str:
         """Create :data:`NETWORK`: one, five or thirteen addresses after the gateway."""
         self.network_made = True
@@ -240,10 +300,7 @@ class _Builder:
             words.append(f"--replicas {self.replicas[name]}")
             if self._chance(15):
                 words.append(f"--replicas-max-per-node {self.pick.randint(1, 2)}")
-        if self._chance(20):
-            words.append("--constraint node.role==worker")
-        if self._chance(15):
-            words.append(f"--reserve-memory {self.pick.choice(('3G', '5G'))}")
+        self._placement(words)
         if self._chance(15):
             words.append(
                 self.pick.choice(
@@ -261,6 +318,13 @@ class _Builder:
         self.image[name] = self.pick.choice(GOOD if self._chance(85) else BAD)
         words.append(self.image[name])
         return " ".join(words)
+
+    def _placement(self, words: list[str]) -> None:
+        """Now and then, a constraint to workers and a memory reservation."""
+        if self._chance(20):
+            words.append("--constraint node.role==worker")
+        if self._chance(15):
+            words.append(f"--reserve-memory {self.pick.choice(('3G', '5G'))}")
 
     def update_flags(self) -> list[str]:
         words = []

@@ -58,6 +58,12 @@ INVARIANTS: dict[str, str] = {
     "non-drained nodes (replicated/services.go reconcile; docs/behaviour.md#replicated-services)",
     "global-tasks": "one task per eligible node "
     "(global/global.go; docs/behaviour.md#global-services)",
+    "job-concurrency": "a replicated job runs at most MaxConcurrent tasks of its execution "
+    "at once, at most TotalCompletions with those completed, one per slot "
+    "(swarmkit: manager/orchestrator/jobs/replicated/reconciler.go; docs/behaviour.md#jobs)",
+    "job-progress": "a job's execution keeps min(MaxConcurrent, completions left) tasks under "
+    "way, each running or rightly waiting (jobs/replicated/reconciler.go, "
+    "jobs/global/reconciler.go; docs/behaviour.md#jobs)",
     "unavailable-node": "no wanted task on a down, drained or deleted node "
     "(orchestrator/task.go InvalidNode; docs/behaviour.md#node-down-drain-and-pause)",
     "pending-placeable": "no task PENDING while a node passes the scheduler's filters "
@@ -165,11 +171,15 @@ def check_converged(swarm: Swarm) -> list[str]:
       nodes keep what they have but take nothing new);
     - a global service runs one task on every eligible node;
     - history stays within the retention limit.
+
+    Jobs are not judged here (see ``job-progress`` in :func:`check_quiescent`).
     """
     problems: list[str] = []
     store = swarm.ctx.store
     nodes = list(store.nodes.values())
     for service in store.services.values():
+        if service.spec.mode.is_job:
+            continue
         name = service.spec.name
         runnable = [t for t in store.tasks_of_service(service.id) if t.runnable]
         running = [t for t in runnable if t.state == TaskState.RUNNING]

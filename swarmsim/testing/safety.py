@@ -32,6 +32,14 @@ the next has not reacted yet) cannot break it.
     memory: the scheduler's ``ResourceFilter`` admits a task only if it fits
     what the held tasks leave (``swarmkit: manager/scheduler/filter.go``,
     ``nodeinfo.go``; docs/behaviour.md#per-node-bookkeeping).
+``job-concurrency``
+    A replicated job never has more tasks of its current execution under way
+    (wanted, desired state up to COMPLETE, and not COMPLETE) than its
+    ``MaxConcurrent``, nor more under way and completed than its
+    ``TotalCompletions``, and no slot holds two of them: the reconciler
+    creates at most the difference, in free slots, and a restart retires
+    the failed task in the transaction that creates its replacement
+    (``swarmkit: manager/orchestrator/jobs/replicated/reconciler.go``).
 ``max-replicas``
     No node holds more *active* tasks (held, desired <= COMPLETE) of a
     service than its ``--replicas-max-per-node`` (``MaxReplicasFilter``,
@@ -47,7 +55,7 @@ from collections import Counter, defaultdict
 from swarmsim.api.enums import ServiceMode, TaskState, UpdateState
 from swarmsim.api.objects import Service, Task
 from swarmsim.swarm import Swarm
-from swarmsim.testing.facts import Violation, held, runs_on_ready_node, updating
+from swarmsim.testing.facts import Violation, held, runs_on_ready_node, updating, wanted
 
 __all__ = ["check_always"]
 
@@ -61,7 +69,37 @@ def check_always(swarm: Swarm) -> list[Violation]:
     for service in store.services.values():
         if service.spec.mode == ServiceMode.REPLICATED:
             problems.extend(_slots(swarm, service))
+        elif service.spec.mode == ServiceMode.REPLICATED_JOB:
+            problems.extend(_job_counts(swarm, service))
     problems.extend(_node_capacity(swarm))
+    return problems
+
+
+def _job_counts(swarm: Swarm, service: Service) -> list[Violation]:
+    name = service.spec.name
+    under_way: Counter[int] = Counter()
+    completed = 0
+    for task in swarm.ctx.store.tasks_of_service(service.id):
+        if task.job_iteration != service.job_iteration:
+            continue
+        if task.status.state == TaskState.COMPLETE:
+            completed += 1
+        elif wanted(task):
+            under_way[task.slot] += 1
+    problems: list[Violation] = []
+    running = sum(under_way.values())
+    spec = service.spec
+    if running > spec.max_concurrent or running + completed > spec.replicas:
+        problems.append(
+            Violation(
+                "job-concurrency",
+                f"{name}: {running} tasks under way and {completed} completed, "
+                f"max {spec.max_concurrent} at once, {spec.replicas} in all",
+            )
+        )
+    for slot, count in sorted(under_way.items()):
+        if count > 1:
+            problems.append(Violation("job-concurrency", f"{name}.{slot}: {count} tasks under way"))
     return problems
 
 

@@ -77,6 +77,18 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     (``swarmkit: manager/allocator/network.go``, ``somethingWasDeallocated``).
     A task that rightly waits there counts as PENDING does for ``replicas``,
     ``global-tasks`` and ``update-settled``.
+``job-progress``
+    A job's current execution moves on: each of its tasks under way (wanted,
+    not COMPLETE) runs on a READY node or rightly waits (a failing image, a
+    PENDING task judged by ``pending-placeable``, a task waiting for
+    addresses, a node that is not READY — the jobs orchestrator watches no
+    node, so it leaves a task on a down or drained node where it is), no node
+    holds two of a global job's, and a replicated job has ``min(MaxConcurrent,
+    TotalCompletions - completed)`` under way, fewer only when its restart
+    policy may have given up (``swarmkit:
+    manager/orchestrator/jobs/replicated/reconciler.go``).  A global job is
+    not judged for nodes without a task: a node that joined or became
+    eligible after the job's last reconcile rightly has none.
 ``containers``
     On every machine that is up and connected, each container belongs to a
     task the store knows on that node, none keeps running once the managers
@@ -89,7 +101,7 @@ leader nothing moves in a swarm, so these checks are skipped then (only
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from swarmsim.api.enums import (
@@ -116,6 +128,7 @@ from swarmsim.testing.facts import (
     spec_fails,
     unallocatable,
     updating,
+    wanted,
 )
 
 __all__ = ["check_settled"]
@@ -128,6 +141,10 @@ def check_settled(swarm: Swarm) -> list[Violation]:
     infos = node_infos(swarm)
     problems: list[Violation] = []
     for service in swarm.ctx.store.services.values():
+        if service.spec.mode.is_job:
+            # no updater ever runs for a job: a rollback's status stays rollback_started
+            problems.extend(_job(swarm, service))
+            continue
         problems.extend(_update(swarm, service, infos))
         if service.spec.mode == ServiceMode.REPLICATED:
             problems.extend(_replicas(swarm, service))
@@ -289,13 +306,55 @@ def _global(swarm: Swarm, service: Service) -> list[Violation]:
     return problems
 
 
+def _job(swarm: Swarm, service: Service) -> list[Violation]:
+    name = service.spec.name
+    every = list(swarm.ctx.store.tasks_of_service(service.id))
+    current = [t for t in every if t.job_iteration == service.job_iteration]
+    under_way = [t for t in current if wanted(t) and t.state != TaskState.COMPLETE]
+    problems: list[Violation] = []
+    stuck = [
+        t
+        for t in under_way
+        if not (runs_on_ready_node(swarm, t) or _waits(swarm, t) or _off_ready_node(swarm, t))
+    ]
+    if stuck:
+        states = ", ".join(sorted(f"{t.id[:12]} {_where(swarm, t)}" for t in stuck))
+        problems.append(Violation("job-progress", f"{name}: not running ({states})"))
+    if service.spec.mode == ServiceMode.GLOBAL_JOB:
+        per_node = Counter(t.node_id for t in under_way)
+        for node_id, count in sorted(per_node.items()):
+            if count > 1:
+                problems.append(Violation("job-progress", f"{name}: {count} tasks on {node_id}"))
+        return problems
+    spec = service.spec
+    completed = sum(1 for t in current if t.state == TaskState.COMPLETE)
+    expected = min(spec.max_concurrent, max(0, spec.replicas - completed))
+    if len(under_way) > expected or (
+        len(under_way) < expected and not _may_give_up(service, every)
+    ):
+        problems.append(
+            Violation(
+                "job-progress",
+                f"{name}: {len(under_way)} tasks under way, {completed} of {spec.replicas} "
+                f"completed, expected {expected} under way",
+            )
+        )
+    return problems
+
+
+def _off_ready_node(swarm: Swarm, task: Task) -> bool:
+    """A task on a node the managers do not see READY: its agent cannot report."""
+    node = swarm.ctx.store.nodes.get(task.node_id)
+    return bool(task.node_id) and (node is None or node.status != NodeStatus.READY)
+
+
 def _placement(swarm: Swarm, infos: dict[str, NodeInfo]) -> list[Violation]:
     problems: list[Violation] = []
     store = swarm.ctx.store
     # failing images restart for ever, freeing and taking nodes: the scheduler may
     # lag up to its 1 s maximum latency behind, so a snapshot proves nothing then
-    churn = any(spec_fails(swarm, t) for t in store.tasks.values() if t.runnable)
-    for desired in (TaskState.READY, TaskState.RUNNING):
+    churn = any(spec_fails(swarm, t) for t in store.tasks.values() if wanted(t))
+    for desired in (TaskState.READY, TaskState.RUNNING, TaskState.COMPLETE):
         for task in list(store.tasks_with_desired(desired)):
             problems.extend(_placement_of(swarm, task, infos, churn))
     return problems
@@ -307,9 +366,13 @@ def _placement_of(
     store = swarm.ctx.store
     node = store.nodes.get(task.node_id)
     service = store.services.get(task.service_id)
+    if task.state == TaskState.COMPLETE and task.job_iteration is not None:
+        return []  # a job's task that did its work
     if task.node_id and not keeps_tasks(node):
         if task.state == TaskState.PENDING and service is not None and updating(swarm, service):
             return []  # a global updater's task for a node that left mid-update
+        if task.job_iteration is not None:
+            return []  # the jobs orchestrator watches no node (job-progress)
         where = _where(swarm, task)
         return [Violation("unavailable-node", f"{_label(swarm, task)}: wanted running, {where}")]
     if (
@@ -318,7 +381,7 @@ def _placement_of(
         and is_task_dirty(service, task, None)
     ):
         return []  # out of date: the scheduler no longer queues it
-    if task.state == TaskState.NEW and task.runnable and not unallocatable(swarm, task):
+    if task.state == TaskState.NEW and wanted(task) and not unallocatable(swarm, task):
         label = _label(swarm, task)
         return [Violation("new-allocatable", f"{label}: NEW although its networks have room")]
     if task.state == TaskState.PENDING and not churn:
@@ -365,7 +428,7 @@ def _containers(swarm: Swarm) -> list[Violation]:
                     )
                 )
         for task in store.tasks_on_node(node_id):
-            running = task.state == TaskState.RUNNING and task.runnable
+            running = task.state == TaskState.RUNNING and wanted(task)
             if running and task.id not in agent.controllers and not spec_fails(swarm, task):
                 problems.append(
                     Violation(

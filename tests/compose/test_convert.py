@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from swarmsim.api.enums import FailureAction, PublishMode, RestartCondition, UpdateOrder
+from swarmsim.api.enums import (
+    FailureAction,
+    PublishMode,
+    RestartCondition,
+    ServiceMode,
+    UpdateOrder,
+)
 from swarmsim.api.specs import HealthConfig, Mount, PortConfig, UpdateConfig
 from swarmsim.compose.convert import convert_service
 from swarmsim.compose.load import load_stack
@@ -150,6 +156,49 @@ services:
         ("CMD-SHELL", "curl -f http://localhost"), 5.0, 0.0, 5, 0.0
     )
     assert spec.task.networks == ("id-app_default",)
+
+
+@pytest.mark.parametrize(
+    ("deploy", "mode", "replicas", "max_concurrent"),
+    [
+        ("{}", ServiceMode.REPLICATED, 1, 0),
+        ("{mode: ''}", ServiceMode.REPLICATED, 1, 0),
+        ("{mode: replicated, replicas: 3}", ServiceMode.REPLICATED, 3, 0),
+        ("{mode: global}", ServiceMode.GLOBAL, 1, 0),
+        # convertDeployMode: replicas are both TotalCompletions and MaxConcurrent,
+        # and the daemon makes them 1 when unset
+        ("{mode: replicated-job, replicas: 4}", ServiceMode.REPLICATED_JOB, 4, 4),
+        ("{mode: replicated-job}", ServiceMode.REPLICATED_JOB, 1, 1),
+        ("{mode: replicated-job, replicas: 0}", ServiceMode.REPLICATED_JOB, 0, 0),
+        ("{mode: global-job}", ServiceMode.GLOBAL_JOB, 1, 0),
+    ],
+)
+def test_deploy_modes(
+    tmp_path: Path, deploy: str, mode: ServiceMode, replicas: int, max_concurrent: int
+) -> None:
+    spec = _spec(tmp_path, f"services:\n  web:\n    image: nginx\n    deploy: {deploy}\n")
+    assert (spec.mode, spec.replicas, spec.max_concurrent) == (mode, replicas, max_concurrent)
+
+
+@pytest.mark.parametrize(
+    ("deploy", "error"),
+    [
+        (
+            "{mode: global-job, replicas: 1}",
+            "replicas can only be used with replicated or replicated-job mode",
+        ),
+        (
+            "{mode: global, replicas: 0}",
+            "replicas can only be used with replicated or replicated-job mode",
+        ),
+        ("{mode: job}", "Unknown mode: job"),
+        ("{mode: Global}", "Unknown mode: Global"),
+    ],
+)
+def test_deploy_mode_errors(tmp_path: Path, deploy: str, error: str) -> None:
+    with pytest.raises(ComposeError) as info:
+        _spec(tmp_path, f"services:\n  web:\n    image: nginx\n    deploy: {deploy}\n")
+    assert info.value.message == f"service web: {error}"
 
 
 @pytest.mark.parametrize(

@@ -148,9 +148,14 @@ CORPUS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "f.yml:2:3: service web: replicas can only be used with replicated or replicated-job mode",
         ("app_default",),
     ),
+    "replicas_on_global_job": (
+        WEB + "    deploy:\n      mode: global-job\n      replicas: 1\n",
+        "f.yml:2:3: service web: replicas can only be used with replicated or replicated-job mode",
+        ("app_default",),
+    ),
     "unknown_mode": (
         WEB + "    deploy:\n      mode: daemonset\n",
-        "f.yml:2:3: service web: unknown mode: daemonset",
+        "f.yml:2:3: service web: Unknown mode: daemonset",
         ("app_default",),
     ),
 }

@@ -8,7 +8,14 @@ from hypothesis import given
 
 from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
-from swarmsim.testing.generate import EXTENDED, IMAGES, POLICIES, random_schedule, schedules
+from swarmsim.testing.generate import (
+    EXTENDED,
+    IMAGES,
+    JOB_IMAGE,
+    POLICIES,
+    random_schedule,
+    schedules,
+)
 from swarmsim.testing.schedules import Schedule
 
 
@@ -58,6 +65,13 @@ def _extended_words(schedule: Schedule) -> set[str]:
         words.update(w for w in parts if w.startswith(prefixes))
         words.update(w for w in parts if w.startswith("--placement-pref"))
         words.update(p for p in POLICIES if line.startswith(f"docker service update -d {p} "))
+        if line == JOB_IMAGE:
+            words.add("job-image")
+        words.update(w for w in parts if w in ("replicated-job", "global-job", "--max-concurrent"))
+        if parts[:2] == ["docker", "service"] and parts[-1].split("=")[0] in ("j0", "j1"):
+            # what a line does to a job: --force, --image, scale, rm ...
+            flags = [f for f in parts[4:-1] if not f.isdigit()] if parts[2] == "update" else []
+            words.add(" ".join(["job", parts[2], *flags]))
     return words
 
 
@@ -72,10 +86,13 @@ def test_extended_schedules_add_their_operations_and_leave_the_classic_ones_alon
         "--constraint-add", "--constraint-rm", "--publish-add", "--publish-rm",
         "--placement-pref-add", "--placement-pref-rm", *POLICIES,
         "--subnet", "--network-add", "--network-rm",
+        "job-image", "replicated-job", "global-job", "--max-concurrent", "job update --force",
+        "job update --image job:1", "job update --image bad:exit", "job update --image bad:pull",
+        "job update --max-concurrent", "job scale", "job rm",
     }  # fmt: skip
     assert set(EXTENDED) == {
         "partition", "heal", "label", "constraint", "role", "remove", "publish", "preference",
-        "policy", "network",
+        "policy", "network", "job",
     }  # fmt: skip
 
 

@@ -59,7 +59,8 @@ SIMULATED: dict[str, str] = {
     "services.read_only": "recorded, shown by inspect",
     "services.deploy": "",
     # services.*.deploy
-    "deploy.mode": "`replicated`, `global`; the job modes are refused (jobs are not simulated)",
+    "deploy.mode": "`replicated`, `global`, `replicated-job` (`replicas` tasks to completion, "
+    "all at once), `global-job`",
     "deploy.replicas": "",
     "deploy.labels": "service labels",
     "deploy.endpoint_mode": "",

@@ -22,6 +22,7 @@ document's ``map has no entry for key`` error.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from swarmsim.cli.docker import Output
@@ -35,6 +36,7 @@ __all__ = [
     "INSPECT_FORMAT_FLAG",
     "MAP",
     "ZEROS",
+    "Pointer",
     "inspect_refs",
     "parse_template",
     "render_template",
@@ -52,6 +54,15 @@ MAP: dict[str, Any] = {}
 """Marks a field the API types as a Go map (a nil map prints ``map[]``)."""
 
 _MAP_FIELDS = frozenset({"Labels", "Options", "DriverOpts", "Containers"})
+
+
+@dataclass(frozen=True, slots=True)
+class Pointer:
+    """Marks a pointer to a struct: ``<nil>`` when the JSON leaves it out, else a
+    struct whose own ``omitempty`` fields take the zeros given here."""
+
+    zeros: Mapping[str, Any]
+
 
 _SPEC_ZEROS: dict[str, Any] = {"Name": "", "Labels": MAP}
 _CONTAINER_ZEROS: dict[str, Any] = {
@@ -83,11 +94,12 @@ ZEROS: dict[str, dict[str, Any]] = {
         "Spec": {
             **_SPEC_ZEROS,
             "TaskTemplate": {"ContainerSpec": _CONTAINER_ZEROS, "Networks": []},
-            "Mode": {"Replicated": NIL, "Global": NIL},
+            "Mode": {"Replicated": NIL, "Global": NIL, "ReplicatedJob": NIL, "GlobalJob": NIL},
         },
         "PreviousSpec": NIL,
         "Endpoint": {"Ports": [], "VirtualIPs": []},
         "UpdateStatus": NIL,
+        "JobStatus": Pointer({"JobIteration": {"Index": 0}}),
     },
     "network": {"Labels": MAP, "Options": MAP, "Containers": MAP, "Peers": [], "Services": MAP},
     "secret": {
@@ -98,7 +110,9 @@ ZEROS: dict[str, dict[str, Any]] = {
 """Per object kind, the zero values of the ``omitempty`` fields a template may name."""
 
 
-_TIME_FIELDS = frozenset({"CreatedAt", "UpdatedAt", "Created", "StartedAt", "CompletedAt"})
+_TIME_FIELDS = frozenset(
+    {"CreatedAt", "UpdatedAt", "Created", "StartedAt", "CompletedAt", "LastExecution"}
+)
 _DURATION_FIELDS = frozenset(
     {"Delay", "Monitor", "Window", "Interval", "Timeout", "StartPeriod", "StopGracePeriod"}
 )
@@ -137,6 +151,8 @@ def typed_view(value: Any, zeros: Mapping[str, Any], type_name: str = "swarm.Obj
         elif isinstance(item, list):
             fields[key] = [typed_view(i, {}, "swarm.Item") for i in item]
         elif isinstance(item, dict):
+            if isinstance(sub, Pointer):
+                sub = sub.zeros
             fields[key] = typed_view(item, sub if isinstance(sub, dict) else {}, key)
         else:
             fields[key] = _stringer(key, item)
@@ -144,6 +160,8 @@ def typed_view(value: Any, zeros: Mapping[str, Any], type_name: str = "swarm.Obj
         if key not in fields:
             if zero is MAP:
                 fields[key] = {}
+            elif isinstance(zero, Pointer):
+                fields[key] = NIL
             elif isinstance(zero, dict):
                 fields[key] = typed_view({}, zero, key)
             else:

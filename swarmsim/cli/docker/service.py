@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from swarmsim.api.enums import ServiceMode
 from swarmsim.api.objects import Service
 from swarmsim.cli.docker import Output, command
 from swarmsim.cli.docker.envfile import read_env_files
@@ -43,7 +42,7 @@ from swarmsim.cli.docker.service_opts import (
     check_unsupported,
     validate_values,
 )
-from swarmsim.cli.docker.service_spec import apply_update, build_spec
+from swarmsim.cli.docker.service_spec import apply_update, build_spec, sends_update_config
 from swarmsim.cli.docker.stack import stack_environment, stack_workspace
 from swarmsim.cli.docker.system import (
     FILTER_FLAG,
@@ -200,7 +199,8 @@ def service_update(swarm: Engine, argv: list[str], out: Output) -> None:
             raise DockerCLIError("other flags may not be combined with --rollback")
         rollback_service(swarm.ctx, service.id)
     else:
-        update_service(swarm.ctx, service.id, apply_update(swarm.ctx, parsed, service.spec))
+        spec = apply_update(swarm.ctx, parsed, service.spec)
+        update_service(swarm.ctx, service.id, spec, update_config=sends_update_config(parsed))
     out.line(ref)
     _follow(swarm, parsed, ref, out)
 
@@ -227,9 +227,9 @@ def _parse_replicas(text: str) -> int:
 
 
 def _scale_one(swarm: Engine, name: str, replicas: int, out: Output) -> None:
-    """``runServiceScale``."""
+    """``runServiceScale``: the replicas, or a replicated job's TotalCompletions."""
     service = get_service(swarm.ctx, name)
-    if service.spec.mode != ServiceMode.REPLICATED:
+    if not service.spec.mode.is_replicated:
         raise DockerCLIError("scale can only be used with replicated or replicated-job mode")
     update_service(swarm.ctx, service.id, replace(service.spec, replicas=replicas))
     out.line(f"{name} scaled to {replicas}")
@@ -248,7 +248,7 @@ def service_scale(swarm: Engine, argv: list[str], out: Output) -> None:
     for arg in parsed.args:
         name, found, value = arg.partition("=")
         if not found or not name or not value:
-            raise DockerCLIError(f"Invalid scale specifier '{arg}'.")
+            raise DockerCLIError(f"invalid scale specifier '{arg}'.")
     errors: list[str] = []
     scaled: list[str] = []
     for arg in parsed.args:

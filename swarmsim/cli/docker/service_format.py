@@ -5,7 +5,9 @@ and its accessors, the ``ls`` columns, ``Replicas``, ``Image``, ``Ports`` with r
 merging; ``testdata/service-inspect-pretty.golden``) and the JSON of the Engine API's
 ``swarm.Service`` (``cli: vendor/github.com/moby/moby/api/types/swarm/service.go``)
 that ``docker service inspect`` prints, with the defaults the CLI asks the daemon to
-insert (``InsertDefaults``).
+insert (``InsertDefaults``: swarmkit's ``InterpolateService`` fills in the update and
+rollback configs whatever the mode, so a job shows them too, though docker never
+sends one for it) and a job's ``JobStatus``.
 
 Differences
 -----------
@@ -132,18 +134,31 @@ LS_RAW = (
 """The ``raw`` format of ``docker service ls`` and its ``-q`` form."""
 
 
+def _replicas(swarm: Engine, service: Service) -> str:
+    """``serviceContext.Replicas``: ``running/desired``, a job's completions after it.
+
+    A replicated job's total is its TotalCompletions, a global job's the tasks still
+    wanted plus those completed; jobs never show the per-node maximum.
+    """
+    running, desired, completed = service_status(swarm.ctx, service)
+    spec = service.spec
+    if spec.mode == ServiceMode.REPLICATED_JOB:
+        return f"{running}/{desired} ({completed}/{spec.replicas} completed)"
+    if spec.mode == ServiceMode.GLOBAL_JOB:
+        return f"{running}/{desired} ({completed}/{desired + completed} completed)"
+    if spec.mode == ServiceMode.REPLICATED and spec.task.placement.max_replicas > 0:
+        return f"{running}/{desired} (max {spec.task.placement.max_replicas} per node)"
+    return f"{running}/{desired}"
+
+
 def service_row(swarm: Engine, service: Service) -> Struct:
     """docker's ``serviceContext`` of one service: ``ID NAME MODE REPLICAS IMAGE PORTS``."""
-    running, desired, _ = service_status(swarm.ctx, service)
     spec = service.spec
-    replicas = f"{running}/{desired}"
-    if spec.mode == ServiceMode.REPLICATED and spec.task.placement.max_replicas > 0:
-        replicas += f" (max {spec.task.placement.max_replicas} per node)"
     fields = {
         "ID": truncate_id(service.id),
         "Name": spec.name,
-        "Mode": spec.mode.api_name,
-        "Replicas": replicas,
+        "Mode": spec.mode.api_name.replace("-", " "),  # "replicated job", "global job"
+        "Replicas": _replicas(swarm, service),
         "Image": display_image(spec.image),
         "Ports": format_ports(endpoint_ports(service)),
     }
@@ -221,8 +236,10 @@ def pretty_service(swarm: Engine, service: Service) -> str:
         lines += [f" {k}={v}" if v else f" {k}" for k, v in spec.labels]
     if spec.mode == ServiceMode.GLOBAL:
         lines.append("Service Mode:\tGlobal")
-    else:
+    elif spec.mode == ServiceMode.REPLICATED:
         lines += ["Service Mode:\tReplicated", f" Replicas:\t{spec.replicas}"]
+    else:
+        lines.append("Service Mode:")  # the template names neither job mode
     lines += _status_lines(swarm, service)
     lines.append("Placement:")
     if placement.constraints:
@@ -470,6 +487,17 @@ def _container_json(spec: ServiceSpec) -> JsonObject:
     return result
 
 
+def _mode_json(spec: ServiceSpec) -> JsonObject:
+    """``ServiceMode``: the one mode that is set (a replicated job's replicas are its
+    TotalCompletions)."""
+    if spec.mode == ServiceMode.REPLICATED:
+        return {"Replicated": {"Replicas": spec.replicas}}
+    if spec.mode == ServiceMode.REPLICATED_JOB:
+        job = {"MaxConcurrent": spec.max_concurrent, "TotalCompletions": spec.replicas}
+        return {"ReplicatedJob": job}
+    return {"GlobalJob": {}} if spec.mode == ServiceMode.GLOBAL_JOB else {"Global": {}}
+
+
 def _spec_json(spec: ServiceSpec) -> JsonObject:
     task = spec.task
     restart: JsonObject = {
@@ -510,11 +538,6 @@ def _spec_json(spec: ServiceSpec) -> JsonObject:
         template["LogDriver"] = driver
     template["ForceUpdate"] = task.force_update
     template["Runtime"] = "container"
-    mode: JsonObject = (
-        {"Replicated": {"Replicas": spec.replicas}}
-        if spec.mode == ServiceMode.REPLICATED
-        else {"Global": {}}
-    )
     endpoint: JsonObject = {"Mode": spec.endpoint.mode}
     if spec.endpoint.ports:
         endpoint["Ports"] = _ports_json(spec.endpoint.ports)
@@ -522,7 +545,7 @@ def _spec_json(spec: ServiceSpec) -> JsonObject:
         "Name": spec.name,
         "Labels": dict(spec.labels),
         "TaskTemplate": template,
-        "Mode": mode,
+        "Mode": _mode_json(spec),
         "UpdateConfig": _update_json(spec.update),
         "RollbackConfig": _update_json(spec.rollback),
         "EndpointSpec": endpoint,
@@ -556,4 +579,11 @@ def service_json(service: Service) -> JsonObject:
             update["CompletedAt"] = rfc3339nano(status.completed_at)
         update["Message"] = status.message
         result["UpdateStatus"] = update
+    if service.job_iteration is not None and service.last_execution is not None:
+        # Version.Index is omitempty: the first execution's iteration prints as {}
+        iteration: JsonObject = {"Index": service.job_iteration} if service.job_iteration else {}
+        result["JobStatus"] = {
+            "JobIteration": iteration,
+            "LastExecution": rfc3339nano(service.last_execution),
+        }
     return result

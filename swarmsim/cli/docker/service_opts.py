@@ -12,9 +12,9 @@ The conversion of these flags to a spec lives in :mod:`swarmsim.cli.docker.servi
 
 Differences
 -----------
-Flags for features the simulator does not model (credential specs, jobs) are
-accepted by the parser but refused with
-``swarmsim: --<flag> is not simulated``.  Values are validated after the whole
+``--credential-spec`` (the simulator does not model credential specs) is
+accepted by the parser but refused with ``swarmsim: --credential-spec is not
+simulated``.  Values are validated after the whole
 command line is parsed, so when several flags are wrong the first one reported may
 differ from docker's.  ``--update-max-failure-ratio`` is read as a 64-bit float.
 """
@@ -39,6 +39,8 @@ from swarmsim.units import format_duration
 
 __all__ = [
     "CREATE_FLAGS",
+    "ROLLBACK_CONFIG_FLAGS",
+    "UPDATE_CONFIG_FLAGS",
     "UPDATE_FLAGS",
     "check_unsupported",
     "kv_map",
@@ -75,6 +77,11 @@ def _update_config_flags(prefix: str, noun: str) -> tuple[FlagSpec, ...]:
     )
 
 
+UPDATE_CONFIG_FLAGS = tuple(spec.name for spec in _update_config_flags("update", "update"))
+"""The flags that make ``docker service create`` send an ``UpdateConfig``."""
+ROLLBACK_CONFIG_FLAGS = tuple(spec.name for spec in _update_config_flags("rollback", "rollback"))
+"""The flags that make ``docker service create`` send a ``RollbackConfig``."""
+
 _COMMON: tuple[FlagSpec, ...] = (
     _flag("detach", _B, "Exit immediately instead of waiting for the service to converge", "d"),
     _flag("quiet", _B, "Suppress progress output", "q"),
@@ -85,6 +92,11 @@ _COMMON: tuple[FlagSpec, ...] = (
     _flag("reserve-memory", _M, "Reserve Memory"),
     _flag("stop-grace-period", _D, "Time to wait before force killing a container"),
     _flag("replicas", _U, "Number of tasks"),
+    _flag(
+        "max-concurrent",
+        _U,
+        "Number of job tasks to run concurrently (default equal to --replicas)",
+    ),
     _flag("replicas-max-per-node", _U, "Maximum number of tasks per node (default 0 = unlimited)"),
     _flag("restart-condition", _S, 'Restart when condition is met ("none", "on-failure", "any")'),
     _flag("restart-delay", _D, "Delay between restart attempts (ns|us|ms|s|m|h)"),
@@ -160,7 +172,7 @@ _UPDATE_CONTAINER = (
 )
 
 # Accepted by docker but not simulated: (name, kind, shorthand).
-_UNSUPPORTED_COMMON = (("credential-spec", _S, None), ("max-concurrent", _U, None))
+_UNSUPPORTED_COMMON = (("credential-spec", _S, None),)
 _UNSUPPORTED_CREATE: tuple[tuple[str, FlagKind, str | None], ...] = ()
 _UNSUPPORTED_UPDATE: tuple[tuple[str, FlagKind, str | None], ...] = ()
 UNSUPPORTED = frozenset(

@@ -5,7 +5,8 @@ Mirrors ``cli: cli/command/service/opts.go`` (``ToService``, ``makeEnv``,
 config references from :mod:`swarmsim.cli.docker.service_refs`) for
 ``create``, ``cli: cli/command/service/update.go`` (``updateService`` and its
 ``update*`` helpers) for ``update``, and the daemon's conversion of the request
-(``moby: daemon/cluster/convert/service.go``: ``invalid RestartCondition``,
+(``moby: daemon/cluster/convert/service.go``: a replicated job's defaults,
+``invalid RestartCondition``,
 ``unrecognized update failure action``, ``unrecognized update order``,
 ``invalid resolution mode``), which the simulator performs here because its spec
 types cannot hold unknown words.
@@ -18,6 +19,11 @@ Differences
   (30s interval and timeout, 3 retries) for the flags not given, where docker stores 0
   and lets the engine apply the defaults.
 * Network aliases and driver options of ``--network`` are accepted and dropped.
+* The spec always holds an update config, so whether docker would send one is decided
+  from the flags: ``create`` refuses ``--update-*``/``--rollback-*`` on a job as
+  docker's ``ToService`` does, and ``update`` tells the control API whether
+  ``--update-*`` flags were given (:func:`sends_update_config`), which refuses them on
+  a job as swarmkit's ``validateJob`` does (a rollback config passes).
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ from swarmsim.api.specs import (
 )
 from swarmsim.cli.docker.service_container import container_options, updated_container_options
 from swarmsim.cli.docker.service_opts import (
+    ROLLBACK_CONFIG_FLAGS,
+    UPDATE_CONFIG_FLAGS,
     kv_map,
     parse_args_value,
     parse_network_flag,
@@ -55,7 +63,7 @@ from swarmsim.golang import go_quote
 from swarmsim.manager.controlapi.network import get_network
 from swarmsim.portspec import parse_port_flag
 
-__all__ = ["apply_update", "build_spec"]
+__all__ = ["apply_update", "build_spec", "sends_update_config"]
 
 _HEALTH_FLAGS = ("health-cmd", "health-interval", "health-retries", "health-timeout")
 _HEALTH_FLAGS_ALL = (*_HEALTH_FLAGS, "health-start-period")
@@ -65,16 +73,21 @@ def _changed(parsed: ParsedFlags, *names: str) -> bool:
     return any(name in parsed.changed for name in names)
 
 
+def sends_update_config(parsed: ParsedFlags) -> bool:
+    """Whether ``docker service update`` sends an update config: an ``--update-*`` flag
+    was given (``cli: cli/command/service/update.go``, ``updateService``)."""
+    return _changed(parsed, *UPDATE_CONFIG_FLAGS)
+
+
 def _float(parsed: ParsedFlags, name: str, default: float) -> float:
     """The value of a duration/float flag, or ``default`` when it was not given."""
     value = parsed.get_float(name)
     return value if name in parsed.changed and value is not None else default
 
 
-def _int(parsed: ParsedFlags, name: str, default: int) -> int:
-    """The value of an integer flag, or ``default`` when it was not given."""
-    value = parsed.get_int(name)
-    return value if name in parsed.changed and value is not None else default
+def _given_int(parsed: ParsedFlags, name: str) -> int | None:
+    """The value of an integer flag, or ``None`` when it was not given (``Uint64Opt.Value``)."""
+    return parsed.get_int(name) if name in parsed.changed else None
 
 
 def _make_env(values: Sequence[str]) -> tuple[str, ...]:
@@ -260,6 +273,49 @@ def _ports(values: Iterable[str]) -> list[PortConfig]:
 
 # ---------------------------------------------------------------------------- create
 
+# ToServiceMode: each mode, and the flags it refuses, in the order docker checks them
+_MODES: dict[str, tuple[ServiceMode, tuple[str, ...]]] = {
+    "global": (ServiceMode.GLOBAL, ("replicas", "replicas-max-per-node", "max-concurrent")),
+    "replicated": (ServiceMode.REPLICATED, ("max-concurrent",)),
+    "replicated-job": (ServiceMode.REPLICATED_JOB, ()),
+    "global-job": (ServiceMode.GLOBAL_JOB, ("replicas-max-per-node", "max-concurrent", "replicas")),
+}
+_MODE_ONLY = {
+    "replicas": "replicas can only be used with replicated or replicated-job mode",
+    "replicas-max-per-node": (
+        "replicas-max-per-node can only be used with replicated or replicated-job mode"
+    ),
+    "max-concurrent": "max-concurrent can only be used with replicated-job mode",
+}
+
+
+def _service_mode(parsed: ParsedFlags) -> tuple[ServiceMode, int, int]:
+    """``ToServiceMode`` and the daemon's defaults: the mode, replicas and MaxConcurrent.
+
+    ``--replicas-max-per-node 0`` counts as not given, the other two flags as given.
+    A replicated job's replicas are its TotalCompletions: the daemon makes a missing
+    MaxConcurrent 1 and a missing TotalCompletions MaxConcurrent
+    (``moby: daemon/cluster/convert/service.go``), and ``--max-concurrent`` defaults
+    to ``--replicas`` on the CLI side.  MaxConcurrent is 0 for the other modes.
+    """
+    mode_name = parsed.get_str("mode") or ""
+    if mode_name not in _MODES:
+        raise DockerCLIError(f"Unknown mode: {mode_name}, only replicated and global supported")
+    mode, refused = _MODES[mode_name]
+    for name in refused:
+        given = name in parsed.changed
+        if name == "replicas-max-per-node":
+            given = (parsed.get_int(name) or 0) > 0
+        if given:
+            raise DockerCLIError(_MODE_ONLY[name])
+    replicas = _given_int(parsed, "replicas")
+    if mode != ServiceMode.REPLICATED_JOB:
+        return mode, 1 if replicas is None else replicas, 0
+    concurrent = _given_int(parsed, "max-concurrent")
+    if concurrent is None:
+        concurrent = 1 if replicas is None else replicas
+    return mode, concurrent if replicas is None else replicas, concurrent
+
 
 def build_spec(
     ctx: Context,
@@ -275,28 +331,16 @@ def build_spec(
     Raises
     ------
     DockerCLIError
-        CLI-side errors (mode, health check conflicts).
+        CLI-side errors (mode, health check conflicts, an update or rollback config
+        for a job).
     DaemonError
         Unknown networks and words the daemon does not recognise.
     """
     env = _make_env([*env_files, *parsed.get_list("env")])
     health = _create_health(parsed)
-    mode_name = parsed.get_str("mode") or ""
-    max_replicas = parsed.get_int("replicas-max-per-node") or 0
-    if mode_name == "global":
-        if "replicas" in parsed.changed:
-            raise DockerCLIError("replicas can only be used with replicated or replicated-job mode")
-        if max_replicas > 0:
-            raise DockerCLIError(
-                "replicas-max-per-node can only be used with replicated or replicated-job mode"
-            )
-        mode = ServiceMode.GLOBAL
-    elif mode_name == "replicated":
-        mode = ServiceMode.REPLICATED
-    elif mode_name in ("replicated-job", "global-job"):
-        raise DockerCLIError(f"swarmsim: {mode_name} services are not simulated")
-    else:
-        raise DockerCLIError(f"Unknown mode: {mode_name}, only replicated and global supported")
+    mode, replicas, max_concurrent = _service_mode(parsed)
+    if mode.is_job and _changed(parsed, *UPDATE_CONFIG_FLAGS, *ROLLBACK_CONFIG_FLAGS):
+        raise DockerCLIError("update and rollback configuration is not supported for jobs")
     networks = sorted(_network_ids(ctx, parsed.get_list("network")))
     restart = _restart(parsed, RestartPolicy())
     update = _update_config(parsed, "update", UpdateConfig())
@@ -323,7 +367,7 @@ def build_spec(
         placement=Placement(
             constraints=tuple(parsed.get_list("constraint")),
             preferences=tuple(parse_placement_pref(v) for v in parsed.get_list("placement-pref")),
-            max_replicas=max_replicas,
+            max_replicas=parsed.get_int("replicas-max-per-node") or 0,
         ),
         networks=tuple(networks),
         **_log_driver(parsed),  # type: ignore[arg-type]
@@ -332,7 +376,8 @@ def build_spec(
         name=parsed.get_str("name") or "",
         task=task,
         mode=mode,
-        replicas=_int(parsed, "replicas", 1),
+        replicas=replicas,
+        max_concurrent=max_concurrent,
         labels=make_labels(kv_map(parsed.get_list("label"))),
         update=update,
         rollback=rollback,
@@ -430,13 +475,16 @@ def _update_placement(parsed: ParsedFlags, placement: Placement) -> Placement:
 def apply_update(ctx: Context, parsed: ParsedFlags, spec: ServiceSpec) -> ServiceSpec:
     """The spec ``docker service update`` sends: ``spec`` with the flags applied.
 
+    ``--max-concurrent`` is accepted and ignored, as docker's ``updateService`` never
+    reads it; ``--replicas`` changes replicated services only.
+
     Raises
     ------
     DockerCLIError
-        ``replicas can only be used with replicated mode``, health check conflicts,
-        ``service is already attached to network <net>``.
+        ``replicas can only be used with replicated mode`` (a job too), health check
+        conflicts, ``service is already attached to network <net>``.
     DaemonError
-        Unknown networks and words the daemon does not recognise.
+        Unknown networks, words the daemon does not recognise.
     """
     task, container = spec.task, spec.task.container
     changes: dict[str, object] = {}
@@ -480,12 +528,14 @@ def apply_update(ctx: Context, parsed: ParsedFlags, spec: ServiceSpec) -> Servic
     labels = spec.labels
     if _changed(parsed, "label-add", "label-rm"):
         labels = make_labels(_update_labels(parsed, "label", spec.labels))
+    update = _update_config(parsed, "update", spec.update)
+    rollback = _update_config(parsed, "rollback", spec.rollback)
     return replace(
         spec,
         task=task,
         replicas=replicas,
         labels=labels,
-        update=_update_config(parsed, "update", spec.update),
-        rollback=_update_config(parsed, "rollback", spec.rollback),
+        update=update,
+        rollback=rollback,
         endpoint=endpoint,
     )

@@ -248,17 +248,19 @@ def deploy_stack(
         raise DockerCLIError(str(error if error.filename else _placed(stack, error))) from None
     existing = {s.spec.name: s for s in stack_services(swarm, namespace)}
     ids = []
-    for spec in specs.values():
+    for name, spec in specs.items():
         service = existing.get(spec.name)
+        # docker sends an update config only when the file has one (a job may not)
+        sends = "update_config" in (stack.config["services"][name].get("deploy") or {})
         try:
             if service is not None:
                 out.line(f"Updating service {spec.name} (id: {service.id})")
                 task = replace(spec.task, force_update=service.spec.task.force_update)
-                update_service(swarm.ctx, service.id, replace(spec, task=task))
+                update_service(swarm.ctx, service.id, replace(spec, task=task), update_config=sends)
                 ids.append(service.id)
             else:
                 out.line(f"Creating service {spec.name}")
-                ids.append(create_service(swarm.ctx, spec).id)
+                ids.append(create_service(swarm.ctx, spec, update_config=sends).id)
         except DaemonError as error:
             verb = "update" if service is not None else "create"
             raise DockerCLIError(

@@ -319,8 +319,13 @@ def _validate_task(spec: ServiceSpec) -> None:
             )
 
 
-def _validate_spec(spec: ServiceSpec) -> None:
-    """``validateServiceSpec``: name, task, mode, update config, endpoint (in that order)."""
+def _validate_spec(spec: ServiceSpec, update_config: bool = False) -> None:
+    """``validateServiceSpec``: name, task, mode, update config, endpoint (in that order).
+
+    ``update_config`` says whether the request carries an update config: docker
+    sends one only when told to (its flags, a compose ``update_config``), and a
+    job may have none (``validateJob``); the spec itself always holds one.
+    """
     validate_name(spec.name)
     _validate_task(spec)
     if spec.mode == ServiceMode.REPLICATED and not 0 <= spec.replicas < _INT64_LIMIT:
@@ -332,7 +337,8 @@ def _validate_spec(spec: ServiceSpec) -> None:
             raise rpc_error("InvalidArgument", "Total completed jobs must not be negative")
     if spec.mode.is_job:
         # validateJob: a job has no update config, so none of the checks below apply
-        # (the CLI refuses update flags on a job: see swarmsim.cli.docker.service_spec)
+        if update_config:
+            raise rpc_error("InvalidArgument", "Jobs may not have an update config")
         _validate_endpoint(spec)
         return
     update = spec.update
@@ -464,10 +470,11 @@ def _random_name(ctx: Context) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def create_service(ctx: Context, spec: ServiceSpec) -> Service:
+def create_service(ctx: Context, spec: ServiceSpec, *, update_config: bool = False) -> Service:
     """Validate ``spec`` and add a new service (``CreateService``).
 
     An empty name is replaced by a random ``adjective_surname`` name, as the daemon does.
+    ``update_config``: the request carries an update config (refused for a job).
 
     Raises
     ------
@@ -478,7 +485,7 @@ def create_service(ctx: Context, spec: ServiceSpec) -> Service:
     require_leader(ctx)
     if not spec.name:
         spec = replace(spec, name=_random_name(ctx))
-    _validate_spec(spec)
+    _validate_spec(spec, update_config)
     _validate_networks(ctx, spec)
     check_references(ctx, spec)
     _check_port_conflicts(ctx, spec)
@@ -498,8 +505,12 @@ def create_service(ctx: Context, spec: ServiceSpec) -> Service:
     return service
 
 
-def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service:
+def update_service(
+    ctx: Context, service_ref: str, spec: ServiceSpec, *, update_config: bool = False
+) -> Service:
     """Replace a service's spec (``UpdateService``); the old spec becomes the previous one.
+
+    ``update_config``: the request carries an update config (refused for a job).
 
     ``PreviousSpec := Spec``, ``Spec := spec``, a new spec version, ``UpdateStatus := None``
     (every call does this, even without changes: docs/behaviour.md#every-update-rewrites-history).
@@ -511,7 +522,7 @@ def update_service(ctx: Context, service_ref: str, spec: ServiceSpec) -> Service
         ``service mode change is not allowed``, ``renaming services is not supported``.
     """
     require_leader(ctx)
-    _validate_spec(spec)
+    _validate_spec(spec, update_config)
     _validate_networks(ctx, spec)
     check_references(ctx, spec)
     service = get_service(ctx, service_ref)

@@ -198,7 +198,9 @@ class RestartSupervisor:
         if not self.ctx.leadership.active:
             return  # the orchestrator stopped (swarmkit: ctx.Done)
         task = self.ctx.store.tasks.get(task_id)
-        if task is None or task.desired_state > _COMPLETE:
+        # swarmkit's waitRestart compares with RUNNING: a job's task started meanwhile
+        # (desired COMPLETE) is left to the jobs orchestrator
+        if task is None or task.desired_state > _RUNNING:
             return
         service = self.ctx.store.services.get(task.service_id)
         if service is not None:

@@ -310,7 +310,7 @@ def test_scale_and_rm_errors(swarm: Swarm) -> None:
     )
     assert get_service(swarm.ctx, "web-2").spec.replicas == 3
     out, err, code = run(swarm, "docker service scale web-2")
-    assert (out, err.splitlines()[0], code) == ("", "Invalid scale specifier 'web-2'.", 1)
+    assert (out, err.splitlines()[0], code) == ("", "invalid scale specifier 'web-2'.", 1)
     assert run(swarm, "docker service rm nothere mon") == (
         "mon\n",
         "Error response from daemon: service nothere not found\n",

@@ -228,10 +228,6 @@ CLI_ERRORS = [
         "Error response from daemon: rpc error: code = InvalidArgument desc = "
         "invalid memory value 1048576: Must be at least 4MiB",
     ),
-    (
-        "--mode replicated-job nginx",
-        "swarmsim: replicated-job services are not simulated",
-    ),
 ]
 
 

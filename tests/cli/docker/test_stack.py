@@ -645,3 +645,50 @@ def test_compose_file_from_standard_input(stack_dir: Path) -> None:
     out.stdin = "services:\n  web:\n    image: nginx\n"  # type: ignore[attr-defined]
     stack_deploy(swarm, ["-d", "-c", "-", "app"], out)
     assert "".join(out.stdout) == "Creating network app_default\nCreating service app_web\n"
+
+
+def test_jobs_run_to_completion_and_again_on_each_deploy(stack_dir: Path) -> None:
+    (stack_dir / "jobs.yml").write_text(
+        "services:\n"
+        "  migrate:\n    image: job:1\n    deploy: {mode: replicated-job, replicas: 2}\n"
+        "  seed:\n    image: job:1\n    deploy: {mode: global-job}\n"
+    )
+    swarm = _swarm()
+    swarm.images.set("job:1", exits_after=10.0)
+    assert swarm.docker("docker stack deploy -d -c jobs.yml app").ok
+    swarm.advance(30)
+    services = "docker stack services --format '{{.Name}}|{{.Mode}}|{{.Replicas}}' app"
+    assert swarm.docker(services).stdout == (
+        "app_migrate|replicated job|0/2 (2/2 completed)\napp_seed|global job|0/0 (4/4 completed)\n"
+    )
+    migrate = _service(swarm, "app_migrate")
+    assert (migrate.spec.max_concurrent, migrate.job_iteration) == (2, 0)
+    # a deploy updates every service, which runs a job again; --detach=false follows it
+    result = swarm.docker("docker stack deploy --detach=false -c jobs.yml app")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.count("job complete\n") == 2
+    assert [_service(swarm, n).job_iteration for n in ("app_migrate", "app_seed")] == [1, 1]
+    assert swarm.docker(services).stdout == (
+        "app_migrate|replicated job|0/2 (2/2 completed)\napp_seed|global job|0/0 (4/4 completed)\n"
+    )
+
+
+def test_a_job_with_an_update_config_is_refused_by_the_daemon(stack_dir: Path) -> None:
+    (stack_dir / "jobs.yml").write_text(
+        "services:\n"
+        "  migrate:\n    image: job:1\n"
+        "    deploy: {mode: replicated-job, update_config: {parallelism: 2}}\n"
+    )
+    swarm = _swarm()
+    result = swarm.docker("docker stack deploy -d -c jobs.yml app")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "failed to create service app_migrate: Error response from daemon: rpc error: "
+        "code = InvalidArgument desc = Jobs may not have an update config\n",
+    )
+    assert [s.spec.name for s in swarm.ctx.store.services.values()] == []
+    # the same file without it deploys
+    (stack_dir / "jobs.yml").write_text(
+        "services:\n  migrate:\n    image: job:1\n    deploy: {mode: replicated-job}\n"
+    )
+    assert swarm.docker("docker stack deploy -d -c jobs.yml app").ok

@@ -157,6 +157,29 @@ def test_failed_tasks_restart_until_the_policy_gives_up() -> None:
     assert not swarm.settle(timeout=30)
 
 
+def test_a_replacement_that_fails_before_its_start_is_not_restarted_into_a_new_execution() -> None:
+    """Found by the fuzzer (seed 2034, extended, #190): two tasks under way in slot 0.
+
+    The replacement of a rejected task is itself rejected while its delayed
+    start waits; the restart supervisor queues its restart behind that start.
+    Meanwhile an update starts a new execution.  When the start comes, the task
+    is wanted COMPLETE, so swarmkit's ``waitRestart`` leaves it (it compares with
+    RUNNING), and the jobs orchestrator does not restart a task of an earlier
+    execution: only the new execution's task runs in slot 0.
+    """
+    swarm = Swarm(seed=976, managers=1, workers=0)
+    swarm.images.set("gone:1", pull_error=True)
+    swarm.docker("docker service create -d --name j0 --mode replicated-job job:1", check=True)
+    swarm.docker("docker service update -d --image gone:1 j0", check=True)
+    swarm.advance(1)
+    swarm.docker("docker service update -d --image bad:1 j0", check=True)
+    swarm.advance(30)
+    job = swarm.ctx.store.service_by_name("j0")
+    assert job is not None and job.job_iteration == 2
+    current = [t for t in _tasks(swarm, job) if t.job_iteration == 2]
+    assert [(t.slot, t.desired_state) for t in current] == [(0, TaskState.COMPLETE)]
+
+
 def test_global_job_runs_once_on_every_active_ready_node_that_fits() -> None:
     swarm = _swarm(workers=3)
     worker3 = swarm.node("worker3")
