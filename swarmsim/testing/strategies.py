@@ -1,8 +1,9 @@
 """Hypothesis strategies for clusters, services, images and operations, as shell lines.
 
 Everything drawn is plain data that prints as what a person would type:
-a :class:`ClusterShape` is ``node add`` lines, a :class:`ServiceShape` is one
-``docker service create`` line, an :class:`ImageShape` one ``image`` line, and
+a :class:`ClusterShape` is ``node add`` lines, a :class:`ServiceShape` (or a
+:class:`JobShape`) is one ``docker service create`` line, an :class:`ImageShape`
+one ``image`` line, and
 an operation is one ``swarmsim shell`` line (``docker service scale s0=3``,
 ``docker node update --availability drain worker2``, ``fail worker1``,
 ``sleep 5s``).  Operations are carried out by :func:`apply` through the
@@ -33,9 +34,11 @@ from swarmsim.swarm import Swarm
 
 __all__ = [
     "FAILING_IMAGES",
+    "JOB_IMAGE",
     "ZONES",
     "ClusterShape",
     "ImageShape",
+    "JobShape",
     "NodeShape",
     "Operation",
     "ServiceShape",
@@ -44,6 +47,7 @@ __all__ = [
     "clusters",
     "create_service",
     "images",
+    "jobs",
     "nodes",
     "operations",
     "restart_policies",
@@ -336,6 +340,77 @@ def services(
     )
 
 
+# ---------------------------------------------------------------------- jobs
+JOB_IMAGE = "task:1"
+"""The image of :func:`jobs`: :data:`FAST`, and its container exits with code 0 after
+2 s of work (its task completes)."""
+
+
+@dataclass(frozen=True)
+class JobShape:
+    """A job to create: one ``docker service create -d --mode replicated-job|global-job``
+    line.
+
+    ``completions`` is a replicated job's ``--replicas`` (its total of completions),
+    ``max_concurrent`` its ``--max-concurrent`` (``None``: left to docker, the total);
+    a global job takes neither.  ``flags`` are more flags (restart policy).
+    """
+
+    name: str
+    mode: str = "replicated-job"
+    completions: int = 1
+    max_concurrent: int | None = None
+    image: str = JOB_IMAGE
+    constraints: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        """The ``docker service create`` line."""
+        words = ["docker", "service", "create", "-d", "--name", self.name, "--mode", self.mode]
+        if self.mode == "replicated-job":
+            words += ["--replicas", str(self.completions)]
+            if self.max_concurrent is not None:
+                words += ["--max-concurrent", str(self.max_concurrent)]
+        for constraint in self.constraints:
+            words += ["--constraint", constraint]
+        return shlex.join([*words, *self.flags, self.image])
+
+
+_MAX_CONCURRENT: st.SearchStrategy[int | None] = st.none() | st.integers(1, 4)
+
+
+def jobs(
+    name: str | st.SearchStrategy[str] = "job0",
+    *,
+    mode: str | st.SearchStrategy[str] | None = None,
+    completions: int | st.SearchStrategy[int] | None = None,
+    max_concurrent: int | st.SearchStrategy[int | None] | None = _MAX_CONCURRENT,
+    image: str | st.SearchStrategy[str] = JOB_IMAGE,
+    constraints: Sequence[str] | st.SearchStrategy[tuple[str, ...]] = (),
+    restart: st.SearchStrategy[tuple[str, ...]] | None = None,
+) -> st.SearchStrategy[JobShape]:
+    """Jobs: replicated (0-8 completions, 1-4 at once or docker's default) or global.
+
+    Defaults draw :data:`JOB_IMAGE` and a restart policy from
+    :func:`restart_policies`; pass ``image=st.sampled_from([JOB_IMAGE, "bad:exit"])``
+    for jobs that fail.
+    """
+    return st.builds(
+        JobShape,
+        name=_strategy(name),
+        mode=st.sampled_from(("replicated-job", "replicated-job", "global-job"))
+        if mode is None
+        else _strategy(mode),
+        completions=st.integers(0, 8) if completions is None else _strategy(completions),
+        max_concurrent=_strategy(max_concurrent),
+        image=_strategy(image),
+        constraints=constraints
+        if isinstance(constraints, st.SearchStrategy)
+        else st.just(tuple(constraints)),
+        flags=restart_policies() if restart is None else restart,
+    )
+
+
 # ---------------------------------------------------------------- operations
 OPERATIONS = (
     "scale",
@@ -469,15 +544,18 @@ FAST = "pull=500ms create=100ms start=200ms stop=100ms"
 
 
 def image_line(name: str) -> str:
-    """The ``image`` line of a good (:data:`FAST`) or failing (:data:`FAILING_IMAGES`) image."""
+    """The ``image`` line of a good (:data:`FAST`), failing (:data:`FAILING_IMAGES`) or
+    job (:data:`JOB_IMAGE`) image."""
+    if name == JOB_IMAGE:
+        return ImageShape(name, f"{FAST} exits_after=2s exit_code=0").line()
     return ImageShape(name, FAILING_IMAGES.get(name, FAST)).line()
 
 
 def image_lines() -> list[str]:
-    """The ``image`` lines of every good and failing image."""
-    return [image_line(name) for name in (*GOOD_IMAGES, *sorted(FAILING_IMAGES))]
+    """The ``image`` lines of every good, failing and job image."""
+    return [image_line(name) for name in (*GOOD_IMAGES, *sorted(FAILING_IMAGES), JOB_IMAGE)]
 
 
-def create_service(swarm: Swarm, shape: ServiceShape) -> LineResult:
-    """Create the service with its ``docker service create`` line."""
+def create_service(swarm: Swarm, shape: ServiceShape | JobShape) -> LineResult:
+    """Create the service (or job) with its ``docker service create`` line."""
     return apply(swarm, shape.line())

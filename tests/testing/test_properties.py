@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swarmsim import Swarm
-from swarmsim.api import TaskState
+from swarmsim.api import NodeRole, TaskState
 from swarmsim.testing import invariants
 from swarmsim.testing import strategies as sst
 
@@ -24,6 +24,40 @@ def test_fresh_service_converges_balanced(
     if shape.mode == "replicated" and not shape.preferences:
         assert invariants.check_spread(swarm, service) == []
     assert invariants.check_trace(swarm.trace) == []
+
+
+@given(sst.clusters(), sst.jobs(constraints=st.sampled_from(((), ("node.role==worker",)))))
+def test_a_fresh_job_completes_each_task_once_and_settles(
+    cluster: sst.ClusterShape, shape: sst.JobShape
+) -> None:
+    swarm = sst.build_swarm(cluster, seed=1)
+    swarm.advance(5)  # every node has joined and is ready
+    assert sst.create_service(swarm, shape).ok, shape.line()
+    assert swarm.settle(timeout=300), shape.line()
+    service = swarm.ctx.store.service_by_name(shape.name)
+    assert service is not None
+    tasks = list(swarm.ctx.store.tasks_of_service(service.id))
+    assert {t.state for t in tasks} <= {TaskState.COMPLETE}
+    if shape.mode == "replicated-job":
+        assert sorted(t.slot for t in tasks) == list(range(shape.completions))
+        most = shape.completions if shape.max_concurrent is None else shape.max_concurrent
+        assert _most_running_at_once(swarm, shape.name) <= most
+    else:
+        workers_only = bool(shape.constraints)
+        nodes = swarm.ctx.store.nodes.values()
+        wanted = {n.id for n in nodes if not workers_only or n.role == NodeRole.WORKER}
+        assert sorted(t.node_id for t in tasks) == sorted(wanted)
+    assert invariants.check_quiescent(swarm) == []
+
+
+def _most_running_at_once(swarm: Swarm, service: str) -> int:
+    running: set[str] = set()
+    most = 0
+    for record in swarm.trace:
+        if record.kind == "task" and record.service == service:
+            (running.add if record.state == "running" else running.discard)(record.id)
+            most = max(most, len(running))
+    return most
 
 
 @st.composite
