@@ -27,7 +27,8 @@ removed service whose containers are still stopping is still converging.
 A job (``replicated-job``, ``global-job``) has converged once its current
 execution is done: every task of it the managers still want has completed
 (a replicated job: as many as its total of completions), and no task of an
-earlier execution still runs.
+earlier execution still runs; its update status does not count (no updater
+runs for a job, so a rollback leaves it ``rollback_started`` for good).
 So ``settle()`` right after
 ``docker node update --availability drain`` waits for the drained node's
 tasks to move, and right after creating a global service or adding a node
@@ -319,7 +320,8 @@ def may_stay(service: Service, node: Node) -> bool:
 
 def _moving(store: Store, service: Service, runs: ContainerRuns, updating: Updating) -> bool:
     status = service.update_status
-    in_flight = status is not None and status.state in _IN_FLIGHT
+    # no updater ever runs for a job: after a rollback its status stays rollback_started
+    in_flight = status is not None and status.state in _IN_FLIGHT and not service.spec.mode.is_job
     return in_flight or updating(service.id) or not _converged(store, service, runs)
 
 

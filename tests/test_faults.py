@@ -59,6 +59,24 @@ def test_the_cli_on_a_manager_cut_off_from_the_leader_gets_the_no_leader_error()
     assert swarm.docker("docker node ls").ok
 
 
+def test_a_status_lost_in_a_partition_reaches_the_next_leader() -> None:
+    """Found by the extended fuzzer (with a job; a service behaves the same): a
+    container starts while its node is cut off from the leader, so its RUNNING
+    report is lost.  swarmkit's status reporter keeps a status until a session
+    takes it: once a new leader's session starts, the store hears RUNNING (it
+    said PREPARING for good)."""
+    swarm = Swarm(seed=446, managers=3, workers=1)
+    swarm.docker("docker service create -d --name web slow:1", check=True)
+    swarm.advance(0.1)
+    swarm.partition([["manager1", "manager3"], ["manager2", "worker1"]])
+    swarm.advance(5)
+    swarm.partition([["manager2", "manager3", "worker1"], ["manager1"]])
+    swarm.advance(60)
+    (task,) = swarm.ctx.store.tasks.values()
+    assert swarm.agents[task.node_id].controllers[task.id].state == TaskState.RUNNING
+    assert task.state == TaskState.RUNNING
+
+
 @pytest.mark.parametrize("role", [NodeRole.WORKER, NodeRole.MANAGER])
 def test_a_node_added_during_a_partition_is_cut_off_until_the_heal(role: NodeRole) -> None:
     """Found by the extended fuzzer: the new machine is in no group of the

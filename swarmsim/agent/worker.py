@@ -178,15 +178,24 @@ class Agent:
         The list is complete, as swarmkit's first ``COMPLETE`` assignment message
         after a session starts (``agent/worker.go``, ``reconcileTaskState`` with
         ``fullSync``): a container whose task is not in it — deleted while the node
-        could not hear it — is stopped and removed.
+        could not hear it — is stopped and removed.  A task whose state the list
+        shows behind its container's is reported again (``agent/reporter.go`` keeps
+        a status until a session accepts it; here a lost message is gone, so the
+        new session's list tells what the managers missed).
         """
         assigned = {task.id for task in tasks}
         for task_id in [tid for tid in self.controllers if tid not in assigned]:
             self.remove(task_id)
         keep_only(self, assigned)
         for task in tasks:
-            if task.id in self.controllers:
-                self.controllers[task.id].set_desired(task.desired_state)
+            controller = self.controllers.get(task.id)
+            if controller is not None:
+                if controller.state > task.status.state:
+                    # a report the managers never got (sent while the path to the
+                    # leader was cut): swarmkit's status reporter keeps a status until
+                    # a session accepts it, so the new session carries it
+                    self.report(task.id, TaskStatus(controller.state, self.sim.now, "", ""))
+                controller.set_desired(task.desired_state)
             elif task.state < _COMPLETE and task.state > _ASSIGNED:
                 # the container of this task did not survive: report its end
                 if task.desired_state >= _SHUTDOWN:

@@ -213,14 +213,18 @@ class _Builder:
         return f"docker node rm --force {node}"
 
     def _job(self) -> str:
-        """Create a job, or run one again, rescale it, change it or remove it."""
+        """Create a job, or run one again, rescale it, change it, roll it back or remove it."""
         if not self.jobs or (len(self.jobs) < MAX_JOBS and self._chance(25)):
             return self._create_job()
         name = self.pick.choice(sorted(self.jobs))
-        kind = self.pick.choice(("force", "force", "scale", "concurrency", "image", "rm"))
+        kind = self.pick.choice(
+            ("force", "force", "scale", "concurrency", "image", "rollback", "rm")
+        )
         if kind == "rm":
             del self.jobs[name]
             return f"docker service rm {name}"
+        if kind == "rollback":
+            return f"docker service rollback -d {name}"
         if kind == "scale" and self.jobs[name] == "replicated-job":
             return f"docker service scale -d {name}={self.pick.randint(0, 6)}"
         if kind == "concurrency" and self.jobs[name] == "replicated-job":

@@ -48,7 +48,8 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     No task the managers want running sits on a DOWN, drained or deleted node:
     the orchestrators shut those down (``InvalidNode`` in ``swarmkit:
     manager/orchestrator/task.go``; docs/behaviour.md#node-down-drain-and-pause).  Exception: a
-    PENDING task of a service whose update is still in flight.  The updater
+    PENDING (or NEW, waiting for an address) task of a service whose update is
+    still in flight.  The updater
     got its slots when it started and creates a global node's new task even if
     that node went down or was drained meanwhile (``swarmkit:
     manager/orchestrator/update/updater.go``, ``worker``: no node check); the
@@ -369,8 +370,9 @@ def _placement_of(
     if task.state == TaskState.COMPLETE and task.job_iteration is not None:
         return []  # a job's task that did its work
     if task.node_id and not keeps_tasks(node):
-        if task.state == TaskState.PENDING and service is not None and updating(swarm, service):
-            return []  # a global updater's task for a node that left mid-update
+        if task.state <= TaskState.PENDING and service is not None and updating(swarm, service):
+            return []  # a global updater's task for a node that left mid-update (or NEW:
+            # waiting for an address, new-allocatable judges whether rightly)
         if task.job_iteration is not None:
             return []  # the jobs orchestrator watches no node (job-progress)
         where = _where(swarm, task)

@@ -106,6 +106,13 @@ FUZZ_FINDINGS = {
         "docker service create -d --name s0 --mode global nginx:1",
         "partition worker1,worker3 / manager1,worker2", "node add worker4 label.zone=east",
     )),
+    # jobs in the extended schedules (ninth session): a report sent while the path to
+    # the leader was cut, never re-sent once a new leader's session started
+    "report-lost-in-a-partition": Schedule(446, 3, 1, (
+        "docker service create -d --name j0 --mode replicated-job slow:1", "sleep 100ms",
+        "partition manager1,manager3 / manager2,worker1", "sleep 5s",
+        "partition manager2,manager3,worker1 / manager1",
+    )),
 }  # fmt: skip
 
 
@@ -157,6 +164,17 @@ SWARMKIT_OWN = {
         "docker service create -d --name s1 --mode global nginx:2", "disconnect worker1",
         "sleep 100ms",
         "docker service update -d --update-order start-first --health-cmd true s1",
+    )),
+    "global-update-task-on-down-node-waiting-for-an-address": Schedule(286, 1, 4, (
+        "docker service create -d --name s0 --mode global --reserve-memory 5G nginx:1",
+        "sleep 100ms", "docker network create -d overlay --subnet 10.9.0.0/30 net0",
+        "partition manager1,worker1,worker2,worker3 / worker4",
+        "docker service update -d --network-add net0 s0",
+        "docker service create -d --name s1 --replicas 4 bad:exit", "sleep 100ms",
+        "docker service update -d s1",
+        "docker service update -d --update-order start-first --update-failure-action continue "
+        "--health-cmd true s0",
+        "sleep 20s", "docker node update worker3",
     )),
 }  # fmt: skip
 

@@ -263,6 +263,18 @@ def test_settle_waits_for_the_job_to_complete() -> None:
     assert result and result.time == 32.0, result
 
 
+def test_a_rolled_back_job_settles_though_its_status_stays_rollback_started() -> None:
+    swarm = _swarm()
+    job = create_service(swarm.ctx, _job(total=2, concurrent=2))
+    update_service(swarm.ctx, "job", replace(job.spec, replicas=3))
+    rollback_service(swarm.ctx, "job")
+    result = swarm.settle(timeout=60)
+    assert result, result
+    assert job.update_status is not None and job.update_status.state.name == "ROLLBACK_STARTED"
+    current = [t for t in _tasks(swarm, job) if t.job_iteration == 2]
+    assert [t.state for t in current] == [TaskState.COMPLETE] * 2
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
