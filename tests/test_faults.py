@@ -77,6 +77,30 @@ def test_a_status_lost_in_a_partition_reaches_the_next_leader() -> None:
     assert task.state == TaskState.RUNNING
 
 
+def test_a_container_end_lost_on_the_way_is_reported_on_the_next_session() -> None:
+    """A container exits with code 1 and its node's link fails while the report
+    travels: when the link comes back the managers hear that end, exit code and
+    error included (swarmkit's reporter kept it), not a made-up crash or shutdown."""
+    swarm = Swarm(seed=863, managers=1, workers=1)
+    swarm.docker(
+        "docker service create -d --name s0 --constraint node.role==worker nginx:3", check=True
+    )
+    swarm.advance(60)
+    (task,) = swarm.ctx.store.tasks.values()
+    assert swarm.kill_task(task.id, 1)
+    swarm.disconnect_node("worker1")
+    swarm.advance(5)
+    assert task.state == TaskState.RUNNING  # the report was lost with the link
+    swarm.reconnect_node("worker1")
+    swarm.advance(5)
+    status = task.status
+    assert (status.state, status.exit_code, status.err) == (
+        TaskState.FAILED,
+        1,
+        "task: non-zero exit (1)",
+    )
+
+
 @pytest.mark.parametrize("role", [NodeRole.WORKER, NodeRole.MANAGER])
 def test_a_node_added_during_a_partition_is_cut_off_until_the_heal(role: NodeRole) -> None:
     """Found by the extended fuzzer: the new machine is in no group of the

@@ -191,6 +191,7 @@ class TaskController:
         "desired",
         "exit_code",
         "finished_at",
+        "reported",
         "started_at",
         "state",
         "task",
@@ -202,6 +203,7 @@ class TaskController:
         self.created_at: float | None = None  # the container exists from then on
         self.started_at: float | None = None
         self.finished_at: float | None = None
+        self.reported: TaskStatus | None = None  # the last status sent to the managers
         self.exit_code = 0
         self.desired = desired
         self.state = task.state
@@ -258,8 +260,8 @@ class TaskController:
         if state >= _COMPLETE and self.created_at is not None and self.finished_at is None:
             self._finish(code)
         # the clock read from SimPy's environment: Simulation.now is one more property
-        now = agent.sim.env.now
-        agent.report(self.task.id, TaskStatus(state, now, message, err, code))
+        status = self.reported = TaskStatus(state, agent.sim.env.now, message, err, code)
+        agent.report(self.task.id, status)
 
     def _finish(self, code: int | None) -> None:
         """The container stops: record when, and its exit code."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from swarmsim.agent.containers import forget, keep_only, remember
+from swarmsim.agent.containers import container_of, forget, keep_only, remember
 from swarmsim.agent.executor import CRASH, ContainerExit, TaskController, exit_error
 from swarmsim.agent.images import ContainerDraw, ImageModel
 from swarmsim.api.enums import TaskState
@@ -190,15 +190,20 @@ class Agent:
         for task in tasks:
             controller = self.controllers.get(task.id)
             if controller is not None:
-                if controller.state > task.status.state:
+                if controller.reported is not None and controller.state > task.status.state:
                     # a report the managers never got (sent while the path to the
                     # leader was cut): swarmkit's status reporter keeps a status until
                     # a session accepts it, so the new session carries it
-                    self.report(task.id, TaskStatus(controller.state, self.sim.now, "", ""))
+                    self.report(task.id, controller.reported)
                 controller.set_desired(task.desired_state)
             elif task.state < _COMPLETE and task.state > _ASSIGNED:
-                # the container of this task did not survive: report its end
-                if task.desired_state >= _SHUTDOWN:
+                ended = container_of(self, task.id)
+                end = None if ended is None else ended.reported
+                if end is not None and end.state >= _COMPLETE:
+                    # its container ended while the managers could not hear it
+                    self.report(task.id, end)
+                # else the container of this task did not survive: report its end
+                elif task.desired_state >= _SHUTDOWN:
                     self.report(task.id, TaskStatus(_SHUTDOWN, self.sim.now, "shutdown"))
                 else:
                     self.report(

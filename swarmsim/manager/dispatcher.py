@@ -218,7 +218,7 @@ class Dispatcher:
             known = task.status.state
             if state < known:
                 continue  # an invalid backwards transition
-            if state == known and not status.message:
+            if state == known and (not status.message or status is task.status):
                 continue  # a re-report of what the manager already knows
             task.status = status
             task.applied_at = now
