@@ -1,10 +1,11 @@
 """A hypothesis state machine over a swarm, whose failures print as replayable scripts.
 
 :class:`SwarmStateMachine` builds a small cluster and a first service, then lets hypothesis pick
-rules -- create, scale, update, roll back and remove services; drain, pause
-and activate nodes; fail and recover them; let time pass; settle -- each one
-a ``swarmsim shell`` line run through the shell's interpreter (the docker
-CLI and the control API, as a user's command).  After every step it checks
+rules -- create, scale, update, roll back and remove services; create a job,
+run it again, roll it back or remove it; drain, pause and activate nodes; fail
+and recover them; let time pass; settle -- each one a ``swarmsim shell`` line
+run through the shell's interpreter (the docker CLI and the control API, as a
+user's command).  After every step it checks
 :func:`~swarmsim.testing.invariants.check_step`; after a ``create`` on a calm
 cluster it checks swarmkit's spread (``fresh-spread``); at quiescence (the
 ``settle`` rule and the end of every run) it checks
@@ -154,6 +155,7 @@ class SwarmStateMachine(RuleBasedStateMachine):
         self.managers = 1
         self.lines: list[str] = []
         self.services: dict[str, sst.ServiceShape] = {}
+        self.jobs: set[str] = set()  # at most one job, "job0"
         self.hostnames: list[str] = []
         self.workers: list[str] = []
         self.profiled: set[str] = set()  # images whose profile line has run
@@ -284,6 +286,21 @@ class SwarmStateMachine(RuleBasedStateMachine):
         name = self._service(service)
         if self.run(f"docker service rm {name}").ok:
             del self.services[name]
+
+    @precondition(lambda self: not self.jobs)
+    @rule(shape=sst.jobs("job0"))
+    def create_job(self, shape: sst.JobShape) -> None:
+        """``docker service create --mode replicated-job|global-job`` of a drawn job."""
+        self._image(shape.image)
+        if self.run(shape.line()).ok:
+            self.jobs.add(shape.name)
+
+    @precondition(lambda self: bool(self.jobs))
+    @rule(word=st.sampled_from(("update -d --force", "rollback -d", "rm")))
+    def change_job(self, word: str) -> None:
+        """Run the job again (every update is a new execution), roll it back or remove it."""
+        if self.run(f"docker service {word} job0").ok and word == "rm":
+            self.jobs.clear()
 
     @rule(worker=st.integers(0, 3), availability=st.sampled_from(("drain", "pause", "active")))
     def availability(self, worker: int, availability: str) -> None:
