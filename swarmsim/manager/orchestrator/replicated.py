@@ -15,6 +15,15 @@ by a shuffle from the ``orchestrator`` random stream, so runs are reproducible.
 The scale-down order sorts stably where Go's ``sort.Sort`` is not stable for
 more than 12 slots; ties (same copy index on their nodes) therefore keep the
 running-first, lowest-slot-first order.
+
+A scale-down removes first the slots kept only because their restart policy
+forbids a restart (``UpdatableTasksInSlot`` returns the newest task though no
+task is wanted running).  swarmkit orders them among the others by their copy
+index on their node, so it may keep such a slot and remove a running task:
+with an up-to-date slot the service stays short of replicas; with an
+out-of-date one the updater starts it again, the next reconcile (at "update
+completed") keeps the other dead slot of the service instead, and the two take
+turns for ever.
 """
 
 from __future__ import annotations
@@ -205,10 +214,15 @@ class ReplicatedOrchestrator:
             return (0 if is_running else 1, number)
 
         ordered = sorted(runnable, key=running_first)
+        # a slot kept only because its restart policy forbids a restart (no task of
+        # it is wanted running) goes first: see Differences
+        unwanted = [runnable[n] for n in ordered if runnable[n][0].desired_state > _RUNNING]
         per_node: dict[str, int] = {}
         indexed: list[tuple[int, int, Slot]] = []
         for position, number in enumerate(ordered):
             slot = runnable[number]
+            if slot[0].desired_state > _RUNNING:
+                continue
             index = -1
             if len(slot) == 1 and slot[0].node_id:
                 node = slot[0].node_id
@@ -216,5 +230,5 @@ class ReplicatedOrchestrator:
                 index = per_node[node]
             indexed.append((index if index >= 0 else 1 << 62, position, slot))
         indexed.sort(key=lambda item: (item[0], item[1]))
-        slots = [slot for _, _, slot in indexed]
+        slots = [slot for _, _, slot in indexed] + unwanted
         return slots[:wanted], slots[wanted:]

@@ -132,6 +132,28 @@ def test_restart_condition_none_leaves_the_slot_empty() -> None:
     assert len(tasks(swarm, service)) == 3  # the slot counts as satisfied: no new task
 
 
+def test_scale_down_removes_a_slot_kept_only_by_restart_none_first() -> None:
+    # swarmkit's order (copy index on the node) would keep the drained slot, the only
+    # copy on its node, and remove a running task: 1 running of 2 for good
+    swarm = _swarm(workers=1)
+    policy = RestartPolicy(condition=RestartCondition.NONE)
+    service = create(swarm, spec(image="app:1", replicas=3, restart=policy))
+    swarm.advance(5)
+    per_node: dict[str, list[str]] = {}
+    for task in running(swarm, service):
+        per_node.setdefault(hostname(swarm, task), []).append(task.id)
+    (lonely,) = [name for name, ids in per_node.items() if len(ids) == 1]
+    (crowded,) = [name for name, ids in per_node.items() if len(ids) == 2]
+    node = swarm.node(lonely)
+    node.availability = Availability.DRAIN
+    swarm.ctx.store.update_node(node)
+    swarm.advance(5)
+    update(swarm, service, replicas=2)
+    swarm.advance(10)
+    assert sorted(t.id for t in running(swarm, service)) == sorted(per_node[crowded])
+    assert [t.desired_state for t in tasks(swarm, service)] == [TaskState.RUNNING] * 2
+
+
 def test_crash_restart_timeline_11_3_a() -> None:
     swarm = _swarm(workers=0)
     service = create(swarm, spec(image="app:1", replicas=1))
