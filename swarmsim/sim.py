@@ -50,6 +50,7 @@ class Simulation:
         self._queue = cast("list[Any]", self.env._queue)
         self._eid = self.env._eid
         self._streams: dict[str, random.Random] = {}
+        self._instants: dict[float, float] = {}  # see call_later
 
     @property
     def now(self) -> float:
@@ -122,7 +123,18 @@ class Simulation:
         but it costs a single small object instead of an event, a callback list,
         an attribute dict and a closure.
         """
-        at = self.env._now + (delay if delay > 0.0 else 0.0)  # + 0.0 as SimPy: a float
+        now = self.env._now
+        if delay > 0.0:
+            # equal times share one float object: the clock takes the object of
+            # the entry it pops, and the statuses and containers stamped in that
+            # instant keep it (a Swarm2K swarm would keep two floats per task)
+            instants = self._instants
+            at = now + delay
+            at = instants.setdefault(at, at)
+            if len(instants) > _INSTANTS:
+                instants.clear()
+        else:
+            at = now if type(now) is float else now + 0.0  # a float, as SimPy's now + 0.0
         heappush(self._queue, (at, NORMAL, next(self._eid), _queued(callback, args)))
 
     def call_urgent(self, callback: Any, *args: Any) -> None:
@@ -132,7 +144,8 @@ class Simulation:
         interrupt (``URGENT`` priority): a component written as callbacks uses it
         to keep the order of events a process would give.
         """
-        at = self.env._now + 0.0  # as SimPy computes it: a float
+        now = self.env._now
+        at = now if type(now) is float else now + 0.0  # a float, as SimPy's now + 0.0
         heappush(self._queue, (at, URGENT, next(self._eid), _queued(callback, args)))
 
     def finish_instant(self) -> None:
@@ -243,6 +256,10 @@ def _queued(callback: Any, args: tuple[Any, ...]) -> _Call | _MethodCall:
     if type(callback) is MethodType and len(args) == 1:
         return _MethodCall(callback.__func__, callback.__self__, args[0])
     return _Call(callback, args)
+
+
+_INSTANTS = 4096
+"""How many recent due times :meth:`Simulation.call_later` remembers to share."""
 
 
 class DelayLine:

@@ -57,6 +57,22 @@ def test_method_calls_keep_their_place_and_queue_no_bound_method() -> None:
     assert order == ["urgent method", "no argument", "method", "function", "two arguments"]
 
 
+def test_equal_due_times_share_one_float_and_the_clock_stays_a_float() -> None:
+    sim = Simulation()
+    stamps: list[float] = []
+    assert type(sim.env.now) is int  # SimPy starts its clock at the int 0
+    sim.call_urgent(lambda: stamps.append(sim.env.now))
+    sim.call_later(0.0, lambda: stamps.append(sim.env.now))
+    for _ in range(2):
+        sim.call_later(0.3, lambda: stamps.append(sim.env.now))
+    sim.call_later(0.1, lambda: sim.call_later(0.2, lambda: stamps.append(sim.env.now)))
+    sim.run(1.0)
+    assert stamps == [0.0, 0.0, 0.3, 0.3, 0.1 + 0.2]
+    assert all(type(stamp) is float for stamp in stamps)
+    assert stamps[2] is stamps[3]  # one object for the instant, not one per call
+    assert stamps[4] is not stamps[2]  # 0.1 + 0.2 is not 0.3: another instant
+
+
 def test_urgent_calls_run_before_anything_else_of_the_instant() -> None:
     sim = Simulation()
     order: list[str] = []

@@ -163,6 +163,11 @@ class NodeIndex:
             lacking = self.lacking.get(service_id)
             if lacking is not None:
                 del lacking[node_id]
+                left = len(lacking)
+                if not left & (left - 1):
+                    # a dict keeps its table as it empties: a copy (same order) is
+                    # sized for what is left, at each power of two (linear in all)
+                    self.lacking[service_id] = dict(lacking)
             elif 2 * len(runs) >= self.size:
                 self.lacking[service_id] = {
                     other_id: other

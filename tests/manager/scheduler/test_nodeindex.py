@@ -169,6 +169,22 @@ def test_nodes_lacking_a_service_are_kept_from_half_the_nodes_down_to_a_quarter(
     assert set(index.lacking["a"]) == {"n4", "n5", "n6", "n7"}
 
 
+def test_nodes_lacking_a_service_keep_their_order_as_the_set_shrinks() -> None:
+    index = NodeIndex(ReadyFilter().check)
+    infos = [_node_of(index, f"n{n}") for n in range(40)]
+    for n, info in enumerate(infos[:20]):
+        info.add_task(Task(f"t{n}", "a", "svc", n, SPEC, 1))
+    order = list(index.lacking["a"])
+    assert sorted(order) == sorted(i.id for i in infos[20:])
+    tables = set()
+    for n, info in enumerate(infos[20:39], start=20):
+        info.add_task(Task(f"t{n}", "a", "svc", n, SPEC, 1))
+        tables.add(id(index.lacking["a"]))
+        assert list(index.lacking["a"]) == [i for i in order if i not in index.by_service["a"]]
+    # a copy sized for what is left at 16, 8, 4, 2 and 1 nodes (a dict never shrinks)
+    assert len(tables) == 6
+
+
 SCRIPT = [
     "docker service create -d --name web --replicas 12 --update-parallelism 3 app:1",
     "docker service create -d --name api --replicas 7 --update-delay 2s app:1",
