@@ -16,6 +16,7 @@ from typing import cast
 
 import simpy
 
+from swarmsim.api.objects import Statuses
 from swarmsim.errors import InvalidArgument
 from swarmsim.ids import IdGenerator
 from swarmsim.sim import Process, Simulation
@@ -187,6 +188,7 @@ class Context:
     ids: IdGenerator
     settings: ClusterSettings = field(default_factory=ClusterSettings)
     leadership: Leadership = field(default_factory=Leadership)
+    statuses: Statuses = field(default_factory=Statuses)  # task statuses shared in an instant
 
     @classmethod
     def create(cls, seed: int = 0, settings: ClusterSettings | None = None) -> Context:

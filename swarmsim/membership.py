@@ -239,7 +239,14 @@ class Membership:
         self.underlay.alias(node.id, hostname)
         if role == NodeRole.MANAGER:
             self.raft.add_member(node.id)
-        agent = Agent(self.ctx.sim, node.id, self.transport, self.images, machine=hostname)
+        agent = Agent(
+            self.ctx.sim,
+            node.id,
+            self.transport,
+            self.images,
+            machine=hostname,
+            statuses=self.ctx.statuses,
+        )
         self.agents[node.id] = agent
         self.transport.bind(node.id, agent.receive, kind="agent", locate=lambda: hostname)
         agent.start()

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from swarmsim.agent.distributions import Distribution
 from swarmsim.api.enums import TaskState
-from swarmsim.api.objects import Task, TaskStatus
+from swarmsim.api.objects import Statuses, Task, TaskStatus
 from swarmsim.api.specs import HealthConfig
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class Host(Protocol):
     sim: Simulation
     images: ImageModel
     image_cache: set[str]
+    statuses: Statuses
 
     def prepare_time(self, image: str, profile: ContainerDraw) -> float:
         """Pull (if not cached) plus create time of ``image``."""
@@ -260,7 +261,7 @@ class TaskController:
         if state >= _COMPLETE and self.created_at is not None and self.finished_at is None:
             self._finish(code)
         # the clock read from SimPy's environment: Simulation.now is one more property
-        status = self.reported = TaskStatus(state, agent.sim.env.now, message, err, code)
+        status = self.reported = agent.statuses.stamp(agent.sim.env.now, state, message, err, code)
         agent.report(self.task.id, status)
 
     def _finish(self, code: int | None) -> None:

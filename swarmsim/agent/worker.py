@@ -31,7 +31,7 @@ from swarmsim.agent.containers import container_of, forget, keep_only, remember
 from swarmsim.agent.executor import CRASH, ContainerExit, TaskController, exit_error
 from swarmsim.agent.images import ContainerDraw, ImageModel
 from swarmsim.api.enums import TaskState
-from swarmsim.api.objects import Task, TaskStatus
+from swarmsim.api.objects import Statuses, Task, TaskStatus
 from swarmsim.net.messages import (
     Assign,
     Heartbeat,
@@ -66,8 +66,11 @@ class Agent:
         images: ImageModel,
         *,
         machine: str = "",
+        statuses: Statuses | None = None,
     ) -> None:
         self.sim = sim
+        # the statuses it reports, shared with equal ones of the instant (the swarm's table)
+        self.statuses = Statuses() if statuses is None else statuses
         self.node_id = node_id
         self.machine = machine or node_id  # where its messages leave from on the underlay
         self.transport = transport
@@ -121,7 +124,7 @@ class Agent:
         if self.up and not self.connected:
             self._outbox.update(
                 {
-                    tid: TaskStatus(c.state, self.sim.now, "", "")
+                    tid: self.statuses.stamp(self.sim.now, c.state)
                     for tid, c in self.controllers.items()
                     if tid not in self._outbox
                 }
@@ -204,11 +207,11 @@ class Agent:
                     self.report(task.id, end)
                 # else the container of this task did not survive: report its end
                 elif task.desired_state >= _SHUTDOWN:
-                    self.report(task.id, TaskStatus(_SHUTDOWN, self.sim.now, "shutdown"))
+                    self.report(task.id, self.statuses.stamp(self.sim.now, _SHUTDOWN, "shutdown"))
                 else:
                     self.report(
                         task.id,
-                        TaskStatus(_FAILED, self.sim.now, "started", exit_error(137), 137),
+                        self.statuses.stamp(self.sim.now, _FAILED, "started", exit_error(137), 137),
                     )
             else:
                 self.assign(task, task.desired_state)

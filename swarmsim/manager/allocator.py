@@ -50,7 +50,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from swarmsim.api.enums import PublishMode, TaskState
-from swarmsim.api.objects import Network, Service, Task, TaskStatus
+from swarmsim.api.objects import Network, Service, Task
 from swarmsim.api.specs import PortConfig
 from swarmsim.context import Context, Worker
 from swarmsim.store import Action, NetworkEvent, ServiceEvent, TaskEvent
@@ -420,6 +420,7 @@ class Allocator:
                 self._services[service_id] = None  # waits for its networks
         tasks, self._new_tasks = self._new_tasks, {}
         now = self.ctx.now
+        statuses = self.ctx.statuses
         for task_id in tasks:
             task = store.tasks.get(task_id)
             if task is None or task.status.state != _NEW:
@@ -427,5 +428,5 @@ class Allocator:
             if not self._allocate_task(task):
                 self._new_tasks[task_id] = None  # retried when its networks are allocated
                 continue
-            task.status = TaskStatus(_PENDING, now, PENDING_MESSAGE)
+            task.status = statuses.stamp(now, _PENDING, PENDING_MESSAGE)
             store.update_task(task)

@@ -163,7 +163,7 @@ class Dispatcher:
         store = self.ctx.store
         for task in list(store.tasks_on_node(node_id)):
             if _ASSIGNED <= task.state <= _RUNNING:
-                task.status = TaskStatus(_ORPHANED, self.ctx.now, task.status.message)
+                task.status = self.ctx.statuses.stamp(self.ctx.now, _ORPHANED, task.status.message)
                 store.update_task(task)
 
     def _on_leadership(self, active: bool) -> None:

@@ -14,7 +14,7 @@ import pytest
 from swarmsim.agent.executor import CRASH, SHUTDOWN_REQUEST, ContainerExit, TaskController
 from swarmsim.agent.images import ContainerDraw, ImageModel, ImageProfile
 from swarmsim.api import ContainerSpec, TaskSpec, TaskState
-from swarmsim.api.objects import Task, TaskStatus
+from swarmsim.api.objects import Statuses, Task, TaskStatus
 from swarmsim.sim import Simulation
 
 PROFILE = ImageProfile(pull=2.0, create=0.5, start=1.0, stop=0.3)
@@ -29,6 +29,7 @@ class FakeAgent:
         if image:
             self.images.set("app:1", **image)
         self.image_cache: set[str] = set()
+        self.statuses = Statuses()
         self.reports: list[tuple[float, str, str]] = []
 
     def prepare_time(self, image: str, profile: ContainerDraw) -> float:

@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 import pytest
 
 from swarmsim.api.enums import TaskState
-from swarmsim.api.objects import Task
+from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.api.specs import ContainerSpec, TaskSpec
 from swarmsim.store import Store, TaskEvent
 from swarmsim.trace import Trace
@@ -61,12 +61,11 @@ def test_task_watchers_hear_the_progress_steps_they_asked_for_in_registration_or
     store.watch(watcher("running"), TaskEvent, progress="running")
     store.watch(watcher("none"), TaskEvent, progress=False)
     store.watch(watcher("all again"), TaskEvent, progress=True)
-    task = Task("t", "svc", "web", 1, SPEC, 0, node_id="n1")
-    task.status.state = TaskState.ASSIGNED
+    task = Task("t", "svc", "web", 1, SPEC, 0, node_id="n1", status=TaskStatus(TaskState.ASSIGNED))
     store.create_task(task)
     heard.clear()
     for state in (TaskState.PREPARING, TaskState.RUNNING, TaskState.FAILED):
-        task.status.state = state
+        task.status = TaskStatus(state)
         store.update_task(task)
     everyone = ["all", "running", "none", "all again"]
     assert heard == [
@@ -89,7 +88,7 @@ def test_a_commit_moves_the_task_between_indexes_by_the_keys_it_was_last_committ
         TaskState.NEW,
     )
     task.node_id = "n1"
-    task.status.state = TaskState.ASSIGNED
+    task.status = TaskStatus(TaskState.ASSIGNED)
     store.update_task(task)
     assert list(store.tasks_on_node("n1")) == [task]
     assert (events[-1].prev_state, events[-1].prev_node) == (TaskState.NEW, "")

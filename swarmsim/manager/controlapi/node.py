@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from swarmsim.api.enums import Availability, NodeRole, NodeStatus, TaskState
-from swarmsim.api.objects import Node, TaskStatus
+from swarmsim.api.objects import Node
 from swarmsim.api.specs import make_labels
 from swarmsim.context import Context
 from swarmsim.errors import DaemonError, InvalidArgument
@@ -253,7 +253,7 @@ def remove_node(ctx: Context, raft: Raft, node_id: str, force: bool = False) -> 
     store = ctx.store
     for task in list(store.tasks_on_node(node.id)):
         if task.state < TaskState.COMPLETE:
-            task.status = TaskStatus(TaskState.ORPHANED, ctx.now, ORPHANED_MESSAGE)
+            task.status = ctx.statuses.stamp(ctx.now, TaskState.ORPHANED, ORPHANED_MESSAGE)
             store.update_task(task)
     store.delete_node(node.id)
     return node

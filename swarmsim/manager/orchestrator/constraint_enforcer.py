@@ -19,7 +19,6 @@ commit instead of on the enforcer's own watch queue.
 from __future__ import annotations
 
 from swarmsim.api.enums import Availability, TaskState
-from swarmsim.api.objects import TaskStatus
 from swarmsim.context import Context
 from swarmsim.manager.constraint import placement_matches
 from swarmsim.store import Action, NodeEvent
@@ -76,6 +75,6 @@ class ConstraintEnforcer:
                     rejected.append(task)
         now = self.ctx.now
         for task in rejected:
-            task.status = TaskStatus(TaskState.REJECTED, now, MESSAGE, ERROR)
+            task.status = self.ctx.statuses.stamp(now, TaskState.REJECTED, MESSAGE, ERROR)
             task.applied_at = now
             store.update_task(task)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from swarmsim.api.enums import Availability, NodeStatus, PublishMode, TaskState
-from swarmsim.api.objects import Node, Service, Task, TaskStatus
+from swarmsim.api.objects import Node, Service, Task
 from swarmsim.api.specs import TaskSpec
 from swarmsim.context import Context
 from swarmsim.manager.constraint import placement_matches
@@ -62,7 +62,7 @@ def new_task(
         spec_version=service.spec_version,
         desired_state=desired,
         node_id=node_id,
-        status=TaskStatus(_NEW, now, "created"),
+        status=ctx.statuses.stamp(now, _NEW, "created"),
         created_at=now,
         applied_at=now,
         endpoint=spec.endpoint,

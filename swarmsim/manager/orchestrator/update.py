@@ -70,7 +70,7 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from functools import partial
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any
 
 import simpy
 
@@ -81,7 +81,7 @@ from swarmsim.api.enums import (
     UpdateOrder,
     UpdateState,
 )
-from swarmsim.api.objects import Service, Task, TaskStatus, UpdateStatus
+from swarmsim.api.objects import Service, Task, UpdateStatus
 from swarmsim.api.specs import ServiceSpec, UpdateConfig
 from swarmsim.context import Context
 from swarmsim.manager.orchestrator.restart import RestartSupervisor
@@ -93,28 +93,19 @@ _READY = TaskState.READY
 _RUNNING = TaskState.RUNNING
 _SHUTDOWN = TaskState.SHUTDOWN
 
-_Copied = TypeVar("_Copied", Task, TaskStatus)
-
-
-_FIELD_VALUES = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Task, TaskStatus)}
-
-
-def _shallow_copy(obj: _Copied) -> _Copied:
-    """A shallow copy of a task or status: its constructor given every field's value.
-
-    ``copy.copy`` goes through pickling's ``__reduce_ex__``, eight times slower,
-    and setting the fields one by one twice as slow: an update copies every
-    slot it updates.  Neither class has a ``__post_init__``.
-    """
-    values: tuple[Any, ...] = _FIELD_VALUES[type(obj)](obj)
-    return type(obj)(*values)
+_TASK_FIELDS = attrgetter(*(f.name for f in fields(Task)))
 
 
 def _copy_task(task: Task) -> Task:
-    """A copy of ``task`` as it is now (the status too, which some writers mutate)."""
-    snapshot = _shallow_copy(task)
-    snapshot.status = _shallow_copy(task.status)
-    return snapshot
+    """A copy of ``task`` as it is now: its constructor given every field's value.
+
+    Shallow: a status is a value, never changed once made.  ``copy.copy`` goes
+    through pickling's ``__reduce_ex__``, eight times slower, and setting the
+    fields one by one twice as slow: an update copies every slot it updates.
+    ``Task`` has no ``__post_init__``.
+    """
+    values: tuple[Any, ...] = _TASK_FIELDS(task)
+    return Task(*values)
 
 
 def _float32(value: float) -> float:

@@ -368,6 +368,7 @@ class Assigner:
         store = self._store
         tasks = store.tasks
         now = self._ctx.now
+        statuses = self._ctx.statuses
         applied: list[_Decision] = []
         for decision in decisions:
             task = decision.task
@@ -381,10 +382,9 @@ class Assigner:
                 and status.err == decision.err
             ):
                 continue  # no change: keep the first timestamp
-            status.state = decision.state
-            status.message = decision.message
-            status.err = decision.err
-            status.timestamp = now
+            task.status = statuses.stamp(
+                now, decision.state, decision.message, decision.err, status.exit_code
+            )
             if decision.node_id:
                 task.node_id = decision.node_id
             store.update_task(task)

@@ -30,7 +30,7 @@ from swarmsim.api import (
     UpdateOrder,
     UpdateState,
 )
-from swarmsim.api.objects import Task
+from swarmsim.api.objects import Task, TaskStatus
 from swarmsim.api.specs import ContainerSpec, TaskSpec
 from swarmsim.manager.orchestrator.update import _copy_task
 
@@ -351,8 +351,8 @@ def test_global_service_updates_node_by_node() -> None:
 def test_the_updaters_copy_of_a_task_keeps_its_state_when_the_live_task_moves_on() -> None:
     live = Task("t1", "svc", "web", 3, TaskSpec(ContainerSpec("app:1")), 2, node_id="n1")
     snapshot = _copy_task(live)
-    assert snapshot == live and snapshot.status is not live.status
-    live.status.state = TaskState.RUNNING
+    assert snapshot == live and snapshot is not live
+    live.status = TaskStatus(TaskState.RUNNING)
     live.desired_state = TaskState.SHUTDOWN
     assert snapshot.state == TaskState.NEW and snapshot.desired_state == TaskState.RUNNING
     assert snapshot.spec is live.spec  # immutable parts are shared, as copy.copy shares them
