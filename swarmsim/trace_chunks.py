@@ -29,8 +29,11 @@ from typing import Any, Generic, TypeAlias, TypeVar
 
 Codes: TypeAlias = "bytes | array[int] | range"
 """The codes of one field of a chunk: where each record's value is in the field's table."""
-Field: TypeAlias = "tuple[tuple[Any, ...], Codes]"
-"""One field of a chunk: its distinct values, then one code per record (``values[code]``)."""
+Field: TypeAlias = "tuple[tuple[Any, ...] | range, Codes]"
+"""One field of a chunk: its distinct values, then one code per record (``values[code]``).
+
+A field of many small non-negative ints (slots) has a ``range`` for values: each
+code is the value itself."""
 
 R = TypeVar("R", bound=tuple[Any, ...])
 
@@ -74,8 +77,10 @@ def encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
     value as it is first met, and ``itemgetter`` looks the whole column up in
     it in one call: its numbers are the codes, ``bytes`` for most fields (at
     most 256 distinct values), two bytes a record (an ``array``) for a field
-    with more (ids, slots, nodes).  A column whose values all differ, or would
-    not read back exactly, keeps its tuple, with a ``range`` as codes.  When
+    with more (nodes).  Past 256 distinct values, small non-negative ints
+    (slots) are their own codes, under a ``range`` (see :data:`Field`).  A
+    column whose values all differ, or would not read back exactly, keeps its
+    tuple, with a ``range`` as codes.  When
     the same field of the chunk before was kept so (``was_raw``: ids while a
     swarm converges, each task met once in a chunk), a set first tells
     whether this one is too, at a fraction of the cost of numbering it.
@@ -86,6 +91,9 @@ def encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
     (('a', 'b'), b'\\x00\\x01\\x00')
     >>> encode((1.0, 1))  # 1 would read back as 1.0: kept whole
     ((1.0, 1), range(0, 2))
+    >>> values, codes = encode(tuple(range(300, 0, -1)))
+    >>> values, codes.typecode, decode((values, codes), 0, 3)
+    (range(0, 301), 'H', (300, 299, 298))
     """
     size = len(column)
     number: dict[Any, int] = defaultdict(count().__next__)
@@ -100,12 +108,28 @@ def encode(column: tuple[Any, ...], was_raw: bool = False) -> Field:
     try:
         codes = bytes(numbers)
     except ValueError:  # a 257th distinct value: no longer a byte
+        small = _small_ints(number)
+        if small is not None:  # two bytes a record hold the values themselves
+            return small, array("H", column)
         if len(number) == size:
             return column, range(size)
         codes = array("H" if size <= 65536 else "L", numbers)
     if not exact(column, number):
         return column, range(size)
     return tuple(number), codes
+
+
+def _small_ints(distinct: dict[Any, int]) -> range | None:
+    """``range(max + 1)`` if the ``distinct`` values are all ints from 0 to 65,535.
+
+    Their table would cost eight bytes a value on top of the codes: a range
+    read with the values as codes gives the same ints (equal objects).
+    """
+    if set(map(type, distinct)) != _INT:
+        return None
+    if min(distinct) < 0 or max(distinct) > 0xFFFF:
+        return None
+    return range(max(distinct) + 1)
 
 
 def decode(field: Field, start: int = 0, stop: int | None = None) -> Sequence[Any]:

@@ -75,3 +75,28 @@ def test_values_that_would_read_back_as_another_type_keep_their_column() -> None
         values, codes = encode(column)
         assert isinstance(codes, range)
         assert [type(v) for v in decode((values, codes))] == [type(v) for v in column]
+
+
+@given(st.lists(st.integers(-1, 70_000), min_size=257, max_size=600, unique=True), st.booleans())
+def test_many_small_ints_are_their_own_codes_and_others_keep_a_table(
+    column: list[int], with_a_bool: bool
+) -> None:
+    if with_a_bool:
+        column[0] = True  # True == 1: would read back as 1
+    values, codes = encode(tuple(column))
+    small = not with_a_bool and min(column) >= 0 and max(column) <= 0xFFFF
+    assert isinstance(values, range) is small
+    if small:
+        assert values == range(max(column) + 1) and codes.tolist() == column
+    assert _typed([tuple(decode((values, codes)))]) == _typed([tuple(column)])
+
+
+def test_a_chunk_of_slots_is_filtered_and_picked_like_any_other() -> None:
+    records = [(float(i), i % 400, "a" if i % 3 else "b") for i in range(1200)]
+    chunks: Chunks[tuple[Any, ...]] = Chunks(3, tuple)
+    chunks.extend(records)
+    assert isinstance(chunks.chunks[0][1][0], range)
+    wanted = frozenset({7, 399})
+    picked = list(chunks.picked(chunks.masks(1, wanted)))
+    assert picked == [r for r in records if r[1] in wanted]
+    assert chunks.record(801) == records[801]
