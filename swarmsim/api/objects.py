@@ -229,8 +229,27 @@ class Committed:
         self.committed_state = state
 
 
+class Scheduled(Committed):
+    """Where the leader's scheduler accounts a task (its entry in swarmkit's ``allTasks``).
+
+    Written and read only by :mod:`swarmsim.manager.scheduler.bookkeeping`:
+    unset or ``None`` while the scheduler does not track the task, ``""``
+    while it tracks it on no node, else the ID of the node whose bookkeeping
+    holds it.  Not a dataclass field, kept on the task rather than in a map of
+    the scheduler for the reason :class:`Committed` gives.
+    """
+
+    __slots__ = ("scheduler_node",)
+
+    scheduler_node: str | None
+
+    def account(self, node_id: str | None) -> None:
+        """Record where the scheduler now accounts the task (see the class)."""
+        self.scheduler_node = node_id
+
+
 @dataclass(slots=True)
-class Task(Committed):
+class Task(Scheduled):
     """One scheduled unit of a service: a slot's current task or part of its history."""
 
     id: str

@@ -192,10 +192,9 @@ class Assigner:
         queue = book.unassigned
         if not queue:
             return
-        known = book.known
         groups: dict[tuple[str, int], list[Task]] = {}
         for task in queue.values():
-            if task.id not in known or task.node_id:
+            if task.scheduler_node is None or task.node_id:
                 continue  # deleted, finished or already assigned
             groups.setdefault((task.service_id, task.spec_version), []).append(task)
         queue.clear()
@@ -373,7 +372,7 @@ class Assigner:
         for decision in decisions:
             task = decision.task
             if tasks.get(task.id) is not task:
-                self._book.delete_task(task.id)  # task no longer exists: undo
+                self._book.delete_task(task)  # task no longer exists: undo
                 continue
             status = task.status
             if (

@@ -18,9 +18,10 @@ runs, is :mod:`swarmsim.manager.scheduler.scheduler`'s business.
 
 Differences
 -----------
-* Objects are shared, not copied: the queues hold the live tasks, and the map of tracked tasks
-  (swarmkit's ``allTasks``) gives the node whose :class:`NodeInfo` holds each one, which
-  replaces swarmkit's search through copies.
+* Objects are shared, not copied: the queues hold the live tasks, and each tracked task
+  carries its entry of swarmkit's ``allTasks``, the node whose :class:`NodeInfo` holds it
+  (:class:`~swarmsim.api.objects.Scheduled`), which replaces swarmkit's search through
+  copies.
 * Active task counts use desired state <= COMPLETE (docs/behaviour.md#per-node-bookkeeping)
   where older swarmkit releases used <= RUNNING.
 * swarmkit's ``noSuitableNode`` drops from the queue for good a PENDING task whose spec
@@ -72,10 +73,6 @@ class Bookkeeping:
         The node set, by node ID.
     index : NodeIndex
         The node set by active task counts, kept in step by every node info.
-    known : dict of str to str
-        The tracked tasks (swarmkit's ``allTasks``): task ID to the ID of the node whose
-        :class:`NodeInfo` holds the task, ``""`` while none does.  One map for both
-        facts: a Swarm2K swarm tracks 95,000 tasks.
     unassigned : dict of str to Task
         The unassigned queue, by task ID.
     pending_preassigned : dict of str to Task
@@ -91,7 +88,6 @@ class Bookkeeping:
         "_ctx",
         "aside",
         "index",
-        "known",
         "nodes",
         "pending_preassigned",
         "preassigned",
@@ -100,7 +96,6 @@ class Bookkeeping:
 
     nodes: dict[str, NodeInfo]
     index: NodeIndex
-    known: dict[str, str]
     unassigned: dict[str, Task]
     pending_preassigned: dict[str, Task]
     preassigned: set[str]
@@ -113,9 +108,10 @@ class Bookkeeping:
 
     def clear(self) -> None:
         """Forget every task and node."""
+        for task in self._ctx.store.tasks.values():  # those tracked are in the store
+            task.account(None)
         self.nodes = {}
         self.index = NodeIndex(ReadyFilter().check)
-        self.known = {}
         self.unassigned = {}
         self.pending_preassigned = {}
         self.preassigned = set()
@@ -133,7 +129,7 @@ class Bookkeeping:
                 continue
             if state == _PENDING and task.desired_state > ACTIVE_DESIRED_MAX:
                 continue
-            self.known[task.id] = ""
+            task.account("")
             if not task.node_id:
                 self.unassigned[task.id] = task
             elif state == _PENDING:
@@ -146,7 +142,7 @@ class Bookkeeping:
             self.nodes[node.id] = info
             for task in by_node.get(node.id, ()):
                 info.add_task(task)
-                self.known[task.id] = node.id
+                task.account(node.id)
             self._index(info)
 
     # ---------------------------------------------------------------- tasks
@@ -154,8 +150,9 @@ class Bookkeeping:
         """Track a new task (``createTask``); True if it was queued."""
         state = task.status.state
         if state < _PENDING or state > _RUNNING:
+            task.account(None)
             return False
-        self.known[task.id] = ""
+        task.account("")
         if not task.node_id:
             self.unassigned[task.id] = task
             return True
@@ -175,7 +172,10 @@ class Bookkeeping:
         state = task.status.state
         if state < _PENDING:
             return False
-        holder = self.known.get(task.id)
+        try:
+            holder = task.scheduler_node
+        except AttributeError:  # a task the scheduler has not met
+            holder = None
         known = holder is not None
         if holder and _PENDING < state <= _RUNNING:
             node_id = task.node_id
@@ -196,27 +196,32 @@ class Bookkeeping:
                 info = self.nodes.get(task.node_id)
                 if info is not None:
                     info.task_failed((task.service_id, task.spec_version), self._ctx.now)
-            self.delete_task(task.id)
+            self.delete_task(task)
             return True
         if not task.node_id:
             if known:
-                self.delete_task(task.id)
-            self.known[task.id] = ""
+                self.delete_task(task)
+            task.account("")
             self.unassigned[task.id] = task
             return True
         if state == _PENDING:
             if known:
-                self.delete_task(task.id)
-            self.known[task.id] = ""
+                self.delete_task(task)
+            task.account("")
             self.preassigned.add(task.id)
             self.pending_preassigned[task.id] = task
             return False
         self.hold(task, task.node_id)
         return False
 
-    def delete_task(self, task_id: str) -> bool:
+    def delete_task(self, task: Task) -> bool:
         """Forget a task (``deleteTask``); True if a node released resources for it."""
-        node_id = self.known.pop(task_id, None)
+        task_id = task.id
+        try:
+            node_id = task.scheduler_node
+        except AttributeError:  # a task the scheduler has not met
+            node_id = None
+        task.account(None)
         self.preassigned.discard(task_id)
         self.pending_preassigned.pop(task_id, None)
         self.unassigned.pop(task_id, None)
@@ -263,17 +268,20 @@ class Bookkeeping:
 
     def hold(self, task: Task, node_id: str) -> None:
         """Track ``task`` and account it on ``node_id`` (or refresh its active flag there)."""
-        previous = self.known.get(task.id)
+        try:
+            previous = task.scheduler_node
+        except AttributeError:  # a task the scheduler has not met
+            previous = None
         if previous and previous != node_id:
             old = self.nodes.get(previous)
             if old is not None:
                 old.remove_task(task.id)
         info = self.nodes.get(node_id)
         if info is None:
-            self.known[task.id] = ""
+            task.account("")
             return
         info.add_task(task)
-        self.known[task.id] = node_id
+        task.account(node_id)
 
     # ---------------------------------------------------------------- nodes
     def create_or_update_node(self, node: Node) -> None:
@@ -297,7 +305,6 @@ class Bookkeeping:
             return
         self.index.remove(info)
         info.index = None
-        known = self.known
-        for task_id in info.tasks:
-            if known.get(task_id) == node_id:
-                known[task_id] = ""  # still tracked, held by no node
+        for task in info.tasks.values():
+            if task.scheduler_node == node_id:
+                task.account("")  # still tracked, held by no node

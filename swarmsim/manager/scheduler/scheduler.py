@@ -195,7 +195,7 @@ class Scheduler:
             required = self._book.create_task(event.task)
         else:
             # deleting a task may free node resources: re-evaluate pending tasks
-            required = self._book.delete_task(event.task.id)
+            required = self._book.delete_task(event.task)
         if required:
             self._tick_required = True
         now = self._clock()

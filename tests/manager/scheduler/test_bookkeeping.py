@@ -32,6 +32,29 @@ def test_tasks_before_pending_are_ignored() -> None:
     assert task.state == TaskState.ASSIGNED
 
 
+def test_each_tracked_task_carries_the_node_holding_it_until_forgotten() -> None:
+    ctx = Context.create(seed=1)
+    scheduler = Scheduler(ctx)
+    node = add_node(ctx, "a")
+    service = add_service(ctx)
+    queued, early = add_task(ctx, service), add_task(ctx, service, slot=2, state=TaskState.NEW)
+    assert (queued.scheduler_node, early.scheduler_node) == ("", None)
+    run(ctx)
+    assert queued.scheduler_node == node.id  # assigned: held by the node's bookkeeping
+    assert scheduler.node_info(node.id).tasks == {queued.id: queued}
+    set_state(ctx, queued, TaskState.FAILED)
+    assert queued.scheduler_node is None  # forgotten, and released on the node
+    assert scheduler.node_info(node.id).tasks == {}
+    running = add_task(ctx, service, slot=3, node=node, state=TaskState.RUNNING)
+    assert running.scheduler_node == node.id
+    ctx.leadership.set(False)  # a stopped scheduler tracks nothing
+    assert running.scheduler_node is None
+    ctx.leadership.set(True)  # the next leader's scheduler reads the store again
+    assert running.scheduler_node == node.id
+    ctx.store.delete_task(running.id)
+    assert running.scheduler_node is None
+
+
 def test_update_of_a_queued_task_requeues_it_whatever_its_desired_state() -> None:
     # swarmkit's updateTask does not look at the desired state: a PENDING task
     # scaled down before it was scheduled can still be assigned
