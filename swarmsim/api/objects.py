@@ -13,8 +13,9 @@ components never keep stale copies around.  Timestamps are virtual seconds.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from swarmsim.api.enums import (
     Availability,
@@ -119,6 +120,8 @@ class Service:
     # a job's JobStatus: which execution is current (None: not a job) and when it began
     job_iteration: int | None = None
     last_execution: float | None = None
+    # what new tasks of the current spec share (kept by new_task; not compared)
+    task_origin: TaskOrigin | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -248,28 +251,179 @@ class Scheduled(Committed):
         self.scheduler_node = node_id
 
 
-@dataclass(slots=True)
-class Task(Scheduled):
-    """One scheduled unit of a service: a slot's current task or part of its history."""
+@dataclass(slots=True, frozen=True)
+class TaskOrigin:
+    """What a task takes from its service when it is made.
 
-    id: str
-    service_id: str
+    swarmkit's ``Task`` copies the service's annotations, task spec, spec
+    version, endpoint and job iteration into every task.  Here the tasks made
+    from one version of a service share one origin (see
+    :func:`swarmsim.manager.orchestrator.task.new_task`): a Swarm2K swarm holds
+    95,000 tasks of 40 services.
+    """
+
     service_name: str
-    slot: int  # 0 for global tasks
     spec: TaskSpec
     spec_version: int
-    desired_state: TaskState = TaskState.RUNNING
-    node_id: str = ""
-    status: TaskStatus = field(default_factory=TaskStatus)
-    created_at: float = 0.0
-    applied_at: float = 0.0  # when the manager last committed a status change
     endpoint: EndpointSpec = field(default_factory=EndpointSpec)
     host_ports: tuple[PortConfig, ...] = ()  # the endpoint's host-mode ports
     service_labels: Labels = ()
+    job_iteration: int | None = None  # the job execution the task belongs to (None: not a job)
+
+
+_FROM_ORIGIN: Any = object()
+"""A part of a task's origin not given to its constructor."""
+
+
+@dataclass(slots=True, init=False)
+class Task(Scheduled):
+    """One scheduled unit of a service: a slot's current task or part of its history.
+
+    What it took from its service is its :class:`TaskOrigin`, read through
+    properties of the same names (``spec``, ``spec_version``, ...).  The
+    constructor takes them one by one, or an ``origin`` (which the parts
+    given override: :func:`dataclasses.replace` works as for any dataclass);
+    :meth:`made` takes an origin and nothing else.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from swarmsim.api.specs import ContainerSpec, TaskSpec
+    >>> task = Task("t1", "s1", "web", 1, TaskSpec(ContainerSpec("nginx:1")), 3)
+    >>> task.spec.container.image, task.spec_version
+    ('nginx:1', 3)
+    >>> moved = replace(task, node_id="n1", spec_version=4)
+    >>> moved.node_id, moved.spec_version, moved.spec is task.spec
+    ('n1', 4, True)
+    """
+
+    id: str
+    service_id: str
+    slot: int  # 0 for global tasks
+    origin: TaskOrigin
+    desired_state: TaskState
+    node_id: str
+    status: TaskStatus
+    created_at: float
+    applied_at: float  # when the manager last committed a status change
     # (network id, address/prefix) per attached network, ingress first; the
     # address is "" on node-local networks (the allocator fills this in)
-    attachments: tuple[tuple[str, str], ...] = ()
-    job_iteration: int | None = None  # the job execution the task belongs to (None: not a job)
+    attachments: tuple[tuple[str, str], ...]
+
+    def __init__(
+        self,
+        id: str,
+        service_id: str,
+        service_name: str = _FROM_ORIGIN,
+        slot: int = 0,
+        spec: TaskSpec = _FROM_ORIGIN,
+        spec_version: int = _FROM_ORIGIN,
+        desired_state: TaskState = TaskState.RUNNING,
+        node_id: str = "",
+        status: TaskStatus | None = None,
+        created_at: float = 0.0,
+        applied_at: float = 0.0,
+        endpoint: EndpointSpec = _FROM_ORIGIN,
+        host_ports: tuple[PortConfig, ...] = _FROM_ORIGIN,
+        service_labels: Labels = _FROM_ORIGIN,
+        attachments: tuple[tuple[str, str], ...] = (),
+        job_iteration: int | None = _FROM_ORIGIN,
+        *,
+        origin: TaskOrigin | None = None,
+    ) -> None:
+        parts: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("service_name", service_name),
+                ("spec", spec),
+                ("spec_version", spec_version),
+                ("endpoint", endpoint),
+                ("host_ports", host_ports),
+                ("service_labels", service_labels),
+                ("job_iteration", job_iteration),
+            )
+            if value is not _FROM_ORIGIN
+        }
+        if origin is None:
+            missing = {"service_name", "spec", "spec_version"} - parts.keys()
+            if missing:
+                raise TypeError(f"Task() needs an origin or {', '.join(sorted(missing))}")
+            origin = TaskOrigin(**parts)
+        elif parts:
+            origin = replace(origin, **parts)
+        self.id = id
+        self.service_id = service_id
+        self.slot = slot
+        self.origin = origin
+        self.desired_state = desired_state
+        self.node_id = node_id
+        self.status = TaskStatus() if status is None else status
+        self.created_at = created_at
+        self.applied_at = applied_at
+        self.attachments = attachments
+
+    @classmethod
+    def made(
+        cls,
+        id: str,
+        service_id: str,
+        slot: int,
+        origin: TaskOrigin,
+        desired_state: TaskState,
+        node_id: str,
+        status: TaskStatus,
+        created_at: float,
+        applied_at: float,
+        attachments: tuple[tuple[str, str], ...] = (),
+    ) -> Task:
+        """A task of ``origin``: the fields in the order :func:`dataclasses.fields` gives."""
+        task = object.__new__(cls)
+        task.id = id
+        task.service_id = service_id
+        task.slot = slot
+        task.origin = origin
+        task.desired_state = desired_state
+        task.node_id = node_id
+        task.status = status
+        task.created_at = created_at
+        task.applied_at = applied_at
+        task.attachments = attachments
+        return task
+
+    @property
+    def service_name(self) -> str:
+        """The service's name when the task was made."""
+        return self.origin.service_name
+
+    @property
+    def spec(self) -> TaskSpec:
+        """The task spec it was made from."""
+        return self.origin.spec
+
+    @property
+    def spec_version(self) -> int:
+        """The service's spec version it was made from."""
+        return self.origin.spec_version
+
+    @property
+    def endpoint(self) -> EndpointSpec:
+        """The service's endpoint when the task was made."""
+        return self.origin.endpoint
+
+    @property
+    def host_ports(self) -> tuple[PortConfig, ...]:
+        """The endpoint's host-mode ports."""
+        return self.origin.host_ports
+
+    @property
+    def service_labels(self) -> Labels:
+        """The service's labels when the task was made."""
+        return self.origin.service_labels
+
+    @property
+    def job_iteration(self) -> int | None:
+        """The job execution the task belongs to (``None``: not a job)."""
+        return self.origin.job_iteration
 
     @property
     def state(self) -> TaskState:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from swarmsim.api.enums import Availability, NodeStatus, PublishMode, TaskState
-from swarmsim.api.objects import Node, Service, Task
+from swarmsim.api.objects import Node, Service, Task, TaskOrigin
 from swarmsim.api.specs import TaskSpec
 from swarmsim.context import Context
 from swarmsim.manager.constraint import placement_matches
@@ -48,28 +48,49 @@ def new_task(
     A job's task belongs to the service's current execution (its ``JobIteration``).
     """
     # one call per task a rolling update replaces: the enum members are module
-    # constants and a service without ports builds no generator
+    # constants, and the tasks of one version of the service share their origin
     now = ctx.now
-    spec = service.spec
-    ports = spec.endpoint.ports
-    host_ports = tuple(p for p in ports if p.publish_mode == _HOST) if ports else ()
-    return Task(
-        id=ctx.ids.new(),
-        service_id=service.id,
-        service_name=spec.name,
-        slot=_SLOT_NUMBERS.setdefault(slot, slot),
-        spec=spec.task,
-        spec_version=service.spec_version,
-        desired_state=desired,
-        node_id=node_id,
-        status=ctx.statuses.stamp(now, _NEW, "created"),
-        created_at=now,
-        applied_at=now,
-        endpoint=spec.endpoint,
-        host_ports=host_ports,
-        service_labels=spec.labels,
-        job_iteration=service.job_iteration,
+    return Task.made(
+        ctx.ids.new(),
+        service.id,
+        _SLOT_NUMBERS.setdefault(slot, slot),
+        task_origin(service),
+        desired,
+        node_id,
+        ctx.statuses.stamp(now, _NEW, "created"),
+        now,
+        now,
     )
+
+
+def task_origin(service: Service) -> TaskOrigin:
+    """What a new task of ``service`` takes from it, shared with the other new tasks.
+
+    The origin is kept on the service and made again when any part of it
+    changed (a new spec or version, a renamed service, a new job execution).
+    """
+    spec = service.spec
+    origin = service.task_origin
+    if (
+        origin is None
+        or origin.spec is not spec.task
+        or origin.spec_version != service.spec_version
+        or origin.endpoint is not spec.endpoint
+        or origin.service_labels is not spec.labels
+        or origin.service_name != spec.name
+        or origin.job_iteration != service.job_iteration
+    ):
+        ports = spec.endpoint.ports
+        origin = service.task_origin = TaskOrigin(
+            spec.name,
+            spec.task,
+            service.spec_version,
+            spec.endpoint,
+            tuple(p for p in ports if p.publish_mode == _HOST) if ports else (),
+            spec.labels,
+            service.job_iteration,
+        )
+    return origin
 
 
 def invalid_node(node: Node | None) -> bool:

@@ -97,15 +97,14 @@ _TASK_FIELDS = attrgetter(*(f.name for f in fields(Task)))
 
 
 def _copy_task(task: Task) -> Task:
-    """A copy of ``task`` as it is now: its constructor given every field's value.
+    """A copy of ``task`` as it is now: :meth:`Task.made` given every field's value.
 
-    Shallow: a status is a value, never changed once made.  ``copy.copy`` goes
-    through pickling's ``__reduce_ex__``, eight times slower, and setting the
-    fields one by one twice as slow: an update copies every slot it updates.
-    ``Task`` has no ``__post_init__``.
+    Shallow: a status and an origin are values, never changed once made.
+    ``copy.copy`` goes through pickling's ``__reduce_ex__``, eight times
+    slower: an update copies every slot it updates.
     """
     values: tuple[Any, ...] = _TASK_FIELDS(task)
-    return Task(*values)
+    return Task.made(*values)
 
 
 def _float32(value: float) -> float:
