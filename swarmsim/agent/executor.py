@@ -191,7 +191,6 @@ class TaskController:
         "created_at",
         "desired",
         "exit_code",
-        "finished_at",
         "reported",
         "started_at",
         "state",
@@ -203,7 +202,6 @@ class TaskController:
         self.task = task  # as assigned: names, labels and spec of its container
         self.created_at: float | None = None  # the container exists from then on
         self.started_at: float | None = None
-        self.finished_at: float | None = None
         self.reported: TaskStatus | None = None  # the last status sent to the managers
         self.exit_code = 0
         self.desired = desired
@@ -213,6 +211,18 @@ class TaskController:
         self._phase = _BUSY  # the first step is queued
         self._generation = 0  # which "process": a stop sequence started later is another
         agent.sim.call_urgent(self._begin)
+
+    @property
+    def finished_at(self) -> float | None:
+        """When the container stopped (``None``: it runs, never was created, or was lost).
+
+        The time of the terminal status it reported: a controller reports
+        nothing after it, and a container lost in a crash reports nothing.
+        """
+        reported = self.reported
+        if reported is None or reported.state < _COMPLETE or self.created_at is None:
+            return None
+        return reported.timestamp
 
     @property
     def task_id(self) -> str:
@@ -265,8 +275,7 @@ class TaskController:
         agent.report(self.task.id, status)
 
     def _finish(self, code: int | None) -> None:
-        """The container stops: record when, and its exit code."""
-        self.finished_at = self.agent.sim.now
+        """The container stops: record its exit code (its end is the status reported next)."""
         if code is not None:
             self.exit_code = code
         elif (
