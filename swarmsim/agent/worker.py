@@ -224,8 +224,7 @@ class Agent:
         if controller is not None:
             controller.set_desired(desired)
         elif task.status.state < _COMPLETE:  # Task.state is a property: one call less
-            controller = self.controllers[task.id] = TaskController(self, task, desired)
-            remember(self, controller)  # the engine's container table
+            self.controllers[task.id] = TaskController(self, task, desired)
 
     def remove(self, task_id: str) -> None:
         """The task left the store: stop and remove its container without reporting."""
@@ -252,7 +251,9 @@ class Agent:
     def report(self, task_id: str, status: TaskStatus) -> None:
         """Send a status change to the managers (kept for later while disconnected)."""
         if status.state >= _COMPLETE:
-            self.controllers.pop(task_id, None)
+            ended = self.controllers.pop(task_id, None)
+            if ended is not None:
+                remember(self, ended)  # its stopped container stays until the task leaves
         if not self.up:
             return
         if not self.connected:

@@ -61,3 +61,29 @@ def test_a_stopped_container_records_its_exit_code() -> None:
     agent = swarm.agents[swarm.node("manager1").id]
     (container,) = containers_of(agent)
     assert (container.exit_code, container.finished_at) == (7, container.started_at + 2.0)
+
+
+def test_containers_are_listed_by_creation_and_a_stopped_one_keeps_its_place() -> None:
+    swarm = Swarm(seed=1, managers=1, workers=0)
+    swarm.images.set("app:1", pull=1.0, create=0.0, start=0.5, stop=0.2)
+    assert swarm.docker("docker service create --name web -d --replicas 3 app:1").ok
+    swarm.advance(5)
+    assert swarm.docker("docker service create --name late -d app:1").ok
+    swarm.advance(5)
+    agent = swarm.agents[swarm.node("manager1").id]
+    listed = containers_of(agent)
+    # the three replicas were created in one instant: by slot, then the later service
+    assert [(c.task.service_name, c.task.slot) for c in listed] == [
+        ("web", 1),
+        ("web", 2),
+        ("web", 3),
+        ("late", 1),
+    ]
+    assert len({c.created_at for c in listed[:3]}) == 1
+    second = listed[1]
+    assert swarm.kill_task(second.task_id, 1)
+    swarm.advance(0.5)
+    again = containers_of(agent)
+    assert second in again and second.finished_at is not None
+    assert again.index(second) == 1  # stopped, it keeps its place among the oldest
+    assert container_of(agent, second.task_id) is second
