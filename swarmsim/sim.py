@@ -227,34 +227,47 @@ _RUN_CALL = (_run_call,)
 
 
 class _MethodCall:
-    """A method call with one argument waiting in SimPy's queue, as :class:`_Call`.
+    """A method call with one argument or none waiting in SimPy's queue, as :class:`_Call`.
 
     It keeps the method's function, its object and the argument rather than a
     bound method and an argument tuple: about 100 bytes less for each of the
-    tens of thousands of container steps a large swarm has pending at once.
+    tens of thousands of container steps a large swarm has pending at once
+    (a container's first step takes no argument).
     """
 
     __slots__ = ("argument", "callbacks", "function", "target")
     _ok = True
 
-    def __init__(self, function: Any, target: object, argument: object) -> None:
+    def __init__(
+        self, function: Any, target: object, argument: object, run: tuple[Any, ...]
+    ) -> None:
         self.function = function
         self.target = target
         self.argument = argument
-        self.callbacks: tuple[Any, ...] | None = _RUN_METHOD_CALL
+        self.callbacks: tuple[Any, ...] | None = run
 
 
 def _run_method_call(call: _MethodCall) -> None:
     call.function(call.target, call.argument)
 
 
+def _run_method_call_without_argument(call: _MethodCall) -> None:
+    call.function(call.target)
+
+
 _RUN_METHOD_CALL = (_run_method_call,)
+_RUN_METHOD_CALL_WITHOUT_ARGUMENT = (_run_method_call_without_argument,)
 
 
 def _queued(callback: Any, args: tuple[Any, ...]) -> _Call | _MethodCall:
     """What goes into SimPy's queue to run ``callback(*args)``."""
-    if type(callback) is MethodType and len(args) == 1:
-        return _MethodCall(callback.__func__, callback.__self__, args[0])
+    if type(callback) is MethodType:
+        if len(args) == 1:
+            return _MethodCall(callback.__func__, callback.__self__, args[0], _RUN_METHOD_CALL)
+        if not args:
+            return _MethodCall(
+                callback.__func__, callback.__self__, None, _RUN_METHOD_CALL_WITHOUT_ARGUMENT
+            )
     return _Call(callback, args)
 
 

@@ -53,6 +53,8 @@ def test_method_calls_keep_their_place_and_queue_no_bound_method() -> None:
     sim.call_later(0.5, recorder.none)
     one_argument = min(entry for entry in sim.env._queue if entry[0] == 1.0)[3]
     assert not [r for r in gc.get_referents(one_argument) if isinstance(r, MethodType)]
+    (no_argument,) = [entry[3] for entry in sim.env._queue if entry[0] == 0.5]
+    assert not [r for r in gc.get_referents(no_argument) if isinstance(r, MethodType)]
     sim.run(2.0)
     assert order == ["urgent method", "no argument", "method", "function", "two arguments"]
 
