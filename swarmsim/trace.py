@@ -155,6 +155,7 @@ class Trace:
     ) -> None:
         """Record a created task (``prev_state`` None) or a state/desired-state change."""
         status = task.status
+        origin = task.origin  # read once: Task.service_name and spec_version are properties
         # the hottest record, kept as a plain tuple: the columns only need its
         # fields, and an observer (rare) gets the named tuple, made for it
         record = (
@@ -162,13 +163,13 @@ class Trace:
             "task",
             "create" if prev_state is None else "update",
             task.id,
-            task.service_name,
+            origin.service_name,
             task.slot,
             task.node_id,
             status.state.api_name,
             task.desired_state.api_name,
             status.err or status.message,
-            task.spec_version,
+            origin.spec_version,
         )
         records = self._records  # _append inlined
         records.append(record)

@@ -72,7 +72,7 @@ class JobsOrchestrator:
     # ---------------------------------------------------------------- events
     def _on_task_event(self, event: TaskEvent) -> None:
         task = event.task
-        if task.job_iteration is None or event.action is _DELETE:
+        if task.origin.job_iteration is None or event.action is _DELETE:
             return  # not a job's task (only services' tasks pass here in a Swarm2K run)
         if task.status.state > _RUNNING and task.desired_state <= _COMPLETE:
             self._reconcile[task.service_id] = None
