@@ -52,7 +52,8 @@ bench-swarm2k: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --swarm2k
 
 # the long fault-schedule fuzzer (docs/testing.md): make fuzz FUZZ_SCHEDULES=10000 FUZZ_SEED=1
-# (FUZZ_FLAGS=--extended: partitions, node labels and roles, constraints, host ports too)
+# (FUZZ_FLAGS=--extended: partitions, node labels and roles, constraints, host ports too;
+#  FUZZ_FLAGS="--extended --membership": machines leaving the swarm and joining again too)
 FUZZ_SCHEDULES ?= 10000
 FUZZ_SEED ?= 1
 FUZZ_FLAGS ?=

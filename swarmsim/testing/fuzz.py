@@ -9,10 +9,12 @@ failing ones by the invariant broken first, shrinks one schedule per group
 ``swarmsim shell`` script with the violations.  Progress goes to standard
 error.  Exit status 1 if any schedule failed.  ``--extended`` draws the
 generator's extended schedules (partitions, node labels and roles,
-constraints, node removals, host ports: :data:`~swarmsim.testing.generate.EXTENDED`).
+constraints, node removals, host ports: :data:`~swarmsim.testing.generate.EXTENDED`);
+``--membership`` adds machines leaving and joining the swarm again
+(:data:`~swarmsim.testing.generate.MEMBERSHIP`), alone or with ``--extended``.
 
 ``make fuzz FUZZ_SCHEDULES=10000 FUZZ_SEED=1`` runs it (``FUZZ_FLAGS=--extended``
-for the extended ones).
+for the extended ones, ``FUZZ_FLAGS="--extended --membership"`` for both).
 
 This module has no swarmkit counterpart.
 """
@@ -38,10 +40,15 @@ SEE = ("sleep 10m", "docker service ls")
 """Lines added to a reported script: settle as the fuzzer did, then look."""
 
 
-def schedule_for(seed: int, index: int, *, extended: bool = False) -> Schedule:
-    """Schedule number ``index`` of the run seeded ``seed`` (``extended``: with the
-    generator's :data:`~swarmsim.testing.generate.EXTENDED` lines)."""
-    return random_schedule(random.Random(seed * 1_000_003 + index), extended=extended)
+def schedule_for(
+    seed: int, index: int, *, extended: bool = False, membership: bool = False
+) -> Schedule:
+    """Schedule number ``index`` of the run seeded ``seed`` (``extended``, ``membership``:
+    with the generator's :data:`~swarmsim.testing.generate.EXTENDED`,
+    :data:`~swarmsim.testing.generate.MEMBERSHIP` lines)."""
+    return random_schedule(
+        random.Random(seed * 1_000_003 + index), extended=extended, membership=membership
+    )
 
 
 @dataclass
@@ -66,12 +73,13 @@ def fuzz(
     progress: TextIO | None = None,
     every: int = 500,
     extended: bool = False,
+    membership: bool = False,
 ) -> dict[str, FailureClass]:
     """Run ``count`` schedules from index ``first``; the failures by invariant."""
     classes: dict[str, FailureClass] = {}
     started = time.perf_counter()  # only for the progress line, never in results
     for n, index in enumerate(range(first, first + count), start=1):
-        schedule = schedule_for(seed, index, extended=extended)
+        schedule = schedule_for(seed, index, extended=extended, membership=membership)
         outcome = run_schedule(schedule)
         if not outcome.ok:
             group = classes.setdefault(_primary(outcome), FailureClass(_primary(outcome)))
@@ -120,9 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="add partitions, node labels and roles, constraints, node removals, host ports",
     )
+    parser.add_argument(
+        "--membership",
+        action="store_true",
+        help="add machines leaving the swarm and joining it again, and left nodes removed",
+    )
     args = parser.parse_args(argv)
     classes = fuzz(
-        args.schedules, args.seed, first=args.first, progress=sys.stderr, extended=args.extended
+        args.schedules,
+        args.seed,
+        first=args.first,
+        progress=sys.stderr,
+        extended=args.extended,
+        membership=args.membership,
     )
     ordered = sorted(classes.values(), key=lambda c: (-len(c.indexes), c.invariant))
     for group in ordered:
@@ -134,7 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 findings.write(text)
     failing = sum(len(c.indexes) for c in ordered)
     summary = f"{failing} failing, {len(ordered)} classes"
-    kind = ", extended" if args.extended else ""
+    kind = "".join(
+        f", {name}"
+        for name, on in (("extended", args.extended), ("membership", args.membership))
+        if on
+    )
     print(f"{args.schedules} schedules (seed {args.seed}{kind}): {summary}")
     return 1 if ordered else 0
 

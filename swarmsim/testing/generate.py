@@ -21,8 +21,13 @@ update, rollback and resource policies changed (:data:`POLICIES`), a
 small overlay network (:data:`NETWORK`) created and attached to services
 until its addresses run out, and jobs (replicated and global, of an image
 that completes, fails or never exits) run again, rescaled, given another
-image or removed.  The classic
-schedules stay as they were: a seed draws the same lines as before.
+image or removed.  With ``membership=True`` (alone or with ``extended``)
+about one line in seven comes from :data:`MEMBERSHIP`: machines leave the
+swarm (``docker swarm leave``, ``--force`` on a manager), join it again as
+workers or managers through one of the first managers' addresses (with the
+tokens :data:`TOKENS` kept at the start), and left nodes are removed.  Each
+option adds its own draws only when it is on, so the classic and the
+extended schedules stay as they were: a seed draws the same lines as before.
 
 This module has no swarmkit counterpart.
 """
@@ -41,8 +46,10 @@ __all__ = [
     "EXTENDED",
     "IMAGES",
     "JOB_IMAGE",
+    "MEMBERSHIP",
     "NETWORK",
     "POLICIES",
+    "TOKENS",
     "random_schedule",
     "schedules",
 ]
@@ -82,6 +89,13 @@ JOB_IMAGE = "image job:1 exits_after=2s exit_code=0"
 """The profile extended schedules add to :data:`IMAGES`: a job's task completes 2 s after
 it starts."""
 MAX_JOBS = 2
+MEMBERSHIP = ("leave", "leave", "join", "join", "join", "rm")
+"""The kinds of the membership lines, drawn with these weights."""
+TOKENS = (
+    "WTOKEN=$(docker swarm join-token -q worker)",
+    "MTOKEN=$(docker swarm join-token -q manager)",
+)
+"""Lines membership schedules start with: the join tokens, kept in shell variables."""
 
 
 class Chooser(Protocol):
@@ -108,9 +122,11 @@ class _Draw:
 class _Builder:
     """Draws one schedule: the cluster, then lines that mostly make sense."""
 
-    def __init__(self, pick: Chooser, extended: bool = False) -> None:
+    def __init__(self, pick: Chooser, extended: bool = False, membership: bool = False) -> None:
         self.pick = pick
         self.extended = extended
+        self.membership = membership
+        self.left: list[str] = []  # machines out of the swarm after docker swarm leave
         self.network_made = False  # a line has created NETWORK
         self.managers = pick.choice((1, 1, 3))
         self.workers = pick.randint(0, 4)
@@ -131,6 +147,8 @@ class _Builder:
         lines = list(IMAGES)
         if self.extended:
             lines.append(JOB_IMAGE)
+        if self.membership:
+            lines.extend(TOKENS)
         lines.append(self.create())
         for _ in range(length):
             lines.append(self.step())
@@ -138,6 +156,8 @@ class _Builder:
 
     # ------------------------------------------------------------ operations
     def step(self) -> str:
+        if self.membership and self._chance(15):
+            return self.membership_step()
         if self.extended and self._chance(25):
             return self.extended_step()
         kind = self.pick.choice(
@@ -180,6 +200,29 @@ class _Builder:
         else:
             line = getattr(self, f"_{kind}")()
         return line or f"sleep {self.pick.choice(SLEEPS)}"
+
+    def membership_step(self) -> str:
+        """A line of :data:`MEMBERSHIP`: a machine leaves, one that left joins again,
+        or a left node is removed."""
+        kind = self.pick.choice(MEMBERSHIP)
+        if kind == "rm" and self.left:
+            return f"docker node rm {self.pick.choice(self.left)}"
+        if kind == "join" and self.left:
+            machine = self.pick.choice(self.left)
+            self.left.remove(machine)
+            token = "$MTOKEN" if self._chance(20) else "$WTOKEN"
+            # through one of the first managers, wherever the leader is now
+            address = f"192.168.65.{2 + self.pick.randint(0, self.managers - 1)}:2377"
+            return f"@{machine} docker swarm join --token {token} {address}"
+        # the CLI's own machine stays, so that the other lines still reach a manager
+        staying = [n for n in self.nodes if n != "manager1" and n not in self.left]
+        if not staying:
+            return f"sleep {self.pick.choice(SLEEPS)}"
+        workers = [n for n in staying if n.startswith("worker")]
+        machine = self.pick.choice(workers if workers and self._chance(80) else staying)
+        self.left.append(machine)
+        force = "" if machine.startswith("worker") else " --force"
+        return f"@{machine} docker swarm leave{force}"
 
     def _partition(self) -> str:
         """Two random groups of nodes (a heal when one would be empty)."""
@@ -385,9 +428,12 @@ class _Builder:
         return f"docker service rm {name}"
 
 
-def random_schedule(rng: random.Random, max_steps: int = 30, *, extended: bool = False) -> Schedule:
+def random_schedule(
+    rng: random.Random, max_steps: int = 30, *, extended: bool = False, membership: bool = False
+) -> Schedule:
     """A schedule drawn from ``rng`` (a seeded :class:`random.Random`), with the
-    :data:`EXTENDED` lines too when ``extended``.
+    :data:`EXTENDED` lines too when ``extended`` and the :data:`MEMBERSHIP` lines
+    when ``membership``.
 
     Examples
     --------
@@ -395,15 +441,17 @@ def random_schedule(rng: random.Random, max_steps: int = 30, *, extended: bool =
     >>> a == random_schedule(random.Random(7)) and a.steps[0].startswith("image ")
     True
     """
-    builder = _Builder(rng, extended)
+    builder = _Builder(rng, extended, membership)
     seed = rng.randint(0, 999)
     return builder.build(seed, rng.randint(1, max_steps))
 
 
 @st.composite
-def schedules(draw: st.DrawFn, max_steps: int = 30, extended: bool = False) -> Schedule:
+def schedules(
+    draw: st.DrawFn, max_steps: int = 30, extended: bool = False, membership: bool = False
+) -> Schedule:
     """Hypothesis strategy for fault schedules (same operations as :func:`random_schedule`)."""
     pick = _Draw(draw)
-    builder = _Builder(pick, extended)
+    builder = _Builder(pick, extended, membership)
     seed = pick.randint(0, 999)
     return builder.build(seed, pick.randint(1, max_steps))

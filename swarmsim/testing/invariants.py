@@ -74,6 +74,8 @@ INVARIANTS: dict[str, str] = {
     "containers": "every container on a machine belongs to a store task on that node, "
     "none runs when it should be shut down, every running task has one "
     "(agent/worker.go; manager/dispatcher/assignments.go)",
+    "left-node": "a node whose machine left the swarm is DOWN and its agent stopped "
+    "(manager/dispatcher/dispatcher.go heartbeat expiry; docs/shell.md#machines-and-membership)",
     "monotonic": "observed and desired states only move forward (api/types.proto TaskState; "
     "docs/behaviour.md#task-states)",
     "internal-error": "no command or wait raises a simulator exception",

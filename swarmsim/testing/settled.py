@@ -98,6 +98,13 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     ``reconcileTaskState``; ``manager/dispatcher/assignments.go``).  The last
     two are not judged for tasks of failing images, whose status reports are
     always on their way to the managers.
+``left-node``
+    A node whose machine left the swarm (``docker swarm leave``) is DOWN and
+    its agent is stopped: the engine stops the node at once and the managers
+    mark it DOWN when its heartbeats stop (``swarmkit:
+    manager/dispatcher/dispatcher.go``, heartbeat expiry; docs/shell.md,
+    "Machines and membership").  A node left and joined again is a new node;
+    the old one stays listed, DOWN, until ``docker node rm``.
 """
 
 from __future__ import annotations
@@ -153,6 +160,7 @@ def check_settled(swarm: Swarm) -> list[Violation]:
             problems.extend(_global(swarm, service))
     problems.extend(_placement(swarm, infos))
     problems.extend(_containers(swarm))
+    problems.extend(_left_nodes(swarm))
     return problems
 
 
@@ -439,4 +447,20 @@ def _containers(swarm: Swarm) -> list[Violation]:
                         "in the store but has no container",
                     )
                 )
+    return problems
+
+
+def _left_nodes(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    running = swarm.members.machine_of  # node ID -> the machine that runs it now
+    for node_id, node in sorted(swarm.ctx.store.nodes.items()):
+        if node_id in running:
+            continue
+        agent = swarm.agents.get(node_id)
+        where = f"{node.hostname} ({node_id[:12]})"
+        if agent is not None and agent.up:
+            problems.append(Violation("left-node", f"{where}: its machine left, its agent runs"))
+        if node.status != NodeStatus.DOWN:
+            status = node.status.api_name
+            problems.append(Violation("left-node", f"{where}: its machine left, it is {status}"))
     return problems

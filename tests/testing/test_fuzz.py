@@ -50,6 +50,17 @@ def test_a_fixed_budget_of_extended_schedules_breaks_no_invariant() -> None:
     assert {name: group.indexes for name, group in classes.items()} == {}
 
 
+@settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(schedules(extended=True, membership=True))
+def test_every_invariant_holds_as_machines_leave_and_join_again(schedule: Schedule) -> None:
+    _holds(schedule)
+
+
+def test_a_fixed_budget_of_membership_schedules_breaks_no_invariant() -> None:
+    classes = fuzz.fuzz(300, seed=2035, extended=True, membership=True)  # ~6 s
+    assert {name: group.indexes for name, group in classes.items()} == {}
+
+
 def test_schedule_for_is_reproducible_one_by_one() -> None:
     assert fuzz.schedule_for(1, 17) == fuzz.schedule_for(1, 17)
     assert fuzz.schedule_for(1, 17) != fuzz.schedule_for(2, 17)
@@ -64,6 +75,9 @@ def test_the_command_line_reports_and_exits(
     assert "[3/3]" in captured.err
     assert fuzz.main(["--schedules", "2", "--seed", "5", "--extended"]) == 0
     assert capsys.readouterr().out == "2 schedules (seed 5, extended): 0 failing, 0 classes\n"
+    assert fuzz.main(["--schedules", "1", "--seed", "5", "--extended", "--membership"]) == 0
+    summary = "1 schedules (seed 5, extended, membership): 0 failing, 0 classes\n"
+    assert capsys.readouterr().out == summary
 
     broken = fuzz.FailureClass("replicas", [7], fuzz.schedule_for(5, 7))
 

@@ -12,7 +12,9 @@ from swarmsim.testing.generate import (
     EXTENDED,
     IMAGES,
     JOB_IMAGE,
+    MEMBERSHIP,
     POLICIES,
+    TOKENS,
     random_schedule,
     schedules,
 )
@@ -95,10 +97,66 @@ def test_extended_schedules_add_their_operations_and_leave_the_classic_ones_alon
     }  # fmt: skip
 
 
-@given(schedules(extended=True))
-def test_extended_lines_are_understood_by_the_shell(schedule: Schedule) -> None:
+def _understood(schedule: Schedule) -> None:
+    """Run ``schedule``: no line is refused as unknown or invalid, none is a simulator error."""
     shell = Shell(Swarm(seed=schedule.seed, managers=schedule.managers, workers=schedule.workers))
     for line in schedule.steps:
         result = shell.execute(line)
         assert "unknown" not in result.stderr and "usage" not in result.stderr, line
         assert "invalid" not in result.stderr and "internal error" not in result.stderr, line
+
+
+@given(schedules(extended=True))
+def test_extended_lines_are_understood_by_the_shell(schedule: Schedule) -> None:
+    _understood(schedule)
+
+
+def _membership_words(schedule: Schedule) -> set[str]:
+    """What the membership lines of ``schedule`` do: a word per kind of line."""
+    words: set[str] = set()
+    for line in schedule.steps:
+        parts = line.split()
+        if line in TOKENS:
+            words.add(line.split("=")[0])
+        elif parts[0].startswith("@") and parts[1:3] == ["docker", "swarm"]:
+            flags = [p for p in parts[3:] if p.startswith(("--force", "$"))]
+            words.add(" ".join([parts[3], *flags]))
+        elif parts[:3] == ["docker", "node", "rm"] and not parts[3].startswith("--"):
+            words.add("rm")
+    return words
+
+
+def test_membership_schedules_add_their_operations_and_leave_the_others_alone() -> None:
+    membership: set[str] = set()
+    for i in range(200):
+        for extended in (False, True):
+            plain = random_schedule(random.Random(i), extended=extended)
+            assert _membership_words(plain) == set()
+            both = random_schedule(random.Random(i), extended=extended, membership=True)
+            membership |= _membership_words(both)
+            assert both.steps[len(IMAGES) + extended :][:2] == TOKENS
+            # the machine the CLI runs on never leaves: the other lines reach a manager
+            assert "@manager1 docker swarm leave --force" not in both.steps
+    assert membership == {
+        "WTOKEN", "MTOKEN", "leave", "leave --force", "join $WTOKEN", "join $MTOKEN", "rm",
+    }  # fmt: skip
+    assert set(MEMBERSHIP) == {"leave", "join", "rm"}
+
+
+def test_a_machine_joins_again_only_after_it_left() -> None:
+    for i in range(100):
+        schedule = random_schedule(random.Random(i), membership=True)
+        out: set[str] = set()
+        for line in schedule.steps:
+            machine, _, command = line.partition(" ")
+            if command.startswith("docker swarm leave"):
+                assert machine not in out, line
+                out.add(machine)
+            elif command.startswith("docker swarm join"):
+                assert machine in out, line
+                out.remove(machine)
+
+
+@given(schedules(membership=True))
+def test_membership_lines_are_understood_by_the_shell(schedule: Schedule) -> None:
+    _understood(schedule)

@@ -119,6 +119,24 @@ def test_a_container_the_store_does_not_know() -> None:
     ]
 
 
+def test_a_left_node_still_ready_or_still_running_its_agent() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 2 nginx")
+    left = swarm.node("worker1")
+    assert swarm.docker("docker swarm leave", on="worker1").ok
+    swarm.advance(60)
+    assert swarm.ctx.store.nodes[left.id].status == NodeStatus.DOWN
+    assert check_settled(swarm) == []  # the node left: DOWN, its agent stopped
+    swarm.agents[left.id].up = True
+    left.status = NodeStatus.READY  # not published: nobody reacts
+    where = f"worker1 ({left.id[:12]})"
+    assert _messages(swarm) == [
+        f"left-node: {where}: its machine left, its agent runs",
+        f"left-node: {where}: its machine left, it is ready",
+    ]
+    assert swarm.docker("docker node rm --force worker1").ok  # gone from the store: not judged
+    assert check_settled(swarm) == []
+
+
 def test_nothing_is_judged_without_a_leader() -> None:
     swarm = _settled("docker service create -d --name web --replicas 2 nginx", workers=1)
     swarm.crash_node("manager1")
