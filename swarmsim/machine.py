@@ -45,6 +45,7 @@ __all__ = [
     "ONE_SWARM",
     "Machine",
     "PendingJoin",
+    "default_address",
     "machine_of",
     "place_of",
 ]
@@ -157,11 +158,23 @@ class Machine:
             return None
 
 
+def default_address(index: int) -> str:
+    """The address machine ``index`` (from 0) gets unless given one: ``192.168.65.<index + 2>``.
+
+    A formed swarm's nodes get them in order, managers first.
+
+    Examples
+    --------
+    >>> default_address(0)
+    '192.168.65.2'
+    """
+    return f"192.168.65.{index + 2}"
+
+
 def machine_of(entry: str | Mapping[str, Any], index: int) -> Machine:
     """A machine from a hostname or a mapping of :data:`Machine` fields (``name`` for the hostname).
 
-    ``index`` (from 0) gives the default address ``192.168.65.<index + 2>``,
-    the addresses a formed swarm's nodes get.
+    ``index`` (from 0) gives the default address (:func:`default_address`).
 
     Raises
     ------
@@ -187,7 +200,7 @@ node_id='', up=True)
     if unknown:
         raise InvalidArgument(f"unknown machine setting {unknown[0]!r} (known: {', '.join(_KEYS)})")
     hostname = hostname_of(entry.get("name"))
-    address = entry.get("address") or f"192.168.65.{index + 2}"
+    address = entry.get("address") or default_address(index)
     try:
         address = str(ipaddress.ip_address(address))
     except ValueError:

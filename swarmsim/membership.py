@@ -38,6 +38,7 @@ from swarmsim.machine import (
     ALREADY_IN_SWARM,
     ONE_SWARM,
     Machine,
+    default_address,
     machine_of,
 )
 from swarmsim.manager.allocator import Allocator
@@ -187,9 +188,9 @@ class Membership:
     def default_address(self) -> str:
         """The address of the next node made with the swarm: ``192.168.65.<nodes + 2>``,
         or ``<machines + 2>`` when a machine outside the swarm holds that one."""
-        address = f"192.168.65.{len(self.ctx.store.nodes) + 2}"
+        address = default_address(len(self.ctx.store.nodes))
         if address in self._addresses:
-            address = f"192.168.65.{len(self.machines) + 2}"
+            address = default_address(len(self.machines))
         return address
 
     def add_node(

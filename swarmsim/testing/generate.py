@@ -40,6 +40,7 @@ from typing import Protocol, TypeVar
 
 from hypothesis import strategies as st
 
+from swarmsim.machine import default_address
 from swarmsim.testing.schedules import Schedule
 
 __all__ = [
@@ -212,7 +213,7 @@ class _Builder:
             self.left.remove(machine)
             token = "$MTOKEN" if self._chance(20) else "$WTOKEN"
             # through one of the first managers, wherever the leader is now
-            address = f"192.168.65.{2 + self.pick.randint(0, self.managers - 1)}:2377"
+            address = f"{default_address(self.pick.randint(0, self.managers - 1))}:2377"
             return f"@{machine} docker swarm join --token {token} {address}"
         # the CLI's own machine stays, so that the other lines still reach a manager
         staying = [n for n in self.nodes if n != "manager1" and n not in self.left]

@@ -3,7 +3,8 @@
 :class:`SwarmStateMachine` builds a small cluster and a first service, then lets hypothesis pick
 rules -- create, scale, update, roll back and remove services; create a job,
 run it again, roll it back or remove it; drain, pause and activate nodes; fail
-and recover them; let time pass; settle -- each one a ``swarmsim shell`` line
+and recover them; make workers leave the swarm and join it again; let time
+pass; settle -- each one a ``swarmsim shell`` line
 run through the shell's interpreter (the docker CLI and the control API, as a
 user's command).  After every step it checks
 :func:`~swarmsim.testing.invariants.check_step`; after a ``create`` on a calm
@@ -159,6 +160,8 @@ class SwarmStateMachine(RuleBasedStateMachine):
         self.hostnames: list[str] = []
         self.workers: list[str] = []
         self.profiled: set[str] = set()  # images whose profile line has run
+        self.left: set[str] = set()  # workers whose machine left the swarm
+        self.token_kept = False  # the WTOKEN line has run
 
     # ------------------------------------------------------------- set-up
     @initialize(
@@ -311,6 +314,26 @@ class SwarmStateMachine(RuleBasedStateMachine):
     def fault(self, worker: int, word: str) -> None:
         """A worker's machine fails or comes back."""
         self.run(f"{word} {self._worker(worker)}")
+
+    @rule(worker=st.integers(0, 3))
+    def membership(self, worker: int) -> None:
+        """A worker's machine leaves the swarm, or joins it again after it left.
+
+        The join goes through ``manager1``, with the worker token kept in
+        ``$WTOKEN`` by a line run before the first join; the machine comes
+        back as a new node, and the old one stays listed, DOWN.
+        """
+        name = self._worker(worker)
+        if name not in self.left:
+            if self.run(f"@{name} docker swarm leave").ok:
+                self.left.add(name)
+            return
+        if not self.token_kept:
+            self.token_kept = True
+            self.run("WTOKEN=$(docker swarm join-token -q worker)")
+        address = self.live.machines["manager1"].address
+        if self.run(f"@{name} docker swarm join --token $WTOKEN {address}:2377").ok:
+            self.left.discard(name)
 
     @rule(duration=st.sampled_from(("500ms", "2s", "10s", "1m")))
     def advance(self, duration: str) -> None:

@@ -12,6 +12,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from swarmsim.console.main import main
 from swarmsim.manager.scheduler.ranking import Binpack
+from swarmsim.swarm import Swarm
 from swarmsim.testing.invariants import check_spread
 from swarmsim.testing.machine import InvariantFailure, SwarmStateMachine, replay
 
@@ -69,3 +70,26 @@ def test_the_machine_finds_a_planted_bug_and_prints_a_replayable_script(
     assert main([*failure.run.split()[1:-1], str(lesson)]) == 0
     in_run = capsys.readouterr().out.rsplit("$ docker service ps", 1)[1].splitlines()[1:]
     assert in_run[: len(in_shell)] == in_shell
+
+
+def test_the_membership_rule_makes_a_worker_leave_and_join_again() -> None:
+    machine = SwarmStateMachine()
+    machine.swarm = Swarm(seed=0, managers=1, workers=2)
+    machine.workers = ["worker1", "worker2"]
+    machine.membership(2)  # index 2 of two workers: worker1
+    machine.run("sleep 30s")
+    machine.membership(0)
+    assert machine.lines == [
+        "@worker1 docker swarm leave",
+        "sleep 30s",
+        "WTOKEN=$(docker swarm join-token -q worker)",
+        "@worker1 docker swarm join --token $WTOKEN 192.168.65.2:2377",
+    ]
+    assert machine.left == set()
+    nodes = machine.live.ctx.store.nodes.values()
+    assert sorted((n.hostname, n.status.api_name) for n in nodes) == [
+        ("manager1", "ready"), ("worker1", "down"), ("worker1", "ready"), ("worker2", "ready"),
+    ]  # fmt: skip
+    machine.membership(0)  # leaves again; the token line is not repeated
+    assert machine.lines[-1] == "@worker1 docker swarm leave" and machine.left == {"worker1"}
+    machine.check_quiescence()  # every invariant holds once settled
