@@ -12,6 +12,16 @@ Which managers are reachable is read from the underlay's partitions and cut
 links by :class:`~swarmsim.manager.sessions.Sessions`, which calls
 :meth:`Raft.set_reachable` after every network fault.
 
+A node promoted with ``docker node promote`` only changes role in the store
+(``swarmkit: manager/role_manager.go``, "Promotion can proceed right away");
+it becomes a Raft member when its own manager starts and asks the leader to
+join (``swarmkit: node/node.go``, ``manager/state/raft/raft.go`` ``Join``).
+Until then it is *joining*: not counted in the quorum, shown without a
+MANAGER STATUS, and refused by ``docker node demote`` with ``can't find
+manager in raft memberlist``.  A node whose machine is down or cut off from
+the leader when promoted joins when it reaches the leader again; one that
+never does leaves the quorum as it was.
+
 Differences
 -----------
 The log, terms and votes are not simulated: an election succeeds exactly
@@ -22,6 +32,8 @@ first ~10 ticks and only then fails fast.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from swarmsim.context import Context
 
@@ -50,10 +62,12 @@ class Raft:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.members: dict[str, None] = {}  # manager node ids, in join order
+        self.joining: dict[str, None] = {}  # promoted, not a member yet, in promotion order
         self.reachable: set[str] = set()
         self.leader: str | None = None
         self._rng = ctx.sim.rng("raft")
         self._election_pending = False
+        self._on_promote: list[Callable[[], None]] = []
 
     @property
     def has_quorum(self) -> bool:
@@ -68,6 +82,26 @@ class Raft:
         if self.leader is None and len(self.members) == 1 and reachable:
             self._elect(node_id)
         self._check()
+
+    def promote(self, node_id: str) -> None:
+        """A node is promoted: it joins once its machine reaches the leader (see the
+        module docstring); :meth:`on_promote` callbacks decide that at once."""
+        self.joining[node_id] = None
+        for callback in self._on_promote:
+            callback()
+
+    def on_promote(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` after every :meth:`promote`."""
+        self._on_promote.append(callback)
+
+    def admit(self, node_id: str) -> None:
+        """A joining node's manager reached the leader: it becomes a reachable member."""
+        del self.joining[node_id]
+        self.add_member(node_id)
+
+    def forget(self, node_id: str) -> None:
+        """A node left the store: if it was joining, it never will."""
+        self.joining.pop(node_id, None)
 
     def can_remove(self, node_id: str) -> str:
         """Why removing ``node_id`` from Raft is refused, or ``""`` when it is allowed."""

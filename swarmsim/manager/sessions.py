@@ -3,6 +3,8 @@
 After every change of the underlay (a crash, a cut, a partition, a heal)
 and every change of leader, :class:`Sessions` recomputes
 
+- which promoted nodes join Raft: those whose machine has a path to the
+  leader's (:class:`~swarmsim.manager.raft.Raft`, "joining");
 - which managers Raft counts as reachable: those on the side of the network
   holding a quorum of managers; without one, the leader's side; without a
   leader, the side with the most managers (the first one in join order on a
@@ -65,9 +67,12 @@ class Sessions:
         self.agents = agents
         self.machine_of = machine_of  # node id -> the machine it runs on (if it still does)
         raft.ctx.leadership.subscribe(self._on_leadership)
+        raft.on_promote(self.refresh)
 
     def refresh(self) -> None:
-        """Apply the underlay's state: agents first, then Raft (a lost leader steps down)."""
+        """Apply the underlay's state: promoted nodes that reach the leader join Raft,
+        then agents, then Raft's reachable members (a lost leader steps down)."""
+        self._admit_joining()
         reachable = self.reachable_managers()
         leader = self.raft.leader if self.raft.leader in reachable else None
         self._refresh_agents(leader)
@@ -112,7 +117,22 @@ class Sessions:
         return None if leader is None else self.machine_of.get(leader)
 
     def _on_leadership(self, active: bool) -> None:
+        if active:
+            self._admit_joining()
         self._refresh_agents(self.raft.leader)
+
+    def _admit_joining(self) -> None:
+        """Promoted nodes whose machine has a path to the leader's join Raft."""
+        raft = self.raft
+        if not raft.joining:
+            return
+        leader = self._leader_machine(raft.leader)
+        if leader is None:
+            return  # a join is a Raft change: only a leader commits it
+        for node_id in list(raft.joining):
+            machine = self.machine_of.get(node_id)
+            if machine is not None and self.underlay.route(machine, leader) is not None:
+                raft.admit(node_id)
 
     def refresh_agent(self, node_id: str) -> None:
         """Apply the underlay's state to one agent (a worker that just joined)."""

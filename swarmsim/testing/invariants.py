@@ -74,6 +74,9 @@ INVARIANTS: dict[str, str] = {
     "containers": "every container on a machine belongs to a store task on that node, "
     "none runs when it should be shut down, every running task has one "
     "(agent/worker.go; manager/dispatcher/assignments.go)",
+    "leader": "a quorum of managers that reach each other has a leader among them, no leader "
+    "otherwise, and every running agent holds its session exactly when it reaches the leader "
+    "(manager/state/raft/raft.go CheckQuorum; agent/session.go; docs/behaviour.md)",
     "left-node": "a node whose machine left the swarm is DOWN and its agent stopped "
     "(manager/dispatcher/dispatcher.go heartbeat expiry; docs/shell.md#machines-and-membership)",
     "monotonic": "observed and desired states only move forward (api/types.proto TaskState; "

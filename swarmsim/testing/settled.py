@@ -4,8 +4,8 @@
 failed, a disconnected one disconnected), but enough virtual time has passed
 for every timer of the managers to have fired — see
 :data:`swarmsim.testing.schedules.SETTLE` for the bound.  Without a Raft
-leader nothing moves in a swarm, so these checks are skipped then (only
-:mod:`swarmsim.testing.safety` applies).
+leader nothing moves in a swarm, so only ``leader`` is judged then (and
+:mod:`swarmsim.testing.safety`): it says whether there rightly is none.
 
 ``update-settled``
     An update ends in a state docker shows: ``completed``, ``paused``,
@@ -98,6 +98,16 @@ leader nothing moves in a swarm, so these checks are skipped then (only
     ``reconcileTaskState``; ``manager/dispatcher/assignments.go``).  The last
     two are not judged for tasks of failing images, whose status reports are
     always on their way to the managers.
+``leader``
+    Judged with or without a leader: when the managers on one side of the
+    network are a quorum of all managers, one of them leads (an election
+    takes 10–19 s, well within the settling time); without such a side
+    nobody leads (a leader that cannot reach a quorum steps down,
+    ``CheckQuorum``); the leader-only components run exactly while there
+    is a leader; and every running agent holds its session exactly when its
+    machine has a path to the leader's machine (any working link while
+    there is no leader) (``swarmkit: manager/state/raft/raft.go``,
+    ``agent/session.go``; :mod:`swarmsim.manager.sessions`).
 ``left-node``
     A node whose machine left the swarm (``docker swarm leave``) is DOWN and
     its agent is stopped: the engine stops the node at once and the managers
@@ -122,6 +132,7 @@ from swarmsim.api.enums import (
 from swarmsim.api.objects import Service, Task
 from swarmsim.manager.constraint import placement_matches
 from swarmsim.manager.orchestrator.task import is_task_dirty
+from swarmsim.manager.raft import quorum
 from swarmsim.manager.scheduler.nodeinfo import NodeInfo
 from swarmsim.swarm import Swarm
 from swarmsim.testing.facts import (
@@ -143,11 +154,12 @@ __all__ = ["check_settled"]
 
 
 def check_settled(swarm: Swarm) -> list[Violation]:
-    """Every violation of the invariants of a settled swarm (none without a leader)."""
+    """Every violation of the invariants of a settled swarm (only ``leader`` without a
+    leader)."""
+    problems = _leadership(swarm)
     if not swarm.ctx.leadership.active:
-        return []
+        return problems
     infos = node_infos(swarm)
-    problems: list[Violation] = []
     for service in swarm.ctx.store.services.values():
         if service.spec.mode.is_job:
             # no updater ever runs for a job: a rollback's status stays rollback_started
@@ -463,4 +475,36 @@ def _left_nodes(swarm: Swarm) -> list[Violation]:
         if node.status != NodeStatus.DOWN:
             status = node.status.api_name
             problems.append(Violation("left-node", f"{where}: its machine left, it is {status}"))
+    return problems
+
+
+def _leadership(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    raft, underlay = swarm.raft, swarm.underlay
+    running = swarm.members.machine_of  # node ID -> the machine that runs it now
+    side = swarm.sessions.reachable_managers()  # the side with a quorum, if one has
+    leader = raft.leader
+    names = {node_id: running.get(node_id, node_id[:12]) for node_id in raft.members}
+    if len(side) >= quorum(len(raft.members)):
+        if leader is None:
+            who = ", ".join(sorted(names[m] for m in side))
+            problems.append(Violation("leader", f"no leader although {who} are a quorum"))
+        elif leader not in side:
+            problems.append(Violation("leader", f"{names[leader]} leads, cut off from the quorum"))
+    elif leader is not None:
+        problems.append(Violation("leader", f"{names[leader]} leads without a quorum"))
+    if swarm.ctx.leadership.active != (leader is not None):
+        problems.append(Violation("leader", "the leader-only components disagree with Raft"))
+    leader_machine = None if leader is None else running.get(leader)
+    for node_id, agent in sorted(swarm.agents.items()):
+        if not agent.up or node_id not in running:
+            continue  # an agent of a left node is judged by left-node
+        if leader_machine is None:
+            reaches = underlay.attached(agent.machine)
+        else:
+            reaches = underlay.route(agent.machine, leader_machine) is not None
+        if agent.connected != reaches:
+            state = "lost although it reaches" if reaches else "holds although it cannot reach"
+            target = "the network" if leader_machine is None else "the leader"
+            problems.append(Violation("leader", f"{agent.machine}: session {state} {target}"))
     return problems

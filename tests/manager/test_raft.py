@@ -71,3 +71,49 @@ def test_after_a_leader_change_a_silent_node_goes_down_after_the_doubled_grace()
     ]
     # 6 heartbeat periods (the doubled grace) after the new leader took over
     assert down.time - elected == pytest.approx(30.0)
+
+
+def test_a_node_promoted_while_down_joins_raft_only_once_it_runs_again() -> None:
+    # swarmkit: manager/role_manager.go sets the role at once; the node's own manager
+    # joins Raft when it starts (node/node.go, manager/state/raft/raft.go Join)
+    swarm = Swarm(seed=4, managers=1, workers=2)
+    swarm.crash_node("worker1")
+    assert swarm.docker("docker node promote worker1").ok  # READY still: not noticed yet
+    promoted = swarm.node("worker1").id
+    assert promoted in swarm.raft.joining and promoted not in swarm.raft.members
+    swarm.advance(60)
+    assert swarm.ctx.leadership.active  # one member, one reachable: the quorum holds
+    assert swarm.raft.manager_status(promoted) == ""
+    demote = swarm.docker("docker node demote worker1")
+    assert demote.stderr == (
+        "Error response from daemon: rpc error: code = NotFound "
+        "desc = can't find manager in raft memberlist\n"
+    )
+    swarm.recover_node("worker1")
+    assert list(swarm.raft.members) == [swarm.node("manager1").id, promoted]
+    assert swarm.raft.manager_status(promoted) == "Reachable" and not swarm.raft.joining
+    swarm.advance(60)
+    assert swarm.ctx.leadership.active
+
+
+def test_a_promoted_node_that_never_joins_leaves_the_fault_tolerance_alone() -> None:
+    swarm = Swarm(seed=4, managers=3, workers=1)
+    swarm.disconnect_node("worker1")
+    assert swarm.docker("docker node promote worker1").ok
+    assert len(swarm.raft.members) == 3  # not four: a fourth would make the quorum three
+    swarm.crash_node("manager3")
+    swarm.advance(60)
+    assert swarm.ctx.leadership.active
+    swarm.reconnect_node("worker1")
+    assert len(swarm.raft.members) == 4 and not swarm.raft.joining
+
+
+def test_a_promoted_node_that_is_removed_never_joins() -> None:
+    swarm = Swarm(seed=4, managers=1, workers=2)
+    swarm.crash_node("worker1")
+    assert swarm.docker("docker node promote worker1").ok
+    swarm.advance(30)
+    assert swarm.docker("docker node rm worker1").ok  # down and no Raft member: allowed
+    assert not swarm.raft.joining
+    swarm.recover_node("worker1")
+    assert len(swarm.raft.members) == 1

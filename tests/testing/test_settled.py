@@ -137,8 +137,39 @@ def test_a_left_node_still_ready_or_still_running_its_agent() -> None:
     assert check_settled(swarm) == []
 
 
-def test_nothing_is_judged_without_a_leader() -> None:
+def test_only_the_leadership_is_judged_without_a_leader() -> None:
     swarm = _settled("docker service create -d --name web --replicas 2 nginx", workers=1)
     swarm.crash_node("manager1")
     swarm.advance(60)
     assert check_settled(swarm) == []
+    swarm.agents[swarm.node("worker1").id].connected = False  # behind the sessions' back
+    assert _messages(swarm) == ["leader: worker1: session lost although it reaches the network"]
+
+
+def test_a_quorum_without_a_leader_or_a_leader_without_a_quorum() -> None:
+    swarm = Swarm(seed=5, managers=3, workers=1)
+    swarm.advance(60)
+    assert check_settled(swarm) == []
+    raft = swarm.raft
+    leader = raft.leader
+    raft.leader = None  # behind the components' back
+    assert _messages(swarm) == [
+        "leader: no leader although manager1, manager2, manager3 are a quorum",
+        "leader: the leader-only components disagree with Raft",
+    ]
+    raft.leader = leader
+    swarm.underlay.partition([["manager1"], ["manager2", "manager3", "worker1"]])
+    assert _messages(swarm)[0] == "leader: manager1 leads, cut off from the quorum"
+    raft.members.pop(swarm.node("manager3").id)  # one member fewer: nobody has a quorum
+    assert _messages(swarm)[0] == "leader: manager1 leads without a quorum"
+
+
+def test_a_session_out_of_step_with_the_network() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 2 nginx")
+    swarm.agents[swarm.node("worker2").id].connected = False
+    assert _messages(swarm) == ["leader: worker2: session lost although it reaches the leader"]
+    swarm.underlay.partition([["manager1"], ["worker1", "worker2"]])
+    swarm.agents[swarm.node("worker2").id].connected = True
+    assert _messages(swarm)[-1] == (
+        "leader: worker2: session holds although it cannot reach the leader"
+    )

@@ -15,10 +15,13 @@ the daemon (unknown node, bad filter, bad role or availability) are not.
 Differences
 -----------
 A role change takes effect at once: swarmkit records the *desired* role and
-its role manager later adds the node to (or removes it from) the Raft member
-list; here :class:`~swarmsim.manager.raft.Raft` membership changes in the same
-call.  A promoted node counts as a reachable Raft member when its status is
-READY.  The check that ``--label-rm`` keys exist is the CLI's
+its role manager later sets the role (and, on demotion, removes the node from
+the Raft member list); here the role and the demotion's
+:class:`~swarmsim.manager.raft.Raft` removal happen in the same call, and a
+promoted node joins Raft in that call too when its machine reaches the
+leader (else once it does: :meth:`Raft.promote
+<swarmsim.manager.raft.Raft.promote>`), where swarmkit waits for its new
+manager to start and ask.  The check that ``--label-rm`` keys exist is the CLI's
 (``cli: cli/command/node/update.go``), done here so that Python callers get it
 too; it raises :class:`~swarmsim.errors.InvalidArgument` (printed without the
 daemon prefix).
@@ -221,7 +224,7 @@ def update_node(
     node.role = new_role
     if old_role != new_role:
         if new_role == NodeRole.MANAGER:
-            raft.add_member(node.id, reachable=node.status == NodeStatus.READY)
+            raft.promote(node.id)  # a member once its machine reaches the leader
         else:
             raft.remove_member(node.id)
     ctx.store.update_node(node)
@@ -256,4 +259,5 @@ def remove_node(ctx: Context, raft: Raft, node_id: str, force: bool = False) -> 
             task.status = ctx.statuses.stamp(ctx.now, TaskState.ORPHANED, ORPHANED_MESSAGE)
             store.update_task(task)
     store.delete_node(node.id)
+    raft.forget(node.id)
     return node
