@@ -77,6 +77,9 @@ INVARIANTS: dict[str, str] = {
     "leader": "a quorum of managers that reach each other has a leader among them, no leader "
     "otherwise, and every running agent holds its session exactly when it reaches the leader "
     "(manager/state/raft/raft.go CheckQuorum; agent/session.go; docs/behaviour.md)",
+    "node-status": "a node is READY exactly when its machine's agent runs and holds a "
+    "session, DOWN otherwise (manager/dispatcher/dispatcher.go; "
+    "docs/behaviour.md#heartbeats)",
     "left-node": "a node whose machine left the swarm is DOWN and its agent stopped "
     "(manager/dispatcher/dispatcher.go heartbeat expiry; docs/shell.md#machines-and-membership)",
     "monotonic": "observed and desired states only move forward (api/types.proto TaskState; "

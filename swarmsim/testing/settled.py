@@ -108,6 +108,12 @@ leader nothing moves in a swarm, so only ``leader`` is judged then (and
     machine has a path to the leader's machine (any working link while
     there is no leader) (``swarmkit: manager/state/raft/raft.go``,
     ``agent/session.go``; :mod:`swarmsim.manager.sessions`).
+``node-status``
+    A node that a machine runs is READY exactly when that machine's agent
+    runs and holds a session with the leader, DOWN otherwise: the dispatcher
+    marks a node READY when it registers and DOWN when its heartbeats stop
+    (``swarmkit: manager/dispatcher/dispatcher.go``), and a new leader's
+    UNKNOWN has long been resolved by then.
 ``left-node``
     A node whose machine left the swarm (``docker swarm leave``) is DOWN and
     its agent is stopped: the engine stops the node at once and the managers
@@ -172,6 +178,7 @@ def check_settled(swarm: Swarm) -> list[Violation]:
             problems.extend(_global(swarm, service))
     problems.extend(_placement(swarm, infos))
     problems.extend(_containers(swarm))
+    problems.extend(_node_statuses(swarm))
     problems.extend(_left_nodes(swarm))
     return problems
 
@@ -459,6 +466,23 @@ def _containers(swarm: Swarm) -> list[Violation]:
                         "in the store but has no container",
                     )
                 )
+    return problems
+
+
+def _node_statuses(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    running = swarm.members.machine_of  # node ID -> the machine that runs it now
+    for node_id, node in sorted(swarm.ctx.store.nodes.items()):
+        if node_id not in running:
+            continue  # left the swarm: judged by left-node
+        agent = swarm.agents.get(node_id)
+        live = agent is not None and agent.up and agent.connected
+        if node.status != (NodeStatus.READY if live else NodeStatus.DOWN):
+            session = "holds a session" if live else "has no session"
+            status = node.status.api_name
+            problems.append(
+                Violation("node-status", f"{node.hostname}: {status} although its agent {session}")
+            )
     return problems
 
 

@@ -119,6 +119,20 @@ def test_a_container_the_store_does_not_know() -> None:
     ]
 
 
+def test_a_node_status_out_of_step_with_its_agent() -> None:
+    swarm = _settled("docker service create -d --name web --replicas 2 nginx")
+    swarm.crash_node("worker1")
+    swarm.advance(60)
+    assert check_settled(swarm) == []  # DOWN, its machine off
+    swarm.node("worker1").status = NodeStatus.READY  # not published: nobody reacts
+    assert _messages(swarm) == ["node-status: worker1: ready although its agent has no session"]
+    swarm.recover_node("worker1")
+    swarm.advance(60)
+    assert check_settled(swarm) == []
+    swarm.node("worker1").status = NodeStatus.UNKNOWN
+    assert _messages(swarm) == ["node-status: worker1: unknown although its agent holds a session"]
+
+
 def test_a_left_node_still_ready_or_still_running_its_agent() -> None:
     swarm = _settled("docker service create -d --name web --replicas 2 nginx")
     left = swarm.node("worker1")
@@ -167,9 +181,10 @@ def test_a_quorum_without_a_leader_or_a_leader_without_a_quorum() -> None:
 def test_a_session_out_of_step_with_the_network() -> None:
     swarm = _settled("docker service create -d --name web --replicas 2 nginx")
     swarm.agents[swarm.node("worker2").id].connected = False
-    assert _messages(swarm) == ["leader: worker2: session lost although it reaches the leader"]
+    assert _messages(swarm) == [
+        "leader: worker2: session lost although it reaches the leader",
+        "node-status: worker2: ready although its agent has no session",
+    ]
     swarm.underlay.partition([["manager1"], ["worker1", "worker2"]])
     swarm.agents[swarm.node("worker2").id].connected = True
-    assert _messages(swarm)[-1] == (
-        "leader: worker2: session holds although it cannot reach the leader"
-    )
+    assert "leader: worker2: session holds although it cannot reach the leader" in _messages(swarm)
