@@ -135,6 +135,14 @@ class AddressPool:
         """Give an ``ADDR/PREFIX`` back (unknown addresses are ignored)."""
         self._used.discard(int(ipaddress.ip_address(address.partition("/")[0])))
 
+    def taken(self) -> set[str]:
+        """The addresses taken now (without their prefix), the gateway included.
+
+        >>> sorted(AddressPool("10.0.1.0/29", "10.0.1.1").taken())
+        ['10.0.1.1']
+        """
+        return {str(self._text(number)) for number in self._used}
+
     def free(self) -> int:
         """How many addresses can still be taken.
 
@@ -228,6 +236,10 @@ class Allocator:
         for network in list(self._unallocated.values()):  # procUnallocatedNetworks
             self.allocate_network(network)
         self._worker.kick()  # services and tasks that waited for it get another go
+
+    def pool(self, network_id: str) -> AddressPool | None:
+        """The addresses of an allocated overlay network (``None``: it has no pool)."""
+        return self._pools.get(network_id)
 
     def free_addresses(self, network_id: str) -> int | None:
         """How many addresses the network can still hand out (``None``: no pool)."""

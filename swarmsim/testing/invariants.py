@@ -80,6 +80,9 @@ INVARIANTS: dict[str, str] = {
     "node-status": "a node is READY exactly when its machine's agent runs and holds a "
     "session, DOWN otherwise (manager/dispatcher/dispatcher.go; "
     "docs/behaviour.md#heartbeats)",
+    "addresses": "on every overlay network, the addresses held by VIPs and live tasks are "
+    "distinct and exactly those its pool has taken (manager/allocator/network.go; "
+    "docs/network.md)",
     "left-node": "a node whose machine left the swarm is DOWN and its agent stopped "
     "(manager/dispatcher/dispatcher.go heartbeat expiry; docs/shell.md#machines-and-membership)",
     "monotonic": "observed and desired states only move forward (api/types.proto TaskState; "

@@ -46,6 +46,13 @@ the next has not reacted yet) cannot break it.
     docs/behaviour.md#filters).  Tasks created under another cap are not counted: a
     placement-only change does not redeploy tasks whose node still matches
     (``IsTaskDirty``, docs/behaviour.md#out-of-date-tasks), so lowering the cap keeps them.
+``addresses``
+    On every overlay network with an address pool, the addresses held — the
+    services' virtual IPs and the attachments of the tasks not dead yet — are
+    distinct, and they are exactly the pool's taken addresses besides the
+    gateway: nothing is handed out twice and nothing leaks (``swarmkit:
+    manager/allocator/network.go``, ``allocateTask`` / ``deallocateTask``,
+    over libnetwork's IPAM; docs/network.md).
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ from collections import Counter, defaultdict
 
 from swarmsim.api.enums import ServiceMode, TaskState, UpdateState
 from swarmsim.api.objects import Service, Task
+from swarmsim.store.endpoints import task_alive
 from swarmsim.swarm import Swarm
 from swarmsim.testing.facts import Violation, held, runs_on_ready_node, updating, wanted
 
@@ -72,6 +80,43 @@ def check_always(swarm: Swarm) -> list[Violation]:
         elif service.spec.mode == ServiceMode.REPLICATED_JOB:
             problems.extend(_job_counts(swarm, service))
     problems.extend(_node_capacity(swarm))
+    problems.extend(_addresses(swarm))
+    return problems
+
+
+def _addresses(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    store = swarm.ctx.store
+    holders: defaultdict[str, defaultdict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for service in store.services.values():
+        for network_id, address in service.virtual_ips:
+            holders[network_id][address.partition("/")[0]].append(f"{service.spec.name} VIP")
+    for task in store.tasks.values():
+        if task_alive(task):
+            for network_id, address in task.attachments:
+                if address:
+                    holders[network_id][address.partition("/")[0]].append(
+                        f"{task.service_name} task {task.id[:12]}"
+                    )
+    for network_id, network in sorted(store.networks.items()):
+        pool = swarm.allocator.pool(network_id)
+        if pool is None:
+            continue
+        held = holders.get(network_id, {})
+        for address, owners in sorted(held.items()):
+            if len(owners) > 1:
+                who = ", ".join(sorted(owners))
+                problems.append(Violation("addresses", f"{network.name}: {address} held by {who}"))
+        taken = pool.taken() - {network.gateway.partition("/")[0]}
+        for address in sorted(taken - held.keys()):
+            problems.append(
+                Violation("addresses", f"{network.name}: {address} taken, held by none")
+            )
+        for address in sorted(held.keys() - taken):
+            who = ", ".join(sorted(held[address]))
+            problems.append(
+                Violation("addresses", f"{network.name}: {address} held by {who}, not taken")
+            )
     return problems
 
 

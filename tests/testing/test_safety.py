@@ -76,3 +76,29 @@ def test_more_active_tasks_than_the_cap() -> None:
     assert [str(v) for v in check_always(swarm)] == [
         f"max-replicas: web: 2 active tasks on {host} (max 1 per node)"
     ]
+
+
+def test_addresses_given_twice_leaked_or_held_without_the_pool() -> None:
+    swarm = Swarm(seed=3, managers=1, workers=2)
+    assert swarm.docker("docker network create -d overlay --subnet 10.9.0.0/28 net0").ok
+    assert swarm.docker("docker service create -d --name web --replicas 2 --network net0 nginx").ok
+    swarm.advance(30)
+    assert swarm.docker("docker service update -d --image nginx:2 web").ok
+    swarm.advance(60)  # the old tasks died and gave their addresses back
+    assert check_always(swarm) == []
+    first, second = _running(swarm, "web")
+    network_id, address = first.attachments[0]
+    ip = address.partition("/")[0]
+    left_over = second.attachments[0][1].partition("/")[0]
+    second.attachments = first.attachments  # the same address twice; its own leaks
+    owners = ", ".join(sorted(f"web task {t.id[:12]}" for t in (first, second)))
+    assert [str(v) for v in check_always(swarm)] == [
+        f"addresses: net0: {ip} held by {owners}",
+        f"addresses: net0: {left_over} taken, held by none",
+    ]
+    pool = swarm.allocator.pool(network_id)
+    assert pool is not None
+    pool.release(address)
+    assert [str(v) for v in check_always(swarm)][-1] == (
+        f"addresses: net0: {ip} held by {owners}, not taken"
+    )
