@@ -102,18 +102,18 @@ def _addresses(swarm: Swarm) -> list[Violation]:
         pool = swarm.allocator.pool(network_id)
         if pool is None:
             continue
-        held = holders.get(network_id, {})
-        for address, owners in sorted(held.items()):
+        holding: dict[str, list[str]] = holders.get(network_id, {})
+        for address, owners in sorted(holding.items()):
             if len(owners) > 1:
                 who = ", ".join(sorted(owners))
                 problems.append(Violation("addresses", f"{network.name}: {address} held by {who}"))
         taken = pool.taken() - {network.gateway.partition("/")[0]}
-        for address in sorted(taken - held.keys()):
+        for address in sorted(taken - holding.keys()):
             problems.append(
                 Violation("addresses", f"{network.name}: {address} taken, held by none")
             )
-        for address in sorted(held.keys() - taken):
-            who = ", ".join(sorted(held[address]))
+        for address in sorted(holding.keys() - taken):
+            who = ", ".join(sorted(holding[address]))
             problems.append(
                 Violation("addresses", f"{network.name}: {address} held by {who}, not taken")
             )
