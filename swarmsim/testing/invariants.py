@@ -80,6 +80,8 @@ INVARIANTS: dict[str, str] = {
     "node-status": "a node is READY exactly when its machine's agent runs and holds a "
     "session, DOWN otherwise (manager/dispatcher/dispatcher.go; "
     "docs/behaviour.md#heartbeats)",
+    "host-ports": "no two tasks holding a node bind the same host-mode port "
+    "(manager/scheduler/filter.go HostPortFilter; docs/behaviour.md#filters)",
     "addresses": "on every overlay network, the addresses held by VIPs and live tasks are "
     "distinct and exactly those its pool has taken (manager/allocator/network.go; "
     "docs/network.md)",

@@ -46,6 +46,12 @@ the next has not reacted yet) cannot break it.
     docs/behaviour.md#filters).  Tasks created under another cap are not counted: a
     placement-only change does not redeploy tasks whose node still matches
     (``IsTaskDirty``, docs/behaviour.md#out-of-date-tasks), so lowering the cap keeps them.
+``host-ports``
+    On every node, no two tasks holding it (observed ASSIGNED..RUNNING) bind
+    the same host-mode published port and protocol: the scheduler's
+    ``HostPortFilter`` admits a task only if its ports are free among the
+    held tasks' (``swarmkit: manager/scheduler/filter.go``, ``nodeinfo.go``
+    ``usedHostPorts``; docs/behaviour.md#filters).
 ``addresses``
     On every overlay network with an address pool, the addresses held — the
     services' virtual IPs and the attachments of the tasks not dead yet — are
@@ -61,6 +67,7 @@ from collections import Counter, defaultdict
 
 from swarmsim.api.enums import ServiceMode, TaskState, UpdateState
 from swarmsim.api.objects import Service, Task
+from swarmsim.manager.scheduler.nodeinfo import task_host_ports
 from swarmsim.store.endpoints import task_alive
 from swarmsim.swarm import Swarm
 from swarmsim.testing.facts import Violation, held, runs_on_ready_node, updating, wanted
@@ -191,11 +198,14 @@ def _node_capacity(swarm: Swarm) -> list[Violation]:
     for node in store.nodes.values():
         cpus = memory = 0
         active: Counter[str] = Counter()
+        bound: defaultdict[tuple[str, int], list[Task]] = defaultdict(list)
         for task in store.tasks_on_node(node.id):
             if not held(task):
                 continue
             cpus += task.spec.reservations.nano_cpus
             memory += task.spec.reservations.memory_bytes
+            for port in task_host_ports(task):
+                bound[port].append(task)
             if task.desired_state <= TaskState.COMPLETE:
                 service = store.services.get(task.service_id)
                 cap = service.spec.task.placement.max_replicas if service else 0
@@ -209,6 +219,12 @@ def _node_capacity(swarm: Swarm) -> list[Violation]:
                     f"the node has {node.nano_cpus / 1e9:g} and {node.memory_bytes}",
                 )
             )
+        for (protocol, number), tasks in sorted(bound.items()):
+            if len(tasks) > 1:
+                who = ", ".join(sorted(f"{t.service_name} task {t.id[:12]}" for t in tasks))
+                problems.append(
+                    Violation("host-ports", f"{node.hostname}: {number}/{protocol} bound by {who}")
+                )
         for service_id, count in sorted(active.items()):
             service = store.services[service_id]
             cap = service.spec.task.placement.max_replicas

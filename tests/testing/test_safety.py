@@ -102,3 +102,17 @@ def test_addresses_given_twice_leaked_or_held_without_the_pool() -> None:
     assert [str(v) for v in check_always(swarm)][-1] == (
         f"addresses: net0: {ip} held by {owners}, not taken"
     )
+
+
+def test_one_host_port_bound_twice_on_a_node() -> None:
+    swarm = _settled(
+        "docker service create -d --name web --replicas 2 "
+        "--publish mode=host,target=80,published=8080 nginx"
+    )
+    first, _ = _running(swarm, "web")
+    twin = _twin(swarm, first)
+    host = swarm.ctx.store.nodes[first.node_id].hostname
+    owners = ", ".join(sorted(f"web task {t.id[:12]}" for t in (first, twin)))
+    assert f"host-ports: {host}: 8080/tcp bound by {owners}" in [
+        str(v) for v in check_always(swarm)
+    ]
