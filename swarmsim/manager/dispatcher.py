@@ -3,7 +3,10 @@
 Mirrors ``swarmkit: manager/dispatcher/dispatcher.go`` (and ``nodes.go``,
 ``period.go``): a node that registers becomes READY; each heartbeat answer
 hands the agent its next period, ``5 s ± 0.5 s``; a node whose last heartbeat
-is older than ``period × 3`` is marked DOWN (``heartbeat failure``); nodes
+is older than ``period × 3`` is marked DOWN (``heartbeat failure``) and is no
+longer registered, so its next heartbeat that gets through makes the agent
+register again (a lossy link: ``markNodeNotReady`` deletes the node from the
+dispatcher's node store, the heartbeat fails with ``node not registered``); nodes
 inherited by a new leader are marked UNKNOWN with a doubled grace; after 24 h
 DOWN the node's tasks become ORPHANED.  Status reports from agents are
 batched and committed every 100 ms, only the latest status per task, and a
@@ -110,6 +113,11 @@ class Dispatcher:
         eps = settings.heartbeat_epsilon
         period = settings.heartbeat_period + self._rng.uniform(-eps, eps)
         if not self.ctx.leadership.active:
+            return period
+        if node_id not in self._deadline:
+            # marked down, the node is no longer registered (markNodeNotReady deletes it
+            # from the dispatcher's node store): the heartbeat fails, the agent registers again
+            self._reregister(node_id)
             return period
         self._arm_deadline(node_id, period)
         return period

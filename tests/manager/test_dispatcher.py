@@ -107,3 +107,31 @@ def test_the_dispatcher_answers_typed_messages_over_the_transport() -> None:
     lost = swarm.transport.lost
     swarm.transport.send("worker1", DISPATCHER, StatusReport("t", TaskStatus(TaskState.FAILED)))
     assert swarm.transport.lost == lost + 1
+
+
+def test_a_node_marked_down_whose_heartbeats_get_through_registers_again() -> None:
+    # swarmkit: markNodeNotReady deletes the node from the dispatcher's node store,
+    # so its next heartbeat fails (ErrNodeNotRegistered) and the agent registers again
+    swarm = Swarm(seed=2, managers=1, workers=1)
+    swarm.advance(10)
+    worker = swarm.node("worker1")
+    swarm.dispatcher.mark_down(worker)  # three heartbeats lost on a lossy link, say
+    assert worker.status == NodeStatus.DOWN
+    assert swarm.agents[worker.id].connected  # the agent did not notice
+    swarm.advance(6)  # its next heartbeat, at most 5.5 s later
+    (back,) = [r for r in swarm.trace if r.kind == "node" and r.state == "ready" and r.time > 10]
+    assert 10 < back.time <= 15.5
+    assert worker.status == NodeStatus.READY and worker.status_message == ""
+
+
+def test_a_lossy_link_leaves_a_node_mostly_ready() -> None:
+    swarm = Swarm(seed=0, managers=1, workers=1)
+    (link,) = swarm.underlay.graph.edges("worker1")
+    swarm.underlay.set_link(*link, latency=0.001, loss=0.3)
+    ready = 0
+    for _ in range(200):
+        swarm.advance(3)
+        ready += swarm.node("worker1").status == NodeStatus.READY
+    # three heartbeats lost in a row mark it down; the next one that arrives brings it
+    # back (before, it stayed down for good: READY 14% of the time over 10 seeds)
+    assert ready >= 150
