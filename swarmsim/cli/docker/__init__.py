@@ -169,15 +169,23 @@ def _require_daemon(engine: Engine) -> None:
         raise DockerCLIError(CANNOT_CONNECT, 1)
 
 
+def is_manager(engine: Engine) -> bool:
+    """Whether the engine of the CLI's machine runs a manager: its node is a Raft member.
+
+    A node promoted while its machine could not reach the leader has the manager
+    role but no manager yet (its manager starts when it joins Raft, ``swarmkit:
+    node/node.go``): its engine still answers as a worker's.
+    """
+    node_id = engine.current_node_id
+    return bool(node_id) and node_id in engine.ctx.store.nodes and node_id in engine.raft.members
+
+
 def require_manager(engine: Engine) -> None:
     """Refuse a manager-only request on a worker or outside a swarm (docker's texts)."""
-    from swarmsim.api.enums import NodeRole
-
-    node = engine.ctx.store.nodes.get(engine.current_node_id)
-    if not engine.current_node_id or node is None:
+    if not engine.current_node_id or engine.current_node_id not in engine.ctx.store.nodes:
         # a join still dialling has a node runner, not yet a manager (errNoManager)
         raise DaemonError(NOT_A_MANAGER if engine.host.pending_join else NOT_IN_A_SWARM)
-    if node.role != NodeRole.MANAGER:
+    if not is_manager(engine):
         raise DaemonError(NOT_A_MANAGER)
 
 

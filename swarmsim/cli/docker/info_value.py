@@ -24,8 +24,9 @@ import hashlib
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from swarmsim.api.enums import NodeRole, TaskState
+from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Node
+from swarmsim.cli.docker import is_manager
 from swarmsim.cli.docker.identity import RAFT_PORT, cluster_identity
 from swarmsim.cli.docker.timefmt import rfc3339nano
 from swarmsim.cli.gotemplate import NIL, NilPointer, Stringer, Struct
@@ -221,7 +222,7 @@ def _swarm_info(engine: Engine) -> Struct:
             LocalNodeState="active",
             RemoteManagers=[_peer(n.id, f"{n.addr}:{RAFT_PORT}") for n in managers],
         )
-        if node.role == NodeRole.MANAGER:
+        if is_manager(engine):
             fields["ControlAvailable"] = True
             try:
                 require_leader(engine.ctx)

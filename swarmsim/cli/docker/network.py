@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from swarmsim.api.enums import NodeRole, TaskState
+from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Network, Task
+from swarmsim.cli.docker import is_manager
 from swarmsim.errors import DaemonError
 from swarmsim.manager.controlapi.network import get_network, list_networks
 
@@ -101,12 +102,6 @@ def attached_tasks(swarm: Engine, network: Network, node_id: str) -> list[Task]:
 def attached_here(swarm: Engine, network: Network) -> list[Task]:
     """Running task containers of the CLI's machine attached to ``network``."""
     return attached_tasks(swarm, network, swarm.current_node_id)
-
-
-def is_manager(swarm: Engine) -> bool:
-    """Whether the machine the CLI runs on is a manager of the swarm."""
-    node = swarm.ctx.store.nodes.get(swarm.current_node_id)
-    return node is not None and node.role == NodeRole.MANAGER
 
 
 def swarm_networks(swarm: Engine) -> list[Network]:

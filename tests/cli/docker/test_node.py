@@ -336,3 +336,24 @@ def test_inspect_version_counts_the_nodes_committed_changes(swarm: Swarm) -> Non
     swarm.advance(30)  # heartbeats missed: down
     after = int(run(swarm, index)[0])
     assert after == sum(1 for r in swarm.trace if r.kind == "node" and r.id == w1) >= before + 2
+
+
+def test_a_node_promoted_while_cut_off_answers_as_a_worker_until_it_joins(swarm: Swarm) -> None:
+    # swarmkit: the role is set at once (manager/role_manager.go); the node's manager,
+    # and with it the engine's manager API, starts when it joins Raft (node/node.go)
+    swarm.disconnect_node("worker1")
+    assert run(swarm, "docker node promote worker1")[0] == (
+        "Node worker1 promoted to a manager in the swarm.\n"
+    )
+    ls = swarm.docker("docker node ls", on="worker1")
+    assert ls.exit_code == 1 and ls.stderr.startswith(
+        "Error response from daemon: This node is not a swarm manager. Worker nodes can't"
+    )
+    info = "docker info --format '{{.Swarm.ControlAvailable}}'"
+    assert swarm.docker(info, on="worker1").stdout == "false\n"
+    row = [line for line in run(swarm, "docker node ls")[0].splitlines() if "worker1" in line]
+    assert row[0].split()[2:5] == ["Ready", "Active", "28.2.2"]  # no MANAGER STATUS
+    swarm.reconnect_node("worker1")
+    assert swarm.docker(info, on="worker1").stdout == "true\n"
+    row = [line for line in run(swarm, "docker node ls")[0].splitlines() if "worker1" in line]
+    assert row[0].split()[2:6] == ["Ready", "Active", "Reachable", "28.2.2"]
