@@ -3,9 +3,9 @@
 :class:`SwarmStateMachine` builds a small cluster and a first service, then lets hypothesis pick
 rules -- create, scale, update, roll back and remove services; create a job,
 run it again, roll it back or remove it; drain, pause and activate nodes; fail
-and recover them; make workers leave the swarm and join it again; let time
-pass; settle -- each one a ``swarmsim shell`` line
-run through the shell's interpreter (the docker CLI and the control API, as a
+and recover them, cut them off and reconnect them; make workers leave the
+swarm and join it again; let time pass; settle -- each one a ``swarmsim
+shell`` line run through the shell's interpreter (the docker CLI and the control API, as a
 user's command).  After every step it checks
 :func:`~swarmsim.testing.invariants.check_step`; after a ``create`` on a calm
 cluster it checks swarmkit's spread (``fresh-spread``); at quiescence (the
@@ -310,9 +310,12 @@ class SwarmStateMachine(RuleBasedStateMachine):
         """``docker node update --availability`` of a worker."""
         self.run(f"docker node update --availability {availability} {self._worker(worker)}")
 
-    @rule(worker=st.integers(0, 3), word=st.sampled_from(("fail", "recover")))
+    @rule(
+        worker=st.integers(0, 3),
+        word=st.sampled_from(("fail", "recover", "disconnect", "reconnect")),
+    )
     def fault(self, worker: int, word: str) -> None:
-        """A worker's machine fails or comes back."""
+        """A worker's machine fails or comes back, or loses its network or gets it back."""
         self.run(f"{word} {self._worker(worker)}")
 
     @rule(worker=st.integers(0, 3))
