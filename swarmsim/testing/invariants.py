@@ -75,7 +75,8 @@ INVARIANTS: dict[str, str] = {
     "none runs when it should be shut down, every running task has one "
     "(agent/worker.go; manager/dispatcher/assignments.go)",
     "leader": "a quorum of managers that reach each other has a leader among them, no leader "
-    "otherwise, and every running agent holds its session exactly when it reaches the leader "
+    "otherwise, the managers shown reachable are those, and every running agent holds its "
+    "session exactly when it reaches the leader "
     "(manager/state/raft/raft.go CheckQuorum; agent/session.go; docs/behaviour.md)",
     "node-status": "a node is READY exactly when its machine's agent runs and holds a "
     "session, DOWN otherwise (manager/dispatcher/dispatcher.go; "

@@ -172,6 +172,9 @@ def test_a_quorum_without_a_leader_or_a_leader_without_a_quorum() -> None:
         "leader: the leader-only components disagree with Raft",
     ]
     raft.leader = leader
+    raft.reachable.discard(swarm.node("manager2").id)  # docker node ls: Unreachable
+    assert _messages(swarm) == ["leader: reachability of manager2 out of step with the links"]
+    raft.reachable.add(swarm.node("manager2").id)
     swarm.underlay.partition([["manager1"], ["manager2", "manager3", "worker1"]])
     assert _messages(swarm)[0] == "leader: manager1 leads, cut off from the quorum"
     raft.members.pop(swarm.node("manager3").id)  # one member fewer: nobody has a quorum
