@@ -104,7 +104,8 @@ leader nothing moves in a swarm, so only ``leader`` is judged then (and
     takes 10–19 s, well within the settling time); without such a side
     nobody leads (a leader that cannot reach a quorum steps down,
     ``CheckQuorum``); the leader-only components run exactly while there
-    is a leader; the managers shown ``Reachable`` are those of that side;
+    is a leader; when a side has a quorum, the managers shown ``Reachable``
+    are those of that side (without one nobody can list them);
     and every running agent holds its session exactly when its
     machine has a path to the leader's machine (any working link while
     there is no leader) (``swarmkit: manager/state/raft/raft.go``,
@@ -511,6 +512,12 @@ def _leadership(swarm: Swarm) -> list[Violation]:
     leader = raft.leader
     names = {node_id: running.get(node_id, node_id[:12]) for node_id in raft.members}
     if len(side) >= quorum(len(raft.members)):
+        shown = raft.reachable & raft.members.keys()  # docker node ls: Reachable / Unreachable
+        if shown != side:
+            wrong = ", ".join(sorted(names[m] for m in shown ^ side))
+            problems.append(
+                Violation("leader", f"reachability of {wrong} out of step with the links")
+            )
         if leader is None:
             who = ", ".join(sorted(names[m] for m in side))
             problems.append(Violation("leader", f"no leader although {who} are a quorum"))
@@ -520,10 +527,6 @@ def _leadership(swarm: Swarm) -> list[Violation]:
         problems.append(Violation("leader", f"{names[leader]} leads without a quorum"))
     if swarm.ctx.leadership.active != (leader is not None):
         problems.append(Violation("leader", "the leader-only components disagree with Raft"))
-    shown = raft.reachable & raft.members.keys()  # docker node ls: Reachable / Unreachable
-    if shown != side:
-        wrong = ", ".join(sorted(names[m] for m in shown ^ side))
-        problems.append(Violation("leader", f"reachability of {wrong} out of step with the links"))
     leader_machine = None if leader is None else running.get(leader)
     for node_id, agent in sorted(swarm.agents.items()):
         if not agent.up or node_id not in running:

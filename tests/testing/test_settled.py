@@ -176,7 +176,7 @@ def test_a_quorum_without_a_leader_or_a_leader_without_a_quorum() -> None:
     assert _messages(swarm) == ["leader: reachability of manager2 out of step with the links"]
     raft.reachable.add(swarm.node("manager2").id)
     swarm.underlay.partition([["manager1"], ["manager2", "manager3", "worker1"]])
-    assert _messages(swarm)[0] == "leader: manager1 leads, cut off from the quorum"
+    assert "leader: manager1 leads, cut off from the quorum" in _messages(swarm)
     raft.members.pop(swarm.node("manager3").id)  # one member fewer: nobody has a quorum
     assert _messages(swarm)[0] == "leader: manager1 leads without a quorum"
 
