@@ -22,7 +22,9 @@ Differences
 Messages travel along the underlay with its latencies
 (``ClusterSettings.network_latency`` between two machines by default) instead
 of over gRPC streams, and a node's whole task list is re-sent only when it
-registers.
+registers.  An agent whose heartbeat is refused (its node was marked down)
+registers again in the same instant; swarmkit's agent opens its new session
+after a back-off that starts at 100 ms (``swarmkit: agent/agent.go``).
 """
 
 from __future__ import annotations
