@@ -17,8 +17,16 @@ behind it:
   ``dnsrr`` or is removed;
 * an ingress port with no published number gets one of 30000–32767, serially
   (the port after the last one handed out, wrapping, as ``idm.GetID(true)``),
-  and keeps it across updates; ports are released with the service, and a
-  service finding the range used up waits (its tasks stay NEW);
+  and keeps it across updates that keep the number of ports (an update that
+  adds or removes one numbers it again: ``reconcilePortConfigs`` in
+  ``portallocator.go``); ``Endpoint.Ports`` lists the ports in allocation
+  order (host-mode and numbered ingress ports in the spec's order, then the
+  others), or the ingress ports first when only host-mode ports changed
+  (``updatePortsInHostPublishMode``); ports are released with the service;
+  a service finding the range used up, or one of its numbered ingress ports
+  held by another service (a rollback to a spec whose port was taken since:
+  the control API checks the current spec only), waits with its new tasks
+  NEW until ports are released;
 * a new task gets one address per attached overlay network (the service's
   networks, ingress first) and moves to PENDING with ``pending task
   scheduling``; its addresses are released once it is dead (desired and
@@ -36,6 +44,11 @@ addresses in use, so a released address is not reused at once.
 
 Differences
 -----------
+A service whose new allocation fails keeps the ports it held until one
+succeeds; swarmkit frees them at once (``serviceAllocatePorts`` deallocates
+first), although the service's ``Endpoint.Ports`` still lists them and the
+control API still refuses them to other services, so only a dynamic port
+could change hands in between.
 Nodes' load-balancer addresses (``ingress-sbox``, ``lb-NETWORK``) are not
 allocated.  Node-local drivers (``bridge``, ``macvlan``, ``ipvlan``, ``host``
 with ``--scope swarm``) get no pool, as in swarmkit, and no addresses.  Only
@@ -85,6 +98,99 @@ def networks_overlap(a: str, b: str) -> bool:
     first = ipaddress.ip_network(a, strict=False)
     second = ipaddress.ip_network(b, strict=False)
     return first.version == second.version and first.overlaps(second)
+
+
+_PortKey = tuple[str, int]  # (protocol, target port): swarmkit's getPortConfigKey without a name
+
+
+def _port_states(ports: tuple[PortConfig, ...], mode: PublishMode) -> dict[_PortKey, list[int]]:
+    """Allocated numbers of ``mode`` ports by protocol and target (``allocatedPorts``)."""
+    states: dict[_PortKey, list[int]] = {}
+    for port in ports:
+        if port.publish_mode == mode:
+            states.setdefault((port.protocol, port.target_port), []).append(port.published_port)
+    return states
+
+
+def _take_state(states: dict[_PortKey, list[int]], port: PortConfig) -> int:
+    """``delState``: remove ``port``'s number (any number if it has none); 0 if absent.
+
+    Where swarmkit takes any number of the key (Go map order), the first one is taken.
+    """
+    numbers = states.get((port.protocol, port.target_port), [])
+    if port.published_port:
+        if port.published_port in numbers:
+            numbers.remove(port.published_port)
+            return port.published_port
+        return 0
+    for number in numbers:
+        if number:
+            numbers.remove(number)
+            return number
+    return 0
+
+
+def _reconcile_ports(
+    spec_ports: tuple[PortConfig, ...], published: tuple[PortConfig, ...]
+) -> list[PortConfig]:
+    """``reconcilePortConfigs``: the spec's ports in allocation order, old numbers kept.
+
+    Host-mode and numbered ingress ports first, in the spec's order, then the
+    ingress ports the swarm numbers, each with the number it had.  When the spec
+    has not as many ports as were allocated, the spec as it is: every ingress
+    port without a number gets a new one.
+
+    >>> spec = (PortConfig(80), PortConfig(81, 8081))
+    >>> numbers = lambda ports: [p.published_port for p in ports]
+    >>> numbers(_reconcile_ports(spec, (PortConfig(80, 30000), PortConfig(81, 8081))))
+    [8081, 30000]
+    >>> numbers(_reconcile_ports(spec, (PortConfig(80, 30000),)))
+    [0, 8081]
+    """
+    if len(spec_ports) != len(published):
+        return list(spec_ports)
+    states = _port_states(published, _INGRESS)
+    ordered: list[PortConfig] = []
+    for port in spec_ports:
+        if port.publish_mode != _INGRESS or port.published_port:
+            if port.publish_mode == _INGRESS:
+                _take_state(states, port)
+            ordered.append(port)
+    for port in spec_ports:
+        if port.publish_mode == _INGRESS and not port.published_port:
+            number = _take_state(states, port)
+            ordered.append(replace(port, published_port=number) if number else port)
+    return ordered
+
+
+def _ports_allocated(spec_ports: tuple[PortConfig, ...], published: tuple[PortConfig, ...]) -> bool:
+    """``isPortsAllocatedOnInit`` (not on init): every ingress port of the spec has its
+    number, and every host-mode target port is published."""
+    if len(spec_ports) != len(published):
+        return False
+    states = _port_states(published, _INGRESS)
+    host_targets = {p.target_port for p in published if p.publish_mode != _INGRESS}
+    for port in spec_ports:
+        if port.publish_mode == _INGRESS and port.published_port and not _take_state(states, port):
+            return False
+    for port in spec_ports:
+        if port.publish_mode == _INGRESS:
+            if not port.published_port and not _take_state(states, port):
+                return False
+        elif port.target_port not in host_targets:
+            return False
+    return True
+
+
+def _host_ports_changed(
+    spec_ports: tuple[PortConfig, ...], published: tuple[PortConfig, ...]
+) -> bool:
+    """``hostPublishPortsNeedUpdate``: a numbered host-mode port of the spec is not published."""
+    states = _port_states(published, PublishMode.HOST)
+    return any(
+        port.publish_mode != _INGRESS and port.published_port and not _take_state(states, port)
+        for port in spec_ports
+    )
 
 
 class AddressPool:
@@ -160,6 +266,7 @@ class Allocator:
         self.ctx = ctx
         self._new_tasks: dict[str, None] = {}
         self._services: dict[str, None] = {}
+        self._failed: set[str] = set()  # services whose last allocation failed
         self._pools: dict[str, AddressPool] = {}  # network id -> its addresses
         self._unallocated: dict[str, Network] = {}  # networks whose subnet overlapped
         self._ports: dict[tuple[str, int], str] = {}  # ingress (protocol, port) -> service id
@@ -247,56 +354,83 @@ class Allocator:
         return None if pool is None else pool.free()
 
     # ---------------------------------------------------------------- ports
-    def _take_dynamic_port(self, protocol: str, taken: Collection[tuple[str, int]]) -> int:
-        """The next free ingress port of 30000–32767 after the last one handed out (0: none)."""
+    def _take_dynamic_port(
+        self, protocol: str, service_id: str, taken: Collection[tuple[str, int]]
+    ) -> int:
+        """The next free ingress port of 30000–32767 after the last one handed out (0: none).
+
+        Ports the service itself holds count as free: swarmkit frees them before
+        allocating again.
+        """
         size = DYNAMIC_PORT_END - DYNAMIC_PORT_START + 1
         number = self._next_port
         for _ in range(size):
             if number > DYNAMIC_PORT_END:
                 number = DYNAMIC_PORT_START
             key = (protocol, number)
-            if key not in self._ports and key not in taken:
+            if self._ports.get(key, service_id) == service_id and key not in taken:
                 self._next_port = number + 1
                 return number
             number += 1
         return 0
 
-    def _allocate_ports(self, service: Service) -> tuple[PortConfig, ...] | None:
-        """``serviceAllocatePorts``: ingress ports (blanks filled), then the host-mode ones.
+    def _allocate_ports(
+        self, service: Service, vips_allocated: bool
+    ) -> tuple[PortConfig, ...] | None:
+        """``serviceAllocatePorts``: the service's ``Endpoint.Ports``; ``None`` if one is taken.
 
-        ``None`` (and nothing held) when the dynamic range is used up.
+        A service whose ingress ports are all allocated keeps them; only its
+        host-mode ports are brought up to date, after the ingress ones
+        (``updatePortsInHostPublishMode``).  Otherwise the ports are allocated
+        again in the order of ``reconcilePortConfigs``: host-mode and numbered
+        ingress ports in the spec's order, then the ingress ports left for the
+        swarm to number, each keeping the number it had when the spec has as
+        many ports as were allocated.  An ingress port another service holds,
+        or no free port left in 30000–32767, fails the whole allocation: the
+        service and its new tasks wait until ports are released.
         """
-        previous = {
-            (p.protocol, p.target_port): p.published_port
-            for p in service.published_ports
-            if p.publish_mode == _INGRESS
-        }
-        ingress: list[PortConfig] = []
-        host: list[PortConfig] = []
+        published = service.published_ports
+        spec_ports = service.spec.endpoint.ports
+        if vips_allocated and _ports_allocated(spec_ports, published):
+            if not _host_ports_changed(spec_ports, published):
+                return published
+            return (
+                *(p for p in published if p.publish_mode == _INGRESS),
+                *(p for p in spec_ports if p.publish_mode != _INGRESS),
+            )
         held: set[tuple[str, int]] = set()
-        for port in service.spec.endpoint.ports:
-            if port.publish_mode != _INGRESS:
-                host.append(port)
-                continue
-            if port.published_port == 0:
-                number = previous.get((port.protocol, port.target_port), 0)
-                if not number or (port.protocol, number) in held:
-                    number = self._take_dynamic_port(port.protocol, held)
+        ports: list[PortConfig] = []
+        for port in _reconcile_ports(spec_ports, published):
+            if port.publish_mode == _INGRESS:
+                if port.published_port == 0:
+                    number = self._take_dynamic_port(port.protocol, service.id, held)
                     if not number:
                         return None
-                port = replace(port, published_port=number)
-            held.add((port.protocol, port.published_port))
-            ingress.append(port)
+                    port = replace(port, published_port=number)
+                key = (port.protocol, port.published_port)
+                if key in held or self._ports.get(key, service.id) != service.id:
+                    return None
+                held.add(key)
+            ports.append(port)
         self._release_ports(service.id)
         for key in held:
             self._ports[key] = service.id
         self._service_ports[service.id] = held
-        return (*ingress, *host)
+        return tuple(ports)
 
     def _release_ports(self, service_id: str) -> None:
         for key in self._service_ports.pop(service_id, ()):
             if self._ports.get(key) == service_id:
                 del self._ports[key]
+
+    def allocation_failed(self, service_id: str) -> bool:
+        """Whether the service's last allocation failed: it waits for networks, addresses or
+        ports, and its ``published_ports`` are those of an earlier spec."""
+        return service_id in self._failed
+
+    def ingress_ports(self) -> dict[tuple[str, int], str]:
+        """The ingress ports held, ``(protocol, number)`` to the ID of the service holding it."""
+        return dict(self._ports)
 
     # ------------------------------------------------------------- services
     def _service_networks(self, service: Service) -> list[str] | None:
@@ -328,7 +462,8 @@ class Allocator:
         new = [n for n in networks if n in wanted and n not in held]
         if any(self._pools[n].free() == 0 for n in new):
             return False
-        ports = self._allocate_ports(service)
+        vips_allocated = not new and all(n in wanted for n in held if n in self._pools)
+        ports = self._allocate_ports(service, vips_allocated)
         if ports is None:
             return False
         vips = [(n, a) for n, a in service.virtual_ips if n in wanted]
@@ -406,6 +541,7 @@ class Allocator:
     def _on_service_event(self, event: ServiceEvent) -> None:
         if event.action is _DELETE:
             self._services.pop(event.service.id, None)
+            self._failed.discard(event.service.id)
             self._deallocate_service(event.service)
             self._worker.kick()  # a service waiting for a port may get it now
             return
@@ -428,8 +564,13 @@ class Allocator:
         services, self._services = self._services, {}
         for service_id in services:
             service = store.services.get(service_id)
-            if service is not None and not self._allocate_service(service):
-                self._services[service_id] = None  # waits for its networks
+            if service is None:
+                continue
+            if self._allocate_service(service):
+                self._failed.discard(service_id)
+            else:
+                self._services[service_id] = None  # waits for its networks or ports
+                self._failed.add(service_id)
         tasks, self._new_tasks = self._new_tasks, {}
         now = self.ctx.now
         statuses = self.ctx.statuses

@@ -160,13 +160,73 @@ def test_dynamic_ingress_ports_are_serial_and_kept(swarm: Swarm) -> None:
     assert (published("b"), published("c")) == ([30001, 30002], [30003])
 
 
-def test_ingress_ports_before_host_ports(swarm: Swarm) -> None:
+def ports_of(swarm: Swarm, name: str) -> list[tuple[int, int, str]]:
+    return [
+        (p.target_port, p.published_port, p.publish_mode.name.lower())
+        for p in service(swarm, name).published_ports
+    ]
+
+
+def test_first_allocation_keeps_the_specs_order(swarm: Swarm) -> None:
+    # reconcilePortConfigs hands a service never allocated its spec's ports as they are
     ok(swarm, "docker service create -d --name a -p mode=host,target=90,published=9000 -p 80 nginx")
     swarm.advance(1)
-    ports = [(p.target_port, p.published_port) for p in service(swarm, "a").published_ports]
-    assert ports == [(80, 30000), (90, 9000)]
+    assert ports_of(swarm, "a") == [(90, 9000, "host"), (80, 30000, "ingress")]
     shown = swarm.docker("docker service ls --format '{{.Ports}}'").stdout
     assert shown == "*:30000->80/tcp\n"
+
+
+def test_a_host_port_change_puts_the_ingress_ports_first(swarm: Swarm) -> None:
+    # allocated ingress ports are kept; updatePortsInHostPublishMode appends the host ones
+    ok(swarm, "docker service create -d --name a -p mode=host,target=90,published=9000 -p 80 nginx")
+    swarm.advance(1)
+    ok(
+        swarm,
+        "docker service update -d --publish-rm mode=host,target=90 --publish-add mode=host,target=90,published=9001 a",
+    )
+    swarm.advance(1)
+    assert ports_of(swarm, "a") == [(80, 30000, "ingress"), (90, 9001, "host")]
+
+
+def test_a_new_port_renumbers_the_dynamic_ones(swarm: Swarm) -> None:
+    # the spec has more ports than were allocated: reconcilePortConfigs starts afresh
+    ok(swarm, "docker service create -d --name a -p 80 nginx")
+    swarm.advance(1)
+    assert ports_of(swarm, "a") == [(80, 30000, "ingress")]
+    ok(swarm, "docker service update -d --env-add X=1 a")
+    swarm.advance(1)
+    assert ports_of(swarm, "a") == [(80, 30000, "ingress")]
+    ok(swarm, "docker service update -d --publish-add 8081:81 a")
+    swarm.advance(1)
+    assert ports_of(swarm, "a") == [(80, 30001, "ingress"), (81, 8081, "ingress")]
+    assert swarm.allocator.ingress_ports() == {("tcp", 30001): service(swarm, "a").id,
+                                               ("tcp", 8081): service(swarm, "a").id}  # fmt: skip
+
+
+def test_a_rollback_to_a_port_taken_meanwhile_waits_for_it(swarm: Swarm) -> None:
+    # docker service rollback checks the current spec's ports, not the previous one's;
+    # the allocator then finds 8080 taken (portallocator.go allocate) and the service waits
+    ok(swarm, "docker service create -d --name a -p 8080:80 nginx")
+    swarm.advance(30)
+    ok(swarm, "docker service update -d --publish-rm 80 --publish-add 8081:81 a")
+    swarm.advance(60)
+    ok(swarm, "docker service create -d --name b -p 8080:80 nginx")
+    swarm.advance(30)
+    ok(swarm, "docker service rollback -d a")
+    swarm.advance(60)
+    a, b = service(swarm, "a"), service(swarm, "b")
+    assert ports_of(swarm, "a") == [(81, 8081, "ingress")]
+    assert swarm.allocator.ingress_ports() == {("tcp", 8081): a.id, ("tcp", 8080): b.id}
+    assert swarm.allocator.allocation_failed(a.id)
+    (new,) = [t for t in swarm.ctx.store.tasks_of_service(a.id) if t.state == TaskState.NEW]
+    lines = swarm.docker("docker service ls --format '{{.Name}} {{.Ports}}'").stdout
+    assert lines == "a *:8081->81/tcp\nb *:8080->80/tcp\n"
+    ok(swarm, "docker service rm b")
+    swarm.advance(30)
+    assert ports_of(swarm, "a") == [(80, 8080, "ingress")]
+    assert not swarm.allocator.allocation_failed(a.id)
+    assert new.state == TaskState.RUNNING
+    assert swarm.allocator.ingress_ports() == {("tcp", 8080): a.id}
 
 
 def test_task_addresses_released_once_the_task_is_dead(swarm: Swarm) -> None:

@@ -98,20 +98,21 @@ def format_ports(ports: tuple[PortConfig, ...]) -> str:
     return ", ".join(texts)
 
 
-def endpoint_ports(service: Service) -> tuple[PortConfig, ...]:
+def endpoint_ports(swarm: Engine, service: Service) -> tuple[PortConfig, ...]:
     """The service's ports as the allocator published them (``Endpoint.Ports``).
 
     Until the allocator has caught up with the current spec (same instant as a create
-    or update), the spec's ports stand in for them.  The allocator lists the
-    ingress ports before the host-mode ones (``updatePortsInHostPublishMode``).
+    or update), the spec's ports stand in for them; once it has tried and failed
+    (a port held by another service), the ports of the last allocation show.
     """
 
     def shape(ports: tuple[PortConfig, ...]) -> list[tuple[str, int, PublishMode]]:
         return sorted((p.protocol, p.target_port, p.publish_mode) for p in ports)
 
     spec_ports = service.spec.endpoint.ports
-    if shape(service.published_ports) == shape(spec_ports):
-        return service.published_ports
+    allocated = service.published_ports
+    if shape(allocated) == shape(spec_ports) or swarm.allocator.allocation_failed(service.id):
+        return allocated
     return spec_ports
 
 
@@ -160,7 +161,7 @@ def service_row(swarm: Engine, service: Service) -> Struct:
         "Mode": spec.mode.api_name.replace("-", " "),  # "replicated job", "global job"
         "Replicas": _replicas(swarm, service),
         "Image": display_image(spec.image),
-        "Ports": format_ports(endpoint_ports(service)),
+        "Ports": format_ports(endpoint_ports(swarm, service)),
     }
     return Struct("*formatter.serviceContext", fields)
 
@@ -304,7 +305,7 @@ def pretty_service(swarm: Engine, service: Service) -> str:
         names = [networks[n].name if n in networks else n for n in task.networks]
         lines.append("Networks:" + "".join(f" {name}" for name in names) + " ")
     lines.append(f"Endpoint Mode:\t{spec.endpoint.mode}")
-    ports = endpoint_ports(service)
+    ports = endpoint_ports(swarm, service)
     if ports:
         lines.append("Ports:")
         for port in ports:
