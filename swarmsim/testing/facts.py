@@ -131,12 +131,27 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
 def unallocatable(swarm: Swarm, task: Task) -> bool:
     """Whether a NEW task rightly waits for the allocator: a network of its
     service is gone or unallocated, or has no address left for it (or for the
-    service's VIP there, which it needs first): ``swarmkit:
-    manager/allocator/network.go`` keeps both unallocated until a release."""
+    service's VIP there, which it needs first), or a numbered ingress port of
+    its service is published by another service: ``swarmkit:
+    manager/allocator/network.go`` and ``portallocator.go`` keep the service
+    and its tasks unallocated until a release."""
     store = swarm.ctx.store
     service = store.services.get(task.service_id)
     if task.state != TaskState.NEW or service is None:
         return False
+    wanted_ports = {
+        (p.protocol, p.published_port)
+        for p in service.spec.endpoint.ports
+        if p.publish_mode == PublishMode.INGRESS and p.published_port
+    }
+    if wanted_ports and any(
+        (p.protocol, p.published_port) in wanted_ports
+        for other in store.services.values()
+        if other.id != service.id
+        for p in other.published_ports
+        if p.publish_mode == PublishMode.INGRESS
+    ):
+        return True
     held = {network_id for network_id, _ in service.virtual_ips}
     vip = service.spec.endpoint.mode != "dnsrr"
     networks = list(service.spec.task.networks)

@@ -16,7 +16,7 @@ replicated and global services, 1 or 3 managers, 0–4 workers, and waits.
 With ``extended=True`` a quarter of the lines are drawn from
 :data:`EXTENDED`: network partitions and heals, node labels added and
 removed under services constrained or spread by them, promotions and
-demotions, forced node removals, host-mode published ports, restart,
+demotions, forced node removals, published ports (:data:`PORTS`), restart,
 update, rollback and resource policies changed (:data:`POLICIES`), a
 small overlay network (:data:`NETWORK`) created and attached to services
 until its addresses run out, and jobs (replicated and global, of an image
@@ -50,6 +50,7 @@ __all__ = [
     "MEMBERSHIP",
     "NETWORK",
     "POLICIES",
+    "PORTS",
     "TOKENS",
     "random_schedule",
     "schedules",
@@ -84,6 +85,14 @@ POLICIES = (
     "--reserve-cpu 3", "--replicas-max-per-node 1",
 )  # fmt: skip
 """A ``policy`` line sets one of these: restart, update and rollback policies, resources."""
+PORTS = (
+    "mode=host,target=80,published=8080", "mode=host,target=80,published=8081",
+    "8080:81", "82",
+)  # fmt: skip
+"""What a ``publish`` line adds or removes: host-mode ports, an ingress port numbered
+8080 (the host-mode one's number: whichever comes second is refused) and one
+the swarm numbers.  Removed again and restored by a rollback, a numbered
+port may meanwhile have gone to another service."""
 NETWORK = "net0"
 """The overlay network ``network`` lines create (a /30, /29 or /28, soon full) and attach."""
 JOB_IMAGE = "image job:1 exits_after=2s exit_code=0"
@@ -323,7 +332,7 @@ class _Builder:
             zone = self.pick.choice(ZONES)
             return f"docker service update -d {flag} node.labels.zone=={zone} {name}"
         if kind == "publish":
-            port = f"mode=host,target=80,published={self.pick.choice((8080, 8081))}"
+            port = self.pick.choice(PORTS)
             flag = "--publish-rm" if removal else "--publish-add"
             return f"docker service update -d {flag} {port} {name}"
         flag = "--placement-pref-rm" if removal else "--placement-pref-add"

@@ -86,6 +86,9 @@ INVARIANTS: dict[str, str] = {
     "addresses": "on every overlay network, the addresses held by VIPs and live tasks are "
     "distinct and exactly those its pool has taken (manager/allocator/network.go; "
     "docs/network.md)",
+    "ingress-ports": "no ingress port is published by two services, and the allocator holds "
+    "exactly the published ones (manager/controlapi/service.go checkPortConflicts; "
+    "manager/allocator/portallocator.go; docs/network.md)",
     "left-node": "a node whose machine left the swarm is DOWN and its agent stopped "
     "(manager/dispatcher/dispatcher.go heartbeat expiry; docs/shell.md#machines-and-membership)",
     "monotonic": "observed and desired states only move forward (api/types.proto TaskState; "

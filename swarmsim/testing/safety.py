@@ -59,13 +59,20 @@ the next has not reacted yet) cannot break it.
     gateway: nothing is handed out twice and nothing leaks (``swarmkit:
     manager/allocator/network.go``, ``allocateTask`` / ``deallocateTask``,
     over libnetwork's IPAM; docs/network.md).
+``ingress-ports``
+    No two services hold the same ingress port (protocol and number) in
+    their allocated ``Endpoint.Ports``, and the allocator's port space holds
+    exactly those: the control API refuses a port in use and the allocator
+    fails a service whose numbered port another holds (``swarmkit:
+    manager/controlapi/service.go`` ``checkPortConflicts``,
+    ``manager/allocator/portallocator.go``; docs/network.md).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from swarmsim.api.enums import ServiceMode, TaskState, UpdateState
+from swarmsim.api.enums import PublishMode, ServiceMode, TaskState, UpdateState
 from swarmsim.api.objects import Service, Task
 from swarmsim.manager.scheduler.nodeinfo import task_host_ports
 from swarmsim.store.endpoints import task_alive
@@ -88,6 +95,35 @@ def check_always(swarm: Swarm) -> list[Violation]:
             problems.extend(_job_counts(swarm, service))
     problems.extend(_node_capacity(swarm))
     problems.extend(_addresses(swarm))
+    problems.extend(_ingress_ports(swarm))
+    return problems
+
+
+def _ingress_ports(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    services = swarm.ctx.store.services
+    holders: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+    for service in services.values():
+        for port in service.published_ports:
+            if port.publish_mode == PublishMode.INGRESS:
+                holders[(port.protocol, port.published_port)].append(service.id)
+    space = swarm.allocator.ingress_ports()
+    for key in sorted(holders.keys() | space.keys()):
+        label = f"{key[1]}/{key[0]}"
+        owners = holders.get(key, [])
+        names = ", ".join(sorted(services[i].spec.name for i in owners))
+        if len(owners) > 1:
+            problems.append(Violation("ingress-ports", f"{label} published by {names}"))
+        held = space.get(key)
+        if held is None:
+            problems.append(Violation("ingress-ports", f"{label} published by {names}, not held"))
+        elif owners != [held]:
+            holder = services[held].spec.name if held in services else held
+            problems.append(
+                Violation(
+                    "ingress-ports", f"{label} held for {holder}, published by {names or 'none'}"
+                )
+            )
     return problems
 
 

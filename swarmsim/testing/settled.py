@@ -73,7 +73,8 @@ leader nothing moves in a swarm, so only ``leader`` is judged then (and
 ``new-allocatable``
     No task stays NEW while the allocator could give it what it needs: its
     service's networks exist, are allocated and have an address left for it
-    (and for the service's VIP, when it has none yet) — swarmkit's allocator
+    (and for the service's VIP, when it has none yet), and no other service
+    publishes one of its numbered ingress ports — swarmkit's allocator
     tries unallocated tasks again whenever something is released
     (``swarmkit: manager/allocator/network.go``, ``somethingWasDeallocated``).
     A task that rightly waits there counts as PENDING does for ``replicas``,

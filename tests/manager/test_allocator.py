@@ -182,7 +182,8 @@ def test_a_host_port_change_puts_the_ingress_ports_first(swarm: Swarm) -> None:
     swarm.advance(1)
     ok(
         swarm,
-        "docker service update -d --publish-rm mode=host,target=90 --publish-add mode=host,target=90,published=9001 a",
+        "docker service update -d --publish-rm mode=host,target=90 "
+        "--publish-add mode=host,target=90,published=9001 a",
     )
     swarm.advance(1)
     assert ports_of(swarm, "a") == [(80, 30000, "ingress"), (90, 9001, "host")]

@@ -116,3 +116,24 @@ def test_one_host_port_bound_twice_on_a_node() -> None:
     assert f"host-ports: {host}: 8080/tcp bound by {owners}" in [
         str(v) for v in check_always(swarm)
     ]
+
+
+def test_an_ingress_port_published_twice_or_not_held() -> None:
+    swarm = _settled("docker service create -d --name web -p 8080:80 nginx")
+    assert swarm.docker("docker service create -d --name api -p 8081:81 nginx").ok
+    swarm.advance(30)
+    assert check_always(swarm) == []
+    web, api = (swarm.ctx.store.service_by_name(n) for n in ("web", "api"))
+    assert web is not None and api is not None
+    api.published_ports = web.published_ports  # 8080 twice; api's 8081 held for nobody's
+    assert [str(v) for v in check_always(swarm)] == [
+        "ingress-ports: 8080/tcp published by api, web",
+        "ingress-ports: 8080/tcp held for web, published by api, web",
+        "ingress-ports: 8081/tcp held for api, published by none",
+    ]
+    api.published_ports = ()
+    del swarm.allocator._ports[("tcp", 8080)]  # a port the allocator let go while published
+    assert [str(v) for v in check_always(swarm)] == [
+        "ingress-ports: 8080/tcp published by web, not held",
+        "ingress-ports: 8081/tcp held for api, published by none",
+    ]

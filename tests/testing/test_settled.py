@@ -191,3 +191,28 @@ def test_a_session_out_of_step_with_the_network() -> None:
     swarm.underlay.partition([["manager1"], ["worker1", "worker2"]])
     swarm.agents[swarm.node("worker2").id].connected = True
     assert "leader: worker2: session holds although it cannot reach the leader" in _messages(swarm)
+
+
+def test_a_task_waiting_for_an_ingress_port_is_quiet_until_it_is_released() -> None:
+    # a rollback to a spec whose port another service took since: the allocator waits
+    swarm = _settled("docker service create -d --name a -p 8080:80 nginx")
+    for line in (
+        "docker service update -d --publish-rm 80 --publish-add 8081:81 a",
+        "docker service create -d --name b -p 8080:80 nginx",
+        "docker service rollback -d a",
+    ):
+        assert swarm.docker(line).ok, line
+        swarm.advance(60)
+    a = swarm.ctx.store.service_by_name("a")
+    assert a is not None
+    (waiting,) = [t for t in swarm.ctx.store.tasks_of_service(a.id) if t.state == TaskState.NEW]
+    assert _messages(swarm) == []
+    b = swarm.ctx.store.service_by_name("b")
+    assert b is not None
+    b.published_ports = ()  # b lets the port go, but the allocator never hears of it
+    del swarm.allocator._ports[("tcp", 8080)]
+    assert sorted(_messages(swarm)) == [
+        f"new-allocatable: a.{waiting.slot}: NEW although its networks have room",
+        f"replicas: a.{waiting.slot}: not running ({waiting.id[:12]} new/running on no node)",
+        "update-settled: a: update stuck in rollback_started",
+    ]
