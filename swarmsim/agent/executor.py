@@ -24,13 +24,13 @@ unhealthy fails with ``unhealthy container`` (the Engine's wording).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from swarmsim.agent.distributions import Distribution
 from swarmsim.api.enums import TaskState
 from swarmsim.api.objects import Statuses, Task, TaskStatus
-from swarmsim.api.specs import HealthConfig
+from swarmsim.api.specs import ContainerSpec, HealthConfig
 
 if TYPE_CHECKING:
     from swarmsim.agent.images import ContainerDraw, ImageModel, ImageProfile
@@ -63,6 +63,7 @@ class Host(Protocol):
     images: ImageModel
     image_cache: set[str]
     statuses: Statuses
+    dependencies: set[str]  # IDs of the secrets and configs the node holds
 
     def prepare_time(self, image: str, profile: ContainerDraw) -> float:
         """Pull (if not cached) plus create time of ``image``."""
@@ -71,6 +72,32 @@ class Host(Protocol):
     def report(self, task_id: str, status: TaskStatus) -> None:
         """Send a status change to the managers."""
         ...
+
+
+def missing_dependency(container: ContainerSpec, held: Collection[str]) -> str:
+    """The error a container's start fails with when its node lacks a secret or config
+    it references; ``""`` when the node holds them all.
+
+    The Engine sets up secrets before configs (``moby:
+    daemon/container_operations_unix.go``, ``setupSecretDir``), the agent's stores
+    word the miss (``swarmkit: agent/secrets/secrets.go``,
+    ``agent/configs/configs.go``) and the executor's ``Start`` adds its prefix
+    (``moby: daemon/cluster/executor/container/controller.go``).  What the node
+    holds is what the dispatcher sent (:mod:`swarmsim.manager.dependencies`).
+    """
+    for secret in container.secrets:
+        if secret.secret_id not in held:
+            return (
+                "starting container failed: unable to get secret from secret store: "
+                f"secret {secret.secret_id} not found"
+            )
+    for config in container.configs:
+        if config.config_id not in held:
+            return (
+                "starting container failed: unable to get config from config store: "
+                f"config {config.config_id} not found"
+            )
+    return ""
 
 
 class ContainerExit:
@@ -334,6 +361,15 @@ class TaskController:
         if token != self._token:
             return
         assert self._draw is not None
+        container = self.task.spec.container
+        if container.secrets or container.configs:
+            missing = missing_dependency(container, self.agent.dependencies)
+            if missing:
+                # Start fails at once, so STARTING is never seen
+                self.state = _STARTING
+                self._report(_FAILED, "starting", missing)
+                self._phase = _DONE
+                return
         self._report(_STARTING, "starting")
         self.agent.sim.call_later(self._draw.start, self._started, token)
 

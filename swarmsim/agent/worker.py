@@ -36,6 +36,7 @@ from swarmsim.net.messages import (
     Assign,
     Heartbeat,
     Register,
+    Release,
     Remove,
     Reregister,
     StatusReport,
@@ -77,6 +78,8 @@ class Agent:
         self.images = images
         self.image_cache: set[str] = set()
         self.controllers: dict[str, TaskController] = {}
+        # the secrets and configs the dispatcher sent (agent/secrets, agent/configs)
+        self.dependencies: set[str] = set()
         self.up = False  # the machine runs (agent and containers)
         self.connected = False  # messages reach the managers
         self._epoch = 0  # bumps on every crash/disconnect to stop old heartbeat loops
@@ -100,6 +103,7 @@ class Agent:
             controller.interrupt(CRASH)
         self.controllers.clear()
         self._outbox.clear()
+        self.dependencies.clear()  # kept in the agent's memory only
 
     def recover(self, *, connect: bool = True) -> None:
         """The machine boots again and re-registers; its old containers are gone.
@@ -161,15 +165,20 @@ class Agent:
         self.transport.call(self.machine, DISPATCHER, Register(self.node_id))
 
     # -------------------------------------------------------------- messages
-    def receive(self, message: Sync | Assign | Remove | Reregister) -> None:
+    def receive(self, message: Sync | Assign | Remove | Release | Reregister) -> None:
         """A message from the dispatcher; ignored while the session is down."""
         if not self.connected:
             return
         if isinstance(message, Assign):
+            if message.dependencies:
+                self.dependencies.update(message.dependencies)
             self.assign(message.task, message.desired)
         elif isinstance(message, Remove):
             self.remove(message.task_id)
+        elif isinstance(message, Release):
+            self.dependencies.difference_update(message.object_ids)
         elif isinstance(message, Sync):
+            self.dependencies = set(message.dependencies)
             self.sync(message.tasks)
         else:
             self._register()

@@ -30,12 +30,14 @@ after a back-off that starts at 100 ms (``swarmkit: agent/agent.go``).
 from __future__ import annotations
 
 from swarmsim.api.enums import NodeStatus, TaskState
-from swarmsim.api.objects import Node, TaskStatus
+from swarmsim.api.objects import Node, Task, TaskStatus
 from swarmsim.context import Context, clock_of
+from swarmsim.manager.dependencies import Dependencies, uses_dependencies
 from swarmsim.net.messages import (
     Assign,
     Heartbeat,
     Register,
+    Release,
     Remove,
     Reregister,
     StatusReport,
@@ -68,6 +70,7 @@ class Dispatcher:
         self._updates: dict[str, TaskStatus] = {}
         self._flush_scheduled = False
         self._down_since: dict[str, float] = {}
+        self.dependencies = Dependencies(ctx.store)
         ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
         ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
@@ -86,7 +89,7 @@ class Dispatcher:
         self.register(message.node_id)
         return None
 
-    def _send(self, node_id: str, message: Assign | Remove) -> None:
+    def _send(self, node_id: str, message: Assign | Remove | Release) -> None:
         self.transport.send(self.transport.where(DISPATCHER), node_id, message)
 
     # -------------------------------------------------------------- sessions
@@ -107,7 +110,9 @@ class Dispatcher:
             node.status_message = ""
             self.ctx.store.update_node(node)
         tasks = tuple(t for t in self.ctx.store.tasks_on_node(node.id) if t.state >= _ASSIGNED)
-        self.transport.post(self.transport.where(DISPATCHER), node.id, Sync(tasks))
+        under_way = (t for t in tasks if t.state <= _RUNNING)
+        dependencies = self.dependencies.sync(node.id, under_way)
+        self.transport.post(self.transport.where(DISPATCHER), node.id, Sync(tasks, dependencies))
 
     def heartbeat(self, node_id: str) -> float:
         """Record a heartbeat and return the period until the next one."""
@@ -241,6 +246,7 @@ class Dispatcher:
         if event.action is _DELETE:
             self._deadline.pop(event.node.id, None)
             self.sessions.pop(event.node.id, None)
+            self.dependencies.forget(event.node.id)
 
     def _on_task_event(self, event: TaskEvent) -> None:
         # one unpacking of the event tuple is cheaper than four attribute reads
@@ -248,11 +254,30 @@ class Dispatcher:
         if action is _DELETE:
             if prev_node and prev_state is not None:
                 self._send(prev_node, Remove(task.id))
+                if prev_state <= _RUNNING and uses_dependencies(task):
+                    self._release(prev_node, task)
             return
         node_id = task.node_id
-        if not node_id or task.status.state < _ASSIGNED:
+        state = task.status.state
+        if not node_id or state < _ASSIGNED:
             return
         desired = task.desired_state
-        if prev_state is None or prev_state < _ASSIGNED or prev_desired != desired:
-            # newly assigned, or its desired state changed
+        if prev_state is None or prev_state < _ASSIGNED:
+            # newly assigned: with the secrets and configs it needs
+            if uses_dependencies(task):
+                self._send(node_id, Assign(task, desired, self.dependencies.assign(node_id, task)))
+            else:
+                self._send(node_id, Assign(task, desired))
+        elif prev_desired != desired:
             self._send(node_id, Assign(task, desired))
+        if (
+            state > _RUNNING
+            and (prev_state is None or prev_state <= _RUNNING)
+            and uses_dependencies(task)
+        ):
+            self._release(node_id, task)  # it ended: its secrets and configs may go
+
+    def _release(self, node_id: str, task: Task) -> None:
+        unused = self.dependencies.release(node_id, task)
+        if unused:
+            self._send(node_id, Release(unused))

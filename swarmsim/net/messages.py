@@ -3,8 +3,8 @@
 Mirrors the dispatcher's gRPC service in ``swarmkit: api/dispatcher.proto``:
 ``Session`` (:class:`Register`), ``Heartbeat``, ``UpdateTaskStatus``
 (:class:`StatusReport`) and the ``Assignments`` stream (:class:`Sync` for the
-complete first message, :class:`Assign` and :class:`Remove` for the
-incremental ones).
+complete first message, :class:`Assign`, :class:`Remove` and :class:`Release`
+for the incremental ones).
 
 Differences
 -----------
@@ -47,22 +47,33 @@ class StatusReport(NamedTuple):
 
 
 class Sync(NamedTuple):
-    """The complete set of tasks assigned to a node, sent when its session opens."""
+    """The complete set of tasks assigned to a node, sent when its session opens,
+    with the IDs of the secrets and configs they need (the node's whole set)."""
 
     tasks: tuple[Task, ...]
+    dependencies: tuple[str, ...] = ()
 
 
 class Assign(NamedTuple):
-    """A task is assigned to the node, or its desired state changed."""
+    """A task is assigned to the node, or its desired state changed; a new task comes
+    with the IDs of the secrets and configs sent along (see
+    :mod:`swarmsim.manager.dependencies`)."""
 
     task: Task
     desired: TaskState
+    dependencies: tuple[str, ...] = ()
 
 
 class Remove(NamedTuple):
     """A task of the node left the store."""
 
     task_id: str
+
+
+class Release(NamedTuple):
+    """Secrets and configs no task of the node uses any more: the agent drops them."""
+
+    object_ids: tuple[str, ...]
 
 
 class Reregister(NamedTuple):
