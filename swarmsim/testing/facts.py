@@ -111,8 +111,17 @@ def spec_fails(swarm: Swarm, task: Task) -> bool:
     may be in any state: pull errors, containers that exit by themselves (at
     a time, at start with some probability, or at a crash rate), and health
     checks that never pass or stop passing.  A job's task whose container
-    exits with code 0 completes: that is its success, not a failure.
+    exits with code 0 completes: that is its success, not a failure.  So does
+    a task that references a secret or config the store no longer has (a
+    rollback brought it back): its container starts only on a node that still
+    holds it (docs/secrets-configs.md).
     """
+    container = task.spec.container
+    store = swarm.ctx.store
+    if any(s.secret_id not in store.secrets for s in container.secrets) or any(
+        c.config_id not in store.configs for c in container.configs
+    ):
+        return True
     profile = swarm.images.profile(task.spec.container.image)
     health = task.spec.container.healthcheck
     checked = health is not None and not health.disabled and bool(health.test)

@@ -16,7 +16,8 @@ replicated and global services, 1 or 3 managers, 0–4 workers, and waits.
 With ``extended=True`` a quarter of the lines are drawn from
 :data:`EXTENDED`: network partitions and heals, node labels added and
 removed under services constrained or spread by them, promotions and
-demotions, forced node removals, published ports (:data:`PORTS`), restart,
+demotions, forced node removals, published ports (:data:`PORTS`), a secret
+(:data:`SECRET`) created, added, removed and deleted, restart,
 update, rollback and resource policies changed (:data:`POLICIES`), a
 small overlay network (:data:`NETWORK`) created and attached to services
 until its addresses run out, and jobs (replicated and global, of an image
@@ -44,6 +45,7 @@ from swarmsim.machine import default_address
 from swarmsim.testing.schedules import Schedule
 
 __all__ = [
+    "CREATE_SECRET",
     "EXTENDED",
     "IMAGES",
     "JOB_IMAGE",
@@ -51,6 +53,7 @@ __all__ = [
     "NETWORK",
     "POLICIES",
     "PORTS",
+    "SECRET",
     "TOKENS",
     "random_schedule",
     "schedules",
@@ -75,7 +78,7 @@ ZONES = ("east", "west")
 EXTENDED = (
     "partition", "partition", "heal", "label", "label", "constraint",
     "role", "remove", "publish", "preference", "policy", "policy", "network", "network",
-    "job", "job", "job",
+    "job", "job", "job", "secret", "secret",
 )  # fmt: skip
 """The kinds of the extended lines, drawn with these weights."""
 POLICIES = (
@@ -93,6 +96,12 @@ PORTS = (
 8080 (the host-mode one's number: whichever comes second is refused) and one
 the swarm numbers.  Removed again and restored by a rollback, a numbered
 port may meanwhile have gone to another service."""
+SECRET = "k0"
+"""The secret extended schedules create at the start and ``secret`` lines add to and
+remove from services, remove and create again: a rollback may bring back tasks
+that reference it once it is gone."""
+CREATE_SECRET = f"printf 'x' | docker secret create {SECRET} -"
+"""The line that creates :data:`SECRET`."""
 NETWORK = "net0"
 """The overlay network ``network`` lines create (a /30, /29 or /28, soon full) and attach."""
 JOB_IMAGE = "image job:1 exits_after=2s exit_code=0"
@@ -156,7 +165,7 @@ class _Builder:
     def build(self, seed: int, length: int) -> Schedule:
         lines = list(IMAGES)
         if self.extended:
-            lines.append(JOB_IMAGE)
+            lines.extend((JOB_IMAGE, CREATE_SECRET))
         if self.membership:
             lines.extend(TOKENS)
         lines.append(self.create())
@@ -309,6 +318,19 @@ class _Builder:
             )  # fmt: skip
         words.append(self.pick.choice(("job:1", "job:1", "job:1", "bad:exit", "slow:1")))
         return " ".join(words)
+
+    def _secret(self) -> str | None:
+        """Create :data:`SECRET`, add it to or remove it from a service, or remove it."""
+        kind = self.pick.choice(("create", "service", "service", "service", "rm"))
+        if kind == "create":
+            return CREATE_SECRET
+        if kind == "rm":
+            return f"docker secret rm {SECRET}"
+        if not self.services:
+            return None
+        name = self.pick.choice(sorted(self.services))
+        flag = "--secret-rm" if self._chance(35) else "--secret-add"
+        return f"docker service update -d {flag} {SECRET} {name}"
 
     def _network(self) -> str:
         """Create :data:`NETWORK`: one, five or thirteen addresses after the gateway."""

@@ -74,6 +74,9 @@ INVARIANTS: dict[str, str] = {
     "containers": "every container on a machine belongs to a store task on that node, "
     "none runs when it should be shut down, every running task has one "
     "(agent/worker.go; manager/dispatcher/assignments.go)",
+    "dependencies": "an agent holds the secrets and configs its node's tasks under way "
+    "reference (those the store has at least) and nothing else "
+    "(manager/dispatcher/assignments.go; docs/secrets-configs.md)",
     "leader": "a quorum of managers that reach each other has a leader among them, no leader "
     "otherwise, the managers shown reachable are those, and every running agent holds its "
     "session exactly when it reaches the leader "

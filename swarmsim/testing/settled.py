@@ -99,6 +99,13 @@ leader nothing moves in a swarm, so only ``leader`` is judged then (and
     ``reconcileTaskState``; ``manager/dispatcher/assignments.go``).  The last
     two are not judged for tasks of failing images, whose status reports are
     always on their way to the managers.
+``dependencies``
+    On every machine that is up and connected, and runs no task of a failing
+    spec, the agent holds the secrets and configs that its node's tasks
+    under way (observed ASSIGNED..RUNNING) reference, those the store still
+    has at least, and nothing else: the dispatcher sends them with a task and
+    removes them once no task of the node uses them (``swarmkit:
+    manager/dispatcher/assignments.go``; docs/secrets-configs.md).
 ``leader``
     Judged with or without a leader: when the managers on one side of the
     network are a quorum of all managers, one of them leads (an election
@@ -181,6 +188,7 @@ def check_settled(swarm: Swarm) -> list[Violation]:
             problems.extend(_global(swarm, service))
     problems.extend(_placement(swarm, infos))
     problems.extend(_containers(swarm))
+    problems.extend(_dependencies(swarm))
     problems.extend(_node_statuses(swarm))
     problems.extend(_left_nodes(swarm))
     return problems
@@ -469,6 +477,34 @@ def _containers(swarm: Swarm) -> list[Violation]:
                         "in the store but has no container",
                     )
                 )
+    return problems
+
+
+def _dependencies(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    store = swarm.ctx.store
+    for node_id, agent in sorted(swarm.agents.items()):
+        node = store.nodes.get(node_id)
+        if node is None or not agent.up or not agent.connected:
+            continue
+        tasks = [t for t in store.tasks_on_node(node_id) if t.state >= TaskState.ASSIGNED]
+        if any(spec_fails(swarm, t) for t in tasks):
+            continue  # a restart loop: tasks end and begin all the time
+        used: set[str] = set()
+        for task in tasks:
+            if task.state <= TaskState.RUNNING:
+                container = task.spec.container
+                used.update(s.secret_id for s in container.secrets)
+                used.update(c.config_id for c in container.configs)
+        existing = (used & store.secrets.keys()) | (used & store.configs.keys())
+        for object_id in sorted(agent.dependencies - used):
+            problems.append(
+                Violation("dependencies", f"{node.hostname}: holds {object_id}, used by no task")
+            )
+        for object_id in sorted(existing - agent.dependencies):
+            problems.append(
+                Violation("dependencies", f"{node.hostname}: lacks {object_id}, used by its tasks")
+            )
     return problems
 
 

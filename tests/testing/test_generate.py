@@ -9,11 +9,13 @@ from hypothesis import given
 from swarmsim.console.shell import Shell
 from swarmsim.swarm import Swarm
 from swarmsim.testing.generate import (
+    CREATE_SECRET,
     EXTENDED,
     IMAGES,
     JOB_IMAGE,
     MEMBERSHIP,
     POLICIES,
+    SECRET,
     TOKENS,
     random_schedule,
     schedules,
@@ -69,6 +71,11 @@ def _extended_words(schedule: Schedule) -> set[str]:
         words.update(p for p in POLICIES if line.startswith(f"docker service update -d {p} "))
         if line == JOB_IMAGE:
             words.add("job-image")
+        if line == CREATE_SECRET:
+            words.add("secret create")
+        words.update(w for w in parts if w in ("--secret-add", "--secret-rm"))
+        if line == f"docker secret rm {SECRET}":
+            words.add("secret rm")
         words.update(w for w in parts if w in ("replicated-job", "global-job", "--max-concurrent"))
         if parts[:2] == ["docker", "service"] and parts[-1].split("=")[0] in ("j0", "j1"):
             # what a line does to a job: --force, --image, scale, rm ...
@@ -90,10 +97,11 @@ def test_extended_schedules_add_their_operations_and_leave_the_classic_ones_alon
         "--subnet", "--network-add", "--network-rm",
         "job-image", "replicated-job", "global-job", "--max-concurrent", "job update --force",
         "job update --image", "job update --max-concurrent", "job scale", "job rollback", "job rm",
+        "secret create", "--secret-add", "--secret-rm", "secret rm",
     }  # fmt: skip
     assert set(EXTENDED) == {
         "partition", "heal", "label", "constraint", "role", "remove", "publish", "preference",
-        "policy", "network", "job",
+        "policy", "network", "job", "secret",
     }  # fmt: skip
 
 
@@ -134,7 +142,7 @@ def test_membership_schedules_add_their_operations_and_leave_the_others_alone() 
             assert _membership_words(plain) == set()
             both = random_schedule(random.Random(i), extended=extended, membership=True)
             membership |= _membership_words(both)
-            assert both.steps[len(IMAGES) + extended :][:2] == TOKENS
+            assert both.steps[len(IMAGES) + 2 * extended :][:2] == TOKENS
             # the machine the CLI runs on never leaves: the other lines reach a manager
             assert "@manager1 docker swarm leave --force" not in both.steps
     assert membership == {

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from swarmsim.api.enums import Availability, NodeStatus, TaskState, UpdateState
 from swarmsim.api.objects import UpdateStatus
@@ -216,3 +219,23 @@ def test_a_task_waiting_for_an_ingress_port_is_quiet_until_it_is_released() -> N
         f"replicas: a.{waiting.slot}: not running ({waiting.id[:12]} new/running on no node)",
         "update-settled: a: update stuck in rollback_started",
     ]
+
+
+def test_secrets_a_node_holds_follow_its_tasks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "value").write_text("pw")
+    swarm = _settled(
+        "docker secret create pw value", "docker service create -d --name web --secret pw nginx"
+    )
+    (secret,) = swarm.ctx.store.secrets
+    service = swarm.ctx.store.service_by_name("web")
+    assert service is not None
+    (task,) = swarm.ctx.store.tasks_of_service(service.id)
+    agent = swarm.agents[task.node_id]
+    host = swarm.ctx.store.nodes[task.node_id].hostname
+    agent.dependencies.discard(secret)  # a lost assignment
+    assert _messages(swarm) == [f"dependencies: {host}: lacks {secret}, used by its tasks"]
+    agent.dependencies.update((secret, "gone"))  # a lost release
+    assert _messages(swarm) == [f"dependencies: {host}: holds gone, used by no task"]
