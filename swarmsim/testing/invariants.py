@@ -77,6 +77,9 @@ INVARIANTS: dict[str, str] = {
     "dependencies": "an agent holds the secrets and configs its node's tasks under way "
     "reference (those the store has at least) and nothing else "
     "(manager/dispatcher/assignments.go; docs/secrets-configs.md)",
+    "vips": "a vip service has one virtual IP on each overlay network it is attached to "
+    "and none elsewhere, unless the allocator rightly waits "
+    "(manager/allocator/network.go allocateService; docs/network.md)",
     "leader": "a quorum of managers that reach each other has a leader among them, no leader "
     "otherwise, the managers shown reachable are those, and every running agent holds its "
     "session exactly when it reaches the leader "

@@ -106,6 +106,14 @@ leader nothing moves in a swarm, so only ``leader`` is judged then (and
     has at least, and nothing else: the dispatcher sends them with a task and
     removes them once no task of the node uses them (``swarmkit:
     manager/dispatcher/assignments.go``; docs/secrets-configs.md).
+``vips``
+    A ``vip`` service has one virtual IP on each overlay network it is
+    attached to (the ingress network first when it publishes ingress ports)
+    and none elsewhere; a ``dnsrr`` service has none.  Not judged while the
+    allocator rightly waits: a network missing or unallocated, no address left
+    for a new VIP, or a numbered ingress port another service holds
+    (``swarmkit: manager/allocator/network.go``, ``allocateService``;
+    docs/network.md).
 ``leader``
     Judged with or without a leader: when the managers on one side of the
     network are a quorum of all managers, one of them leads (an election
@@ -141,6 +149,7 @@ from collections.abc import Iterable
 from swarmsim.api.enums import (
     Availability,
     NodeStatus,
+    PublishMode,
     RestartCondition,
     ServiceMode,
     TaskState,
@@ -189,6 +198,7 @@ def check_settled(swarm: Swarm) -> list[Violation]:
     problems.extend(_placement(swarm, infos))
     problems.extend(_containers(swarm))
     problems.extend(_dependencies(swarm))
+    problems.extend(_vips(swarm))
     problems.extend(_node_statuses(swarm))
     problems.extend(_left_nodes(swarm))
     return problems
@@ -505,6 +515,46 @@ def _dependencies(swarm: Swarm) -> list[Violation]:
             problems.append(
                 Violation("dependencies", f"{node.hostname}: lacks {object_id}, used by its tasks")
             )
+    return problems
+
+
+def _vips(swarm: Swarm) -> list[Violation]:
+    problems: list[Violation] = []
+    store = swarm.ctx.store
+    networks = store.networks
+    ingress = next((n.id for n in networks.values() if n.ingress), None)
+    taken = {
+        (p.protocol, p.published_port): other.id
+        for other in store.services.values()
+        for p in other.published_ports
+        if p.publish_mode == PublishMode.INGRESS
+    }
+    for service in sorted(store.services.values(), key=lambda s: s.spec.name):
+        spec = service.spec
+        attached = list(spec.task.networks)
+        publishes = [p for p in spec.endpoint.ports if p.publish_mode == PublishMode.INGRESS]
+        if publishes:
+            if ingress is None:
+                continue  # waits for an ingress network
+            attached.insert(0, ingress)
+        if any(n not in networks or not networks[n].allocated for n in attached):
+            continue  # waits for its networks (new-allocatable judges its tasks)
+        if any(
+            taken.get((p.protocol, p.published_port), service.id) != service.id
+            for p in publishes
+            if p.published_port
+        ):
+            continue  # waits for a port another service holds
+        held = [n for n, _ in service.virtual_ips]
+        wanted = []
+        if spec.endpoint.mode != "dnsrr":
+            wanted = [n for n in attached if swarm.allocator.pool(n) is not None]
+        if any(swarm.allocator.free_addresses(n) == 0 for n in wanted if n not in held):
+            continue  # waits for an address for a new VIP
+        if sorted(held) != sorted(wanted):
+            names = ", ".join(networks[n].name if n in networks else n for n in held) or "none"
+            want = ", ".join(networks[n].name for n in wanted) or "none"
+            problems.append(Violation("vips", f"{spec.name}: VIPs on {names}, attached to {want}"))
     return problems
 
 

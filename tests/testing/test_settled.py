@@ -239,3 +239,24 @@ def test_secrets_a_node_holds_follow_its_tasks(
     assert _messages(swarm) == [f"dependencies: {host}: lacks {secret}, used by its tasks"]
     agent.dependencies.update((secret, "gone"))  # a lost release
     assert _messages(swarm) == [f"dependencies: {host}: holds gone, used by no task"]
+
+
+def test_a_vip_missing_or_left_behind() -> None:
+    swarm = _settled(
+        "docker network create -d overlay backend",
+        "docker service create -d --name web --network backend -p 8080:80 nginx",
+        "docker service create -d --name db --endpoint-mode dnsrr --network backend nginx",
+    )
+    web = swarm.ctx.store.service_by_name("web")
+    db = swarm.ctx.store.service_by_name("db")
+    assert web is not None and db is not None
+    ingress_vip, backend_vip = web.virtual_ips
+    web.virtual_ips = (backend_vip,)  # the ingress VIP lost
+    db.virtual_ips = (backend_vip,)  # a dnsrr service given one
+    assert _messages(swarm) == [
+        "vips: db: VIPs on backend, attached to none",
+        "vips: web: VIPs on backend, attached to ingress, backend",
+    ]
+    web.virtual_ips = (ingress_vip, backend_vip)
+    db.virtual_ips = ()
+    assert _messages(swarm) == []
