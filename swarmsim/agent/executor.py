@@ -367,7 +367,7 @@ class TaskController:
             if missing:
                 # Start fails at once, so STARTING is never seen
                 self.state = _STARTING
-                self._report(_FAILED, "starting", missing)
+                self._report(_FAILED, "starting", missing, 128)  # exitUnknown
                 self._phase = _DONE
                 return
         self._report(_STARTING, "starting")

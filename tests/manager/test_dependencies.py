@@ -70,8 +70,8 @@ def test_a_rollback_to_a_removed_secret_fails_to_start(swarm: Swarm) -> None:
     swarm.advance(30)
     failed = [t for t in tasks_of(swarm, "web") if t.state == TaskState.FAILED]
     assert failed
-    assert {(t.status.message, t.status.err) for t in failed} == {
-        ("starting", SECRET_ERROR.format(secret))
+    assert {(t.status.message, t.status.err, t.status.exit_code) for t in failed} == {
+        ("starting", SECRET_ERROR.format(secret), 128)  # the Engine's exitUnknown
     }
     status = swarm.ctx.store.service_by_name("web")
     assert status is not None and status.update_status is not None
