@@ -75,8 +75,8 @@ INVARIANTS: dict[str, str] = {
     "none runs when it should be shut down, every running task has one "
     "(agent/worker.go; manager/dispatcher/assignments.go)",
     "dependencies": "an agent holds the secrets and configs its node's tasks under way "
-    "reference (those the store has at least) and nothing else "
-    "(manager/dispatcher/assignments.go; docs/secrets-configs.md)",
+    "reference (those the store has at least) and nothing else, and no container runs "
+    "without one (manager/dispatcher/assignments.go; docs/secrets-configs.md)",
     "vips": "a vip service has one virtual IP on each overlay network it is attached to "
     "and none elsewhere, unless the allocator rightly waits "
     "(manager/allocator/network.go allocateService; docs/network.md)",

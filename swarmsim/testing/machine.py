@@ -1,7 +1,8 @@
 """A hypothesis state machine over a swarm, whose failures print as replayable scripts.
 
 :class:`SwarmStateMachine` builds a small cluster and a first service, then lets hypothesis pick
-rules -- create, scale, update, roll back and remove services; create a job,
+rules -- create, scale, update, roll back and remove services (a rollback may
+ask for an ingress port another service took, or a secret removed since); create a job,
 run it again, roll it back or remove it; drain, pause and activate nodes; fail
 and recover them, cut them off and reconnect them; make workers leave the
 swarm and join it again; let time pass; settle -- each one a ``swarmsim
@@ -289,6 +290,49 @@ class SwarmStateMachine(RuleBasedStateMachine):
         name = self._service(service)
         if self.run(f"docker service rm {name}").ok:
             del self.services[name]
+
+    @precondition(lambda self: len(self.services) >= 2)
+    @rule(first=st.integers(0, 1))
+    def take_port(self, first: int) -> None:
+        """A rollback brings back an ingress port another service took meanwhile.
+
+        One service publishes 8080 and gives it up, the other takes it, and the
+        first is rolled back to the spec that published it: the control API
+        checks only the spec it is sent, so the allocator finds the port taken
+        and the first service waits (docs/network.md).  Any line may be refused.
+        """
+        owner, taker = self._service(first), self._service(first + 1)
+        for line in (
+            f"docker service update -d --publish-add 8080:80 {owner}",
+            "sleep 1s",
+            f"docker service update -d --publish-rm 80 {owner}",
+            "sleep 1s",
+            f"docker service update -d --publish-add 8080:80 {taker}",
+            f"docker service rollback -d {owner}",
+        ):
+            self.run(line)
+
+    @precondition(lambda self: bool(self.services))
+    @rule(service=st.integers(0, 1))
+    def lose_secret(self, service: int) -> None:
+        """A rollback brings back tasks whose secret was removed since.
+
+        The secret ``k0`` is added to a service, taken off again and removed
+        (its current spec no longer uses it), then the service is rolled back:
+        its tasks start only where a node still holds the secret
+        (docs/secrets-configs.md).  Any line may be refused.
+        """
+        name = self._service(service)
+        for line in (
+            "printf 'x' | docker secret create k0 -",
+            f"docker service update -d --secret-add k0 {name}",
+            "sleep 1s",
+            f"docker service update -d --secret-rm k0 {name}",
+            "sleep 1s",
+            "docker secret rm k0",
+            f"docker service rollback -d {name}",
+        ):
+            self.run(line)
 
     @precondition(lambda self: not self.jobs)
     @rule(shape=sst.jobs("job0"))

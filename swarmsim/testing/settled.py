@@ -105,7 +105,8 @@ leader nothing moves in a swarm, so only ``leader`` is judged then (and
     under way (observed ASSIGNED..RUNNING) reference, those the store still
     has at least, and nothing else: the dispatcher sends them with a task and
     removes them once no task of the node uses them (``swarmkit:
-    manager/dispatcher/assignments.go``; docs/secrets-configs.md).
+    manager/dispatcher/assignments.go``; docs/secrets-configs.md); no
+    container runs without one it references (the Engine's start fails).
 ``vips``
     A ``vip`` service has one virtual IP on each overlay network it is
     attached to (the ingress network first when it publishes ingress ports)
@@ -146,6 +147,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from swarmsim.agent.executor import missing_dependency
 from swarmsim.api.enums import (
     Availability,
     NodeStatus,
@@ -497,6 +499,18 @@ def _dependencies(swarm: Swarm) -> list[Violation]:
         node = store.nodes.get(node_id)
         if node is None or not agent.up or not agent.connected:
             continue
+        for task_id, controller in sorted(agent.controllers.items()):
+            started = store.tasks.get(task_id)
+            if started is None or controller.state not in (TaskState.STARTING, TaskState.RUNNING):
+                continue
+            if missing_dependency(started.spec.container, agent.dependencies):
+                problems.append(
+                    Violation(
+                        "dependencies",
+                        f"{node.hostname}: container of {_label(swarm, started)} "
+                        f"({task_id[:12]}) runs without a secret or config it references",
+                    )
+                )
         tasks = [t for t in store.tasks_on_node(node_id) if t.state >= TaskState.ASSIGNED]
         if any(spec_fails(swarm, t) for t in tasks):
             continue  # a restart loop: tasks end and begin all the time

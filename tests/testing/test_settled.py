@@ -235,10 +235,20 @@ def test_secrets_a_node_holds_follow_its_tasks(
     (task,) = swarm.ctx.store.tasks_of_service(service.id)
     agent = swarm.agents[task.node_id]
     host = swarm.ctx.store.nodes[task.node_id].hostname
+    runs_without = (
+        f"dependencies: {host}: container of web.1 ({task.id[:12]}) runs without a secret "
+        "or config it references"
+    )
     agent.dependencies.discard(secret)  # a lost assignment
-    assert _messages(swarm) == [f"dependencies: {host}: lacks {secret}, used by its tasks"]
+    assert _messages(swarm) == [
+        runs_without,
+        f"dependencies: {host}: lacks {secret}, used by its tasks",
+    ]
     agent.dependencies.update((secret, "gone"))  # a lost release
     assert _messages(swarm) == [f"dependencies: {host}: holds gone, used by no task"]
+    agent.dependencies = set()
+    del swarm.ctx.store.secrets[secret]  # as after a rollback to a removed secret
+    assert _messages(swarm) == [runs_without]
 
 
 def test_a_vip_missing_or_left_behind() -> None:
