@@ -1,6 +1,6 @@
-"""The example scenarios (``tests/scenario/examples/``) replay to their goldens; runs are
-deterministic.  The lesson library in ``scenarios/`` has its own tests
-(``test_lesson_library.py``).
+"""The example scenarios (``tests/scenario/examples/``, and ``scenarios/beyond/``: the
+questions beyond the class notes) replay to their goldens; runs are deterministic.  The
+lesson library in ``scenarios/`` has its own tests (``test_lesson_library.py``).
 
 Regenerate a golden file after an intended behaviour change with
 ``SWARMSIM_UPDATE_GOLDEN=1 make pytest`` and review the diff.
@@ -19,6 +19,7 @@ from swarmsim.scenario import Runner, load_scenario
 SCENARIOS = Path(__file__).resolve().parent / "examples"
 LESSONS = Path(__file__).resolve().parents[2] / "scenarios"
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
+BEYOND = sorted((LESSONS / "beyond").glob("*.yaml"))
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -27,12 +28,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("example", EXAMPLES + BEYOND, ids=[p.stem for p in EXAMPLES + BEYOND])
 def test_example_matches_its_golden_transcript(
     example: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(SCENARIOS.parent)  # the transcript names the file as given
-    code, out, err = run(capsys, f"examples/{example.name}")
+    monkeypatch.chdir(example.parent.parent)  # the transcript names the file as given
+    code, out, err = run(capsys, f"{example.parent.name}/{example.name}")
     golden = example.with_suffix(".golden")
     if os.environ.get("SWARMSIM_UPDATE_GOLDEN"):
         golden.write_text(out)
@@ -42,7 +43,7 @@ def test_example_matches_its_golden_transcript(
 
 
 def test_there_are_examples() -> None:
-    assert len(EXAMPLES) >= 3
+    assert len(EXAMPLES) >= 3 and BEYOND
 
 
 def test_same_scenario_and_seed_give_identical_transcript_and_trace() -> None:
