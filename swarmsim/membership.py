@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from swarmsim.agent.images import ImageModel
-from swarmsim.agent.worker import Agent
+from swarmsim.agent.worker import Agent, HeartbeatLeaser
 from swarmsim.api.enums import Availability, NodeRole, NodeStatus
 from swarmsim.api.objects import Network, Node
 from swarmsim.api.specs import make_labels
@@ -69,6 +69,10 @@ class Membership:
         Whether the swarm exists from the start (else ``docker swarm init``
         creates it).  Either way the caller creates the ``ingress`` network
         (:meth:`create_ingress`) once every component watches the store.
+    leases
+        What takes over the heartbeats of the agents' healthy sessions
+        (the dispatcher's :class:`~swarmsim.manager.heartbeats.HeartbeatLeases`),
+        or None: every agent beats on its own.
 
     Attributes
     ----------
@@ -92,8 +96,10 @@ class Membership:
         allocator: Allocator,
         *,
         swarm_created: bool,
+        leases: HeartbeatLeaser | None = None,
     ) -> None:
         self.ctx = ctx
+        self.leases = leases
         self.underlay = underlay
         self.transport = transport
         self.raft = raft
@@ -248,6 +254,7 @@ class Membership:
             machine=hostname,
             statuses=self.ctx.statuses,
         )
+        agent.leases = self.leases
         self.agents[node.id] = agent
         self.transport.bind(node.id, agent.receive, kind="agent", locate=lambda: hostname)
         agent.start()

@@ -51,6 +51,9 @@ class Simulation:
         self._eid = self.env._eid
         self._streams: dict[str, random.Random] = {}
         self._instants: dict[float, float] = {}  # see call_later
+        # called with the stop time when run() returns, and when it starts again
+        self.on_pause: list[Callable[[float], None]] = []
+        self.on_resume: list[Callable[[], None]] = []
 
     @property
     def now(self) -> float:
@@ -77,11 +80,17 @@ class Simulation:
 
         Events run exactly as :meth:`simpy.Environment.run` would run them,
         stopping before the events due at ``until`` that are not urgent.
+        The callables of :attr:`on_resume` are called first, and those of
+        :attr:`on_pause` last, with the stop time: what a component computes
+        lazily (see :mod:`swarmsim.manager.heartbeats`) is brought up to it
+        before anything outside the loop can change the swarm.
         """
         env = self.env
         at: float = until if isinstance(until, int) else float(until)
         if at <= env._now:
             raise ValueError(f"until ({at}) must be greater than the current simulation time")
+        for resume in self.on_resume:
+            resume()
         # SimPy's run() queues an urgent stop event at ``at`` and steps until it
         # comes out; this loop stops at the same place in the queue without the
         # event, and without a method call and a try block per step
@@ -101,6 +110,8 @@ class Simulation:
                     callback(event)
                 if not event._ok and not hasattr(event, "_defused"):
                     _crash(event)
+        for pause in self.on_pause:
+            pause(stop_at)
         env._now = stop_at
 
     def process(self, generator: Process) -> simpy.Process:
@@ -135,6 +146,14 @@ class Simulation:
                 instants.clear()
         else:
             at = now if type(now) is float else now + 0.0  # a float, as SimPy's now + 0.0
+        heappush(self._queue, (at, NORMAL, next(self._eid), _queued(callback, args)))
+
+    def call_at(self, at: float, callback: Any, *args: Any) -> None:
+        """Run ``callback(*args)`` at virtual time ``at`` (not before now).
+
+        Queued as :meth:`call_later` queues it, for a component that computed
+        the exact time a timer of its would have been due.
+        """
         heappush(self._queue, (at, NORMAL, next(self._eid), _queued(callback, args)))
 
     def call_urgent(self, callback: Any, *args: Any) -> None:

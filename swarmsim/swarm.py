@@ -168,6 +168,7 @@ class Swarm(FaultInjection):
             self.images,
             self.allocator,
             swarm_created=machines is None,
+            leases=self.dispatcher.leases,
         )
         self.transport.bind(
             DISPATCHER,

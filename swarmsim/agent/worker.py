@@ -20,12 +20,15 @@ be *disconnected* (containers keep running, messages are lost both ways; on
 reconnection the agent re-reports the status of every task it runs).  A
 recovering node's tasks that the manager still wants running are reported
 FAILED with ``task: non-zero exit (137)``; the Engine's real behaviour after a
-power loss depends on its restart settings.
+power loss depends on its restart settings.  Once a heartbeat got through on
+a path that loses nothing, the next ones may be leased
+(:mod:`swarmsim.manager.heartbeats`) until the session could change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from swarmsim.agent.containers import container_of, forget, keep_only, remember
 from swarmsim.agent.executor import CRASH, ContainerExit, TaskController, exit_error
@@ -56,6 +59,18 @@ _STARTING = TaskState.STARTING
 DEFAULT_HEARTBEAT_PERIOD = 5.0  # until the dispatcher answers (swarmkit's default)
 
 
+class HeartbeatLeaser(Protocol):
+    """Takes over the heartbeats of healthy sessions (:mod:`swarmsim.manager.heartbeats`)."""
+
+    def offer(self, agent: Agent, epoch: int) -> bool:
+        """Take the agent's next heartbeats (True), or leave them to it (False)."""
+        ...  # pragma: no cover
+
+    def release(self, node_id: str) -> None:
+        """Hand the node's heartbeats back to its agent, as due."""
+        ...  # pragma: no cover
+
+
 class Agent:
     """The swarm agent of one node."""
 
@@ -84,7 +99,8 @@ class Agent:
         self.connected = False  # messages reach the managers
         self._epoch = 0  # bumps on every crash/disconnect to stop old heartbeat loops
         self._outbox: dict[str, TaskStatus] = {}
-        self._period = DEFAULT_HEARTBEAT_PERIOD
+        self.period = DEFAULT_HEARTBEAT_PERIOD  # the last one the dispatcher handed back
+        self.leases: HeartbeatLeaser | None = None
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -96,6 +112,8 @@ class Agent:
         """The machine stops: containers die, heartbeats stop."""
         if not self.up:
             return
+        if self.leases is not None and self.connected:
+            self.leases.release(self.node_id)
         self.up = False
         self.connected = False
         self._epoch += 1
@@ -120,6 +138,8 @@ class Agent:
     def disconnect(self) -> None:
         """The network to the managers fails; containers keep running."""
         if self.up and self.connected:
+            if self.leases is not None:
+                self.leases.release(self.node_id)
             self.connected = False
             self._epoch += 1
 
@@ -158,8 +178,20 @@ class Agent:
             return
         period = self.transport.call(self.machine, DISPATCHER, Heartbeat(self.node_id))
         if period is not None:  # else lost: try again after the last period
-            self._period = period
-        self.sim.call_later(self._period, self._heartbeat, epoch)
+            self.period = period
+            if self.leases is not None and self.leases.offer(self, epoch):
+                return  # beats on, computed by the leases while nothing changes
+        self.sim.call_later(self.period, self._heartbeat, epoch)
+
+    @property
+    def epoch(self) -> int:
+        """The number of the current session (bumped by every crash and disconnection)."""
+        return self._epoch
+
+    def resume_heartbeats(self, at: float, period: float, epoch: int) -> None:
+        """Take the heartbeats back from the leases: the next one is due at ``at``."""
+        self.period = period
+        self.sim.call_at(at, self._heartbeat, epoch)
 
     def _register(self) -> None:
         self.transport.call(self.machine, DISPATCHER, Register(self.node_id))

@@ -25,6 +25,9 @@ of over gRPC streams, and a node's whole task list is re-sent only when it
 registers.  An agent whose heartbeat is refused (its node was marked down)
 registers again in the same instant; swarmkit's agent opens its new session
 after a back-off that starts at 100 ms (``swarmkit: agent/agent.go``).
+The heartbeats of healthy sessions are not simulated one by one as they
+come: :mod:`swarmsim.manager.heartbeats` runs them, with the same draws and
+deadlines, when something could tell.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from swarmsim.api.enums import NodeStatus, TaskState
 from swarmsim.api.objects import Node, Task, TaskStatus
 from swarmsim.context import Context, clock_of
 from swarmsim.manager.dependencies import Dependencies, uses_dependencies
+from swarmsim.manager.heartbeats import DeadlineBook, HeartbeatLeases
 from swarmsim.net.messages import (
     Assign,
     Heartbeat,
@@ -71,6 +75,12 @@ class Dispatcher:
         self._flush_scheduled = False
         self._down_since: dict[str, float] = {}
         self.dependencies = Dependencies(ctx.store)
+        # the heartbeats of healthy sessions, run when needed (manager/heartbeats.py)
+        book = DeadlineBook(
+            self._rng, self._deadline, self._timer_at, self._grace, self._check_deadline
+        )
+        self.leases = HeartbeatLeases(ctx, transport, book)
+        transport.underlay.listeners.append(self.leases.release_all)
         ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
         ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)
@@ -95,6 +105,7 @@ class Dispatcher:
     # -------------------------------------------------------------- sessions
     def register(self, node_id: str) -> None:
         """A node's agent opens a session: the node becomes READY and gets its tasks."""
+        self.leases.release(node_id)
         self.sessions[node_id] = None
         if not self.ctx.leadership.active:
             return
@@ -116,6 +127,7 @@ class Dispatcher:
 
     def heartbeat(self, node_id: str) -> float:
         """Record a heartbeat and return the period until the next one."""
+        self.leases.catch_up(self._clock())  # the leased beats before it draw first
         settings = self.ctx.settings
         eps = settings.heartbeat_epsilon
         period = settings.heartbeat_period + self._rng.uniform(-eps, eps)
@@ -143,6 +155,9 @@ class Dispatcher:
         self.ctx.sim.call_later(at - self._clock(), self._check_deadline, node_id, at)
 
     def _check_deadline(self, node_id: str, at: float) -> None:
+        leases = self.leases
+        if leases.leased(node_id):
+            leases.catch_up(self._clock())  # its heartbeats up to now
         if self._timer_at.get(node_id) != at:
             return  # superseded by an earlier timer
         del self._timer_at[node_id]
@@ -150,7 +165,9 @@ class Dispatcher:
         if deadline is None or not self.ctx.leadership.active:
             return
         if deadline > self._clock():
-            self._start_timer(node_id, deadline)  # heartbeats came meanwhile
+            # heartbeats came meanwhile: check again at the new deadline
+            if not leases.check_due(node_id, deadline):
+                self._start_timer(node_id, deadline)
             return
         node = self.ctx.store.nodes.get(node_id)
         if node is None or node.status == NodeStatus.DOWN:
@@ -159,6 +176,7 @@ class Dispatcher:
 
     def mark_down(self, node: Node) -> None:
         """Declare a node DOWN after a missed heartbeat deadline."""
+        self.leases.release(node.id)
         unknown = node.status == NodeStatus.UNKNOWN
         node.status = NodeStatus.DOWN
         node.status_message = (
@@ -182,6 +200,7 @@ class Dispatcher:
                 store.update_task(task)
 
     def _on_leadership(self, active: bool) -> None:
+        self.leases.release_all()
         if not active:
             self._deadline.clear()
             return
@@ -244,6 +263,7 @@ class Dispatcher:
         """A deleted node's session ends (its machine stops its containers)."""
         assert isinstance(event, NodeEvent)
         if event.action is _DELETE:
+            self.leases.release(event.node.id)
             self._deadline.pop(event.node.id, None)
             self.sessions.pop(event.node.id, None)
             self.dependencies.forget(event.node.id)

@@ -92,6 +92,19 @@ class Transport:
             return None
         return latency
 
+    def reliable(self, src: str | None, dst: str) -> bool:
+        """Whether every message from machine ``src`` to endpoint ``dst`` gets through now.
+
+        True for a bound endpoint on a machine that a path without loss
+        reaches; False when a message may be lost, or when either end is on
+        no machine.
+        """
+        target = self._locators[dst]()
+        if src is None or target is None or dst not in self._handlers:
+            return False
+        route = self.underlay.route(src, target)
+        return route is not None and not route[1]
+
     def call(self, src: str | None, dst: str, message: Any) -> Any:
         """A unary request: the handler's answer, or ``None`` when the message is lost."""
         if self.latency(src, dst) is None:
