@@ -80,7 +80,7 @@ class Dispatcher:
             self._rng, self._deadline, self._timer_at, self._grace, self._check_deadline
         )
         self.leases = HeartbeatLeases(ctx, transport, book)
-        transport.underlay.listeners.append(self.leases.release_all)
+        transport.underlay.listeners.append(self.leases.routes_changed)
         ctx.store.watch(self._on_task_event, TaskEvent, progress=False)
         ctx.store.watch(self._on_node_event, NodeEvent)
         ctx.leadership.subscribe(self._on_leadership)

@@ -114,6 +114,7 @@ class HeartbeatLeases:
         self._ctx = ctx
         self._settings = ctx.settings
         self._leases: dict[str, _Lease] = {}
+        self._on_machine: dict[str, _Lease] = {}  # by the machine its agent runs on
         self._heap: list[tuple[float, int, _Lease]] = []
         self._order = count()
         self._seen = self._settings_key()
@@ -152,6 +153,7 @@ class HeartbeatLeases:
         lease = _Lease(agent, epoch, now + agent.period)  # where call_later would queue it
         lease.timer_at = book.timers[node_id]
         self._leases[node_id] = lease
+        self._on_machine[agent.machine] = lease
         heappush(self._heap, (lease.next_at, next(self._order), lease))
         return True
 
@@ -222,6 +224,7 @@ class HeartbeatLeases:
         now = self._ctx.sim.env._now
         self.catch_up(now)
         del self._leases[node_id]
+        del self._on_machine[lease.agent.machine]
         self._hand_back(lease, now)
 
     def release_all(self) -> None:
@@ -232,9 +235,24 @@ class HeartbeatLeases:
         self.catch_up(now)
         leases = list(self._leases.values())
         self._leases.clear()
+        self._on_machine.clear()
         self._heap.clear()
         for lease in leases:
             self._hand_back(lease, now)
+
+    def routes_changed(self, machine: str | None) -> None:
+        """An underlay listener: the routes of ``machine`` alone changed, or any (None).
+
+        The nodes whose path to the leader may have changed are handed back:
+        the one on ``machine``, or every one when it is the leader's or when
+        any route may have changed.
+        """
+        if machine is None or machine == self._transport.where(DISPATCHER):
+            self.release_all()
+            return
+        lease = self._on_machine.get(machine)
+        if lease is not None:
+            self.release(lease.node_id)
 
     def _hand_back(self, lease: _Lease, now: float) -> None:
         lease.live = False

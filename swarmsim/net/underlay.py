@@ -110,7 +110,9 @@ class Underlay:
         self._trees: dict[str, dict[str, list[str]]] = {}  # source -> shortest paths
         self.aliases: dict[str, str] = {}  # another name -> machine (a node ID while it runs there)
         self._aliases_of: dict[str, set[str]] = {}  # machine -> its other names
-        self.listeners: list[Callable[[], None]] = []  # called after every change of routes
+        # called after every change of routes, with the machine whose routes alone
+        # changed (a machine with one link stopped, or its link was cut), else None
+        self.listeners: list[Callable[[str | None], None]] = []
 
     # ------------------------------------------------------------ topology
     def add_machine(
@@ -277,7 +279,7 @@ class Underlay:
                 if not link["cut"]:
                     self._extend_trees(machine, neighbor)
         for listener in self.listeners:
-            listener()
+            listener(machine)
 
     def cut_link(self, a: str, b: str, cut: bool = True) -> None:
         """Cut (or, with ``cut=False``, heal) the link between ``a`` and ``b``."""
@@ -398,4 +400,4 @@ class Underlay:
         self._routes_by_name.clear()
         self._trees.clear()
         for listener in self.listeners:
-            listener()
+            listener(None)

@@ -320,8 +320,12 @@ class TrafficModel:
         if self.loads:
             self.replan()
 
-    def replan(self) -> None:
-        """Plan the loads again once the current instant's changes are made."""
+    def replan(self, machine: str | None = None) -> None:
+        """Plan the loads again once the current instant's changes are made.
+
+        An underlay listener: ``machine`` (whose routes alone changed) is not
+        needed, every load is planned again.
+        """
         if not self._pending and self.loads:
             self._pending = True
             self.swarm.ctx.sim.call_later(0.0, self._replan)

@@ -58,6 +58,18 @@ def test_a_healthy_swarm_leases_every_heartbeat_and_queues_nothing() -> None:
     assert all(node.status == NodeStatus.READY for node in swarm.ctx.store.nodes.values())
 
 
+def test_a_change_of_one_machine_hands_back_only_its_node() -> None:
+    swarm = Swarm(seed=1, managers=3, workers=20)
+    swarm.advance(30)
+    swarm.crash_node("worker7")  # a machine on one link: only its routes change
+    assert len(swarm.dispatcher.leases) == 22
+    swarm.advance(30)
+    leader = swarm.members.leader_machine()
+    assert leader is not None
+    swarm.disconnect_node(leader)  # every path to the dispatcher
+    assert len(swarm.dispatcher.leases) == 0
+
+
 def test_crashes_are_detected_at_the_same_time(monkeypatch: pytest.MonkeyPatch) -> None:
     def story(swarm: Swarm) -> None:
         swarm.docker("docker service create -d --name web --replicas 6 app:1")
