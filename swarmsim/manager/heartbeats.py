@@ -24,7 +24,9 @@ and run them only when something could tell the difference:
   or is removed, the settings changed — the leases first run the beats due
   before that instant, then hand the node back: its next beat and its
   deadline check go into the simulation's queue at the times they would have
-  had, and it beats as before until its next heartbeat gets through.
+  had, and it beats as before until its next heartbeat gets through.  A
+  change of one machine on a single link (a worker stops, its link is cut)
+  hands back that machine's node only, unless it is the leader's.
 
 The beats run in the order of their times, draw the same numbers and set the
 same deadlines as the agents and the dispatcher would: traces are the same
