@@ -128,6 +128,22 @@ def test_commands_and_settings_between_runs(monkeypatch: pytest.MonkeyPatch) -> 
     assert leased.node("worker1").status == NodeStatus.READY  # registered again
 
 
+def test_a_long_grace_moves_deadline_checks_earlier(monkeypatch: pytest.MonkeyPatch) -> None:
+    # with a grace of 6 (a node inherited by a new leader), a short period after a
+    # long one sets a deadline before the pending check: a new check is armed for it
+    def story(swarm: Swarm) -> None:
+        swarm.advance(30)
+        for node_id in swarm.dispatcher.sessions:
+            swarm.dispatcher._grace[node_id] = 6
+        swarm.advance(120)
+        swarm.crash_node("worker2")
+        swarm.advance(60)
+
+    leased, _ = _both(monkeypatch, _swarm(), story)
+    (down,) = [r for r in leased.trace if r.kind == "node" and r.state == "down"]
+    assert 150 + 6 * 4.5 - 5.5 <= down.time <= 150 + 6 * 5.5
+
+
 def test_no_jitter_or_a_short_grace_leases_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     counts: list[int] = []
 
