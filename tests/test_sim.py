@@ -102,6 +102,35 @@ def _queue_at_the_edge(sim: Simulation, order: list[str]) -> None:
     sim.call_later(2.5, order.append, "after")
 
 
+def test_call_at_runs_at_that_time_in_the_order_it_was_queued() -> None:
+    sim = Simulation()
+    ran: list[tuple[str, float]] = []
+    sim.call_later(2.5, lambda: ran.append(("later", sim.now)))
+    sim.call_at(2.5, lambda: ran.append(("at", sim.now)))
+    sim.call_at(1.25, lambda: ran.append(("early", sim.now)))
+    sim.run(5)
+    assert ran == [("early", 1.25), ("later", 2.5), ("at", 2.5)]
+
+
+def test_pause_and_resume_hooks_frame_every_run() -> None:
+    sim = Simulation()
+    seen: list[tuple[str, float]] = []
+    sim.on_resume.append(lambda: seen.append(("resume", sim.now)))
+    sim.on_pause.append(lambda stop: seen.append(("pause", stop)))
+    sim.call_later(1.0, lambda: seen.append(("event", sim.now)))
+    sim.call_later(3.0, lambda: seen.append(("event", sim.now)))
+    sim.run(2)
+    sim.run(4.5)
+    assert seen == [
+        ("resume", 0),
+        ("event", 1.0),
+        ("pause", 2),
+        ("resume", 2),
+        ("event", 3.0),
+        ("pause", 4.5),
+    ]
+
+
 def test_run_stops_where_simpys_run_stops() -> None:
     ours, theirs = Simulation(), Simulation()
     order: list[str] = []

@@ -183,11 +183,6 @@ class Agent:
                 return  # beats on, computed by the leases while nothing changes
         self.sim.call_later(self.period, self._heartbeat, epoch)
 
-    @property
-    def epoch(self) -> int:
-        """The number of the current session (bumped by every crash and disconnection)."""
-        return self._epoch
-
     def resume_heartbeats(self, at: float, period: float, epoch: int) -> None:
         """Take the heartbeats back from the leases: the next one is due at ``at``."""
         self.period = period

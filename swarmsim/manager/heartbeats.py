@@ -195,12 +195,16 @@ class HeartbeatLeases:
             lease.next_at = next_at = at + period
             heappush(heap, (next_at, next(order), lease))
 
-    def _check(self, lease: _Lease, due: float) -> None:
-        """A virtual deadline check comes out at ``due``: it finds the deadline ahead."""
+    def _check(self, lease: _Lease, due: float) -> float:
+        """A virtual deadline check comes out at ``due``: it finds the deadline ahead.
+
+        Returns when the next check is due.
+        """
         deadline = self._book.deadlines[lease.node_id]
         lease.timer_at = deadline
-        lease.timer_due = due + (deadline - due)  # as the dispatcher queues it
+        lease.timer_due = next_due = due + (deadline - due)  # as the dispatcher queues it
         self._book.timers[lease.node_id] = deadline
+        return next_due
 
     def check_due(self, node_id: str, deadline: float) -> bool:
         """A leased node's real deadline check came out and found ``deadline`` ahead.
@@ -226,7 +230,8 @@ class HeartbeatLeases:
         now = self._ctx.sim.env._now
         self.catch_up(now)
         del self._leases[node_id]
-        del self._on_machine[lease.agent.machine]
+        if self._on_machine.get(lease.agent.machine) is lease:
+            del self._on_machine[lease.agent.machine]
         self._hand_back(lease, now)
 
     def release_all(self) -> None:
@@ -259,11 +264,9 @@ class HeartbeatLeases:
     def _hand_back(self, lease: _Lease, now: float) -> None:
         lease.live = False
         due = lease.timer_due
-        if due is not None:
+        if due is not None:  # a virtual check: into the queue, where it would be now
             if due < now:
-                self._check(lease, due)
-                due = lease.timer_due
-            assert due is not None
+                due = self._check(lease, due)
             self._ctx.sim.call_at(due, self._book.check, lease.node_id, lease.timer_at)
         lease.agent.resume_heartbeats(lease.next_at, lease.period, lease.epoch)
 
